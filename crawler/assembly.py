@@ -1,0 +1,169 @@
+"""Group fetched pages into cases and release each case as soon as all its pages are in.
+
+Pages arrive in any order. A case is known by its case key (``urls.case_key``); every pager
+link of a page it already holds names a page it still expects. A case is released when each
+expected page has arrived or failed; what is still open when the crawl ends is released as
+it stands, with the missing pages counted as failed. Memory is bounded by the open cases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from parsers.case import assemble_case
+from parsers.records import CaseRecord, PageRecord, PageRef
+
+from .urls import UrlRules, canonical_url, case_id, case_key
+
+
+@dataclass(slots=True)
+class FetchedPage:
+    """A parsed case page with what the crawl knows about its fetch."""
+
+    record: PageRecord
+    ref: PageRef
+    request_url: str
+    pager_urls: list[str]
+    """In-scope links to other pages of the same case (the crawl schedules each of them)."""
+    status: int = 200
+    fetched_at: str = ""
+    """UTC ISO-8601 time the response arrived."""
+    warc_record_id: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        record: PageRecord,
+        body: bytes,
+        *,
+        request_url: str,
+        pager_urls: list[str],
+        status: int,
+        fetched_at: str,
+        warc_record_id: str | None,
+    ) -> FetchedPage:
+        """The page as the crawl and ``reparse`` both describe it (``record.url`` is final)."""
+        return cls(
+            record=record,
+            ref=PageRef(
+                page_number=record.page_number or 1,
+                url=record.url,
+                content_sha256=hashlib.sha256(body).hexdigest(),
+            ),
+            request_url=request_url,
+            pager_urls=pager_urls,
+            status=status,
+            fetched_at=fetched_at,
+            warc_record_id=warc_record_id,
+        )
+
+
+@dataclass(slots=True)
+class _OpenCase:
+    key: str
+    pages: dict[str, FetchedPage] = field(default_factory=dict)
+    expected: set[str] = field(default_factory=set)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def waiting(self) -> set[str]:
+        return self.expected - self.pages.keys() - self.failed.keys()
+
+
+@dataclass(slots=True)
+class Released:
+    """A case ready for export, with the pages it was built from."""
+
+    case: CaseRecord
+    pages: list[FetchedPage]
+
+
+class CaseAssembler:
+    """Collects pages per case; see the module docstring."""
+
+    def __init__(self, rules: UrlRules | None = None) -> None:
+        self.rules = rules or UrlRules()
+        self._open: dict[str, _OpenCase] = {}
+        self._owner: dict[str, str] = {}
+        """Canonical page URL -> key of the case that expects or holds it."""
+        self._released: set[str] = set()
+        self.late_pages: list[str] = []
+        """Pages that arrived after their case was released (a discovery gap; reported)."""
+
+    def _canon(self, url: str) -> str:
+        return canonical_url(url, self.rules)
+
+    def add_page(self, page: FetchedPage) -> list[Released]:
+        """Take one parsed case page; return the cases it completes."""
+        urls = {self._canon(page.ref.url), self._canon(page.request_url)}
+        key = next((self._owner[u] for u in urls if u in self._owner), None)
+        key = key or case_key(page.ref.url, self.rules)
+        if key in self._released:
+            self.late_pages.append(page.ref.url)
+            return []
+        case = self._open.setdefault(key, _OpenCase(key))
+        for url in urls:
+            case.pages[url] = page
+            case.expected.add(url)
+            self._owner[url] = key
+        for link in page.pager_urls:
+            canon = self._canon(link)
+            if self._owner.setdefault(canon, key) == key:
+                case.expected.add(canon)
+        page.pager_urls = []
+        return self._release_if_done(case)
+
+    def add_failure(self, url: str, reason: str) -> list[Released]:
+        """A page that could not be fetched or is not a case page after all."""
+        canon = self._canon(url)
+        key = self._owner.get(canon)
+        case = self._open.get(key) if key else None
+        if case is None:
+            return []
+        case.failed[canon] = reason
+        return self._release_if_done(case)
+
+    def add_alias(self, url: str, final_url: str) -> None:
+        """``url`` redirected to ``final_url``: both name one page."""
+        canon, final = self._canon(url), self._canon(final_url)
+        key = self._owner.get(canon)
+        if key and final not in self._owner:
+            self._owner[final] = key
+
+    def is_expected(self, url: str) -> bool:
+        """True when an open case waits for ``url``."""
+        key = self._owner.get(self._canon(url))
+        return key is not None and key in self._open
+
+    def finish(self) -> list[Released]:
+        """Release every case still open; pages never seen count as failed."""
+        out: list[Released] = []
+        for case in list(self._open.values()):
+            for url in case.waiting():
+                case.failed[url] = "never fetched"
+            out.extend(self._release(case))
+        return out
+
+    @property
+    def open_cases(self) -> int:
+        return len(self._open)
+
+    def _release_if_done(self, case: _OpenCase) -> list[Released]:
+        return [] if case.waiting() else self._release(case)
+
+    def _release(self, case: _OpenCase) -> list[Released]:
+        del self._open[case.key]
+        self._released.add(case.key)
+        unique = {id(p): p for p in case.pages.values()}
+        pages = sorted(unique.values(), key=lambda p: (p.record.page_number or 0, p.ref.url))
+        if not pages:
+            return []
+        failed = sorted(u for u in case.failed if u not in case.pages)
+        record = assemble_case(
+            case_id(case_key(pages[0].ref.url, self.rules)),
+            [(p.record, p.ref) for p in pages],
+            failed_urls=failed,
+        )
+        for p in pages:
+            p.record.links = []
+        return [Released(record, pages)]

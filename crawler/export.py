@@ -1,0 +1,33 @@
+"""Hand released cases and their pages to the snapshot writer (crawl and reparse alike)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from exports.rows import PageRow
+from exports.snapshot import SnapshotWriter
+
+from .assembly import Released
+from .report import CrawlReport
+
+
+def write_released(writer: SnapshotWriter, entry: Released, report: CrawlReport) -> None:
+    """Spool one case and one ``pages.parquet`` row per page; count it in ``report``."""
+    case = entry.case
+    if case.complete:
+        report.cases_complete += 1
+    else:
+        report.cases_incomplete += 1
+    writer.add_case(case)
+    for page in entry.pages:
+        writer.add_page(
+            PageRow.from_page(
+                page.record,
+                case_id=case.case_id,
+                url=page.request_url,
+                status=page.status,
+                fetched_at=datetime.fromisoformat(page.fetched_at),
+                content_sha256=page.ref.content_sha256 or "",
+                warc_record_id=page.warc_record_id,
+            )
+        )

@@ -1,0 +1,18 @@
+"""Items the spider yields besides parsed case pages (``assembly.FetchedPage``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class Skipped:
+    """A fetched or attempted URL that yields no case page, and why."""
+
+    url: str
+    reason: str
+    """"HTTP 404", "not HTML (application/pdf)", "soft 404", "no case sections", ..."""
+    status: int | None = None
+    failed: bool = False
+    """True when the fetch itself failed (error status, timeout, reset) after retries."""
+    referer: str | None = None

@@ -1,0 +1,69 @@
+"""Downloader middlewares: the raw WARC archive, and retries that back off."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+
+
+class WarcMiddleware:
+    """Archives every response as the downloader delivered it (order 950: before redirects,
+    retries and decompression), and tags the request with the response's WARC record id."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        archive = getattr(spider, "archive", None)
+        if archive is None or archive.warc is None:
+            return response
+        record_id, date = archive.warc.write_exchange(
+            url=response.url,
+            method=request.method,
+            request_headers=_header_list(request.headers),
+            status=response.status,
+            response_headers=_header_list(response.headers),
+            body=response.body,
+        )
+        request.meta["warc_record_id"] = record_id
+        request.meta["warc_date"] = date
+        return response
+
+
+def _header_list(headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries (5xx, 429, timeouts, dropped connections), waiting
+    ``RETRY_BACKOFF_BASE * 2**(attempt-1)`` seconds (capped by ``RETRY_BACKOFF_MAX``) first."""
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    async def _wait(self, retry: Request | Response | None) -> None:
+        if isinstance(retry, Request) and self.backoff_base > 0:
+            attempt = retry.meta.get("retry_times", 1)
+            await asyncio.sleep(min(self.backoff_base * 2 ** (attempt - 1), self.backoff_max))
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        result = super().process_response(request, response)
+        await self._wait(result)
+        return result
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        result = super().process_exception(request, exception)
+        await self._wait(result)
+        return result

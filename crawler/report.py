@@ -1,0 +1,83 @@
+"""What a crawl did: counts for the manifest and the summary a scheduled job alerts on."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .items import Skipped
+
+#: Scrapy stats copied into the manifest, under the names we document.
+SCRAPY_STATS = {
+    "downloader/request_count": "requests",
+    "downloader/response_count": "responses",
+    "retry/count": "retries",
+    "retry/max_reached": "retries_given_up",
+    "robotstxt/forbidden": "robots_forbidden",
+    "dupefilter/filtered": "duplicates_filtered",
+}
+
+
+@dataclass(slots=True)
+class CrawlReport:
+    started: float = field(default_factory=time.monotonic)
+    case_pages: int = 0
+    cases_complete: int = 0
+    cases_incomplete: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    """Pages that are not case pages, by reason."""
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    """URLs that failed after retries: {url, reason, status, referer}."""
+    late_pages: list[str] = field(default_factory=list)
+
+    def add_skipped(self, item: Skipped) -> None:
+        if item.failed:
+            self.failures.append(
+                {"url": item.url, "reason": item.reason, "status": item.status,
+                 "referer": item.referer}
+            )
+        else:
+            self.skipped[item.reason] += 1
+
+    def to_stats(self, scrapy_stats: dict[str, Any]) -> dict[str, Any]:
+        """The ``crawl_stats`` object of the manifest."""
+        stats: dict[str, Any] = {
+            ours: scrapy_stats.get(theirs, 0) for theirs, ours in SCRAPY_STATS.items()
+        }
+        stats["responses_by_status"] = {
+            key.rsplit("/", 1)[1]: value
+            for key, value in sorted(scrapy_stats.items())
+            if key.startswith("downloader/response_status_count/")
+        }
+        stats.update(
+            case_pages=self.case_pages,
+            cases_complete=self.cases_complete,
+            cases_incomplete=self.cases_incomplete,
+            skipped_by_reason=dict(sorted(self.skipped.items())),
+            failures=sorted(self.failures, key=lambda f: f["url"]),
+            late_pages=sorted(self.late_pages),
+            duration_seconds=round(time.monotonic() - self.started, 3),
+        )
+        return stats
+
+
+def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
+    """A short human summary of ``to_stats`` output."""
+    lines = [
+        f"snapshot: {snapshot or '(none written)'}",
+        f"cases: {stats['cases_complete']} complete, {stats['cases_incomplete']} incomplete",
+        f"case pages: {stats['case_pages']}; requests: {stats['requests']}; "
+        f"retries: {stats['retries']}; duration: {stats['duration_seconds']:.1f} s",
+        "responses by status: "
+        + (", ".join(f"{k}: {v}" for k, v in stats["responses_by_status"].items()) or "none"),
+    ]
+    if stats["skipped_by_reason"]:
+        lines.append(
+            "skipped (not case pages): "
+            + ", ".join(f"{reason}: {n}" for reason, n in stats["skipped_by_reason"].items())
+        )
+    for failure in stats["failures"]:
+        lines.append(f"FAILED {failure['url']}: {failure['reason']}")
+    return lines

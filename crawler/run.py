@@ -1,0 +1,61 @@
+"""``run_crawl``: one crawl from validated options to a snapshot directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from . import settings as settings_module
+from .lock import CrawlLock
+from .options import CrawlOptions
+from .spiders.cases import CasesSpider
+
+#: Exit codes of ``casearchive crawl`` (documented in the README for scheduled jobs).
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+EXIT_LOCKED = 4
+
+
+@dataclass(slots=True)
+class CrawlResult:
+    snapshot: Path | None
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        if self.snapshot is None:
+            return EXIT_FAILED
+        if self.stats.get("cases_incomplete") or self.stats.get("failures"):
+            return EXIT_INCOMPLETE
+        return EXIT_OK
+
+
+def scrapy_settings(options: CrawlOptions) -> Settings:
+    settings = Settings()
+    settings.setmodule(settings_module, priority="project")
+    settings.update(settings_module.for_options(options), priority="cmdline")
+    settings.set("CASEARCHIVE_LOCK_HELD", True, priority="cmdline")
+    return settings
+
+
+def run_crawl(options: CrawlOptions) -> CrawlResult:
+    """Crawl under the snapshots directory's lock (raises ``LockHeld`` if taken).
+
+    Runs Scrapy in this process, so it can be called once per process (Twisted's reactor
+    cannot restart).
+    """
+    with CrawlLock(options.out_dir):
+        process = CrawlerProcess(scrapy_settings(options), install_root_handler=True)
+        crawler = process.create_crawler(CasesSpider)
+        process.crawl(crawler, options=options)
+        process.start()
+        archive = getattr(crawler.spider, "archive", None)
+        if archive is None:
+            return CrawlResult(None)
+        return CrawlResult(archive.snapshot_path, archive.stats)

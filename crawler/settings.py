@@ -1,0 +1,72 @@
+"""Scrapy settings: the module ``scrapy.cfg`` names, and ``for_options`` for one crawl.
+
+The module-level values are the polite defaults for the real site; ``for_options`` turns
+a ``CrawlOptions`` into the per-crawl overrides (politeness off for loopback, robots, limits).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .options import CrawlOptions
+from .version import TOOL_VERSION
+
+BOT_NAME = "casearchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+REDIRECT_ENABLED = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+#: Few concurrent item tasks: items are cheap and Scrapy starts one task per slot.
+CONCURRENT_ITEMS = 4
+LOG_LEVEL = "WARNING"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Closest to the downloader: archives every raw response before redirects and retries.
+    "crawler.middlewares.WarcMiddleware": 950,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+
+USER_AGENT = f"casearchive/{TOOL_VERSION} (+https://github.com/casearchive/casearchive)"
+
+
+def for_options(options: CrawlOptions) -> dict[str, Any]:
+    """Per-crawl Scrapy settings derived from validated options."""
+    concurrency = options.concurrency or (2 if options.polite else 16)
+    delay = options.delay if options.delay is not None else (1.0 if options.polite else 0.0)
+    return {
+        "ROBOTSTXT_OBEY": options.obey_robots,
+        "AUTOTHROTTLE_ENABLED": options.polite,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
+        "DOWNLOAD_DELAY": delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": options.polite,
+        "CONCURRENT_REQUESTS": max(concurrency, 2),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "DOWNLOAD_TIMEOUT": options.timeout,
+        "DOWNLOAD_MAXSIZE": options.max_size_mib * 1024 * 1024,
+        "RETRY_TIMES": options.retries,
+        "RETRY_BACKOFF_BASE": 2.0 if options.polite else 0.2,
+        "USER_AGENT": options.user_agent
+        or f"casearchive/{TOOL_VERSION} (+{options.contact_url})",
+        "LOG_LEVEL": options.log_level,
+    }

@@ -1,0 +1,100 @@
+"""URL identity: when two URLs name the same page, and which case a page belongs to.
+
+A legacy site reaches one page through many spellings (fragments, session ids, parameter
+order, ``?page=1``, ``dir/index.htm``, letter case on IIS). ``canonical_url`` folds them into
+one string; ``case_key`` further removes the page part so that every page of a case shares
+a key; ``case_id`` hashes that key into the stable id exported to the migration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+#: Query parameters that carry a session and never change the content.
+SESSION_PARAMS = re.compile(
+    r"^(?:phpsessid|jsessionid|sid|sessionid|session_id|session|aspsessionid\w*|cfid|cftoken"
+    r"|utm_\w+)$",
+    re.IGNORECASE,
+)
+#: Session ids embedded in the path (``;jsessionid=...``, ``(S(abc))`` of ASP.NET).
+PATH_SESSION = re.compile(r";(?:jsessionid|sessionid|sid)=[^/?#]*|/\(S\([^)]*\)\)", re.I)
+#: Query parameters that select a page of a multi-page document.
+PAGE_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|page_?num(?:ber)?|pagina|seite)$", re.I)
+#: Directory index documents: ``dir/index.htm`` is ``dir/``.
+INDEX_DOCS = re.compile(r"/(?:index|default|home)\.(?:html?|asp|aspx|php|cfm|shtml)$", re.I)
+#: A page part at the end of a path: ``slug/page2.htm``, ``case12-p3.html``.
+PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page|pg|p)[-_]?(\d+)(\.\w+)?$", re.I)
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True, slots=True)
+class UrlRules:
+    """How identity is decided for one site."""
+
+    ignore_case: bool = False
+    """Fold letter case of the path and query (IIS and other case-insensitive servers)."""
+    case_pattern: re.Pattern[str] | None = None
+    """Overrides the page-part heuristics: group ``case`` (or 1, or the whole match) of this
+    pattern applied to the canonical URL is the case key."""
+
+
+DEFAULT_RULES = UrlRules()
+
+
+def canonical_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
+    """One spelling for every alias of a page; see the module docstring."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port and parts.port != DEFAULT_PORTS.get(scheme) else None
+    netloc = f"{host}:{port}" if port else host
+    path = PATH_SESSION.sub("", parts.path) or "/"
+    path = quote(unquote(path), safe="/-_.~!$&'()*+,;=:@%")
+    path = INDEX_DOCS.sub("/", path)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not SESSION_PARAMS.match(k) and not (PAGE_PARAMS.match(k) and v.strip() == "1")
+    ]
+    if rules.ignore_case:
+        path = path.lower()
+        query = [(k.lower(), v.lower()) for k, v in query]
+    query_text = urlencode(sorted(query))
+    return urlunsplit((scheme, netloc, path, query_text, ""))
+
+
+def case_key(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
+    """Path and query of the case a page URL belongs to, page part removed (host-free)."""
+    canon = canonical_url(url, rules)
+    parts = urlsplit(canon)
+    if rules.case_pattern is not None:
+        match = rules.case_pattern.search(canon)
+        if match:
+            groups = match.groupdict()
+            return groups.get("case") or (match.group(1) if match.groups() else match.group(0))
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    kept = [(k, v) for k, v in query if not PAGE_PARAMS.match(k)]
+    path = PATH_PAGE.sub("", parts.path)
+    if path.endswith(("-", "_")):
+        path = path[:-1]
+    return urlunsplit(("", "", path, urlencode(kept), ""))
+
+
+def case_id(key: str) -> str:
+    """Stable 16-hex-digit id of a case key."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def same_site(url: str, host: str) -> bool:
+    """True when ``url`` is on ``host`` (port included) over http(s)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    netloc = (parts.hostname or "").lower()
+    if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme):
+        netloc = f"{netloc}:{parts.port}"
+    return netloc == host

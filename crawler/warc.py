@@ -1,0 +1,114 @@
+"""The raw archive of a crawl: every HTTP request and response as WARC/1.1 records.
+
+Responses are recorded exactly as the downloader delivered them (before redirects, retries
+and decompression are handled), so the archive holds 3xx and 5xx answers too. Reading back
+(``iter_responses``) yields what ``casearchive reparse`` needs to rebuild a snapshot offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+WARC_NAME = "pages.warc.gz"
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+class WarcLog:
+    """Appends request/response pairs to one gzip WARC file."""
+
+    def __init__(self, path: Path, software: str) -> None:
+        self.path = path
+        self._fh: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
+        info = self._writer.create_warcinfo_record(
+            path.name, {"software": software, "format": "WARC File Format 1.1"}
+        )
+        self._writer.write_record(info)
+        self.records = 0
+
+    def write_exchange(
+        self,
+        url: str,
+        method: str,
+        request_headers: list[tuple[str, str]],
+        status: int,
+        response_headers: list[tuple[str, str]],
+        body: bytes,
+    ) -> tuple[str, str]:
+        """Write the response and its request; return the response's (WARC-Record-ID,
+        WARC-Date)."""
+        response = self._writer.create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(body),
+            http_headers=StatusAndHeaders(
+                _status_line(status), response_headers, protocol="HTTP/1.1"
+            ),
+        )
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        date = response.rec_headers.get_header("WARC-Date")
+        parts = urlsplit(url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        request = self._writer.create_warc_record(
+            url,
+            "request",
+            payload=BytesIO(b""),
+            http_headers=StatusAndHeaders(
+                f"{method} {target or '/'} HTTP/1.1", request_headers, is_http_request=True
+            ),
+            warc_headers_dict={"WARC-Concurrent-To": record_id},
+        )
+        self._writer.write_record(response)
+        self._writer.write_record(request)
+        self.records += 2
+        return record_id, date
+
+    def close(self) -> None:
+        if not self._fh.closed:
+            self._fh.flush()
+            self._fh.close()
+
+
+@dataclass(slots=True)
+class ArchivedResponse:
+    """One response record read back from a WARC."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    record_id: str
+    date: str
+
+
+def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
+    """Every response record of a WARC, body decoded of any transfer/content encoding."""
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            http = record.http_headers
+            yield ArchivedResponse(
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                status=int(http.get_statuscode() or 0),
+                headers={k.lower(): v for k, v in http.headers},
+                body=record.content_stream().read(),
+                record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                date=record.rec_headers.get_header("WARC-Date"),
+            )

@@ -1,0 +1,114 @@
+"""Reading snapshots back: the manifest, cases from JSONL, chosen Parquet columns.
+
+A snapshots directory holds ``<id>`` directories (``YYYYMMDDTHHMMSSZ`` with an optional
+``-N`` suffix), a ``latest`` symlink and possibly ``.tmp-*`` work in progress (ignored).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from exports.jsonl import iter_objects
+from exports.manifest import MANIFEST, read_manifest
+from exports.schema import TABLES
+from exports.snapshot import CASES_JSONL, LATEST
+from parsers.records import CaseRecord, Contact, OtherSection, PageRef, Reference
+
+SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """An exported snapshot on disk."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.manifest["snapshot_id"]
+
+    def iter_case_dicts(self) -> Iterator[dict]:
+        """Cases as plain dicts, in ``case_id`` order, one line at a time."""
+        return iter_objects(self.path / CASES_JSONL)
+
+    def iter_cases(self) -> Iterator[CaseRecord]:
+        """Cases as ``CaseRecord`` objects, in ``case_id`` order."""
+        return (case_from_dict(d) for d in self.iter_case_dicts())
+
+    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """One Parquet table, only the named ``columns`` if given."""
+        return pq.read_table(self.path / TABLES[table].file, columns=columns)
+
+    def iter_batches(
+        self, table: str, columns: list[str] | None = None, batch_size: int = 8192
+    ) -> Iterator[pa.RecordBatch]:
+        """A Parquet table in record batches, for memory-bounded scans."""
+        return pq.ParquetFile(self.path / TABLES[table].file).iter_batches(
+            batch_size=batch_size, columns=columns
+        )
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    """Open a snapshot directory (or a ``latest`` symlink to one)."""
+    path = Path(path).resolve()
+    if not (path / MANIFEST).is_file():
+        raise FileNotFoundError(f"{path}: not a snapshot (no {MANIFEST})")
+    return Snapshot(path, read_manifest(path))
+
+
+def _order(name: str) -> tuple[str, int]:
+    m = SNAPSHOT_NAME.match(name)
+    assert m is not None
+    return m.group(1), int(m.group(2) or 0)
+
+
+def list_snapshots(snapshots_dir: Path) -> list[Path]:
+    """Finished snapshots, oldest first."""
+    found = [
+        p for p in Path(snapshots_dir).iterdir()
+        if SNAPSHOT_NAME.match(p.name) and p.is_dir() and (p / MANIFEST).is_file()
+    ]
+    return sorted(found, key=lambda p: _order(p.name))
+
+
+def resolve_snapshot(ref: str, snapshots_dir: Path | None) -> Path:
+    """Turn ``latest``, ``previous`` (the one before latest), an id or a path into a path."""
+    if snapshots_dir is not None:
+        snapshots_dir = Path(snapshots_dir)
+        if ref in (LATEST, "previous"):
+            link = snapshots_dir / LATEST
+            if not link.exists():
+                raise FileNotFoundError(f"{snapshots_dir}: no {LATEST} snapshot")
+            latest = link.resolve()
+            if ref == LATEST:
+                return latest
+            names = [p.name for p in list_snapshots(snapshots_dir)]
+            i = names.index(latest.name) if latest.name in names else len(names)
+            if i == 0:
+                raise FileNotFoundError(f"{snapshots_dir}: no snapshot before {latest.name}")
+            return (snapshots_dir / names[i - 1]).resolve()
+        if SNAPSHOT_NAME.match(ref) and (snapshots_dir / ref / MANIFEST).is_file():
+            return (snapshots_dir / ref).resolve()
+    path = Path(ref)
+    if (path / MANIFEST).is_file():
+        return path.resolve()
+    where = f" in {snapshots_dir}" if snapshots_dir is not None else ""
+    raise FileNotFoundError(f"no snapshot {ref!r}{where}")
+
+
+def case_from_dict(d: dict) -> CaseRecord:
+    """Rebuild a ``CaseRecord`` from its JSON form (as in ``cases.jsonl``)."""
+    d = dict(d)
+    d["pages"] = [PageRef(**p) for p in d["pages"]]
+    d["other_sections"] = [OtherSection(**s) for s in d["other_sections"]]
+    d["references"] = [Reference(**r) for r in d["references"]]
+    d["contact"] = Contact(**d["contact"]) if d["contact"] is not None else None
+    return CaseRecord(**d)

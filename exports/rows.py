@@ -1,0 +1,87 @@
+"""Row types the exports add next to ``CaseRecord``: a fetched page and its sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from parsers.records import PageRecord, Section
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class PageRow:
+    """One fetched case page: a row of ``pages.parquet``; its sections feed ``sections.parquet``."""
+
+    case_id: str
+    page_number: int
+    url: str
+    """URL requested."""
+    fetched_at: datetime
+    """When the response arrived; timezone-aware (converted to UTC)."""
+    final_url: str | None = None
+    """URL after redirects; None when no response arrived."""
+    status: int | None = None
+    """HTTP status; None when no response arrived."""
+    content_sha256: str | None = None
+    """SHA-256 (hex) of the body bytes."""
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    unplaced_chars: int = 0
+    warc_record_id: str | None = None
+    """``WARC-Record-ID`` of the response record in ``pages.warc.gz``."""
+    sections: list[Section] = field(default_factory=list)
+    """The page's sections in page order (written to ``sections.parquet``, not pages)."""
+
+    @classmethod
+    def from_page(
+        cls,
+        page: PageRecord,
+        *,
+        case_id: str,
+        url: str,
+        status: int,
+        fetched_at: datetime,
+        content_sha256: str,
+        warc_record_id: str | None = None,
+    ) -> PageRow:
+        """Build the row of a parsed page (``page.url`` is the final URL)."""
+        return cls(
+            case_id=case_id,
+            page_number=page.page_number or 1,
+            url=url,
+            fetched_at=fetched_at,
+            final_url=page.url,
+            status=status,
+            content_sha256=content_sha256,
+            encoding=page.encoding,
+            warnings=list(page.warnings),
+            unplaced_chars=page.unplaced_chars,
+            warc_record_id=warc_record_id,
+            sections=list(page.sections),
+        )
+
+
+def to_micros(dt: datetime) -> int:
+    """Microseconds since the Unix epoch of an aware datetime (naive ones are refused)."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"fetched_at must be timezone-aware, got {dt!r}")
+    return (dt - EPOCH) // timedelta(microseconds=1)
+
+
+def page_dict(row: PageRow) -> dict:
+    """The ``pages.parquet`` row of a page (``fetched_at`` as epoch microseconds)."""
+    return {
+        "case_id": row.case_id,
+        "page_number": row.page_number,
+        "url": row.url,
+        "final_url": row.final_url,
+        "status": row.status,
+        "fetched_at": to_micros(row.fetched_at),
+        "content_sha256": row.content_sha256,
+        "encoding": row.encoding,
+        "warnings": list(row.warnings),
+        "unplaced_chars": row.unplaced_chars,
+        "warc_record_id": row.warc_record_id,
+    }

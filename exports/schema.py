@@ -1,0 +1,353 @@
+"""The one schema of a snapshot: every table, type and description is declared here once.
+
+The pyarrow schemas of the four Parquet tables, the JSON Schema of a case record
+(``case.schema.json``), the field table in ``docs/fields.md`` and the fingerprint in
+``schema.lock.json`` are all derived from the declarations below, so they cannot disagree.
+
+Bump ``SCHEMA_VERSION`` on every structural change: minor for additive, nullable fields or
+tables; major for renames, removals, type or nullability changes (see docs/migration.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1.0.0"
+
+#: Parquet key-value metadata keys written on every table.
+META_VERSION = "casearchive.schema_version"
+META_TABLE = "casearchive.table"
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A leaf type: ``string``, ``int64``, ``bool`` or ``timestamp`` (UTC, microseconds)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """A list whose items are never null (an absent list is written as ``[]``)."""
+
+    item: Type
+
+
+@dataclass(frozen=True, slots=True)
+class Struct:
+    """A named record type nested inside a table (a Parquet struct, a JSON object)."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+
+
+Type = Scalar | ListOf | Struct
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column of a table or one member of a struct."""
+
+    name: str
+    type: Type
+    nullable: bool
+    description: str
+    example: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One Parquet file of a snapshot and its row order."""
+
+    name: str
+    file: str
+    description: str
+    sort_key: tuple[str, ...]
+    fields: tuple[Field, ...]
+
+
+STRING = Scalar("string")
+INT = Scalar("int64")
+BOOL = Scalar("bool")
+TIMESTAMP = Scalar("timestamp")
+
+SHA_EXAMPLE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+CASE_ID_EXAMPLE = "/cases/case.php?id=77"
+
+PAGE_REF = Struct(
+    "PageRef",
+    "A page of a case as listed in the case record.",
+    (
+        Field("page_number", INT, False, "1-based page number.", 2),
+        Field("url", STRING, False, "URL of the page.", "https://example.org/case.php?id=77&page=2"),
+        Field(
+            "content_sha256", STRING, True,
+            "SHA-256 (hex) of the fetched body bytes; null when the page failed.", SHA_EXAMPLE,
+        ),
+    ),
+)
+
+OTHER_SECTION = Struct(
+    "OtherSection",
+    "A section under a heading the alias table does not know, or text under no heading.",
+    (
+        Field("heading", STRING, True, "Heading as written; null for unplaced text.", "Pearls"),
+        Field("text", STRING, False, "Section text (records text format).", "Always ask twice."),
+        Field("page_number", INT, False, "Page the section was found on.", 3),
+    ),
+)
+
+REFERENCE_FIELDS = (
+    Field("number", INT, True, "Number as printed (\"1.\", \"[1]\"); null if unnumbered.", 1),
+    Field("text", STRING, False, "Reference text without its number.", "Smith J. Neurology. 2014."),
+    Field("doi", STRING, True, "Bare DOI.", "10.1212/01.CON.0000455877.60932.d3"),
+    Field("url", STRING, True, "First http(s) URL of the reference.", "https://doi.org/10.1/x"),
+    Field("pmid", STRING, True, "PubMed id when printed (\"PMID: 123\").", "25299280"),
+)
+
+REFERENCE = Struct("Reference", "One numbered reference of a case.", REFERENCE_FIELDS)
+
+CONTACT = Struct(
+    "Contact",
+    "The contact NOTE footer (\"NOTE: For more information, please contact ...\").",
+    (
+        Field("organization", STRING, True, "Organisation name.", "Example Health Network"),
+        Field("street", STRING, True, "Street address including suite.", "4000 W. 114th Street"),
+        Field("city", STRING, True, "City.", "Leawood"),
+        Field("state", STRING, True, "Two-letter US state code.", "KS"),
+        Field("postal_code", STRING, True, "ZIP code as printed.", "66211"),
+        Field("phone", STRING, True, "Main phone (never the fax), normalised.", "(913) 327-1415"),
+        Field("email", STRING, True, "E-mail address.", "info@example.org"),
+    ),
+)
+
+SECTION_TEXT = "Section text in the records text format; null when no page has the section."
+
+CASE_FIELDS: tuple[Field, ...] = (
+    Field(
+        "case_id", STRING, False,
+        "Stable id from the case's canonical URL (path and query, page part removed).",
+        CASE_ID_EXAMPLE,
+    ),
+    Field("title", STRING, False, "Case title without page suffix.", "A 45-year-old with headache"),
+    Field("url", STRING, False, "URL of page 1.", "https://example.org/case.php?id=77"),
+    Field("page_count", INT, False, "Number of pages of the case.", 4),
+    Field("pages", ListOf(PAGE_REF), False, "The case's pages in page order.", None),
+    Field("history", STRING, True, SECTION_TEXT, "A 45-year-old woman presents with ..."),
+    Field("physical_exam", STRING, True, SECTION_TEXT, "BP 120/80 mmHg ..."),
+    Field("differential_diagnosis", STRING, True, SECTION_TEXT, "- Migraine\n- Tumour"),
+    Field("tests_and_results", STRING, True, SECTION_TEXT, "MRI | normal"),
+    Field("working_diagnosis", STRING, True, SECTION_TEXT, "Migraine without aura"),
+    Field("treatment", STRING, True, SECTION_TEXT, "Triptans."),
+    Field("outcome", STRING, True, SECTION_TEXT, "Resolved."),
+    Field("authors_comments", STRING, True, SECTION_TEXT, "Classic presentation."),
+    Field("editors_comments", STRING, True, SECTION_TEXT, "Well documented."),
+    Field(
+        "other_sections", ListOf(OTHER_SECTION), False,
+        "Sections under unknown headings and unplaced text, in page order.", None,
+    ),
+    Field("references", ListOf(REFERENCE), False, "References in printed order.", None),
+    Field("contact", CONTACT, True, "Contact footer; null when no page has one.", None),
+    Field("copyright", STRING, True, "The (c) line without the address.", "© 2014 Example"),
+    Field("complete", BOOL, False, "False when a page of the case failed.", True),
+    Field("failed_urls", ListOf(STRING), False, "URLs of the pages that failed.", []),
+    Field(
+        "missing_sections", ListOf(STRING), False,
+        "Canonical section keys found on no page of the case.", ["outcome"],
+    ),
+    Field("warnings", ListOf(STRING), False, "Parser warnings, prefixed \"page N: \".", []),
+    Field(
+        "content_sha256", STRING, False,
+        "SHA-256 of the case's normalised extracted content (not of its HTML).", SHA_EXAMPLE,
+    ),
+)
+
+CASE_ID = Field("case_id", STRING, False, "Id of the case (cases.case_id).", CASE_ID_EXAMPLE)
+PAGE_NUMBER = Field("page_number", INT, False, "1-based page number within the case.", 2)
+
+CASES = Table(
+    "cases", "cases.parquet",
+    "One row per case, every field of the case record (also in cases.jsonl).",
+    ("case_id",), CASE_FIELDS,
+)
+
+SECTIONS = Table(
+    "sections", "sections.parquet",
+    "Long table: one row per section occurrence on a page, including unknown headings, "
+    "unplaced text and the references section. A new section never changes this schema.",
+    ("case_id", "page_number", "ordinal"),
+    (
+        CASE_ID,
+        PAGE_NUMBER,
+        Field("ordinal", INT, False, "1-based position of the section on its page.", 1),
+        Field(
+            "key", STRING, True,
+            "Canonical key (history, ..., references); null for unknown headings or unplaced "
+            "text.", "history",
+        ),
+        Field("heading", STRING, True, "Heading as written; null for unplaced text.", "History"),
+        Field("text", STRING, False, "Section text in the records text format.", "A 45-year ..."),
+    ),
+)
+
+PAGES = Table(
+    "pages", "pages.parquet",
+    "One row per fetched case page (failed pages included).",
+    ("case_id", "page_number"),
+    (
+        CASE_ID,
+        PAGE_NUMBER,
+        Field("url", STRING, False, "URL requested.", "https://example.org/case.php?id=77&page=2"),
+        Field(
+            "final_url", STRING, True, "URL after redirects; null when no response.",
+            "https://example.org/case.php?id=77&page=2",
+        ),
+        Field("status", INT, True, "HTTP status; null when no response arrived.", 200),
+        Field("fetched_at", TIMESTAMP, False, "When the response arrived (UTC).",
+              "2025-01-31T12:00:00Z"),
+        Field("content_sha256", STRING, True, "SHA-256 (hex) of the body bytes.", SHA_EXAMPLE),
+        Field("encoding", STRING, True, "Codec the body was decoded with.", "windows-1252"),
+        Field("warnings", ListOf(STRING), False, "Parser warnings of the page.", []),
+        Field("unplaced_chars", INT, False, "Main-content characters under no heading.", 0),
+        Field(
+            "warc_record_id", STRING, True, "WARC-Record-ID of the response in pages.warc.gz.",
+            "<urn:uuid:7f1c1c9e-1b7e-4c4e-9a57-2f8e3c1d9b11>",
+        ),
+    ),
+)
+
+REFERENCES = Table(
+    "references", "references.parquet",
+    "One row per reference of a case, in printed order within each case.",
+    ("case_id",),
+    (CASE_ID, *REFERENCE_FIELDS),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (CASES, SECTIONS, PAGES, REFERENCES)}
+STRUCTS: tuple[Struct, ...] = (PAGE_REF, OTHER_SECTION, REFERENCE, CONTACT)
+
+
+# --- pyarrow ---------------------------------------------------------------------------------
+
+_ARROW_SCALARS = {
+    "string": pa.string(),
+    "int64": pa.int64(),
+    "bool": pa.bool_(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+
+
+def arrow_type(t: Type) -> pa.DataType:
+    """The pyarrow type of a declared type (list items are named ``element``)."""
+    if isinstance(t, Scalar):
+        return _ARROW_SCALARS[t.name]
+    if isinstance(t, ListOf):
+        return pa.list_(pa.field("element", arrow_type(t.item), nullable=False))
+    return pa.struct([arrow_field(f) for f in t.fields])
+
+
+def arrow_field(f: Field) -> pa.Field:
+    return pa.field(f.name, arrow_type(f.type), nullable=f.nullable)
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Parquet schema of a table, with the schema version in its metadata."""
+    t = TABLES[table]
+    return pa.schema(
+        [arrow_field(f) for f in t.fields],
+        metadata={META_VERSION: SCHEMA_VERSION, META_TABLE: t.name},
+    )
+
+
+# --- JSON Schema -----------------------------------------------------------------------------
+
+_JSON_SCALARS = {"string": "string", "int64": "integer", "bool": "boolean", "timestamp": "string"}
+
+
+def _json_type(t: Type, nullable: bool) -> dict[str, Any]:
+    if isinstance(t, Struct):
+        ref = {"$ref": f"#/$defs/{t.name}"}
+        return {"anyOf": [ref, {"type": "null"}]} if nullable else ref
+    if isinstance(t, ListOf):
+        out: dict[str, Any] = {"type": "array", "items": _json_type(t.item, False)}
+    else:
+        out = {"type": _JSON_SCALARS[t.name]}
+        if t.name == "timestamp":
+            out["format"] = "date-time"
+    if nullable:
+        out["type"] = [out["type"], "null"]
+    return out
+
+
+def _json_object(fields: tuple[Field, ...]) -> dict[str, Any]:
+    props = {}
+    for f in fields:
+        prop = _json_type(f.type, f.nullable)
+        prop["description"] = f.description
+        props[f.name] = prop
+    return {
+        "type": "object",
+        "properties": props,
+        "required": [f.name for f in fields],
+        "additionalProperties": False,
+    }
+
+
+def case_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one line of ``cases.jsonl``."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://casearchive.invalid/schema/{SCHEMA_VERSION}/case.schema.json",
+        "title": "CaseRecord",
+        "description": f"{CASES.description} Schema version {SCHEMA_VERSION}.",
+        **_json_object(CASE_FIELDS),
+        "$defs": {
+            s.name: {"description": s.description, **_json_object(s.fields)} for s in STRUCTS
+        },
+    }
+
+
+# --- fingerprint -----------------------------------------------------------------------------
+
+def type_name(t: Type) -> str:
+    """Short spelling of a type: ``string``, ``list<Reference>``, ``Contact``."""
+    if isinstance(t, Scalar):
+        return t.name
+    if isinstance(t, ListOf):
+        return f"list<{type_name(t.item)}>"
+    return t.name
+
+
+def _flatten(prefix: str, fields: tuple[Field, ...], out: dict[str, str]) -> None:
+    for f in fields:
+        path = f"{prefix}.{f.name}"
+        t, suffix = f.type, ""
+        while isinstance(t, ListOf):
+            t, suffix = t.item, suffix + "[]"
+        out[path] = type_name(f.type) + ("?" if f.nullable else "")
+        if isinstance(t, Struct):
+            _flatten(path + suffix, t.fields, out)
+
+
+def flat_fields() -> dict[str, str]:
+    """Every column and nested member as ``{"table.path": "type" or "type?" (nullable)}``.
+
+    Order is significant (it is the column order), so the fingerprint covers it too.
+    Descriptions and examples are documentation, not structure: they are not fingerprinted.
+    """
+    out: dict[str, str] = {}
+    for t in TABLES.values():
+        _flatten(t.name, t.fields, out)
+    return out
+
+
+def fingerprint() -> str:
+    """SHA-256 of the canonical (ordered) structure of all tables."""
+    canon = json.dumps(list(flat_fields().items()), separators=(",", ":"))
+    return hashlib.sha256(canon.encode()).hexdigest()

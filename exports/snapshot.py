@@ -1,0 +1,276 @@
+"""The atomic snapshot writer.
+
+A snapshot is built in ``out_dir/.tmp-<id>-<pid>-<random>`` (next to its final place, so
+the final ``os.rename`` never crosses a filesystem), then renamed to ``out_dir/<id>``; only
+after that does ``out_dir/latest`` switch, by renaming a fresh symlink over the old one.
+A reader therefore sees either the previous snapshot or the new one, never a partial one.
+
+Cases and pages are spooled to disk as they arrive and sorted at ``finish`` through a small
+in-memory index, so memory does not grow with the page text of the crawl.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from exports.jsonl import case_dict, dumps_line
+from exports.manifest import (
+    MANIFEST,
+    dumps_manifest,
+    file_digest,
+    iso_utc,
+    list_files,
+    snapshot_id,
+)
+from exports.parquet import ROW_GROUP_ROWS, TableWriter
+from exports.rows import PageRow, page_dict
+from exports.schema import SCHEMA_VERSION, TABLES, arrow_schema, case_json_schema
+from exports.spool import ArrowSpool, LineSpool
+from parsers.records import CaseRecord
+
+TMP_PREFIX = ".tmp-"
+LATEST = "latest"
+SPOOL_DIR = ".spool"
+CASES_JSONL = "cases.jsonl"
+CASE_SCHEMA = "case.schema.json"
+WARC = "pages.warc.gz"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SnapshotWriter:
+    """Streams cases and pages into a new snapshot under ``out_dir``.
+
+    ``tmp_path`` is where the crawler writes ``pages.warc.gz``; ``snapshot_id`` is the UTC
+    start time (``YYYYMMDDTHHMMSSZ``), given a ``-N`` suffix at ``finish`` if that name is
+    taken. Use as a context manager to ``abort`` on error.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        *,
+        start_url: str,
+        tool_version: str,
+        parser_version: str,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(self.out_dir)
+        self.start_url = start_url
+        self.tool_version = tool_version
+        self.parser_version = parser_version
+        self._clock = clock
+        self.started_at = clock()
+        self.snapshot_id = snapshot_id(self.started_at)
+        prefix = f"{TMP_PREFIX}{self.snapshot_id}-{os.getpid()}-"
+        self.tmp_path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir))
+        spool = self.tmp_path / SPOOL_DIR
+        spool.mkdir()
+        self._lines = LineSpool(spool / CASES_JSONL)
+        self._arrow = {
+            name: ArrowSpool(spool / f"{name}.arrows", arrow_schema(name), TABLES[name].sort_key,
+                             buffer_rows=ROW_GROUP_ROWS[name])
+            for name in ("cases", "pages", "sections")
+        }
+        self._page_keys: set[tuple[str, int]] = set()
+        self.path: Path | None = None
+        self._open = True
+
+    def __enter__(self) -> SnapshotWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._open:
+            self.abort()
+
+    def add_case(self, case: CaseRecord) -> None:
+        """Spool one case; a second case with the same ``case_id`` raises ``ValueError``."""
+        record = case_dict(case)
+        self._lines.add(case.case_id, dumps_line(record))
+        self._arrow["cases"].add(record)
+
+    def add_page(self, row: PageRow) -> None:
+        """Spool one page row; a repeated ``(case_id, page_number)`` raises ``ValueError``."""
+        key = (row.case_id, row.page_number)
+        if key in self._page_keys:
+            raise ValueError(f"duplicate page {key!r}")
+        record = page_dict(row)
+        self._page_keys.add(key)
+        self._arrow["pages"].add(record)
+        for ordinal, s in enumerate(row.sections, 1):
+            self._arrow["sections"].add({
+                "case_id": row.case_id,
+                "page_number": row.page_number,
+                "ordinal": ordinal,
+                "key": s.key,
+                "heading": s.heading,
+                "text": s.text,
+            })
+
+    def finish(self, crawl_stats: dict[str, Any], complete: bool) -> Path:
+        """Write every file, the manifest, rename into place, then switch ``latest``."""
+        if not self._open:
+            raise RuntimeError("snapshot writer already finished or aborted")
+        counts = self._write_cases()
+        counts.update(self._write_pages())
+        shutil.rmtree(self.tmp_path / SPOOL_DIR)
+        schema_text = json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
+        (self.tmp_path / CASE_SCHEMA).write_text(schema_text, encoding="utf-8")
+        files = {n: file_digest(self.tmp_path / n, fsync=True) for n in list_files(self.tmp_path)}
+        manifest = {
+            "snapshot_id": self.snapshot_id,
+            "schema_version": SCHEMA_VERSION,
+            "tool_version": self.tool_version,
+            "parser_version": self.parser_version,
+            "start_url": self.start_url,
+            "started_at": iso_utc(self.started_at),
+            "finished_at": iso_utc(self._clock()),
+            "complete": bool(complete),
+            "counts": counts,
+            "crawl_stats": crawl_stats,
+            "files": files,
+        }
+        os.chmod(self.tmp_path, 0o755)
+        self.path = self._rename_into_place(manifest)
+        switch_latest(self.out_dir, self.path.name)
+        self._open = False
+        return self.path
+
+    def abort(self) -> None:
+        """Drop everything written so far; ``latest`` and other snapshots are untouched."""
+        self._lines.close()
+        for spool in self._arrow.values():
+            spool.close()
+        shutil.rmtree(self.tmp_path, ignore_errors=True)
+        self._open = False
+
+    def _write_cases(self) -> dict[str, int]:
+        with open(self.tmp_path / CASES_JSONL, "wb") as jsonl:
+            for line in self._lines.sorted_lines():
+                jsonl.write(line)
+            jsonl.flush()
+            os.fsync(jsonl.fileno())
+        cases = TableWriter(self.tmp_path / TABLES["cases"].file, "cases")
+        refs = TableWriter(self.tmp_path / TABLES["references"].file, "references")
+        complete = 0
+        for batch in self._arrow["cases"].sorted_batches(ROW_GROUP_ROWS["cases"]):
+            cases.write(batch)
+            refs.write(references_of(batch, refs.schema))
+            complete += pc.sum(batch.column("complete")).as_py() or 0
+        cases.close()
+        refs.close()
+        return {
+            "cases": cases.rows_written,
+            "references": refs.rows_written,
+            "complete_cases": complete,
+            "incomplete_cases": cases.rows_written - complete,
+        }
+
+    def _write_pages(self) -> dict[str, int]:
+        counts = {}
+        for name in ("pages", "sections"):
+            writer = TableWriter(self.tmp_path / TABLES[name].file, name)
+            for batch in self._arrow[name].sorted_batches(ROW_GROUP_ROWS[name]):
+                writer.write(batch)
+            writer.close()
+            counts[name] = writer.rows_written
+        return counts
+
+    def _rename_into_place(self, manifest: dict[str, Any]) -> Path:
+        for n in range(1000):
+            name = self.snapshot_id if n == 0 else f"{self.snapshot_id}-{n}"
+            final = self.out_dir / name
+            if final.exists() or final.is_symlink():
+                continue
+            manifest["snapshot_id"] = name
+            _write_synced(self.tmp_path / MANIFEST, dumps_manifest(manifest))
+            fsync_dir(self.tmp_path)
+            try:
+                os.rename(self.tmp_path, final)
+            except OSError as e:  # another writer took the name in between
+                if e.errno in (errno.EEXIST, errno.ENOTEMPTY):
+                    continue
+                raise
+            fsync_dir(self.out_dir)
+            self.snapshot_id = name
+            return final
+        raise RuntimeError(f"no free snapshot name for {self.snapshot_id} in {self.out_dir}")
+
+
+def references_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """The ``references.parquet`` rows of a batch of cases, in case then printed order."""
+    refs = cases.column("references")
+    flat = pc.list_flatten(refs)
+    case_ids = cases.column("case_id").take(pc.list_parent_indices(refs))
+    return pa.RecordBatch.from_arrays([case_ids, *flat.flatten()], schema=schema)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def switch_latest(out_dir: Path, name: str) -> None:
+    """Point ``out_dir/latest`` at ``name`` atomically (relative link: the dir can move)."""
+    tmp_link = out_dir / f"{TMP_PREFIX}latest-{os.getpid()}-{secrets.token_hex(4)}"
+    os.symlink(name, tmp_link)
+    try:
+        os.replace(tmp_link, out_dir / LATEST)
+    except OSError:
+        tmp_link.unlink()
+        raise
+    fsync_dir(out_dir)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Remove ``.tmp-*`` entries whose writing process is gone; returns what was removed."""
+    removed = []
+    for p in out_dir.glob(f"{TMP_PREFIX}*"):
+        parts = p.name.split("-")
+        if len(parts) < 4 or not parts[2].isdigit():
+            continue
+        pid = int(parts[2])
+        if pid == os.getpid() or pid_alive(pid):
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed

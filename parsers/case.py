@@ -1,0 +1,94 @@
+"""``assemble_case``: the pages of one case, in any order, into one ``CaseRecord``.
+
+A canonical section that spans pages is joined with a blank line ("\\n\\n") in page order;
+unknown headings and unplaced text become ``other_sections`` with their page number;
+references are concatenated in page order and de-duplicated by number (first wins);
+contact and copyright come from the first page that has them. ``content_sha256`` hashes a
+canonical JSON (sorted keys, no spaces) of the extracted content only, so re-fetching
+byte-different but content-identical pages leaves it unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from .records import (
+    REFERENCES_KEY,
+    SECTION_KEYS,
+    CaseRecord,
+    OtherSection,
+    PageRecord,
+    PageRef,
+    Reference,
+)
+
+
+def content_hash(case: CaseRecord) -> str:
+    """SHA-256 of the case's extracted content (not its URLs or body hashes)."""
+    content = {
+        "title": case.title,
+        "page_count": case.page_count,
+        "sections": {key: getattr(case, key) for key in SECTION_KEYS},
+        "other_sections": [asdict(s) for s in case.other_sections],
+        "references": [asdict(r) for r in case.references],
+        "contact": asdict(case.contact) if case.contact else None,
+        "copyright": case.copyright,
+    }
+    blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def assemble_case(
+    case_id: str,
+    pages: list[tuple[PageRecord, PageRef]],
+    failed_urls: Iterable[str] = (),
+) -> CaseRecord:
+    """One case record from its parsed pages (any order) and the URLs that failed."""
+    ordered = sorted(pages, key=lambda pr: (pr[1].page_number, pr[1].url))
+    failed = list(failed_urls)
+    first = ordered[0] if ordered else None
+    title = next((p.title for p, _ in ordered if p.title), "") or ""
+    totals = [p.page_total for p, _ in ordered if p.page_total]
+    page_count = max([len(ordered), *totals, *(ref.page_number for _, ref in ordered)])
+    case = CaseRecord(
+        case_id=case_id,
+        title=title,
+        url=first[1].url if first else "",
+        page_count=page_count,
+        pages=[ref for _, ref in ordered],
+        complete=not failed,
+        failed_urls=failed,
+    )
+    texts: dict[str, list[str]] = {}
+    refs: list[Reference] = []
+    seen_numbers: set[int] = set()
+    for page, ref in ordered:
+        n = ref.page_number
+        for section in page.sections:
+            if section.key in SECTION_KEYS:
+                texts.setdefault(section.key, []).append(section.text)
+            elif section.key != REFERENCES_KEY:
+                case.other_sections.append(OtherSection(section.heading, section.text, n))
+        for reference in page.references:
+            if reference.number is not None:
+                if reference.number in seen_numbers:
+                    continue
+                seen_numbers.add(reference.number)
+            refs.append(reference)
+        if case.contact is None and page.contact is not None:
+            case.contact = page.contact
+        if case.copyright is None and page.copyright:
+            case.copyright = page.copyright
+        case.warnings.extend(f"page {n}: {w}" for w in page.warnings)
+    for key in SECTION_KEYS:
+        parts = [t for t in texts.get(key, []) if t]
+        if key in texts:
+            setattr(case, key, "\n\n".join(parts))
+        else:
+            case.missing_sections.append(key)
+    case.references = refs
+    case.content_sha256 = content_hash(case)
+    return case

@@ -1,0 +1,159 @@
+"""Turn a page's bytes into text the way a browser would, and repair what browsers can't.
+
+Precedence: byte-order mark, then the HTTP ``Content-Type`` charset, then a ``<meta>``
+charset in the first 8 KB, then sniffing (UTF-8 if the bytes are valid UTF-8, otherwise
+windows-1252). As in browsers, a declared ISO-8859-1/ASCII means windows-1252, so ’ “ ” –
+survive. Two repairs, each flagged with ``repaired`` and a warning:
+
+* declared UTF-8 but the bytes are not valid UTF-8: every invalid byte run is decoded as
+  windows-1252 (this also fixes pages that mix a few pasted cp1252 bytes into UTF-8);
+* declared windows-1252/ISO-8859-1 but the bytes are valid, non-ASCII UTF-8: decoded as
+  UTF-8 (multi-byte UTF-8 sequences essentially never occur by chance in cp1252 text).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .labels import HEADER_CHARSET_RE, META_CHARSET_RE
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+#: Python codec name -> the name we report (WHATWG spelling where it differs).
+_REPORTED = {"cp1252": "windows-1252", "utf-8": "utf-8"}
+#: Declared names a browser reads as windows-1252.
+_AS_CP1252 = {"iso8859-1", "latin-1", "ascii", "cp1252", "iso-8859-1", "us-ascii"}
+_META_SCAN = 8192
+
+
+def _c1_passthrough(exc: UnicodeError) -> tuple[str, int]:
+    """cp1252 leaves 0x81 0x8D 0x8F 0x90 0x9D undefined; browsers map them to C1 controls."""
+    assert isinstance(exc, UnicodeDecodeError)
+    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Decode the invalid bytes of a would-be UTF-8 text as windows-1252."""
+    assert isinstance(exc, UnicodeDecodeError)
+    bad = exc.object[exc.start : exc.end]
+    return bad.decode("cp1252", errors="casearchive-c1"), exc.end
+
+
+codecs.register_error("casearchive-c1", _c1_passthrough)
+codecs.register_error("casearchive-cp1252", _cp1252_fallback)
+
+
+@dataclass(slots=True)
+class Decoded:
+    """A decoded body: the text, the codec used and what had to be repaired."""
+
+    text: str
+    encoding: str
+    repaired: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _codec(name: str | None) -> str | None:
+    """Python codec name for a declared charset, or None if unknown."""
+    if not name:
+        return None
+    try:
+        canonical = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return "cp1252" if canonical in _AS_CP1252 else canonical
+
+
+def header_charset(headers: Mapping | None) -> str | None:
+    """The charset of a ``Content-Type`` header (str or bytes keys/values, lists allowed)."""
+    if not headers:
+        return None
+    try:
+        items = headers.items()
+    except AttributeError:
+        return None
+    for key, value in items:
+        if isinstance(key, bytes):
+            key = key.decode("latin-1")
+        if str(key).lower() != "content-type":
+            continue
+        if isinstance(value, list | tuple):
+            value = value[0] if value else ""
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        match = HEADER_CHARSET_RE.search(str(value))
+        return match.group(1) if match else None
+    return None
+
+
+def meta_charset(body: bytes) -> str | None:
+    """The charset of the first ``<meta charset>``/``<meta http-equiv>`` in the head."""
+    match = META_CHARSET_RE.search(body, 0, _META_SCAN)
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def decode(body: bytes, headers: Mapping | None = None) -> Decoded:
+    """Decode ``body`` following the precedence in the module docstring; never raises."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            text = body[len(bom) :].decode(codec, errors="replace")
+            return Decoded(text, codec)
+
+    warnings: list[str] = []
+    declared_name = header_charset(headers)
+    source = "HTTP header"
+    if declared_name is None:
+        declared_name, source = meta_charset(body), "meta"
+    declared = _codec(declared_name)
+    if declared_name and declared is None:
+        warnings.append(f"encoding: unknown charset {declared_name!r} declared; sniffed")
+    if declared and declared.startswith(("utf-16", "utf-32")) and source == "meta":
+        declared = "utf-8"  # a meta tag can only be read if the bytes are ASCII-compatible
+
+    if declared is None:
+        try:
+            return Decoded(body.decode("utf-8"), "utf-8", warnings=warnings)
+        except UnicodeDecodeError:
+            text = body.decode("cp1252", errors="casearchive-c1")
+            return Decoded(text, "windows-1252", warnings=warnings)
+
+    if declared == "utf-8":
+        try:
+            return Decoded(body.decode("utf-8"), "utf-8", warnings=warnings)
+        except UnicodeDecodeError as exc:
+            text = body.decode("utf-8", errors="casearchive-cp1252")
+            warnings.append(
+                f"encoding: {source} says UTF-8 but byte {exc.start} is not UTF-8; "
+                "invalid bytes decoded as windows-1252"
+            )
+            return Decoded(text, "utf-8", True, warnings)
+
+    if declared == "cp1252" and not body.isascii():
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            warnings.append(
+                f"encoding: {source} says {declared_name} but the bytes are UTF-8; "
+                "decoded as UTF-8"
+            )
+            return Decoded(text, "utf-8", True, warnings)
+
+    errors = "casearchive-c1" if declared == "cp1252" else "replace"
+    try:
+        text = body.decode(declared, errors=errors)
+    except Exception:  # noqa: BLE001 - stateful codecs can fail on garbage
+        text = body.decode("cp1252", errors="casearchive-c1")
+        warnings.append(f"encoding: could not decode as {declared_name}; used windows-1252")
+        return Decoded(text, "windows-1252", True, warnings)
+    if errors == "replace" and "\ufffd" in text:
+        warnings.append(f"encoding: undecodable bytes for {declared_name} replaced")
+    return Decoded(text, _REPORTED.get(declared, declared), warnings=warnings)

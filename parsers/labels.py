@@ -1,0 +1,268 @@
+"""Every heading alias, tag table and pattern the parsers rely on, in one place.
+
+Markup drift on the legacy site should only ever touch this module. Patterns are compiled
+once at import; they are matched against *collapsed* line text (single spaces, stripped).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .records import REFERENCES_KEY
+
+# --- Heading aliases -------------------------------------------------------------------
+
+#: Normalised heading text (see ``normalize_label``) -> canonical section key.
+ALIASES: dict[str, str] = {}
+_ALIAS_TABLE: dict[str, tuple[str, ...]] = {
+    "history": (
+        "history", "history of present illness", "history of the present illness",
+        "case history", "clinical history", "patient history",
+    ),
+    "physical_exam": (
+        "physical exam", "physical examination", "physical exam findings",
+        "physical examination findings", "exam", "examination",
+    ),
+    "differential_diagnosis": (
+        "differential diagnosis", "differential diagnoses", "differential",
+        "differential dx",
+    ),
+    "tests_and_results": (
+        "test and results", "tests and results", "test and result", "tests and result",
+        "tests & results", "test & results", "test results", "tests/results",
+        "diagnostic tests", "diagnostic testing", "tests",
+    ),
+    "working_diagnosis": ("working diagnosis", "working diagnoses"),
+    "treatment": ("treatment", "treatment plan", "management"),
+    "outcome": ("outcome", "outcomes"),
+    "authors_comments": (
+        "author's comments", "authors' comments", "author comments", "authors comments",
+        "author's comment", "authors' comment", "author comment",
+    ),
+    "editors_comments": (
+        "editor's comments", "editors' comments", "editor comments", "editors comments",
+        "editor's comment", "editors' comment", "editor comment",
+    ),
+    REFERENCES_KEY: (
+        "references", "bibliography", "works cited", "literature cited",
+        "cited references",
+    ),
+}
+
+#: Aliases that mean the working diagnosis only on a page without "Working Diagnosis";
+#: elsewhere they are kept as an unknown heading.
+CONDITIONAL_ALIASES: dict[str, str] = {
+    "diagnosis": "working_diagnosis",
+    "final diagnosis": "working_diagnosis",
+    "diagnoses": "working_diagnosis",
+}
+
+#: Headings the alias table does not map but that are known to head a block of a case
+#: ("Return to Play", "Follow-Up", ...): accepted as key-None sections whenever they are
+#: formatted as a label, even if no canonical label shares their formatting.
+EXTRA_HEADINGS: frozenset[str] = frozenset({
+    "return to play", "return to sport", "return to activity", "follow-up", "follow up",
+    "followup", "discussion", "summary", "conclusion", "conclusions", "learning points",
+    "key points", "teaching points", "clinical pearls", "pearls", "case presentation",
+    "chief complaint", "introduction", "acknowledgements", "acknowledgments", "keywords",
+    "objectives", "rehabilitation", "clinical course", "hospital course", "imaging",
+})
+
+#: Words that, leading a paragraph or a list, are sub-labels of a section ("MRI: ...",
+#: "Laboratory studies:") and never start a new section even when bold like headings.
+SUBLABEL_WORDS: frozenset[str] = frozenset({
+    "mri", "ct", "x-ray", "x-rays", "xray", "xrays", "radiographs", "radiograph", "labs",
+    "lab", "laboratory", "laboratory studies", "laboratory tests", "lab tests", "emg",
+    "ncs", "emg/ncs", "ultrasound", "bone scan", "dexa", "ekg", "ecg", "echo",
+    "echocardiogram", "vitals", "vital signs", "inspection", "palpation", "rom",
+    "range of motion", "strength", "sensation", "reflexes", "special tests", "neuro",
+    "neurologic", "neurological", "gait", "cbc", "csf", "blood work", "bloodwork",
+    "urinalysis", "plain films", "films", "pet", "pet scan", "mra", "emg/ncv", "ncv",
+    "left", "right", "bilateral", "general", "heent", "cardiac", "lungs", "abdomen",
+    "skin", "extremities", "back", "hip", "knee", "shoulder", "spine", "note",
+})
+
+for _key, _names in _ALIAS_TABLE.items():
+    for _name in _names:
+        ALIASES[_name.replace("'", "")] = _key
+CONDITIONAL = {k.replace("'", ""): v for k, v in CONDITIONAL_ALIASES.items()}
+
+_APOSTROPHES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": "", "\u00b4": ""})
+_LABEL_TRIM = " :.-\u2013\u2014"
+
+
+def normalize_label(text: str) -> str:
+    """Fold a heading for alias lookup: lower case, no apostrophes, single spaces, no
+    trailing colon. "AUTHOR’S Comments:" -> "authors comments"."""
+    return " ".join(text.translate(_APOSTROPHES).lower().split()).strip(_LABEL_TRIM)
+
+
+def alias_key(text: str) -> tuple[str | None, bool]:
+    """(canonical key, conditional?) for a heading text; (None, False) when unknown."""
+    norm = normalize_label(text)
+    key = ALIASES.get(norm)
+    if key is not None:
+        return key, False
+    key = CONDITIONAL.get(norm)
+    if key is not None:
+        return key, True
+    return None, False
+
+
+# --- Tags and attributes -----------------------------------------------------------------
+
+#: Elements whose whole subtree is never visible text.
+SKIP_TAGS: frozenset[str] = frozenset({
+    "script", "style", "noscript", "head", "title", "select", "option", "textarea",
+    "iframe", "object", "embed", "template", "svg", "math", "xml", "applet", "map",
+    "button", "datalist",
+})
+#: Elements that start and end a paragraph-level block.
+BLOCK_TAGS: frozenset[str] = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "blockquote",
+    "center", "form", "hr", "pre", "address", "section", "article", "header", "footer",
+    "nav", "aside", "main", "body", "html", "fieldset", "legend", "figure", "figcaption",
+    "menu", "dir", "frameset", "frame", "noframes", "details", "summary",
+})
+#: Blocks that are containers for the navigation test (never a single paragraph).
+CONTAINER_TAGS: frozenset[str] = frozenset({
+    "td", "th", "div", "table", "ul", "ol", "nav", "aside", "center", "menu", "dl", "form",
+    "section", "header", "footer", "dir", "tr",
+})
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Inline elements that make a label ("strong" formatting).
+STRONG_TAGS: frozenset[str] = frozenset({"b", "strong", "u"}) | HEADING_TAGS
+#: Inline elements that style text without necessarily making it a label.
+STYLE_TAGS: frozenset[str] = frozenset({"font", "span", "em", "i", "big", "small", "ins"})
+#: Explicit navigation containers.
+NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu"})
+
+NAV_ATTR_RE = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side-bar|breadcrumbs?|topnav|"
+    r"leftnav|left-nav|sidenav|skip|pager|pagination)(?:$|[\s_\d-])",
+    re.I,
+)
+#: A class name that says "this is a heading/label".
+HEADING_CLASS_RE = re.compile(r"head|title|label|caption|bold|subhead|section|strong", re.I)
+BOLD_STYLE_RE = re.compile(
+    r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)|text-decoration\s*:\s*underline", re.I
+)
+#: Word's list-marker span (``<span style='mso-list:Ignore'>·</span>``).
+MSO_IGNORE_RE = re.compile(r"mso-list\s*:\s*ignore", re.I)
+#: Characters Word and hand-written HTML use as bullets.
+BULLETS: frozenset[str] = frozenset("·•▪◦○●■□§ü\u2022\u2023\u2043o-*")
+PLAIN_BULLET_RE = re.compile(r"^[·•▪◦●■\u2022\u2023\u2043]\s*")
+
+# --- Document preparation ----------------------------------------------------------------
+
+XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+META_CHARSET_RE = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+#: Used by the deep-nesting fallback: every tag except line/paragraph structure.
+FLATTEN_TAG_RE = re.compile(
+    r"<(?!/?(?:br|p|li|h[1-6]|b|strong|title|a|tr|td)\b)[^>]*>", re.I
+)
+FLATTEN_ALL_RE = re.compile(r"<(?!/?(?:br|p|title)\b)[^>]*>", re.I)
+
+# --- Titles and page numbers ---------------------------------------------------------------
+
+#: "... - Page #4", "... Page # 4", "... Page 4 of 6", "... (page 4)" at the end of a title.
+PAGE_SUFFIX_RE = re.compile(
+    r"[\s\-\u2013\u2014:,|]*\(?\s*\bpage\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
+    r"[\s.]*$",
+    re.I,
+)
+PAGE_PREFIX_RE = re.compile(
+    r"^\(?\s*page\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?[\s\-\u2013\u2014:,|]+",
+    re.I,
+)
+#: A standalone "Page 2 of 4" line.
+PAGE_OF_RE = re.compile(r"^page\s*#?\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})$", re.I)
+TITLE_SITE_SEP_RE = re.compile(r"\s+[|\u00bb]\s+|\s+::\s+")
+#: <title>s that say nothing about the case: Word exports, editor defaults.
+JUNK_TITLE_RE = re.compile(
+    r"^(?:microsoft word\s*-.*|untitled(?: document)?|new page\s*\d*|document\d*|"
+    r"page\s*\d*|home|index|welcome|case stud(?:y|ies))$",
+    re.I,
+)
+
+# --- Lines that are never content ----------------------------------------------------------
+
+#: A line made only of pager tokens; it must also contain a pager word or be all links.
+PAGER_RE = re.compile(
+    r"^(?:\s*(?:<<|>>|<|>|\u00ab|\u00bb|\u2039|\u203a|\||\u00b7|\u2013|\u2014|-|,|:|\[|\]|#"
+    r"|\d{1,3}|of|previous|prev\.?|next|first|last|page|pages|go to|back)\s*)+$",
+    re.I,
+)
+PAGER_WORD_RE = re.compile(r"\b(?:page|next|prev|previous)\b", re.I)
+RETURN_RE = re.compile(
+    r"^(?:<<|\u00ab|<)?\s*(?:return|back|go back)\s+to\s+(?:the\s+)?(?:list\s+of\s+)?"
+    r"(?:case\s+stud(?:y|ies)|cases)(?:\s+(?:list|index|page|home|main page))?\s*[.!]?\s*"
+    r"(?:>>|\u00bb)?$",
+    re.I,
+)
+COUNTER_RE = re.compile(
+    r"you are (?:visitor|the \d+)|visitors?\s*(?:number|no\.?|#|count|:)|hit counter|"
+    r"this (?:page|site) has been (?:visited|viewed|accessed)|\bhits\s*:\s*\d|"
+    r"visitors? since\b|page views\s*:",
+    re.I,
+)
+UPDATED_RE = re.compile(
+    r"^(?:this\s+)?(?:page\s+|site\s+|web\s*site\s+)?(?:was\s+)?(?:last\s+)"
+    r"(?:updated|modified|revised|changed)\b|^(?:updated|revised)\s*:",
+    re.I,
+)
+
+# --- Footer ---------------------------------------------------------------------------------
+
+NOTE_RE = re.compile(r"^note\s*:?\s.*\b(?:contact|information)\b", re.I)
+COPYRIGHT_RE = re.compile(r"\u00a9|^\(c\)\s|^copyright\b", re.I)
+CREDIT_RE = re.compile(
+    r"^(?:this\s+)?(?:web\s*site|site|page|web\s*page|web\s*design)s?\s+(?:was\s+)?"
+    r"(?:created|designed|developed|built|maintained|hosted|powered)\s+by\b|"
+    r"^(?:designed|created|powered|maintained|developed)\s+by\b",
+    re.I,
+)
+
+# --- Soft 404 -------------------------------------------------------------------------------
+
+SOFT404_RE = re.compile(
+    r"page (?:was )?not found|page cannot be found|cannot find the page|"
+    r"page (?:you requested|you are looking for) (?:could not|cannot|can't|was not|does not)|"
+    r"\b404\b.{0,20}not found|not found.{0,20}\b404\b|file not found|no longer exists",
+    re.I,
+)
+
+# --- References -----------------------------------------------------------------------------
+
+#: A reference's printed number: "1.", "1)", "[1]", "(1)" at the start of a line.
+REF_NUMBER_RE = re.compile(r"^\s*(?:\[(\d{1,3})\]|\((\d{1,3})\)|(\d{1,3})[.)])\s*(?=\S)")
+URL_RE = re.compile(r"https?://[^\s<>\"']+", re.I)
+DOI_TEXT_RE = re.compile(r"\bdoi\s*:?\s*(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+DOI_URL_RE = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
+PMID_RE = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.I)
+URL_TRAILING = ".,;:!?'\"]>"
+
+# --- Contact --------------------------------------------------------------------------------
+
+PHONE_RE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?(\d{3})\)?[\s.-]*(\d{3})[\s.-]*(\d{4})(?!\d)")
+FAX_BEFORE_RE = re.compile(r"fax\s*(?:number|no\.?)?\s*:?\s*$", re.I)
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CITY_STATE_ZIP_RE = re.compile(
+    r"(?:^|,|\n)\s*([A-Za-z][A-Za-z.' -]*?[A-Za-z.])\s*,?\s+([A-Z]{2})\.?,?\s+"
+    r"(\d{5}(?:-\d{4})?)\b"
+)
+STREET_START_RE = re.compile(r"\b(?:\d{1,6}[A-Za-z]?\s+[A-Z0-9]|P\.?\s?O\.?\s+Box\b)")
+CONTACT_LEAD_RE = re.compile(r"^.*?\bcontact\s+(?:the\s+)?", re.I)
+NOTE_LEAD_RE = re.compile(r"^note\s*:?\s*", re.I)
+COPYRIGHT_LEAD_RE = re.compile(
+    r"^(?:\u00a9|\(c\)|copyright)(?:\s*(?:\u00a9|\(c\)))?\s*(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?)?"
+    r"[\s,]*",
+    re.I,
+)
+ADDRESS_LINE_RE = re.compile(
+    r"^(?:phone|tel|telephone|fax|e-?mail|email)\b|\d{3}[\s.)-]*\d{3}[\s.-]*\d{4}|"
+    r"\b[A-Z]{2}\.?\s+\d{5}\b|^\d{1,6}\s+\S|@|^https?://|^www\.|\bsuite\b|p\.?o\.? box",
+    re.I,
+)

@@ -1,0 +1,225 @@
+"""``parse_page``: one fetched page in, one ``PageRecord`` out. Never raises.
+
+Pipeline: decode (``encoding``) -> one lxml tree (``huge_tree``; a document too deep even
+for that is re-parsed with its nesting tags stripped) -> one walk (``text``) -> segments
+(``sections``) -> title, references, contact, links. Anything that goes wrong becomes a
+warning on the record, never an exception.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from lxml import etree
+
+from .contact import copyright_holder, parse_contact, split_copyright
+from .encoding import decode
+from .labels import (
+    FLATTEN_ALL_RE,
+    FLATTEN_TAG_RE,
+    JUNK_TITLE_RE,
+    PAGE_PREFIX_RE,
+    PAGE_SUFFIX_RE,
+    SOFT404_RE,
+    TITLE_SITE_SEP_RE,
+    XML_DECL_RE,
+    normalize_label,
+)
+from .links import resolve_links
+from .records import REFERENCES_KEY, SECTION_KEYS, PageRecord, Section
+from .references import parse_references
+from .sections import Part, Segments, render, segment
+from .text import collapse, walk
+
+_CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
+_local = threading.local()
+_TITLE_TRIM = " -\u2013\u2014:|,"
+
+
+def _parser() -> etree.HTMLParser:
+    """A per-thread parser (lxml parsers must not be shared between threads)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        # Plain etree parser: lxml.html's element-class lookup costs a Python call per node.
+        parser = _local.parser = etree.HTMLParser(huge_tree=True)
+    return parser
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any("depth" in e.message for e in parser.error_log)
+
+
+def build_tree(text: str, warnings: list[str]) -> etree._Element | None:
+    """Parse decoded text with lxml; flatten and retry when nesting exceeds libxml2's cap."""
+    parser = _parser()
+    for attempt, flatten in enumerate((None, FLATTEN_TAG_RE, FLATTEN_ALL_RE)):
+        if flatten is not None:
+            text = flatten.sub("", text)
+        try:
+            root = etree.fromstring(text, parser)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+            warnings.append(f"html: could not parse ({exc})")
+            return None
+        if root is None:
+            return None
+        if not _too_deep(parser):
+            if attempt:
+                warnings.append("html: nesting too deep for lxml; parsed with tags flattened")
+            return root
+    warnings.append("html: nesting too deep even after flattening; text may be missing")
+    return root
+
+
+def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
+    """(title, page number, page total) from a title or heading text.
+
+    "X - Page #4", "X Page # 4", "X - Page 4 of 6", "X (page 4)", "X | Site Name",
+    "Page 4: X". Editor titles ("Microsoft Word - case.doc", "Untitled Document") -> None.
+    """
+    text = collapse(raw)
+    if not text or JUNK_TITLE_RE.match(text):
+        return None, None, None
+    parts = TITLE_SITE_SEP_RE.split(text)
+    if len(parts) > 1:
+        marked = [p for p in parts if PAGE_SUFFIX_RE.search(p) or PAGE_PREFIX_RE.match(p)]
+        text = marked[0] if marked else parts[0]
+    number = total = None
+    m = PAGE_SUFFIX_RE.search(text)
+    if m is None:
+        m = PAGE_PREFIX_RE.match(text)
+        if m is not None:
+            text = text[m.end() :]
+    else:
+        text = text[: m.start()]
+    if m is not None:
+        number = int(m.group(1))
+        total = int(m.group(2)) if m.group(2) else None
+    text = text.strip(_TITLE_TRIM)
+    if JUNK_TITLE_RE.match(text):
+        text = ""
+    return text or None, number, total
+
+
+def _soft_404(title: str, segs: Segments) -> bool:
+    if SOFT404_RE.search(title):
+        return True
+    head = " ".join(p.text for p in segs.preamble[:6])
+    return bool(SOFT404_RE.search(head))
+
+
+def _title_and_preamble(
+    tag_title: str, segs: Segments
+) -> tuple[str | None, int | None, int | None, list[Part]]:
+    """Title/page from ``<title>`` and the visible heading; the preamble minus that heading."""
+    title, number, total = parse_title(tag_title)
+    blocks: dict[int, list[Part]] = {}
+    for part in segs.preamble:
+        blocks.setdefault(part.block_index, []).append(part)
+    excluded: set[int] = set()
+    want = normalize_label(title) if title else None
+    visible: tuple[str | None, int | None, int | None] | None = None
+    for bi, parts in blocks.items():
+        text = " ".join(p.text for p in parts)
+        if len(text) > 250:
+            continue
+        vtitle, vnum, vtotal = parse_title(text)
+        strong = any(r.strong for ln in parts[0].block.lines for r in ln)
+        if vtitle is None and vnum is not None:  # a bare "Page #4" under the heading
+            excluded.add(bi)
+            number = number or vnum
+            total = total or vtotal
+            continue
+        if vtitle is None:
+            continue
+        if want is not None and normalize_label(vtitle) == want:
+            excluded.add(bi)
+            number = number or vnum
+            total = total or vtotal
+        elif visible is None and strong and (want is None or (number is None and vnum)):
+            visible = (vtitle, vnum, vtotal)
+            excluded.add(bi)
+    if visible is not None:
+        title = visible[0]
+        number = visible[1] or number
+        total = visible[2] or total
+    rest = [p for p in segs.preamble if p.block_index not in excluded]
+    return title, number, total, rest
+
+
+def parse_page(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> PageRecord:
+    """Parse one fetched page; problems become ``warnings``, never exceptions."""
+    try:
+        return _parse(body, url, headers)
+    except Exception as exc:  # last resort: the crawler must never lose a page to a bug
+        return PageRecord(url=url, is_case_page=False, skip_reason="parse error",
+                          warnings=[f"parse error: {type(exc).__name__}: {exc}"])
+
+
+def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageRecord:
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    decoded = decode(bytes(body), headers)
+    record = PageRecord(url=url, is_case_page=False, encoding=decoded.encoding,
+                        encoding_repaired=decoded.repaired, warnings=decoded.warnings)
+    text = decoded.text
+    if text.startswith(("<?", "\ufeff", " ", "\n", "\r", "\t")):
+        text = XML_DECL_RE.sub("", text.lstrip("\ufeff"), count=1)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text.strip():
+        record.skip_reason = "empty document"
+        return record
+    root = build_tree(text, record.warnings)
+    if root is None:
+        record.skip_reason = "empty document"
+        return record
+    walked = walk(root)
+    record.links = resolve_links(walked.links, walked.base or url)
+    segs = segment(walked.blocks)
+    record.warnings.extend(segs.warnings)
+    title, number, total, preamble = _title_and_preamble(walked.title, segs)
+    record.title = title
+    has_case = any(s.key in _CANONICAL for s in segs.sections)
+    if not has_case:
+        record.skip_reason = "soft 404" if _soft_404(walked.title, segs) else "no case sections"
+        return record
+
+    record.is_case_page = True
+    if segs.page_of and (number is None or segs.page_of[0] == number):
+        number = number or segs.page_of[0]
+        total = total or segs.page_of[1]
+    record.page_number = number or 1
+    record.page_total = total
+    if title is None:
+        record.warnings.append("title: no usable <title> or visible heading")
+
+    sections: list[Section] = []
+    unplaced = 0
+    if preamble:
+        text_ = render(preamble)
+        sections.append(Section(None, None, text_))
+        unplaced += len(text_)
+        record.warnings.append(f"unplaced text: {len(text_)} chars before the first heading")
+    for raw in segs.sections:
+        sections.append(Section(raw.key, raw.heading, render(raw.parts)))
+        if raw.key == REFERENCES_KEY:
+            record.references.extend(parse_references(raw.parts))
+    footer = segs.footer
+    if footer.unplaced:
+        text_ = render(footer.unplaced)
+        sections.append(Section(None, None, text_))
+        unplaced += len(text_)
+        record.warnings.append(f"unplaced text: {len(text_)} chars among the footer")
+    record.sections = sections
+    record.unplaced_chars = unplaced
+
+    address = list(footer.address_lines)
+    holder = None
+    if footer.copyright_line:
+        record.copyright, trailing = split_copyright(footer.copyright_line)
+        if trailing:
+            address.insert(0, trailing)
+        holder = copyright_holder(record.copyright)
+    record.contact = parse_contact(footer.note_lines, address, holder)
+    return record

@@ -1,0 +1,374 @@
+"""Split a page's blocks into preamble, labelled sections and footer.
+
+A label is found at the start of a line (start of a block or after a ``<br>``):
+
+* a formatted run (``<b>``, ``<font><b>``, ``<h3>``, ``<span class>``, ...) whose text is an
+  alias, with or without a colon, on its own line or followed by the section's first words;
+* a whole line whose text is an alias, however formatted (``<p class="head">History</p>``);
+* an alias split across a ``<br>`` inside the same formatting ("Tests and<br>Results:");
+* a bold run that *starts* with "Alias:" (``<b>History: 45 yo</b>``).
+
+Unknown headings are bold/heading lines whose formatting signature (formatting chain, own
+line or inline, colon or not) equals that of a known label on the same page, or that are
+in ``EXTRA_HEADINGS``; sub-labels such as "MRI:" stay in their section's text. Footer
+(NOTE contact, © block, site credit) starts at the first footer line after the last
+canonical label, so a "NOTE:" inside a section never truncates the case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .labels import (
+    ADDRESS_LINE_RE,
+    COPYRIGHT_RE,
+    COUNTER_RE,
+    CREDIT_RE,
+    DOI_TEXT_RE,
+    EXTRA_HEADINGS,
+    NOTE_RE,
+    PAGE_OF_RE,
+    PAGER_RE,
+    PAGER_WORD_RE,
+    REF_NUMBER_RE,
+    RETURN_RE,
+    SUBLABEL_WORDS,
+    UPDATED_RE,
+    URL_RE,
+    alias_key,
+    normalize_label,
+)
+from .records import REFERENCES_KEY, SECTION_KEYS
+from .text import Block, Run, line_text, render_line
+
+_CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
+_PARTIAL_RE = re.compile(r"^\s*([^:]{2,45}?)\s*:\s*(.*)$", re.S)
+_SEPARATORS = frozenset("|·-•»«:,[]/\u2013\u2014 ")
+_HEADING_MAX = 60
+_PLAIN_MAX = 80
+#: Cheap pre-filter: every excluded short line contains one of these.
+_EXCLUDE_HINT_RE = re.compile(r"(?i)page|next|prev|first|last|return|back|visit|hit|count|updated|modified|revised|changed|\d")
+
+
+@dataclass(slots=True)
+class LabelHit:
+    """A label found at the start of a line."""
+
+    heading: str
+    key: str | None
+    conditional: bool
+    sig: tuple[str, bool, bool]
+    """(formatting chain, own line?, colon?): what "formatted like" compares."""
+    strong: bool
+    used_lines: int
+    rest: list[Run]
+
+
+@dataclass(slots=True)
+class Part:
+    """One rendered line of a section with the block it came from."""
+
+    block_index: int
+    block: Block
+    text: str
+    bullet: bool
+    hrefs: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RawSection:
+    key: str | None
+    heading: str | None
+    parts: list[Part] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Footer:
+    note_lines: list[str] = field(default_factory=list)
+    copyright_line: str | None = None
+    address_lines: list[str] = field(default_factory=list)
+    unplaced: list[Part] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Segments:
+    preamble: list[Part]
+    sections: list[RawSection]
+    footer: Footer
+    page_of: tuple[int, int] | None
+    warnings: list[str]
+
+
+def _split_rest(rest: list[Run]) -> tuple[list[Run], bool]:
+    """Drop a colon that follows the label outside its formatting ("<b>History</b>:")."""
+    for i, run in enumerate(rest):
+        stripped = run.text.lstrip()
+        if not stripped:
+            continue
+        if stripped[0] == ":":
+            return [Run(stripped[1:], run.fmt, run.strong, run.href)] + rest[i + 1 :], True
+        return rest[i:], False
+    return [], False
+
+
+def _lead(runs: list[Run]) -> tuple[int, int] | None:
+    """Index range of the leading same-format, non-link segment of a line."""
+    n = len(runs)
+    j = 0
+    while j < n and not runs[j].text.strip():
+        j += 1
+    if j == n:
+        return None
+    first = runs[j]
+    if first.href is not None or first.marker:
+        return None
+    k = j + 1
+    while k < n and runs[k].fmt == first.fmt and runs[k].href is None:
+        k += 1
+    return j, k
+
+
+def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
+    """The label at the start of line ``i`` of a block, or None."""
+    runs = lines[i]
+    span = _lead(runs)
+    if span is None:
+        return None
+    j, k = span
+    first = runs[j]
+    if not first.fmt and (k < len(runs) or len(runs[j].text) > _PLAIN_MAX):
+        return None  # plain text is a label only as a whole, short line
+    seg = "".join([r.text for r in runs[j:k]]) if k - j > 1 else first.text
+    if len(seg) > _PLAIN_MAX:  # too long for a label; maybe "<b>Alias: text...</b>"
+        return _partial(seg, first, runs[k:]) if ":" in seg[:48] else None
+    rest, colon_after = _split_rest(runs[k:])
+    own_line = not line_text(rest)
+    heading = " ".join(seg.split()).rstrip(" :")
+    colon = colon_after or seg.rstrip().endswith(":")
+    if first.fmt or own_line:
+        # An alias split across a <br> wins over its first line ("Differential<br>Diagnosis").
+        if own_line and i + 1 < len(lines):
+            nxt = lines[i + 1]
+            span2 = _lead(nxt)
+            if span2 is not None and nxt[span2[0]].fmt == first.fmt:
+                seg2 = "".join([r.text for r in nxt[span2[0] : span2[1]]])
+                key, cond = alias_key(f"{seg} {seg2}")
+                if key is not None:
+                    rest2, colon2 = _split_rest(nxt[span2[1] :])
+                    joined = " ".join(f"{seg} {seg2}".split()).rstrip(" :")
+                    sig = (first.fmt, not line_text(rest2), colon2 or seg2.rstrip().endswith(":"))
+                    return LabelHit(joined, key, cond, sig, first.strong, 2, rest2)
+        key, cond = alias_key(seg)
+        if key is not None:
+            return LabelHit(heading, key, cond, (first.fmt, own_line, colon), first.strong, 1,
+                            rest)
+    if not first.fmt:
+        return None
+    hit = _partial(seg, first, runs[k:])
+    if hit is not None:
+        return hit
+    if not first.strong or not heading or len(heading) > _HEADING_MAX:
+        return None
+    if not (own_line or colon):
+        return None
+    if not (heading[0].isupper() or heading[0].isdigit()) or any(c in heading for c in ",;()"):
+        return None
+    if heading.endswith(".") or len(heading.split()) > 6 or any(c.isdigit() for c in heading):
+        return None
+    return LabelHit(heading, None, False, (first.fmt, own_line, colon), True, 1, rest)
+
+
+def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
+    """A formatted run that starts with "Alias:" and continues with the section text."""
+    m = _PARTIAL_RE.match(seg)
+    if m is None:
+        return None
+    key, cond = alias_key(m.group(1))
+    if key is None:
+        return None
+    rest = [Run(m.group(2), first.fmt, first.strong)] + after
+    return LabelHit(" ".join(m.group(1).split()), key, cond, (first.fmt, False, True),
+                    first.strong, 1, rest)
+
+
+def is_excluded(text: str, runs: list[Run]) -> bool:
+    """Pager, "Return To The Case Studies List", counters, "last updated", link bars."""
+    if len(text) <= 150 and _EXCLUDE_HINT_RE.search(text):
+        if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)):
+            return True
+        if RETURN_RE.match(text) or COUNTER_RE.search(text) or UPDATED_RE.match(text):
+            return True
+    return len(runs) > 1 and _all_links(runs, 2)
+
+
+def _all_links(runs: list[Run], minimum: int) -> bool:
+    """True when the line is >= ``minimum`` links and nothing but separators besides."""
+    nlinks = 0
+    last: str | None = None
+    for run in runs:
+        if run.href is not None:
+            if run.text.strip() and run.href != last:
+                nlinks += 1
+                last = run.href
+        elif not _SEPARATORS.issuperset(run.text.replace("\xa0", " ").strip()):
+            return False
+    return nlinks >= minimum
+
+
+def _is_footer(text: str) -> bool:
+    return bool(NOTE_RE.match(text) or COPYRIGHT_RE.search(text) or CREDIT_RE.match(text))
+
+
+def _ref_like(text: str) -> bool:
+    return bool(URL_RE.search(text) or DOI_TEXT_RE.search(text) or REF_NUMBER_RE.match(text)
+                or len(text) > 60)
+
+
+def segment(blocks: list[Block]) -> Segments:
+    """Assign every line of every block to the preamble, a section or the footer."""
+    warnings: list[str] = []
+    page_of: tuple[int, int] | None = None
+    # Pass 1: classify lines.
+    keep: list[tuple[int, int, str, bool]] = []  # (block, line, text, bullet)
+    hits: dict[tuple[int, int], LabelHit] = {}
+    for bi, block in enumerate(blocks):
+        skip_next = False
+        for li, runs in enumerate(block.lines):
+            if skip_next:
+                skip_next = False
+                continue
+            text, bullet = render_line(runs)
+            if not text:
+                continue
+            if is_excluded(text, runs):
+                m = PAGE_OF_RE.match(text)
+                if m and page_of is None:
+                    page_of = (int(m.group(1)), int(m.group(2)))
+                continue
+            if not block.nav and not bullet:
+                hit = find_label(block.lines, li)
+                if hit is not None:
+                    hits[(bi, li)] = hit
+                    if hit.used_lines == 2:
+                        skip_next = True
+            keep.append((bi, li, text, bullet))
+
+    _resolve(hits, warnings)
+    known_positions = [pos for pos, h in hits.items() if h.key in _CANONICAL]
+    last_known = max(known_positions) if known_positions else (-1, -1)
+
+    preamble: list[Part] = []
+    sections: list[RawSection] = []
+    footer = Footer()
+    current: RawSection | None = None
+    in_footer = False
+    footer_mode = ""  # "note", "copyright" or "" while in the footer
+    for bi, li, text, bullet in keep:
+        block = blocks[bi]
+        pos = (bi, li)
+        hit = hits.get(pos)
+        if not in_footer and pos > last_known and not block.nav and _is_footer(text):
+            in_footer = True
+        if in_footer:
+            footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
+            continue
+        if hit is not None:
+            current = RawSection(hit.key, hit.heading)
+            sections.append(current)
+            rest_text, rest_bullet = render_line(hit.rest)
+            if rest_text:
+                current.parts.append(Part(bi, block, rest_text, rest_bullet, _hrefs(hit.rest)))
+            continue
+        if block.nav and not (
+            current is not None and current.key == REFERENCES_KEY and _ref_like(text)
+        ):
+            continue
+        part = Part(bi, block, text, bullet, _hrefs(block.lines[li]))
+        if current is None:
+            preamble.append(part)
+        else:
+            current.parts.append(part)
+    return Segments(preamble, sections, footer, page_of, warnings)
+
+
+def _hrefs(runs: list[Run]) -> list[str]:
+    return [r.href for r in runs if r.href]
+
+
+def _footer_line(footer: Footer, block: Block, bi: int, li: int, text: str, mode: str) -> str:
+    """File one footer line; returns the mode for the block's following lines."""
+    if block.nav:
+        return mode
+    if NOTE_RE.match(text):
+        footer.note_lines.append(text)
+        return "note"
+    if CREDIT_RE.match(text):
+        return "credit"
+    if COPYRIGHT_RE.search(text) and footer.copyright_line is None:
+        footer.copyright_line = text
+        return "copyright"
+    if mode == "note" and li > 0:
+        footer.note_lines.append(text)
+        return mode
+    if mode == "credit" and li > 0:
+        return mode
+    if ADDRESS_LINE_RE.search(text) or (mode == "copyright" and len(text) <= 80):
+        footer.address_lines.append(text)
+        return "copyright" if mode == "copyright" else mode
+    footer.unplaced.append(Part(bi, block, text, False))
+    return mode
+
+
+def _resolve(hits: dict[tuple[int, int], LabelHit], warnings: list[str]) -> None:
+    """Settle conditional aliases, unknown headings and duplicates, in place."""
+    positions = sorted(hits)
+    has_working = any(h.key == "working_diagnosis" and not h.conditional for h in hits.values())
+    used_conditional = False
+    for pos in positions:
+        hit = hits[pos]
+        if hit.conditional:
+            if has_working or used_conditional:
+                hit.key = None
+            used_conditional = True
+            hit.conditional = False
+    known_sigs = {h.sig for h in hits.values() if h.key is not None}
+    seen: set[str] = set()
+    for pos in positions:
+        hit = hits[pos]
+        if hit.key is None:
+            norm = normalize_label(hit.heading)
+            if norm in EXTRA_HEADINGS:
+                continue
+            if norm in SUBLABEL_WORDS or not hit.strong or hit.sig not in known_sigs:
+                if not alias_key(hit.heading)[1]:
+                    del hits[pos]
+            continue
+        if hit.key in seen:
+            warnings.append(f"duplicate heading {hit.heading!r} kept as an other section")
+            hit.key = None
+        seen.add(hit.key or "")
+
+
+def render(parts: list[Part]) -> str:
+    """Section text in the records' text format."""
+    out: list[str] = []
+    prev: Part | None = None
+    for part in parts:
+        block = part.block
+        is_item = block.kind == "li" or part.bullet
+        if prev is not None:
+            if prev.block_index == part.block_index:
+                out.append("\n")
+            else:
+                prev_item = prev.block.kind == "li" or prev.bullet
+                same_list = prev_item and is_item and (
+                    prev.block.list_id == block.list_id or prev.bullet or part.bullet
+                )
+                out.append("\n" if same_list else "\n\n")
+        first_of_li = block.kind == "li" and (
+            prev is None or prev.block_index != part.block_index
+        )
+        out.append(f"- {part.text}" if part.bullet or first_of_li else part.text)
+        prev = part
+    return "".join(out)

@@ -1,0 +1,71 @@
+"""Shared fixtures: the fixture legacy site served over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+def _load_server_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("legacy_server", FIXTURES / "legacy_server.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def legacy_server_module() -> ModuleType:
+    return _load_server_module()
+
+
+@pytest.fixture()
+def serve_site(legacy_server_module):
+    """Start a loopback server for a site directory; stopped after the test."""
+    servers = []
+
+    def start(root: Path):
+        server, base_url = legacy_server_module.serve(root)
+        servers.append(server)
+        return server, base_url
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess:
+    """Run ``casearchive`` in a fresh interpreter (a crawl owns its process: Twisted's reactor
+    cannot restart)."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def fixture_crawl(tmp_path_factory, legacy_server_module) -> Iterator[tuple[Path, str, object]]:
+    """One crawl of the fixture site shared by the tests that only read its snapshot."""
+    out = tmp_path_factory.mktemp("snapshots")
+    server, base_url = legacy_server_module.serve(FIXTURES / "site")
+    try:
+        result = run_cli("crawl", f"{base_url}/casestudies/index.asp", "--out", str(out),
+                         "--no-polite", "--json")
+    finally:
+        server.shutdown()
+    yield out, base_url, result

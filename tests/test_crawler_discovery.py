@@ -1,0 +1,78 @@
+"""Link roles: list pagination, case candidates, a case's own pages, and what is out of scope."""
+
+import re
+
+from crawler.discovery import Scope
+from parsers.records import Link
+
+BASE = "http://127.0.0.1:8080"
+START = BASE + "/casestudies/index.asp"
+
+
+def links(*pairs: tuple[str, str]) -> list[Link]:
+    return [Link(url=u if "://" in u or ":" in u.split("/")[0] else BASE + u, text=t)
+            for u, t in pairs]
+
+
+def test_list_links_split_pagination_from_candidates() -> None:
+    scope = Scope(START)
+    pagination, candidates = scope.list_links(
+        links(
+            ("/casestudies/index.asp?pg=2", "2"),
+            ("/casestudies/index.asp?pg=2", "Next »"),
+            ("/casestudies/case.asp?cid=1", "Not Just Another Case Of Sciatica"),
+            ("/members/login.asp", "Member Login"),
+            ("/docs/brochure.pdf", "Brochure (PDF)"),
+            ("mailto:info@example.org", "Email us"),
+            ("http://www.example.org/", "Partner"),
+            ("/images/logo.GIF", "logo"),
+        )
+    )
+    assert pagination == [BASE + "/casestudies/index.asp?pg=2"] * 2
+    assert candidates == [BASE + "/casestudies/case.asp?cid=1", BASE + "/members/login.asp"]
+
+
+def test_numbered_list_documents_are_list_pages() -> None:
+    scope = Scope(BASE + "/cases/index.html")
+    assert scope.is_list_url(BASE + "/cases/index-2.html")
+    assert scope.is_list_url(BASE + "/cases/")
+    assert not scope.is_list_url(BASE + "/cases/knee/page2.htm")
+
+
+def test_list_pattern_overrides() -> None:
+    scope = Scope(START, list_pattern=re.compile(r"/casestudies/list/\d+$"))
+    assert scope.is_list_url(BASE + "/casestudies/list/3")
+    assert not scope.is_list_url(START + "?pg=2")
+
+
+def test_pager_links_of_a_case_page() -> None:
+    scope = Scope(START)
+    page = BASE + "/casestudies/case.asp?cid=1&page=2"
+    found = scope.pager_links(
+        page,
+        links(
+            ("/casestudies/case.asp?cid=1", "Page #1"),
+            ("/casestudies/case.asp?cid=1&page=3", "Next Page >>"),
+            ("/casestudies/case.asp?cid=2", "Another case"),
+            ("/casestudies/index.asp", "Return To The Case Studies List"),
+            ("/members/login.asp", "Member Login"),
+        ),
+    )
+    assert found == [
+        BASE + "/casestudies/case.asp?cid=1",
+        BASE + "/casestudies/case.asp?cid=1&page=3",
+    ]
+
+
+def test_static_scheme_pager_by_text() -> None:
+    scope = Scope(BASE + "/cases/index.html")
+    page = BASE + "/cases/knee-pain/index.htm"
+    found = scope.pager_links(page, links(("/cases/knee-pain/page2.htm", "Page 2"),
+                                          ("/cases/hip/index.htm", "Hip case")))
+    assert found == [BASE + "/cases/knee-pain/page2.htm"]
+
+
+def test_cases_served_by_the_list_document_are_not_list_pages() -> None:
+    scope = Scope(BASE + "/cases/index.asp")
+    assert scope.is_list_url(BASE + "/cases/index.asp?page=3")
+    assert not scope.is_list_url(BASE + "/cases/index.asp?cid=5")

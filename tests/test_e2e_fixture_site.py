@@ -1,0 +1,84 @@
+"""The vertical slice: crawl the fixture legacy site over real HTTP and compare the snapshot
+with the site's expected case records (written from the site's content source, not by the
+parser)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from crawler.urls import case_id, case_key
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXPECTED = json.loads((FIXTURES / "site" / "expected_cases.json").read_text(encoding="utf-8"))
+CONTENT_FIELDS = [
+    "title", "page_count", "history", "physical_exam", "differential_diagnosis",
+    "tests_and_results", "working_diagnosis", "treatment", "outcome", "authors_comments",
+    "editors_comments", "other_sections", "references", "contact", "copyright",
+]
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture(scope="module")
+def snapshot(fixture_crawl) -> Path:
+    out, _base, result = fixture_crawl
+    assert result.returncode == 0, result.stderr[-3000:]
+    latest = out / "latest"
+    assert latest.is_symlink()
+    return latest.resolve()
+
+
+@pytest.fixture(scope="module")
+def cases(snapshot: Path) -> dict[str, dict]:
+    lines = (snapshot / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    return {path_of(c["url"]): c for c in map(json.loads, lines)}
+
+
+def test_every_expected_case_and_no_other(cases: dict[str, dict]) -> None:
+    assert sorted(cases) == sorted(e["url"] for e in EXPECTED)
+
+
+@pytest.mark.parametrize("field", CONTENT_FIELDS)
+@pytest.mark.parametrize("expected", EXPECTED, ids=[e["url"] for e in EXPECTED])
+def test_case_field_matches_expected(cases: dict[str, dict], expected: dict, field: str) -> None:
+    got = cases[expected["url"]]
+    assert got[field] == expected[field]
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=[e["url"] for e in EXPECTED])
+def test_case_identity_pages_and_completeness(cases: dict[str, dict], expected: dict) -> None:
+    got = cases[expected["url"]]
+    assert got["case_id"] == case_id(case_key("http://h" + expected["url"]))
+    assert [(p["page_number"], path_of(p["url"])) for p in got["pages"]] == [
+        (p["page_number"], p["url"]) for p in expected["pages"]
+    ]
+    assert all(len(p["content_sha256"]) == 64 for p in got["pages"])
+    assert got["complete"] is True and got["failed_urls"] == []
+    assert len(got["content_sha256"]) == 64
+
+
+def test_parquet_agrees_with_jsonl_in_pyarrow_and_duckdb(snapshot: Path, cases: dict) -> None:
+    by_id = {c["case_id"]: c for c in cases.values()}
+    table = pq.read_table(snapshot / "cases.parquet")
+    assert table.num_rows == len(by_id)
+    for row in table.to_pylist():
+        assert row == by_id[row["case_id"]]
+    rows = duckdb.sql(
+        f"select case_id, title, treatment, len(references) as n_refs, contact.city as city "
+        f"from '{snapshot / 'cases.parquet'}' order by case_id"
+    ).fetchall()
+    assert [r[0] for r in rows] == sorted(by_id)
+    for cid, title, treatment, n_refs, city in rows:
+        case = by_id[cid]
+        assert (title, treatment, n_refs) == (case["title"], case["treatment"],
+                                              len(case["references"]))
+        assert city == (case["contact"] or {}).get("city")
