@@ -24,7 +24,14 @@ log = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
+    @classmethod
+    def from_crawler(cls, crawler) -> ArchivePipeline:
+        pipeline = cls()
+        pipeline.crawler = crawler
+        return pipeline
+
     def __init__(self) -> None:
+        self.crawler = None
         self.writer: SnapshotWriter | None = None
         self.warc: WarcLog | None = None
         self.assembler: CaseAssembler | None = None
@@ -33,7 +40,8 @@ class ArchivePipeline:
         self.stats: dict[str, Any] = {}
         self.lock: CrawlLock | None = None
 
-    def open_spider(self, spider) -> None:
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
         options = spider.options
         if not spider.settings.getbool("CASEARCHIVE_LOCK_HELD"):
             self.lock = CrawlLock(options.out_dir).__enter__()
@@ -47,7 +55,7 @@ class ArchivePipeline:
         self.assembler = CaseAssembler(options.url_rules)
         spider.archive = self
 
-    def process_item(self, item: Any, spider) -> Any:
+    def process_item(self, item: Any) -> Any:
         assert self.assembler is not None
         if isinstance(item, FetchedPage):
             self.report.case_pages += 1
@@ -63,7 +71,8 @@ class ArchivePipeline:
         for entry in released:
             write_released(self.writer, entry, self.report)
 
-    def close_spider(self, spider) -> None:
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
         assert self.writer is not None and self.assembler is not None and self.warc is not None
         try:
             self._write(self.assembler.finish())

@@ -51,7 +51,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     cannot restart).
     """
     with CrawlLock(options.out_dir):
-        process = CrawlerProcess(scrapy_settings(options), install_root_handler=True)
+        process = CrawlerProcess(scrapy_settings(options))
         crawler = process.create_crawler(CasesSpider)
         process.crawl(crawler, options=options)
         process.start()

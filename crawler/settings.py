@@ -59,7 +59,7 @@ def for_options(options: CrawlOptions) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": options.polite,
         "AUTOTHROTTLE_START_DELAY": max(delay, 0.1),
         "DOWNLOAD_DELAY": delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": options.polite,
+        "DOWNLOAD_DELAY_JITTER": 0.5 if options.polite else 0.0,
         "CONCURRENT_REQUESTS": max(concurrency, 2),
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
         "DOWNLOAD_TIMEOUT": options.timeout,

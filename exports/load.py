@@ -112,3 +112,20 @@ def case_from_dict(d: dict) -> CaseRecord:
     d["references"] = [Reference(**r) for r in d["references"]]
     d["contact"] = Contact(**d["contact"]) if d["contact"] is not None else None
     return CaseRecord(**d)
+
+
+def read_case_rows(
+    snapshot: Snapshot, case_ids: list[str], columns: list[str] | None = None
+) -> pa.Table:
+    """Rows of ``cases.parquet`` whose ``case_id`` is in ``case_ids`` (any order).
+
+    The filter is pushed down: row groups whose ``case_id`` statistics exclude every wanted
+    id are skipped, and the rest are scanned batch by batch, so memory stays proportional to
+    the rows returned rather than to the table.
+    """
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    dataset = ds.dataset(snapshot.path / TABLES["cases"].file, format="parquet")
+    wanted = pc.field("case_id").isin(pa.array(case_ids, pa.string()))
+    return dataset.to_table(columns=columns, filter=wanted)

@@ -124,7 +124,7 @@ def _title_and_preamble(
         if len(text) > 250:
             continue
         vtitle, vnum, vtotal = parse_title(text)
-        strong = any(r.strong for ln in parts[0].block.lines for r in ln)
+        strong = all(r.strong for ln in parts[0].block.lines for r in ln if r.text.strip())
         if vtitle is None and vnum is not None:  # a bare "Page #4" under the heading
             excluded.add(bi)
             number = number or vnum

@@ -12,7 +12,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.urls import case_id, case_key
+from crawler.urls import canonical_url, case_id, case_key
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPECTED = json.loads((FIXTURES / "site" / "expected_cases.json").read_text(encoding="utf-8"))
@@ -55,11 +55,14 @@ def test_case_field_matches_expected(cases: dict[str, dict], expected: dict, fie
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=[e["url"] for e in EXPECTED])
-def test_case_identity_pages_and_completeness(cases: dict[str, dict], expected: dict) -> None:
+def test_case_identity_pages_and_completeness(
+    fixture_crawl, cases: dict[str, dict], expected: dict
+) -> None:
+    base = fixture_crawl[1]
     got = cases[expected["url"]]
     assert got["case_id"] == case_id(case_key("http://h" + expected["url"]))
-    assert [(p["page_number"], path_of(p["url"])) for p in got["pages"]] == [
-        (p["page_number"], p["url"]) for p in expected["pages"]
+    assert [(p["page_number"], canonical_url(p["url"])) for p in got["pages"]] == [
+        (p["page_number"], canonical_url(base + p["url"])) for p in expected["pages"]
     ]
     assert all(len(p["content_sha256"]) == 64 for p in got["pages"])
     assert got["complete"] is True and got["failed_urls"] == []
@@ -73,7 +76,7 @@ def test_parquet_agrees_with_jsonl_in_pyarrow_and_duckdb(snapshot: Path, cases: 
     for row in table.to_pylist():
         assert row == by_id[row["case_id"]]
     rows = duckdb.sql(
-        f"select case_id, title, treatment, len(references) as n_refs, contact.city as city "
+        'select case_id, title, treatment, len("references") as n_refs, contact.city as city '
         f"from '{snapshot / 'cases.parquet'}' order by case_id"
     ).fetchall()
     assert [r[0] for r in rows] == sorted(by_id)

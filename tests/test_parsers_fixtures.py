@@ -61,6 +61,7 @@ _PAGE_MARK = re.compile(r"page\s*#?\s*\d+(?:\s*(?:of|/)\s*\d+)?", re.I)
 _FOOTER = re.compile(r"NOTE: For more information|\u00a9|Copyright")
 _CHROME = re.compile(r"(?im)^.*(?:last updated|visited .* times|visitor number).*$")
 _WORD = re.compile(r"\w+")
+_REF_MARK = re.compile(r"(?m)^\s*[\[(]?\d{1,3}[.)\]]\s")
 
 
 def main_content_tokens(body: bytes, headers: dict) -> Counter:
@@ -74,17 +75,18 @@ def main_content_tokens(body: bytes, headers: dict) -> Counter:
     cut = _FOOTER.search(text)
     if cut:
         text = text[: cut.start()]
-    text = _CHROME.sub("", _PAGE_MARK.sub("", text))
+    text = _REF_MARK.sub("", _CHROME.sub("", _PAGE_MARK.sub("", text)))
     return Counter(_WORD.findall(text.lower()))
 
 
 def record_tokens(record: PageRecord) -> Counter:
     parts = [record.title or ""]
     for s in record.sections:
-        parts += [s.heading or "", s.text]
+        parts += [s.heading or ""] + ([s.text] if s.key != "references" else [])
     for r in record.references:
-        parts += [str(r.number or ""), r.text]
-    return Counter(_WORD.findall(_PAGE_MARK.sub("", " ".join(parts)).lower()))
+        parts.append(r.text)
+    text = _REF_MARK.sub("", _PAGE_MARK.sub("", "\n".join(parts)))
+    return Counter(_WORD.findall(text.lower()))
 
 
 @pytest.mark.parametrize("page", [p.name for p in PAGES])

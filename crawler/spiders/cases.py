@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urldefrag
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -110,9 +111,9 @@ class CasesSpider(scrapy.Spider):
             status = failure.value.response.status
             yield Skipped(request.url, f"HTTP {status}", status, failed=True)
             return
-        reason = failure.value.__class__.__name__
-        message = str(failure.value).strip()
-        if "robots.txt" in message.lower():
-            reason = "forbidden by robots.txt"
-        yield Skipped(request.url, reason, None, failed=True,
-                      referer=request.headers.get(b"Referer", b"").decode("latin-1") or None)
+        referer = request.headers.get(b"Referer", b"").decode("latin-1") or None
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value).lower():
+            yield Skipped(request.url, "forbidden by robots.txt", None, referer=referer)
+            return
+        reason = f"{failure.value.__class__.__name__}: {failure.value}".rstrip(": ")
+        yield Skipped(request.url, reason, None, failed=True, referer=referer)

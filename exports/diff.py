@@ -1,0 +1,369 @@
+"""Compare two snapshots case by case, into plain data (rendering lives in ``render.py``).
+
+Three steps, after csv-diff: *index* reads only ``case_id`` and ``content_sha256`` of both
+``cases.parquet`` files and splits the ids into added, removed, unchanged (same content
+hash, never compared) and candidates; *load* reads the full rows of the candidates only;
+*compare* looks at extracted, normalised content only: title, page count, each canonical
+section, ``other_sections`` by heading, ``references`` by number, contact and copyright.
+Page URLs, body hashes, fetch times and parser warnings are never compared, so markup-only
+changes of the site (whitespace, counters, session ids, dates, navigation) are not changes.
+
+Word diffs are lists of ``(op, text)`` with op ``"="`` (both), ``"-"`` (old only) or ``"+"``
+(new only); joining the ``=`` and ``-`` texts gives the old text, ``=`` and ``+`` the new.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from exports.load import Snapshot, load_snapshot, read_case_rows
+from parsers.records import SECTION_KEYS
+
+Op = tuple[str, str]
+
+#: Compared fields, in report order.
+FIELDS: tuple[str, ...] = (
+    "title", "page_count", *SECTION_KEYS, "other_sections", "references", "contact", "copyright",
+)
+REFERENCE_MEMBERS = ("text", "doi", "url", "pmid")
+CONTACT_MEMBERS = (
+    "organization", "street", "city", "state", "postal_code", "phone", "email",
+)
+UNPLACED = "(text under no heading)"
+#: Above this many tokens a side, difflib's junk heuristic is switched on to stay fast.
+EXACT_DIFF_TOKENS = 5000
+
+
+class DiffError(Exception):
+    """A snapshot cannot be read or resolved; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    """What a report says about each side."""
+
+    id: str
+    path: str
+    parser_version: str | None
+    tool_version: str | None
+
+    @classmethod
+    def of(cls, snap: Snapshot) -> SnapshotInfo:
+        m = snap.manifest
+        return cls(snap.id, str(snap.path), m.get("parser_version"), m.get("tool_version"))
+
+
+@dataclass(slots=True)
+class ItemChange:
+    """One changed value: a whole field, or one keyed item of a list field or the contact."""
+
+    field: str
+    key: str | None
+    """Reference number, other-section heading or contact member; None for a plain field."""
+    kind: str
+    """``added`` (absent before), ``removed`` (absent now) or ``changed``."""
+    old: Any
+    new: Any
+    word_diff: list[Op]
+    members: list[str] = field(default_factory=list)
+    """For a reference: which of text, doi, url, pmid changed."""
+
+
+@dataclass(slots=True)
+class CaseChange:
+    """A case present on both sides whose content differs."""
+
+    case_id: str
+    title: str
+    """Title in the new snapshot."""
+    items: list[ItemChange]
+    notes: list[str] = field(default_factory=list)
+    """Context for the reader, e.g. that a side is incomplete (failed pages lose content)."""
+
+    @property
+    def fields(self) -> list[str]:
+        return list(dict.fromkeys(i.field for i in self.items))
+
+
+@dataclass(slots=True)
+class ReparseInfo:
+    """OLD was re-extracted from its WARC with the current parser before comparing."""
+
+    from_id: str
+    parser_version: str | None
+    extractor_changed: list[str]
+    """Case ids whose extracted content the parser change alone altered (or added/removed)."""
+
+
+@dataclass(slots=True)
+class SnapshotDiff:
+    old: SnapshotInfo
+    new: SnapshotInfo
+    added: list[str]
+    removed: list[str]
+    changed: list[CaseChange]
+    unchanged: int
+    titles: dict[str, str] = field(default_factory=dict)
+    """Titles of the added and removed cases."""
+    reparse: ReparseInfo | None = None
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+    @property
+    def parser_version_changed(self) -> bool:
+        return self.old.parser_version != self.new.parser_version
+
+
+# --- normalisation and word diff -------------------------------------------------------------
+
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANKS = re.compile(r"\n{3,}")
+_TOKENS = re.compile(r"\w+\s*|[^\w\s]+\s*|\s+")
+
+
+def norm_text(value: Any) -> str | None:
+    """Content text as compared: NFC, runs of spaces collapsed, lines stripped, ``""`` -> None."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _BLANKS.sub("\n\n", text).strip()
+    return text or None
+
+
+def word_diff(old: str | None, new: str | None) -> list[Op]:
+    """Word-level diff of two texts (words and punctuation runs, whitespace kept)."""
+    a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
+    keys_a, keys_b = [t.strip() or " " for t in a], [t.strip() or " " for t in b]
+    junk = max(len(a), len(b)) > EXACT_DIFF_TOKENS
+    matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=junk)
+    ops: list[Op] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            _push(ops, "=", "".join(b[j1:j2]))
+        else:
+            _push(ops, "-", "".join(a[i1:i2]))
+            _push(ops, "+", "".join(b[j1:j2]))
+    return ops
+
+
+def _push(ops: list[Op], op: str, text: str) -> None:
+    if not text:
+        return
+    if ops and ops[-1][0] == op:
+        ops[-1] = (op, ops[-1][1] + text)
+    else:
+        ops.append((op, text))
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+def _kind(old: Any, new: Any) -> str:
+    return "added" if old is None else "removed" if new is None else "changed"
+
+
+def _keyed_others(sections: Iterable[dict] | None) -> dict[str, str]:
+    """Other sections by heading; repeated headings (a section continued) joined in order."""
+    out: dict[str, list[str]] = {}
+    for s in sections or ():
+        heading = norm_text(s.get("heading")) or UNPLACED
+        text = norm_text(s.get("text"))
+        if text:
+            out.setdefault(heading, []).append(text)
+    return {k: "\n\n".join(v) for k, v in out.items()}
+
+
+def _keyed_references(refs: Iterable[dict] | None) -> dict[str, dict[str, str | None]]:
+    """References by printed number; unnumbered ones by position ("unnumbered 2")."""
+    out: dict[str, dict[str, str | None]] = {}
+    unnumbered = 0
+    for r in refs or ():
+        if r.get("number") is None:
+            unnumbered += 1
+            key = f"unnumbered {unnumbered}"
+        else:
+            key, n = str(r["number"]), 1
+            while key in out:
+                n += 1
+                key = f"{r['number']} ({n})"
+        out[key] = {m: norm_text(r.get(m)) for m in REFERENCE_MEMBERS}
+    return out
+
+
+def reference_line(ref: dict[str, str | None] | None) -> str | None:
+    """One reference as a line of text, for word diffs and reports."""
+    if ref is None:
+        return None
+    parts = [ref.get("text") or ""]
+    parts += [f"{m}: {ref[m]}" for m in ("doi", "url", "pmid") if ref.get(m)]
+    return " · ".join(p for p in parts if p)
+
+
+def _compare_text(name: str, old: Any, new: Any, key: str | None = None) -> list[ItemChange]:
+    a, b = norm_text(old), norm_text(new)
+    if a == b:
+        return []
+    return [ItemChange(name, key, _kind(a, b), a, b, word_diff(a, b))]
+
+
+def _compare_references(old: Any, new: Any) -> list[ItemChange]:
+    a, b = _keyed_references(old), _keyed_references(new)
+    out = []
+    for key in _union(a, b):
+        ra, rb = a.get(key), b.get(key)
+        if ra == rb:
+            continue
+        members = [m for m in REFERENCE_MEMBERS if (ra or {}).get(m) != (rb or {}).get(m)]
+        line_a, line_b = reference_line(ra), reference_line(rb)
+        out.append(ItemChange("references", key, _kind(ra, rb), ra, rb,
+                              word_diff(line_a, line_b), members))
+    return out
+
+
+def _compare_contact(old: Any, new: Any) -> list[ItemChange]:
+    out = []
+    for member in CONTACT_MEMBERS:
+        out += _compare_text("contact", (old or {}).get(member), (new or {}).get(member), member)
+    return out
+
+
+def _union(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys([*a, *b]))
+
+
+def compare_case(old: dict, new: dict) -> list[ItemChange]:
+    """Every content difference between two versions of one case (rows as plain dicts)."""
+    items: list[ItemChange] = []
+    for name in FIELDS:
+        a, b = old.get(name), new.get(name)
+        if name == "page_count":
+            if a != b:
+                items.append(ItemChange(name, None, _kind(a, b), a, b,
+                                        word_diff(_str(a), _str(b))))
+        elif name == "other_sections":
+            ka, kb = _keyed_others(a), _keyed_others(b)
+            for key in _union(ka, kb):
+                items += _compare_text(name, ka.get(key), kb.get(key), key)
+        elif name == "references":
+            items += _compare_references(a, b)
+        elif name == "contact":
+            items += _compare_contact(a, b)
+        else:
+            items += _compare_text(name, a, b)
+    return items
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _notes(old: dict, new: dict) -> list[str]:
+    notes = []
+    for side, row in (("old", old), ("new", new)):
+        if row.get("complete") is False:
+            failed = len(row.get("failed_urls") or [])
+            notes.append(f"{side} snapshot: case incomplete ({failed} page(s) failed); "
+                         "missing text may be a fetch failure, not a site change")
+    return notes
+
+
+# --- index and load --------------------------------------------------------------------------
+
+def _open(path: Path) -> Snapshot:
+    try:
+        return load_snapshot(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise DiffError(f"{path}: cannot read snapshot: {exc}") from None
+
+
+def _read(snap: Snapshot, what: str, fn: Any, *args: Any) -> Any:
+    """Run a Parquet read, turning unreadable files into a one-line ``DiffError``."""
+    try:
+        return fn(*args)
+    except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DiffError(f"{snap.path}: cannot read {what}: {first}") from None
+
+
+def _index(snap: Snapshot) -> pa.Table:
+    return _read(snap, "cases.parquet", snap.read_table, "cases", ["case_id", "content_sha256"])
+
+
+def _ids(values: pa.Array | pa.ChunkedArray) -> list[str]:
+    return sorted(values.to_pylist())
+
+
+def _rows(snap: Snapshot, ids: list[str], columns: list[str] | None = None) -> dict[str, dict]:
+    if not ids:
+        return {}
+    table = _read(snap, "cases.parquet", read_case_rows, snap, ids, columns)
+    return {row["case_id"]: row for row in table.to_pylist()}
+
+
+def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDiff:
+    """Compare snapshot directories ``old`` and ``new``.
+
+    With ``reparse``, OLD is first re-extracted from its WARC with the current parser (into
+    a temporary directory), so the report holds site changes only; the cases the parser
+    change alone altered are listed in ``reparse.extractor_changed``.
+    """
+    old_snap, new_snap = _open(old), _open(new)
+    if not reparse:
+        return _diff(old_snap, new_snap)
+    with tempfile.TemporaryDirectory(prefix="casearchive-reparse-") as tmp:
+        fresh = _open(_reparse(old_snap.path, Path(tmp)))
+        extractor = _diff(old_snap, fresh)
+        result = _diff(fresh, new_snap)
+    result.old = SnapshotInfo(old_snap.id, str(old_snap.path), fresh.manifest.get(
+        "parser_version"), fresh.manifest.get("tool_version"))
+    changed = extractor.added + extractor.removed + [c.case_id for c in extractor.changed]
+    result.reparse = ReparseInfo(old_snap.id, fresh.manifest.get("parser_version"),
+                                 sorted(changed))
+    return result
+
+
+def _reparse(snapshot: Path, out_dir: Path) -> Path:
+    from crawler.reparse import reparse_snapshot  # lazy: exports must not import the crawler
+
+    try:
+        return reparse_snapshot(snapshot, out_dir)
+    except FileNotFoundError as exc:
+        raise DiffError(f"cannot re-parse: {exc}") from None
+
+
+def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
+    a, b = _index(old), _index(new)
+    joined = a.join(b, "case_id", join_type="full outer",
+                    left_suffix="_old", right_suffix="_new")
+    sha_a, sha_b = joined["content_sha256_old"], joined["content_sha256_new"]
+    ids = joined["case_id"]
+    added = _ids(ids.filter(pc.is_null(sha_a)))
+    removed = _ids(ids.filter(pc.is_null(sha_b)))
+    both = pc.and_(pc.is_valid(sha_a), pc.is_valid(sha_b))
+    # An empty hash means "unknown": compare the text.
+    differ = pc.or_(pc.not_equal(sha_a, sha_b), pc.equal(sha_a, ""))
+    candidates = _ids(ids.filter(pc.and_(both, differ)))
+    same = pc.sum(pc.cast(both, pa.int64())).as_py() or 0
+    rows_a, rows_b = _rows(old, candidates), _rows(new, candidates)
+    changed = []
+    for cid in candidates:
+        items = compare_case(rows_a[cid], rows_b[cid])
+        if items:
+            changed.append(CaseChange(cid, rows_b[cid]["title"], items,
+                                      _notes(rows_a[cid], rows_b[cid])))
+    titles = {r["case_id"]: r["title"] for r in _rows(new, added, ["case_id", "title"]).values()}
+    titles |= {r["case_id"]: r["title"] for r in _rows(old, removed, ["case_id", "title"]).values()}
+    return SnapshotDiff(SnapshotInfo.of(old), SnapshotInfo.of(new), added, removed, changed,
+                        same - len(changed), titles)

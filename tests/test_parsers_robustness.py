@@ -1,0 +1,115 @@
+"""parse_page never raises and stays fast on hostile or foreign input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers.page import parse_page
+from parsers.records import PageRecord
+
+URL = "http://example.org/cases/x/page1.html"
+REALWORLD = Path("/work/shared/realworld-html")
+
+
+def _timed(body: bytes, headers: dict | None = None) -> tuple[PageRecord, float]:
+    start = time.perf_counter()
+    record = parse_page(body, URL, headers)
+    return record, time.perf_counter() - start
+
+
+@given(st.binary(max_size=4096))
+@settings(max_examples=200, deadline=None)
+def test_random_bytes(body: bytes) -> None:
+    record, took = _timed(body)
+    assert isinstance(record, PageRecord)
+    assert took < 1.0
+
+
+@pytest.mark.parametrize("body", [b"", b"   \n", b"\x00\x00", b"<", b"<html>", b"<?xml?>",
+                                  b"\xef\xbb\xbf", b"\xff\xfe<\x00b\x00>\x00"])
+def test_degenerate_inputs(body: bytes) -> None:
+    record, _ = _timed(body)
+    assert not record.is_case_page
+
+
+def test_truncated_document() -> None:
+    page = b"<html><head><title>X - Page 2</title></head><body><p><b>History:</b> A 20-year"
+    record, _ = _timed(page)
+    assert record.is_case_page and record.sections[0].text == "A 20-year"
+
+
+def test_50000_deep_nesting() -> None:
+    body = (b"<html><body><p><b>History:</b> deep</p>" + b"<div>" * 50000 + b"inner text"
+            + b"</div>" * 50000 + b"<p><b>Treatment:</b> rest</p></body></html>")
+    record, took = _timed(body)
+    assert took < 1.0
+    assert any("nesting" in w for w in record.warnings)
+    text = " ".join(s.text for s in record.sections)
+    assert "inner text" in text and "rest" in text
+
+
+def test_20mb_page() -> None:
+    para = b"<p><b>History:</b> " + b"word " * 40 + b"</p>\n"
+    body = b"<html><body>" + para * (20_000_000 // len(para)) + b"</body></html>"
+    record, took = _timed(body)
+    assert isinstance(record, PageRecord)
+    assert took < 10.0
+
+
+_LABELS = ["History", "Physical Exam", "Tests and Results", "Author's Comments",
+           "Author\u2019s Comments", "Working Diagnosis", "References", "Diagnosis",
+           "Return to Play", "MRI"]
+_WRAPS = [("<b>", "</b>"), ("<strong>", "</strong>"), ("<font face=arial><b>", "</b></font>"),
+          ("<h3>", "</h3>"), ("<u>", "</u>"), ("<span class=style3>", "</span>"),
+          ("<p class=head>", "</p>")]
+_CONTAINERS = [("<p>", "</p>"), ("<td>", "</td>"), ("<div>", "</div>"), ("", "<br><br>"),
+               ("<li>", "</li>"), ("<table><tr><td>", "</td></tr></table>")]
+
+
+@st.composite
+def legacy_pages(draw: st.DrawFn) -> tuple[bytes, list[str]]:
+    parts = []
+    words = []
+    for _ in range(draw(st.integers(1, 8))):
+        label = draw(st.sampled_from(_LABELS))
+        open_w, close_w = draw(st.sampled_from(_WRAPS))
+        open_c, close_c = draw(st.sampled_from(_CONTAINERS))
+        colon = draw(st.sampled_from([":", "", " :"]))
+        sep = draw(st.sampled_from(["<br>", "&nbsp;", " ", "<br><br>"]))
+        body = draw(st.text(alphabet="abcdefghij \u00e9\u2019", min_size=1, max_size=40))
+        words.extend(body.split())
+        parts.append(f"{open_c}{open_w}{label}{colon}{close_w}{sep}{body}{close_c}")
+        for _ in range(draw(st.integers(0, 3))):  # random extra nesting around it
+            tag = draw(st.sampled_from(["div", "font", "span", "table", "center", "b"]))
+            parts[-1] = f"<{tag}>{parts[-1]}</{tag}>"
+    html = "<html><body>" + "\n".join(parts) + "</body></html>"
+    return html.encode(draw(st.sampled_from(["utf-8", "cp1252"]))), words
+
+
+@given(legacy_pages())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_random_label_nestings(page: tuple[bytes, list[str]]) -> None:
+    body, words = page
+    record, took = _timed(body)
+    assert took < 1.0
+    assert isinstance(record, PageRecord)
+    if record.is_case_page:  # every word of the bodies lands somewhere, unmangled
+        text = f"{record.title} " + " ".join(f"{s.heading} {s.text}" for s in record.sections)
+        text += " ".join(r.text for r in record.references)
+        for word in words:
+            assert word in text
+
+
+@pytest.mark.skipif(not REALWORLD.is_dir(), reason="no real-world corpus")
+@pytest.mark.parametrize("path", sorted(REALWORLD.glob("*.html")) if REALWORLD.is_dir()
+                         else [], ids=lambda p: p.name)
+def test_realworld_pages(path: Path) -> None:
+    record, took = _timed(path.read_bytes(), {})
+    assert isinstance(record, PageRecord)
+    assert record.skip_reason != "parse error", record.warnings
+    assert took < 1.0
