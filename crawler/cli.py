@@ -178,6 +178,74 @@ class TroubleError(click.ClickException):
         click.echo(f"casearchive: {self.message}", err=True)
 
 
+def _write_report(text: str, output: Path | None) -> None:
+    """Write a report to ``output``, or to stdout."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise TroubleError(f"{output}: cannot write: {exc.strerror}") from None
+
+
+def _color(output: Path | None) -> bool:
+    import os
+
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@_SNAPSHOTS_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="Report format; html is one self-contained file.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the report to FILE instead of stdout.")
+@click.option("--reparse", "reparse_old", is_flag=True,
+              help="Re-extract OLD from its WARC with the current parser first, so only site "
+                   "changes are reported (extractor changes are listed apart).")
+def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | None,
+         reparse_old: bool) -> None:
+    """Compare the extracted content of snapshots OLD and NEW case by case.
+
+    Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
+    """
+    from exports.diff import DiffError, diff_snapshots
+    from exports.render import render
+
+    old_path, new_path = _snapshot_arg(old, snapshots), _snapshot_arg(new, snapshots)
+    try:
+        result = diff_snapshots(old_path, new_path, reparse=reparse_old)
+    except DiffError as exc:
+        raise TroubleError(str(exc)) from None
+    _write_report(render(result, fmt, color=_color(output)), output)
+    raise SystemExit(1 if result.has_changes else 0)
+
+
+@cli.command()
+@click.argument("case_id")
+@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Snapshots directory whose every snapshot is read, oldest first.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the report to FILE instead of stdout.")
+def log(case_id: str, snapshots: Path, fmt: str, output: Path | None) -> None:
+    """The history of CASE_ID across the snapshots: when it appeared, each change (with the
+    fields that changed) and when it disappeared. Exit 2 if no snapshot has the case."""
+    from exports.diff import DiffError
+    from exports.history import case_log
+    from exports.render import render_log
+
+    try:
+        history = case_log(case_id, snapshots)
+    except DiffError as exc:
+        raise TroubleError(str(exc)) from None
+    _write_report(render_log(history, fmt, color=_color(output)), output)
+
+
 class UsageError(click.UsageError):
     """A usage problem found after click parsed the flags."""
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from scrapy import Request, Spider
+from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 
@@ -13,10 +14,15 @@ class WarcMiddleware:
     """Archives every response as the downloader delivered it (order 950: before redirects,
     retries and decompression), and tags the request with the response's WARC record id."""
 
-    def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Response:
-        archive = getattr(spider, "archive", None)
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        archive = getattr(self.crawler.spider, "archive", None)
         if archive is None or archive.warc is None:
             return response
         record_id, date = archive.warc.write_exchange(
@@ -55,14 +61,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await asyncio.sleep(min(self.backoff_base * 2 ** (attempt - 1), self.backoff_max))
 
     async def process_response(  # type: ignore[override]
-        self, request: Request, response: Response, spider: Spider | None = None
+        self, request: Request, response: Response
     ) -> Request | Response:
         result = super().process_response(request, response)
         await self._wait(result)
         return result
 
     async def process_exception(  # type: ignore[override]
-        self, request: Request, exception: Exception, spider: Spider | None = None
+        self, request: Request, exception: Exception
     ) -> Request | Response | None:
         result = super().process_exception(request, exception)
         await self._wait(result)

@@ -97,6 +97,8 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
         released.extend(assembler.finish())
         for entry in released:
             write_released(writer, entry, report)
+        if not released:
+            raise FileNotFoundError(f"{warc}: holds no case page to re-parse")
         stats = report.to_stats({})
         stats["reparsed_from"] = old.id
         return writer.finish(crawl_stats=stats, complete=bool(old.manifest.get("complete")))

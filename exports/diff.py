@@ -281,15 +281,18 @@ def _notes(old: dict, new: dict) -> list[str]:
 
 # --- index and load --------------------------------------------------------------------------
 
-def _open(path: Path) -> Snapshot:
+def open_snapshot(path: Path) -> Snapshot:
+    """``load_snapshot`` with a one-line ``DiffError`` on trouble."""
     try:
         return load_snapshot(path)
+    except FileNotFoundError as exc:
+        raise DiffError(str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:
         raise DiffError(f"{path}: cannot read snapshot: {exc}") from None
 
 
-def _read(snap: Snapshot, what: str, fn: Any, *args: Any) -> Any:
-    """Run a Parquet read, turning unreadable files into a one-line ``DiffError``."""
+def read_parquet(snap: Snapshot, what: str, fn: Any, *args: Any) -> Any:
+    """Run ``fn(*args)``, a Parquet read, turning unreadable files into a ``DiffError``."""
     try:
         return fn(*args)
     except (OSError, pa.ArrowException, KeyError, ValueError) as exc:
@@ -298,7 +301,8 @@ def _read(snap: Snapshot, what: str, fn: Any, *args: Any) -> Any:
 
 
 def _index(snap: Snapshot) -> pa.Table:
-    return _read(snap, "cases.parquet", snap.read_table, "cases", ["case_id", "content_sha256"])
+    columns = ["case_id", "content_sha256"]
+    return read_parquet(snap, "cases.parquet", snap.read_table, "cases", columns)
 
 
 def _ids(values: pa.Array | pa.ChunkedArray) -> list[str]:
@@ -308,7 +312,7 @@ def _ids(values: pa.Array | pa.ChunkedArray) -> list[str]:
 def _rows(snap: Snapshot, ids: list[str], columns: list[str] | None = None) -> dict[str, dict]:
     if not ids:
         return {}
-    table = _read(snap, "cases.parquet", read_case_rows, snap, ids, columns)
+    table = read_parquet(snap, "cases.parquet", read_case_rows, snap, ids, columns)
     return {row["case_id"]: row for row in table.to_pylist()}
 
 
@@ -319,11 +323,11 @@ def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDi
     a temporary directory), so the report holds site changes only; the cases the parser
     change alone altered are listed in ``reparse.extractor_changed``.
     """
-    old_snap, new_snap = _open(old), _open(new)
+    old_snap, new_snap = open_snapshot(old), open_snapshot(new)
     if not reparse:
         return _diff(old_snap, new_snap)
     with tempfile.TemporaryDirectory(prefix="casearchive-reparse-") as tmp:
-        fresh = _open(_reparse(old_snap.path, Path(tmp)))
+        fresh = open_snapshot(_reparse(old_snap.path, Path(tmp)))
         extractor = _diff(old_snap, fresh)
         result = _diff(fresh, new_snap)
     result.old = SnapshotInfo(old_snap.id, str(old_snap.path), fresh.manifest.get(

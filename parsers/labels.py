@@ -7,6 +7,7 @@ once at import; they are matched against *collapsed* line text (single spaces, s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .records import REFERENCES_KEY
 
@@ -97,6 +98,7 @@ def normalize_label(text: str) -> str:
     return " ".join(text.translate(_APOSTROPHES).lower().split()).strip(_LABEL_TRIM)
 
 
+@lru_cache(maxsize=8192)
 def alias_key(text: str) -> tuple[str | None, bool]:
     """(canonical key, conditional?) for a heading text; (None, False) when unknown."""
     norm = normalize_label(text)
@@ -218,6 +220,8 @@ UPDATED_RE = re.compile(
 
 NOTE_RE = re.compile(r"^note\s*:?\s.*\b(?:contact|information)\b", re.I)
 COPYRIGHT_RE = re.compile(r"\u00a9|^\(c\)\s|^copyright\b", re.I)
+#: A line that opens the © block (a © inside a reference must not end the page).
+COPYRIGHT_START_RE = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)", re.I)
 CREDIT_RE = re.compile(
     r"^(?:this\s+)?(?:web\s*site|site|page|web\s*page|web\s*design)s?\s+(?:was\s+)?"
     r"(?:created|designed|developed|built|maintained|hosted|powered)\s+by\b|"

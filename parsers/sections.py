@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from .labels import (
     ADDRESS_LINE_RE,
     COPYRIGHT_RE,
+    COPYRIGHT_START_RE,
     COUNTER_RE,
     CREDIT_RE,
     DOI_TEXT_RE,
@@ -48,7 +49,7 @@ _SEPARATORS = frozenset("|·-•»«:,[]/\u2013\u2014 ")
 _HEADING_MAX = 60
 _PLAIN_MAX = 80
 #: Cheap pre-filter: every excluded short line contains one of these.
-_EXCLUDE_HINT_RE = re.compile(r"(?i)page|next|prev|first|last|return|back|visit|hit|count|updated|modified|revised|changed|\d")
+_EXCLUDE_HINT_RE = re.compile(r"(?i)page|next|prev|first|last|return|back|visit|hit|count|updated|modified|revised|changed")
 
 
 @dataclass(slots=True)
@@ -216,8 +217,12 @@ def _all_links(runs: list[Run], minimum: int) -> bool:
     return nlinks >= minimum
 
 
-def _is_footer(text: str) -> bool:
-    return bool(NOTE_RE.match(text) or COPYRIGHT_RE.search(text) or CREDIT_RE.match(text))
+def _is_footer(text: str, key: str | None) -> bool:
+    """NOTE contact, site credit, or the © line (a © mid-line only in a short line outside
+    the references, so "... © 2016 Hockey Canada. Available at ..." stays a reference)."""
+    if NOTE_RE.match(text) or CREDIT_RE.match(text) or COPYRIGHT_START_RE.match(text):
+        return True
+    return key != REFERENCES_KEY and len(text) <= 120 and "\u00a9" in text
 
 
 def _ref_like(text: str) -> bool:
@@ -268,7 +273,8 @@ def segment(blocks: list[Block]) -> Segments:
         block = blocks[bi]
         pos = (bi, li)
         hit = hits.get(pos)
-        if not in_footer and pos > last_known and not block.nav and _is_footer(text):
+        if (not in_footer and pos > last_known and not block.nav
+                and _is_footer(text, current.key if current else None)):
             in_footer = True
         if in_footer:
             footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)

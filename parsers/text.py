@@ -136,10 +136,25 @@ def render_line(runs: list[Run]) -> tuple[str, bool]:
     return text, False
 
 
+_TOKENS: dict[tuple[str, str | None, str | None, str | None, str | None],
+              tuple[str, bool, bool]] = {}
+
+
 def _fmt_token(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
-    """(signature token, strong?, mso-list marker?) for an element's own formatting."""
+    """(signature token, strong?, mso-list marker?) for an element's own formatting;
+    memoised on the attributes that matter, since legacy pages repeat them endlessly."""
     if tag in STRONG_TAGS:
         return tag, True, False
+    key = (tag, el.get("class"), el.get("style"), el.get("size"), el.get("color"))
+    found = _TOKENS.get(key)
+    if found is None:
+        found = _fmt_token_uncached(el, tag)
+        if len(_TOKENS) < 50000:
+            _TOKENS[key] = found
+    return found
+
+
+def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     if tag in STYLE_TAGS or tag == "p":
         cls = el.get("class")
         style = el.get("style")

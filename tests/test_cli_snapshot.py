@@ -1,0 +1,145 @@
+"""The snapshot commands on a real crawl of the fixture site: verify, reparse, bag, parse,
+and the crawl's exit codes for scheduled jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import bagit
+import pyarrow.parquet as pq
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.cli import main
+from crawler.lock import CrawlLock
+from tests.conftest import FIXTURES, run_cli
+
+
+@pytest.fixture(scope="module")
+def snapshot(fixture_crawl) -> Path:
+    out, _base, result = fixture_crawl
+    assert result.returncode == 0, result.stderr[-3000:]
+    return (out / "latest").resolve()
+
+
+def test_crawl_json_summary_counts(fixture_crawl) -> None:
+    summary = json.loads(fixture_crawl[2].stdout)
+    stats = summary["stats"]
+    assert summary["exit_code"] == 0
+    assert stats["cases_complete"] == 14 and stats["cases_incomplete"] == 0
+    assert stats["failures"] == []
+    assert stats["skipped_by_reason"]["forbidden by robots.txt"] == 1
+    assert stats["responses_by_status"] == {"200": stats["responses"]}
+
+
+def test_verify_accepts_the_crawl(snapshot: Path, capsys) -> None:
+    assert main(["verify", str(snapshot)]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_verify_names_a_tampered_file(snapshot: Path, tmp_path: Path, capsys) -> None:
+    copy = tmp_path / snapshot.name
+    shutil.copytree(snapshot, copy)
+    data = bytearray((copy / "cases.jsonl").read_bytes())
+    data[10] ^= 1
+    (copy / "cases.jsonl").write_bytes(bytes(data))
+    assert main(["verify", str(copy)]) == 1
+    assert "cases.jsonl" in capsys.readouterr().err
+
+
+def test_verify_missing_snapshot_is_trouble(tmp_path: Path, capsys) -> None:
+    assert main(["verify", str(tmp_path / "nope")]) == 2
+    assert "no snapshot" in capsys.readouterr().err
+
+
+def test_warc_holds_every_page_with_provenance(snapshot: Path) -> None:
+    responses = {}
+    with open(snapshot / "pages.warc.gz", "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type == "response":
+                rid = record.rec_headers.get_header("WARC-Record-ID")
+                responses[rid] = hashlib.sha256(record.content_stream().read()).hexdigest()
+                assert record.rec_headers.get_header("WARC-Payload-Digest")
+    pages = pq.read_table(snapshot / "pages.parquet").to_pylist()
+    assert len(pages) == 35
+    for page in pages:
+        assert responses[page["warc_record_id"]] == page["content_sha256"]
+
+
+def test_reparse_rebuilds_identical_exports_offline(snapshot: Path, tmp_path: Path) -> None:
+    assert main(["reparse", str(snapshot), "--out", str(tmp_path)]) == 0
+    new = (tmp_path / "latest").resolve()
+    for name in ("cases.jsonl", "cases.parquet", "sections.parquet", "pages.parquet",
+                 "references.parquet", "pages.warc.gz"):
+        assert (new / name).read_bytes() == (snapshot / name).read_bytes(), name
+    manifest = json.loads((new / "manifest.json").read_text())
+    assert manifest["crawl_stats"]["reparsed_from"] == snapshot.name
+    assert main(["verify", str(new)]) == 0
+
+
+def test_bag_is_valid(snapshot: Path, tmp_path: Path, capsys) -> None:
+    assert main(["bag", str(snapshot), "--out", str(tmp_path)]) == 0
+    bag_path = Path(capsys.readouterr().out.strip())
+    assert bag_path.parent == tmp_path
+    bagit.Bag(str(bag_path)).validate()
+    assert main(["bag", str(snapshot), "--out", str(tmp_path)]) == 2
+
+
+def test_parse_prints_one_pages_record(capsys) -> None:
+    page = FIXTURES / "site" / "casestudies" / "case-01-page-4.html"
+    assert main(["parse", str(page), "--url", "http://x/casestudies/case.asp?cid=1&page=4",
+                 "--header", "Content-Type: text/html; charset=utf-8"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["title"] == "Not Just Another Case Of Sciatica"
+    assert record["page_number"] == 4
+    assert record["sections"]["working_diagnosis"].startswith("Idiopathic lumbosacral plexus")
+    assert record["contact"]["phone"] == "(913) 327-1415"
+    assert record["references"][1]["doi"] == "10.1212/01.CON.0000455877.60932.d3"
+
+
+def test_parse_rejects_a_malformed_header(capsys) -> None:
+    page = FIXTURES / "site" / "casestudies" / "case-01-page-4.html"
+    assert main(["parse", str(page), "--header", "no colon"]) == 2
+    assert "--header" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ftp://example.org/"], "start URL"),
+        (["http://127.0.0.1:9/", "--case-pattern", "("], "bad regex"),
+        (["http://127.0.0.1:9/", "--concurrency", "0"], "concurrency"),
+        ([], "START_URL"),
+    ],
+)
+def test_crawl_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path, capsys) -> None:
+    assert main(["crawl", *args, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_crawl_config_file_errors_exit_2(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "crawl.toml"
+    config.write_text('start_url = "http://127.0.0.1:9/"\nno_such_option = 1\n')
+    assert main(["crawl", "--config", str(config), "--out", str(tmp_path)]) == 2
+    assert "no_such_option" in capsys.readouterr().err
+
+
+def test_crawl_exits_4_while_another_holds_the_lock(tmp_path: Path) -> None:
+    with CrawlLock(tmp_path):
+        result = run_cli("crawl", "http://127.0.0.1:9/casestudies/index.asp", "--out",
+                         str(tmp_path), "--no-polite")
+    assert result.returncode == 4, result.stderr
+    assert "another crawl" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_crawl_of_a_site_without_cases_exits_1(serve_site, tmp_path: Path) -> None:
+    _server, base = serve_site(FIXTURES / "site")
+    result = run_cli("crawl", f"{base}/index.asp", "--out", str(tmp_path / "s"), "--no-polite")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "no case pages" in result.stderr
+    assert not (tmp_path / "s" / "latest").exists()
+    assert "Traceback" not in result.stderr

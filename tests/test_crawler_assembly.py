@@ -1,0 +1,86 @@
+"""Case assembly: pages in any order, released when all known pages are in, failures kept."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from crawler.assembly import CaseAssembler, FetchedPage
+from parsers.records import PageRecord, Section
+
+BASE = "http://127.0.0.1:8080/casestudies/case.asp?cid=7"
+
+
+def page(n: int, total: int = 3, url: str | None = None) -> FetchedPage:
+    url = url or (BASE if n == 1 else f"{BASE}&page={n}")
+    record = PageRecord(url=url, is_case_page=True, title="A Case", page_number=n,
+                        sections=[Section("history" if n == 1 else "treatment", "H", f"text {n}")])
+    pager = [BASE if k == 1 else f"{BASE}&page={k}" for k in range(1, total + 1) if k != n]
+    return FetchedPage.build(record, f"body {n}".encode(), request_url=url, pager_urls=pager,
+                             status=200, fetched_at="2026-01-01T00:00:00Z", warc_record_id=None)
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations([1, 2, 3])))
+def test_released_once_when_the_last_page_arrives(order: tuple[int, ...]) -> None:
+    assembler = CaseAssembler()
+    released = []
+    for i, n in enumerate(order):
+        out = assembler.add_page(page(n))
+        assert (len(out) == 1) == (i == len(order) - 1)
+        released += out
+    case = released[0].case
+    assert [p.page_number for p in case.pages] == [1, 2, 3]
+    assert case.complete and case.failed_urls == []
+    assert case.url == BASE
+    assert assembler.open_cases == 0
+
+
+def test_case_id_does_not_depend_on_arrival_order() -> None:
+    ids = set()
+    for order in itertools.permutations([1, 2, 3]):
+        assembler = CaseAssembler()
+        for n in order:
+            out = assembler.add_page(page(n))
+        ids.add(out[0].case.case_id)
+    assert len(ids) == 1
+
+
+def test_a_failed_page_makes_the_case_incomplete() -> None:
+    assembler = CaseAssembler()
+    assert assembler.add_page(page(1)) == []
+    assert assembler.is_expected(f"{BASE}&page=3")
+    assert assembler.add_page(page(2)) == []
+    out = assembler.add_failure(f"{BASE}&page=3", "HTTP 404")
+    case = out[0].case
+    assert not case.complete
+    assert case.failed_urls == [f"{BASE}&page=3"]
+    assert [p.page_number for p in case.pages] == [1, 2]
+
+
+def test_finish_releases_cases_still_waiting_as_incomplete() -> None:
+    assembler = CaseAssembler()
+    assembler.add_page(page(2))
+    out = assembler.finish()
+    assert len(out) == 1 and not out[0].case.complete
+    assert sorted(out[0].case.failed_urls) == [BASE, f"{BASE}&page=3"]
+
+
+def test_an_alias_url_joins_its_case() -> None:
+    assembler = CaseAssembler()
+    assembler.add_page(page(1))
+    assembler.add_page(page(2))
+    alias = "http://127.0.0.1:8080/casestudies/oldcase.asp?id=7&page=3"
+    assembler.add_alias(alias, f"{BASE}&page=3")
+    late = page(3)
+    late.request_url = alias
+    out = assembler.add_page(late)
+    assert len(out) == 1 and out[0].case.complete
+
+
+def test_session_id_and_parameter_order_do_not_split_a_case() -> None:
+    assembler = CaseAssembler()
+    assembler.add_page(page(1, total=2, url=BASE + "&ASPSESSIONIDABC=XYZ"))
+    out = assembler.add_page(page(2, total=2, url="http://127.0.0.1:8080/casestudies/"
+                                                  "case.asp?page=2&cid=7"))
+    assert len(out) == 1 and out[0].case.page_count == 2
