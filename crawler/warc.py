@@ -8,7 +8,9 @@ and decompression are handled), so the archive holds 3xx and 5xx answers too. Re
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -20,6 +22,24 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 WARC_NAME = "pages.warc.gz"
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One HTTP request/response pair as the downloader saw it."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    status: int
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    record_id: str = field(default_factory=lambda: f"<urn:uuid:{uuid.uuid4()}>")
+    """WARC-Record-ID of the response record (made when the response arrives)."""
+    date: str = field(
+        default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    )
+    """WARC-Date: when the response arrived, UTC with microseconds."""
 
 
 def _status_line(status: int) -> str:
@@ -42,42 +62,34 @@ class WarcLog:
         self._writer.write_record(info)
         self.records = 0
 
-    def write_exchange(
-        self,
-        url: str,
-        method: str,
-        request_headers: list[tuple[str, str]],
-        status: int,
-        response_headers: list[tuple[str, str]],
-        body: bytes,
-    ) -> tuple[str, str]:
-        """Write the response and its request; return the response's (WARC-Record-ID,
-        WARC-Date)."""
+    def write_exchange(self, exchange: Exchange) -> None:
+        """Write the response record, then its request record (concurrent to it)."""
         response = self._writer.create_warc_record(
-            url,
+            exchange.url,
             "response",
-            payload=BytesIO(body),
+            payload=BytesIO(exchange.body),
             http_headers=StatusAndHeaders(
-                _status_line(status), response_headers, protocol="HTTP/1.1"
+                _status_line(exchange.status), exchange.response_headers, protocol="HTTP/1.1"
             ),
+            warc_headers_dict={"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date},
         )
-        record_id = response.rec_headers.get_header("WARC-Record-ID")
-        date = response.rec_headers.get_header("WARC-Date")
-        parts = urlsplit(url)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        parts = urlsplit(exchange.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         request = self._writer.create_warc_record(
-            url,
+            exchange.url,
             "request",
             payload=BytesIO(b""),
             http_headers=StatusAndHeaders(
-                f"{method} {target or '/'} HTTP/1.1", request_headers, is_http_request=True
+                f"{exchange.method} {target} HTTP/1.1",
+                exchange.request_headers,
+                is_http_request=True,
             ),
-            warc_headers_dict={"WARC-Concurrent-To": record_id},
+            warc_headers_dict={"WARC-Concurrent-To": exchange.record_id,
+                               "WARC-Date": exchange.date},
         )
         self._writer.write_record(response)
         self._writer.write_record(request)
         self.records += 2
-        return record_id, date
 
     def close(self) -> None:
         if not self._fh.closed:

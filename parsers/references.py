@@ -25,9 +25,8 @@ from .sections import Part
 def clean_url(url: str) -> str:
     """Strip trailing punctuation and an unmatched closing parenthesis from a URL."""
     while url:
-        if url[-1] in URL_TRAILING:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count(")") > url.count("("):
+        unmatched = url[-1] == ")" and url.count(")") > url.count("(")
+        if url[-1] in URL_TRAILING or unmatched:
             url = url[:-1]
         else:
             break

@@ -48,8 +48,6 @@ _PARTIAL_RE = re.compile(r"^\s*([^:]{2,45}?)\s*:\s*(.*)$", re.S)
 _SEPARATORS = frozenset("|·-•»«:,[]/\u2013\u2014 ")
 _HEADING_MAX = 60
 _PLAIN_MAX = 80
-#: Cheap pre-filter: every excluded short line contains one of these.
-_EXCLUDE_HINT_RE = re.compile(r"(?i)page|next|prev|first|last|return|back|visit|hit|count|updated|modified|revised|changed")
 
 
 @dataclass(slots=True)
@@ -195,10 +193,14 @@ def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
 
 def is_excluded(text: str, runs: list[Run]) -> bool:
     """Pager, "Return To The Case Studies List", counters, "last updated", link bars."""
-    if len(text) <= 150 and _EXCLUDE_HINT_RE.search(text):
+    if len(text) <= 150:
         if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)):
             return True
-        if RETURN_RE.match(text) or COUNTER_RE.search(text) or UPDATED_RE.match(text):
+        if RETURN_RE.match(text) or UPDATED_RE.match(text):
+            return True
+        low = text.lower()
+        if ("visit" in low or "hits" in low or "count" in low or "views" in low) and \
+                COUNTER_RE.search(text):
             return True
     return len(runs) > 1 and _all_links(runs, 2)
 
@@ -340,20 +342,24 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], warnings: list[str]) -> None
             hit.conditional = False
     known_sigs = {h.sig for h in hits.values() if h.key is not None}
     seen: set[str] = set()
+    duplicates: dict[str, int] = {}
     for pos in positions:
         hit = hits[pos]
         if hit.key is None:
             norm = normalize_label(hit.heading)
             if norm in EXTRA_HEADINGS:
                 continue
-            if norm in SUBLABEL_WORDS or not hit.strong or hit.sig not in known_sigs:
-                if not alias_key(hit.heading)[1]:
-                    del hits[pos]
+            looks_unlike = norm in SUBLABEL_WORDS or not hit.strong or hit.sig not in known_sigs
+            if looks_unlike and not alias_key(hit.heading)[1]:  # a demoted "Diagnosis" stays
+                del hits[pos]
             continue
         if hit.key in seen:
-            warnings.append(f"duplicate heading {hit.heading!r} kept as an other section")
+            duplicates[hit.heading] = duplicates.get(hit.heading, 0) + 1
             hit.key = None
         seen.add(hit.key or "")
+    for heading, count in duplicates.items():
+        times = "" if count == 1 else f" ({count} times)"
+        warnings.append(f"duplicate heading {heading!r}{times} kept as an other section")
 
 
 def render(parts: list[Part]) -> str:

@@ -1,0 +1,154 @@
+"""Everything done with a response after it is downloaded: archive, parse, assemble, export.
+
+``Archive`` is plain Python (no Scrapy, no reactor). A live crawl runs it in a worker
+process (``crawler.worker``) so parsing, WARC compression and exports use the second core
+while Scrapy downloads on the first; ``reparse`` runs it in-process over a WARC. Both feed it
+the same calls, so both build the same snapshot from the same bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exports.snapshot import SnapshotWriter
+from parsers.page import parse_page
+from parsers.version import PARSER_VERSION
+
+from .assembly import CaseAssembler, FetchedPage, Released
+from .discovery import Scope
+from .export import write_released
+from .items import Skipped
+from .options import CrawlOptions
+from .report import CrawlReport
+from .version import TOOL_VERSION
+from .warc import WARC_NAME, Exchange, WarcLog
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(slots=True)
+class PageMessage:
+    """A response handed over for parsing; ``role`` is "list" or "case"."""
+
+    role: str
+    url: str
+    request_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str
+    warc_record_id: str | None
+
+
+@dataclass(slots=True)
+class Verdict:
+    """What the spider should do next with a parsed page."""
+
+    lists: list[str] = field(default_factory=list)
+    """List pages to follow (parsed as lists)."""
+    candidates: list[str] = field(default_factory=list)
+    """Pages that may be cases (parsed as cases)."""
+    skipped: str | None = None
+    """Why the page is neither a list nor a case page (not followed further)."""
+
+
+@dataclass(slots=True)
+class Closed:
+    snapshot: Path | None
+    stats: dict[str, Any]
+
+
+class Archive:
+    """Owns the snapshot being written: its WARC, case assembler and report."""
+
+    def __init__(self, options: CrawlOptions, *, write_warc: bool = True) -> None:
+        self.options = options
+        self.scope = Scope(options.start_url, options.url_rules, options.list_regex)
+        self.assembler = CaseAssembler(options.url_rules)
+        self.report = CrawlReport()
+        self.writer = SnapshotWriter(
+            options.out_dir,
+            start_url=options.start_url,
+            tool_version=TOOL_VERSION,
+            parser_version=PARSER_VERSION,
+        )
+        self.warc = (
+            WarcLog(self.writer.tmp_path / WARC_NAME, f"casearchive/{TOOL_VERSION}")
+            if write_warc
+            else None
+        )
+
+    def record_exchange(self, exchange: Exchange) -> None:
+        if self.warc is not None:
+            self.warc.write_exchange(exchange)
+
+    def add_alias(self, url: str, final_url: str) -> None:
+        self.assembler.add_alias(url, final_url)
+
+    def handle_page(self, msg: PageMessage) -> Verdict:
+        """Parse one response and decide what to follow; case pages go to assembly."""
+        ctype = msg.headers.get("content-type", msg.headers.get("Content-Type", "")).lower()
+        if ctype and not ctype.startswith(HTML_TYPES):
+            return self._skip(msg.url, f"not HTML ({ctype.split(';')[0].strip()})")
+        record = parse_page(msg.body, msg.url, msg.headers)
+        if msg.role == "list":
+            lists, candidates = self.scope.list_links(record.links)
+            return Verdict(lists=lists, candidates=candidates)
+        if not record.is_case_page:
+            return self._skip(msg.url, record.skip_reason or "not a case page")
+        self.report.case_pages += 1
+        page = FetchedPage.build(
+            record,
+            msg.body,
+            request_url=msg.request_url,
+            pager_urls=self.scope.pager_links(msg.url, record.links),
+            status=msg.status,
+            fetched_at=msg.fetched_at,
+            warc_record_id=msg.warc_record_id,
+        )
+        candidates = [link.url for link in record.links if self.scope.allows(link.url)]
+        self._write(self.assembler.add_page(page))
+        return Verdict(candidates=candidates)
+
+    def _skip(self, url: str, reason: str) -> Verdict:
+        self.handle_skipped(Skipped(url, reason))
+        return Verdict(skipped=reason)
+
+    def handle_skipped(self, item: Skipped) -> None:
+        """A URL that yields no case page; an expected page of a case counts as failed."""
+        self.report.add_skipped(item)
+        if self.assembler.is_expected(item.url):
+            self._write(self.assembler.add_failure(item.url, item.reason))
+
+    def _write(self, released: list[Released]) -> None:
+        for entry in released:
+            write_released(self.writer, entry, self.report)
+
+    def close(self, scrapy_stats: dict[str, Any], extra: dict[str, Any] | None = None) -> Closed:
+        """Release every open case and finish the snapshot (none when no case was found)."""
+        try:
+            self._write(self.assembler.finish())
+            self.report.late_pages = list(self.assembler.late_pages)
+            if self.warc is not None:
+                self.warc.close()
+            stats = self.report.to_stats(scrapy_stats)
+            stats.update(extra or {})
+            if self.report.cases_complete + self.report.cases_incomplete == 0:
+                log.error("no case pages found; no snapshot written")
+                self.writer.abort()
+                return Closed(None, stats)
+            complete = not self.report.failures and self.report.cases_incomplete == 0
+            return Closed(self.writer.finish(crawl_stats=stats, complete=complete), stats)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        if self.warc is not None:
+            self.warc.close()
+        self.writer.abort()

@@ -1,0 +1,232 @@
+"""Focused tests of the parsers' building blocks: encoding, titles, labels, references,
+contact, links and case assembly."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.case import assemble_case
+from parsers.encoding import decode
+from parsers.page import parse_page, parse_title
+from parsers.records import PageRef, Reference
+from parsers.references import clean_url, make_reference
+
+URL = "http://example.org/cases/c/page2.html"
+TEXT = "Author’s © – é"
+
+
+# --- encoding -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "headers", "codec", "repaired"), [
+    (TEXT.encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"}, "utf-8", False),
+    (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), {"Content-Type": "text/html; charset=cp1252"},
+     "utf-8", False),
+    (TEXT.encode("cp1252"), {}, "windows-1252", False),
+    (b'<meta charset="iso-8859-1">' + TEXT.encode("cp1252"), {}, "windows-1252", False),
+    (b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+     + TEXT.encode("cp1252"), None, "windows-1252", False),
+    (TEXT.encode("cp1252"), {"content-type": "text/html; charset=UTF-8"}, "utf-8", True),
+    (TEXT.encode("utf-8"), {b"Content-Type": [b"text/html; charset=ISO-8859-1"]}, "utf-8", True),
+    (TEXT.encode("utf-16-le").join([b"\xff\xfe", b""]), {}, "utf-16-le", False),
+])
+def test_decode_never_mojibakes(body: bytes, headers, codec: str, repaired: bool) -> None:
+    decoded = decode(body, headers)
+    assert TEXT in decoded.text
+    assert (decoded.encoding, decoded.repaired) == (codec, repaired)
+    assert bool(decoded.warnings) == repaired
+
+
+def test_cp1252_undefined_bytes_survive() -> None:
+    assert decode(b"a\x81b\x9dc").text == "a\x81b\x9dc"
+
+
+# --- titles ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Not Just Another Case Of Sciatica - Page #4", ("Not Just Another Case Of Sciatica", 4, None)),
+    ("Case X Page # 4", ("Case X", 4, None)),
+    ("Case X - Page 4", ("Case X", 4, None)),
+    ("Case X – Page 4 of 6", ("Case X", 4, 6)),
+    ("Case X (page 4)", ("Case X", 4, None)),
+    ("Case X - Page #2 | AMSSM Case Studies", ("Case X", 2, None)),
+    ("AMSSM | Case X - Page 3", ("Case X", 3, None)),
+    ("Case X | AMSSM", ("Case X", None, None)),
+    ("Microsoft Word - case.doc", (None, None, None)),
+    ("Untitled Document", (None, None, None)),
+    ("Single Page Case", ("Single Page Case", None, None)),
+])
+def test_parse_title(raw: str, expected: tuple) -> None:
+    assert parse_title(raw) == expected
+
+
+def test_single_page_case_is_page_one() -> None:
+    page = b"<title>Case</title><p><b>History:</b> x</p>"
+    assert parse_page(page, URL).page_number == 1
+
+
+def test_word_title_uses_visible_heading() -> None:
+    page = (b"<title>Microsoft Word - x.doc</title><p class=MsoNormal><b>Real Title - Page 3"
+            b"</b></p><p class=MsoNormal><b>History:</b></p><p class=MsoNormal>x</p>")
+    record = parse_page(page, URL)
+    assert (record.title, record.page_number) == ("Real Title", 3)
+
+
+# --- labels ---------------------------------------------------------------------------------
+
+def _sections(html: str) -> dict:
+    record = parse_page(f"<html><title>T</title><body>{html}</body></html>".encode(), URL)
+    return {s.heading if s.key is None else s.key: s.text for s in record.sections}
+
+
+@pytest.mark.parametrize("html", [
+    "<p><b>History:</b><br>A man.</p>",
+    "<p><b>History</b><br>A man.</p>",
+    "<p><strong>History:</strong>&nbsp;A man.</p>",
+    "<p><b>History</b>: A man.</p>",
+    "<p><font face=arial><b>History:</b></font> A man.</p>",
+    "<h3>History</h3><p>A man.</p>",
+    "<p><u>History:</u> A man.</p>",
+    "<p><span class=style3>History:</span> A man.</p>",
+    "<p class=sectionhead>History</p><p>A man.</p>",
+    "<p><b>History of Present Illness:</b> A man.</p>",
+    "<table><tr><td><b>History</b></td><td>A man.</td></tr></table>",
+    "<p><b>HISTORY:</b><br>A man.</p>",
+    "<p><b>History: A man.</b></p>",
+])
+def test_label_forms(html: str) -> None:
+    assert _sections(html) == {"history": "A man."}
+
+
+@pytest.mark.parametrize(("label", "key"), [
+    ("Author's Comments", "authors_comments"), ("Authors' Comments", "authors_comments"),
+    ("Author Comments", "authors_comments"), ("Author’s Comments", "authors_comments"),
+    ("AUTHOR'S COMMENTS", "authors_comments"), ("Test and Results", "tests_and_results"),
+    ("Tests and Results", "tests_and_results"), ("Physical Exam", "physical_exam"),
+    ("Physical Examination", "physical_exam"), ("Editor's Comments", "editors_comments"),
+])
+def test_aliases(label: str, key: str) -> None:
+    assert _sections(f"<p><b>{label}:</b> x</p>") == {key: "x"}
+
+
+def test_label_split_across_br() -> None:
+    html = "<p><b>Tests and<br>Results:</b><br>x</p><p><b>Differential<br>Diagnosis</b><br>y</p>"
+    assert _sections(html) == {"tests_and_results": "x", "differential_diagnosis": "y"}
+
+
+def test_diagnosis_alias_only_without_working_diagnosis() -> None:
+    assert _sections("<p><b>Diagnosis:</b> x</p>") == {"working_diagnosis": "x"}
+    both = _sections("<p><b>Working Diagnosis:</b> x</p><p><b>Diagnosis:</b> y</p>")
+    assert both == {"working_diagnosis": "x", "Diagnosis": "y"}
+
+
+def test_unknown_heading_and_sublabels() -> None:
+    html = ("<p><b>Treatment:</b> rest</p><p><b>MRI:</b> edema</p>"
+            "<p><b>Laboratory studies:</b></p><ul><li>CBC</li></ul>"
+            "<p><b>Return to Play:</b> 6 weeks</p>")
+    assert _sections(html) == {
+        "treatment": "rest\n\nMRI: edema\n\nLaboratory studies:\n\n- CBC",
+        "Return to Play": "6 weeks",
+    }
+
+
+def test_structure_lists_tables_breaks() -> None:
+    html = ("<p><b>Tests and Results:</b></p><p>a  &nbsp; b<br>c</p><ul><li>x</li><li>y</li></ul>"
+            "<table><tr><th>Test</th><th>Value</th></tr><tr><td>ESR</td><td>8</td></tr></table>"
+            "<p>&middot; one<br>&middot; two</p>")
+    assert _sections(html)["tests_and_results"] == (
+        "a b\nc\n\n- x\n- y\n\nTest | Value\nESR | 8\n\n- one\n- two")
+
+
+def test_excluded_chrome() -> None:
+    html = ("<script>History: no</script><!-- <b>History:</b> no -->"
+            "<p><b>History:</b> yes</p><p><a href=p1>Page #1</a> <a href=p3>Page #3</a></p>"
+            "<p><a href=n>Next Page &gt;&gt;</a></p><p>Page 2 of 4</p>"
+            "<p><a href=l>Return To The Case Studies List.</a></p>"
+            "<p>You are visitor number 1234</p><p>Last updated: May 2003</p>")
+    record = parse_page(f"<title>T</title><body>{html}</body>".encode(), URL)
+    assert [(s.key, s.text) for s in record.sections] == [("history", "yes")]
+    assert record.page_total == 4
+
+
+def test_unplaced_text_is_kept_and_counted() -> None:
+    record = parse_page(b"<title>T</title><p>stray words</p><p><b>History:</b> x</p>", URL)
+    assert record.sections[0].key is None and record.sections[0].text == "stray words"
+    assert record.unplaced_chars == len("stray words") and record.warnings
+
+
+# --- references -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "clean"), [
+    ("https://a.org/x.", "https://a.org/x"), ("https://a.org/x).", "https://a.org/x"),
+    ("https://a.org/x_(y)", "https://a.org/x_(y)"), ("https://a.org/x;:", "https://a.org/x"),
+])
+def test_clean_url(url: str, clean: str) -> None:
+    assert clean_url(url) == clean
+
+
+def test_make_reference() -> None:
+    ref = make_reference(2, "A. B. https://doi.org/10.1212/01.CON.0000455877.60932.d3", [])
+    assert ref.doi == "10.1212/01.CON.0000455877.60932.d3" and ref.url.startswith("https://doi")
+    ref = make_reference(3, "C. DOI: 10.1002/14651858.CD009722.pub2. PMID: 123", [])
+    assert (ref.doi, ref.url, ref.pmid) == ("10.1002/14651858.CD009722.pub2", None, "123")
+
+
+@pytest.mark.parametrize("refs", [
+    "<ol><li>First ref.</li><li>Second ref.</li></ol>",
+    "<p>1. First ref.</p><p>2. Second ref.</p>",
+    "<p>1. First ref.<br>2. Second ref.</p>",
+    "<p>[1] First ref.<br>[2] Second<br>ref.</p>",
+    "<p>1. First<br>ref.<br>2) Second ref.</p>",
+])
+def test_reference_layouts(refs: str) -> None:
+    page = f"<title>T</title><p><b>References:</b></p>{refs}".encode()
+    got = [(r.number, r.text) for r in parse_page(page, URL).references]
+    assert got == [(1, "First ref."), (2, "Second ref.")]
+
+
+# --- contact and links ----------------------------------------------------------------------
+
+def test_contact_and_copyright() -> None:
+    page = ("<title>T</title><p><b>History:</b> x</p><p>NOTE: For more information, please "
+            "contact Jane Roe at the Society of Sport, 1 Elm Rd., Suite 2, Austin, TX "
+            "78701-1234. Fax (512) 555-0199, phone 512.555.0100, jane@sport.org</p>"
+            "<p>Copyright (c) 1999 Society of Sport<br>1 Elm Rd.<br>Austin, TX 78701</p>")
+    record = parse_page(page.encode(), URL)
+    c = record.contact
+    assert (c.street, c.city, c.state, c.postal_code) == ("1 Elm Rd., Suite 2", "Austin", "TX",
+                                                         "78701-1234")
+    assert (c.phone, c.email) == ("(512) 555-0100", "jane@sport.org")
+    assert c.organization == "Jane Roe at the Society of Sport"
+    assert record.copyright == "Copyright (c) 1999 Society of Sport"
+
+
+def test_links_resolved() -> None:
+    page = (b"<base href='http://other.org/dir/'><a href='x.html' rel='Next'>X</a>"
+            b"<a href='mailto:a@b.c'>m</a><a href='#top'>t</a>")
+    links = parse_page(page, URL).links
+    assert [(lk.url, lk.text, lk.rel) for lk in links] == [
+        ("http://other.org/dir/x.html", "X", "next"), ("mailto:a@b.c", "m", ""),
+        ("http://other.org/dir/#top", "t", "")]
+
+
+# --- case assembly --------------------------------------------------------------------------
+
+def _page(n: int, html: str) -> tuple:
+    record = parse_page(f"<title>Case - Page {n}</title>{html}".encode(), f"{URL}?p={n}")
+    return record, PageRef(n, f"{URL}?p={n}", "h")
+
+
+def test_assemble_case() -> None:
+    p1 = _page(1, "<p><b>History:</b> a</p><p><b>Physical Exam:</b> b</p>")
+    p2 = _page(2, "<p><b>Physical Exam:</b> c</p><p><b>Follow-Up:</b> d</p>"
+                  "<p><b>References:</b></p><p>1. R1.</p><p>x</p><p>NOTE: contact the X, "
+                  "1 A St, Town, KS 66211 (913) 555-1212.</p><p>© X</p>")
+    case = assemble_case("c", [p2, p1], failed_urls=["http://x/3"])
+    assert (case.title, case.page_count, case.complete) == ("Case", 2, False)
+    assert case.history == "a" and case.physical_exam == "b\n\nc"
+    assert [(o.heading, o.page_number) for o in case.other_sections] == [("Follow-Up", 2)]
+    assert case.references == [Reference(1, "R1. x")]
+    assert case.copyright == "© X" and case.contact.city == "Town"
+    assert "treatment" in case.missing_sections and "history" not in case.missing_sections
+    again = assemble_case("c", [(p1[0], PageRef(1, "other", "zz")), p2])
+    assert again.content_sha256 == case.content_sha256
