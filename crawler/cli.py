@@ -141,12 +141,12 @@ def verify(snapshot: str, snapshots: Path | None) -> None:
 def reparse(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     """Rebuild every export of SNAPSHOT from its WARC with the current parser, offline,
     into a new snapshot under --out."""
-    from .reparse import reparse_snapshot
+    from .reparse import ReplayError, reparse_snapshot
 
     path = _snapshot_arg(snapshot, snapshots)
     try:
         new = reparse_snapshot(path, out_dir)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ReplayError) as exc:
         raise TroubleError(str(exc)) from None
     click.echo(str(new))
 

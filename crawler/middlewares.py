@@ -9,6 +9,8 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 
+from .warc import Exchange
+
 
 class WarcMiddleware:
     """Archives every response as the downloader delivered it (order 950: before redirects,
@@ -23,9 +25,9 @@ class WarcMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         archive = getattr(self.crawler.spider, "archive", None)
-        if archive is None or archive.warc is None:
+        if archive is None:
             return response
-        record_id, date = archive.warc.write_exchange(
+        exchange = Exchange(
             url=response.url,
             method=request.method,
             request_headers=_header_list(request.headers),
@@ -33,8 +35,9 @@ class WarcMiddleware:
             response_headers=_header_list(response.headers),
             body=response.body,
         )
-        request.meta["warc_record_id"] = record_id
-        request.meta["warc_date"] = date
+        archive.record_exchange(exchange)
+        request.meta["warc_record_id"] = exchange.record_id
+        request.meta["warc_date"] = exchange.date
         return response
 
 

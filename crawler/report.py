@@ -28,6 +28,8 @@ class CrawlReport:
     cases_incomplete: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     """Pages that are not case pages, by reason."""
+    skipped_urls: list[dict[str, Any]] = field(default_factory=list)
+    """Each skipped URL: {url, reason}."""
     failures: list[dict[str, Any]] = field(default_factory=list)
     """URLs that failed after retries: {url, reason, status, referer}."""
     late_pages: list[str] = field(default_factory=list)
@@ -40,6 +42,7 @@ class CrawlReport:
             )
         else:
             self.skipped[item.reason] += 1
+            self.skipped_urls.append({"url": item.url, "reason": item.reason})
 
     def to_stats(self, scrapy_stats: dict[str, Any]) -> dict[str, Any]:
         """The ``crawl_stats`` object of the manifest."""
@@ -56,6 +59,7 @@ class CrawlReport:
             cases_complete=self.cases_complete,
             cases_incomplete=self.cases_incomplete,
             skipped_by_reason=dict(sorted(self.skipped.items())),
+            skipped=sorted(self.skipped_urls, key=lambda s: (s["url"], s["reason"])),
             failures=sorted(self.failures, key=lambda f: f["url"]),
             late_pages=sorted(self.late_pages),
             duration_seconds=round(time.monotonic() - self.started, 3),

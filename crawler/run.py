@@ -55,7 +55,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         crawler = process.create_crawler(CasesSpider)
         process.crawl(crawler, options=options)
         process.start()
-        archive = getattr(crawler.spider, "archive", None)
-        if archive is None:
+        extension = getattr(crawler.spider, "extension", None)
+        if extension is None or extension.result is None:
             return CrawlResult(None)
-        return CrawlResult(archive.snapshot_path, archive.stats)
+        return CrawlResult(extension.result.snapshot, extension.result.stats)

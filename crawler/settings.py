@@ -45,7 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
-ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+EXTENSIONS = {"crawler.extension.ArchiveExtension": 0}
 
 USER_AGENT = f"casearchive/{TOOL_VERSION} (+https://github.com/casearchive/casearchive)"
 

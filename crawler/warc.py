@@ -7,8 +7,8 @@ and decompression are handled), so the archive holds 3xx and 5xx answers too. Re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus

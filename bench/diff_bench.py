@@ -1,0 +1,151 @@
+"""Diff benchmark: ``python -m bench.diff_bench [n_cases] [changed_fraction]``.
+
+Writes two snapshots of synthetic cases straight to ``cases.parquet`` (same schema, writer
+options and 1,024-row groups as the SnapshotWriter, which is far too slow for 100k cases of
+~11 KB of text) plus a minimal manifest. NEW differs from OLD in one section of
+``changed`` of the cases, spread evenly over the file (so every row group holds changed
+rows, the worst case for pushdown), with 0.1 % of cases added and 0.1 % removed. Then
+``casearchive diff --format json`` runs in a fresh process, which reports the seconds of
+the diff itself and its peak RSS.
+
+Section text is random letters with English-like letter and space frequencies: unique per
+case, so Parquet compression is no kinder than on real text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+
+from exports.manifest import MANIFEST
+from exports.parquet import ROW_GROUP_ROWS, TableWriter
+from exports.schema import SCHEMA_VERSION, arrow_schema
+from parsers.records import SECTION_KEYS
+
+SECTION_CHARS = 1200
+ALPHABET = ("e" * 13 + "t" * 9 + "a" * 8 + "o" * 8 + "i" * 7 + "n" * 7 + "s" * 6 + "h" * 6
+            + "r" * 6 + "d" * 4 + "l" * 4 + "u" * 3 + "cmfwypvbgk" * 2 + "jqxz" + " " * 20)
+TABLE = bytes((ALPHABET * 3)[:256], "ascii")
+
+CHILD = """
+import json, resource, sys, time
+t = time.perf_counter()
+from exports.diff import diff_snapshots
+from exports.render import render
+imported = time.perf_counter() - t
+t = time.perf_counter()
+result = diff_snapshots(sys.argv[1], sys.argv[2])
+text = render(result, "json")
+seconds = time.perf_counter() - t
+print(json.dumps({"diff_seconds": seconds, "import_seconds": imported,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "changed": len(result.changed), "added": len(result.added),
+                  "removed": len(result.removed), "unchanged": result.unchanged,
+                  "report_bytes": len(text)}))
+"""
+
+
+def _text(chars: int = SECTION_CHARS) -> str:
+    return os.urandom(chars).translate(TABLE).decode("ascii")
+
+
+def _case(i: int) -> dict:
+    url = f"https://cases.example.org/case.php?id={i:06d}"
+    row: dict = {
+        "case_id": f"/cases/case.php?id={i:06d}", "title": f"Case {i}: {_text(40)}",
+        "url": url, "page_count": 4,
+        "pages": [{"page_number": p, "url": f"{url}&page={p}",
+                   "content_sha256": f"{i:032x}{p:032x}"} for p in range(1, 5)],
+        "other_sections": [{"heading": "Pearls", "text": _text(200), "page_number": 3}],
+        "references": [{"number": n, "text": _text(150), "doi": f"10.1000/{i}.{n}",
+                        "url": None, "pmid": None} for n in (1, 2, 3)],
+        "contact": {"organization": "Example Health", "street": None, "city": "Leawood",
+                    "state": "KS", "postal_code": None, "phone": None, "email": None},
+        "copyright": "© 2014 Example", "complete": True, "failed_urls": [],
+        "missing_sections": [], "warnings": [],
+    }
+    row.update({k: _text() for k in SECTION_KEYS})
+    return row
+
+
+def _hash(row: dict) -> str:
+    return hashlib.sha256(repr(sorted((k, str(v)) for k, v in row.items())).encode()).hexdigest()
+
+
+def _write(root: Path, name: str, rows: list[dict]) -> Path:
+    path = root / name
+    path.mkdir(parents=True)
+    writer = TableWriter(path / "cases.parquet", "cases")
+    size = ROW_GROUP_ROWS["cases"]
+    for start in range(0, len(rows), size):
+        writer.write(pa.RecordBatch.from_pylist(rows[start:start + size],
+                                                schema=arrow_schema("cases")))
+    writer.close()
+    manifest = {"snapshot_id": name, "schema_version": SCHEMA_VERSION, "parser_version": "bench",
+                "tool_version": "bench", "counts": {"cases": len(rows)}}
+    (path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return path
+
+
+def _generate(root: Path, n_cases: int, changed: float) -> tuple[Path, Path]:
+    old = [_case(i) for i in range(n_cases)]
+    for row in old:
+        row["content_sha256"] = _hash(row)
+    step = max(1, round(1 / changed)) if changed else n_cases + 1
+    churn = max(1, n_cases // 1000)
+    new = []
+    for i, row in enumerate(old[churn:], churn):  # the first `churn` cases are removed
+        if i % step == step // 2:
+            row = dict(row)
+            key = SECTION_KEYS[i % len(SECTION_KEYS)]
+            row[key] = row[key][:600] + " amended " + row[key][600:]
+            row["content_sha256"] = _hash(row)
+        new.append(row)
+    for i in range(n_cases, n_cases + churn):
+        row = _case(i)
+        row["content_sha256"] = _hash(row)
+        new.append(row)
+    return _write(root, "20250101T000000Z", old), _write(root, "20250102T000000Z", new)
+
+
+def run(n_cases: int = 100_000, changed: float = 0.01) -> dict:
+    """Generate two snapshots, then time ``diff`` in a subprocess (seconds, peak RSS MiB)."""
+    root = Path(tempfile.mkdtemp(prefix="diff-bench-"))
+    try:
+        t = time.perf_counter()
+        old, new = _generate(root, n_cases, changed)
+        generate = time.perf_counter() - t
+        size = (old / "cases.parquet").stat().st_size
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", CHILD, str(old), str(new)], check=True,
+                             capture_output=True, text=True).stdout
+        wall = time.perf_counter() - t
+    finally:
+        shutil.rmtree(root)
+    child = json.loads(out)
+    return {
+        "cases": n_cases,
+        "changed_fraction": changed,
+        "generate_seconds": round(generate, 2),
+        "cases_parquet_mib": round(size / 2**20, 1),
+        "diff_seconds": round(child.pop("diff_seconds"), 3),
+        "import_seconds": round(child.pop("import_seconds"), 3),
+        "process_seconds": round(wall, 3),
+        "peak_rss_mib": round(child.pop("peak_rss_mib"), 1),
+        **child,
+    }
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    print(json.dumps(run(int(args[0]) if args else 100_000,
+                         float(args[1]) if len(args) > 1 else 0.01), indent=2))

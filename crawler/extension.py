@@ -1,0 +1,55 @@
+"""The Scrapy extension that opens the crawl's archive with the spider and closes it last.
+
+It takes the snapshots directory's lock when ``run_crawl`` has not (``scrapy crawl cases``),
+starts the archive worker, hands it Scrapy's stats at the end and keeps the result.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from .archive import Closed
+from .lock import CrawlLock
+from .worker import WorkerArchive
+
+log = logging.getLogger(__name__)
+
+
+class ArchiveExtension:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.lock: CrawlLock | None = None
+        self.archive: WorkerArchive | None = None
+        self.result: Closed | None = None
+        self.error: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.closed, signal=signals.spider_closed)
+        return extension
+
+    async def opened(self, spider: Any) -> None:
+        if not self.crawler.settings.getbool("CASEARCHIVE_LOCK_HELD"):
+            self.lock = CrawlLock(spider.options.out_dir).__enter__()
+        self.archive = WorkerArchive(spider.options)
+        await self.archive.start()
+        spider.archive = self.archive
+        spider.extension = self
+
+    async def closed(self, spider: Any, reason: str) -> None:
+        try:
+            if self.archive is not None:
+                stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+                self.result = await self.archive.close(stats)
+        except RuntimeError as exc:
+            self.error = str(exc)
+            log.error("the crawl's archive failed: %s; no snapshot written", exc)
+        finally:
+            if self.lock is not None:
+                self.lock.__exit__(None, None, None)

@@ -1,0 +1,178 @@
+"""Run an ``Archive`` in a child process so the crawl uses both cores.
+
+Scrapy (downloads, scheduling) keeps the main process's core; parsing, WARC compression
+and exports run in the child. Messages go down one pipe and verdicts come back up another.
+Neither side ever blocks the reactor: a sender thread drains a bounded queue into the pipe
+(back-pressure when the worker lags), and a receiver thread hands replies to the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import multiprocessing as mp
+import queue
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .archive import Archive, Closed, PageMessage, Verdict
+from .items import Skipped
+from .options import CrawlOptions
+from .warc import Exchange
+
+log = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: str) -> None:
+    """The child's loop: apply every message to one Archive, answer pages and close."""
+    logging.basicConfig(level=level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    try:
+        archive = Archive(options)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the crawl
+        outbox.send(("failed", 0, f"{type(exc).__name__}: {exc}"))
+        return
+    outbox.send(("ready", 0, str(archive.writer.tmp_path)))
+    while True:
+        try:
+            kind, token, payload = inbox.recv()
+        except EOFError:  # the parent died: drop the partial snapshot
+            archive.abort()
+            return
+        try:
+            if kind == "exchange":
+                archive.record_exchange(payload)
+            elif kind == "page":
+                outbox.send(("verdict", token, archive.handle_page(payload)))
+            elif kind == "skipped":
+                archive.handle_skipped(payload)
+            elif kind == "alias":
+                archive.add_alias(*payload)
+            elif kind == "close":
+                outbox.send(("closed", token, archive.close(*payload)))
+                return
+            elif kind == "abort":
+                archive.abort()
+                return
+        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the crawl
+            log.exception("archive worker: %s message failed", kind)
+            archive.report.failures.append(
+                {"url": getattr(payload, "url", None), "reason": f"internal error: {exc!r}",
+                 "status": None, "referer": None}
+            )
+            if kind == "page":
+                outbox.send(("verdict", token, Verdict(skipped=f"internal error: {exc!r}")))
+            elif kind == "close":
+                outbox.send(("failed", token, f"{type(exc).__name__}: {exc}"))
+                return
+
+
+class WorkerArchive:
+    """The main process's handle on an Archive running in a child process."""
+
+    def __init__(self, options: CrawlOptions) -> None:
+        ctx = mp.get_context("spawn")
+        to_child, self._down = ctx.Pipe(duplex=False)
+        self._up, from_child = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(
+            target=_serve,
+            args=(to_child, from_child, options, options.log_level),
+            name="casearchive-archive",
+            daemon=True,
+        )
+        self.process.start()
+        to_child.close()
+        from_child.close()
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=512)
+        self._tokens = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready: asyncio.Future[Any] | None = None
+        self._failure: str | None = None
+        threading.Thread(target=self._send_loop, name="archive-send", daemon=True).start()
+
+    async def start(self) -> None:
+        """Wait until the child has opened its snapshot (raises if it could not)."""
+        self._loop = asyncio.get_running_loop()
+        self._ready = self._loop.create_future()
+        self._pending[0] = self._ready
+        threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
+        await self._ready
+
+    def _send_loop(self) -> None:
+        while True:
+            message = self._queue.get()
+            if message is _STOP:
+                return
+            try:
+                self._down.send(message)
+            except (BrokenPipeError, OSError):
+                return
+
+    def _receive_loop(self) -> None:
+        assert self._loop is not None
+        while True:
+            try:
+                message = self._up.recv()
+            except (EOFError, OSError):
+                self._loop.call_soon_threadsafe(self._fail_all, "the archive worker exited")
+                return
+            self._loop.call_soon_threadsafe(self._dispatch, message)
+            if message[0] in ("closed", "failed"):
+                return
+
+    def _dispatch(self, message: tuple[str, int, Any]) -> None:
+        kind, token, payload = message
+        if kind == "failed":
+            self._fail_all(payload)
+            return
+        future = self._pending.pop(token, None)
+        if future is not None and not future.done():
+            future.set_result(payload)
+
+    def _fail_all(self, reason: str) -> None:
+        self._failure = self._failure or reason
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(RuntimeError(reason))
+        self._pending.clear()
+
+    def _post(self, kind: str, payload: Any, token: int = 0) -> None:
+        if self._failure is None:
+            self._queue.put((kind, token, payload))
+
+    async def _ask(self, kind: str, payload: Any) -> Any:
+        if self._failure is not None:
+            raise RuntimeError(self._failure)
+        assert self._loop is not None
+        token = next(self._tokens)
+        future = self._loop.create_future()
+        self._pending[token] = future
+        self._post(kind, payload, token)
+        return await future
+
+    def record_exchange(self, exchange: Exchange) -> None:
+        self._post("exchange", exchange)
+
+    def add_alias(self, url: str, final_url: str) -> None:
+        self._post("alias", (url, final_url))
+
+    def handle_skipped(self, item: Skipped) -> None:
+        self._post("skipped", item)
+
+    async def handle_page(self, msg: PageMessage) -> Verdict:
+        return await self._ask("page", msg)
+
+    async def close(self, scrapy_stats: dict[str, Any]) -> Closed:
+        try:
+            return await self._ask("close", (scrapy_stats,))
+        finally:
+            self._queue.put(_STOP)
+            await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
+
+    def abort(self) -> None:
+        self._post("abort", None)
+        self._queue.put(_STOP)
