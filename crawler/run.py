@@ -39,7 +39,6 @@ class CrawlResult:
 def scrapy_settings(options: CrawlOptions) -> Settings:
     settings = Settings()
     settings.setmodule(settings_module, priority="project")
-    settings.update(settings_module.for_options(options), priority="cmdline")
     settings.set("CASEARCHIVE_LOCK_HELD", True, priority="cmdline")
     return settings
 

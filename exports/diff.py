@@ -19,6 +19,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ REFERENCE_MEMBERS = ("text", "doi", "url", "pmid")
 CONTACT_MEMBERS = (
     "organization", "street", "city", "state", "postal_code", "phone", "email",
 )
+#: Columns read for a candidate: the compared fields and what the notes need.
+ROW_COLUMNS = ["case_id", *FIELDS, "complete", "failed_urls"]
 UNPLACED = "(text under no heading)"
 #: Above this many tokens a side, difflib's junk heuristic is switched on to stay fast.
 EXACT_DIFF_TOKENS = 5000
@@ -360,7 +363,11 @@ def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     differ = pc.or_(pc.not_equal(sha_a, sha_b), pc.equal(sha_a, ""))
     candidates = _ids(ids.filter(pc.and_(both, differ)))
     same = pc.sum(pc.cast(both, pa.int64())).as_py() or 0
-    rows_a, rows_b = _rows(old, candidates), _rows(new, candidates)
+    # Decompression dominates; pyarrow releases the GIL, so the two sides run in parallel.
+    with ThreadPoolExecutor(2) as pool:
+        side_a = pool.submit(_rows, old, candidates, ROW_COLUMNS)
+        side_b = pool.submit(_rows, new, candidates, ROW_COLUMNS)
+        rows_a, rows_b = side_a.result(), side_b.result()
     changed = []
     for cid in candidates:
         items = compare_case(rows_a[cid], rows_b[cid])

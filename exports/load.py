@@ -114,18 +114,37 @@ def case_from_dict(d: dict) -> CaseRecord:
     return CaseRecord(**d)
 
 
+
 def read_case_rows(
     snapshot: Snapshot, case_ids: list[str], columns: list[str] | None = None
 ) -> pa.Table:
-    """Rows of ``cases.parquet`` whose ``case_id`` is in ``case_ids`` (any order).
+    """Rows of ``cases.parquet`` whose ``case_id`` is in ``case_ids``, in file order.
 
-    The filter is pushed down: row groups whose ``case_id`` statistics exclude every wanted
-    id are skipped, and the rest are scanned batch by batch, so memory stays proportional to
-    the rows returned rather than to the table.
+    Row groups whose ``case_id`` min/max statistics hold no wanted id are skipped (the
+    table is sorted by ``case_id``, so clustered ids touch few groups); the others are read
+    one at a time and filtered, so memory stays at one row group plus the rows returned.
     """
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
+    import bisect
 
-    dataset = ds.dataset(snapshot.path / TABLES["cases"].file, format="parquet")
-    wanted = pc.field("case_id").isin(pa.array(case_ids, pa.string()))
-    return dataset.to_table(columns=columns, filter=wanted)
+    import pyarrow.compute as pc
+
+    parquet = pq.ParquetFile(snapshot.path / TABLES["cases"].file)
+    wanted = sorted(set(case_ids))
+    lookup = pa.array(wanted, pa.string())
+    if columns is not None and "case_id" not in columns:
+        columns = ["case_id", *columns]
+    id_col = parquet.schema_arrow.get_field_index("case_id")
+    parts = []
+    for i in range(parquet.num_row_groups):
+        stats = parquet.metadata.row_group(i).column(id_col).statistics
+        if stats is not None and stats.has_min_max:
+            first = bisect.bisect_left(wanted, stats.min)
+            if first == len(wanted) or wanted[first] > stats.max:
+                continue
+        group = parquet.read_row_group(i, columns=columns)
+        parts.append(group.filter(pc.is_in(group["case_id"], value_set=lookup)))
+    if not parts:
+        schema = parquet.schema_arrow
+        fields = [schema.field(c) for c in columns] if columns else list(schema)
+        return pa.schema(fields).empty_table()
+    return pa.concat_tables(parts)

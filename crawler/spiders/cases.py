@@ -22,6 +22,7 @@ from ..archive import PageMessage
 from ..discovery import Scope
 from ..items import Skipped
 from ..options import CrawlOptions, OptionsError
+from ..settings import for_options
 from ..urls import canonical_url
 
 
@@ -44,6 +45,13 @@ class CasesSpider(scrapy.Spider):
         self.scope = Scope(options.start_url, options.url_rules, options.list_regex)
         self.seen: set[str] = set()
         self.archive = None  # set by crawler.extension.ArchiveExtension when the spider opens
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> CasesSpider:
+        """Options become Scrapy settings at spider priority: ``-s`` flags still win."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.settings.update(for_options(spider.options), priority="spider")
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self._follow([self.options.start_url], "list"):

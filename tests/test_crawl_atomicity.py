@@ -1,0 +1,54 @@
+"""Killing a crawl at any moment leaves no partial snapshot visible and the previous
+`latest` intact; the next run removes the leftovers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import main
+from tests.conftest import FIXTURES, ROOT
+
+
+def crawl(base: str, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "crawl", f"{base}/casestudies/index.asp",
+         "--out", str(out), "--no-polite", *extra],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+
+
+def visible(out: Path) -> set[str]:
+    return {p.name for p in out.iterdir() if not p.name.startswith(".")}
+
+
+@pytest.mark.timeout(240)
+def test_sigkill_at_several_points_keeps_latest(serve_site, tmp_path: Path) -> None:
+    _server, base = serve_site(FIXTURES / "site")
+    out = tmp_path / "snapshots"
+    first = crawl(base, out)
+    assert first.wait(120) == 0, first.stderr.read()
+    good = (out / "latest").resolve()
+    before = visible(out)
+    for delay in (0.2, 0.6, 1.0, 1.6, 2.4):
+        slow = crawl(base, out, "--delay", "0.05", "--concurrency", "1")
+        time.sleep(delay)
+        os.killpg(slow.pid, signal.SIGKILL)
+        slow.wait(30)
+        time.sleep(0.3)  # the orphaned worker sees EOF and drops its work
+        latest = (out / "latest").resolve()
+        assert main(["verify", str(latest)]) == 0
+        new = visible(out) - before
+        assert new <= {latest.name}, f"partial snapshot visible after kill at {delay}s: {new}"
+        before = visible(out)
+    last = crawl(base, out)
+    assert last.wait(120) == 0
+    assert (out / "latest").resolve() != good
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
+    assert main(["verify", str(out / "latest")]) == 0

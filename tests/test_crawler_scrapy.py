@@ -1,0 +1,64 @@
+"""Scrapy conventions: `scrapy crawl cases` gives the same snapshot, and the polite defaults
+are what the real site gets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from crawler.options import CrawlOptions
+from crawler.run import scrapy_settings
+from crawler.spiders.cases import CasesSpider
+from scrapy.crawler import Crawler
+from tests.conftest import FIXTURES, ROOT, run_cli
+
+
+def settings_for(**kwargs) -> dict:
+    options = CrawlOptions(start_url="https://www.example.org/casestudies/", **kwargs)
+    crawler = Crawler(CasesSpider, scrapy_settings(options))
+    CasesSpider.from_crawler(crawler, options=options)
+    return crawler.settings
+
+
+def test_polite_defaults_for_the_real_site() -> None:
+    s = settings_for()
+    assert s.getbool("AUTOTHROTTLE_ENABLED")
+    assert s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert s.getfloat("DOWNLOAD_DELAY") >= 1.0
+    assert s.getbool("ROBOTSTXT_OBEY")
+    assert s.getint("RETRY_TIMES") == 3 and 503 in s.getlist("RETRY_HTTP_CODES")
+    assert s.getfloat("RETRY_BACKOFF_BASE") > 0
+    assert s.getfloat("DOWNLOAD_TIMEOUT") == 30
+    assert s.getint("DOWNLOAD_MAXSIZE") == 20 * 1024 * 1024
+    assert s.getbool("REDIRECT_ENABLED")
+    ua = s.get("USER_AGENT")
+    assert ua.startswith("casearchive/") and "+http" in ua
+
+
+def test_politeness_off_and_overrides() -> None:
+    s = settings_for(polite=False, contact_url="https://archive.example.org/contact",
+                     timeout=5, retries=1, obey_robots=False)
+    assert not s.getbool("AUTOTHROTTLE_ENABLED")
+    assert s.getfloat("DOWNLOAD_DELAY") == 0
+    assert s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 16
+    assert s.getfloat("DOWNLOAD_TIMEOUT") == 5 and s.getint("RETRY_TIMES") == 1
+    assert not s.getbool("ROBOTSTXT_OBEY")
+    assert "(+https://archive.example.org/contact)" in s.get("USER_AGENT")
+
+
+def test_scrapy_crawl_gives_the_same_snapshot(serve_site, tmp_path: Path) -> None:
+    _server, base = serve_site(FIXTURES / "site")
+    ours = run_cli("crawl", f"{base}/casestudies/index.asp", "--out", str(tmp_path / "a"),
+                   "--no-polite")
+    assert ours.returncode == 0, ours.stderr[-3000:]
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "cases",
+         "-a", f"start_url={base}/casestudies/index.asp", "-a", f"out_dir={tmp_path / 'b'}",
+         "-a", "polite=false"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    a, b = (tmp_path / "a" / "latest").resolve(), (tmp_path / "b" / "latest").resolve()
+    for name in ("cases.jsonl", "cases.parquet", "sections.parquet", "references.parquet"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
