@@ -6,6 +6,7 @@ starts the archive worker, hands it Scrapy's stats at the end and keeps the resu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -37,10 +38,17 @@ class ArchiveExtension:
     async def opened(self, spider: Any) -> None:
         if not self.crawler.settings.getbool("CASEARCHIVE_LOCK_HELD"):
             self.lock = CrawlLock(spider.options.out_dir).__enter__()
-        self.archive = WorkerArchive(spider.options)
+        self.archive = WorkerArchive(spider.options, on_failure=self._archive_failed)
         await self.archive.start()
         spider.archive = self.archive
         spider.extension = self
+
+    def _archive_failed(self, reason: str) -> None:
+        """The worker is gone: stop downloading, nothing more can be archived."""
+        self.error = reason
+        log.error("the crawl's archive failed: %s; stopping the crawl", reason)
+        if self.crawler.engine is not None:
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="archive_failed"))
 
     async def closed(self, spider: Any, reason: str) -> None:
         try:

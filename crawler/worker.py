@@ -14,6 +14,7 @@ import logging
 import multiprocessing as mp
 import queue
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -73,7 +74,10 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
 class WorkerArchive:
     """The main process's handle on an Archive running in a child process."""
 
-    def __init__(self, options: CrawlOptions) -> None:
+    def __init__(
+        self, options: CrawlOptions, on_failure: Callable[[str], None] | None = None
+    ) -> None:
+        self._on_failure = on_failure
         ctx = mp.get_context("spawn")
         to_child, self._down = ctx.Pipe(duplex=False)
         self._up, from_child = ctx.Pipe(duplex=False)
@@ -134,7 +138,10 @@ class WorkerArchive:
             future.set_result(payload)
 
     def _fail_all(self, reason: str) -> None:
+        first = self._failure is None
         self._failure = self._failure or reason
+        if first and self._on_failure is not None:
+            self._on_failure(reason)
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(RuntimeError(reason))

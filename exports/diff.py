@@ -215,6 +215,8 @@ def reference_line(ref: dict[str, str | None] | None) -> str | None:
 
 
 def _compare_text(name: str, old: Any, new: Any, key: str | None = None) -> list[ItemChange]:
+    if old == new:
+        return []
     a, b = norm_text(old), norm_text(new)
     if a == b:
         return []
@@ -251,6 +253,8 @@ def compare_case(old: dict, new: dict) -> list[ItemChange]:
     items: list[ItemChange] = []
     for name in FIELDS:
         a, b = old.get(name), new.get(name)
+        if a == b:
+            continue
         if name == "page_count":
             if a != b:
                 items.append(ItemChange(name, None, _kind(a, b), a, b,
@@ -352,17 +356,17 @@ def _reparse(snapshot: Path, out_dir: Path) -> Path:
 
 def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     a, b = _index(old), _index(new)
-    joined = a.join(b, "case_id", join_type="full outer",
-                    left_suffix="_old", right_suffix="_new")
-    sha_a, sha_b = joined["content_sha256_old"], joined["content_sha256_new"]
-    ids = joined["case_id"]
-    added = _ids(ids.filter(pc.is_null(sha_a)))
-    removed = _ids(ids.filter(pc.is_null(sha_b)))
-    both = pc.and_(pc.is_valid(sha_a), pc.is_valid(sha_b))
-    # An empty hash means "unknown": compare the text.
-    differ = pc.or_(pc.not_equal(sha_a, sha_b), pc.equal(sha_a, ""))
-    candidates = _ids(ids.filter(pc.and_(both, differ)))
-    same = pc.sum(pc.cast(both, pa.int64())).as_py() or 0
+    ids_a, ids_b = a["case_id"], b["case_id"]
+    # Where each NEW id sits in OLD (null: added); hash tables, no sort, no join.
+    pos = pc.index_in(ids_b, value_set=ids_a)
+    added = _ids(ids_b.filter(pc.is_null(pos)))
+    removed = _ids(ids_a.filter(pc.invert(pc.is_in(ids_a, value_set=ids_b))))
+    sha_a = a["content_sha256"].take(pos)
+    sha_b = b["content_sha256"]
+    # Same hash: unchanged, never read. An empty hash means "unknown": compare the text.
+    differ = pc.fill_null(pc.or_(pc.not_equal(sha_a, sha_b), pc.equal(sha_b, "")), False)
+    candidates = _ids(ids_b.filter(differ))
+    both = b.num_rows - len(added)
     # Decompression dominates; pyarrow releases the GIL, so the two sides run in parallel.
     with ThreadPoolExecutor(2) as pool:
         side_a = pool.submit(_rows, old, candidates, ROW_COLUMNS)
@@ -377,4 +381,4 @@ def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     titles = {r["case_id"]: r["title"] for r in _rows(new, added, ["case_id", "title"]).values()}
     titles |= {r["case_id"]: r["title"] for r in _rows(old, removed, ["case_id", "title"]).values()}
     return SnapshotDiff(SnapshotInfo.of(old), SnapshotInfo.of(new), added, removed, changed,
-                        same - len(changed), titles)
+                        both - len(changed), titles)

@@ -52,3 +52,35 @@ def test_sigkill_at_several_points_keeps_latest(serve_site, tmp_path: Path) -> N
     assert (out / "latest").resolve() != good
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
     assert main(["verify", str(out / "latest")]) == 0
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.timeout(120)
+def test_a_dead_archive_worker_stops_the_crawl_cleanly(serve_site, tmp_path: Path) -> None:
+    _server, base = serve_site(FIXTURES / "site")
+    out = tmp_path / "snapshots"
+    slow = crawl(base, out, "--delay", "0.05", "--concurrency", "1")
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline:
+        time.sleep(0.2)
+        workers = [p for p in children_of(slow.pid)
+                   if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    assert workers, "no archive worker process found"
+    time.sleep(0.5)
+    os.kill(workers[0], signal.SIGKILL)
+    assert slow.wait(60) == 1
+    stderr = slow.stderr.read().decode()
+    assert "archive" in stderr and "Traceback" not in stderr
+    assert not (out / "latest").exists()

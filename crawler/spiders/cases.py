@@ -18,7 +18,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..archive import PageMessage
+from ..archive import PageMessage, Verdict
 from ..discovery import Scope
 from ..items import Skipped
 from ..options import CrawlOptions, OptionsError
@@ -68,26 +68,30 @@ class CasesSpider(scrapy.Spider):
             callback = self.parse_list if is_list else self.parse_case
             yield scrapy.Request(url, callback=callback, errback=self.failed)
 
-    async def _hand_over(self, response: Response, role: str):
+    async def _hand_over(self, response: Response, role: str) -> Verdict:
         self.seen.add(canonical_url(response.url, self.options.url_rules))
         redirects = response.meta.get("redirect_urls") or []
         for source in redirects:
             self.seen.add(canonical_url(source, self.options.url_rules))
             self.archive.add_alias(source, response.url)
+        try:
+            return await self.archive.handle_page(self._message(response, role, redirects))
+        except RuntimeError as exc:  # the archive worker is gone; the crawl is stopping
+            return Verdict(skipped=str(exc))
+
+    def _message(self, response: Response, role: str, redirects: list[str]) -> PageMessage:
         headers = {
             k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v
         }
-        return await self.archive.handle_page(
-            PageMessage(
-                role=role,
-                url=response.url,
-                request_url=(redirects or [response.url])[0],
-                status=response.status,
-                headers=headers,
-                body=response.body,
-                fetched_at=response.meta.get("warc_date") or utc_now_iso(),
-                warc_record_id=response.meta.get("warc_record_id"),
-            )
+        return PageMessage(
+            role=role,
+            url=response.url,
+            request_url=(redirects or [response.url])[0],
+            status=response.status,
+            headers=headers,
+            body=response.body,
+            fetched_at=response.meta.get("warc_date") or utc_now_iso(),
+            warc_record_id=response.meta.get("warc_record_id"),
         )
 
     async def parse_list(self, response: Response) -> AsyncIterator[scrapy.Request]:
