@@ -18,7 +18,7 @@ from parsers.page import parse_page
 from parsers.version import PARSER_VERSION
 
 from .assembly import CaseAssembler, FetchedPage, Released
-from .discovery import Scope
+from .discovery import CASE_INSENSITIVE_SERVERS, Scope
 from .export import write_released
 from .items import Skipped
 from .options import CrawlOptions
@@ -55,6 +55,8 @@ class Verdict:
     """Pages that may be cases (parsed as cases)."""
     skipped: str | None = None
     """Why the page is neither a list nor a case page (not followed further)."""
+    fold_case: bool = False
+    """The server is case-insensitive: from now on URLs differing in case are one."""
 
 
 @dataclass(slots=True)
@@ -68,8 +70,8 @@ class Archive:
 
     def __init__(self, options: CrawlOptions, *, write_warc: bool = True) -> None:
         self.options = options
-        self.scope = Scope(options.start_url, options.url_rules, options.list_regex)
-        self.assembler = CaseAssembler(options.url_rules)
+        self.scope = Scope(options.start_url, options.url_rules(), options.list_regex)
+        self.assembler = CaseAssembler(self.scope.rules)
         self.report = CrawlReport()
         self.writer = SnapshotWriter(
             options.out_dir,
@@ -97,8 +99,9 @@ class Archive:
             return self._skip(msg.url, f"not HTML ({ctype.split(';')[0].strip()})")
         record = parse_page(msg.body, msg.url, msg.headers)
         if msg.role == "list":
+            fold = self._detect_case_folding(msg)
             lists, candidates = self.scope.list_links(record.links)
-            return Verdict(lists=lists, candidates=candidates)
+            return Verdict(lists=lists, candidates=candidates, fold_case=fold)
         if not record.is_case_page:
             return self._skip(msg.url, record.skip_reason or "not a case page")
         self.report.case_pages += 1
@@ -111,9 +114,25 @@ class Archive:
             fetched_at=msg.fetched_at,
             warc_record_id=msg.warc_record_id,
         )
-        candidates = [link.url for link in record.links if self.scope.allows(link.url)]
+        verdict = Verdict()
+        for link in record.links:
+            if self.scope.allows(link.url):
+                role = verdict.lists if self.scope.is_list_url(link.url) else verdict.candidates
+                role.append(link.url)
         self._write(self.assembler.add_page(page))
-        return Verdict(candidates=candidates)
+        return verdict
+
+    def _detect_case_folding(self, msg: PageMessage) -> bool:
+        """On the start page, with ``ignore_url_case`` left to auto, ask the Server header."""
+        if self.options.ignore_url_case is not None or self.scope.rules.ignore_case:
+            return False
+        server = msg.headers.get("server", msg.headers.get("Server", ""))
+        if not CASE_INSENSITIVE_SERVERS.search(server):
+            return False
+        self.scope = Scope(self.options.start_url, self.options.url_rules(True),
+                           self.options.list_regex)
+        self.assembler.rules = self.scope.rules
+        return True
 
     def _skip(self, url: str, reason: str) -> Verdict:
         self.handle_skipped(Skipped(url, reason))

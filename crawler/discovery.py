@@ -34,6 +34,8 @@ CASE_PAGER_TEXT = re.compile(
     r"(?:\s*[»>›]+)?$",
     re.IGNORECASE,
 )
+#: ``Server`` headers of servers whose URLs are case-insensitive.
+CASE_INSENSITIVE_SERVERS = re.compile(r"microsoft-iis|microsoft-httpapi", re.IGNORECASE)
 #: Query parameters that page through a list.
 LIST_PAGING_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|start|offset|from|skip)$", re.I)
 #: A list document numbered in its file name: ``index-2.html``, ``list_3.asp``.

@@ -41,7 +41,8 @@ class CrawlOptions:
     retries: int = 3
     case_pattern: str | None = None
     list_pattern: str | None = None
-    ignore_url_case: bool = False
+    ignore_url_case: bool | None = None
+    """Fold letter case in URLs; None = decide from the server (IIS is case-insensitive)."""
     log_level: str = "WARNING"
 
     def __post_init__(self) -> None:
@@ -60,10 +61,11 @@ class CrawlOptions:
         if self.timeout <= 0 or self.max_size_mib <= 0 or self.retries < 0:
             raise OptionsError("--timeout and --max-size-mib must be positive, --retries >= 0")
 
-    @property
-    def url_rules(self) -> UrlRules:
+    def url_rules(self, ignore_case: bool | None = None) -> UrlRules:
+        """Identity rules; ``ignore_case`` is what the server told when the option is auto."""
         pattern = re.compile(self.case_pattern) if self.case_pattern else None
-        return UrlRules(ignore_case=self.ignore_url_case, case_pattern=pattern)
+        fold = self.ignore_url_case if self.ignore_url_case is not None else bool(ignore_case)
+        return UrlRules(ignore_case=fold, case_pattern=pattern)
 
     @property
     def list_regex(self) -> re.Pattern[str] | None:
@@ -84,7 +86,7 @@ class CrawlOptions:
 def _coerce(name: str, value: Any, current: Any) -> Any:
     if name == "out_dir":
         return Path(value)
-    if isinstance(value, str) and isinstance(current, bool):
+    if isinstance(value, str) and (isinstance(current, bool) or name == "ignore_url_case"):
         lowered = value.strip().lower()
         if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
             raise OptionsError(f"{name}: expected true/false, got {value!r}")

@@ -67,31 +67,33 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
 def _replay(
     archive: Archive, responses: dict[str, ArchivedResponse], unfetched: dict[str, Skipped]
 ) -> None:
-    scope = archive.scope
-    queue: deque[tuple[str, str]] = deque([(scope.start_url, "list")])
-    seen = {canonical_url(scope.start_url)}
+    start = archive.scope.start_url
+    queue: deque[tuple[str, str]] = deque([(start, "list")])
+    seen = {canonical_url(start)}
+
+    def canon(url: str) -> str:
+        return canonical_url(url, archive.scope.rules)
 
     def follow(urls: list[str], role: str) -> None:
         for url in urls:
             url = urldefrag(url)[0]
-            canon = canonical_url(url)
-            if canon not in seen:
-                seen.add(canon)
-                queue.append((url, "list" if role == "list" or scope.is_list_url(url) else role))
+            if canon(url) not in seen:
+                seen.add(canon(url))
+                queue.append((url, role))
 
     while queue:
         url, role = queue.popleft()
         request_url = url
-        response = responses.get(canonical_url(url))
+        response = responses.get(canon(url))
         for _ in range(10):  # follow recorded redirects
             if response is None or not 300 <= response.status < 400:
                 break
             target = urljoin(response.url, response.headers.get("location", ""))
             archive.add_alias(request_url, target)
-            seen.add(canonical_url(target))
-            response = responses.get(canonical_url(target))
+            seen.add(canon(target))
+            response = responses.get(canon(target))
         if response is None:
-            skipped = unfetched.get(canonical_url(url))
+            skipped = unfetched.get(canon(url))
             if skipped is not None:
                 archive.handle_skipped(skipped)
             continue
@@ -104,5 +106,9 @@ def _replay(
                         status=response.status, headers=response.headers, body=response.body,
                         fetched_at=response.date, warc_record_id=response.record_id)
         )
+        if verdict.fold_case:  # the server is case-insensitive: re-key what is known
+            responses = {canon(r.url): r for r in responses.values()}
+            unfetched = {canon(s.url): s for s in unfetched.values()}
+            seen = {canon(u) for u in seen}
         follow(verdict.lists, "list")
         follow(verdict.candidates, "case")

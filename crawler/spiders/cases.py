@@ -19,7 +19,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..archive import PageMessage, Verdict
-from ..discovery import Scope
 from ..items import Skipped
 from ..options import CrawlOptions, OptionsError
 from ..settings import for_options
@@ -42,7 +41,7 @@ class CasesSpider(scrapy.Spider):
                 raise OptionsError("the cases spider needs -a start_url=URL")
             options = CrawlOptions(start_url=start_url).with_overrides(kwargs)
         self.options = options
-        self.scope = Scope(options.start_url, options.url_rules, options.list_regex)
+        self.rules = options.url_rules()
         self.seen: set[str] = set()
         self.archive = None  # set by crawler.extension.ArchiveExtension when the spider opens
 
@@ -60,19 +59,18 @@ class CasesSpider(scrapy.Spider):
     def _follow(self, urls: Iterable[str], role: str) -> Iterator[scrapy.Request]:
         for url in urls:
             url = urldefrag(url)[0]
-            canon = canonical_url(url, self.options.url_rules)
+            canon = canonical_url(url, self.rules)
             if canon in self.seen:
                 continue
             self.seen.add(canon)
-            is_list = role == "list" or self.scope.is_list_url(url)
-            callback = self.parse_list if is_list else self.parse_case
+            callback = self.parse_list if role == "list" else self.parse_case
             yield scrapy.Request(url, callback=callback, errback=self.failed)
 
     async def _hand_over(self, response: Response, role: str) -> Verdict:
-        self.seen.add(canonical_url(response.url, self.options.url_rules))
+        self.seen.add(canonical_url(response.url, self.rules))
         redirects = response.meta.get("redirect_urls") or []
         for source in redirects:
-            self.seen.add(canonical_url(source, self.options.url_rules))
+            self.seen.add(canonical_url(source, self.rules))
             self.archive.add_alias(source, response.url)
         try:
             return await self.archive.handle_page(self._message(response, role, redirects))
@@ -96,6 +94,9 @@ class CasesSpider(scrapy.Spider):
 
     async def parse_list(self, response: Response) -> AsyncIterator[scrapy.Request]:
         verdict = await self._hand_over(response, "list")
+        if verdict.fold_case:
+            self.rules = self.options.url_rules(True)
+            self.seen = {canonical_url(url, self.rules) for url in self.seen}
         for request in self._follow(verdict.lists, "list"):
             yield request
         for request in self._follow(verdict.candidates, "case"):
@@ -103,6 +104,8 @@ class CasesSpider(scrapy.Spider):
 
     async def parse_case(self, response: Response) -> AsyncIterator[scrapy.Request]:
         verdict = await self._hand_over(response, "case")
+        for request in self._follow(verdict.lists, "list"):
+            yield request
         for request in self._follow(verdict.candidates, "case"):
             yield request
 
