@@ -85,3 +85,45 @@ def test_parquet_agrees_with_jsonl_in_pyarrow_and_duckdb(snapshot: Path, cases: 
         assert (title, treatment, n_refs) == (case["title"], case["treatment"],
                                               len(case["references"]))
         assert city == (case["contact"] or {}).get("city")
+
+
+def test_long_tables_agree_with_the_case_records(snapshot: Path, cases: dict) -> None:
+    import polars as pl
+
+    by_id = {c["case_id"]: c for c in cases.values()}
+    refs = pl.read_parquet(snapshot / "references.parquet")
+    assert refs.height == sum(len(c["references"]) for c in by_id.values())
+    for row in refs.iter_rows(named=True):
+        ref = {k: row[k] for k in ("number", "text", "doi", "url", "pmid")}
+        assert ref in by_id[row["case_id"]]["references"]
+
+    sections = pl.read_parquet(snapshot / "sections.parquet")
+    assert sections.schema["key"] == pl.String
+    for case in by_id.values():
+        rows = sections.filter(pl.col("case_id") == case["case_id"]).sort(
+            ["page_number", "ordinal"]
+        )
+        for key in ("history", "treatment", "outcome", "working_diagnosis"):
+            texts = rows.filter(pl.col("key") == key)["text"].to_list()
+            assert ("\n\n".join(texts) if texts else None) == case[key], (case["title"], key)
+        others = rows.filter(pl.col("key").is_null())
+        assert sorted(others["heading"].to_list(), key=str) == sorted(
+            (o["heading"] for o in case["other_sections"]), key=str
+        )
+
+    pages = duckdb.sql(
+        f"select case_id, count(*) as n from '{snapshot / 'pages.parquet'}' group by case_id"
+    ).fetchall()
+    assert {cid: n for cid, n in pages} == {cid: c["page_count"] for cid, c in by_id.items()}
+
+
+def test_every_jsonl_line_validates_against_the_snapshot_schema(snapshot: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((snapshot / "case.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    lines = (snapshot / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines
+    for line in lines:
+        validator.validate(json.loads(line))
