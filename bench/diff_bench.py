@@ -31,6 +31,7 @@ from exports.parquet import ROW_GROUP_ROWS, TableWriter
 from exports.schema import SCHEMA_VERSION, arrow_schema
 from parsers.records import SECTION_KEYS
 
+ROOT = Path(__file__).resolve().parent.parent
 SECTION_CHARS = 1200
 ALPHABET = ("e" * 13 + "t" * 9 + "a" * 8 + "o" * 8 + "i" * 7 + "n" * 7 + "s" * 6 + "h" * 6
             + "r" * 6 + "d" * 4 + "l" * 4 + "u" * 3 + "cmfwypvbgk" * 2 + "jqxz" + " " * 20)
@@ -117,17 +118,26 @@ def _generate(root: Path, n_cases: int, changed: float) -> tuple[Path, Path]:
     return _write(root, "20250101T000000Z", old), _write(root, "20250102T000000Z", new)
 
 
+def _python(*args: str) -> str:
+    return subprocess.run([sys.executable, *args], check=True, capture_output=True,
+                          text=True, cwd=ROOT).stdout
+
+
 def run(n_cases: int = 100_000, changed: float = 0.01) -> dict:
-    """Generate two snapshots, then time ``diff`` in a subprocess (seconds, peak RSS MiB)."""
+    """Generate two snapshots, then time ``diff`` in a subprocess (seconds, peak RSS MiB).
+
+    Generation runs in its own process too: a child forked from a big parent would inherit
+    the parent's RSS high-water mark and spoil the measurement.
+    """
     root = Path(tempfile.mkdtemp(prefix="diff-bench-"))
     try:
         t = time.perf_counter()
-        old, new = _generate(root, n_cases, changed)
+        _python("-m", "bench.diff_bench", "--generate", str(root), str(n_cases), str(changed))
         generate = time.perf_counter() - t
+        old, new = sorted(p for p in root.iterdir())
         size = (old / "cases.parquet").stat().st_size
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", CHILD, str(old), str(new)], check=True,
-                             capture_output=True, text=True).stdout
+        out = _python("-c", CHILD, str(old), str(new))
         wall = time.perf_counter() - t
     finally:
         shutil.rmtree(root)
@@ -147,5 +157,8 @@ def run(n_cases: int = 100_000, changed: float = 0.01) -> dict:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if args[:1] == ["--generate"]:
+        _generate(Path(args[1]), int(args[2]), float(args[3]))
+        sys.exit(0)
     print(json.dumps(run(int(args[0]) if args else 100_000,
                          float(args[1]) if len(args) > 1 else 0.01), indent=2))

@@ -23,6 +23,7 @@ from .export import write_released
 from .items import Skipped
 from .options import CrawlOptions
 from .report import CrawlReport
+from .urls import canonical_url
 from .version import TOOL_VERSION
 from .warc import WARC_NAME, Exchange, WarcLog
 
@@ -108,6 +109,7 @@ class Archive:
         page = FetchedPage.build(
             record,
             msg.body,
+            url=canonical_url(msg.url, self.scope.rules),
             request_url=msg.request_url,
             pager_urls=self.scope.pager_links(msg.url, record.links),
             status=msg.status,

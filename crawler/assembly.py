@@ -37,18 +37,20 @@ class FetchedPage:
         record: PageRecord,
         body: bytes,
         *,
+        url: str,
         request_url: str,
         pager_urls: list[str],
         status: int,
         fetched_at: str,
         warc_record_id: str | None,
     ) -> FetchedPage:
-        """The page as the crawl and ``reparse`` both describe it (``record.url`` is final)."""
+        """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
+        canonical URL (exported), ``record.url`` the final URL it was fetched from."""
         return cls(
             record=record,
             ref=PageRef(
                 page_number=record.page_number or 1,
-                url=record.url,
+                url=url,
                 content_sha256=hashlib.sha256(body).hexdigest(),
             ),
             request_url=request_url,

@@ -44,7 +44,9 @@ CONTACT_MEMBERS = (
 ROW_COLUMNS = ["case_id", *FIELDS, "complete", "failed_urls"]
 UNPLACED = "(text under no heading)"
 #: Above this many tokens a side, difflib's junk heuristic is switched on to stay fast.
-EXACT_DIFF_TOKENS = 5000
+EXACT_DIFF_TOKENS = 10000
+#: Unchanged runs shorter than this (stripped) between two changes join the changes.
+FOLD_CHARS = 3
 
 
 class DiffError(Exception):
@@ -133,7 +135,7 @@ class SnapshotDiff:
 
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n{3,}")
-_TOKENS = re.compile(r"\w+\s*|[^\w\s]+\s*|\s+")
+_TOKENS = re.compile(r"\s*\w+|\s*[^\w\s]+|\s+")
 
 
 def norm_text(value: Any) -> str | None:
@@ -147,28 +149,64 @@ def norm_text(value: Any) -> str | None:
 
 
 def word_diff(old: str | None, new: str | None) -> list[Op]:
-    """Word-level diff of two texts (words and punctuation runs, whitespace kept)."""
+    """Word-level diff of two texts; exact (the ops rebuild both texts).
+
+    Tokens are words and punctuation runs, each with the whitespace before it; they are
+    matched on their stripped form (fast: whitespace is not a token to match), so a token
+    whose only difference is that whitespace (a space that became a paragraph break) is
+    reported as changed. A short unchanged run between two changes (a lone "." or "/1")
+    is folded into them, so a rewritten phrase reads as one deletion and one insertion.
+    """
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    keys_a, keys_b = [t.strip() or " " for t in a], [t.strip() or " " for t in b]
+    keys_a, keys_b = [t.strip() or t for t in a], [t.strip() or t for t in b]
     junk = max(len(a), len(b)) > EXACT_DIFF_TOKENS
     matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=junk)
-    ops: list[Op] = []
+    segments: list[tuple[str, str, bool]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            _push(ops, "=", "".join(b[j1:j2]))
-        else:
-            _push(ops, "-", "".join(a[i1:i2]))
-            _push(ops, "+", "".join(b[j1:j2]))
+        if tag != "equal":
+            segments.append(("".join(a[i1:i2]), "".join(b[j1:j2]), False))
+            continue
+        for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
+            segments.append((x, y, x == y))
+    return _ops(_fold(segments))
+
+
+def _fold(segments: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """Merge neighbours of the same kind, folding short unchanged runs between changes."""
+    merged: list[tuple[str, str, bool]] = []
+    for x, y, equal in segments:
+        if merged and merged[-1][2] == equal:
+            px, py, _ = merged.pop()
+            x, y = px + x, py + y
+        merged.append((x, y, equal))
+    out: list[tuple[str, str, bool]] = []
+    for n, (x, y, equal) in enumerate(merged):
+        between = 0 < n < len(merged) - 1 and len(x.strip()) < FOLD_CHARS
+        if equal and between:
+            equal = False
+        if out and not equal and not out[-1][2]:
+            px, py, _ = out.pop()
+            x, y = px + x, py + y
+        out.append((x, y, equal))
+    return out
+
+
+def _ops(segments: list[tuple[str, str, bool]]) -> list[Op]:
+    """Segments as ops; whitespace both sides of a change start with moves out of it."""
+    ops: list[Op] = []
+    for x, y, equal in segments:
+        if equal:
+            ops.append(("=", x))
+            continue
+        lead = len(x) - len(x.lstrip())
+        if x and y and lead and y[:lead] == x[:lead]:
+            if ops and ops[-1][0] == "=":
+                ops[-1] = ("=", ops[-1][1] + x[:lead])
+            else:
+                ops.append(("=", x[:lead]))
+            x, y = x[lead:], y[lead:]
+        ops += [(op, text) for op, text in (("-", x), ("+", y)) if text]
     return ops
-
-
-def _push(ops: list[Op], op: str, text: str) -> None:
-    if not text:
-        return
-    if ops and ops[-1][0] == op:
-        ops[-1] = (op, ops[-1][1] + text)
-    else:
-        ops.append((op, text))
 
 
 # --- compare ---------------------------------------------------------------------------------
@@ -256,9 +294,7 @@ def compare_case(old: dict, new: dict) -> list[ItemChange]:
         if a == b:
             continue
         if name == "page_count":
-            if a != b:
-                items.append(ItemChange(name, None, _kind(a, b), a, b,
-                                        word_diff(_str(a), _str(b))))
+            items.append(ItemChange(name, None, _kind(a, b), a, b, word_diff(_str(a), _str(b))))
         elif name == "other_sections":
             ka, kb = _keyed_others(a), _keyed_others(b)
             for key in _union(ka, kb):

@@ -124,7 +124,8 @@ def inline_diff(ops: list[Op], *, color: bool = False) -> str:
             parts.append(f"{RED}[-{text}-]{RESET}" if color else f"[-{text}-]")
         else:
             parts.append(f"{GREEN}{{+{text}+}}{RESET}" if color else f"{{+{text}+}}")
-    return "".join(parts).replace("\n", "\n      ")
+    lines = "".join(parts).split("\n")
+    return "\n".join([lines[0], *(f"      {line}" if line else "" for line in lines[1:])])
 
 
 def _parser_note(r: SnapshotDiff) -> list[str]:

@@ -149,6 +149,8 @@ class PageRef:
 
     page_number: int
     url: str
+    """Canonical URL of the page: fragment and session ids removed, query parameters
+    sorted, a default ``page=1`` dropped."""
     content_sha256: str | None
     """SHA-256 of the fetched body bytes (None when the page failed)."""
 
@@ -170,7 +172,7 @@ class CaseRecord:
     """Stable id derived from the case's canonical URL (path and query, page part removed)."""
     title: str
     url: str
-    """URL of page 1."""
+    """Canonical URL of page 1 (see ``PageRef.url``)."""
     page_count: int
     pages: list[PageRef]
     history: str | None = None

@@ -17,7 +17,8 @@ def page(n: int, total: int = 3, url: str | None = None) -> FetchedPage:
     record = PageRecord(url=url, is_case_page=True, title="A Case", page_number=n,
                         sections=[Section("history" if n == 1 else "treatment", "H", f"text {n}")])
     pager = [BASE if k == 1 else f"{BASE}&page={k}" for k in range(1, total + 1) if k != n]
-    return FetchedPage.build(record, f"body {n}".encode(), request_url=url, pager_urls=pager,
+    return FetchedPage.build(record, f"body {n}".encode(), url=url, request_url=url,
+                             pager_urls=pager,
                              status=200, fetched_at="2026-01-01T00:00:00Z", warc_record_id=None)
 
 

@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scrapy.crawler import Crawler
+
 from crawler.options import CrawlOptions
 from crawler.run import scrapy_settings
 from crawler.spiders.cases import CasesSpider
-from scrapy.crawler import Crawler
 from tests.conftest import FIXTURES, ROOT, run_cli
 
 

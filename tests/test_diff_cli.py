@@ -107,7 +107,7 @@ def test_added_removed_changed_with_the_right_fields(pair, capsys):
     by_id = {c["case_id"]: c for c in data["changed"]}
     treatment = by_id[cid(2)]["changes"]["treatment"]
     assert (treatment["old"], treatment["new"]) == ("Rest.", "Rest and fluids.")
-    assert ["+", "and fluids"] in treatment["word_diff"]
+    assert treatment["word_diff"] == [["=", "Rest"], ["+", " and fluids"], ["=", "."]]
     refs = by_id[cid(1)]["changes"]["references"]
     assert list(refs["old"]) == ["1"] and refs["new"]["1"]["url"] == "https://example.org/new"
     assert refs["items"][0]["members"] == ["url"]
@@ -134,7 +134,7 @@ def test_text_report_shows_word_diffs_without_colour_off_a_tty(pair, capsys):
     code, out, _ = run(capsys, "diff", *pair)
     assert code == 1
     assert "added: 1, removed: 1, changed: 3, unchanged: 2" in out
-    assert "Rest {+and fluids+}." in out
+    assert "Rest{+ and fluids+}." in out
     assert "references[1]: changed (url)" in out
     assert "other_sections[Teaching points]: added" in out
     assert "\x1b[" not in out
@@ -179,7 +179,7 @@ def test_html_is_one_self_contained_escaped_file(tmp_path, capsys):
     assert code == 1 and out == ""
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    assert "<ins>and fluids</ins>" in html and "<del>" in html
+    assert "<ins> and fluids</ins>" in html and "<del>" in html
     assert "http" not in html and "src=" not in html and "<link" not in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="#case-1"' in html
@@ -285,3 +285,10 @@ def test_library_result_matches_cli(pair):
     result = diff_snapshots(*pair)
     assert result.has_changes and [c.case_id for c in result.changed] == [cid(1), cid(2), cid(4)]
     assert result.titles[cid(7)].startswith("Case 7")
+
+
+def test_output_to_an_unwritable_place_exits_2(pair, tmp_path, capsys):
+    code, out, err = run(capsys, "diff", *pair, "--output", tmp_path / "no" / "such" / "f.txt")
+    assert code == 2 and "cannot write" in err and out == ""
+    code, _, err = run(capsys, "diff", *pair, "--format", "pdf")
+    assert code == 2 and "pdf" in err

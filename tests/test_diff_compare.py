@@ -30,9 +30,15 @@ def test_word_diff_rebuilds_both_texts(a, b):
 
 def test_word_diff_marks_only_the_edited_words():
     ops = word_diff("Rest and fluids for two days.", "Rest and oral fluids for three days.")
-    assert [t for op, t in ops if op == "-"] == ["two "]
-    assert [t for op, t in ops if op == "+"] == ["oral ", "three "]
-    assert inline_diff(ops) == "Rest and {+oral +}fluids for [-two -]{+three +}days."
+    assert [t for op, t in ops if op == "-"] == ["two"]
+    assert [t for op, t in ops if op == "+"] == [" oral", "three"]
+    assert inline_diff(ops) == "Rest and{+ oral+} fluids for [-two-]{+three+} days."
+
+
+def test_short_unchanged_runs_between_changes_are_folded():
+    ops = word_diff("Neurology. 2014;1:1-2. doi: 10.1212/1.x", "url: https://x.org/1")
+    assert ops == [("-", "Neurology. 2014;1:1-2. doi: 10.1212/1.x"),
+                   ("+", "url: https://x.org/1")]
 
 
 def test_norm_text_ignores_layout_whitespace_only():
@@ -52,7 +58,7 @@ def test_identical_rows_and_whitespace_edits_are_no_change():
 def test_treatment_sentence_edit_changes_only_treatment():
     items = compare_case(row(), row(treatment="Rest and fluids."))
     assert [(i.field, i.key, i.kind) for i in items] == [("treatment", None, "changed")]
-    assert items[0].word_diff == [("=", "Rest "), ("+", "and fluids"), ("=", ".")]
+    assert items[0].word_diff == [("=", "Rest"), ("+", " and fluids"), ("=", ".")]
 
 
 def test_section_added_and_removed():
@@ -100,3 +106,10 @@ def test_contact_compared_member_by_member_and_page_count():
     items = compare_case(old, new)
     assert [(i.field, i.key) for i in items] == [("page_count", None), ("contact", "phone")]
     assert compare_case(row(contact=None), row(contact=Contact())) == []
+
+
+def test_text_colour_only_when_asked_and_no_trailing_blanks():
+    ops = word_diff("One.\n\nTwo.", "One.\n\nTwo more.")
+    assert "\x1b[32m{+more+}" not in inline_diff(ops)
+    assert "\x1b[32m" in inline_diff(ops, color=True)
+    assert inline_diff(ops) == "One.\n\n      Two{+ more+}."

@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from crawler.urls import canonical_url, case_id, case_key
+from tests.conftest import FIXTURES
+from tests.snapshots import CONTENT_FIELDS, cases_by_path, load_expected
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-EXPECTED = json.loads((FIXTURES / "site" / "expected_cases.json").read_text(encoding="utf-8"))
-CONTENT_FIELDS = [
-    "title", "page_count", "history", "physical_exam", "differential_diagnosis",
-    "tests_and_results", "working_diagnosis", "treatment", "outcome", "authors_comments",
-    "editors_comments", "other_sections", "references", "contact", "copyright",
-]
-
-
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+EXPECTED = load_expected(FIXTURES / "site")
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +29,7 @@ def snapshot(fixture_crawl) -> Path:
 
 @pytest.fixture(scope="module")
 def cases(snapshot: Path) -> dict[str, dict]:
-    lines = (snapshot / "cases.jsonl").read_text(encoding="utf-8").splitlines()
-    return {path_of(c["url"]): c for c in map(json.loads, lines)}
+    return cases_by_path(snapshot)
 
 
 def test_every_expected_case_and_no_other(cases: dict[str, dict]) -> None:

@@ -1,0 +1,30 @@
+"""Reading a crawl's snapshot back for comparison with a fixture site's expected records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+#: Case fields the fixture sites' expected_cases.json spell out (content, not identity).
+CONTENT_FIELDS = [
+    "title", "page_count", "history", "physical_exam", "differential_diagnosis",
+    "tests_and_results", "working_diagnosis", "treatment", "outcome", "authors_comments",
+    "editors_comments", "other_sections", "references", "contact", "copyright",
+]
+
+
+def path_of(url: str) -> str:
+    """Path and query of a URL, as the expected files write it."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def cases_by_path(snapshot: Path) -> dict[str, dict]:
+    """The snapshot's cases keyed by the path and query of page 1."""
+    lines = (snapshot / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    return {path_of(c["url"]): c for c in map(json.loads, lines)}
+
+
+def load_expected(site: Path) -> list[dict]:
+    return json.loads((site / "expected_cases.json").read_text(encoding="utf-8"))
