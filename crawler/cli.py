@@ -42,7 +42,8 @@ def cli() -> None:
 @click.option("--case-pattern", help="Regex whose group 'case' (or 1) is a page's case key.")
 @click.option("--list-pattern", help="Regex matching the URLs of case-list pages.")
 @click.option("--ignore-url-case/--keep-url-case", default=None,
-              help="Treat URLs differing in letter case as one (IIS sites).")
+              help="Treat URLs differing in letter case as one (default: automatic, on for "
+                   "servers that say they are IIS).")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:

@@ -7,30 +7,28 @@ hash, never compared) and candidates; *load* reads the full rows of the candidat
 section, ``other_sections`` by heading, ``references`` by number, contact and copyright.
 Page URLs, body hashes, fetch times and parser warnings are never compared, so markup-only
 changes of the site (whitespace, counters, session ids, dates, navigation) are not changes.
-
-Word diffs are lists of ``(op, text)`` with op ``"="`` (both), ``"-"`` (old only) or ``"+"``
-(new only); joining the ``=`` and ``-`` texts gives the old text, ``=`` and ``+`` the new.
+Each changed value carries a word diff (``exports.worddiff``).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from exports.load import Snapshot, load_snapshot, read_case_rows
+from exports.worddiff import Op, word_diff
 from parsers.records import SECTION_KEYS
 
-Op = tuple[str, str]
+T = TypeVar("T")
 
 #: Compared fields, in report order.
 FIELDS: tuple[str, ...] = (
@@ -43,10 +41,6 @@ CONTACT_MEMBERS = (
 #: Columns read for a candidate: the compared fields and what the notes need.
 ROW_COLUMNS = ["case_id", *FIELDS, "complete", "failed_urls"]
 UNPLACED = "(text under no heading)"
-#: Above this many tokens a side, difflib's junk heuristic is switched on to stay fast.
-EXACT_DIFF_TOKENS = 10000
-#: Unchanged runs shorter than this (stripped) between two changes join the changes.
-FOLD_CHARS = 3
 
 
 class DiffError(Exception):
@@ -112,6 +106,8 @@ class ReparseInfo:
 
 @dataclass(slots=True)
 class SnapshotDiff:
+    """The result: case ids sorted; ``unchanged`` counts cases on both sides not changed."""
+
     old: SnapshotInfo
     new: SnapshotInfo
     added: list[str]
@@ -131,11 +127,10 @@ class SnapshotDiff:
         return self.old.parser_version != self.new.parser_version
 
 
-# --- normalisation and word diff -------------------------------------------------------------
+# --- normalisation ---------------------------------------------------------------------------
 
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n{3,}")
-_TOKENS = re.compile(r"\s*\w+|\s*[^\w\s]+|\s+")
 
 
 def norm_text(value: Any) -> str | None:
@@ -146,67 +141,6 @@ def norm_text(value: Any) -> str | None:
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     text = _BLANKS.sub("\n\n", text).strip()
     return text or None
-
-
-def word_diff(old: str | None, new: str | None) -> list[Op]:
-    """Word-level diff of two texts; exact (the ops rebuild both texts).
-
-    Tokens are words and punctuation runs, each with the whitespace before it; they are
-    matched on their stripped form (fast: whitespace is not a token to match), so a token
-    whose only difference is that whitespace (a space that became a paragraph break) is
-    reported as changed. A short unchanged run between two changes (a lone "." or "/1")
-    is folded into them, so a rewritten phrase reads as one deletion and one insertion.
-    """
-    a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    keys_a, keys_b = [t.strip() or t for t in a], [t.strip() or t for t in b]
-    junk = max(len(a), len(b)) > EXACT_DIFF_TOKENS
-    matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=junk)
-    segments: list[tuple[str, str, bool]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            segments.append(("".join(a[i1:i2]), "".join(b[j1:j2]), False))
-            continue
-        for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
-            segments.append((x, y, x == y))
-    return _ops(_fold(segments))
-
-
-def _fold(segments: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
-    """Merge neighbours of the same kind, folding short unchanged runs between changes."""
-    merged: list[tuple[str, str, bool]] = []
-    for x, y, equal in segments:
-        if merged and merged[-1][2] == equal:
-            px, py, _ = merged.pop()
-            x, y = px + x, py + y
-        merged.append((x, y, equal))
-    out: list[tuple[str, str, bool]] = []
-    for n, (x, y, equal) in enumerate(merged):
-        between = 0 < n < len(merged) - 1 and len(x.strip()) < FOLD_CHARS
-        if equal and between:
-            equal = False
-        if out and not equal and not out[-1][2]:
-            px, py, _ = out.pop()
-            x, y = px + x, py + y
-        out.append((x, y, equal))
-    return out
-
-
-def _ops(segments: list[tuple[str, str, bool]]) -> list[Op]:
-    """Segments as ops; whitespace both sides of a change start with moves out of it."""
-    ops: list[Op] = []
-    for x, y, equal in segments:
-        if equal:
-            ops.append(("=", x))
-            continue
-        lead = len(x) - len(x.lstrip())
-        if x and y and lead and y[:lead] == x[:lead]:
-            if ops and ops[-1][0] == "=":
-                ops[-1] = ("=", ops[-1][1] + x[:lead])
-            else:
-                ops.append(("=", x[:lead]))
-            x, y = x[lead:], y[lead:]
-        ops += [(op, text) for op, text in (("-", x), ("+", y)) if text]
-    return ops
 
 
 # --- compare ---------------------------------------------------------------------------------
@@ -334,7 +268,7 @@ def open_snapshot(path: Path) -> Snapshot:
         raise DiffError(f"{path}: cannot read snapshot: {exc}") from None
 
 
-def read_parquet(snap: Snapshot, what: str, fn: Any, *args: Any) -> Any:
+def read_parquet(snap: Snapshot, what: str, fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn(*args)``, a Parquet read, turning unreadable files into a ``DiffError``."""
     try:
         return fn(*args)

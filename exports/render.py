@@ -12,8 +12,9 @@ import json
 from html import escape
 from typing import Any
 
-from exports.diff import CaseChange, ItemChange, Op, SnapshotDiff
+from exports.diff import CaseChange, ItemChange, SnapshotDiff
 from exports.history import CaseLog
+from exports.worddiff import Op
 
 FORMATS = ("text", "json", "html")
 CONTEXT_CHARS = 60
