@@ -1,12 +1,13 @@
-"""Diff benchmark: ``python -m bench.diff_bench [n_cases] [changed_fraction]``.
+"""Diff benchmark: ``python -m bench.diff_bench [n_cases] [changed_fraction] [--clustered]``.
 
 Writes two snapshots of synthetic cases straight to ``cases.parquet`` (same schema, writer
-options and 1,024-row groups as the SnapshotWriter, which is far too slow for 100k cases of
-~11 KB of text) plus a minimal manifest. NEW differs from OLD in one section of
-``changed`` of the cases, spread evenly over the file (so every row group holds changed
-rows, the worst case for pushdown), with 0.1 % of cases added and 0.1 % removed. Then
-``casearchive diff --format json`` runs in a fresh process, which reports the seconds of
-the diff itself and its peak RSS.
+options and 1,024-row groups as the SnapshotWriter) plus a minimal manifest: the diff reads
+nothing else, and going through the SnapshotWriter would also spool and write JSONL,
+pages and sections that no diff reads. NEW differs from OLD in one section of ``changed``
+of the cases, spread evenly over the file (every row group then holds changed rows: the
+worst case for pushdown) or, with ``--clustered``, in one contiguous run; 0.1 % of cases
+are added and 0.1 % removed. Then the diff (and a JSON render) runs in a fresh process,
+which reports its own seconds and peak RSS.
 
 Section text is random letters with English-like letter and space frequencies: unique per
 case, so Parquet compression is no kinder than on real text.
@@ -97,15 +98,25 @@ def _write(root: Path, name: str, rows: list[dict]) -> Path:
     return path
 
 
-def _generate(root: Path, n_cases: int, changed: float) -> tuple[Path, Path]:
+def _is_changed(i: int, n_cases: int, changed: float, clustered: bool) -> bool:
+    """Spread: every (1/changed)-th case. Clustered: one contiguous run mid-file."""
+    if not changed:
+        return False
+    if clustered:
+        start = n_cases // 2
+        return start <= i < start + round(n_cases * changed)
+    step = max(1, round(1 / changed))
+    return i % step == step // 2
+
+
+def _generate(root: Path, n_cases: int, changed: float, clustered: bool) -> tuple[Path, Path]:
     old = [_case(i) for i in range(n_cases)]
     for row in old:
         row["content_sha256"] = _hash(row)
-    step = max(1, round(1 / changed)) if changed else n_cases + 1
     churn = max(1, n_cases // 1000)
     new = []
     for i, row in enumerate(old[churn:], churn):  # the first `churn` cases are removed
-        if i % step == step // 2:
+        if _is_changed(i, n_cases, changed, clustered):
             row = dict(row)
             key = SECTION_KEYS[i % len(SECTION_KEYS)]
             row[key] = row[key][:600] + " amended " + row[key][600:]
@@ -123,7 +134,7 @@ def _python(*args: str) -> str:
                           text=True, cwd=ROOT).stdout
 
 
-def run(n_cases: int = 100_000, changed: float = 0.01) -> dict:
+def run(n_cases: int = 100_000, changed: float = 0.01, clustered: bool = False) -> dict:
     """Generate two snapshots, then time ``diff`` in a subprocess (seconds, peak RSS MiB).
 
     Generation runs in its own process too: a child forked from a big parent would inherit
@@ -132,8 +143,10 @@ def run(n_cases: int = 100_000, changed: float = 0.01) -> dict:
     root = Path(tempfile.mkdtemp(prefix="diff-bench-"))
     try:
         t = time.perf_counter()
-        _python("-m", "bench.diff_bench", "--generate", str(root), str(n_cases), str(changed))
+        _python("-m", "bench.diff_bench", "--generate", str(root), str(n_cases), str(changed),
+                "clustered" if clustered else "spread")
         generate = time.perf_counter() - t
+        os.sync()  # settle the writeback of ~1.3 GB so it does not compete with the diff
         old, new = sorted(p for p in root.iterdir())
         size = (old / "cases.parquet").stat().st_size
         t = time.perf_counter()
@@ -145,6 +158,7 @@ def run(n_cases: int = 100_000, changed: float = 0.01) -> dict:
     return {
         "cases": n_cases,
         "changed_fraction": changed,
+        "changed_layout": "clustered" if clustered else "spread",
         "generate_seconds": round(generate, 2),
         "cases_parquet_mib": round(size / 2**20, 1),
         "diff_seconds": round(child.pop("diff_seconds"), 3),
@@ -158,7 +172,8 @@ def run(n_cases: int = 100_000, changed: float = 0.01) -> dict:
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--generate"]:
-        _generate(Path(args[1]), int(args[2]), float(args[3]))
+        _generate(Path(args[1]), int(args[2]), float(args[3]), args[4] == "clustered")
         sys.exit(0)
     print(json.dumps(run(int(args[0]) if args else 100_000,
-                         float(args[1]) if len(args) > 1 else 0.01), indent=2))
+                         float(args[1]) if len(args) > 1 else 0.01,
+                         "--clustered" in args), indent=2))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from .discovery import NON_HTML
+from .urls import same_site
 from .warc import Exchange
 
 
@@ -39,6 +43,29 @@ class WarcMiddleware:
         request.meta["warc_record_id"] = exchange.record_id
         request.meta["warc_date"] = exchange.date
         return response
+
+
+class ScopeMiddleware:
+    """Refuses, before download, any request off the start URL's host and port (redirects
+    included: Scrapy's own offsite check ignores ports) and any non-HTML resource."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        spider = self.crawler.spider
+        host = getattr(spider, "host", None)
+        if host is None or urlsplit(request.url).path == "/robots.txt":
+            return None
+        if not same_site(request.url, host):
+            raise IgnoreRequest(f"off-site: {request.url}")
+        if NON_HTML.search(urlsplit(request.url).path):
+            raise IgnoreRequest(f"not HTML by its URL: {request.url}")
+        return None
 
 
 def _header_list(headers) -> list[tuple[str, str]]:

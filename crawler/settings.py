@@ -42,6 +42,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader: archives every raw response before redirects and retries.
     "crawler.middlewares.WarcMiddleware": 950,
+    # After redirects (600) have produced their new request: refuse off-site targets.
+    "crawler.middlewares.ScopeMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }

@@ -125,3 +125,20 @@ def test_a_site_with_another_url_scheme_needs_no_options(serve_site, tmp_path: P
             assert got[field] == e[field], (e["url"], field)
     counts = Counter(canon_path(p) for _m, p in server.request_log)
     assert max(counts.values()) == 1, [p for p, n in counts.items() if n > 1]
+
+
+def test_a_redirect_off_the_site_is_not_followed(serve_site, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "robots.txt").write_text("User-agent: *\nDisallow:\n")
+    (site / "routes.json").write_text(json.dumps({
+        "/robots.txt": {"file": "robots.txt", "content_type": "text/plain"},
+        "/casestudies/index.asp": {"redirect": "http://127.0.0.2:9/evil", "status": 301},
+    }))
+    server, base = serve_site(site)
+    result = run_cli("crawl", f"{base}/casestudies/index.asp", "--out", str(tmp_path / "s"),
+                     "--no-polite", "--json")
+    assert result.returncode == 1
+    stats = json.loads(result.stdout)["stats"]
+    assert stats["skipped"] == [{"url": "http://127.0.0.2:9/evil", "reason": "off-site"}]
+    assert [p for _m, p in server.request_log] == ["/robots.txt", "/casestudies/index.asp"]

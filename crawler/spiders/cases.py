@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -42,6 +42,7 @@ class CasesSpider(scrapy.Spider):
             options = CrawlOptions(start_url=start_url).with_overrides(kwargs)
         self.options = options
         self.rules = options.url_rules()
+        self.host = urlsplit(options.start_url).netloc.lower()
         self.seen: set[str] = set()
         self.archive = None  # set by crawler.extension.ArchiveExtension when the spider opens
 
@@ -115,8 +116,10 @@ class CasesSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             item = Skipped(request.url, f"HTTP {status}", status, failed=True, referer=referer)
-        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value).lower():
-            item = Skipped(request.url, "forbidden by robots.txt", None, referer=referer)
+        elif failure.check(IgnoreRequest):  # a policy said no: robots.txt, scope
+            message = str(failure.value)
+            reason = "forbidden by robots.txt" if "robots.txt" in message else message
+            item = Skipped(request.url, reason.split(": ")[0], None, referer=referer)
         else:
             reason = f"{failure.value.__class__.__name__}: {failure.value}".rstrip(": ")
             item = Skipped(request.url, reason, None, failed=True, referer=referer)
