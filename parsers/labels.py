@@ -216,6 +216,32 @@ UPDATED_RE = re.compile(
     re.I,
 )
 
+def _first_chars(words: str, symbols: str = "") -> frozenset[str]:
+    """Every character a case-insensitive (``re.I``) match of one of ``words`` can start
+    with, plus ``symbols``: ASCII letters match their other case, and three letters also
+    match a non-ASCII character (İ ı -> i, K -> k, ſ -> s)."""
+    folds = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+    out = set(symbols)
+    for word in words.split():
+        ch = word[0].lower()
+        out.update((ch, ch.upper(), *folds.get(ch, "")))
+    return frozenset(out)
+
+
+#: Symbols a line can start with for ``PAGER_RE`` or ``RETURN_RE`` to match it (digits too).
+EXCLUDED_SYMBOLS: frozenset[str] = frozenset(
+    "<>\u00ab\u00bb\u2039\u203a|\u00b7\u2013\u2014-,:[]#"
+)
+#: The first two letters, lower-cased, of every word a line can start with for
+#: ``PAGER_RE``, ``RETURN_RE`` or ``UPDATED_RE`` to match it. With ``EXCLUDED_SYMBOLS`` a
+#: cheap test that spares most lines the three regexes (a line whose first two characters
+#: are not ASCII is always tested: re.I also matches İ ı K ſ to i k s).
+EXCLUDED_PREFIXES: frozenset[str] = frozenset({
+    "of", "pr", "ne", "fi", "la", "pa", "go", "ba",  # pager: of prev(ious) next first ...
+    "re",  # return, revised
+    "th", "si", "we", "wa", "up",  # this, site, web, was, updated
+})
+
 # --- Footer ---------------------------------------------------------------------------------
 
 NOTE_RE = re.compile(r"^note\s*:?\s.*\b(?:contact|information)\b", re.I)
@@ -227,6 +253,13 @@ CREDIT_RE = re.compile(
     r"(?:created|designed|developed|built|maintained|hosted|powered)\s+by\b|"
     r"^(?:designed|created|powered|maintained|developed)\s+by\b",
     re.I,
+)
+
+#: Characters a line must start with for ``NOTE_RE``, ``CREDIT_RE`` or
+#: ``COPYRIGHT_START_RE`` to match it.
+FOOTER_FIRST: frozenset[str] = _first_chars(
+    "note this web site page designed created powered maintained developed copyright",
+    "\u00a9(",
 )
 
 # --- Soft 404 -------------------------------------------------------------------------------

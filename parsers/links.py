@@ -41,13 +41,13 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
     """Absolute ``Link`` records in document order."""
     base_dir = _base_dir(page_url)
     out: list[Link] = []
-    for link in found:
-        href = link.href.strip()
+    for href, rel, parts in found:
+        href = href.strip()
         if href.startswith(_ABSOLUTE):
             url = href
         elif not href or href[0] in "?#":
             url = _join(page_url, href)
         else:
             url = _join(base_dir, href)
-        out.append(Link(url, " ".join("".join(link.parts).split()), link.rel))
+        out.append(Link(url, " ".join("".join(parts).split()), rel))
     return out

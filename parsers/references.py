@@ -19,7 +19,7 @@ from .labels import (
     URL_TRAILING,
 )
 from .records import Reference
-from .sections import Part
+from .sections import Part, hrefs
 
 
 def clean_url(url: str) -> str:
@@ -45,44 +45,54 @@ def make_reference(number: int | None, text: str, hrefs: list[str]) -> Reference
     """A reference with its DOI, first URL and PMID pulled out of the text (or links)."""
     text = " ".join(text.split())
     ref = Reference(number, text)
-    m = URL_RE.search(text)
+    # Case-insensitive searches of a long reference are slow: each pattern is tried only
+    # when the literal it needs occurs, from where it first occurs (a match of URL_RE has
+    # its "://" at most 5 characters in). re.I also matches "ı"/"İ" to "i": ASCII only.
+    colon_slashes = text.find("://")
+    url_from = max(0, colon_slashes - 5)
+    has_url = colon_slashes >= 0
+    low = text.lower() if text.isascii() else None
+    m = URL_RE.search(text, url_from) if has_url else None
     url = clean_url(m.group(0)) if m else None
     if url is None:
         url = next((h.strip() for h in hrefs if h.strip().lower().startswith("http")), None)
     ref.url = url
-    m = DOI_TEXT_RE.search(text)
+    doi_at = 0 if low is None else low.find("doi")
+    m = DOI_TEXT_RE.search(text, doi_at) if doi_at >= 0 and "10." in text else None
     if m:
         ref.doi = clean_url(m.group(1))
     elif url:
         d = DOI_URL_RE.match(url)
         if d:
             ref.doi = d.group(1)
-    if ref.doi is None:
-        for found in URL_RE.findall(text):
+    if ref.doi is None and has_url:
+        for found in URL_RE.findall(text, url_from):
             d = DOI_URL_RE.match(clean_url(found))
             if d:
                 ref.doi = d.group(1)
                 break
-    m = PMID_RE.search(text)
-    if m:
-        ref.pmid = m.group(1)
+    pmid_at = 0 if low is None else low.find("pmid")
+    if pmid_at >= 0:
+        m = PMID_RE.search(text, pmid_at)
+        if m:
+            ref.pmid = m.group(1)
     return ref
 
 
 def parse_references(parts: list[Part]) -> list[Reference]:
     """References from the rendered lines of a References section."""
-    numbered = any(REF_NUMBER_RE.match(p.text) for p in parts) or any(
-        p.block.list_num is not None for p in parts
+    numbered = any(REF_NUMBER_RE.match(p[2]) for p in parts) or any(
+        p[1][2] is not None for p in parts
     )
     items: list[tuple[int | None, list[str], list[str]]] = []
     prev_block = -1
     last_num = 0
     for part in parts:
-        new_block = part.block_index != prev_block
-        prev_block = part.block_index
-        text = part.text
+        block_index, block, text = part[0], part[1], part[2]
+        new_block = block_index != prev_block
+        prev_block = block_index
         num, stripped = _number(text)
-        list_num = part.block.list_num if new_block else None
+        list_num = block[2] if new_block else None
         start = False
         if list_num is not None:
             start = True
@@ -98,13 +108,13 @@ def parse_references(parts: list[Part]) -> list[Reference]:
         elif not numbered:
             prev = items[-1][1][-1]
             continues = text[:1].islower() or not prev.rstrip().endswith((".", "]", ")"))
-            start = new_block or part.block.kind == "li" or not continues
+            start = new_block or block[1] == "li" or not continues
             num = None
         if start:
-            items.append((num, [text], list(part.hrefs)))
+            items.append((num, [text], hrefs(part[4])))
             if num is not None:
                 last_num = num
         else:
             items[-1][1].append(text)
-            items[-1][2].extend(part.hrefs)
+            items[-1][2].extend(hrefs(part[4]))
     return [make_reference(n, " ".join(lines), hrefs) for n, lines, hrefs in items]

@@ -27,11 +27,15 @@ from .labels import (
     COUNTER_RE,
     CREDIT_RE,
     DOI_TEXT_RE,
+    EXCLUDED_PREFIXES,
+    EXCLUDED_SYMBOLS,
     EXTRA_HEADINGS,
+    FOOTER_FIRST,
     NOTE_RE,
     PAGE_OF_RE,
     PAGER_RE,
     PAGER_WORD_RE,
+    PLAIN_BULLET_RE,
     REF_NUMBER_RE,
     RETURN_RE,
     SUBLABEL_WORDS,
@@ -41,13 +45,17 @@ from .labels import (
     normalize_label,
 )
 from .records import REFERENCES_KEY, SECTION_KEYS
-from .text import Block, Run, line_text, render_line
+from .text import _BULLET_START, Block, Run, line_text, render_line
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _PARTIAL_RE = re.compile(r"^\s*([^:]{2,45}?)\s*:\s*(.*)$", re.S)
 _SEPARATORS = frozenset("|·-•»«:,[]/\u2013\u2014 ")
 _HEADING_MAX = 60
 _PLAIN_MAX = 80
+#: A rendered line of a section: ``(block index, block, text, bullet, runs)``; ``runs`` are
+#: the line's runs (or the rest of a label's line), read for their links by the references.
+Part = tuple
+BI, BLOCK, TEXT, BULLET, RUNS = range(5)
 
 
 @dataclass(slots=True)
@@ -62,17 +70,6 @@ class LabelHit:
     strong: bool
     used_lines: int
     rest: list[Run]
-
-
-@dataclass(slots=True)
-class Part:
-    """One rendered line of a section with the block it came from."""
-
-    block_index: int
-    block: Block
-    text: str
-    bullet: bool
-    hrefs: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -99,14 +96,19 @@ class Segments:
     warnings: list[str]
 
 
+def hrefs(runs: list[Run]) -> list[str]:
+    """The links of a line's runs, in order."""
+    return [r[3] for r in runs if r[3]]
+
+
 def _split_rest(rest: list[Run]) -> tuple[list[Run], bool]:
     """Drop a colon that follows the label outside its formatting ("<b>History</b>:")."""
     for i, run in enumerate(rest):
-        stripped = run.text.lstrip()
+        stripped = run[0].lstrip()
         if not stripped:
             continue
         if stripped[0] == ":":
-            return [Run(stripped[1:], run.fmt, run.strong, run.href)] + rest[i + 1 :], True
+            return [(stripped[1:], run[1], run[2], run[3], False)] + rest[i + 1 :], True
         return rest[i:], False
     return [], False
 
@@ -115,15 +117,16 @@ def _lead(runs: list[Run]) -> tuple[int, int] | None:
     """Index range of the leading same-format, non-link segment of a line."""
     n = len(runs)
     j = 0
-    while j < n and not runs[j].text.strip():
+    while j < n and not runs[j][0].strip():
         j += 1
     if j == n:
         return None
     first = runs[j]
-    if first.href is not None or first.marker:
+    if first[3] is not None or first[4]:
         return None
+    fmt = first[1]
     k = j + 1
-    while k < n and runs[k].fmt == first.fmt and runs[k].href is None:
+    while k < n and runs[k][1] == fmt and runs[k][3] is None:
         k += 1
     return j, k
 
@@ -136,38 +139,38 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
         return None
     j, k = span
     first = runs[j]
-    if not first.fmt and (k < len(runs) or len(runs[j].text) > _PLAIN_MAX):
+    ffmt = first[1]
+    if not ffmt and (k < len(runs) or len(first[0]) > _PLAIN_MAX):
         return None  # plain text is a label only as a whole, short line
-    seg = "".join([r.text for r in runs[j:k]]) if k - j > 1 else first.text
+    seg = "".join([r[0] for r in runs[j:k]]) if k - j > 1 else first[0]
     if len(seg) > _PLAIN_MAX:  # too long for a label; maybe "<b>Alias: text...</b>"
         return _partial(seg, first, runs[k:]) if ":" in seg[:48] else None
     rest, colon_after = _split_rest(runs[k:])
-    own_line = not line_text(rest)
+    own_line = not line_text(rest) if rest else True
     heading = " ".join(seg.split()).rstrip(" :")
     colon = colon_after or seg.rstrip().endswith(":")
-    if first.fmt or own_line:
+    if ffmt or own_line:
         # An alias split across a <br> wins over its first line ("Differential<br>Diagnosis").
         if own_line and i + 1 < len(lines):
             nxt = lines[i + 1]
             span2 = _lead(nxt)
-            if span2 is not None and nxt[span2[0]].fmt == first.fmt:
-                seg2 = "".join([r.text for r in nxt[span2[0] : span2[1]]])
+            if span2 is not None and nxt[span2[0]][1] == ffmt:
+                seg2 = "".join([r[0] for r in nxt[span2[0] : span2[1]]])
                 key, cond = alias_key(f"{seg} {seg2}")
                 if key is not None:
                     rest2, colon2 = _split_rest(nxt[span2[1] :])
                     joined = " ".join(f"{seg} {seg2}".split()).rstrip(" :")
-                    sig = (first.fmt, not line_text(rest2), colon2 or seg2.rstrip().endswith(":"))
-                    return LabelHit(joined, key, cond, sig, first.strong, 2, rest2)
+                    sig = (ffmt, not line_text(rest2), colon2 or seg2.rstrip().endswith(":"))
+                    return LabelHit(joined, key, cond, sig, first[2], 2, rest2)
         key, cond = alias_key(seg)
         if key is not None:
-            return LabelHit(heading, key, cond, (first.fmt, own_line, colon), first.strong, 1,
-                            rest)
-    if not first.fmt:
+            return LabelHit(heading, key, cond, (ffmt, own_line, colon), first[2], 1, rest)
+    if not ffmt:
         return None
     hit = _partial(seg, first, runs[k:])
     if hit is not None:
         return hit
-    if not first.strong or not heading or len(heading) > _HEADING_MAX:
+    if not first[2] or not heading or len(heading) > _HEADING_MAX:
         return None
     if not (own_line or colon):
         return None
@@ -175,7 +178,7 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
         return None
     if heading.endswith(".") or len(heading.split()) > 6 or any(c.isdigit() for c in heading):
         return None
-    return LabelHit(heading, None, False, (first.fmt, own_line, colon), True, 1, rest)
+    return LabelHit(heading, None, False, (ffmt, own_line, colon), True, 1, rest)
 
 
 def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
@@ -186,22 +189,29 @@ def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
     key, cond = alias_key(m.group(1))
     if key is None:
         return None
-    rest = [Run(m.group(2), first.fmt, first.strong)] + after
-    return LabelHit(" ".join(m.group(1).split()), key, cond, (first.fmt, False, True),
-                    first.strong, 1, rest)
+    rest = [(m.group(2), first[1], first[2], None, False)] + after
+    return LabelHit(" ".join(m.group(1).split()), key, cond, (first[1], False, True),
+                    first[2], 1, rest)
 
 
-def is_excluded(text: str, runs: list[Run]) -> bool:
-    """Pager, "Return To The Case Studies List", counters, "last updated", link bars."""
-    if len(text) <= 150:
+def _excluded_short(text: str, runs: list[Run]) -> bool:
+    """``is_excluded``'s tests of a line of <= 150 characters."""
+    head = text[:2]
+    if (text[0] in EXCLUDED_SYMBOLS or text[0].isdigit() or not head.isascii()
+            or head.lower() in EXCLUDED_PREFIXES):
         if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)):
             return True
         if RETURN_RE.match(text) or UPDATED_RE.match(text):
             return True
-        low = text.lower()
-        if ("visit" in low or "hits" in low or "count" in low or "views" in low) and \
-                COUNTER_RE.search(text):
-            return True
+    low = text.lower()
+    return ("visit" in low or "hits" in low or "count" in low or "views" in low) and \
+        COUNTER_RE.search(text) is not None
+
+
+def is_excluded(text: str, runs: list[Run]) -> bool:
+    """Pager, "Return To The Case Studies List", counters, "last updated", link bars."""
+    if len(text) <= 150 and _excluded_short(text, runs):
+        return True
     return len(runs) > 1 and _all_links(runs, 2)
 
 
@@ -210,11 +220,12 @@ def _all_links(runs: list[Run], minimum: int) -> bool:
     nlinks = 0
     last: str | None = None
     for run in runs:
-        if run.href is not None:
-            if run.text.strip() and run.href != last:
+        href = run[3]
+        if href is not None:
+            if href != last and run[0].strip():
                 nlinks += 1
-                last = run.href
-        elif not _SEPARATORS.issuperset(run.text.replace("\xa0", " ").strip()):
+                last = href
+        elif not _SEPARATORS.issuperset(run[0].replace("\xa0", " ").strip()):
             return False
     return nlinks >= minimum
 
@@ -240,21 +251,50 @@ def segment(blocks: list[Block]) -> Segments:
     keep: list[tuple[int, int, str, bool]] = []  # (block, line, text, bullet)
     hits: dict[tuple[int, int], LabelHit] = {}
     for bi, block in enumerate(blocks):
+        blines = block[0]
+        nav = block[4]
         skip_next = False
-        for li, runs in enumerate(block.lines):
+        for li, runs in enumerate(blines):
             if skip_next:
                 skip_next = False
                 continue
-            text, bullet = render_line(runs)
+            first = runs[0]
+            nruns = len(runs)
+            # render_line, inlined for the common cases.
+            if first[4]:
+                text, bullet = render_line(runs)
+            else:
+                if nruns == 1:
+                    text = " ".join(first[0].split())
+                else:
+                    text = " ".join("".join([r[0] for r in runs]).split())
+                if not text:
+                    continue
+                if text[0] in _BULLET_START:
+                    text = PLAIN_BULLET_RE.sub("", text)
+                    bullet = True
+                else:
+                    bullet = False
             if not text:
                 continue
-            if is_excluded(text, runs):
-                m = PAGE_OF_RE.match(text)
-                if m and page_of is None:
-                    page_of = (int(m.group(1)), int(m.group(2)))
+            if (len(text) <= 150 and _excluded_short(text, runs)) or (
+                    nruns > 1 and _all_links(runs, 2)):
+                if page_of is None:
+                    m = PAGE_OF_RE.match(text)
+                    if m:
+                        page_of = (int(m.group(1)), int(m.group(2)))
                 continue
-            if not block.nav and not bullet:
-                hit = find_label(block.lines, li)
+            if not nav and not bullet:
+                if nruns > 1:
+                    hit = find_label(blines, li)
+                elif first[3] is not None or first[4]:
+                    hit = None  # a link or a list marker is never a label
+                elif len(first[0]) <= _PLAIN_MAX:
+                    hit = find_label(blines, li)
+                elif first[1] and ":" in first[0][:48]:  # maybe "<b>Alias: text...</b>"
+                    hit = _partial(first[0], first, [])
+                else:
+                    hit = None  # a single run too long for a label
                 if hit is not None:
                     hits[(bi, li)] = hit
                     if hit.used_lines == 2:
@@ -262,8 +302,10 @@ def segment(blocks: list[Block]) -> Segments:
             keep.append((bi, li, text, bullet))
 
     _resolve(hits, warnings)
-    known_positions = [pos for pos, h in hits.items() if h.key in _CANONICAL]
-    last_known = max(known_positions) if known_positions else (-1, -1)
+    last_known = (-1, -1)
+    for pos, h in hits.items():
+        if h.key in _CANONICAL and pos > last_known:
+            last_known = pos
 
     preamble: list[Part] = []
     sections: list[RawSection] = []
@@ -271,28 +313,33 @@ def segment(blocks: list[Block]) -> Segments:
     current: RawSection | None = None
     in_footer = False
     footer_mode = ""  # "note", "copyright" or "" while in the footer
+    last_bi, last_li = last_known
     for bi, li, text, bullet in keep:
         block = blocks[bi]
-        pos = (bi, li)
-        hit = hits.get(pos)
-        if (not in_footer and pos > last_known and not block.nav
-                and _is_footer(text, current.key if current else None)):
-            in_footer = True
         if in_footer:
             footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
             continue
-        if hit is not None:
-            current = RawSection(hit.key, hit.heading)
-            sections.append(current)
-            rest_text, rest_bullet = render_line(hit.rest)
-            if rest_text:
-                current.parts.append(Part(bi, block, rest_text, rest_bullet, _hrefs(hit.rest)))
+        nav = block[4]
+        if (not nav and (bi > last_bi or (bi == last_bi and li > last_li))
+                and (text[0] in FOOTER_FIRST or "\u00a9" in text)
+                and _is_footer(text, current.key if current else None)):
+            in_footer = True
+            footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
             continue
-        if block.nav and not (
+        if hits:
+            hit = hits.get((bi, li))
+            if hit is not None:
+                current = RawSection(hit.key, hit.heading)
+                sections.append(current)
+                rest_text, rest_bullet = render_line(hit.rest)
+                if rest_text:
+                    current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
+                continue
+        if nav and not (
             current is not None and current.key == REFERENCES_KEY and _ref_like(text)
         ):
             continue
-        part = Part(bi, block, text, bullet, _hrefs(block.lines[li]))
+        part = (bi, block, text, bullet, block[0][li])
         if current is None:
             preamble.append(part)
         else:
@@ -300,13 +347,9 @@ def segment(blocks: list[Block]) -> Segments:
     return Segments(preamble, sections, footer, page_of, warnings)
 
 
-def _hrefs(runs: list[Run]) -> list[str]:
-    return [r.href for r in runs if r.href]
-
-
 def _footer_line(footer: Footer, block: Block, bi: int, li: int, text: str, mode: str) -> str:
     """File one footer line; returns the mode for the block's following lines."""
-    if block.nav:
+    if block[4]:
         return mode
     if NOTE_RE.match(text):
         footer.note_lines.append(text)
@@ -324,7 +367,7 @@ def _footer_line(footer: Footer, block: Block, bi: int, li: int, text: str, mode
     if ADDRESS_LINE_RE.search(text) or (mode == "copyright" and len(text) <= 80):
         footer.address_lines.append(text)
         return "copyright" if mode == "copyright" else mode
-    footer.unplaced.append(Part(bi, block, text, False))
+    footer.unplaced.append((bi, block, text, False, ()))
     return mode
 
 
@@ -367,20 +410,20 @@ def render(parts: list[Part]) -> str:
     out: list[str] = []
     prev: Part | None = None
     for part in parts:
-        block = part.block
-        is_item = block.kind == "li" or part.bullet
+        block = part[1]
+        bullet = part[3]
+        is_item = block[1] == "li" or bullet
         if prev is not None:
-            if prev.block_index == part.block_index:
+            if prev[0] == part[0]:
                 out.append("\n")
             else:
-                prev_item = prev.block.kind == "li" or prev.bullet
+                prev_block = prev[1]
+                prev_item = prev_block[1] == "li" or prev[3]
                 same_list = prev_item and is_item and (
-                    prev.block.list_id == block.list_id or prev.bullet or part.bullet
+                    prev_block[3] == block[3] or prev[3] or bullet
                 )
                 out.append("\n" if same_list else "\n\n")
-        first_of_li = block.kind == "li" and (
-            prev is None or prev.block_index != part.block_index
-        )
-        out.append(f"- {part.text}" if part.bullet or first_of_li else part.text)
+        first_of_li = block[1] == "li" and (prev is None or prev[0] != part[0])
+        out.append(f"- {part[2]}" if bullet or first_of_li else part[2])
         prev = part
     return "".join(out)

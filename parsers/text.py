@@ -13,11 +13,16 @@ the container's end and applied to the blocks it produced):
   its text) or an explicit ``<nav>``/``class="menu"`` marks its blocks ``nav``;
 * a table with no nested table, >= 2 columns, short cells and no label in a cell is a data
   table: its blocks collapse into one block, one line per row, cells joined " | ".
+
+Speed: the walk runs once per element of every page, so it is one flat loop over
+``iterwalk`` events with a tag -> action table, and what it produces is plain tuples and
+lists (no per-node objects): a run is a tuple indexed by ``T``/``FMT``/``STRONG``/``HREF``/
+``MARKER``, a block a list indexed by ``LINES``/``KIND``/``NUM``/``LIST``/``NAV``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -40,47 +45,31 @@ from .labels import (
 _EVENTS = ("start", "end", "comment", "pi")
 _CELL_MAX = 300
 
+#: A run: ``(text, fmt, strong, href, marker)``.
+#:
+#: * ``fmt``: formatting signature, the chain of formatting elements, e.g. "font>b", "h3";
+#: * ``strong``: bold, underlined, a heading or a heading-like class: what a label looks like;
+#: * ``href``: the link the text is in (stripped), or None;
+#: * ``marker``: Word's list marker (inside ``mso-list:Ignore``): a bullet glyph or "1.".
+Run = tuple
+T, FMT, STRONG, HREF, MARKER = range(5)
 
-@dataclass(slots=True)
-class Run:
-    """A piece of text with its formatting."""
+#: A block: ``[lines, kind, list_num, list_id, nav]`` (a list: ``nav`` is set afterwards).
+#:
+#: * ``lines``: list of lines, a line a list of runs;
+#: * ``kind``: "p", "li" (list item or Word bullet paragraph), "table" (collapsed data table);
+#: * ``list_num``: position of an ``<ol>`` item (respecting ``start``), else None;
+#: * ``list_id``: identifies the list an item belongs to, so its items join with single
+#:   newlines;
+#: * ``nav``: produced inside a navigation container.
+Block = list
+LINES, KIND, NUM, LIST, NAV = range(5)
 
-    text: str
-    fmt: str = ""
-    """Formatting signature: the chain of formatting elements, e.g. "font>b", "h3"."""
-    strong: bool = False
-    """Bold, underlined, a heading or a heading-like class: what a label looks like."""
-    href: str | None = None
-    marker: bool = False
-    """Word's list marker (inside ``mso-list:Ignore``): a bullet glyph or "1."."""
-
-
-@dataclass(slots=True)
-class Block:
-    """A paragraph-level unit: lines of runs."""
-
-    lines: list[list[Run]]
-    kind: str = "p"
-    """"p", "li" (list item or Word bullet paragraph), "table" (collapsed data table)."""
-    list_num: int | None = None
-    """Position of an ``<ol>`` item (respecting ``start``)."""
-    list_id: int = 0
-    """Identifies the list an item belongs to, so its items join with single newlines."""
-    nav: bool = False
-    """Produced inside a navigation container."""
+#: A link seen during the walk: ``[href, rel, parts]`` (resolved later).
+LinkOut = list
 
 
-@dataclass(slots=True)
-class LinkOut:
-    """A link seen during the walk (resolved later)."""
-
-    href: str
-    rel: str
-    parts: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Walk:
+class Walk(NamedTuple):
     """Everything one walk of the tree produces."""
 
     blocks: list[Block]
@@ -90,23 +79,9 @@ class Walk:
     """``<base href>`` of the head, if any."""
 
 
-class _Box:
-    """Totals of a container element, for the navigation and data-table tests."""
-
-    __slots__ = ("tag", "start", "total", "link", "nlinks", "link_len", "nav", "rows",
-                 "nested_table", "data_ok")
-
-    def __init__(self, tag: str, start: int, nav: bool) -> None:
-        self.tag = tag
-        self.start = start
-        self.total = 0
-        self.link = 0
-        self.nlinks = 0
-        self.link_len = 0
-        self.nav = nav
-        self.rows: list[list[int]] | None = [] if tag == "table" else None
-        self.nested_table = False
-        self.data_ok = True
+def run(text: str, fmt: str = "", strong: bool = False, href: str | None = None,
+        marker: bool = False) -> Run:
+    return (text, fmt, strong, href, marker)
 
 
 def collapse(text: str) -> str:
@@ -117,35 +92,40 @@ def collapse(text: str) -> str:
 def line_text(runs: list[Run]) -> str:
     """The collapsed text of a line."""
     if len(runs) == 1:
-        return " ".join(runs[0].text.split())
-    return " ".join("".join([r.text for r in runs]).split())
+        return " ".join(runs[0][0].split())
+    return " ".join("".join([r[0] for r in runs]).split())
+
+
+_BULLET_START = frozenset("·•▪◦●■\u2022\u2023\u2043")
 
 
 def render_line(runs: list[Run]) -> tuple[str, bool]:
     """(text, is_bullet): a line with Word's list marker or a leading bullet glyph becomes
     a bullet item, its marker removed; a numbered marker ("1.") stays as written."""
-    if runs and runs[0].marker:
-        marker = "".join([r.text for r in runs if r.marker]).strip()
-        rest = line_text([r for r in runs if not r.marker])
+    if runs and runs[0][4]:
+        marker = "".join([r[0] for r in runs if r[4]]).strip()
+        rest = line_text([r for r in runs if not r[4]])
         if marker and marker[0] in BULLETS and len(marker) <= 2:
             return rest, True
         return (f"{marker} {rest}" if marker else rest).strip(), False
-    text = line_text(runs)
-    if text and text[0] in "·•▪◦●■\u2022\u2023\u2043":
+    if len(runs) == 1:
+        text = " ".join(runs[0][0].split())
+    else:
+        text = " ".join("".join([r[0] for r in runs]).split())
+    if text and text[0] in _BULLET_START:
         return PLAIN_BULLET_RE.sub("", text), True
     return text, False
 
 
-_TOKENS: dict[tuple[str, str | None, str | None, str | None, str | None],
-              tuple[str, bool, bool]] = {}
+_TOKENS: dict[tuple, tuple[str, bool, bool]] = {}
 
 
 def _fmt_token(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     """(signature token, strong?, mso-list marker?) for an element's own formatting;
-    memoised on the attributes that matter, since legacy pages repeat them endlessly."""
+    memoised on the tag and attributes, since legacy pages repeat them endlessly."""
     if tag in STRONG_TAGS:
         return tag, True, False
-    key = (tag, el.get("class"), el.get("style"), el.get("size"), el.get("color"))
+    key = (tag, *el.items())
     found = _TOKENS.get(key)
     if found is None:
         found = _fmt_token_uncached(el, tag)
@@ -174,6 +154,28 @@ def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     return "", False, False
 
 
+# Start actions, by tag.
+_OTHER, _SKIP, _BR, _HR, _LI, _CONTAINER, _BLOCK_FMT, _BLOCK, _A, _FMT = range(10)
+_START: dict[str, int] = {}
+for _tag in STRONG_TAGS | STYLE_TAGS:
+    _START[_tag] = _FMT
+for _tag in BLOCK_TAGS:
+    if _tag in CONTAINER_TAGS:
+        _START[_tag] = _CONTAINER
+    elif _tag == "li":
+        _START[_tag] = _LI
+    elif _tag == "hr":
+        _START[_tag] = _HR
+    elif _tag in HEADING_TAGS or _tag in STRONG_TAGS or _tag in STYLE_TAGS or _tag == "p":
+        _START[_tag] = _BLOCK_FMT
+    else:
+        _START[_tag] = _BLOCK
+for _tag in SKIP_TAGS:
+    _START[_tag] = _SKIP
+_START["br"] = _BR
+_START["a"] = _A
+
+
 def walk(root: etree._Element) -> Walk:
     """Walk the tree once and return its blocks, links and ``<title>`` text."""
     blocks: list[Block] = []
@@ -186,46 +188,70 @@ def walk(root: etree._Element) -> Walk:
     kind = "p"
     list_num: int | None = None
     list_id = 0
-    # Formatting stack: (fmt, strong, href, marker, link).
-    state: tuple[str, bool, str | None, bool, LinkOut | None] = ("", False, None, False, None)
-    states: list[tuple[str, bool, str | None, bool, LinkOut | None]] = []
-    boxes: list[_Box] = [_Box("root", 0, False)]
+    # Formatting state: (fmt, strong, href, marker, link).
+    fmt = ""
+    strong = False
+    href: str | None = None
+    marker = False
+    link: LinkOut | None = None
+    # What each open element does at its end: 0 nothing, 1 end a block, 2 end a container,
+    # 3 end a list; or the formatting state to restore, followed by one of those codes.
+    ends: list = []
+    # Container boxes: [total, link chars, nlinks, start block, nav, tag, rows, nested table].
+    box: list = [0, 0, 0, 0, False, "root", None, False]
+    boxes: list[list] = [box]
+    tables: list[list] = []  # the open table boxes
     ols: list[list[int]] = []  # [next number, list id] per open list
     list_counter = 0
-
-    def flush() -> None:
-        nonlocal lines, line, line_has_text, kind, list_num, list_id
-        if line_has_text:
-            lines.append(line)
-        if lines:
-            blocks.append(Block(lines, kind, list_num, list_id))
-        lines = []
-        line = []
-        line_has_text = False
-
-    def add(text: str) -> None:
-        nonlocal line_has_text
-        fmt, strong, href, marker, link = state
-        line.append(Run(text, fmt, strong, href, marker))
-        n = len(text.strip())
-        if n:
-            line_has_text = True
-            box = boxes[-1]
-            box.total += n
-            if href is not None:
-                box.link += n
-            if link is not None:
-                link.parts.append(text)
-        elif link is not None:
-            link.parts.append(text)
+    start_of = _START.get
+    fmt_token = _fmt_token
+    push = ends.append
+    pop = ends.pop
 
     walker = etree.iterwalk(root, events=_EVENTS)
     for event, el in walker:
-        tag = el.tag
         if event == "start":
-            if tag.__class__ is not str:
+            tag = el.tag
+            action = start_of(tag, _OTHER)
+            if action == _OTHER:
+                push(0)
+            elif action == _FMT:
+                token, strong_, marker_ = fmt_token(el, tag)
+                if token or strong_ or marker_:
+                    push((fmt, strong, href, marker, link, 0))
+                    if fmt and token:
+                        fmt = f"{fmt}>{token}"
+                    elif token:
+                        fmt = token
+                    strong = strong_ or strong
+                    marker = marker_ or marker
+                else:
+                    push(0)
+            elif action == _A:
+                value = el.get("href")
+                if value is not None:
+                    push((fmt, strong, href, marker, link, 0))
+                    link = [value, (el.get("rel") or "").lower(), []]
+                    links.append(link)
+                    box[2] += 1
+                    href = value.strip()
+                else:
+                    push(0)
+            elif action == _BR:
+                push(0)
+                if line_has_text:
+                    lines.append(line)
+                    line = []
+                    line_has_text = False
+                elif lines:
+                    blocks.append([lines, kind, list_num, list_id, False])
+                    lines = []
+                    line = []
+                else:
+                    line = []
                 continue
-            if tag in SKIP_TAGS:
+            elif action == _SKIP:
+                push(0)
                 if tag == "title" and not title:
                     title = el.text or ""
                 elif tag == "head":
@@ -235,51 +261,62 @@ def walk(root: etree._Element) -> Walk:
                         elif not title:
                             title = "".join(t.itertext())
                 walker.skip_subtree()
-                states.append(state)
                 continue
-            states.append(state)
-            if tag == "br":
+            else:  # a block
                 if line_has_text:
                     lines.append(line)
-                    line = []
-                    line_has_text = False
-                elif lines:
-                    flush()
-                else:
-                    line = []
-                continue
-            if tag in BLOCK_TAGS:
-                flush()
-                if tag in CONTAINER_TAGS:
-                    cls = el.get("class")
-                    ident = el.get("id")
-                    nav = tag in NAV_TAGS or boxes[-1].nav
-                    if not nav and (cls or ident):
-                        nav = NAV_ATTR_RE.search(f"{cls or ''} {ident or ''}") is not None
-                    box = _Box(tag, len(blocks), nav)
+                if lines:
+                    blocks.append([lines, kind, list_num, list_id, False])
+                lines = []
+                line = []
+                line_has_text = False
+                if action == _CONTAINER:
+                    nav = tag in NAV_TAGS or box[4]
+                    if not nav:
+                        cls = el.get("class")
+                        ident = el.get("id")
+                        if cls or ident:
+                            nav = NAV_ATTR_RE.search(f"{cls or ''} {ident or ''}") is not None
                     if tag == "table":
-                        for outer in reversed(boxes):
-                            if outer.tag == "table":
-                                outer.nested_table = True
-                                break
-                    elif tag == "tr" or tag in ("td", "th"):
-                        for outer in reversed(boxes):
-                            if outer.tag == "table":
-                                rows = outer.rows
-                                if tag == "tr":
-                                    rows.append([])  # type: ignore[union-attr]
-                                else:
-                                    if not rows:
-                                        rows.append([])  # type: ignore[union-attr]
-                                    rows[-1].append(len(blocks))  # type: ignore[index]
-                                break
+                        if tables:
+                            tables[-1][7] = True
+                        box = [0, 0, 0, len(blocks), nav, tag, [], False]
+                        tables.append(box)
+                        push(2)
+                    else:
+                        box = [0, 0, 0, len(blocks), nav, tag, None, False]
+                        if tables and (tag == "tr" or tag == "td" or tag == "th"):
+                            rows = tables[-1][6]
+                            if tag == "tr":
+                                rows.append([])
+                            else:
+                                if not rows:
+                                    rows.append([])
+                                rows[-1].append(len(blocks))
+                            push(2)
+                        elif tag == "ol" or tag == "ul":
+                            list_counter += 1
+                            start = el.get("start")
+                            num = int(start) if start and start.isdigit() else 1
+                            ols.append([num if tag == "ol" else 0, list_counter])
+                            push(3)
+                        else:
+                            push(2)
                     boxes.append(box)
-                    if tag == "ol" or tag == "ul":
-                        list_counter += 1
-                        start = el.get("start")
-                        num = int(start) if start and start.isdigit() else 1
-                        ols.append([num if tag == "ol" else 0, list_counter])
-                elif tag == "li":
+                elif action == _BLOCK_FMT:
+                    token, strong_, marker_ = fmt_token(el, tag)
+                    if token or strong_ or marker_:
+                        push((fmt, strong, href, marker, link, 1))
+                        if fmt and token:
+                            fmt = f"{fmt}>{token}"
+                        elif token:
+                            fmt = token
+                        strong = strong_ or strong
+                        marker = marker_ or marker
+                    else:
+                        push(1)
+                elif action == _LI:
+                    push(1)
                     kind = "li"
                     if ols:
                         top = ols[-1]
@@ -296,63 +333,65 @@ def walk(root: etree._Element) -> Walk:
                         list_counter += 1
                         list_id = list_counter
                         list_num = None
-                elif tag == "hr":
+                elif action == _HR:
+                    push(1)
                     continue
-            if tag == "a":
-                href = el.get("href")
-                if href is not None:
-                    link = LinkOut(href, (el.get("rel") or "").lower())
-                    links.append(link)
-                    boxes[-1].nlinks += 1
-                    state = (state[0], state[1], href.strip(), state[3], link)
-            elif tag in HEADING_TAGS or tag in STRONG_TAGS or tag in STYLE_TAGS or tag == "p":
-                token, strong, marker = _fmt_token(el, tag)
-                if token or strong or marker:
-                    fmt = f"{state[0]}>{token}" if state[0] and token else (token or state[0])
-                    state = (fmt, strong or state[1], state[2], marker or state[3], state[4])
+                else:
+                    push(1)
             text = el.text
-            if text:
-                add(text)
         elif event == "end":
-            if tag.__class__ is not str:
-                continue
-            state = states.pop()
-            if tag in BLOCK_TAGS:
-                flush()
+            action = pop()
+            if action.__class__ is tuple:
+                fmt, strong, href, marker, link, action = action
+            if action:
+                if line_has_text:
+                    lines.append(line)
+                if lines:
+                    blocks.append([lines, kind, list_num, list_id, False])
+                lines = []
+                line = []
+                line_has_text = False
                 kind = "p"
                 list_num = None
-                if tag in CONTAINER_TAGS:
-                    box = boxes.pop()
-                    _close_box(box, boxes[-1], blocks)
-                    if tag == "ol" or tag == "ul":
+                if action != 1:
+                    closed = boxes.pop()
+                    box = boxes[-1]
+                    if closed[6] is not None:
+                        tables.pop()
+                    elif action == 3:
                         ols.pop()
-            tail = el.tail
-            if tail:
-                add(tail)
+                    _close_box(closed, box, blocks)
+            text = el.tail
         else:  # comment / processing instruction: only its tail is visible
-            tail = el.tail
-            if tail:
-                add(tail)
-    flush()
+            text = el.tail
+        if text:
+            line.append((text, fmt, strong, href, marker))
+            n = len(text.strip())
+            if n:
+                line_has_text = True
+                box[0] += n
+                if href is not None:
+                    box[1] += n
+            if link is not None:
+                link[2].append(text)
+    if line_has_text:
+        lines.append(line)
+    if lines:
+        blocks.append([lines, kind, list_num, list_id, False])
     return Walk(blocks, links, title, base)
 
 
-def _close_box(box: _Box, parent: _Box, blocks: list[Block]) -> None:
+def _close_box(box: list, parent: list, blocks: list[Block]) -> None:
     """Apply the navigation and data-table decisions of a finished container."""
-    start = box.start
-    nav = box.nav or (
-        box.nlinks >= 3
-        and box.link >= 0.8 * box.total
-        and box.link <= 40 * box.nlinks
-    )
-    if nav:
+    total, link, nlinks, start, nav = box[0], box[1], box[2], box[3], box[4]
+    if nav or (nlinks >= 3 and link >= 0.8 * total and link <= 40 * nlinks):
         for i in range(start, len(blocks)):
-            blocks[i].nav = True
-    elif box.rows is not None and not box.nested_table and len(blocks) > start:
-        _maybe_collapse_table(box.rows, start, blocks)
-    parent.total += box.total
-    parent.link += box.link
-    parent.nlinks += box.nlinks
+            blocks[i][4] = True
+    elif box[6] is not None and not box[7] and len(blocks) > start:
+        _maybe_collapse_table(box[6], start, blocks)
+    parent[0] += total
+    parent[1] += link
+    parent[2] += nlinks
 
 
 def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]) -> None:
@@ -374,8 +413,8 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
                 last = end
             parts = []
             for b in blocks[first:last]:
-                for ln in b.lines:
-                    if c == 0 and not parts and find_label(b.lines, 0) is not None:
+                for ln in b[0]:
+                    if c == 0 and not parts and find_label(b[0], 0) is not None:
                         return  # a label/value layout table, not data
                     parts.append(render_line(ln)[0])
             cell = " ".join(p for p in parts if p)
@@ -387,4 +426,5 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
     if not out_rows:
         return
     del blocks[start:]
-    blocks.append(Block([[Run(row)] for row in out_rows], "table"))
+    blocks.append([[[(row, "", False, None, False)] for row in out_rows], "table", None, 0,
+                   False])

@@ -230,3 +230,26 @@ def test_assemble_case() -> None:
     assert "treatment" in case.missing_sections and "history" not in case.missing_sections
     again = assemble_case("c", [(p1[0], PageRef(1, "other", "zz")), p2])
     assert again.content_sha256 == case.content_sha256
+
+
+def test_line_prefilters_never_hide_a_match() -> None:
+    """The cheap first-character tests in ``sections`` must let through every line the
+    pager/return/updated and footer regexes could match (brute force over the BMP)."""
+    from parsers import labels as lb
+
+    suffixes = ["", "age 2 of 4", "ext >>", "ast updated: May 2004", "eturn to the case studies",
+                "his page was last updated", "ote: for more information contact us",
+                "ebsite created by x", " 2004 AMSSM", "c) 2004", "opyright 2004"]
+    for code in range(0x10000):
+        c = chr(code)
+        for suffix in suffixes:
+            line = c + suffix
+            head = line[:2]
+            excl_gate = (c in lb.EXCLUDED_SYMBOLS or c.isdigit() or not head.isascii()
+                         or head.lower() in lb.EXCLUDED_PREFIXES)
+            if not excl_gate:
+                for rx in (lb.PAGER_RE, lb.RETURN_RE, lb.UPDATED_RE):
+                    assert rx.match(line) is None, (rx.pattern, line)
+            if c not in lb.FOOTER_FIRST and "\u00a9" not in line:
+                for rx in (lb.NOTE_RE, lb.CREDIT_RE, lb.COPYRIGHT_START_RE):
+                    assert rx.match(line) is None, (rx.pattern, line)
