@@ -25,6 +25,12 @@ WRITER_OPTIONS = {
     "write_page_checksum": True,
 }
 
+#: Per-table overrides. ``cases`` holds long, unique section texts: a dictionary never pays
+#: off there (the writer tries one per column chunk, then falls back, and the reader pays
+#: for both), and zstd level 1 decompresses about twice as fast as level 3 at the same size.
+#: Measured on 100k synthetic cases: a full scan went from ~1.0 s to ~0.55 s, 624 -> 600 MiB.
+TABLE_OPTIONS = {"cases": {"use_dictionary": False, "compression_level": 1}}
+
 #: Rows per row group; part of the byte-level format (changing it changes checksums).
 #: ``references.parquet`` has one row group per row group of cases.
 ROW_GROUP_ROWS = {"cases": 1024, "sections": 16384, "pages": 16384}
@@ -37,7 +43,8 @@ class TableWriter:
         self.table = table
         self.schema = arrow_schema(table)
         self.rows_written = 0
-        self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
+        options = {**WRITER_OPTIONS, **TABLE_OPTIONS.get(table, {})}
+        self._writer = pq.ParquetWriter(path, self.schema, **options)
 
     def write(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows:

@@ -30,16 +30,39 @@ def word_diff(old: str | None, new: str | None) -> list[Op]:
     """
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
     keys_a, keys_b = [t.strip() or t for t in a], [t.strip() or t for t in b]
-    junk = max(len(a), len(b)) > EXACT_DIFF_TOKENS
-    matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=junk)
+    # The common head and tail are matched directly: difflib then only sees the edited
+    # middle, which keeps a one-sentence edit of a long section cheap.
+    head, n, m = 0, len(a), len(b)
+    while head < n and head < m and keys_a[head] == keys_b[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and tail < m - head and keys_a[n - 1 - tail] == keys_b[m - 1 - tail]:
+        tail += 1
     segments: list[tuple[str, str, bool]] = []
+    _equal_run(segments, a[:head], b[:head])
+    junk = max(n, m) - head - tail > EXACT_DIFF_TOKENS
+    matcher = difflib.SequenceMatcher(
+        None, keys_a[head:n - tail], keys_b[head:m - tail], autojunk=junk
+    )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        x, y = a[head + i1:head + i2], b[head + j1:head + j2]
         if tag != "equal":
-            segments.append(("".join(a[i1:i2]), "".join(b[j1:j2]), False))
-            continue
-        for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
-            segments.append((x, y, x == y))
+            segments.append(("".join(x), "".join(y), False))
+        else:
+            _equal_run(segments, x, y)
+    _equal_run(segments, a[n - tail:], b[m - tail:])
     return _ops(_fold(segments))
+
+
+def _equal_run(segments: list[tuple[str, str, bool]], a: list[str], b: list[str]) -> None:
+    """Tokens matched on their stripped form: equal unless their whitespace differs."""
+    joined_a, joined_b = "".join(a), "".join(b)
+    if joined_a == joined_b:
+        if joined_a:
+            segments.append((joined_a, joined_b, True))
+        return
+    for x, y in zip(a, b, strict=True):
+        segments.append((x, y, x == y))
 
 
 def _fold(segments: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
