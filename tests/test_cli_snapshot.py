@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import bagit
@@ -67,6 +69,23 @@ def test_warc_holds_every_page_with_provenance(snapshot: Path) -> None:
     assert len(pages) == 35
     for page in pages:
         assert responses[page["warc_record_id"]] == page["content_sha256"]
+
+
+def test_warcio_check_and_index_accept_the_warc(snapshot: Path) -> None:
+    """The archive is read by warcio's own command-line tools, not only by our code."""
+    tool = [sys.executable, "-m", "warcio.cli"]
+    warc = str(snapshot / "pages.warc.gz")
+    check = subprocess.run([*tool, "check", "-v", warc], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    assert "digest pass" in check.stdout and "digest fail" not in check.stdout
+    index = subprocess.run([*tool, "index", "-f", "warc-type,warc-target-uri", warc],
+                           capture_output=True, text=True, check=True)
+    rows = [json.loads(line) for line in index.stdout.splitlines()]
+    types = {row["warc-type"] for row in rows}
+    assert {"warcinfo", "request", "response"} <= types
+    pages = pq.read_table(snapshot / "pages.parquet", columns=["final_url"]).column(0)
+    responses = {row["warc-target-uri"] for row in rows if row["warc-type"] == "response"}
+    assert set(pages.to_pylist()) <= responses
 
 
 def test_reparse_rebuilds_identical_exports_offline(snapshot: Path, tmp_path: Path) -> None:

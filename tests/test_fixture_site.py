@@ -17,10 +17,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import SHARED
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SITE = FIXTURES / "site"
 BUILD = FIXTURES / "site_src" / "build.py"
-SEED_PAGE = Path("/work/shared/seed/case-page-sciatica-page4.txt")
+SEED_PAGE = SHARED / "seed" / "case-page-sciatica-page4.txt"
 
 
 def _load(name: str, path: Path) -> ModuleType:

@@ -17,6 +17,7 @@ import pytest
 from parsers.encoding import decode
 from parsers.page import parse_page
 from parsers.records import PageRecord
+from tests.conftest import SHARED
 from tests.fixtures.regenerate import load, page_dirs
 
 PAGES = page_dirs()
@@ -49,7 +50,7 @@ def test_fixture_set_covers_the_eras_and_the_seed() -> None:
     names = [p.name for p in PAGES]
     for era in ERAS:
         assert any(n.startswith(era) for n in names), era
-    seed = Path("/work/shared/seed/case-page-sciatica-page4.txt")
+    seed = SHARED / "seed" / "case-page-sciatica-page4.txt"
     if seed.exists():
         record = parsed("era1990s_table_font_cp1252")
         text = " ".join(seed.read_text("utf-8").split())

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from parsers.page import parse_page
 from parsers.records import PageRecord
+from tests.conftest import SHARED
 
 URL = "http://example.org/cases/x/page1.html"
-REALWORLD = Path("/work/shared/realworld-html")
+REALWORLD = SHARED / "realworld-html"
 
 
 def _timed(body: bytes, headers: dict | None = None) -> tuple[PageRecord, float]:
