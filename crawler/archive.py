@@ -9,8 +9,6 @@ the same calls, so both build the same snapshot from the same bytes.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from exports.snapshot import SnapshotWriter
@@ -21,6 +19,7 @@ from .assembly import CaseAssembler, FetchedPage, Released
 from .discovery import CASE_INSENSITIVE_SERVERS, Scope
 from .export import write_released
 from .items import Skipped
+from .messages import Closed, PageMessage, Verdict
 from .options import CrawlOptions
 from .report import CrawlReport
 from .urls import canonical_url
@@ -30,40 +29,6 @@ from .warc import WARC_NAME, Exchange, WarcLog
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-@dataclass(slots=True)
-class PageMessage:
-    """A response handed over for parsing; ``role`` is "list" or "case"."""
-
-    role: str
-    url: str
-    request_url: str
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    fetched_at: str
-    warc_record_id: str | None
-
-
-@dataclass(slots=True)
-class Verdict:
-    """What the spider should do next with a parsed page."""
-
-    lists: list[str] = field(default_factory=list)
-    """List pages to follow (parsed as lists)."""
-    candidates: list[str] = field(default_factory=list)
-    """Pages that may be cases (parsed as cases)."""
-    skipped: str | None = None
-    """Why the page is neither a list nor a case page (not followed further)."""
-    fold_case: bool = False
-    """The server is case-insensitive: from now on URLs differing in case are one."""
-
-
-@dataclass(slots=True)
-class Closed:
-    snapshot: Path | None
-    stats: dict[str, Any]
 
 
 class Archive:

@@ -13,8 +13,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from .archive import Closed
 from .lock import CrawlLock
+from .messages import Closed
 from .worker import WorkerArchive
 
 log = logging.getLogger(__name__)

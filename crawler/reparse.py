@@ -17,8 +17,9 @@ from urllib.parse import urldefrag, urljoin
 
 from exports.load import load_snapshot
 
-from .archive import Archive, PageMessage
+from .archive import Archive
 from .items import Skipped
+from .messages import PageMessage
 from .options import CrawlOptions
 from .urls import canonical_url
 from .warc import WARC_NAME, ArchivedResponse, iter_responses

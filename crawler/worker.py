@@ -18,8 +18,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .archive import Archive, Closed, PageMessage, Verdict
 from .items import Skipped
+from .messages import Closed, PageMessage, Verdict
 from .options import CrawlOptions
 from .warc import Exchange
 
@@ -31,6 +31,8 @@ _STOP = object()
 def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: str) -> None:
     """The child's loop: apply every message to one Archive, answer pages and close."""
     logging.basicConfig(level=level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    from .archive import Archive  # the child alone loads the parser and the exports
+
     try:
         archive = Archive(options)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the crawl

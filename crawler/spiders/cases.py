@@ -18,8 +18,8 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..archive import PageMessage, Verdict
 from ..items import Skipped
+from ..messages import PageMessage, Verdict
 from ..options import CrawlOptions, OptionsError
 from ..settings import for_options
 from ..urls import canonical_url
