@@ -8,6 +8,7 @@ and decompression are handled), so the archive holds 3xx and 5xx answers too. Re
 from __future__ import annotations
 
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,10 +19,27 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 WARC_NAME = "pages.warc.gz"
+
+#: zlib level of each record's gzip member. warcio compresses at 9; on these HTML pages 1 costs
+#: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
+#: for members ~10 % larger.
+GZIP_LEVEL = 1
+
+
+class _GzipMemberWriter(WARCWriter):
+    """warcio's writer with one gzip member per record (as warcio writes them) at our level."""
+
+    def _write_warc_record(self, out: BinaryIO, record: ArcWarcRecord) -> None:
+        plain = BytesIO()
+        super()._write_warc_record(plain, record)
+        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        out.write(member.compress(plain.getbuffer()))
+        out.write(member.flush())
 
 
 @dataclass(slots=True)
@@ -55,7 +73,7 @@ class WarcLog:
     def __init__(self, path: Path, software: str) -> None:
         self.path = path
         self._fh: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
+        self._writer = _GzipMemberWriter(self._fh, gzip=False, warc_version="1.1")
         info = self._writer.create_warcinfo_record(
             path.name, {"software": software, "format": "WARC File Format 1.1"}
         )
