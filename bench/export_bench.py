@@ -4,6 +4,7 @@ Each case has 4 pages (2,500 cases = 10,000 page rows), ~3 KB of section text pe
 two references and a contact, roughly the shape of the legacy site. Times the whole
 ``SnapshotWriter`` from the first ``add_case`` to the switched ``latest`` (spool, sort,
 Parquet, JSONL, checksums, fsync, rename), then ``verify_snapshot`` separately.
+``run_warc(bodies)`` times the crawl's gzip WARC log over real page bodies.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from crawler.warc import Exchange, WarcLog
 from exports.rows import PageRow
 from exports.snapshot import SnapshotWriter
 from exports.verify import verify_snapshot
@@ -98,6 +100,26 @@ def run(n_cases: int = 2500) -> dict:
         "peak_rss_mib_after_build": round(rss_before, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+
+
+def run_warc(bodies: list[tuple[str, bytes]]) -> dict:
+    """Seconds to write ``(url, body)`` pairs as request/response records of a gzip WARC."""
+    exchanges = [Exchange(url, "GET", [("User-Agent", "bench")], 200,
+                          [("Content-Type", "text/html"), ("Content-Length", str(len(body)))],
+                          body) for url, body in bodies]
+    out = Path(tempfile.mkdtemp(prefix="warc-bench-"))
+    try:
+        t = time.perf_counter()
+        log = WarcLog(out / "pages.warc.gz", "bench")
+        for exchange in exchanges:
+            log.write_exchange(exchange)
+        log.close()
+        seconds = time.perf_counter() - t
+        size = (out / "pages.warc.gz").stat().st_size
+    finally:
+        shutil.rmtree(out)
+    return {"pages": len(bodies), "warc_seconds": round(seconds, 3),
+            "warc_mib": round(size / 2**20, 1)}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,210 @@
+"""Crawl timings on the bench site: ``wget -r``, the no-op Scrapy spider, ``casearchive crawl``.
+
+Each runs in a subprocess, timed by wall clock, while a ``TreeSampler`` polls the RSS and CPU
+time of the subprocess and every descendant (the crawl's archive worker) from ``/proc``.
+Every run checks that it fetched the whole site and raises ``IncompleteCrawl`` otherwise: a
+fast crawl that missed pages measures nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.site import Site
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
+#: What wget must not fetch because no crawler does: the crawl's non-HTML extensions.
+WGET_REJECT = r"\.(pdf|jpe?g|gif|png|css|js|ico)$"
+
+
+class IncompleteCrawl(RuntimeError):
+    """A crawl that did not fetch the whole bench site."""
+
+
+@dataclass(slots=True)
+class ProcessPeak:
+    role: str
+    rss_mib: float = 0.0
+    cpu_seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class TreeSampler:
+    """Polls ``pid`` and its descendants every ``interval`` s until stopped."""
+
+    pid: int
+    interval: float = 0.05
+    peak_total_mib: float = 0.0
+    peak_total_pss_mib: float = 0.0
+    """Proportional set size: shared pages (the interpreter, libraries) counted once."""
+    processes: dict[int, ProcessPeak] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> TreeSampler:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+        out, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(children.get(pid, []))
+        return out
+
+    def _role(self, pid: int) -> str:
+        if pid == self.pid:
+            return "main"
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            return "child"
+        if b"resource_tracker" in cmdline:
+            return "resource_tracker"
+        return "worker" if b"spawn_main" in cmdline else "child"
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = pss = 0.0
+            for pid in self._tree():
+                try:
+                    rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except (OSError, IndexError):
+                    continue
+                mib = rss * PAGE_SIZE / 2**20
+                total += mib
+                pss += _pss_mib(pid)
+                peak = self.processes.get(pid) or self.processes.setdefault(
+                    pid, ProcessPeak(self._role(pid)))
+                peak.rss_mib = max(peak.rss_mib, mib)
+                peak.cpu_seconds = (int(fields[11]) + int(fields[12])) / TICKS
+            self.peak_total_mib = max(self.peak_total_mib, total)
+            self.peak_total_pss_mib = max(self.peak_total_pss_mib, pss)
+            self._stop.wait(self.interval)
+
+    def by_role(self) -> dict[str, dict[str, float]]:
+        """Peak RSS (MiB) and CPU seconds per role, summed over processes of one role."""
+        out: dict[str, dict[str, float]] = {}
+        for peak in self.processes.values():
+            row = out.setdefault(peak.role, {"peak_rss_mib": 0.0, "cpu_seconds": 0.0})
+            row["peak_rss_mib"] = round(max(row["peak_rss_mib"], peak.rss_mib), 1)
+            row["cpu_seconds"] = round(row["cpu_seconds"] + peak.cpu_seconds, 2)
+        return out
+
+
+def _pss_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _timed(args: list[str], cwd: Path = ROOT) -> tuple[float, subprocess.CompletedProcess, dict]:
+    """Run ``args``, sampling its process tree; (wall seconds, result, sampler summary)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    with TreeSampler(process.pid) as sampler:
+        stdout, stderr = process.communicate()
+    wall = time.perf_counter() - started
+    result = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+    return wall, result, {"peak_rss_mib": round(sampler.peak_total_mib, 1),
+                          "peak_pss_mib": round(sampler.peak_total_pss_mib, 1),
+                          "processes": sampler.by_role()}
+
+
+def wget(site: Site, base_url: str, work: Path) -> dict:
+    """Mirror the site from its case list with ``wget --recursive``; count the HTML files."""
+    dest = work / "wget"
+    shutil.rmtree(dest, ignore_errors=True)
+    wall, result, _ = _timed(["wget", "--recursive", "--level=inf", "--no-verbose",
+                              "--reject-regex", WGET_REJECT, "--directory-prefix", str(dest),
+                              base_url + site.start_path])
+    files = [p for p in dest.rglob("*") if p.is_file() and p.name != "robots.txt"]
+    shutil.rmtree(dest, ignore_errors=True)
+    if len(files) != site.html_pages:
+        raise IncompleteCrawl(f"wget fetched {len(files)} pages, the site has {site.html_pages} "
+                              f"(exit {result.returncode}): {result.stderr[-2000:]}")
+    return {"seconds": round(wall, 3), "pages": len(files), "exit_code": result.returncode}
+
+
+def scrapy_noop(site: Site, base_url: str) -> dict:
+    """The no-op spider (``bench.noop_spider``) over the whole site."""
+    wall, result, sampled = _timed([sys.executable, "-m", "bench.noop_spider",
+                                    base_url + site.start_path])
+    if result.returncode != 0:
+        raise IncompleteCrawl(f"no-op spider failed: {result.stderr[-2000:]}")
+    counts = json.loads(result.stdout)
+    if counts["html_pages"] != site.html_pages:
+        raise IncompleteCrawl(f"no-op spider fetched {counts['html_pages']} pages, "
+                              f"the site has {site.html_pages}")
+    return {"seconds": round(wall, 3), "pages": counts["html_pages"],
+            "responses": counts["responses"], "peak_rss_mib": sampled["peak_rss_mib"]}
+
+
+def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
+    """``casearchive crawl --no-polite`` end to end; checks every case and page was found."""
+    out = work / "snapshots"
+    shutil.rmtree(out, ignore_errors=True)
+    wall, result, sampled = _timed([sys.executable, "-m", "crawler.cli", "crawl",
+                                    base_url + site.start_path, "--out", str(out),
+                                    "--no-polite", "--json"])
+    try:
+        summary = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        raise IncompleteCrawl(f"casearchive crawl exited {result.returncode} without a "
+                              f"summary: {result.stderr[-2000:]}") from None
+    stats = summary["stats"]
+    snapshot = Path(summary["snapshot"]) if summary["snapshot"] else None
+    manifest = json.loads((snapshot / "manifest.json").read_text()) if snapshot else {}
+    shutil.rmtree(out, ignore_errors=True)
+    counts = manifest.get("counts", {})
+    found = (stats["cases_complete"], stats["case_pages"], stats["cases_incomplete"])
+    if found != (site.cases, site.case_pages, 0) or summary["exit_code"] != 0:
+        raise IncompleteCrawl(
+            f"casearchive crawl found {found[0]} complete cases ({found[2]} incomplete) and "
+            f"{found[1]} case pages, the site has {site.cases} and {site.case_pages}; exit "
+            f"{summary['exit_code']}; failures {stats['failures'][:5]}; skipped "
+            f"{stats['skipped_by_reason']}; late pages {stats['late_pages'][:5]}")
+    return {
+        "seconds": round(wall, 3),
+        "cases": stats["cases_complete"],
+        "case_pages": stats["case_pages"],
+        "responses": stats["responses"],
+        "manifest_counts": counts,
+        "crawl_stats_duration_seconds": stats["duration_seconds"],
+        "peak_rss_mib": sampled["peak_rss_mib"],
+        "peak_pss_mib": sampled["peak_pss_mib"],
+        "processes": sampled["processes"],
+    }

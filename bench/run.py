@@ -1,0 +1,276 @@
+"""``make bench`` (``python -m bench.run``) and ``make bench-quick`` (``--quick``).
+
+Generates the bench site (``bench.site``: 2,500 cases / 10,000 pages, and 625 / 2,500 for
+the memory comparison), serves it from nginx on loopback (Twisted if nginx will not start)
+and measures, each the median of ``runs`` runs, one heavy thing at a time:
+
+1. ``wget --recursive`` mirroring the site (the plain-mirror baseline);
+2. the no-op Scrapy spider over the same pages (``bench.noop_spider``: Scrapy's ceiling);
+3. ``casearchive crawl --no-polite`` end to end, with its process tree's peak RSS and CPU
+   seconds per process, at both site sizes;
+4. ``parse_page`` against raw ``lxml.html`` on the parse corpus of record (``parse_bench``);
+5. exports (``export_bench`` on as many synthetic cases) plus the gzip WARC of the site's
+   pages;
+6. ``casearchive diff`` of two 100,000-case snapshots with 1 % changed (``diff_bench``).
+
+Prints a table (measure, value, target, PASS/MISS) and writes ``bench/results.json``
+(``bench/results-quick.json`` with ``--quick``: a small site, one run each). A miss is a
+finding, not an error: the exit code is 0 unless a measurement could not be made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import lxml
+import scrapy
+
+from bench import crawl_bench, diff_bench, export_bench, parse_bench
+from bench.servers import ceiling, serve
+from bench.site import Site, SiteSpec, generate
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / "work"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    quick: bool
+    runs: int
+    small: SiteSpec
+    large: SiteSpec
+    diff_cases: int
+    parse_repeat: int
+    output: Path
+
+
+FULL = Plan(False, 3, SiteSpec(625), SiteSpec(2500), 100_000, 20, BENCH / "results.json")
+QUICK = Plan(True, 1, SiteSpec(25), SiteSpec(100), 10_000, 3, BENCH / "results-quick.json")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A row of the table with a limit: ``value <= limit`` passes. ``label`` may name the
+    sizes measured: ``{large}``/``{small}`` case pages, ``{diff}`` cases."""
+
+    key: str
+    label: str
+    limit: float
+    unit: str
+
+
+TARGETS = (
+    Target("parse_vs_lxml", "parse_page / raw lxml per page", 2.0, "x"),
+    Target("e2e_vs_wget", "casearchive crawl / wget wall time", 4.0, "x"),
+    Target("crawl_rss_mib_10000", "crawl peak RSS, {large} pages", 250, "MiB"),
+    Target("crawl_rss_mib_2500", "crawl peak RSS, {small} pages", 250, "MiB"),
+    Target("crawl_rss_growth", "crawl RSS {large} / {small} pages", 1.2, "x"),
+    Target("export_share_of_crawl", "exports + WARC / crawl wall time", 0.10, ""),
+    Target("diff_100k_seconds", "diff of {diff}-case snapshots", 2.0, "s"),
+    Target("diff_100k_rss_mib", "diff peak RSS", 1024, "MiB"),
+)
+
+
+def _median_run(runs: list[dict], key: str = "seconds") -> dict:
+    """The run whose ``key`` is the median (the lower middle one for an even count)."""
+    ordered = sorted(runs, key=lambda r: r[key])
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _repeat(n: int, measure: Callable[[], dict]) -> list[dict]:
+    return [measure() for _ in range(n)]
+
+
+def measure_crawls(plan: Plan, large: Site, small: Site) -> dict[str, Any]:
+    """Measures 1-3 on the large site, and the crawl again on the small one (RSS growth)."""
+    with serve(large.root, WORK / "server") as server:
+        print(f"server: {server.name} at {server.base_url}", flush=True)
+        ceiling_ = ceiling(server.base_url + large.sample_page)
+        wget, noop, e2e = [], [], []
+        for n in range(plan.runs):
+            print(f"  crawl round {n + 1}/{plan.runs}: wget, no-op spider, casearchive crawl",
+                  flush=True)
+            wget.append(crawl_bench.wget(large, server.base_url, WORK))
+            noop.append(crawl_bench.scrapy_noop(large, server.base_url))
+            e2e.append(crawl_bench.casearchive_crawl(large, server.base_url, WORK))
+    with serve(small.root, WORK / "server") as server:
+        print(f"  small site: {plan.runs} x casearchive crawl", flush=True)
+        e2e_small = _repeat(plan.runs, lambda: crawl_bench.casearchive_crawl(
+            small, server.base_url, WORK))
+    return {"server": {"name": server.name, **ceiling_}, "wget": wget, "noop": noop,
+            "e2e": e2e, "e2e_small": e2e_small}
+
+
+def measure_parse(plan: Plan) -> list[dict]:
+    print(f"  parse: {plan.runs} x parse_bench.report", flush=True)
+    return _repeat(plan.runs, lambda: parse_bench.report(plan.parse_repeat))
+
+
+def measure_exports(plan: Plan, large: Site) -> tuple[list[dict], list[dict]]:
+    print(f"  exports: {plan.runs} x {large.cases} cases, WARC of {large.case_pages} pages",
+          flush=True)
+    exports = _repeat(plan.runs, lambda: export_bench.run(large.cases))
+    bodies = [(f"http://127.0.0.1{p.relative_to(large.root).as_posix()}", p.read_bytes())
+              for p in sorted((large.root / "cases").glob("*/*.htm"))]
+    warcs = _repeat(plan.runs, lambda: export_bench.run_warc(bodies))
+    return exports, warcs
+
+
+def measure_diff(plan: Plan) -> dict:
+    print(f"  diff: {plan.diff_cases} cases, {plan.runs} runs", flush=True)
+    return diff_bench.run(plan.diff_cases, 0.01, repeat=plan.runs)
+
+
+def results(plan: Plan, large: Site, small: Site, crawls: dict, parse: list[dict],
+            exports: list[dict], warcs: list[dict], diff: dict) -> dict[str, Any]:
+    """The record written to ``results.json``; see README's development notes."""
+    med = statistics.median
+    pages = large.html_pages
+    wget_s = med(r["seconds"] for r in crawls["wget"])
+    noop_s = med(r["seconds"] for r in crawls["noop"])
+    e2e_s = med(r["seconds"] for r in crawls["e2e"])
+    rss_large = med(r["peak_rss_mib"] for r in crawls["e2e"])
+    rss_small = med(r["peak_rss_mib"] for r in crawls["e2e_small"])
+    export_s = med(r["export_seconds"] for r in exports)
+    warc_s = med(r["warc_seconds"] for r in warcs)
+    overall = [p["overall"] for p in parse]
+    parse_mid = sorted(parse, key=lambda p: p["overall"]["ratio"])[(len(parse) - 1) // 2]
+    out: dict[str, Any] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "cores": os.cpu_count(),
+        "machine": {"cores": os.cpu_count(), "platform": platform.platform(),
+                    "python": platform.python_version(), "scrapy": scrapy.__version__,
+                    "lxml": lxml.__version__},
+        "quick": plan.quick,
+        "site": {"large": _site_info(large), "small": _site_info(small)},
+        "server": crawls["server"],
+        "wget_pages_per_s": round(pages / wget_s, 1),
+        "scrapy_noop_pages_per_s": round(pages / noop_s, 1),
+        "e2e_pages_per_s": round(pages / e2e_s, 1),
+        "wget_seconds": wget_s,
+        "scrapy_noop_seconds": noop_s,
+        "e2e_seconds": e2e_s,
+        "e2e_vs_wget": round(e2e_s / wget_s, 2),
+        "e2e_vs_scrapy_noop": round(e2e_s / noop_s, 2),
+        "scrapy_noop_vs_wget": round(noop_s / wget_s, 2),
+        "e2e_processes": _median_run(crawls["e2e"])["processes"],
+        "crawl_rss_mib_10000": rss_large,
+        "crawl_rss_mib_2500": rss_small,
+        "crawl_pss_mib_10000": med(r["peak_pss_mib"] for r in crawls["e2e"]),
+        "crawl_pss_mib_2500": med(r["peak_pss_mib"] for r in crawls["e2e_small"]),
+        "crawl_rss_growth": round(rss_large / rss_small, 3),
+        "parse_vs_lxml": med(p["ratio"] for p in overall),
+        "parse_page_us": med(p["parse_page_us"] for p in overall),
+        "lxml_us": med(p["lxml_us"] for p in overall),
+        "parse_by_style": {style: row["ratio"] for style, row in parse_mid.items()
+                           if style != "overall"},
+        "export_seconds": round(export_s + warc_s, 3),
+        "export_only_seconds": export_s,
+        "warc_seconds": warc_s,
+        "export_share_of_crawl": round((export_s + warc_s) / e2e_s, 3),
+        "diff_cases": diff["cases"],
+        "diff_100k_seconds": diff["diff_seconds"],
+        "diff_100k_process_seconds": diff["process_seconds"],
+        "diff_100k_rss_mib": diff["peak_rss_mib"],
+        "runs": {
+            "wget_seconds": [r["seconds"] for r in crawls["wget"]],
+            "scrapy_noop_seconds": [r["seconds"] for r in crawls["noop"]],
+            "e2e_seconds": [r["seconds"] for r in crawls["e2e"]],
+            "e2e_rss_mib": [r["peak_rss_mib"] for r in crawls["e2e"]],
+            "e2e_small_seconds": [r["seconds"] for r in crawls["e2e_small"]],
+            "e2e_small_rss_mib": [r["peak_rss_mib"] for r in crawls["e2e_small"]],
+            "e2e_processes": [r["processes"] for r in crawls["e2e"]],
+            "parse_vs_lxml": [p["ratio"] for p in overall],
+            "export_seconds": [r["export_seconds"] for r in exports],
+            "warc_seconds": [r["warc_seconds"] for r in warcs],
+            "diff": diff["runs"],
+        },
+    }
+    out["targets"] = {
+        t.key: {"value": out[t.key], "limit": t.limit, "pass": out[t.key] <= t.limit}
+        for t in TARGETS
+    }
+    return out
+
+
+def _site_info(site: Site) -> dict[str, int]:
+    return {"cases": site.cases, "case_pages": site.case_pages, "html_pages": site.html_pages,
+            "list_pages": site.list_pages, "mean_page_bytes": site.mean_page_bytes}
+
+
+def table(res: dict[str, Any]) -> str:
+    """The printed report: information rows, then every target with PASS or MISS."""
+    large, small = res["site"]["large"], res["site"]["small"]
+    server = res["server"]
+    rows = [
+        ("site", f"{large['cases']} cases, {large['case_pages']} case pages, "
+                 f"{large['html_pages']} HTML pages, {large['mean_page_bytes']:,} B/page"),
+        ("server", f"{server['name']}, ceiling {server.get('requests_per_s')} req/s "
+                   "(wrk, one page)"),
+        ("wget -r", f"{res['wget_pages_per_s']:,.0f} pages/s ({res['wget_seconds']:.2f} s)"),
+        ("no-op Scrapy spider", f"{res['scrapy_noop_pages_per_s']:,.0f} pages/s "
+                                f"({res['scrapy_noop_seconds']:.2f} s)"),
+        ("casearchive crawl", f"{res['e2e_pages_per_s']:,.0f} pages/s "
+                              f"({res['e2e_seconds']:.2f} s)"),
+        ("crawl / no-op spider", f"{res['e2e_vs_scrapy_noop']:.2f}x"),
+        ("crawl CPU s main / worker",
+         " / ".join(f"{res['e2e_processes'].get(role, {}).get('cpu_seconds', 0):.1f}"
+                    for role in ("main", "worker"))),
+        ("parse_page / lxml µs", f"{res['parse_page_us']:.0f} / {res['lxml_us']:.0f}"),
+        ("exports + WARC", f"{res['export_seconds']:.2f} s ({res['export_only_seconds']:.2f} "
+                           f"+ {res['warc_seconds']:.2f})"),
+        ("crawl RSS sizes", f"{small['case_pages']} vs {large['case_pages']} case pages"),
+        ("diff process time", f"{res['diff_100k_process_seconds']:.2f} s "
+                              f"({res['diff_cases']:,} cases)"),
+    ]
+    lines = [f"{'measure':<36} {'value':<48} {'target':<12} result", "-" * 104]
+    lines += [f"{name:<36} {value}" for name, value in rows]
+    lines.append("-" * 104)
+    sizes = {"large": f"{large['case_pages']:,}", "small": f"{small['case_pages']:,}",
+             "diff": f"{res['diff_cases']:,}"}
+    for t in TARGETS:
+        value = res[t.key]
+        verdict = "PASS" if res["targets"][t.key]["pass"] else "MISS"
+        shown = f"{value:.1%}" if t.key == "export_share_of_crawl" else f"{value:g} {t.unit}"
+        limit = f"{t.limit:.0%}" if t.key == "export_share_of_crawl" else f"{t.limit:g} {t.unit}"
+        lines.append(f"{t.label.format(**sizes):<36} {shown:<48} <= {limit:<9} {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Crawl, parse, export and diff benchmarks.")
+    parser.add_argument("--quick", action="store_true", help="small site, one run each")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    WORK.mkdir(parents=True, exist_ok=True)
+    print(f"generating the bench sites ({plan.small.cases} and {plan.large.cases} cases)",
+          flush=True)
+    small, large = generate(plan.small), generate(plan.large)
+    try:
+        crawls = measure_crawls(plan, large, small)
+    except crawl_bench.IncompleteCrawl as exc:
+        print(f"bench: FAILED: {exc}", file=sys.stderr)
+        return 1
+    parse = measure_parse(plan)
+    exports, warcs = measure_exports(plan, large)
+    diff = measure_diff(plan)
+    res = results(plan, large, small, crawls, parse, exports, warcs, diff)
+    plan.output.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
+    print()
+    print(table(res))
+    print(f"\nwritten: {plan.output.relative_to(BENCH.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
