@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from parsers.records import Link
 
-from .urls import UrlRules, canonical_url, case_key, same_site
+from .urls import URL_CACHE_SIZE, UrlRules, canonical_url, case_key, same_site
 
 #: Resources that are never HTML, decided from the URL before any request.
 NON_HTML = re.compile(
@@ -56,28 +57,19 @@ class Scope:
     def __post_init__(self) -> None:
         parts = urlsplit(self.start_url)
         self.host = parts.netloc.lower()
-        self.list_docs = frozenset({self._doc(self.start_url)})
-        self.list_query = self._fixed_query(self.start_url)
-
-    def _doc(self, url: str) -> str:
-        """The document a list page is a numbered copy of: ``index-2.html`` -> ``/``."""
-        path = NUMBERED_DOC.sub("", urlsplit(url).path)
-        return urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")), self.rules)).path
-
-    def _fixed_query(self, url: str) -> frozenset[tuple[str, str]]:
-        """Query parameters other than paging ones: what makes a list page *this* list."""
-        query = parse_qsl(urlsplit(canonical_url(url, self.rules)).query)
-        return frozenset((k, v) for k, v in query if not LIST_PAGING_PARAMS.match(k))
+        self.list_docs = frozenset({_list_doc(self.start_url, self.rules)})
+        self.list_query = _fixed_query(self.start_url, self.rules)
 
     def allows(self, url: str) -> bool:
         """Same host, http(s), and not a resource that is never HTML."""
-        return same_site(url, self.host) and not NON_HTML.search(urlsplit(url).path)
+        return _allowed(url, self.host)
 
     def is_list_url(self, url: str) -> bool:
         """A page of the case list: the start document or a numbered sibling of it."""
         if self.list_pattern is not None:
             return bool(self.list_pattern.search(url))
-        return self._doc(url) in self.list_docs and self._fixed_query(url) == self.list_query
+        return (_list_doc(url, self.rules) in self.list_docs
+                and _fixed_query(url, self.rules) == self.list_query)
 
     def list_links(self, links: list[Link]) -> tuple[list[str], list[str]]:
         """Split a list page's links into (list pagination, case candidates)."""
@@ -112,3 +104,22 @@ class Scope:
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
         return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _allowed(url: str, host: str) -> bool:
+    return same_site(url, host) and not NON_HTML.search(urlsplit(url).path)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _list_doc(url: str, rules: UrlRules) -> str:
+    """The document a list page is a numbered copy of: ``index-2.html`` -> ``/``."""
+    path = NUMBERED_DOC.sub("", urlsplit(url).path)
+    return urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")), rules)).path
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _fixed_query(url: str, rules: UrlRules) -> frozenset[tuple[str, str]]:
+    """Query parameters other than paging ones: what makes a list page *this* list."""
+    query = parse_qsl(urlsplit(canonical_url(url, rules)).query)
+    return frozenset((k, v) for k, v in query if not LIST_PAGING_PARAMS.match(k))

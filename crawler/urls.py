@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 #: Query parameters that carry a session and never change the content.
@@ -29,6 +30,10 @@ INDEX_DOCS = re.compile(r"/(?:index|default|home)\.(?:html?|asp|aspx|php|cfm|sht
 PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page|pg|p)[-_]?(\d+)(\.\w+)?$", re.I)
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+#: URLs whose identity is remembered. Every page repeats the site's navigation and its case's
+#: pager, so most calls are repeats (a 20 KB page has ~70 links); a bounded cache keeps memory
+#: flat however large the site.
+URL_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,7 @@ class UrlRules:
 DEFAULT_RULES = UrlRules()
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def canonical_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
     """One spelling for every alias of a page; see the module docstring."""
     parts = urlsplit(url.strip())
@@ -67,6 +73,7 @@ def canonical_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
     return urlunsplit((scheme, netloc, path, query_text, ""))
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def case_key(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
     """Path and query of the case a page URL belongs to, page part removed (host-free)."""
     canon = canonical_url(url, rules)
@@ -89,6 +96,7 @@ def case_id(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def same_site(url: str, host: str) -> bool:
     """True when ``url`` is on ``host`` (port included) over http(s)."""
     parts = urlsplit(url)
