@@ -56,7 +56,7 @@ def parse_address(text: str, contact: Contact) -> int:
                 contact.street = contact.street or " ".join(value.split())
     if contact.phone is None:
         contact.phone = _phone(text[csz.end() :] if csz else text) or _phone(text)
-    if contact.email is None:
+    if contact.email is None and "@" in text:  # EMAIL_RE scans slowly where it cannot match
         m = EMAIL_RE.search(text)
         if m:
             contact.email = m.group(0).rstrip(".")

@@ -147,6 +147,8 @@ def decode(body: bytes, headers: Mapping | None = None) -> Decoded:
             )
             return Decoded(text, "utf-8", True, warnings)
 
+    if declared == "cp1252" and body.isascii():  # same text; the ASCII codec is ~20x faster
+        return Decoded(body.decode("ascii"), "windows-1252", warnings=warnings)
     errors = "casearchive-c1" if declared == "cp1252" else "replace"
     try:
         text = body.decode(declared, errors=errors)

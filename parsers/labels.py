@@ -242,6 +242,20 @@ EXCLUDED_PREFIXES: frozenset[str] = frozenset({
     "th", "si", "we", "wa", "up",  # this, site, web, was, updated
 })
 
+
+def _ascii_heads(symbols: frozenset[str], prefixes: frozenset[str]) -> frozenset[str]:
+    """Every ASCII line start (one or two characters) that passes the excluded-line gate:
+    a symbol, a digit, or a listed two-letter prefix in any case."""
+    chars = [chr(c) for c in range(128)]
+    heads = chars + [a + b for a in chars for b in chars]
+    return frozenset(h for h in heads if h[0] in symbols or h[0].isdigit()
+                     or h.lower() in prefixes)
+
+
+#: ``EXCLUDED_SYMBOLS``/digits/``EXCLUDED_PREFIXES`` as one set of ASCII line starts (a line
+#: whose first two characters are not ASCII is always tested): one lookup per line.
+EXCLUDED_HEADS: frozenset[str] = _ascii_heads(EXCLUDED_SYMBOLS, EXCLUDED_PREFIXES)
+
 # --- Footer ---------------------------------------------------------------------------------
 
 NOTE_RE = re.compile(r"^note\s*:?\s.*\b(?:contact|information)\b", re.I)

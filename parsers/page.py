@@ -81,18 +81,23 @@ def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
     text = collapse(raw)
     if not text or JUNK_TITLE_RE.match(text):
         return None, None, None
-    parts = TITLE_SITE_SEP_RE.split(text)
-    if len(parts) > 1:
-        marked = [p for p in parts if PAGE_SUFFIX_RE.search(p) or PAGE_PREFIX_RE.match(p)]
-        text = marked[0] if marked else parts[0]
+    # The patterns scan slowly; each is tried only when the literal it needs occurs:
+    # a separator ("|", "»", "::") or the word "page" (which re.I matches only in ASCII).
+    if "|" in text or "\u00bb" in text or "::" in text:
+        parts = TITLE_SITE_SEP_RE.split(text)
+        if len(parts) > 1:
+            marked = [p for p in parts if PAGE_SUFFIX_RE.search(p) or PAGE_PREFIX_RE.match(p)]
+            text = marked[0] if marked else parts[0]
     number = total = None
-    m = PAGE_SUFFIX_RE.search(text)
-    if m is None:
-        m = PAGE_PREFIX_RE.match(text)
+    m = None
+    if "page" in text.lower():
+        m = PAGE_SUFFIX_RE.search(text)
         if m is not None:
-            text = text[m.end() :]
-    else:
-        text = text[: m.start()]
+            text = text[: m.start()]
+        else:
+            m = PAGE_PREFIX_RE.match(text)
+            if m is not None:
+                text = text[m.end() :]
     if m is not None:
         number = int(m.group(1))
         total = int(m.group(2)) if m.group(2) else None

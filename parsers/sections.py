@@ -27,8 +27,7 @@ from .labels import (
     COUNTER_RE,
     CREDIT_RE,
     DOI_TEXT_RE,
-    EXCLUDED_PREFIXES,
-    EXCLUDED_SYMBOLS,
+    EXCLUDED_HEADS,
     EXTRA_HEADINGS,
     FOOTER_FIRST,
     NOTE_RE,
@@ -70,6 +69,8 @@ class LabelHit:
     strong: bool
     used_lines: int
     rest: list[Run]
+    dropped: bool = False
+    """Set by ``_resolve``: not a heading after all, the line stays ordinary text."""
 
 
 @dataclass(slots=True)
@@ -131,6 +132,11 @@ def _lead(runs: list[Run]) -> tuple[int, int] | None:
     return j, k
 
 
+def _heading(seg: str) -> str:
+    """A label as written: whitespace collapsed, without its colon."""
+    return " ".join(seg.split()).rstrip(" :")
+
+
 def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
     """The label at the start of line ``i`` of a block, or None."""
     runs = lines[i]
@@ -145,10 +151,8 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
     seg = "".join([r[0] for r in runs[j:k]]) if k - j > 1 else first[0]
     if len(seg) > _PLAIN_MAX:  # too long for a label; maybe "<b>Alias: text...</b>"
         return _partial(seg, first, runs[k:]) if ":" in seg[:48] else None
-    rest, colon_after = _split_rest(runs[k:])
+    rest, colon_after = _split_rest(runs[k:]) if k < len(runs) else ([], False)
     own_line = not line_text(rest) if rest else True
-    heading = " ".join(seg.split()).rstrip(" :")
-    colon = colon_after or seg.rstrip().endswith(":")
     if ffmt or own_line:
         # An alias split across a <br> wins over its first line ("Differential<br>Diagnosis").
         if own_line and i + 1 < len(lines):
@@ -159,19 +163,24 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
                 key, cond = alias_key(f"{seg} {seg2}")
                 if key is not None:
                     rest2, colon2 = _split_rest(nxt[span2[1] :])
-                    joined = " ".join(f"{seg} {seg2}".split()).rstrip(" :")
+                    joined = _heading(f"{seg} {seg2}")
                     sig = (ffmt, not line_text(rest2), colon2 or seg2.rstrip().endswith(":"))
                     return LabelHit(joined, key, cond, sig, first[2], 2, rest2)
         key, cond = alias_key(seg)
         if key is not None:
-            return LabelHit(heading, key, cond, (ffmt, own_line, colon), first[2], 1, rest)
+            colon = colon_after or seg.rstrip().endswith(":")
+            return LabelHit(_heading(seg), key, cond, (ffmt, own_line, colon), first[2], 1, rest)
     if not ffmt:
         return None
-    hit = _partial(seg, first, runs[k:])
+    hit = _partial(seg, first, runs[k:]) if ":" in seg else None
     if hit is not None:
         return hit
-    if not first[2] or not heading or len(heading) > _HEADING_MAX:
+    if not first[2]:
         return None
+    heading = _heading(seg)
+    if not heading or len(heading) > _HEADING_MAX:
+        return None
+    colon = colon_after or seg.rstrip().endswith(":")
     if not (own_line or colon):
         return None
     if not (heading[0].isupper() or heading[0].isdigit()) or any(c in heading for c in ",;()"):
@@ -197,8 +206,7 @@ def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
 def _excluded_short(text: str, runs: list[Run]) -> bool:
     """``is_excluded``'s tests of a line of <= 150 characters."""
     head = text[:2]
-    if (text[0] in EXCLUDED_SYMBOLS or text[0].isdigit() or not head.isascii()
-            or head.lower() in EXCLUDED_PREFIXES):
+    if head in EXCLUDED_HEADS or not head.isascii():
         if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)):
             return True
         if RETURN_RE.match(text) or UPDATED_RE.match(text):
@@ -248,7 +256,8 @@ def segment(blocks: list[Block]) -> Segments:
     warnings: list[str] = []
     page_of: tuple[int, int] | None = None
     # Pass 1: classify lines.
-    keep: list[tuple[int, int, str, bool]] = []  # (block, line, text, bullet)
+    # Kept lines: (block, line, text, bullet, the label it starts or None).
+    keep: list[tuple[int, int, str, bool, LabelHit | None]] = []
     hits: dict[tuple[int, int], LabelHit] = {}
     for bi, block in enumerate(blocks):
         blines = block[0]
@@ -299,7 +308,9 @@ def segment(blocks: list[Block]) -> Segments:
                     hits[(bi, li)] = hit
                     if hit.used_lines == 2:
                         skip_next = True
-            keep.append((bi, li, text, bullet))
+            else:
+                hit = None
+            keep.append((bi, li, text, bullet, hit))
 
     _resolve(hits, warnings)
     last_known = (-1, -1)
@@ -314,7 +325,7 @@ def segment(blocks: list[Block]) -> Segments:
     in_footer = False
     footer_mode = ""  # "note", "copyright" or "" while in the footer
     last_bi, last_li = last_known
-    for bi, li, text, bullet in keep:
+    for bi, li, text, bullet, hit in keep:
         block = blocks[bi]
         if in_footer:
             footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
@@ -326,15 +337,13 @@ def segment(blocks: list[Block]) -> Segments:
             in_footer = True
             footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
             continue
-        if hits:
-            hit = hits.get((bi, li))
-            if hit is not None:
-                current = RawSection(hit.key, hit.heading)
-                sections.append(current)
-                rest_text, rest_bullet = render_line(hit.rest)
-                if rest_text:
-                    current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
-                continue
+        if hit is not None and not hit.dropped:
+            current = RawSection(hit.key, hit.heading)
+            sections.append(current)
+            rest_text, rest_bullet = render_line(hit.rest)
+            if rest_text:
+                current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
+            continue
         if nav and not (
             current is not None and current.key == REFERENCES_KEY and _ref_like(text)
         ):
@@ -394,6 +403,7 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], warnings: list[str]) -> None
                 continue
             looks_unlike = norm in SUBLABEL_WORDS or not hit.strong or hit.sig not in known_sigs
             if looks_unlike and not alias_key(hit.heading)[1]:  # a demoted "Diagnosis" stays
+                hit.dropped = True
                 del hits[pos]
             continue
         if hit.key in seen:

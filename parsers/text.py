@@ -155,7 +155,8 @@ def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
 
 
 # Start actions, by tag.
-_OTHER, _SKIP, _BR, _HR, _LI, _CONTAINER, _BLOCK_FMT, _BLOCK, _A, _FMT = range(10)
+# Inline actions first, ordered by frequency: ``walk`` tests ``action < _BLOCK_FMT`` first.
+_BR, _A, _FMT, _OTHER, _SKIP, _BLOCK_FMT, _CONTAINER, _LI, _BLOCK, _HR = range(10)
 _START: dict[str, int] = {}
 for _tag in STRONG_TAGS | STYLE_TAGS:
     _START[_tag] = _FMT
@@ -197,7 +198,11 @@ def walk(root: etree._Element) -> Walk:
     # What each open element does at its end: 0 nothing, 1 end a block, 2 end a container,
     # 3 end a list; or the formatting state to restore, followed by one of those codes.
     ends: list = []
-    # Container boxes: [total, link chars, nlinks, start block, nav, tag, rows, nested table].
+    # Running totals of visible characters, of those inside links, and of links; a container
+    # box records them at its start, so at its end the differences are the container's own.
+    chars = link_chars = nlinks = 0
+    # Container boxes: [chars, link chars, nlinks (at its start), start block, nav, tag, rows,
+    # nested table].
     box: list = [0, 0, 0, 0, False, "root", None, False]
     boxes: list[list] = [box]
     tables: list[list] = []  # the open table boxes
@@ -213,55 +218,56 @@ def walk(root: etree._Element) -> Walk:
         if event == "start":
             tag = el.tag
             action = start_of(tag, _OTHER)
-            if action == _OTHER:
-                push(0)
-            elif action == _FMT:
-                token, strong_, marker_ = fmt_token(el, tag)
-                if token or strong_ or marker_:
-                    push((fmt, strong, href, marker, link, 0))
-                    if fmt and token:
-                        fmt = f"{fmt}>{token}"
-                    elif token:
-                        fmt = token
-                    strong = strong_ or strong
-                    marker = marker_ or marker
-                else:
+            if action < _BLOCK_FMT:  # inline: the most frequent first
+                if action == _BR:
                     push(0)
-            elif action == _A:
-                value = el.get("href")
-                if value is not None:
-                    push((fmt, strong, href, marker, link, 0))
-                    link = [value, (el.get("rel") or "").lower(), []]
-                    links.append(link)
-                    box[2] += 1
-                    href = value.strip()
-                else:
+                    if line_has_text:
+                        lines.append(line)
+                        line = []
+                        line_has_text = False
+                    elif lines:
+                        blocks.append([lines, kind, list_num, list_id, False])
+                        lines = []
+                        line = []
+                    else:
+                        line = []
+                    continue
+                elif action == _A:
+                    value = el.get("href")
+                    if value is not None:
+                        push((fmt, strong, href, marker, link, 0))
+                        link = [value, (el.get("rel") or "").lower(), []]
+                        links.append(link)
+                        nlinks += 1
+                        href = value.strip()
+                    else:
+                        push(0)
+                elif action == _FMT:
+                    token, strong_, marker_ = fmt_token(el, tag)
+                    if token or strong_ or marker_:
+                        push((fmt, strong, href, marker, link, 0))
+                        if fmt and token:
+                            fmt = f"{fmt}>{token}"
+                        elif token:
+                            fmt = token
+                        strong = strong_ or strong
+                        marker = marker_ or marker
+                    else:
+                        push(0)
+                elif action == _OTHER:
                     push(0)
-            elif action == _BR:
-                push(0)
-                if line_has_text:
-                    lines.append(line)
-                    line = []
-                    line_has_text = False
-                elif lines:
-                    blocks.append([lines, kind, list_num, list_id, False])
-                    lines = []
-                    line = []
-                else:
-                    line = []
-                continue
-            elif action == _SKIP:
-                push(0)
-                if tag == "title" and not title:
-                    title = el.text or ""
-                elif tag == "head":
-                    for t in el.iter("title", "base"):
-                        if t.tag == "base":
-                            base = base or t.get("href")
-                        elif not title:
-                            title = "".join(t.itertext())
-                walker.skip_subtree()
-                continue
+                else:  # _SKIP
+                    push(0)
+                    if tag == "title" and not title:
+                        title = el.text or ""
+                    elif tag == "head":
+                        for t in el.iter("title", "base"):
+                            if t.tag == "base":
+                                base = base or t.get("href")
+                            elif not title:
+                                title = "".join(t.itertext())
+                    walker.skip_subtree()
+                    continue
             else:  # a block
                 if line_has_text:
                     lines.append(line)
@@ -280,11 +286,11 @@ def walk(root: etree._Element) -> Walk:
                     if tag == "table":
                         if tables:
                             tables[-1][7] = True
-                        box = [0, 0, 0, len(blocks), nav, tag, [], False]
+                        box = [chars, link_chars, nlinks, len(blocks), nav, tag, [], False]
                         tables.append(box)
                         push(2)
                     else:
-                        box = [0, 0, 0, len(blocks), nav, tag, None, False]
+                        box = [chars, link_chars, nlinks, len(blocks), nav, tag, None, False]
                         if tables and (tag == "tr" or tag == "td" or tag == "th"):
                             rows = tables[-1][6]
                             if tag == "tr":
@@ -360,7 +366,8 @@ def walk(root: etree._Element) -> Walk:
                         tables.pop()
                     elif action == 3:
                         ols.pop()
-                    _close_box(closed, box, blocks)
+                    _close_box(closed, blocks, chars - closed[0], link_chars - closed[1],
+                               nlinks - closed[2])
             text = el.tail
         else:  # comment / processing instruction: only its tail is visible
             text = el.tail
@@ -369,9 +376,9 @@ def walk(root: etree._Element) -> Walk:
             n = len(text.strip())
             if n:
                 line_has_text = True
-                box[0] += n
+                chars += n
                 if href is not None:
-                    box[1] += n
+                    link_chars += n
             if link is not None:
                 link[2].append(text)
     if line_has_text:
@@ -381,17 +388,15 @@ def walk(root: etree._Element) -> Walk:
     return Walk(blocks, links, title, base)
 
 
-def _close_box(box: list, parent: list, blocks: list[Block]) -> None:
-    """Apply the navigation and data-table decisions of a finished container."""
-    total, link, nlinks, start, nav = box[0], box[1], box[2], box[3], box[4]
+def _close_box(box: list, blocks: list[Block], total: int, link: int, nlinks: int) -> None:
+    """Apply the navigation and data-table decisions of a finished container, given its
+    visible characters, those inside links and its number of links."""
+    start, nav = box[3], box[4]
     if nav or (nlinks >= 3 and link >= 0.8 * total and link <= 40 * nlinks):
         for i in range(start, len(blocks)):
             blocks[i][4] = True
     elif box[6] is not None and not box[7] and len(blocks) > start:
         _maybe_collapse_table(box[6], start, blocks)
-    parent[0] += total
-    parent[1] += link
-    parent[2] += nlinks
 
 
 def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]) -> None:
