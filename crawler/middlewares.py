@@ -1,12 +1,15 @@
-"""Downloader middlewares: the raw WARC archive, and retries that back off."""
+"""Downloader middlewares: the raw WARC archive, scope, cheap meta refreshes, and retries
+that back off."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -66,6 +69,25 @@ class ScopeMiddleware:
         if NON_HTML.search(urlsplit(request.url).path):
             raise IgnoreRequest(f"not HTML by its URL: {request.url}")
         return None
+
+
+#: A body that may hold a ``<meta http-equiv="refresh">`` (any case, any encoding Scrapy can
+#: read: UTF-16 bodies, which no ASCII pattern matches, are always checked).
+_MAY_REFRESH = re.compile(rb"refresh|^\xff\xfe|^\xfe\xff", re.IGNORECASE)
+
+
+class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, without decoding every page to look for one.
+
+    Scrapy's own middleware decodes each HTML body (with charset detection when none is
+    declared) before searching it: ~0.7 ms a 20 KB page in Scrapy's process, a third of its
+    work per page. A byte search rules out almost every page first; the rest go to Scrapy.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if not _MAY_REFRESH.search(response.body):
+            return response
+        return super().process_response(request, response)
 
 
 def _header_list(headers) -> list[tuple[str, str]]:

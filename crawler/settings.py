@@ -44,6 +44,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcMiddleware": 950,
     # After redirects (600) have produced their new request: refuse off-site targets.
     "crawler.middlewares.ScopeMiddleware": 650,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.CheapMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }

@@ -7,8 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse
+from scrapy.utils.misc import build_from_crawler
 
+from crawler.middlewares import CheapMetaRefreshMiddleware
 from crawler.options import CrawlOptions
 from crawler.run import scrapy_settings
 from crawler.spiders.cases import CasesSpider
@@ -63,3 +67,26 @@ def test_scrapy_crawl_gives_the_same_snapshot(serve_site, tmp_path: Path) -> Non
     a, b = (tmp_path / "a" / "latest").resolve(), (tmp_path / "b" / "latest").resolve()
     for name in ("cases.jsonl", "cases.parquet", "sections.parquet", "references.parquet"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_meta_refresh_redirects_without_decoding_every_page() -> None:
+    options = CrawlOptions(start_url="https://www.example.org/casestudies/")
+    crawler = Crawler(CasesSpider, scrapy_settings(options))
+    mws = crawler.settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
+    assert "crawler.middlewares.CheapMetaRefreshMiddleware" in mws
+    mw = build_from_crawler(CheapMetaRefreshMiddleware, crawler)
+    request = Request("http://h/old/case.asp?id=3")
+
+    def respond(body: bytes) -> object:
+        response = HtmlResponse(request.url, body=body, request=request)
+        return mw.process_response(request, response)
+
+    moved = respond(b'<HTML><HEAD><META HTTP-EQUIV="Refresh" CONTENT="0; URL=/cases/3.htm">')
+    assert isinstance(moved, Request) and moved.url == "http://h/cases/3.htm"
+    utf16 = '<meta http-equiv="refresh" content="0;url=/c/4.htm">'.encode("utf-16")
+    moved = respond(utf16)
+    assert isinstance(moved, Request) and moved.url == "http://h/c/4.htm"
+    page = b"<html><body><p>Fluids were given to refresh the patient.</p></body></html>"
+    assert isinstance(respond(page), HtmlResponse)
+    assert isinstance(respond(b"<html><body>No redirect here.</body></html>"), HtmlResponse)
