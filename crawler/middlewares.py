@@ -4,7 +4,6 @@ that back off."""
 from __future__ import annotations
 
 import asyncio
-import re
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -71,9 +70,8 @@ class ScopeMiddleware:
         return None
 
 
-#: A body that may hold a ``<meta http-equiv="refresh">`` (any case, any encoding Scrapy can
-#: read: UTF-16 bodies, which no ASCII pattern matches, are always checked).
-_MAY_REFRESH = re.compile(rb"refresh|^\xff\xfe|^\xfe\xff", re.IGNORECASE)
+#: Bodies Scrapy always decodes: no ASCII byte search can see into UTF-16.
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
@@ -81,11 +79,12 @@ class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
 
     Scrapy's own middleware decodes each HTML body (with charset detection when none is
     declared) before searching it: ~0.7 ms a 20 KB page in Scrapy's process, a third of its
-    work per page. A byte search rules out almost every page first; the rest go to Scrapy.
+    work per page. A byte search (~6 µs) rules out almost every page first; the rest go to Scrapy.
     """
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        if not _MAY_REFRESH.search(response.body):
+        body = response.body
+        if b"refresh" not in body.lower() and not body.startswith(_UTF16_BOMS):
             return response
         return super().process_response(request, response)
 
