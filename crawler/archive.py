@@ -135,6 +135,7 @@ class Archive:
             raise
 
     def abort(self) -> None:
+        """Drop the snapshot being written (a WARC write error is moot then)."""
         if self.warc is not None:
-            self.warc.close()
+            self.warc.discard()
         self.writer.abort()

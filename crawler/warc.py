@@ -7,6 +7,9 @@ and decompression are handled), so the archive holds 3xx and 5xx answers too. Re
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -29,17 +32,6 @@ WARC_NAME = "pages.warc.gz"
 #: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
 #: for members ~10 % larger.
 GZIP_LEVEL = 1
-
-
-class _GzipMemberWriter(WARCWriter):
-    """warcio's writer with one gzip member per record (as warcio writes them) at our level."""
-
-    def _write_warc_record(self, out: BinaryIO, record: ArcWarcRecord) -> None:
-        plain = BytesIO()
-        super()._write_warc_record(plain, record)
-        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        out.write(member.compress(plain.getbuffer()))
-        out.write(member.flush())
 
 
 @dataclass(slots=True)
@@ -68,17 +60,45 @@ def _status_line(status: int) -> str:
 
 
 class WarcLog:
-    """Appends request/response pairs to one gzip WARC file."""
+    """Appends request/response pairs to one gzip WARC file, one gzip member per record.
+
+    Records are built here, then compressed and written in order by one background thread:
+    zlib and file writes release the GIL, so compression overlaps the parsing of the next page
+    on whichever core has room. A write error is raised by the next call, or by ``close``.
+    """
 
     def __init__(self, path: Path, software: str) -> None:
         self.path = path
         self._fh: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
-        self._writer = _GzipMemberWriter(self._fh, gzip=False, warc_version="1.1")
+        self._plain = BytesIO()
+        self._writer = WARCWriter(self._plain, gzip=False, warc_version="1.1")
+        self._members: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._compress, name="warc-gzip", daemon=True)
+        self._thread.start()
         info = self._writer.create_warcinfo_record(
             path.name, {"software": software, "format": "WARC File Format 1.1"}
         )
-        self._writer.write_record(info)
+        self._write(info)
         self.records = 0
+
+    def _write(self, record: ArcWarcRecord) -> None:
+        if self._error is not None:
+            raise self._error
+        self._writer.write_record(record)
+        self._members.put(self._plain.getvalue())
+        self._plain.seek(0)
+        self._plain.truncate()
+
+    def _compress(self) -> None:
+        while (plain := self._members.get()) is not None:
+            if self._error is not None:
+                continue
+            member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+            try:
+                self._fh.write(member.compress(plain) + member.flush())
+            except Exception as exc:  # noqa: BLE001 - handed to the writing thread
+                self._error = exc
 
     def write_exchange(self, exchange: Exchange) -> None:
         """Write the response record, then its request record (concurrent to it)."""
@@ -105,13 +125,22 @@ class WarcLog:
             warc_headers_dict={"WARC-Concurrent-To": exchange.record_id,
                                "WARC-Date": exchange.date},
         )
-        self._writer.write_record(response)
-        self._writer.write_record(request)
+        self._write(response)
+        self._write(request)
         self.records += 2
 
     def close(self) -> None:
-        if not self._fh.closed:
-            self._fh.flush()
+        """Write what is queued and close the file; raises the first write error, if any."""
+        self.discard()
+        if self._error is not None:
+            raise self._error
+
+    def discard(self) -> None:
+        """Stop writing and close the file, whatever happened (the snapshot is dropped)."""
+        if self._thread.is_alive():
+            self._members.put(None)
+            self._thread.join()
+        with contextlib.suppress(OSError):
             self._fh.close()
 
 

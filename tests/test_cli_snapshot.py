@@ -17,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.cli import main
 from crawler.lock import CrawlLock
+from crawler.warc import Exchange, WarcLog
 from tests.conftest import FIXTURES, run_cli
 
 
@@ -162,3 +163,16 @@ def test_crawl_of_a_site_without_cases_exits_1(serve_site, tmp_path: Path) -> No
     assert "no case pages" in result.stderr
     assert not (tmp_path / "s" / "latest").exists()
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full to fill")
+def test_a_warc_write_error_is_raised_not_lost() -> None:
+    """Compression runs in a thread: a failed write (a full disk) still reaches the caller."""
+    log = WarcLog(Path("/dev/full"), "test")
+    exchange = Exchange(url="http://h/a", method="GET", request_headers=[], status=200,
+                        response_headers=[("Content-Type", "text/html")], body=b"<p>x</p>" * 999)
+    with pytest.raises(OSError, match="No space left"):
+        for _ in range(200):  # the error surfaces on a later write or at close
+            log.write_exchange(exchange)
+        log.close()
+    log.discard()  # and dropping the snapshot afterwards does not raise again
