@@ -3,7 +3,8 @@
 Every ``<a href>`` is kept (``mailto:``/``javascript:`` too; the crawler filters). Resolution
 is memoised on (base directory, href): a relative href resolves the same against every page
 of a directory, and the site repeats its navigation on every page, so most joins are cache
-hits. Only "", "?q" and "#frag" hrefs depend on the full page URL.
+hits. A root-relative href ("/x") depends only on the site's origin, so it is keyed on that;
+only "", "?q" and "#frag" hrefs depend on the full page URL.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ def _join(base: str, href: str) -> str:
         return href
 
 
+def _origin(base_dir: str) -> str:
+    """``http://host:port/`` of a base directory; the base itself when it has no such part
+    (a ``<base href>`` can make it anything)."""
+    end = base_dir.find("/", base_dir.find("//") + 2)
+    return base_dir[: end + 1] if end >= 0 else base_dir
+
+
 def _base_dir(url: str) -> str:
     cut = len(url)
     for ch in "?#":
@@ -40,6 +48,7 @@ def _base_dir(url: str) -> str:
 def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
     """Absolute ``Link`` records in document order."""
     base_dir = _base_dir(page_url)
+    origin = _origin(base_dir)
     out: list[Link] = []
     for href, rel, parts in found:
         href = href.strip()
@@ -47,6 +56,8 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
             url = href
         elif not href or href[0] in "?#":
             url = _join(page_url, href)
+        elif href[0] == "/" and href[1:2] != "/":
+            url = _join(origin, href)
         else:
             url = _join(base_dir, href)
         out.append(Link(url, " ".join("".join(parts).split()), rel))
