@@ -37,7 +37,6 @@ class Archive:
     def __init__(self, options: CrawlOptions, *, write_warc: bool = True) -> None:
         self.options = options
         self.scope = Scope(options.start_url, options.url_rules(), options.list_regex)
-        self.assembler = CaseAssembler(self.scope.rules)
         self.report = CrawlReport()
         self.writer = SnapshotWriter(
             options.out_dir,
@@ -45,6 +44,7 @@ class Archive:
             tool_version=TOOL_VERSION,
             parser_version=PARSER_VERSION,
         )
+        self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
         self.warc = (
             WarcLog(self.writer.tmp_path / WARC_NAME, f"casearchive/{TOOL_VERSION}")
             if write_warc

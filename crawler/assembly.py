@@ -3,13 +3,21 @@
 Pages arrive in any order. A case is known by its case key (``urls.case_key``); every pager
 link of a page it already holds names a page it still expects. A case is released when each
 expected page has arrived or failed; what is still open when the crawl ends is released as
-it stands, with the missing pages counted as failed. Memory is bounded by the open cases.
+it stands, with the missing pages counted as failed.
+
+The pages of open cases wait on disk (``PageShelf``): a breadth-first crawl fetches the
+first page of every case before any second page, so every case of the site is open at once
+and pages held in memory would grow with the site. Memory holds only URLs and offsets.
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
 
 from parsers.case import assemble_case
 from parsers.records import CaseRecord, PageRecord, PageRef
@@ -61,10 +69,52 @@ class FetchedPage:
         )
 
 
+#: Where a shelved page's pickle is in the shelf file: (offset, length).
+Shelved = tuple[int, int]
+
+
+class PageShelf:
+    """Pages pickled to an anonymous temporary file, read back when their case is released.
+
+    The file lives in ``directory`` (the snapshot's spool, on the output's disk; the system
+    temp directory when None) and has no name, so even a killed crawl leaves nothing behind.
+    It only grows while cases are open: ``clear`` (called once none is) deletes it, and the
+    next ``put`` starts a new one.
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory
+        self._file: IO[bytes] | None = None
+        self._end = 0
+
+    def put(self, page: FetchedPage) -> Shelved:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115 - see clear
+        data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(self._end)
+        self._file.write(data)
+        where = (self._end, len(data))
+        self._end += len(data)
+        return where
+
+    def get(self, where: Shelved) -> FetchedPage:
+        assert self._file is not None, "nothing shelved"
+        offset, length = where
+        self._file.seek(offset)
+        return pickle.loads(self._file.read(length))
+
+    def clear(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        self._file = None
+        self._end = 0
+
+
 @dataclass(slots=True)
 class _OpenCase:
     key: str
-    pages: dict[str, FetchedPage] = field(default_factory=dict)
+    pages: dict[str, Shelved] = field(default_factory=dict)
+    """Canonical URL -> the shelved page fetched from it (a redirected page has two)."""
     expected: set[str] = field(default_factory=set)
     failed: dict[str, str] = field(default_factory=dict)
 
@@ -83,7 +133,7 @@ class Released:
 class CaseAssembler:
     """Collects pages per case; see the module docstring."""
 
-    def __init__(self, rules: UrlRules | None = None) -> None:
+    def __init__(self, rules: UrlRules | None = None, shelf_dir: Path | None = None) -> None:
         self.rules = rules or UrlRules()
         self._open: dict[str, _OpenCase] = {}
         self._owner: dict[str, str] = {}
@@ -91,6 +141,7 @@ class CaseAssembler:
         self._released: set[str] = set()
         self.late_pages: list[str] = []
         """Pages that arrived after their case was released (a discovery gap; reported)."""
+        self._shelf = PageShelf(shelf_dir)
 
     def _canon(self, url: str) -> str:
         return canonical_url(url, self.rules)
@@ -104,15 +155,17 @@ class CaseAssembler:
             self.late_pages.append(page.ref.url)
             return []
         case = self._open.setdefault(key, _OpenCase(key))
-        for url in urls:
-            case.pages[url] = page
-            case.expected.add(url)
-            self._owner[url] = key
         for link in page.pager_urls:
             canon = self._canon(link)
             if self._owner.setdefault(canon, key) == key:
                 case.expected.add(canon)
         page.pager_urls = []
+        page.record.links = []  # discovery is done with them; assembly never reads them
+        shelved = self._shelf.put(page)
+        for url in urls:
+            case.pages[url] = shelved
+            case.expected.add(url)
+            self._owner[url] = key
         return self._release_if_done(case)
 
     def add_failure(self, url: str, reason: str) -> list[Released]:
@@ -156,8 +209,10 @@ class CaseAssembler:
     def _release(self, case: _OpenCase) -> list[Released]:
         del self._open[case.key]
         self._released.add(case.key)
-        unique = {id(p): p for p in case.pages.values()}
-        pages = sorted(unique.values(), key=lambda p: (p.record.page_number or 0, p.ref.url))
+        pages = sorted(map(self._shelf.get, set(case.pages.values())),
+                       key=lambda p: (p.record.page_number or 0, p.ref.url))
+        if not self._open:
+            self._shelf.clear()
         if not pages:
             return []
         failed = sorted(u for u in case.failed if u not in case.pages)
@@ -166,6 +221,4 @@ class CaseAssembler:
             [(p.record, p.ref) for p in pages],
             failed_urls=failed,
         )
-        for p in pages:
-            p.record.links = []
         return [Released(record, pages)]

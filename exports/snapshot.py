@@ -47,6 +47,11 @@ CASES_JSONL = "cases.jsonl"
 CASE_SCHEMA = "case.schema.json"
 WARC = "pages.warc.gz"
 
+#: Rows a spool buffers before writing a batch: a few MiB each (a case row carries the text
+#: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row a few hundred
+#: bytes). Not part of the output format: ``finish`` re-chunks into ``ROW_GROUP_ROWS``.
+SPOOL_ROWS = {"cases": 64, "sections": 512, "pages": 4096}
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -80,12 +85,13 @@ class SnapshotWriter:
         self.snapshot_id = snapshot_id(self.started_at)
         prefix = f"{TMP_PREFIX}{self.snapshot_id}-{os.getpid()}-"
         self.tmp_path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir))
-        spool = self.tmp_path / SPOOL_DIR
+        self.spool_dir = spool = self.tmp_path / SPOOL_DIR
+        """Scratch space on the output's disk, removed with the snapshot's temporary files."""
         spool.mkdir()
         self._lines = LineSpool(spool / CASES_JSONL)
         self._arrow = {
             name: ArrowSpool(spool / f"{name}.arrows", arrow_schema(name), TABLES[name].sort_key,
-                             buffer_rows=ROW_GROUP_ROWS[name])
+                             buffer_rows=SPOOL_ROWS[name])
             for name in ("cases", "pages", "sections")
         }
         self._page_keys: set[tuple[str, int]] = set()
@@ -173,6 +179,7 @@ class SnapshotWriter:
             cases.write(batch)
             refs.write(references_of(batch, refs.schema))
             complete += pc.sum(batch.column("complete")).as_py() or 0
+            del batch  # else it is still held while the next row group is gathered
         cases.close()
         refs.close()
         return {
@@ -188,6 +195,7 @@ class SnapshotWriter:
             writer = TableWriter(self.tmp_path / TABLES[name].file, name)
             for batch in self._arrow[name].sorted_batches(ROW_GROUP_ROWS[name]):
                 writer.write(batch)
+                del batch  # else it is still held while the next row group is gathered
             writer.close()
             counts[name] = writer.rows_written
         return counts
