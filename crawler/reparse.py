@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from collections import deque
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urldefrag, urljoin
 
 from exports.load import load_snapshot
@@ -22,7 +23,7 @@ from .items import Skipped
 from .messages import PageMessage
 from .options import CrawlOptions
 from .urls import canonical_url
-from .warc import WARC_NAME, ArchivedResponse, iter_responses
+from .warc import WARC_NAME, ArchivedResponse, iter_responses, read_body
 
 
 class ReplayError(RuntimeError):
@@ -30,7 +31,7 @@ class ReplayError(RuntimeError):
 
 
 def _index(warc: Path) -> dict[str, ArchivedResponse]:
-    """The last response per canonical URL."""
+    """The last response per canonical URL (headers and offsets; bodies stay on disk)."""
     return {canonical_url(r.url): r for r in iter_responses(warc)}
 
 
@@ -55,7 +56,8 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
     archive = Archive(options, write_warc=False)
     try:
         shutil.copyfile(warc, archive.writer.tmp_path / WARC_NAME)
-        _replay(archive, responses, unfetched)
+        with open(warc, "rb") as warc_file:
+            _replay(archive, responses, unfetched, warc_file)
         closed = archive.close({}, extra={"reparsed_from": old.id})
     except BaseException:
         archive.abort()
@@ -66,7 +68,10 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
 
 
 def _replay(
-    archive: Archive, responses: dict[str, ArchivedResponse], unfetched: dict[str, Skipped]
+    archive: Archive,
+    responses: dict[str, ArchivedResponse],
+    unfetched: dict[str, Skipped],
+    warc_file: BinaryIO,
 ) -> None:
     start = archive.scope.start_url
     queue: deque[tuple[str, str]] = deque([(start, "list")])
@@ -104,7 +109,8 @@ def _replay(
             continue
         verdict = archive.handle_page(
             PageMessage(role=role, url=response.url, request_url=request_url,
-                        status=response.status, headers=response.headers, body=response.body,
+                        status=response.status, headers=response.headers,
+                        body=read_body(warc_file, response),
                         fetched_at=response.date, warc_record_id=response.record_id)
         )
         if verdict.fold_case:  # the server is case-insensitive: re-key what is known

@@ -2,7 +2,8 @@
 
 Responses are recorded exactly as the downloader delivered them (before redirects, retries
 and decompression are handled), so the archive holds 3xx and 5xx answers too. Reading back
-(``iter_responses``) yields what ``casearchive reparse`` needs to rebuild a snapshot offline.
+(``iter_responses``, ``read_body``) gives what ``casearchive reparse`` needs to rebuild a
+snapshot offline.
 """
 
 from __future__ import annotations
@@ -146,20 +147,23 @@ class WarcLog:
 
 @dataclass(slots=True)
 class ArchivedResponse:
-    """One response record read back from a WARC."""
+    """One response record of a WARC, without its body (``read_body`` fetches that)."""
 
     url: str
     status: int
     headers: dict[str, str]
-    body: bytes
     record_id: str
     date: str
+    offset: int
+    """Where the record's gzip member starts in the file."""
 
 
 def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
-    """Every response record of a WARC, body decoded of any transfer/content encoding."""
+    """Every response record of a WARC, in file order; bodies stay on disk, so memory does
+    not grow with the archive."""
     with open(path, "rb") as fh:
-        for record in ArchiveIterator(fh):
+        records = ArchiveIterator(fh)
+        for record in records:
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             http = record.http_headers
@@ -167,7 +171,15 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
                 url=record.rec_headers.get_header("WARC-Target-URI"),
                 status=int(http.get_statuscode() or 0),
                 headers={k.lower(): v for k, v in http.headers},
-                body=record.content_stream().read(),
                 record_id=record.rec_headers.get_header("WARC-Record-ID"),
                 date=record.rec_headers.get_header("WARC-Date"),
+                offset=records.get_record_offset(),
             )
+
+
+def read_body(fh: BinaryIO, response: ArchivedResponse) -> bytes:
+    """The payload of ``response`` from the open WARC ``fh``, decoded of any transfer or
+    content encoding."""
+    fh.seek(response.offset)
+    record = next(iter(ArchiveIterator(fh)))
+    return record.content_stream().read()
