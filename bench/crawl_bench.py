@@ -204,6 +204,7 @@ def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
         "responses": stats["responses"],
         "manifest_counts": counts,
         "crawl_stats_duration_seconds": stats["duration_seconds"],
+        "archive_seconds": stats["archive_seconds"],
         "peak_rss_mib": sampled["peak_rss_mib"],
         "peak_pss_mib": sampled["peak_pss_mib"],
         "processes": sampled["processes"],

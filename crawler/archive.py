@@ -9,6 +9,7 @@ the same calls, so both build the same snapshot from the same bytes.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from exports.snapshot import SnapshotWriter
@@ -53,7 +54,8 @@ class Archive:
 
     def record_exchange(self, exchange: Exchange) -> None:
         if self.warc is not None:
-            self.warc.write_exchange(exchange)
+            with self.report.timed("warc"):
+                self.warc.write_exchange(exchange)
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
@@ -63,7 +65,8 @@ class Archive:
         ctype = msg.headers.get("content-type", msg.headers.get("Content-Type", "")).lower()
         if ctype and not ctype.startswith(HTML_TYPES):
             return self._skip(msg.url, f"not HTML ({ctype.split(';')[0].strip()})")
-        record = parse_page(msg.body, msg.url, msg.headers)
+        with self.report.timed("parse"):
+            record = parse_page(msg.body, msg.url, msg.headers)
         if msg.role == "list":
             fold = self._detect_case_folding(msg)
             lists, candidates = self.scope.list_links(record.links)
@@ -112,8 +115,9 @@ class Archive:
             self._write(self.assembler.add_failure(item.url, item.reason))
 
     def _write(self, released: list[Released]) -> None:
-        for entry in released:
-            write_released(self.writer, entry, self.report)
+        with self.report.timed("export"):
+            for entry in released:
+                write_released(self.writer, entry, self.report)
 
     def close(self, scrapy_stats: dict[str, Any], extra: dict[str, Any] | None = None) -> Closed:
         """Release every open case and finish the snapshot (none when no case was found)."""
@@ -121,7 +125,8 @@ class Archive:
             self._write(self.assembler.finish())
             self.report.late_pages = list(self.assembler.late_pages)
             if self.warc is not None:
-                self.warc.close()
+                with self.report.timed("warc"):
+                    self.warc.close()
             stats = self.report.to_stats(scrapy_stats)
             stats.update(extra or {})
             if self.report.cases_complete + self.report.cases_incomplete == 0:
@@ -129,7 +134,11 @@ class Archive:
                 self.writer.abort()
                 return Closed(None, stats)
             complete = not self.report.failures and self.report.cases_incomplete == 0
-            return Closed(self.writer.finish(crawl_stats=stats, complete=complete), stats)
+            started = time.perf_counter()
+            snapshot = self.writer.finish(crawl_stats=stats, complete=complete)
+            # Known only once the manifest is written: in the summary, not the manifest.
+            stats["archive_seconds"]["finish"] = round(time.perf_counter() - started, 3)
+            return Closed(snapshot, stats)
         except BaseException:
             self.abort()
             raise

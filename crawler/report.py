@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,16 @@ class CrawlReport:
     failures: list[dict[str, Any]] = field(default_factory=list)
     """URLs that failed after retries: {url, reason, status, referer}."""
     late_pages: list[str] = field(default_factory=list)
+    seconds: Counter[str] = field(default_factory=Counter)
+    """Wall seconds the archive spent per kind of work (parse, warc, export, finish)."""
+
+    @contextmanager
+    def timed(self, work: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[work] += time.perf_counter() - started
 
     def add_skipped(self, item: Skipped) -> None:
         if item.failed:
@@ -63,6 +75,7 @@ class CrawlReport:
             failures=sorted(self.failures, key=lambda f: f["url"]),
             late_pages=sorted(self.late_pages),
             duration_seconds=round(time.monotonic() - self.started, 3),
+            archive_seconds={work: round(s, 3) for work, s in sorted(self.seconds.items())},
         )
         return stats
 

@@ -36,6 +36,12 @@ def test_crawl_json_summary_counts(fixture_crawl) -> None:
     assert stats["failures"] == []
     assert stats["skipped_by_reason"]["forbidden by robots.txt"] == 1
     assert stats["responses_by_status"] == {"200": stats["responses"]}
+    timing = stats["archive_seconds"]
+    assert set(timing) == {"parse", "warc", "export", "finish"}
+    assert all(seconds > 0 for seconds in timing.values())
+    assert sum(timing.values()) < stats["duration_seconds"] + timing["finish"]
+    manifest = json.loads((Path(summary["snapshot"]) / "manifest.json").read_text())
+    assert set(manifest["crawl_stats"]["archive_seconds"]) == {"parse", "warc", "export"}
 
 
 def test_verify_accepts_the_crawl(snapshot: Path, capsys) -> None:
