@@ -1,9 +1,9 @@
-"""Everything done with a response after it is downloaded: archive, parse, assemble, export.
+"""Everything done with a response after it is downloaded: parse, assemble, export.
 
 ``Archive`` is plain Python (no Scrapy, no reactor). A live crawl runs it in a worker
-process (``crawler.worker``) so parsing, WARC compression and exports use the second core
-while Scrapy downloads on the first; ``reparse`` runs it in-process over a WARC. Both feed it
-the same calls, so both build the same snapshot from the same bytes.
+process (``crawler.worker``) so parsing and exports use the second core while Scrapy
+downloads (and writes the WARC) on the first; ``reparse`` runs it in-process over a WARC.
+Both feed it the same calls, so both build the same snapshot from the same bytes.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from .options import CrawlOptions
 from .report import CrawlReport
 from .urls import canonical_url
 from .version import TOOL_VERSION
-from .warc import WARC_NAME, Exchange, WarcLog
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +32,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class Archive:
-    """Owns the snapshot being written: its WARC, case assembler and report."""
+    """Owns the snapshot being written (but its WARC): case assembler, exports and report."""
 
-    def __init__(self, options: CrawlOptions, *, write_warc: bool = True) -> None:
+    def __init__(self, options: CrawlOptions) -> None:
         self.options = options
         self.scope = Scope(options.start_url, options.url_rules(), options.list_regex)
         self.report = CrawlReport()
@@ -46,16 +45,6 @@ class Archive:
             parser_version=PARSER_VERSION,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
-        self.warc = (
-            WarcLog(self.writer.tmp_path / WARC_NAME, f"casearchive/{TOOL_VERSION}")
-            if write_warc
-            else None
-        )
-
-    def record_exchange(self, exchange: Exchange) -> None:
-        if self.warc is not None:
-            with self.report.timed("warc"):
-                self.warc.write_exchange(exchange)
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
@@ -119,14 +108,20 @@ class Archive:
             for entry in released:
                 write_released(self.writer, entry, self.report)
 
-    def close(self, scrapy_stats: dict[str, Any], extra: dict[str, Any] | None = None) -> Closed:
-        """Release every open case and finish the snapshot (none when no case was found)."""
+    def close(
+        self,
+        scrapy_stats: dict[str, Any],
+        seconds: dict[str, float] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Closed:
+        """Release every open case and finish the snapshot (none when no case was found).
+
+        ``seconds``: work done for the snapshot elsewhere (the crawl's WARC), for the stats.
+        """
         try:
             self._write(self.assembler.finish())
             self.report.late_pages = list(self.assembler.late_pages)
-            if self.warc is not None:
-                with self.report.timed("warc"):
-                    self.warc.close()
+            self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
             stats.update(extra or {})
             if self.report.cases_complete + self.report.cases_incomplete == 0:
@@ -144,7 +139,5 @@ class Archive:
             raise
 
     def abort(self) -> None:
-        """Drop the snapshot being written (a WARC write error is moot then)."""
-        if self.warc is not None:
-            self.warc.discard()
+        """Drop the snapshot being written."""
         self.writer.abort()

@@ -53,7 +53,7 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
     )
     responses = _index(warc)
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
-    archive = Archive(options, write_warc=False)
+    archive = Archive(options)
     try:
         shutil.copyfile(warc, archive.writer.tmp_path / WARC_NAME)
         with open(warc, "rb") as warc_file:

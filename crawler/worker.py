@@ -1,9 +1,11 @@
 """Run an ``Archive`` in a child process so the crawl uses both cores.
 
-Scrapy (downloads, scheduling) keeps the main process's core; parsing, WARC compression
-and exports run in the child. Messages go down one pipe and verdicts come back up another.
-Neither side ever blocks the reactor: a sender thread drains a bounded queue into the pipe
-(back-pressure when the worker lags), and a receiver thread hands replies to the event loop.
+Scrapy (downloads, scheduling) and the WARC stay in the main process, where the raw
+responses are (a background thread compresses them with the GIL released); parsing,
+assembly and exports run in the child, into the same temporary snapshot directory. Messages
+go down one pipe and verdicts come back up another. Neither side ever blocks the reactor: a
+sender thread drains a bounded queue into the pipe (back-pressure when the worker lags), and
+a receiver thread hands replies to the event loop.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ import logging
 import multiprocessing as mp
 import queue
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from .items import Skipped
 from .messages import Closed, PageMessage, Verdict
 from .options import CrawlOptions
-from .warc import Exchange
+from .version import TOOL_VERSION
+from .warc import WARC_NAME, Exchange, WarcLog
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +51,7 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
             archive.abort()
             return
         try:
-            if kind == "exchange":
-                archive.record_exchange(payload)
-            elif kind == "page":
+            if kind == "page":
                 outbox.send(("verdict", token, archive.handle_page(payload)))
             elif kind == "skipped":
                 archive.handle_skipped(payload)
@@ -98,6 +101,8 @@ class WorkerArchive:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready: asyncio.Future[Any] | None = None
         self._failure: str | None = None
+        self._warc: WarcLog | None = None
+        self._warc_seconds = 0.0
         threading.Thread(target=self._send_loop, name="archive-send", daemon=True).start()
 
     async def start(self) -> None:
@@ -106,7 +111,8 @@ class WorkerArchive:
         self._ready = self._loop.create_future()
         self._pending[0] = self._ready
         threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
-        await self._ready
+        tmp_path = await self._ready
+        self._warc = WarcLog(Path(tmp_path) / WARC_NAME, f"casearchive/{TOOL_VERSION}")
 
     def _send_loop(self) -> None:
         while True:
@@ -142,6 +148,7 @@ class WorkerArchive:
     def _fail_all(self, reason: str) -> None:
         first = self._failure is None
         self._failure = self._failure or reason
+        self._discard_warc()
         if first and self._on_failure is not None:
             self._on_failure(reason)
         for future in self._pending.values():
@@ -164,7 +171,11 @@ class WorkerArchive:
         return await future
 
     def record_exchange(self, exchange: Exchange) -> None:
-        self._post("exchange", exchange)
+        """Archive one raw response (and its request) in the snapshot's WARC."""
+        if self._warc is not None and self._failure is None:
+            started = time.perf_counter()
+            self._warc.write_exchange(exchange)
+            self._warc_seconds += time.perf_counter() - started
 
     def add_alias(self, url: str, final_url: str) -> None:
         self._post("alias", (url, final_url))
@@ -176,12 +187,26 @@ class WorkerArchive:
         return await self._ask("page", msg)
 
     async def close(self, scrapy_stats: dict[str, Any]) -> Closed:
+        """Finish the WARC, then the snapshot (the worker checksums every file, WARC too)."""
         try:
-            return await self._ask("close", (scrapy_stats,))
+            if self._warc is not None:
+                started = time.perf_counter()
+                try:
+                    self._warc.close()
+                except OSError as exc:
+                    self._post("abort", None)  # the worker drops the snapshot
+                    self._fail_all(f"the WARC could not be written: {exc}")
+                self._warc_seconds += time.perf_counter() - started
+            return await self._ask("close", (scrapy_stats, {"warc": self._warc_seconds}))
         finally:
             self._queue.put(_STOP)
             await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
 
     def abort(self) -> None:
+        self._discard_warc()
         self._post("abort", None)
         self._queue.put(_STOP)
+
+    def _discard_warc(self) -> None:
+        if self._warc is not None:
+            self._warc.discard()
