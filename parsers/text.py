@@ -134,6 +134,18 @@ def _fmt_token(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     return found
 
 
+def _nest_format(
+    el: etree._Element, tag: str, fmt: str, strong: bool, marker: bool
+) -> tuple[str, bool, bool] | None:
+    """The formatting inside ``el`` given the formatting around it: its signature (outer
+    tokens joined by ">"), strong?, marker?; None when ``el`` adds none."""
+    token, strong_, marker_ = _fmt_token(el, tag)
+    if not (token or strong_ or marker_):
+        return None
+    inner = f"{fmt}>{token}" if fmt and token else token or fmt
+    return inner, strong_ or strong, marker_ or marker
+
+
 def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     if tag in STYLE_TAGS or tag == "p":
         cls = el.get("class")
@@ -209,7 +221,7 @@ def walk(root: etree._Element) -> Walk:
     ols: list[list[int]] = []  # [next number, list id] per open list
     list_counter = 0
     start_of = _START.get
-    fmt_token = _fmt_token
+    nest_format = _nest_format
     push = ends.append
     pop = ends.pop
 
@@ -243,17 +255,12 @@ def walk(root: etree._Element) -> Walk:
                     else:
                         push(0)
                 elif action == _FMT:
-                    token, strong_, marker_ = fmt_token(el, tag)
-                    if token or strong_ or marker_:
-                        push((fmt, strong, href, marker, link, 0))
-                        if fmt and token:
-                            fmt = f"{fmt}>{token}"
-                        elif token:
-                            fmt = token
-                        strong = strong_ or strong
-                        marker = marker_ or marker
-                    else:
+                    nested = nest_format(el, tag, fmt, strong, marker)
+                    if nested is None:
                         push(0)
+                    else:
+                        push((fmt, strong, href, marker, link, 0))
+                        fmt, strong, marker = nested
                 elif action == _OTHER:
                     push(0)
                 else:  # _SKIP
@@ -310,17 +317,12 @@ def walk(root: etree._Element) -> Walk:
                             push(2)
                     boxes.append(box)
                 elif action == _BLOCK_FMT:
-                    token, strong_, marker_ = fmt_token(el, tag)
-                    if token or strong_ or marker_:
-                        push((fmt, strong, href, marker, link, 1))
-                        if fmt and token:
-                            fmt = f"{fmt}>{token}"
-                        elif token:
-                            fmt = token
-                        strong = strong_ or strong
-                        marker = marker_ or marker
-                    else:
+                    nested = nest_format(el, tag, fmt, strong, marker)
+                    if nested is None:
                         push(1)
+                    else:
+                        push((fmt, strong, href, marker, link, 1))
+                        fmt, strong, marker = nested
                 elif action == _LI:
                     push(1)
                     kind = "li"
