@@ -235,7 +235,7 @@ def table(res: dict[str, Any]) -> str:
         ("parse_page / lxml µs", f"{res['parse_page_us']:.0f} / {res['lxml_us']:.0f}"),
         ("exports + WARC alone", f"{res['export_seconds']:.2f} s ({res['export_only_seconds']:.2f} "
                                  f"+ {res['warc_seconds']:.2f})"),
-        ("worker s in the crawl", ", ".join(f"{work} {s:.2f}"
+        ("archive s in the crawl", ", ".join(f"{work} {s:.2f}"
                                             for work, s in res["archive_seconds"].items())),
         ("crawl RSS sizes", f"{small['case_pages']} vs {large['case_pages']} case pages"),
         ("diff process time", f"{res['diff_100k_process_seconds']:.2f} s "
