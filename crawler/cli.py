@@ -78,6 +78,8 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     elif result.stats:
         for line in summary_lines(result.stats, snapshot):
             click.echo(line)
+    elif result.error:
+        click.echo(f"casearchive: {result.error}; no snapshot written", err=True)
     else:
         click.echo("casearchive: the crawl found no case pages; no snapshot written", err=True)
     raise SystemExit(result.exit_code)

@@ -26,6 +26,8 @@ EXIT_LOCKED = 4
 class CrawlResult:
     snapshot: Path | None
     stats: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    """Why the archive failed (a full disk, a dead worker), when it did."""
 
     @property
     def exit_code(self) -> int:
@@ -56,5 +58,5 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         process.start()
         extension = getattr(crawler.spider, "extension", None)
         if extension is None or extension.result is None:
-            return CrawlResult(None)
+            return CrawlResult(None, error=getattr(extension, "error", None))
         return CrawlResult(extension.result.snapshot, extension.result.stats)

@@ -64,8 +64,8 @@ class WarcLog:
     """Appends request/response pairs to one gzip WARC file, one gzip member per record.
 
     Records are built here, then compressed and written in order by one background thread:
-    zlib and file writes release the GIL, so compression overlaps the parsing of the next page
-    on whichever core has room. A write error is raised by the next call, or by ``close``.
+    zlib and file writes release the GIL, so compression overlaps the crawl's other work on
+    whichever core has room. A write error is raised by the next call, or by ``close``.
     """
 
     def __init__(self, path: Path, software: str) -> None:

@@ -64,7 +64,9 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
                 archive.abort()
                 return
         except Exception as exc:  # noqa: BLE001 - one bad page must not lose the crawl
-            log.exception("archive worker: %s message failed", kind)
+            # One line for the operator; the traceback only when debugging (--log-level DEBUG).
+            log.error("archive worker: %s message failed: %s: %s", kind, type(exc).__name__, exc,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
             archive.report.failures.append(
                 {"url": getattr(payload, "url", None), "reason": f"internal error: {exc!r}",
                  "status": None, "referer": None}
@@ -174,8 +176,16 @@ class WorkerArchive:
         """Archive one raw response (and its request) in the snapshot's WARC."""
         if self._warc is not None and self._failure is None:
             started = time.perf_counter()
-            self._warc.write_exchange(exchange)
+            try:
+                self._warc.write_exchange(exchange)
+            except OSError as exc:
+                self._warc_failed(exc)
             self._warc_seconds += time.perf_counter() - started
+
+    def _warc_failed(self, exc: OSError) -> None:
+        """A snapshot without its raw pages is no snapshot: drop it and stop the crawl."""
+        self._post("abort", None)
+        self._fail_all(f"the WARC could not be written: {exc}")
 
     def add_alias(self, url: str, final_url: str) -> None:
         self._post("alias", (url, final_url))
@@ -194,8 +204,7 @@ class WorkerArchive:
                 try:
                     self._warc.close()
                 except OSError as exc:
-                    self._post("abort", None)  # the worker drops the snapshot
-                    self._fail_all(f"the WARC could not be written: {exc}")
+                    self._warc_failed(exc)
                 self._warc_seconds += time.perf_counter() - started
             return await self._ask("close", (scrapy_stats, {"warc": self._warc_seconds}))
         finally:

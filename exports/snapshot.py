@@ -11,6 +11,7 @@ in-memory index, so memory does not grow with the page text of the crawl.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -159,10 +160,11 @@ class SnapshotWriter:
         return self.path
 
     def abort(self) -> None:
-        """Drop everything written so far; ``latest`` and other snapshots are untouched."""
-        self._lines.close()
-        for spool in self._arrow.values():
-            spool.close()
+        """Drop everything written so far; ``latest`` and other snapshots are untouched.
+        Never raises: it is what runs when writing failed (a full disk, say)."""
+        for spool in (self._lines, *self._arrow.values()):
+            with contextlib.suppress(OSError):
+                spool.close()
         shutil.rmtree(self.tmp_path, ignore_errors=True)
         self._open = False
 
