@@ -268,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except OSError as exc:  # the machine said no (a missing or unwritable place, a full disk)
+        click.echo(f"casearchive: {exc}", err=True)
+        return 2
     return 0
 
 

@@ -106,6 +106,17 @@ def test_reparse_rebuilds_identical_exports_offline(snapshot: Path, tmp_path: Pa
     assert main(["verify", str(new)]) == 0
 
 
+def test_commands_writing_to_an_impossible_place_exit_2(snapshot: Path, tmp_path: Path,
+                                                         capsys) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    for command in (["bag", str(snapshot), "--out", str(blocker / "bags")],
+                    ["reparse", str(snapshot), "--out", str(blocker / "snaps")]):
+        assert main(command) == 2, command
+        err = capsys.readouterr().err
+        assert err.startswith("casearchive: ") and len(err.strip().splitlines()) == 1, err
+
+
 def test_bag_is_valid(snapshot: Path, tmp_path: Path, capsys) -> None:
     assert main(["bag", str(snapshot), "--out", str(tmp_path)]) == 0
     bag_path = Path(capsys.readouterr().out.strip())
