@@ -19,6 +19,10 @@ from .worker import WorkerArchive
 
 log = logging.getLogger(__name__)
 
+#: Close reasons after which the snapshot is written: the crawl ran out of pages, or the
+#: archive itself failed (which ``close`` then reports).
+COMPLETE_REASONS = frozenset({"finished", "archive_failed"})
+
 
 class ArchiveExtension:
     def __init__(self, crawler: Crawler) -> None:
@@ -27,6 +31,8 @@ class ArchiveExtension:
         self.archive: WorkerArchive | None = None
         self.result: Closed | None = None
         self.error: str | None = None
+        self.interrupted: str | None = None
+        """Scrapy's close reason when the crawl stopped before it was done."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
@@ -52,7 +58,13 @@ class ArchiveExtension:
 
     async def closed(self, spider: Any, reason: str) -> None:
         try:
-            if self.archive is not None:
+            if self.archive is not None and reason not in COMPLETE_REASONS:
+                # Stopped before the site was crawled (SIGTERM, SIGINT, a CLOSESPIDER_* limit):
+                # a snapshot of part of the site would make every unvisited case look removed.
+                self.interrupted = reason
+                log.error("the crawl was interrupted (%s); no snapshot written", reason)
+                await self.archive.drop()
+            elif self.archive is not None:
                 stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
                 self.result = await self.archive.close(stats)
         except RuntimeError as exc:

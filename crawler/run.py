@@ -20,6 +20,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_LOCKED = 4
+EXIT_INTERRUPTED = 5
 
 
 @dataclass(slots=True)
@@ -27,10 +28,13 @@ class CrawlResult:
     snapshot: Path | None
     stats: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-    """Why the archive failed (a full disk, a dead worker), when it did."""
+    """Why the archive failed (a full disk, a dead worker), or why the crawl stopped early."""
+    interrupted: bool = False
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
         if self.snapshot is None:
             return EXIT_FAILED
         if self.stats.get("cases_incomplete") or self.stats.get("failures"):
@@ -57,6 +61,9 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         process.crawl(crawler, options=options)
         process.start()
         extension = getattr(crawler.spider, "extension", None)
+        if extension is not None and extension.interrupted:
+            return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted})",
+                               interrupted=True)
         if extension is None or extension.result is None:
             return CrawlResult(None, error=getattr(extension, "error", None))
         return CrawlResult(extension.result.snapshot, extension.result.stats)

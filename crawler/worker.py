@@ -216,6 +216,12 @@ class WorkerArchive:
         self._post("abort", None)
         self._queue.put(_STOP)
 
+    async def drop(self) -> None:
+        """Abort, and wait until the worker has removed the snapshot being written."""
+        self.abort()
+        self._failure = self._failure or "the snapshot was dropped"  # its exit is expected
+        await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
+
     def _discard_warc(self) -> None:
         if self._warc is not None:
             self._warc.discard()

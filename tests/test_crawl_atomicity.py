@@ -84,3 +84,27 @@ def test_a_dead_archive_worker_stops_the_crawl_cleanly(serve_site, tmp_path: Pat
     stderr = slow.stderr.read().decode()
     assert "archive" in stderr and "Traceback" not in stderr
     assert not (out / "latest").exists()
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_crawl_writes_no_snapshot_and_exits_5(serve_site, tmp_path: Path,
+                                                            sig: signal.Signals) -> None:
+    """systemd stopping the job, or ^C: a snapshot of part of the site would make every case
+    not yet visited look removed in the next diff, so none is written."""
+    _server, base = serve_site(FIXTURES / "site")
+    out = tmp_path / "snapshots"
+    first = crawl(base, out)
+    assert first.wait(120) == 0, first.stderr.read()
+    good = (out / "latest").resolve()
+    before = visible(out)
+    slow = crawl(base, out, "--delay", "0.1", "--concurrency", "1")
+    time.sleep(1.5)  # a few pages in, far from done (41 requests at 0.1 s)
+    slow.send_signal(sig)
+    assert slow.wait(60) == 5
+    err = slow.stderr.read().decode()
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == (
+        "casearchive: the crawl was interrupted (shutdown); no snapshot written")
+    assert visible(out) == before and (out / "latest").resolve() == good
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
