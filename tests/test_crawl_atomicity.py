@@ -92,14 +92,17 @@ def test_an_interrupted_crawl_writes_no_snapshot_and_exits_5(serve_site, tmp_pat
                                                             sig: signal.Signals) -> None:
     """systemd stopping the job, or ^C: a snapshot of part of the site would make every case
     not yet visited look removed in the next diff, so none is written."""
-    _server, base = serve_site(FIXTURES / "site")
+    server, base = serve_site(FIXTURES / "site")
     out = tmp_path / "snapshots"
     first = crawl(base, out)
     assert first.wait(120) == 0, first.stderr.read()
     good = (out / "latest").resolve()
     before = visible(out)
-    slow = crawl(base, out, "--delay", "0.1", "--concurrency", "1")
-    time.sleep(1.5)  # a few pages in, far from done (41 requests at 0.1 s)
+    served = len(server.request_log)
+    slow = crawl(base, out, "--delay", "0.2", "--concurrency", "1")
+    deadline = time.monotonic() + 60
+    while len(server.request_log) < served + 5 and time.monotonic() < deadline:
+        time.sleep(0.05)  # a few pages in, far from done (41 requests at 0.2 s)
     slow.send_signal(sig)
     assert slow.wait(60) == 5
     err = slow.stderr.read().decode()
