@@ -18,7 +18,12 @@ from .text import LinkOut
 _ABSOLUTE = ("http://", "https://", "HTTP://", "HTTPS://")
 
 
-@lru_cache(maxsize=65536)
+#: Joins remembered: the site's navigation (keyed on the origin) and the pager links of the
+#: cases in flight. Bounded so that a crawl's memory does not grow with the site.
+JOIN_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=JOIN_CACHE_SIZE)
 def _join(base: str, href: str) -> str:
     try:
         return urljoin(base, href)
