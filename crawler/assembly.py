@@ -207,10 +207,11 @@ class CaseAssembler:
         return [] if case.waiting() else self._release(case)
 
     def _release(self, case: _OpenCase) -> list[Released]:
-        del self._open[case.key]
-        self._released.add(case.key)
+        # Read the pages back before forgetting the case: a failed read leaves it open.
         pages = sorted(map(self._shelf.get, set(case.pages.values())),
                        key=lambda p: (p.record.page_number or 0, p.ref.url))
+        del self._open[case.key]
+        self._released.add(case.key)
         if not self._open:
             self._shelf.clear()
         if not pages:

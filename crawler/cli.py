@@ -54,7 +54,7 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     """
     from .lock import LockHeld
     from .report import summary_lines
-    from .run import EXIT_LOCKED, EXIT_USAGE, run_crawl
+    from .run import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, run_crawl
 
     values: dict[str, Any] = load_config(config) if config else {}
     values.update({k: v for k, v in flags.items() if v is not None})
@@ -71,6 +71,9 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     except OptionsError as exc:
         click.echo(f"casearchive: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
+    except OSError as exc:  # e.g. the snapshots directory cannot be created or locked
+        click.echo(f"casearchive: {exc}; no snapshot written", err=True)
+        raise SystemExit(EXIT_FAILED) from None
     snapshot = str(result.snapshot) if result.snapshot else None
     if as_json:
         click.echo(json.dumps({"snapshot": snapshot, "exit_code": result.exit_code,

@@ -44,10 +44,15 @@ class ArchiveExtension:
     async def opened(self, spider: Any) -> None:
         if not self.crawler.settings.getbool("CASEARCHIVE_LOCK_HELD"):
             self.lock = CrawlLock(spider.options.out_dir).__enter__()
+        spider.extension = self  # before start: a worker that cannot start is reported
         self.archive = WorkerArchive(spider.options, on_failure=self._archive_failed)
-        await self.archive.start()
+        try:
+            await self.archive.start()
+        except RuntimeError as exc:  # usually reported already, through on_failure
+            if self.error is None:
+                self._archive_failed(str(exc))
+            return
         spider.archive = self.archive
-        spider.extension = self
 
     def _archive_failed(self, reason: str) -> None:
         """The worker is gone: stop downloading, nothing more can be archived."""

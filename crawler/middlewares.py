@@ -4,6 +4,8 @@ that back off."""
 from __future__ import annotations
 
 import asyncio
+import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -70,8 +72,27 @@ class ScopeMiddleware:
         return None
 
 
-#: Bodies Scrapy always decodes: no ASCII byte search can see into UTF-16.
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: A charset parameter of a Content-Type header.
+_CHARSET = re.compile(rb"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _ascii_compatible(charset: str) -> bool:
+    """Whether ASCII text (like "refresh") has the same bytes in ``charset``."""
+    try:
+        return "refresh".encode(charset) == b"refresh"
+    except (LookupError, ValueError):
+        return True  # unknown to Python: Scrapy would read it as ASCII-compatible too
+
+
+def _byte_search_blind(response: Response) -> bool:
+    """Bodies an ASCII byte search cannot see into: UTF-16/32 (BOM or not, they hold NUL
+    bytes), ISO-2022 (escape sequences), or a declared charset such as EBCDIC."""
+    head = response.body[:4096]
+    if b"\x00" in head or b"\x1b" in head:
+        return True
+    declared = _CHARSET.search(response.headers.get(b"Content-Type") or b"")
+    return declared is not None and not _ascii_compatible(declared.group(1).decode("latin-1"))
 
 
 class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
@@ -83,8 +104,7 @@ class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
     """
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        body = response.body
-        if b"refresh" not in body.lower() and not body.startswith(_UTF16_BOMS):
+        if b"refresh" not in response.body.lower() and not _byte_search_blind(response):
             return response
         return super().process_response(request, response)
 

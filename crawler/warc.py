@@ -131,18 +131,26 @@ class WarcLog:
         self.records += 2
 
     def close(self) -> None:
-        """Write what is queued and close the file; raises the first write error, if any."""
-        self.discard()
+        """Write what is queued and close the file (its last buffered bytes reach the disk
+        then); raises the first write error, if any."""
+        self._stop()
+        try:
+            self._fh.close()
+        except OSError as exc:
+            self._error = self._error or exc
         if self._error is not None:
             raise self._error
 
     def discard(self) -> None:
         """Stop writing and close the file, whatever happened (the snapshot is dropped)."""
+        self._stop()
+        with contextlib.suppress(OSError):
+            self._fh.close()
+
+    def _stop(self) -> None:
         if self._thread.is_alive():
             self._members.put(None)
             self._thread.join()
-        with contextlib.suppress(OSError):
-            self._fh.close()
 
 
 @dataclass(slots=True)

@@ -11,10 +11,13 @@ a receiver thread hands replies to the event loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import multiprocessing as mp
 import queue
+import shutil
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +38,10 @@ _STOP = object()
 
 def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: str) -> None:
     """The child's loop: apply every message to one Archive, answer pages and close."""
+    # Ctrl-C and systemd signal the whole process group; the parent decides what happens to
+    # the snapshot (close or abort), and the pipe's EOF still tells us if the parent died.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     from .archive import Archive  # the child alone loads the parser and the exports
 
@@ -105,6 +112,8 @@ class WorkerArchive:
         self._failure: str | None = None
         self._warc: WarcLog | None = None
         self._warc_seconds = 0.0
+        self._tmp_path: Path | None = None
+        self._closing = False
         threading.Thread(target=self._send_loop, name="archive-send", daemon=True).start()
 
     async def start(self) -> None:
@@ -113,8 +122,12 @@ class WorkerArchive:
         self._ready = self._loop.create_future()
         self._pending[0] = self._ready
         threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
-        tmp_path = await self._ready
-        self._warc = WarcLog(Path(tmp_path) / WARC_NAME, f"casearchive/{TOOL_VERSION}")
+        self._tmp_path = Path(await self._ready)
+        try:
+            self._warc = WarcLog(self._tmp_path / WARC_NAME, f"casearchive/{TOOL_VERSION}")
+        except OSError as exc:
+            self._warc_failed(exc)
+            raise RuntimeError(self._failure) from None
 
     def _send_loop(self) -> None:
         while True:
@@ -151,7 +164,7 @@ class WorkerArchive:
         first = self._failure is None
         self._failure = self._failure or reason
         self._discard_warc()
-        if first and self._on_failure is not None:
+        if first and not self._closing and self._on_failure is not None:
             self._on_failure(reason)
         for future in self._pending.values():
             if not future.done():
@@ -174,7 +187,7 @@ class WorkerArchive:
 
     def record_exchange(self, exchange: Exchange) -> None:
         """Archive one raw response (and its request) in the snapshot's WARC."""
-        if self._warc is not None and self._failure is None:
+        if self._warc is not None and self._failure is None and not self._closing:
             started = time.perf_counter()
             try:
                 self._warc.write_exchange(exchange)
@@ -198,6 +211,7 @@ class WorkerArchive:
 
     async def close(self, scrapy_stats: dict[str, Any]) -> Closed:
         """Finish the WARC, then the snapshot (the worker checksums every file, WARC too)."""
+        self._closing = True
         try:
             if self._warc is not None:
                 started = time.perf_counter()
@@ -208,19 +222,32 @@ class WorkerArchive:
                 self._warc_seconds += time.perf_counter() - started
             return await self._ask("close", (scrapy_stats, {"warc": self._warc_seconds}))
         finally:
-            self._queue.put(_STOP)
+            self._stop_sending()
             await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
 
     def abort(self) -> None:
         self._discard_warc()
         self._post("abort", None)
-        self._queue.put(_STOP)
+        self._stop_sending()
 
     async def drop(self) -> None:
-        """Abort, and wait until the worker has removed the snapshot being written."""
+        """Abort, wait until the worker has gone, and make sure the snapshot being written
+        has gone with it (a worker that could not finish its backlog in time is ended)."""
+        self._closing = True
         self.abort()
         self._failure = self._failure or "the snapshot was dropped"  # its exit is expected
         await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
+        if self.process.is_alive():
+            self.process.terminate()
+            await asyncio.get_running_loop().run_in_executor(None, self.process.join, 5)
+        if self._tmp_path is not None:
+            shutil.rmtree(self._tmp_path, ignore_errors=True)
+
+    def _stop_sending(self) -> None:
+        """Tell the sender thread to stop, without ever blocking the reactor: should the queue
+        be full, the (daemon) thread is left to drain it and ends with the process."""
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(_STOP)
 
     def _discard_warc(self) -> None:
         if self._warc is not None:

@@ -193,3 +193,14 @@ def test_a_warc_write_error_is_raised_not_lost() -> None:
             log.write_exchange(exchange)
         log.close()
     log.discard()  # and dropping the snapshot afterwards does not raise again
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full to fill")
+def test_a_failed_final_flush_of_the_warc_is_raised() -> None:
+    """Small records sit in the file's buffer until close: losing them must not pass silently
+    (the snapshot would be checksummed over a truncated WARC)."""
+    log = WarcLog(Path("/dev/full"), "test")
+    log.write_exchange(Exchange(url="http://h/a", method="GET", request_headers=[], status=200,
+                                response_headers=[], body=b"<p>x</p>"))
+    with pytest.raises(OSError, match="No space left"):
+        log.close()

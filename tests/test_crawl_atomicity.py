@@ -87,11 +87,14 @@ def test_a_dead_archive_worker_stops_the_crawl_cleanly(serve_site, tmp_path: Pat
 
 
 @pytest.mark.timeout(240)
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_an_interrupted_crawl_writes_no_snapshot_and_exits_5(serve_site, tmp_path: Path,
-                                                            sig: signal.Signals) -> None:
-    """systemd stopping the job, or ^C: a snapshot of part of the site would make every case
-    not yet visited look removed in the next diff, so none is written."""
+@pytest.mark.parametrize(("sig", "group"), [(signal.SIGTERM, False), (signal.SIGTERM, True),
+                                            (signal.SIGINT, True)])
+def test_an_interrupted_crawl_writes_no_snapshot_and_exits_5(
+    serve_site, tmp_path: Path, sig: signal.Signals, group: bool
+) -> None:
+    """systemd stopping the job (the main process, or the whole control group), or ^C in a
+    terminal (the process group): a snapshot of part of the site would make every case not
+    yet visited look removed in the next diff, so none is written, and nothing is left."""
     server, base = serve_site(FIXTURES / "site")
     out = tmp_path / "snapshots"
     first = crawl(base, out)
@@ -103,7 +106,10 @@ def test_an_interrupted_crawl_writes_no_snapshot_and_exits_5(serve_site, tmp_pat
     deadline = time.monotonic() + 60
     while len(server.request_log) < served + 5 and time.monotonic() < deadline:
         time.sleep(0.05)  # a few pages in, far from done (41 requests at 0.2 s)
-    slow.send_signal(sig)
+    if group:
+        os.killpg(slow.pid, sig)  # the crawl leads its own session: its worker is in it
+    else:
+        slow.send_signal(sig)
     assert slow.wait(60) == 5
     err = slow.stderr.read().decode()
     assert "Traceback" not in err

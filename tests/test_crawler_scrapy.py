@@ -78,15 +78,20 @@ def test_meta_refresh_redirects_without_decoding_every_page() -> None:
     mw = build_from_crawler(CheapMetaRefreshMiddleware, crawler)
     request = Request("http://h/old/case.asp?id=3")
 
-    def respond(body: bytes) -> object:
-        response = HtmlResponse(request.url, body=body, request=request)
+    def respond(body: bytes, content_type: str = "text/html") -> object:
+        response = HtmlResponse(request.url, body=body, request=request,
+                                headers={"Content-Type": content_type})
         return mw.process_response(request, response)
 
     moved = respond(b'<HTML><HEAD><META HTTP-EQUIV="Refresh" CONTENT="0; URL=/cases/3.htm">')
     assert isinstance(moved, Request) and moved.url == "http://h/cases/3.htm"
-    utf16 = '<meta http-equiv="refresh" content="0;url=/c/4.htm">'.encode("utf-16")
-    moved = respond(utf16)
-    assert isinstance(moved, Request) and moved.url == "http://h/c/4.htm"
+    tag = '<meta http-equiv="refresh" content="0;url=/c/4.htm">'
+    for body, ctype in [(tag.encode("utf-16"), "text/html"),  # BOM
+                        (tag.encode("utf-16-le"), "text/html; charset=utf-16le"),  # no BOM
+                        (tag.encode("utf-32"), "text/html"),
+                        (tag.encode("cp500"), "text/html; charset=cp500")]:  # EBCDIC
+        moved = respond(body, ctype)
+        assert isinstance(moved, Request) and moved.url == "http://h/c/4.htm", ctype
     page = b"<html><body><p>Fluids were given to refresh the patient.</p></body></html>"
     assert isinstance(respond(page), HtmlResponse)
     assert isinstance(respond(b"<html><body>No redirect here.</body></html>"), HtmlResponse)
