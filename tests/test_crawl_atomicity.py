@@ -24,16 +24,22 @@ def crawl(base: str, out: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+def crawled_once(serve_site, tmp_path: Path) -> tuple[object, str, Path]:
+    """The fixture site served, and one good snapshot of it in ``tmp_path/snapshots``."""
+    server, base = serve_site(FIXTURES / "site")
+    out = tmp_path / "snapshots"
+    first = crawl(base, out)
+    assert first.wait(120) == 0, first.stderr.read()
+    return server, base, out
+
+
 def visible(out: Path) -> set[str]:
     return {p.name for p in out.iterdir() if not p.name.startswith(".")}
 
 
 @pytest.mark.timeout(240)
 def test_sigkill_at_several_points_keeps_latest(serve_site, tmp_path: Path) -> None:
-    _server, base = serve_site(FIXTURES / "site")
-    out = tmp_path / "snapshots"
-    first = crawl(base, out)
-    assert first.wait(120) == 0, first.stderr.read()
+    _server, base, out = crawled_once(serve_site, tmp_path)
     good = (out / "latest").resolve()
     before = visible(out)
     for delay in (0.2, 0.6, 1.0, 1.6, 2.4):
@@ -95,10 +101,7 @@ def test_an_interrupted_crawl_writes_no_snapshot_and_exits_5(
     """systemd stopping the job (the main process, or the whole control group), or ^C in a
     terminal (the process group): a snapshot of part of the site would make every case not
     yet visited look removed in the next diff, so none is written, and nothing is left."""
-    server, base = serve_site(FIXTURES / "site")
-    out = tmp_path / "snapshots"
-    first = crawl(base, out)
-    assert first.wait(120) == 0, first.stderr.read()
+    server, base, out = crawled_once(serve_site, tmp_path)
     good = (out / "latest").resolve()
     before = visible(out)
     served = len(server.request_log)
