@@ -3,9 +3,9 @@
 Scrapy (downloads, scheduling) and the WARC stay in the main process, where the raw
 responses are (a background thread compresses them with the GIL released); parsing,
 assembly and exports run in the child, into the same temporary snapshot directory. Messages
-go down one pipe and verdicts come back up another. Neither side ever blocks the reactor: a
-sender thread drains a bounded queue into the pipe (back-pressure when the worker lags), and
-a receiver thread hands replies to the event loop.
+go down one pipe and verdicts come back up another. Pipe I/O stays off the reactor: a sender
+thread drains a bounded queue into the pipe (the reactor waits only when the worker lags a
+full queue behind: back-pressure), and a receiver thread hands replies to the event loop.
 """
 
 from __future__ import annotations
