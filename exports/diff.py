@@ -26,14 +26,12 @@ import pyarrow.compute as pc
 
 from exports.load import Snapshot, load_snapshot, read_case_rows
 from exports.worddiff import Op, word_diff
-from parsers.records import SECTION_KEYS
+from parsers.records import CASE_CONTENT_FIELDS
 
 T = TypeVar("T")
 
-#: Compared fields, in report order.
-FIELDS: tuple[str, ...] = (
-    "title", "page_count", *SECTION_KEYS, "other_sections", "references", "contact", "copyright",
-)
+#: Compared fields, in report order: the case record's content fields (one source).
+FIELDS: tuple[str, ...] = CASE_CONTENT_FIELDS
 REFERENCE_MEMBERS = ("text", "doi", "url", "pmid")
 CONTACT_MEMBERS = (
     "organization", "street", "city", "state", "postal_code", "phone", "email",
@@ -216,6 +214,29 @@ def _compare_contact(old: Any, new: Any) -> list[ItemChange]:
     return out
 
 
+def item_line(item: Any) -> str | None:
+    """One list item of any content field as a line: a record's non-empty members joined."""
+    if item is None:
+        return None
+    if isinstance(item, dict):
+        return " · ".join(f"{k}: {v}" for k, v in item.items() if v not in (None, ""))
+    return str(item)
+
+
+def _compare_items(name: str, old: Any, new: Any) -> list[ItemChange]:
+    """A list field with no natural key of its own (e.g. ``figures``), compared by position
+    (1-based), so a new content field is diffed without code of its own."""
+    a = {str(n): v for n, v in enumerate(old or (), 1)}
+    b = {str(n): v for n, v in enumerate(new or (), 1)}
+    out = []
+    for key in _union(a, b):
+        va, vb = a.get(key), b.get(key)
+        if va != vb:
+            la, lb = item_line(va), item_line(vb)
+            out.append(ItemChange(name, key, _kind(va, vb), va, vb, word_diff(la, lb)))
+    return out
+
+
 def _union(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys([*a, *b]))
 
@@ -237,6 +258,8 @@ def compare_case(old: dict, new: dict) -> list[ItemChange]:
             items += _compare_references(a, b)
         elif name == "contact":
             items += _compare_contact(a, b)
+        elif isinstance(a, list) or isinstance(b, list):
+            items += _compare_items(name, a, b)
         else:
             items += _compare_text(name, a, b)
     return items

@@ -78,17 +78,22 @@ BOOL = Scalar("bool")
 TIMESTAMP = Scalar("timestamp")
 
 SHA_EXAMPLE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-CASE_ID_EXAMPLE = "/cases/case.php?id=77"
+CASE_ID_EXAMPLE = "3f1a9c0e5b7d2a64"
 
 PAGE_REF = Struct(
     "PageRef",
     "A page of a case as listed in the case record.",
     (
         Field("page_number", INT, False, "1-based page number.", 2),
-        Field("url", STRING, False, "URL of the page.", "https://example.org/case.php?id=77&page=2"),
+        Field(
+            "url", STRING, False,
+            "Canonical URL of the page: fragment and session ids removed, query parameters "
+            "sorted, a default page=1 dropped.",
+            "https://example.org/case.php?id=77&page=2",
+        ),
         Field(
             "content_sha256", STRING, True,
-            "SHA-256 (hex) of the fetched body bytes; null when the page failed.", SHA_EXAMPLE,
+            "SHA-256 of the fetched body bytes (null when the page failed).", SHA_EXAMPLE,
         ),
     ),
 )
@@ -98,17 +103,36 @@ OTHER_SECTION = Struct(
     "A section under a heading the alias table does not know, or text under no heading.",
     (
         Field("heading", STRING, True, "Heading as written; null for unplaced text.", "Pearls"),
-        Field("text", STRING, False, "Section text (records text format).", "Always ask twice."),
+        Field(
+            "text", STRING, False, "Section text in the records text format.", "Always ask twice.",
+        ),
         Field("page_number", INT, False, "Page the section was found on.", 3),
     ),
 )
 
 REFERENCE_FIELDS = (
-    Field("number", INT, True, "Number as printed (\"1.\", \"[1]\"); null if unnumbered.", 1),
-    Field("text", STRING, False, "Reference text without its number.", "Smith J. Neurology. 2014."),
-    Field("doi", STRING, True, "Bare DOI.", "10.1212/01.CON.0000455877.60932.d3"),
-    Field("url", STRING, True, "First http(s) URL of the reference.", "https://doi.org/10.1/x"),
-    Field("pmid", STRING, True, "PubMed id when printed (\"PMID: 123\").", "25299280"),
+    Field(
+        "number", INT, True,
+        "The reference's number as printed (\"1.\", \"[1]\", list position); null if unnumbered.",
+        1,
+    ),
+    Field(
+        "text", STRING, False, "Reference text without its number, whitespace collapsed.",
+        "Smith J. Neurology. 2014.",
+    ),
+    Field(
+        "doi", STRING, True, "Bare DOI such as 10.1212/01.CON.0000455877.60932.d3.",
+        "10.1212/01.CON.0000455877.60932.d3",
+    ),
+    Field(
+        "url", STRING, True,
+        "First http(s) URL, trailing punctuation removed; a doi.org link fills doi too.",
+        "https://doi.org/10.1/x",
+    ),
+    Field(
+        "pmid", STRING, True, "PubMed id when the reference prints one (\"PMID: 123\").",
+        "25299280",
+    ),
 )
 
 REFERENCE = Struct("Reference", "One numbered reference of a case.", REFERENCE_FIELDS)
@@ -118,11 +142,18 @@ CONTACT = Struct(
     "The contact NOTE footer (\"NOTE: For more information, please contact ...\").",
     (
         Field("organization", STRING, True, "Organisation name.", "Example Health Network"),
-        Field("street", STRING, True, "Street address including suite.", "4000 W. 114th Street"),
+        Field(
+            "street", STRING, True,
+            "Street address including suite, e.g. \"4000 W. 114th Street, Suite 100\".",
+            "4000 W. 114th Street",
+        ),
         Field("city", STRING, True, "City.", "Leawood"),
         Field("state", STRING, True, "Two-letter US state code.", "KS"),
         Field("postal_code", STRING, True, "ZIP code as printed.", "66211"),
-        Field("phone", STRING, True, "Main phone (never the fax), normalised.", "(913) 327-1415"),
+        Field(
+            "phone", STRING, True,
+            "Main phone number normalised as \"(913) 327-1415\" (never the fax).", "(913) 327-1415",
+        ),
         Field("email", STRING, True, "E-mail address.", "info@example.org"),
     ),
 )
@@ -132,11 +163,14 @@ SECTION_TEXT = "Section text in the records text format; null when no page has t
 CASE_FIELDS: tuple[Field, ...] = (
     Field(
         "case_id", STRING, False,
-        "Stable id from the case's canonical URL (path and query, page part removed).",
+        "Stable id of the case: the first 16 hex digits of the SHA-256 of case_key.",
         CASE_ID_EXAMPLE,
     ),
     Field("title", STRING, False, "Case title without page suffix.", "A 45-year-old with headache"),
-    Field("url", STRING, False, "URL of page 1.", "https://example.org/case.php?id=77"),
+    Field(
+        "url", STRING, False, "Canonical URL of page 1 (see PageRef.url).",
+        "https://example.org/case.php?id=77",
+    ),
     Field("page_count", INT, False, "Number of pages of the case.", 4),
     Field("pages", ListOf(PAGE_REF), False, "The case's pages in page order.", None),
     Field("history", STRING, True, SECTION_TEXT, "A 45-year-old woman presents with ..."),

@@ -4,7 +4,8 @@ A canonical section that spans pages is joined with a blank line ("\\n\\n") in p
 unknown headings and unplaced text become ``other_sections`` with their page number;
 references are concatenated in page order and de-duplicated by number (first wins);
 contact and copyright come from the first page that has them. ``content_sha256`` hashes a
-canonical JSON (sorted keys, no spaces) of the extracted content only, so re-fetching
+canonical JSON (sorted keys, no spaces) of the case's content fields only
+(``CASE_CONTENT_FIELDS``, keyed by field name), so re-fetching
 byte-different but content-identical pages leaves it unchanged.
 """
 
@@ -13,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass
+from typing import Any
 
 from .records import (
+    CASE_CONTENT_FIELDS,
     REFERENCES_KEY,
     SECTION_KEYS,
     CaseRecord,
@@ -26,17 +29,16 @@ from .records import (
 )
 
 
+def _plain(value: Any) -> Any:
+    """A record value as JSON-ready data (dataclasses as dicts, lists item by item)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return asdict(value) if is_dataclass(value) else value
+
+
 def content_hash(case: CaseRecord) -> str:
     """SHA-256 of the case's extracted content (not its URLs or body hashes)."""
-    content = {
-        "title": case.title,
-        "page_count": case.page_count,
-        "sections": {key: getattr(case, key) for key in SECTION_KEYS},
-        "other_sections": [asdict(s) for s in case.other_sections],
-        "references": [asdict(r) for r in case.references],
-        "contact": asdict(case.contact) if case.contact else None,
-        "copyright": case.copyright,
-    }
+    content = {name: _plain(getattr(case, name)) for name in CASE_CONTENT_FIELDS}
     blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -8,7 +8,8 @@ prefixed ``"- "``; table rows one per line with cells joined by ``" | "``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 #: Canonical section keys, in the order they appear on a case.
 SECTION_KEYS: tuple[str, ...] = (
@@ -25,6 +26,16 @@ SECTION_KEYS: tuple[str, ...] = (
 
 #: The key of the references section; its text becomes ``Reference`` records.
 REFERENCES_KEY = "references"
+
+#: Roles of a ``CaseRecord`` field (its ``metadata["role"]``). ``content`` fields are what the
+#: case says: they feed ``content_sha256`` and the snapshot diff. ``identity`` fields say
+#: which case it is and where it lives; ``provenance`` fields say how the crawl went.
+CONTENT, IDENTITY, PROVENANCE = "content", "identity", "provenance"
+
+
+def role(name: str, **kwargs: Any) -> Any:
+    """A dataclass ``field`` carrying its role (see ``CONTENT``) in its metadata."""
+    return field(metadata={"role": name}, **kwargs)
 
 
 @dataclass(slots=True)
@@ -73,15 +84,19 @@ class Contact:
     """The contact NOTE footer of a page ("NOTE: For more information, please contact ...")."""
 
     organization: str | None = None
+    """Organisation name."""
     street: str | None = None
     """Street address including suite, e.g. "4000 W. 114th Street, Suite 100"."""
     city: str | None = None
+    """City."""
     state: str | None = None
     """Two-letter US state code."""
     postal_code: str | None = None
+    """ZIP code as printed."""
     phone: str | None = None
     """Main phone number normalised as "(913) 327-1415" (never the fax)."""
     email: str | None = None
+    """E-mail address."""
 
 
 @dataclass(slots=True)
@@ -148,6 +163,7 @@ class PageRef:
     """A page of a case as listed in the case record."""
 
     page_number: int
+    """1-based page number."""
     url: str
     """Canonical URL of the page: fragment and session ids removed, query parameters
     sorted, a default ``page=1`` dropped."""
@@ -160,43 +176,77 @@ class OtherSection:
     """A section under a heading the alias table does not know (or unplaced text)."""
 
     heading: str | None
+    """Heading as written; None for unplaced text."""
     text: str
+    """Section text in the records text format."""
     page_number: int
+    """Page the section was found on."""
 
 
 @dataclass(slots=True)
 class CaseRecord:
-    """One case, assembled from all of its pages: the migration contract."""
+    """One case, assembled from all of its pages: the migration contract.
 
-    case_id: str
-    """Stable id derived from the case's canonical URL (path and query, page part removed)."""
-    title: str
-    url: str
+    Every field carries its role (``role(...)``); ``CASE_CONTENT_FIELDS`` is derived from it,
+    so adding a content field here adds it to ``content_sha256`` and the diff at once.
+    """
+
+    case_id: str = role(IDENTITY)
+    """Stable id of the case: the first 16 hex digits of the SHA-256 of ``case_key``."""
+    title: str = role(CONTENT)
+    """Case title without page suffix."""
+    url: str = role(IDENTITY)
     """Canonical URL of page 1 (see ``PageRef.url``)."""
-    page_count: int
-    pages: list[PageRef]
-    history: str | None = None
-    physical_exam: str | None = None
-    differential_diagnosis: str | None = None
-    tests_and_results: str | None = None
-    working_diagnosis: str | None = None
-    treatment: str | None = None
-    outcome: str | None = None
-    authors_comments: str | None = None
-    editors_comments: str | None = None
-    other_sections: list[OtherSection] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
-    contact: Contact | None = None
-    copyright: str | None = None
-    complete: bool = True
-    """False when a page of the case failed; ``failed_urls`` says which."""
-    failed_urls: list[str] = field(default_factory=list)
-    missing_sections: list[str] = field(default_factory=list)
-    """Canonical section keys found on no page of the case (so a null is never silent)."""
-    warnings: list[str] = field(default_factory=list)
-    """Parser warnings of the case's pages, prefixed "page N: "."""
-    content_sha256: str = ""
+    page_count: int = role(CONTENT)
+    """Number of pages of the case."""
+    pages: list[PageRef] = role(PROVENANCE)
+    """The case's pages in page order."""
+    history: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    physical_exam: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    differential_diagnosis: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    tests_and_results: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    working_diagnosis: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    treatment: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    outcome: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    authors_comments: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    editors_comments: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    other_sections: list[OtherSection] = role(CONTENT, default_factory=list)
+    """Sections under unknown headings and unplaced text, in page order."""
+    references: list[Reference] = role(CONTENT, default_factory=list)
+    """References in printed order."""
+    contact: Contact | None = role(CONTENT, default=None)
+    """Contact footer; null when no page has one."""
+    copyright: str | None = role(CONTENT, default=None)
+    """The (c) line without the address."""
+    complete: bool = role(PROVENANCE, default=True)
+    """False when a page of the case failed."""
+    failed_urls: list[str] = role(PROVENANCE, default_factory=list)
+    """URLs of the pages that failed."""
+    missing_sections: list[str] = role(PROVENANCE, default_factory=list)
+    """Canonical section keys found on no page of the case."""
+    warnings: list[str] = role(PROVENANCE, default_factory=list)
+    """Parser warnings, prefixed "page N: "."""
+    content_sha256: str = role(PROVENANCE, default="")
     """SHA-256 of the case's normalised extracted content (not of its HTML)."""
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def fields_with_role(record: type, name: str) -> tuple[str, ...]:
+    """Names of ``record``'s fields whose role is ``name``, in declaration order."""
+    return tuple(f.name for f in fields(record) if f.metadata.get("role") == name)
+
+
+#: The case's content fields, in record order: hashed into ``content_sha256`` and compared
+#: by the snapshot diff. Derived, never written out.
+CASE_CONTENT_FIELDS: tuple[str, ...] = fields_with_role(CaseRecord, CONTENT)

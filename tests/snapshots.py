@@ -6,12 +6,10 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from parsers.records import CASE_CONTENT_FIELDS
+
 #: Case fields the fixture sites' expected_cases.json spell out (content, not identity).
-CONTENT_FIELDS = [
-    "title", "page_count", "history", "physical_exam", "differential_diagnosis",
-    "tests_and_results", "working_diagnosis", "treatment", "outcome", "authors_comments",
-    "editors_comments", "other_sections", "references", "contact", "copyright",
-]
+CONTENT_FIELDS = list(CASE_CONTENT_FIELDS)
 
 
 def path_of(url: str) -> str:
