@@ -217,9 +217,11 @@ class CaseAssembler:
         if not pages:
             return []
         failed = sorted(u for u in case.failed if u not in case.pages)
+        key = case_key(pages[0].ref.url, self.rules)
         record = assemble_case(
-            case_id(case_key(pages[0].ref.url, self.rules)),
+            case_id(key),
             [(p.record, p.ref) for p in pages],
             failed_urls=failed,
+            case_key=key,
         )
         return [Released(record, pages)]

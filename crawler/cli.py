@@ -239,8 +239,9 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout.")
 def log(case_id: str, snapshots: Path, fmt: str, output: Path | None) -> None:
-    """The history of CASE_ID across the snapshots: when it appeared, each change (with the
-    fields that changed) and when it disappeared. Exit 2 if no snapshot has the case."""
+    """The history of CASE_ID (a case_id, a case_key or a page URL of the case) across the
+    snapshots: when it appeared, each change (with the fields that changed) and when it
+    disappeared. Exit 2 if no snapshot has the case."""
     from exports.diff import DiffError
     from exports.history import case_log
     from exports.render import render_log

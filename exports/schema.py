@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 #: Parquet key-value metadata keys written on every table.
 META_VERSION = "casearchive.schema_version"
@@ -77,6 +77,7 @@ INT = Scalar("int64")
 BOOL = Scalar("bool")
 TIMESTAMP = Scalar("timestamp")
 
+CASE_KEY_EXAMPLE = "/cases/case.php?id=77"
 SHA_EXAMPLE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 CASE_ID_EXAMPLE = "3f1a9c0e5b7d2a64"
 
@@ -200,9 +201,20 @@ CASE_FIELDS: tuple[Field, ...] = (
         "content_sha256", STRING, False,
         "SHA-256 of the case's normalised extracted content (not of its HTML).", SHA_EXAMPLE,
     ),
+    Field(
+        "case_key", STRING, True,
+        "Readable identity of the case: path and query of its canonical URL with the page part "
+        "removed (e.g. \"/cases/case.php?id=77\"); case_id is hashed from it. null in snapshots "
+        "written before schema 1.1.",
+        CASE_KEY_EXAMPLE,
+    ),
 )
 
 CASE_ID = Field("case_id", STRING, False, "Id of the case (cases.case_id).", CASE_ID_EXAMPLE)
+CASE_KEY = Field(
+    "case_key", STRING, True, "Readable key of the case (cases.case_key); null before 1.1.",
+    CASE_KEY_EXAMPLE,
+)
 PAGE_NUMBER = Field("page_number", INT, False, "1-based page number within the case.", 2)
 
 CASES = Table(
@@ -227,6 +239,7 @@ SECTIONS = Table(
         ),
         Field("heading", STRING, True, "Heading as written; null for unplaced text.", "History"),
         Field("text", STRING, False, "Section text in the records text format.", "A 45-year ..."),
+        CASE_KEY,
     ),
 )
 
@@ -253,6 +266,7 @@ PAGES = Table(
             "warc_record_id", STRING, True, "WARC-Record-ID of the response in pages.warc.gz.",
             "<urn:uuid:7f1c1c9e-1b7e-4c4e-9a57-2f8e3c1d9b11>",
         ),
+        CASE_KEY,
     ),
 )
 
@@ -260,7 +274,7 @@ REFERENCES = Table(
     "references", "references.parquet",
     "One row per reference of a case, in printed order within each case.",
     ("case_id",),
-    (CASE_ID, *REFERENCE_FIELDS),
+    (CASE_ID, *REFERENCE_FIELDS, CASE_KEY),
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (CASES, SECTIONS, PAGES, REFERENCES)}

@@ -128,6 +128,7 @@ class SnapshotWriter:
                 "key": s.key,
                 "heading": s.heading,
                 "text": s.text,
+                "case_key": row.case_key,
             })
 
     def finish(self, crawl_stats: dict[str, Any], complete: bool) -> Path:
@@ -227,8 +228,10 @@ def references_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
     """The ``references.parquet`` rows of a batch of cases, in case then printed order."""
     refs = cases.column("references")
     flat = pc.list_flatten(refs)
-    case_ids = cases.column("case_id").take(pc.list_parent_indices(refs))
-    return pa.RecordBatch.from_arrays([case_ids, *flat.flatten()], schema=schema)
+    parents = pc.list_parent_indices(refs)
+    case_ids = cases.column("case_id").take(parents)
+    case_keys = cases.column("case_key").take(parents)
+    return pa.RecordBatch.from_arrays([case_ids, *flat.flatten(), case_keys], schema=schema)
 
 
 def _write_synced(path: Path, data: bytes) -> None:

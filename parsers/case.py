@@ -47,8 +47,10 @@ def assemble_case(
     case_id: str,
     pages: list[tuple[PageRecord, PageRef]],
     failed_urls: Iterable[str] = (),
+    case_key: str | None = None,
 ) -> CaseRecord:
-    """One case record from its parsed pages (any order) and the URLs that failed."""
+    """One case record from its parsed pages (any order) and the URLs that failed;
+    ``case_key`` is the readable key ``case_id`` was hashed from."""
     ordered = sorted(pages, key=lambda pr: (pr[1].page_number, pr[1].url))
     failed = list(failed_urls)
     first = ordered[0] if ordered else None
@@ -63,6 +65,7 @@ def assemble_case(
         pages=[ref for _, ref in ordered],
         complete=not failed,
         failed_urls=failed,
+        case_key=case_key,
     )
     texts: dict[str, list[str]] = {}
     refs: list[Reference] = []

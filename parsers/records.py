@@ -237,6 +237,10 @@ class CaseRecord:
     """Parser warnings, prefixed "page N: "."""
     content_sha256: str = role(PROVENANCE, default="")
     """SHA-256 of the case's normalised extracted content (not of its HTML)."""
+    case_key: str | None = role(IDENTITY, default=None)
+    """Readable identity of the case: path and query of its canonical URL with the page part
+    removed (e.g. "/cases/case.php?id=77"); case_id is hashed from it. None in snapshots
+    written before schema 1.1."""
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -71,6 +71,7 @@ def make_case(i: int, pages: int = 2, **overrides) -> CaseRecord:
         missing_sections=["outcome", "editors_comments"],
         warnings=["page 2: odd markup"] if i % 2 else [],
         content_sha256=sha(f"case {i}"),
+        case_key=cid,
     )
     for k, v in overrides.items():
         setattr(case, k, v)
@@ -84,6 +85,7 @@ def make_pages(case: CaseRecord) -> list[PageRow]:
         failed = ref.content_sha256 is None
         rows.append(PageRow(
             case_id=case.case_id,
+            case_key=case.case_key,
             page_number=ref.page_number,
             url=ref.url,
             fetched_at=T0 + timedelta(seconds=ref.page_number),

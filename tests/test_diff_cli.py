@@ -292,3 +292,21 @@ def test_output_to_an_unwritable_place_exits_2(pair, tmp_path, capsys):
     assert code == 2 and "cannot write" in err and out == ""
     code, _, err = run(capsys, "diff", *pair, "--format", "pdf")
     assert code == 2 and "pdf" in err
+
+
+def test_log_finds_a_case_by_id_key_case_url_or_page_url(tmp_path, capsys):
+    """The README's form (``log '/cases/case.php?id=77'``) names the case by its key."""
+    keyed = [case(i, case_id=hashlib.sha256(cid(i).encode()).hexdigest()[:16]) for i in (1, 2)]
+    write(tmp_path, keyed, 1)
+    write(tmp_path, [case(2, case_id=keyed[1].case_id, treatment="Rest and fluids.")], 2)
+    second_page = keyed[1].pages[1].url
+    for ref in (keyed[1].case_id, cid(2), keyed[1].url, second_page):
+        code, out, err = run(capsys, "log", ref, "--snapshots", tmp_path, "--format", "json")
+        assert code == 0, (ref, err)
+        data = json.loads(out)
+        assert data["case_id"] == keyed[1].case_id
+        assert [e["event"] for e in data["entries"]] == ["appeared", "changed"]
+    code, out, _ = run(capsys, "log", cid(1), "--snapshots", tmp_path, "--format", "json")
+    assert code == 0 and json.loads(out)["case_id"] == keyed[0].case_id
+    code, _, err = run(capsys, "log", "/cases/case.php?id=99999", "--snapshots", tmp_path)
+    assert code == 2 and "'/cases/case.php?id=99999' is in none of the 2 snapshot(s)" in err

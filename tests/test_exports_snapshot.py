@@ -113,7 +113,7 @@ def test_pyarrow_duckdb_polars_and_json_agree(snap):
 def test_references_table(snap, corpus):
     rows = pq.read_table(snap / "references.parquet").to_pylist()
     expected = [
-        {"case_id": c.case_id, **dataclasses.asdict(r)}
+        {"case_id": c.case_id, **dataclasses.asdict(r), "case_key": c.case_key}
         for c in sorted(corpus, key=lambda c: c.case_id)
         for r in c.references
     ]
