@@ -101,7 +101,7 @@ class Archive:
         """A URL that yields no case page; an expected page of a case counts as failed."""
         self.report.add_skipped(item)
         if self.assembler.is_expected(item.url):
-            self._write(self.assembler.add_failure(item.url, item.reason))
+            self._write(self.assembler.add_failure(item.url, item.reason, item.status))
 
     def _write(self, released: list[Released]) -> None:
         with self.report.timed("export"):

@@ -35,6 +35,8 @@ class PageRow:
     """The page's sections in page order (written to ``sections.parquet``, not pages)."""
     case_key: str | None = None
     """Readable key of the case (``CaseRecord.case_key``)."""
+    error: str | None = None
+    """Why the page failed ("HTTP 500", "never fetched", ...); None for a fetched page."""
 
     @classmethod
     def from_page(
@@ -89,4 +91,5 @@ def page_dict(row: PageRow) -> dict:
         "unplaced_chars": row.unplaced_chars,
         "warc_record_id": row.warc_record_id,
         "case_key": row.case_key,
+        "error": row.error,
     }

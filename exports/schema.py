@@ -172,8 +172,15 @@ CASE_FIELDS: tuple[Field, ...] = (
         "url", STRING, False, "Canonical URL of page 1 (see PageRef.url).",
         "https://example.org/case.php?id=77",
     ),
-    Field("page_count", INT, False, "Number of pages of the case.", 4),
-    Field("pages", ListOf(PAGE_REF), False, "The case's pages in page order.", None),
+    Field(
+        "page_count", INT, False,
+        "Number of pages of the case: every known page, failed ones included.", 4,
+    ),
+    Field(
+        "pages", ListOf(PAGE_REF), False,
+        "The case's fetched pages in page order (failed pages are in failed_urls and, with "
+        "their reason, in pages.parquet).", None,
+    ),
     Field("history", STRING, True, SECTION_TEXT, "A 45-year-old woman presents with ..."),
     Field("physical_exam", STRING, True, SECTION_TEXT, "BP 120/80 mmHg ..."),
     Field("differential_diagnosis", STRING, True, SECTION_TEXT, "- Migraine\n- Tumour"),
@@ -245,7 +252,9 @@ SECTIONS = Table(
 
 PAGES = Table(
     "pages", "pages.parquet",
-    "One row per fetched case page (failed pages included).",
+    "One row per known page of a case: every fetched case page, and every page of the case "
+    "that failed (error says why; status, final_url, content_sha256, encoding and "
+    "warc_record_id are then null, and fetched_at is when the failure was recorded).",
     ("case_id", "page_number"),
     (
         CASE_ID,
@@ -256,7 +265,8 @@ PAGES = Table(
             "https://example.org/case.php?id=77&page=2",
         ),
         Field("status", INT, True, "HTTP status; null when no response arrived.", 200),
-        Field("fetched_at", TIMESTAMP, False, "When the response arrived (UTC).",
+        Field("fetched_at", TIMESTAMP, False,
+              "When the response arrived (UTC); for a failed page, when it failed.",
               "2025-01-31T12:00:00Z"),
         Field("content_sha256", STRING, True, "SHA-256 (hex) of the body bytes.", SHA_EXAMPLE),
         Field("encoding", STRING, True, "Codec the body was decoded with.", "windows-1252"),
@@ -267,6 +277,11 @@ PAGES = Table(
             "<urn:uuid:7f1c1c9e-1b7e-4c4e-9a57-2f8e3c1d9b11>",
         ),
         CASE_KEY,
+        Field(
+            "error", STRING, True,
+            "Why the page failed (\"HTTP 500\", \"never fetched\", a download error, \"no case "
+            "sections\"); null for a page fetched and parsed as a case page.", "HTTP 500",
+        ),
     ),
 )
 

@@ -56,7 +56,9 @@ def assemble_case(
     first = ordered[0] if ordered else None
     title = next((p.title for p, _ in ordered if p.title), "") or ""
     totals = [p.page_total for p, _ in ordered if p.page_total]
-    page_count = max([len(ordered), *totals, *(ref.page_number for _, ref in ordered)])
+    # Every known page counts, failed ones too: a failed page 2 still makes a 2-page case.
+    page_count = max([len(ordered) + len(failed), *totals,
+                      *(ref.page_number for _, ref in ordered)])
     case = CaseRecord(
         case_id=case_id,
         title=title,

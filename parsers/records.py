@@ -198,9 +198,10 @@ class CaseRecord:
     url: str = role(IDENTITY)
     """Canonical URL of page 1 (see ``PageRef.url``)."""
     page_count: int = role(CONTENT)
-    """Number of pages of the case."""
+    """Number of pages of the case: every known page, failed ones included."""
     pages: list[PageRef] = role(PROVENANCE)
-    """The case's pages in page order."""
+    """The case's fetched pages in page order (failed pages are in failed_urls and, with
+    their reason, in pages.parquet)."""
     history: str | None = role(CONTENT, default=None)
     """Section text in the records text format; null when no page has the section."""
     physical_exam: str | None = role(CONTENT, default=None)
