@@ -45,6 +45,7 @@ def cli() -> None:
               help="Treat URLs differing in letter case as one (default: automatic, on for "
                    "servers that say they are IIS).")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.option("--operator", help="Who runs the crawl, recorded in the WARC's warcinfo.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out.

@@ -44,6 +44,8 @@ class CrawlOptions:
     ignore_url_case: bool | None = None
     """Fold letter case in URLs; None = decide from the server (IIS is case-insensitive)."""
     log_level: str = "WARNING"
+    operator: str | None = None
+    """Who runs the crawl (a person or organisation and a contact), for the WARC's warcinfo."""
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.start_url)

@@ -34,6 +34,40 @@ WARC_NAME = "pages.warc.gz"
 #: for members ~10 % larger.
 GZIP_LEVEL = 1
 
+#: The WARC 1.1 specification (the ``conformsTo`` of the warcinfo record).
+WARC_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+
+
+def warcinfo_fields(
+    *,
+    software: str,
+    snapshot_id: str,
+    start_url: str,
+    obey_robots: bool,
+    user_agent: str,
+    operator: str | None = None,
+) -> dict[str, str]:
+    """The ``warcinfo`` record's fields, named as Heritrix and Browsertrix write theirs
+    (``application/warc-fields``: one ``name: value`` line each), so that an archivist
+    years on learns from the file alone who made it, how and under which rules.
+
+    ``isPartOf`` is the snapshot id; ``robots`` is ``obey`` or ``ignore``; ``operator`` is
+    left out when the operator did not say who they are (``--operator``).
+    """
+    info = {
+        "software": software,
+        "format": "WARC File Format 1.1",
+        "conformsTo": WARC_SPEC,
+        "operator": operator,
+        "isPartOf": snapshot_id,
+        "description": f"casearchive crawl of the case studies listed at {start_url}: every "
+                       "HTTP request and response of the crawl, as the server sent it",
+        "startUrl": start_url,
+        "robots": "obey" if obey_robots else "ignore",
+        "http-header-user-agent": user_agent,
+    }
+    return {k: v for k, v in info.items() if v}
+
 
 @dataclass(slots=True)
 class Exchange:
@@ -68,7 +102,9 @@ class WarcLog:
     whichever core has room. A write error is raised by the next call, or by ``close``.
     """
 
-    def __init__(self, path: Path, software: str) -> None:
+    def __init__(self, path: Path, software: str, info: dict[str, str] | None = None) -> None:
+        """Open ``path`` and write its ``warcinfo`` record: ``info`` (see ``warcinfo_fields``)
+        or, without it, just the software and format."""
         self.path = path
         self._fh: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
         self._plain = BytesIO()
@@ -77,10 +113,9 @@ class WarcLog:
         self._error: Exception | None = None
         self._thread = threading.Thread(target=self._compress, name="warc-gzip", daemon=True)
         self._thread.start()
-        info = self._writer.create_warcinfo_record(
-            path.name, {"software": software, "format": "WARC File Format 1.1"}
-        )
-        self._write(info)
+        fields = info or {"software": software, "format": "WARC File Format 1.1"}
+        info_record = self._writer.create_warcinfo_record(path.name, fields)
+        self._write(info_record)
         self.records = 0
 
     def _write(self, record: ArcWarcRecord) -> None:

@@ -58,6 +58,10 @@ def run_cli(
     )
 
 
+#: The ``--operator`` of the shared fixture crawl (it must reach the WARC's warcinfo).
+OPERATOR = "Fixture Archive Team <archive@example.org>"
+
+
 @pytest.fixture(scope="session")
 def fixture_crawl(tmp_path_factory, legacy_server_module) -> Iterator[tuple[Path, str, object]]:
     """One crawl of the fixture site shared by the tests that only read its snapshot."""
@@ -65,7 +69,7 @@ def fixture_crawl(tmp_path_factory, legacy_server_module) -> Iterator[tuple[Path
     server, base_url = legacy_server_module.serve(FIXTURES / "site")
     try:
         result = run_cli("crawl", f"{base_url}/casestudies/index.asp", "--out", str(out),
-                         "--no-polite", "--json")
+                         "--no-polite", "--json", "--operator", OPERATOR)
     finally:
         server.shutdown()
     yield out, base_url, result
