@@ -213,8 +213,11 @@ def _color(output: Path | None) -> bool:
 @click.option("--reparse", "reparse_old", is_flag=True,
               help="Re-extract OLD from its WARC with the current parser first, so only site "
                    "changes are reported (extractor changes are listed apart).")
+@click.option("--replay-url", metavar="TEMPLATE", default=None,
+              help="Link each case to its archived capture: a pywb-style URL with {timestamp} "
+                   "and {url}, e.g. http://localhost:8080/cases/{timestamp}/{url}.")
 def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | None,
-         reparse_old: bool) -> None:
+         reparse_old: bool, replay_url: str | None) -> None:
     """Compare the extracted content of snapshots OLD and NEW case by case.
 
     Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
@@ -227,7 +230,7 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
         result = diff_snapshots(old_path, new_path, reparse=reparse_old)
     except DiffError as exc:
         raise TroubleError(str(exc)) from None
-    _write_report(render(result, fmt, color=_color(output)), output)
+    _write_report(render(result, fmt, color=_color(output), replay_url=replay_url), output)
     raise SystemExit(1 if result.has_changes else 0)
 
 

@@ -53,11 +53,36 @@ class SnapshotInfo:
     path: str
     parser_version: str | None
     tool_version: str | None
+    started_at: str | None = None
+    """When the crawl started (ISO-8601 UTC, from the manifest), for human dates."""
 
     @classmethod
     def of(cls, snap: Snapshot) -> SnapshotInfo:
         m = snap.manifest
-        return cls(snap.id, str(snap.path), m.get("parser_version"), m.get("tool_version"))
+        return cls(snap.id, str(snap.path), m.get("parser_version"), m.get("tool_version"),
+                   m.get("started_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Where one side archived a case's first page: the URL as fetched (a WARC record's
+    target URI) and when, as a 14-digit ``YYYYMMDDhhmmss`` (the web-archive timestamp)."""
+
+    url: str
+    timestamp: str
+
+
+@dataclass(slots=True)
+class CaseInfo:
+    """What a report shows to name a case: its id, readable key, title and URL, and its
+    captures in the old and new snapshot (None when the case is not on that side)."""
+
+    case_id: str
+    case_key: str | None
+    title: str
+    url: str
+    old: Capture | None = None
+    new: Capture | None = None
 
 
 @dataclass(slots=True)
@@ -115,6 +140,8 @@ class SnapshotDiff:
     titles: dict[str, str] = field(default_factory=dict)
     """Titles of the added and removed cases."""
     reparse: ReparseInfo | None = None
+    cases: dict[str, CaseInfo] = field(default_factory=dict)
+    """Key, title, URL and captures of every added, removed and changed case, by id."""
 
     @property
     def has_changes(self) -> bool:
@@ -331,7 +358,8 @@ def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDi
         extractor = _diff(old_snap, fresh)
         result = _diff(fresh, new_snap)
     result.old = SnapshotInfo(old_snap.id, str(old_snap.path), fresh.manifest.get(
-        "parser_version"), fresh.manifest.get("tool_version"))
+        "parser_version"), fresh.manifest.get("tool_version"),
+        old_snap.manifest.get("started_at"))
     changed = extractor.added + extractor.removed + [c.case_id for c in extractor.changed]
     result.reparse = ReparseInfo(old_snap.id, fresh.manifest.get("parser_version"),
                                  sorted(changed))
@@ -371,7 +399,49 @@ def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
         if items:
             changed.append(CaseChange(cid, rows_b[cid]["title"], items,
                                       _notes(rows_a[cid], rows_b[cid])))
-    titles = {r["case_id"]: r["title"] for r in _rows(new, added, ["case_id", "title"]).values()}
-    titles |= {r["case_id"]: r["title"] for r in _rows(old, removed, ["case_id", "title"]).values()}
+    cases = _case_infos(old, new, added, removed, [c.case_id for c in changed])
+    titles = {cid: cases[cid].title for cid in [*added, *removed] if cid in cases}
     return SnapshotDiff(SnapshotInfo.of(old), SnapshotInfo.of(new), added, removed, changed,
-                        both - len(changed), titles)
+                        both - len(changed), titles, cases=cases)
+
+
+INFO_COLUMNS = ["case_id", "title", "url"]
+
+
+def _case_infos(old: Snapshot, new: Snapshot, added: list[str], removed: list[str],
+                changed: list[str]) -> dict[str, CaseInfo]:
+    """Names and captures of the reported cases (only their rows are read)."""
+    out: dict[str, CaseInfo] = {}
+    for snap, ids in ((new, [*added, *changed]), (old, removed)):
+        columns = INFO_COLUMNS + (["case_key"] if _has_column(snap, "cases", "case_key") else [])
+        for row in _rows(snap, ids, columns).values():
+            out[row["case_id"]] = CaseInfo(row["case_id"], row.get("case_key"), row["title"],
+                                           row["url"])
+    for side, snap, ids in (("old", old, [*removed, *changed]), ("new", new, [*added, *changed])):
+        for cid, capture in _captures(snap, ids).items():
+            if cid in out:
+                setattr(out[cid], side, capture)
+    return out
+
+
+def _has_column(snap: Snapshot, table: str, column: str) -> bool:
+    import pyarrow.parquet as pq
+
+    path = snap.path / f"{table}.parquet"
+    return read_parquet(snap, path.name, lambda: column in pq.read_schema(path).names)
+
+
+def _captures(snap: Snapshot, ids: list[str]) -> dict[str, Capture]:
+    """The first fetched page of each case in ``ids``: its final URL and fetch time."""
+    if not ids:
+        return {}
+    columns = ["case_id", "page_number", "final_url", "fetched_at"]
+    table = read_parquet(snap, "pages.parquet", snap.read_table, "pages", columns)
+    table = table.filter(pc.and_(pc.is_in(table["case_id"], value_set=pa.array(ids)),
+                                 pc.is_valid(table["final_url"])))
+    out: dict[str, Capture] = {}
+    for row in table.sort_by([("case_id", "ascending"), ("page_number", "ascending")]).to_pylist():
+        if row["case_id"] not in out:
+            stamp = row["fetched_at"].strftime("%Y%m%d%H%M%S")
+            out[row["case_id"]] = Capture(row["final_url"], stamp)
+    return out
