@@ -7,8 +7,8 @@ import hashlib
 import json
 import sys
 import types
-from html import escape as html_escape
 from datetime import timedelta
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
