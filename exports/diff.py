@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from exports.load import Snapshot, load_snapshot, read_case_rows
 from exports.worddiff import Op, word_diff
-from parsers.records import CASE_CONTENT_FIELDS
+from parsers.records import CASE_CONTENT_FIELDS, CASE_HIDDEN_MEMBERS
 
 T = TypeVar("T")
 
@@ -252,9 +252,11 @@ def item_line(item: Any) -> str | None:
 
 def _compare_items(name: str, old: Any, new: Any) -> list[ItemChange]:
     """A list field with no natural key of its own (e.g. ``figures``), compared by position
-    (1-based), so a new content field is diffed without code of its own."""
-    a = {str(n): v for n, v in enumerate(old or (), 1)}
-    b = {str(n): v for n, v in enumerate(new or (), 1)}
+    (1-based) without its records' non-content members, so a new content field is diffed
+    without code of its own."""
+    hidden = CASE_HIDDEN_MEMBERS.get(name, frozenset())
+    a = {str(n): _visible(v, hidden) for n, v in enumerate(old or (), 1)}
+    b = {str(n): _visible(v, hidden) for n, v in enumerate(new or (), 1)}
     out = []
     for key in _union(a, b):
         va, vb = a.get(key), b.get(key)
@@ -262,6 +264,10 @@ def _compare_items(name: str, old: Any, new: Any) -> list[ItemChange]:
             la, lb = item_line(va), item_line(vb)
             out.append(ItemChange(name, key, _kind(va, vb), va, vb, word_diff(la, lb)))
     return out
+
+
+def _visible(item: Any, hidden: frozenset[str]) -> Any:
+    return {k: v for k, v in item.items() if k not in hidden} if isinstance(item, dict) else item
 
 
 def _union(a: dict[str, Any], b: dict[str, Any]) -> list[str]:

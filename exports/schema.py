@@ -159,6 +159,31 @@ CONTACT = Struct(
     ),
 )
 
+FIGURE_FIELDS = (
+    Field("page_number", INT, False, "Page of the case the image is on.", 2),
+    Field(
+        "url", STRING, False, "Absolute URL of the image (its src resolved against the page).",
+        "https://example.org/cases/images/xray-77.png",
+    ),
+    Field("alt", STRING, True, "The alt text, whitespace collapsed; null when absent or empty.",
+          "Lateral radiograph of the ankle"),
+    Field("caption", STRING, True,
+          "Its figure's figcaption text, else its title attribute; null when neither.",
+          "Figure 1. Avulsion fracture of the fifth metatarsal."),
+    Field("media_type", STRING, True,
+          "Media type the server gave (e.g. \"image/png\"); null when not fetched.",
+          "image/png"),
+    Field("sha256", STRING, True,
+          "SHA-256 (hex) of the image bytes; null when not fetched (failed, or --no-requisites).",
+          SHA_EXAMPLE),
+    Field("warc_record_id", STRING, True,
+          "WARC-Record-ID of the image's response (or revisit) record in pages.warc.gz.",
+          "<urn:uuid:0b5e3a4c-2f1d-4a7b-9c1e-5d2f3a4b6c7d>"),
+)
+
+FIGURE = Struct("Figure", "An image inside a case's content (not site chrome), in page order.",
+                FIGURE_FIELDS)
+
 SECTION_TEXT = "Section text in the records text format; null when no page has the section."
 
 CASE_FIELDS: tuple[Field, ...] = (
@@ -207,6 +232,11 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field(
         "content_sha256", STRING, False,
         "SHA-256 of the case's normalised extracted content (not of its HTML).", SHA_EXAMPLE,
+    ),
+    Field(
+        "figures", ListOf(FIGURE), True,
+        "Images inside the case's content (not site chrome), in page order. null in snapshots "
+        "written before schema 1.1.", None,
     ),
     Field(
         "case_key", STRING, True,
@@ -292,8 +322,18 @@ REFERENCES = Table(
     (CASE_ID, *REFERENCE_FIELDS, CASE_KEY),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (CASES, SECTIONS, PAGES, REFERENCES)}
-STRUCTS: tuple[Struct, ...] = (PAGE_REF, OTHER_SECTION, REFERENCE, CONTACT)
+FIGURES = Table(
+    "figures", "figures.parquet",
+    "One row per figure of a case (cases.figures), in page order within each case.",
+    ("case_id", "page_number", "ordinal"),
+    (CASE_ID, Field("ordinal", INT, False, "1-based position of the figure in its case.", 1),
+     *FIGURE_FIELDS, CASE_KEY),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (CASES, SECTIONS, PAGES, REFERENCES, FIGURES)
+}
+STRUCTS: tuple[Struct, ...] = (PAGE_REF, OTHER_SECTION, REFERENCE, CONTACT, FIGURE)
 
 
 # --- pyarrow ---------------------------------------------------------------------------------

@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, is_dataclass, replace
 from typing import Any
 
 from .records import (
     CASE_CONTENT_FIELDS,
+    CASE_HIDDEN_MEMBERS,
     REFERENCES_KEY,
     SECTION_KEYS,
     CaseRecord,
@@ -29,16 +30,20 @@ from .records import (
 )
 
 
-def _plain(value: Any) -> Any:
-    """A record value as JSON-ready data (dataclasses as dicts, lists item by item)."""
+def _plain(value: Any, hidden: frozenset[str] = frozenset()) -> Any:
+    """A record value as JSON-ready data (dataclasses as dicts without their ``hidden``
+    members, lists item by item)."""
     if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return asdict(value) if is_dataclass(value) else value
+        return [_plain(v, hidden) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: v for k, v in asdict(value).items() if k not in hidden}
+    return value
 
 
 def content_hash(case: CaseRecord) -> str:
     """SHA-256 of the case's extracted content (not its URLs or body hashes)."""
-    content = {name: _plain(getattr(case, name)) for name in CASE_CONTENT_FIELDS}
+    content = {name: _plain(getattr(case, name), CASE_HIDDEN_MEMBERS.get(name, frozenset()))
+               for name in CASE_CONTENT_FIELDS}
     blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -85,6 +90,7 @@ def assemble_case(
                     continue
                 seen_numbers.add(reference.number)
             refs.append(reference)
+        case.figures.extend(replace(f, page_number=n) for f in page.figures)
         if case.contact is None and page.contact is not None:
             case.contact = page.contact
         if case.copyright is None and page.copyright:

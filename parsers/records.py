@@ -8,7 +8,9 @@ prefixed ``"- "``; table rows one per line with cells joined by ``" | "``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 #: Canonical section keys, in the order they appear on a case.
@@ -100,6 +102,26 @@ class Contact:
 
 
 @dataclass(slots=True)
+class Figure:
+    """An image inside a case's content (not site chrome), in page order."""
+
+    page_number: int = role(CONTENT, default=1)
+    """Page of the case the image is on."""
+    url: str = role(CONTENT, default="")
+    """Absolute URL of the image (its src resolved against the page)."""
+    alt: str | None = role(CONTENT, default=None)
+    """The alt text, whitespace collapsed; None when absent or empty."""
+    caption: str | None = role(CONTENT, default=None)
+    """Its figure's figcaption text, else its title attribute; None when neither."""
+    media_type: str | None = role(CONTENT, default=None)
+    """Media type the server gave (e.g. "image/png"); None when not fetched."""
+    sha256: str | None = role(CONTENT, default=None)
+    """SHA-256 (hex) of the image bytes; None when not fetched (failed, or --no-requisites)."""
+    warc_record_id: str | None = role(PROVENANCE, default=None)
+    """WARC-Record-ID of the image's response (or revisit) record in pages.warc.gz."""
+
+
+@dataclass(slots=True)
 class PageRecord:
     """Everything extracted from one fetched page."""
 
@@ -130,6 +152,10 @@ class PageRecord:
     warnings: list[str] = field(default_factory=list)
     unplaced_chars: int = 0
     """Characters of main content that landed under no heading (kept as a null-key section)."""
+    requisites: list[str] = field(default_factory=list)
+    """URLs of what a browser fetches to render the page (images, stylesheets, scripts)."""
+    figures: list[Figure] = field(default_factory=list)
+    """Images of the page's content (not site chrome); ``parsers.figures``."""
 
     def to_json(self) -> dict:
         """The page as printed by ``casearchive parse``."""
@@ -238,6 +264,9 @@ class CaseRecord:
     """Parser warnings, prefixed "page N: "."""
     content_sha256: str = role(PROVENANCE, default="")
     """SHA-256 of the case's normalised extracted content (not of its HTML)."""
+    figures: list[Figure] | None = role(CONTENT, default_factory=list)
+    """Images inside the case's content (not site chrome), in page order. None in snapshots
+    written before schema 1.1."""
     case_key: str | None = role(IDENTITY, default=None)
     """Readable identity of the case: path and query of its canonical URL with the page part
     removed (e.g. "/cases/case.php?id=77"); case_id is hashed from it. None in snapshots
@@ -255,3 +284,31 @@ def fields_with_role(record: type, name: str) -> tuple[str, ...]:
 #: The case's content fields, in record order: hashed into ``content_sha256`` and compared
 #: by the snapshot diff. Derived, never written out.
 CASE_CONTENT_FIELDS: tuple[str, ...] = fields_with_role(CaseRecord, CONTENT)
+
+
+def _record_type(hint: Any) -> type | None:
+    """The record class a field holds (itself, in a list, or optional); None for scalars."""
+    if is_dataclass(hint):
+        return hint  # type: ignore[return-value]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) in (list, typing.Union):
+        return next((t for t in map(_record_type, typing.get_args(hint)) if t), None)
+    return None
+
+
+def _hidden_members(record: type) -> dict[str, frozenset[str]]:
+    """Per content field holding records: the members that are not content (e.g. a
+    figure's ``warc_record_id``, new on every crawl), left out of the hash and the diff."""
+    hints = typing.get_type_hints(record)
+    out = {}
+    for name in fields_with_role(record, CONTENT):
+        item = _record_type(hints[name])
+        if item is not None:
+            hidden = frozenset(f.name for f in fields(item)
+                               if f.metadata.get("role", CONTENT) != CONTENT)
+            if hidden:
+                out[name] = hidden
+    return out
+
+
+#: Content fields whose records carry non-content members, and those members' names.
+CASE_HIDDEN_MEMBERS: dict[str, frozenset[str]] = _hidden_members(CaseRecord)
