@@ -46,6 +46,9 @@ def cli() -> None:
                    "servers that say they are IIS).")
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
 @click.option("--operator", help="Who runs the crawl, recorded in the WARC's warcinfo.")
+@click.option("--requisites/--no-requisites", default=None,
+              help="Fetch the images, stylesheets and scripts of the pages into the WARC "
+                   "(default on).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out.

@@ -19,6 +19,10 @@ from .discovery import NON_HTML
 from .urls import same_site
 from .warc import Exchange
 
+#: Request meta key of a page requisite (an image, stylesheet or script): fetched although
+#: not HTML, never parsed.
+REQUISITE = "casearchive_requisite"
+
 
 class WarcMiddleware:
     """Archives every response as the downloader delivered it (order 950: before redirects,
@@ -67,7 +71,7 @@ class ScopeMiddleware:
             return None
         if not same_site(request.url, host):
             raise IgnoreRequest(f"off-site: {request.url}")
-        if NON_HTML.search(urlsplit(request.url).path):
+        if NON_HTML.search(urlsplit(request.url).path) and not request.meta.get(REQUISITE):
             raise IgnoreRequest(f"not HTML by its URL: {request.url}")
         return None
 

@@ -44,6 +44,8 @@ class CrawlOptions:
     ignore_url_case: bool | None = None
     """Fold letter case in URLs; None = decide from the server (IIS is case-insensitive)."""
     log_level: str = "WARNING"
+    requisites: bool = True
+    """Fetch the same-site images, stylesheets and scripts of list and case pages."""
     operator: str | None = None
     """Who runs the crawl (a person or organisation and a contact), for the WARC's warcinfo."""
 

@@ -19,6 +19,8 @@ SCRAPY_STATS = {
     "retry/max_reached": "retries_given_up",
     "robotstxt/forbidden": "robots_forbidden",
     "dupefilter/filtered": "duplicates_filtered",
+    "casearchive/requisites_fetched": "requisites_fetched",
+    "casearchive/requisites_failed": "requisites_failed",
 }
 
 

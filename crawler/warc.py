@@ -9,6 +9,7 @@ snapshot offline.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import queue
 import threading
 import uuid
@@ -117,6 +118,8 @@ class WarcLog:
         info_record = self._writer.create_warcinfo_record(path.name, fields)
         self._write(info_record)
         self.records = 0
+        self._payloads: dict[str, tuple[str, str, str]] = {}
+        """SHA-256 of an archived non-HTML payload -> (URL, WARC-Date, payload digest)."""
 
     def _write(self, record: ArcWarcRecord) -> None:
         if self._error is not None:
@@ -137,16 +140,28 @@ class WarcLog:
                 self._error = exc
 
     def write_exchange(self, exchange: Exchange) -> None:
-        """Write the response record, then its request record (concurrent to it)."""
-        response = self._writer.create_warc_record(
-            exchange.url,
-            "response",
-            payload=BytesIO(exchange.body),
-            http_headers=StatusAndHeaders(
-                _status_line(exchange.status), exchange.response_headers, protocol="HTTP/1.1"
-            ),
-            warc_headers_dict={"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date},
+        """Write the response record, then its request record (concurrent to it).
+
+        A non-HTML payload (an image, a stylesheet) identical to one already archived is
+        written as a ``revisit`` record (profile identical-payload-digest) that refers to the
+        first, as Heritrix and Browsertrix do: a page requisite is stored once per crawl
+        whatever URLs it answers at. HTML pages are always stored whole (``reparse`` reads
+        them back).
+        """
+        http_headers = StatusAndHeaders(
+            _status_line(exchange.status), exchange.response_headers, protocol="HTTP/1.1"
         )
+        warc_headers = {"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date}
+        key = self._dedup_key(exchange)
+        first = self._payloads.get(key) if key else None
+        if first is not None:
+            response = self._writer.create_revisit_record(
+                exchange.url, first[2], first[0], first[1], http_headers=http_headers,
+                warc_headers_dict=warc_headers)
+        else:
+            response = self._writer.create_warc_record(
+                exchange.url, "response", payload=BytesIO(exchange.body),
+                http_headers=http_headers, warc_headers_dict=warc_headers)
         parts = urlsplit(exchange.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         request = self._writer.create_warc_record(
@@ -164,6 +179,19 @@ class WarcLog:
         self._write(response)
         self._write(request)
         self.records += 2
+        if key and first is None:
+            digest = response.rec_headers.get_header("WARC-Payload-Digest")
+            if digest:
+                self._payloads[key] = (exchange.url, exchange.date, digest)
+
+    @staticmethod
+    def _dedup_key(exchange: Exchange) -> str | None:
+        """SHA-256 of a successful non-HTML payload (what a revisit may stand for)."""
+        ctype = next((v for k, v in exchange.response_headers if k.lower() == "content-type"),
+                     "").lower()
+        if exchange.status != 200 or not exchange.body or "html" in ctype or not ctype:
+            return None
+        return hashlib.sha256(exchange.body).hexdigest()
 
     def close(self) -> None:
         """Write what is queued and close the file (its last buffered bytes reach the disk

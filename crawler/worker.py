@@ -64,6 +64,8 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
                 archive.handle_skipped(payload)
             elif kind == "alias":
                 archive.add_alias(*payload)
+            elif kind == "requisite":
+                archive.add_requisite(payload)
             elif kind == "close":
                 outbox.send(("closed", token, archive.close(*payload)))
                 return
@@ -222,6 +224,10 @@ class WorkerArchive:
 
     def add_alias(self, url: str, final_url: str) -> None:
         self._post("alias", (url, final_url))
+
+    def add_requisite(self, requisite: Any) -> None:
+        """A requisite's fetch result (``crawler.requisites.Requisite``) for the figures."""
+        self._post("requisite", requisite)
 
     def handle_skipped(self, item: Skipped) -> None:
         self._post("skipped", item)

@@ -12,6 +12,15 @@ from parsers.records import CASE_CONTENT_FIELDS
 CONTENT_FIELDS = list(CASE_CONTENT_FIELDS)
 
 
+def content_of(case: dict, field: str) -> object:
+    """A case's field as the expected files write it: a figure by its page, URL path, alt
+    and caption (its bytes and WARC record are the crawl's, checked apart)."""
+    if field == "figures":
+        return [{"page_number": f["page_number"], "url": path_of(f["url"]), "alt": f["alt"],
+                 "caption": f["caption"]} for f in case["figures"] or ()]
+    return case[field]
+
+
 def path_of(url: str) -> str:
     """Path and query of a URL, as the expected files write it."""
     parts = urlsplit(url)

@@ -12,7 +12,7 @@ import pytest
 
 from crawler.urls import canonical_url
 from tests.conftest import FIXTURES, run_cli
-from tests.snapshots import CONTENT_FIELDS, cases_by_path, load_expected, path_of
+from tests.snapshots import CONTENT_FIELDS, cases_by_path, content_of, load_expected, path_of
 
 TRAPS = FIXTURES / "site_traps"
 REPORT = json.loads((TRAPS / "expected_report.json").read_text(encoding="utf-8"))
@@ -48,7 +48,7 @@ def test_good_cases_are_exported_exactly(traps_crawl) -> None:
     for expected in load_expected(TRAPS):
         got = cases[expected["url"]]
         for field in CONTENT_FIELDS:
-            assert got[field] == expected[field], (expected["url"], field)
+            assert content_of(got, field) == expected[field], (expected["url"], field)
         assert got["complete"] is True
         assert [path_of(p["url"]) for p in got["pages"]] == [
             canon_path(p["url"]) for p in expected["pages"]
@@ -122,7 +122,7 @@ def test_a_site_with_another_url_scheme_needs_no_options(serve_site, tmp_path: P
     for e in expected:
         got = cases[canon_path(e["url"])]
         for field in CONTENT_FIELDS:
-            assert got[field] == e[field], (e["url"], field)
+            assert content_of(got, field) == e[field], (e["url"], field)
     counts = Counter(canon_path(p) for _m, p in server.request_log)
     assert max(counts.values()) == 1, [p for p, n in counts.items() if n > 1]
 

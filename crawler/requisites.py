@@ -1,0 +1,73 @@
+"""Page requisites: the images, stylesheets and scripts a page needs to be replayed.
+
+The worker names them (``Verdict.requisites``: same-site URLs a parsed list or case page
+references); the spider fetches each once per crawl into the WARC, never parses it as a
+page, and reports what it got back (``Requisite``). A requisite that fails is a warning:
+it never fails a case or changes the exit code.
+
+``FigureResolver`` fills a case's figures with what the fetch of their image gave (media
+type, SHA-256, WARC record id). Images and case pages arrive in any order, so a released
+case whose figures wait on an image still being fetched is held back (in memory: only
+cases with pending figures) until the image is in, or failed, or the crawl ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from parsers.case import content_hash
+
+from .assembly import Released
+from .messages import Requisite
+
+
+@dataclass(slots=True)
+class FigureResolver:
+    """Holds released cases until every figure image they show has been fetched or failed."""
+
+    wanted: set[str] = field(default_factory=set)
+    """Requisite URLs handed to the spider (only these are ever waited for)."""
+    fetched: dict[str, Requisite] = field(default_factory=dict)
+    held: list[Released] = field(default_factory=list)
+
+    def want(self, urls: Iterable[str]) -> None:
+        self.wanted.update(urls)
+
+    def release(self, entries: Iterable[Released]) -> list[Released]:
+        """The entries ready to write now; the others are held."""
+        ready = []
+        for entry in entries:
+            (ready if self._ready(entry) else self.held).append(entry)
+        return [self._filled(e) for e in ready]
+
+    def add(self, requisite: Requisite) -> list[Released]:
+        """One requisite is in: the held cases it completes."""
+        self.fetched[requisite.url] = requisite
+        if not self.held:
+            return []
+        held, self.held = self.held, []
+        return self.release(held)
+
+    def flush(self) -> list[Released]:
+        """The crawl is over: every held case, with what is known of its images."""
+        held, self.held = self.held, []
+        return [self._filled(e) for e in held]
+
+    def _ready(self, entry: Released) -> bool:
+        return all(f.url not in self.wanted or f.url in self.fetched
+                   for f in entry.case.figures or ())
+
+    def _filled(self, entry: Released) -> Released:
+        case = entry.case
+        if not case.figures:
+            return entry
+        figures = []
+        for figure in case.figures:
+            got = self.fetched.get(figure.url)
+            figures.append(figure if got is None else replace(
+                figure, media_type=got.media_type, sha256=got.sha256,
+                warc_record_id=got.warc_record_id))
+        case.figures = figures
+        case.content_sha256 = content_hash(case)
+        return entry
