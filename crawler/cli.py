@@ -179,6 +179,24 @@ def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     click.echo(str(made))
 
 
+@cli.command("export-figures")
+@click.argument("snapshot")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              required=True, help="Directory for the figure files and index.csv.")
+@_SNAPSHOTS_OPTION
+def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+    """Write every figure of SNAPSHOT as OUT/<sha256>.<ext> (from its WARC) with
+    OUT/index.csv naming case, page, alt and caption of each."""
+    from .figure_files import export_figures
+
+    path = _snapshot_arg(snapshot, snapshots)
+    try:
+        listed, files = export_figures(path, out_dir)
+    except (OSError, KeyError, ValueError) as exc:
+        raise TroubleError(f"{path}: cannot export figures: {exc}") from None
+    click.echo(f"{out_dir}: {files} file(s) for {listed} figure(s)")
+
+
 class TroubleError(click.ClickException):
     """A problem with the input (missing snapshot, unreadable file): exit code 2."""
 

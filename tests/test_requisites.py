@@ -113,3 +113,24 @@ def test_no_requisites_fetches_none(tmp_path: Path, legacy_server_module) -> Non
     cases = [json.loads(x) for x in (snapshot / "cases.jsonl").open()]
     figures = [f for c in cases for f in c["figures"]]
     assert figures and all(f["sha256"] is None for f in figures)
+
+
+def test_export_figures_writes_content_addressed_files_and_an_index(
+    snapshot: Path, tmp_path: Path, capsys
+) -> None:
+    import csv
+
+    from crawler.cli import main
+
+    assert main(["export-figures", str(snapshot), "--out", str(tmp_path / "figs")]) == 0
+    rows = list(csv.DictReader((tmp_path / "figs" / "index.csv").open(encoding="utf-8")))
+    table = pq.read_table(snapshot / "figures.parquet").to_pylist()
+    assert [(r["case_id"], r["url"], r["alt"]) for r in rows] == [
+        (t["case_id"], t["url"], t["alt"]) for t in table]
+    files = sorted(p.name for p in (tmp_path / "figs").iterdir() if p.name != "index.csv")
+    assert files == sorted({f"{t['sha256']}.png" for t in table})
+    for name in files:
+        assert hashlib.sha256((tmp_path / "figs" / name).read_bytes()).hexdigest() == name[:-4]
+    assert all(r["file"] == f"{r['sha256']}.png" and r["case_key"] for r in rows)
+    assert main(["export-figures", str(tmp_path / "nope"), "--out", str(tmp_path)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
