@@ -197,6 +197,24 @@ def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None)
     click.echo(f"{out_dir}: {files} file(s) for {listed} figure(s)")
 
 
+@cli.command("wacz")
+@click.argument("snapshot")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              required=True, help="Directory for the package, OUT/<snapshot id>.wacz.")
+@_SNAPSHOTS_OPTION
+def wacz_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+    """Package SNAPSHOT's WARC as a WACZ 1.1 file (CDXJ index, pages/pages.jsonl of the case
+    pages, datapackage.json with SHA-256 hashes) that ReplayWeb.page and pywb open."""
+    from .wacz_package import WaczError, make_wacz
+
+    path = _snapshot_arg(snapshot, snapshots)
+    try:
+        made = make_wacz(path, out_dir)
+    except (WaczError, OSError, KeyError, ValueError) as exc:
+        raise TroubleError(str(exc)) from None
+    click.echo(str(made))
+
+
 class TroubleError(click.ClickException):
     """A problem with the input (missing snapshot, unreadable file): exit code 2."""
 
