@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urldefrag, urljoin
@@ -20,8 +21,9 @@ from exports.load import load_snapshot
 
 from .archive import Archive
 from .items import Skipped
-from .messages import PageMessage
+from .messages import PageMessage, Requisite
 from .options import CrawlOptions
+from .requisites import archived_requisites
 from .urls import canonical_url
 from .warc import WARC_NAME, ArchivedResponse, iter_responses, read_body
 
@@ -74,6 +76,7 @@ def _replay(
     warc_file: BinaryIO,
 ) -> None:
     start = archive.scope.start_url
+    requisites = archived_requisites(Path(warc_file.name), canonical_url)
     queue: deque[tuple[str, str]] = deque([(start, "list")])
     seen = {canonical_url(start)}
 
@@ -119,3 +122,7 @@ def _replay(
             seen = {canon(u) for u in seen}
         follow(verdict.lists, "list")
         follow(verdict.candidates, "case")
+        for wanted in verdict.requisites:  # what the spider would have fetched, from the WARC
+            got = requisites.get(canonical_url(urldefrag(wanted)[0]))
+            archive.add_requisite(replace(got, url=wanted) if got else
+                                  Requisite(wanted, error="not in the WARC"))

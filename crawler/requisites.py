@@ -13,8 +13,12 @@ cases with pending figures) until the image is in, or failed, or the crawl ends.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
 
 from parsers.case import content_hash
 
@@ -71,3 +75,33 @@ class FigureResolver:
         case.figures = figures
         case.content_sha256 = content_hash(case)
         return entry
+
+
+def archived_requisites(warc: Path, canon: Callable[[str], str]) -> dict[str, Requisite]:
+    """What a crawl archived of each non-HTML URL of ``warc``, by canonical URL: what
+    ``reparse`` tells the archive in place of the spider. A ``revisit`` record stands for
+    the payload of the response it refers to."""
+    by_uri: dict[str, Requisite] = {}
+    revisits: list[tuple[str, str, str, str | None]] = []
+    with open(warc, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+                continue
+            headers = record.rec_headers
+            uri = headers.get_header("WARC-Target-URI")
+            ctype = (record.http_headers.get_header("Content-Type") or "").split(";")[0]
+            ctype = ctype.strip().lower() or None
+            if "html" in (ctype or "") or record.http_headers.get_statuscode() != "200":
+                continue
+            record_id = headers.get_header("WARC-Record-ID")
+            if record.rec_type == "revisit":
+                revisits.append((uri, headers.get_header("WARC-Refers-To-Target-URI"),
+                                 record_id, ctype))
+                continue
+            sha = hashlib.sha256(record.content_stream().read()).hexdigest()
+            by_uri[uri] = Requisite(uri, ctype, sha, record_id)
+    for uri, refers_to, record_id, ctype in revisits:
+        first = by_uri.get(refers_to)
+        if first is not None:
+            by_uri[uri] = Requisite(uri, ctype, first.sha256, record_id)
+    return {canon(uri): requisite for uri, requisite in by_uri.items()}
