@@ -103,11 +103,15 @@ class Contact:
 
 @dataclass(slots=True)
 class Figure:
-    """An image inside a case's content (not site chrome), in page order."""
+    """An image inside a case's content (not site chrome), in page order.
+
+    Its content is what it shows and says (page, alt, caption, media type, bytes); its URL
+    (host and port included, like a page's) and WARC record are where it was found, so a
+    moved site or a new crawl is no change of the case."""
 
     page_number: int = role(CONTENT, default=1)
     """Page of the case the image is on."""
-    url: str = role(CONTENT, default="")
+    url: str = role(IDENTITY, default="")
     """Absolute URL of the image (its src resolved against the page)."""
     alt: str | None = role(CONTENT, default=None)
     """The alt text, whitespace collapsed; None when absent or empty."""
