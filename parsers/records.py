@@ -299,13 +299,21 @@ def _record_type(hint: Any) -> type | None:
     return None
 
 
+def nested_record_types(record: type) -> dict[str, type]:
+    """The fields of ``record`` that hold records (alone, in a list, or optional) and the
+    record class each holds: what a reader needs to rebuild the record from JSON."""
+    hints = typing.get_type_hints(record)
+    found = {f.name: _record_type(hints[f.name]) for f in fields(record)}
+    return {name: item for name, item in found.items() if item is not None}
+
+
 def _hidden_members(record: type) -> dict[str, frozenset[str]]:
     """Per content field holding records: the members that are not content (e.g. a
     figure's ``warc_record_id``, new on every crawl), left out of the hash and the diff."""
-    hints = typing.get_type_hints(record)
+    nested = nested_record_types(record)
     out = {}
     for name in fields_with_role(record, CONTENT):
-        item = _record_type(hints[name])
+        item = nested.get(name)
         if item is not None:
             hidden = frozenset(f.name for f in fields(item)
                                if f.metadata.get("role", CONTENT) != CONTENT)
