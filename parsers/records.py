@@ -144,7 +144,9 @@ class PageRecord:
     sections: list[Section] = field(default_factory=list)
     """All sections in page order: canonical ones, unknown headings and unplaced text."""
     references: list[Reference] = field(default_factory=list)
+    """The page's references in printed order (from its references section)."""
     contact: Contact | None = None
+    """The contact NOTE footer; None when the page has none."""
     copyright: str | None = None
     """The © line without the address that follows it."""
     links: list[Link] = field(default_factory=list)
@@ -154,6 +156,7 @@ class PageRecord:
     encoding_repaired: bool = False
     """True when the declared charset was wrong and the body was re-decoded."""
     warnings: list[str] = field(default_factory=list)
+    """What the parser noticed and worked around (odd markup, unplaced text, ...)."""
     unplaced_chars: int = 0
     """Characters of main content that landed under no heading (kept as a null-key section)."""
     requisites: list[str] = field(default_factory=list)

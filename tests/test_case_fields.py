@@ -105,3 +105,14 @@ def test_every_nested_record_field_docstring_matches_the_schema_description():
             if _norm(docs.get(f.name, "")) != _norm(f.description):
                 problems[f"{struct.name}.{f.name}"] = (docs.get(f.name), f.description)
     assert problems == {}
+
+
+def test_every_field_of_every_record_has_a_docstring():
+    from dataclasses import is_dataclass
+
+    missing = {
+        name: [f.name for f in fields(cls) if f.name not in _field_docstrings(cls)]
+        for name, cls in vars(records).items()
+        if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == records.__name__
+    }
+    assert {k: v for k, v in missing.items() if v} == {}
