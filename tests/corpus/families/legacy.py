@@ -275,7 +275,7 @@ def build_xhtml(rng: random.Random, n: int) -> Site:
                 f'<div id="content">\n{content}\n</div>\n<div id="footer">\n{_footer(info)}\n'
                 "</div>\n</body>\n</html>")
 
-    for ci, case in enumerate(cases):
+    for case in cases:
         urls = [f"/cases/{case.slug}/" + (f"{p}/" if p > 1 else "")
                 for p in range(1, len(case.pages) + 1)]
         total = len(case.pages)
