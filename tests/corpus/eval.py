@@ -29,15 +29,20 @@ SPLITS = ("develop", "evaluate")
 #: Figures where higher is better; ``non_case_pages`` is a ceiling instead.
 FLOOR_FIGURES = ("field_exact", "page_recall", "case_precision", "crawls_exit_0")
 CRAWL_TIMEOUT = 300
+#: The exit code reported for a crawl killed after ``CRAWL_TIMEOUT`` seconds.
+TIMED_OUT = -1
 
 
 def crawl(start_url: str, out: Path) -> tuple[int, Path | None]:
     """Crawl with the real CLI in a fresh interpreter; (exit code, snapshot or None)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", start_url, "--out", str(out),
-         "--no-polite", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT, check=False,
-    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "crawl", start_url, "--out", str(out),
+             "--no-polite", "--json"],
+            cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return TIMED_OUT, None
     latest = out / "latest"
     return result.returncode, latest if (latest / "cases.jsonl").exists() else None
 
