@@ -293,7 +293,12 @@ def _rows(snap: Snapshot, ids: list[str], columns: list[str] | None = None) -> d
     return {row["case_id"]: row for row in table.to_pylist()}
 
 
-def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDiff:
+#: Re-extracts a snapshot into a new one under a directory and returns its path; the CLI
+#: passes ``crawler.reparse.reparse_snapshot`` (exports does not import the crawler).
+Reparser = Callable[[Path, Path], Path]
+
+
+def diff_snapshots(old: Path, new: Path, *, reparse: Reparser | None = None) -> SnapshotDiff:
     """Compare snapshot directories ``old`` and ``new``.
 
     With ``reparse``, OLD is first re-extracted from its WARC with the current parser (into
@@ -301,10 +306,10 @@ def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDi
     change alone altered are listed in ``reparse.extractor_changed``.
     """
     old_snap, new_snap = open_snapshot(old), open_snapshot(new)
-    if not reparse:
+    if reparse is None:
         return _diff(old_snap, new_snap)
     with tempfile.TemporaryDirectory(prefix="casearchive-reparse-") as tmp:
-        fresh = open_snapshot(_reparse(old_snap.path, Path(tmp)))
+        fresh = open_snapshot(_reparsed(reparse, old_snap.path, Path(tmp)))
         extractor = _diff(old_snap, fresh)
         result = _diff(fresh, new_snap)
     result.old = SnapshotInfo(old_snap.id, str(old_snap.path), fresh.manifest.get(
@@ -315,11 +320,9 @@ def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDi
     return result
 
 
-def _reparse(snapshot: Path, out_dir: Path) -> Path:
-    from crawler.reparse import reparse_snapshot  # lazy: exports must not import the crawler
-
+def _reparsed(reparse: Reparser, snapshot: Path, out_dir: Path) -> Path:
     try:
-        return reparse_snapshot(snapshot, out_dir)
+        return reparse(snapshot, out_dir)
     except FileNotFoundError as exc:
         raise DiffError(f"cannot re-parse: {exc}") from None
 

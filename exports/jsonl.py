@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from exports.schema import CASE_FIELDS, Field, ListOf, Struct
-from parsers.records import CaseRecord
 
 
 def dumps_line(obj: dict) -> bytes:
@@ -55,10 +54,6 @@ def _converter(fields: tuple[Field, ...]) -> Callable[[Any], dict]:
 
 
 case_dict = _converter(CASE_FIELDS)
-
-
-def case_line(case: CaseRecord) -> bytes:
-    return dumps_line(case_dict(case))
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:

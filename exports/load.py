@@ -15,10 +15,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from exports.files import CASES_JSONL, LATEST, MANIFEST
 from exports.jsonl import iter_objects
-from exports.manifest import MANIFEST, read_manifest
+from exports.manifest import read_manifest
 from exports.schema import TABLES
-from exports.snapshot import CASES_JSONL, LATEST
 from parsers.records import CaseRecord, Contact, OtherSection, PageRef, Reference
 
 SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-MANIFEST = "manifest.json"
+from exports.files import MANIFEST
+
 ID_FORMAT = "%Y%m%dT%H%M%SZ"
 
 

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exports.diff import CaseChange, ItemChange, SnapshotDiff
-from exports.history import CaseLog
-from exports.worddiff import Op
+if TYPE_CHECKING:  # annotations only: the CLI imports the format lists without pyarrow
+    from exports.diff import CaseChange, ItemChange, SnapshotDiff
+    from exports.history import CaseLog
+    from exports.worddiff import Op
 
-FORMATS = ("text", "json", "html")
+#: ``casearchive diff --format`` choices.
+DIFF_FORMATS = ("text", "json", "html")
+#: ``casearchive log --format`` choices.
+LOG_FORMATS = ("text", "json")
 CONTEXT_CHARS = 60
 RED, GREEN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
 
 
 def render(result: SnapshotDiff, fmt: str, *, color: bool = False) -> str:
-    """The report of a diff in ``fmt`` (one of ``FORMATS``)."""
+    """The report of a diff in ``fmt`` (one of ``DIFF_FORMATS``)."""
     if fmt == "json":
         return dumps(diff_to_json(result))
     if fmt == "html":
@@ -31,7 +35,7 @@ def render(result: SnapshotDiff, fmt: str, *, color: bool = False) -> str:
 
 
 def render_log(log: CaseLog, fmt: str, *, color: bool = False) -> str:
-    """The history of one case in ``fmt`` (``text`` or ``json``)."""
+    """The history of one case in ``fmt`` (one of ``LOG_FORMATS``)."""
     return dumps(log_to_json(log)) if fmt == "json" else log_to_text(log, color=color)
 
 

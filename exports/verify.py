@@ -9,9 +9,7 @@ references.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Iterator
 from itertools import zip_longest
 from pathlib import Path
@@ -21,16 +19,12 @@ import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from exports.files import CASE_SCHEMA, CASES_JSONL, MANIFEST, MANIFEST_KEYS
 from exports.jsonl import dumps_line, iter_lines
-from exports.manifest import MANIFEST, file_digest, list_files
+from exports.manifest import file_digest, list_files
 from exports.schema import META_TABLE, META_VERSION, SCHEMA_VERSION, TABLES, arrow_schema
 from exports.schema import case_json_schema as current_case_schema
-from exports.snapshot import CASE_SCHEMA, CASES_JSONL
 
-MANIFEST_KEYS = (
-    "snapshot_id", "schema_version", "tool_version", "parser_version", "start_url",
-    "started_at", "finished_at", "complete", "counts", "crawl_stats", "files",
-)
 REQUIRED_FILES = (*(t.file for t in TABLES.values()), CASES_JSONL, CASE_SCHEMA)
 MAX_PER_FILE = 20
 
@@ -218,19 +212,3 @@ def _check_agreement(path: Path) -> list[str]:
         problems.append(f"{CASES_JSONL}: cannot be compared with the Parquet tables ({e}).")
     return problems
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m exports.verify SNAPSHOT``: print problems, exit 1 if any."""
-    parser = argparse.ArgumentParser(prog="python -m exports.verify", description=__doc__)
-    parser.add_argument("snapshot", type=Path)
-    args = parser.parse_args(argv)
-    problems = verify_snapshot(args.snapshot)
-    for p in problems:
-        print(p)
-    if not problems:
-        print(f"{args.snapshot}: OK")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
