@@ -27,7 +27,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-WARC_NAME = "pages.warc.gz"
+from exports.files import WARC_NAME as WARC_NAME  # re-exported: the one file-name constant
 
 #: zlib level of each record's gzip member. warcio compresses at 9; on these HTML pages 1 costs
 #: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
