@@ -182,7 +182,7 @@ class TroubleError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(f"casearchive: {self.message}", err=True)
 
 

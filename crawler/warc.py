@@ -27,7 +27,9 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from exports.files import WARC_NAME as WARC_NAME  # re-exported: the one file-name constant
+from exports import files
+
+WARC_NAME = files.WARC_NAME
 
 #: zlib level of each record's gzip member. warcio compresses at 9; on these HTML pages 1 costs
 #: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
@@ -98,7 +100,7 @@ class WarcLog:
             member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
             try:
                 self._fh.write(member.compress(plain) + member.flush())
-            except Exception as exc:  # noqa: BLE001 - handed to the writing thread
+            except Exception as exc:
                 self._error = exc
 
     def write_exchange(self, exchange: Exchange) -> None:

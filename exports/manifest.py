@@ -63,4 +63,5 @@ def dumps_manifest(manifest: dict[str, Any]) -> bytes:
 
 
 def read_manifest(snapshot: Path) -> dict[str, Any]:
-    return json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
+    return manifest

@@ -160,10 +160,8 @@ def diff_to_text(r: SnapshotDiff, *, color: bool = False) -> str:
     lines = [f"{bold}casearchive diff {r.old.id} -> {r.new.id}{reset}", *_parser_note(r),
              f"added: {len(r.added)}, removed: {len(r.removed)}, changed: {len(r.changed)}, "
              f"unchanged: {r.unchanged}"]
-    for cid in r.added:
-        lines.append(f"added    {cid}  {r.titles.get(cid, '')}".rstrip())
-    for cid in r.removed:
-        lines.append(f"removed  {cid}  {r.titles.get(cid, '')}".rstrip())
+    lines.extend(f"added    {cid}  {r.titles.get(cid, '')}".rstrip() for cid in r.added)
+    lines.extend(f"removed  {cid}  {r.titles.get(cid, '')}".rstrip() for cid in r.removed)
     for case in r.changed:
         lines.append("")
         lines.append(f"{bold}changed  {case.case_id}  {case.title}{reset}")

@@ -155,7 +155,8 @@ class SnapshotWriter:
     def abort(self) -> None:
         """Drop everything written so far; ``latest`` and other snapshots are untouched.
         Never raises: it is what runs when writing failed (a full disk, say)."""
-        for spool in (self._lines, *self._arrow.values()):
+        spools: list[LineSpool | ArrowSpool] = [self._lines, *self._arrow.values()]
+        for spool in spools:
             with contextlib.suppress(OSError):
                 spool.close()
         shutil.rmtree(self.tmp_path, ignore_errors=True)

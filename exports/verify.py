@@ -60,7 +60,7 @@ def verify_snapshot(path: Path) -> list[str]:
 def _check_files(path: Path, manifest: dict[str, Any], problems: list[str]) -> set[str]:
     """Sizes and checksums; returns the names that are missing (changed files are still
     read by the later checks, which say more about what changed)."""
-    listed: dict[str, dict] = manifest["files"]
+    listed: dict[str, dict[str, Any]] = manifest["files"]
     present = set(list_files(path))
     bad: set[str] = set()
     for name in REQUIRED_FILES:
@@ -78,8 +78,9 @@ def _check_files(path: Path, manifest: dict[str, Any], problems: list[str]) -> s
             problems.append(f"{name}: size {digest['bytes']} bytes, {MANIFEST} says {want}.")
         elif digest["sha256"] != listed[name].get("sha256"):
             problems.append(f"{name}: SHA-256 does not match {MANIFEST} (file changed).")
-    for name in sorted(present - set(listed)):
-        problems.append(f"{name}: present but not listed in {MANIFEST}.")
+    problems.extend(
+        f"{name}: present but not listed in {MANIFEST}." for name in sorted(present - set(listed))
+    )
     return bad
 
 
@@ -112,7 +113,7 @@ def _check_parquet(
     return problems
 
 
-def _diff(got, expected) -> str:
+def _diff(got: Any, expected: Any) -> str:
     g = {f.name: f for f in got}
     e = {f.name: f for f in expected}
     parts = [f"missing column {n}" for n in e if n not in g]
@@ -173,12 +174,12 @@ def _check_jsonl(path: Path, counts: dict[str, int], current: bool) -> list[str]
     return problems
 
 
-def _parquet_rows(file: Path) -> Iterator[dict]:
+def _parquet_rows(file: Path) -> Iterator[dict[str, Any]]:
     for batch in pq.ParquetFile(file).iter_batches(batch_size=1024):
         yield from batch.to_pylist()
 
 
-def _jsonl_refs(path: Path) -> Iterator[dict]:
+def _jsonl_refs(path: Path) -> Iterator[dict[str, Any]]:
     for _, raw in iter_lines(path):
         case = json.loads(raw)
         for ref in case["references"]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -29,7 +28,7 @@ def legacy_server_module() -> ModuleType:
     return _load_server_module()
 
 
-@pytest.fixture()
+@pytest.fixture
 def serve_site(legacy_server_module):
     """Start a loopback server for a site directory; stopped after the test."""
     servers = []
@@ -59,7 +58,7 @@ def run_cli(
 
 
 @pytest.fixture(scope="session")
-def fixture_crawl(tmp_path_factory, legacy_server_module) -> Iterator[tuple[Path, str, object]]:
+def fixture_crawl(tmp_path_factory, legacy_server_module) -> tuple[Path, str, object]:
     """One crawl of the fixture site shared by the tests that only read its snapshot."""
     out = tmp_path_factory.mktemp("snapshots")
     server, base_url = legacy_server_module.serve(FIXTURES / "site")
@@ -68,4 +67,4 @@ def fixture_crawl(tmp_path_factory, legacy_server_module) -> Iterator[tuple[Path
                          "--no-polite", "--json")
     finally:
         server.shutdown()
-    yield out, base_url, result
+    return out, base_url, result

@@ -276,7 +276,7 @@ def test_log_reappearance_is_compared_with_the_last_version(tmp_path, capsys):
     write(tmp_path, [case(1)], 1)
     write(tmp_path, [case(2)], 2)
     write(tmp_path, [case(1, outcome="Recovered.")], 3)
-    code, out, _ = run(capsys, "log", cid(1), "--snapshots", tmp_path, "--format", "json")
+    _, out, _ = run(capsys, "log", cid(1), "--snapshots", tmp_path, "--format", "json")
     events = [(e["event"], e["fields"]) for e in json.loads(out)["entries"]]
     assert events == [("appeared", []), ("disappeared", []), ("reappeared", ["outcome"])]
 

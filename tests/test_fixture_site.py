@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -241,8 +242,8 @@ def test_shutdown_does_not_wait_for_idle_keep_alive_connections() -> None:
 def test_cli_prints_base_url_and_stops_on_sigterm(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
     proc = subprocess.Popen(
-        [sys.executable, str(FIXTURES / "legacy_server.py"), "--root", str(SITE)]
-        + ["--port-file", str(port_file)],
+        [sys.executable, str(FIXTURES / "legacy_server.py"), "--root", str(SITE),
+         "--port-file", str(port_file)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -271,7 +272,8 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 class _Text(HTMLParser):
     """Visible text lines, roughly as a browser shows them."""
 
-    BREAKS = {"br", "p", "h1", "h2", "h3", "li", "div", "ul", "ol", "tr", "table"}
+    BREAKS: ClassVar[set[str]] = {"br", "p", "h1", "h2", "h3", "li", "div", "ul", "ol", "tr",
+                                  "table"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
+from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -94,7 +95,8 @@ def links(html: str) -> list[tuple[str, str]]:
 class _Text(HTMLParser):
     """Visible text lines (scripts, styles and comments dropped, whitespace collapsed)."""
 
-    BREAKS = {"br", "p", "h1", "h2", "h3", "li", "div", "ul", "ol", "tr", "table", "td"}
+    BREAKS: ClassVar[set[str]] = {"br", "p", "h1", "h2", "h3", "li", "div", "ul", "ol", "tr",
+                                  "table", "td"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
