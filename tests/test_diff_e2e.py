@@ -26,16 +26,19 @@ def cid(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def snapshots(tmp_path_factory, legacy_server_module) -> Path:
-    out = tmp_path_factory.mktemp("monthly")
-    for site in ("site", "site_v2"):
-        server, base = legacy_server_module.serve(FIXTURES / site)
-        try:
-            result = run_cli("crawl", f"{base}/casestudies/index.asp", "--out", str(out),
-                             "--no-polite")
-        finally:
-            server.shutdown()
-        assert result.returncode == 0, result.stderr[-2000:]
+def snapshots(tmp_path_factory, legacy_server_module, fixture_crawl) -> Path:
+    """The session's crawl of the fixture site, then a crawl of the site a month later."""
+    first, _base, result = fixture_crawl
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = tmp_path_factory.mktemp("monthly") / "snapshots"
+    shutil.copytree(first, out, symlinks=True)
+    server, base = legacy_server_module.serve(FIXTURES / "site_v2")
+    try:
+        result = run_cli("crawl", f"{base}/casestudies/index.asp", "--out", str(out),
+                         "--no-polite")
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-2000:]
     return out
 
 
