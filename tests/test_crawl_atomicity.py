@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def crawl(base: str, out: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def crawled_once(serve_site, fixture_crawl, tmp_path: Path) -> tuple[object, str, Path]:
+def crawled_once(serve_site, fixture_crawl, tmp_path: Path) -> tuple[Any, str, Path]:
     """The fixture site served (a fresh server: its request log counts this test's requests),
     and one good snapshot of it in ``tmp_path/snapshots``: a copy of the session's crawl."""
     server, base = serve_site(FIXTURES / "site")

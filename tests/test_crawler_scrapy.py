@@ -10,6 +10,7 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler
 
 from crawler.middlewares import CheapMetaRefreshMiddleware
@@ -19,7 +20,7 @@ from crawler.spiders.cases import CasesSpider
 from tests.conftest import ROOT
 
 
-def settings_for(**kwargs) -> dict:
+def settings_for(**kwargs) -> Settings:
     options = CrawlOptions(start_url="https://www.example.org/casestudies/", **kwargs)
     crawler = Crawler(CasesSpider, scrapy_settings(options))
     CasesSpider.from_crawler(crawler, options=options)

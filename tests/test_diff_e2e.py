@@ -96,13 +96,14 @@ def _png_colours(path: Path) -> int:
         elif kind == b"IDAT":
             idat += chunk
         pos += 12 + length
+    assert header is not None, "no IHDR chunk"
     width, height, depth, colour_type = header[0], header[1], header[2], header[3]
     assert depth == 8 and colour_type in (2, 6)
     bpp = 4 if colour_type == 6 else 3
     raw = zlib.decompress(idat)
     stride = width * bpp
     prev = bytearray(stride)
-    colours = set()
+    colours: set[bytes] = set()
     for y in range(0, height):
         ftype = raw[y * (stride + 1)]
         line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])

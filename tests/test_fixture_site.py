@@ -40,6 +40,7 @@ legacy_server = _load("legacy_server", FIXTURES / "legacy_server.py")
 def fetch(base_url: str, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
     """One request on a fresh connection, redirects not followed."""
     parts = urlsplit(base_url)
+    assert parts.hostname, base_url
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         conn.request(method, path)
@@ -218,6 +219,7 @@ def test_behaviours_are_counted_per_route_and_clear_rearms(flaky_site) -> None:
 def test_keep_alive_serves_several_requests_on_one_connection(site) -> None:
     _, base_url = site
     parts = urlsplit(base_url)
+    assert parts.hostname, base_url
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         for path in ("/index.asp", "/casestudies/index.asp", "/nope.asp"):
@@ -230,6 +232,7 @@ def test_keep_alive_serves_several_requests_on_one_connection(site) -> None:
 def test_shutdown_does_not_wait_for_idle_keep_alive_connections() -> None:
     server, base_url = legacy_server.serve(SITE)
     parts = urlsplit(base_url)
+    assert parts.hostname, base_url
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     conn.request("GET", "/robots.txt")
     conn.getresponse().read()
