@@ -100,7 +100,7 @@ class WarcLog:
             member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
             try:
                 self._fh.write(member.compress(plain) + member.flush())
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - kept and raised by the next write or close
                 self._error = exc
 
     def write_exchange(self, exchange: Exchange) -> None:

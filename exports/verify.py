@@ -91,7 +91,7 @@ def _check_parquet(
     try:
         meta = pq.read_metadata(file)
         schema = pq.read_schema(file)
-    except Exception as e:  # any reader error means the file is unreadable
+    except Exception as e:  # noqa: BLE001 - any reader error means the file is unreadable
         return [f"{name}: cannot be read as Parquet ({e})."]
     problems = []
     kv = schema.metadata or {}
@@ -131,7 +131,7 @@ def _check_jsonl(path: Path, counts: dict[str, int], current: bool) -> list[str]
     try:
         stored = json.loads((path / CASE_SCHEMA).read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(stored)
-    except Exception as e:  # unreadable or invalid: report, do not crash
+    except Exception as e:  # noqa: BLE001 - unreadable or invalid: report, do not crash
         return [f"{CASE_SCHEMA}: not a valid JSON Schema ({e})."]
     if current and stored != current_case_schema():
         problems.append(f"{CASE_SCHEMA}: differs from the schema of version {SCHEMA_VERSION}.")

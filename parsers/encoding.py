@@ -178,7 +178,7 @@ def _as_declared(
     errors = "casearchive-c1" if declared == "cp1252" else "replace"
     try:
         text = body.decode(declared, errors=errors)
-    except Exception:  # stateful codecs (e.g. iso-2022) can fail on garbage
+    except Exception:  # noqa: BLE001 - stateful codecs (e.g. iso-2022) can fail on garbage
         text = body.decode("cp1252", errors="casearchive-c1")
         warnings.append(f"encoding: could not decode as {declared_name}; used windows-1252")
         return Decoded(text, "windows-1252", True, warnings)
