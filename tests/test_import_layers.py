@@ -72,7 +72,14 @@ def imported_names(module: str, source: str, is_package: bool = False) -> set[st
                 base = node.module or ""
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
-    return names
+    return {_unprefixed(n) for n in names}
+
+
+def _unprefixed(name: str) -> str:
+    """``casearchive.parsers.x`` -> ``parsers.x``: the same rules once the packages are
+    installed under one ``casearchive`` import name."""
+    head, _, rest = name.partition(".")
+    return rest if head == "casearchive" and rest else name
 
 
 def is_package(module: str) -> bool:
@@ -152,12 +159,15 @@ def test_the_checker_sees_hidden_relative_and_confined_imports() -> None:
         "exports.b": "from .c import X\nimport scrapy\n",
         "exports.c": "from exports.b import Y\n",
         "crawler.d": "from parsers.a import f\nfrom exports import c\nimport pyarrow.compute\n",
+        "parsers.e": "from casearchive.exports.c import Z\n",
     }
     assert layer_violations(sources) == [
         "crawler.d imports pyarrow.compute (only exports/ may)",
         "exports.b imports scrapy (only crawler/ may)",
         "parsers.a imports crawler.run",
         "parsers.a imports crawler.run.run_crawl",
+        "parsers.e imports exports.c",
+        "parsers.e imports exports.c.Z",
     ]
     assert cycles(import_graph(sources)) == [frozenset({"exports.b", "exports.c"})]
 
