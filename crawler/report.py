@@ -44,7 +44,8 @@ class CrawlReport:
         try:
             yield
         finally:
-            self.seconds[work] += time.perf_counter() - started
+            # A Counter of float seconds (update() adds); typeshed types Counter values as int.
+            self.seconds[work] += time.perf_counter() - started  # type: ignore[assignment]
 
     def add_skipped(self, item: Skipped) -> None:
         if item.failed:
@@ -95,6 +96,5 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
             "skipped (not case pages): "
             + ", ".join(f"{reason}: {n}" for reason, n in stats["skipped_by_reason"].items())
         )
-    for failure in stats["failures"]:
-        lines.append(f"FAILED {failure['url']}: {failure['reason']}")
+    lines.extend(f"FAILED {f['url']}: {f['reason']}" for f in stats["failures"])
     return lines
