@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock test test-all demo lint typecheck fixtures bench bench-quick clean
+.PHONY: install lock test test-all demo lint typecheck fixtures bench bench-quick eval clean
 
 install: $(STAMP)
 
@@ -48,6 +48,10 @@ typecheck: install
 
 fixtures: install
 	$(BIN)/python -m tests.fixtures.regenerate
+
+# The generalisation corpus: every template family served, crawled and scored (docs/eval.md).
+eval: install
+	$(BIN)/python -m tests.corpus.eval
 
 bench: install
 	$(BIN)/python -m bench.run
