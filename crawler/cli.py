@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .options import CrawlOptions, OptionsError, load_config
+from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, CrawlOptions, OptionsError, load_config
 from .version import TOOL_VERSION
 
 
@@ -22,47 +22,69 @@ def cli() -> None:
     """Crawl the legacy case-study site into archival snapshots, and inspect them."""
 
 
-@cli.command()
+CRAWL_EXIT_CODES = """Exit codes: 0 snapshot written, every case complete; 1 crawl failed, no
+snapshot (no case pages, the start URL unreachable, robots.txt unavailable, the snapshot
+could not be written); 2 bad usage; 3 snapshot written, but some cases are incomplete or
+linked but not archived; 4 another crawl holds the lock; 5 interrupted, no snapshot, latest
+untouched; 6 a budget (--max-pages, --max-cases) was reached, no snapshot, latest
+untouched."""
+
+
+@cli.command(epilog=CRAWL_EXIT_CODES)
 @click.argument("start_url", required=False)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Snapshots directory (default: ./snapshots).")
 @click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="TOML file with any of these options (flags win).")
+              help="TOML file with any of these options, named as the flags "
+                   "(out, ignore_robots, max_pages, ...; flags win).")
 @click.option("--polite/--no-polite", default=None,
               help="Politeness for the real site (default on): AutoThrottle, 2 concurrent "
                    "requests, 1 s delay. --no-polite is for loopback fixtures and benches.")
 @click.option("--concurrency", type=int, help="Concurrent requests to the host.")
 @click.option("--delay", type=float, help="Base delay between requests, in seconds.")
-@click.option("--obey-robots/--ignore-robots", default=None, help="Obey robots.txt (default).")
+@click.option("--obey-robots/--ignore-robots", default=None,
+              help="Obey robots.txt (default; a robots.txt answering 5xx or unreachable stops "
+                   "the crawl, RFC 9309).")
 @click.option("--contact-url", help="Contact URL put in the User-Agent.")
 @click.option("--user-agent", help="Replace the whole User-Agent.")
 @click.option("--timeout", type=float, help="Download timeout in seconds (default 30).")
-@click.option("--max-size-mib", type=int, help="Largest response accepted (default 20).")
+@click.option("--max-size-mib", type=int,
+              help="Largest response accepted, after decompression (default 20).")
 @click.option("--retries", type=int, help="Retries on 5xx, timeouts and resets (default 3).")
+@click.option("--max-pages", type=int,
+              help=f"Page budget: stop with exit 6 before requesting more (default "
+                   f"{DEFAULT_MAX_PAGES:,}).")
+@click.option("--max-cases", type=int,
+              help="Case budget: stop with exit 6 when the lists link more cases (default: none).")
+@click.option("--allow-origin", multiple=True, metavar="SCHEME://HOST[:PORT]",
+              help="Another origin the crawl may fetch from (repeatable); by default only the "
+                   "start URL's scheme, host and port, so http -> https is off the site.")
 @click.option("--case-pattern", help="Regex whose group 'case' (or 1) is a page's case key.")
 @click.option("--list-pattern", help="Regex matching the URLs of case-list pages.")
 @click.option("--ignore-url-case/--keep-url-case", default=None,
               help="Treat URLs differing in letter case as one (default: automatic, on for "
                    "servers that say they are IIS).")
-@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="DEBUG shows Scrapy's own log too (default WARNING).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
-    """Crawl START_URL (the case list) into a new snapshot under --out.
-
-    Exit codes: 0 all cases complete; 1 crawl failed, no snapshot; 2 bad usage;
-    3 snapshot written but some pages or cases failed; 4 another crawl holds the lock.
-    """
+    """Crawl START_URL (the case list) into a new snapshot under --out."""
     from .lock import LockHeld
     from .report import summary_lines
     from .run import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, run_crawl
 
     values: dict[str, Any] = load_config(config) if config else {}
-    values.update({k: v for k, v in flags.items() if v is not None})
     start = start_url or values.pop("start_url", None)
     values.pop("start_url", None)
-    if not start:
+    if not isinstance(start, str) or not start:
         raise UsageError("START_URL is required (as an argument or in --config)")
-    options = CrawlOptions(start_url=start).with_overrides(values)
+    options = CrawlOptions(start_url=start).with_overrides(values, str(config))
+    options = options.with_overrides(
+        {k: v for k, v in flags.items() if v is not None and v != ()})
+    if options.out_dir.exists() and not options.out_dir.is_dir():
+        click.echo(f"casearchive: --out {options.out_dir} is a file, not a directory; "
+                   "no snapshot written", err=True)
+        raise SystemExit(EXIT_FAILED)
     try:
         result = run_crawl(options)
     except LockHeld as exc:
@@ -72,19 +94,20 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
         click.echo(f"casearchive: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     except OSError as exc:  # e.g. the snapshots directory cannot be created or locked
-        click.echo(f"casearchive: {exc}; no snapshot written", err=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"casearchive: {where}{exc.strerror or exc}; no snapshot written", err=True)
         raise SystemExit(EXIT_FAILED) from None
     snapshot = str(result.snapshot) if result.snapshot else None
     if as_json:
         click.echo(json.dumps({"snapshot": snapshot, "exit_code": result.exit_code,
-                               "stats": result.stats}, indent=2, sort_keys=True))
+                               "error": result.error, "stats": result.stats},
+                              indent=2, sort_keys=True))
     elif result.stats:
         for line in summary_lines(result.stats, snapshot):
             click.echo(line)
-    elif result.error:
-        click.echo(f"casearchive: {result.error}; no snapshot written", err=True)
-    else:
-        click.echo("casearchive: the crawl found no case pages; no snapshot written", err=True)
+    if result.snapshot is None:
+        message = result.error or "the crawl found no case pages"
+        click.echo(f"casearchive: {message}; no snapshot written", err=True)
     raise SystemExit(result.exit_code)
 
 

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from .items import Skipped
+from .urls import PAGE_PARAMS
 
 #: Scrapy stats copied into the manifest, under the names we document.
 SCRAPY_STATS = {
@@ -33,7 +35,12 @@ class CrawlReport:
     skipped_urls: list[dict[str, Any]] = field(default_factory=list)
     """Each skipped URL: {url, reason}."""
     failures: list[dict[str, Any]] = field(default_factory=list)
-    """URLs that failed after retries: {url, reason, status, referer}."""
+    """Linked list pages, cases and case pages that were not archived (failed after
+    retries, dropped, refused, unreadable): {url, reason, status, referer, role}."""
+    unsure: list[dict[str, Any]] = field(default_factory=list)
+    """Lost links whose role is decided at the end: a case link if their URL is of the
+    family of an archived case page (``link_family``), navigation otherwise."""
+    case_families: set[str] = field(default_factory=set)
     late_pages: list[str] = field(default_factory=list)
     seconds: Counter[str] = field(default_factory=Counter)
     """Wall seconds the archive spent per kind of work (parse, warc, export, finish)."""
@@ -46,18 +53,26 @@ class CrawlReport:
         finally:
             self.seconds[work] += time.perf_counter() - started
 
-    def add_skipped(self, item: Skipped) -> None:
+    def note_case_page(self, *urls: str) -> None:
+        self.case_families.update(map(link_family, urls))
+
+    def add_skipped(self, item: Skipped, case_page: bool = False) -> None:
+        """Count ``item``: a lost page of an open case, list or case link is a failure; a
+        lost link of a case page or a list page waits for ``to_stats`` to know its role."""
         if item.failed:
-            self.failures.append(
-                {"url": item.url, "reason": item.reason, "status": item.status,
-                 "referer": item.referer}
-            )
+            role = "case_page" if case_page else item.role or "list"
+            entry = {"url": item.url, "reason": item.reason, "status": item.status,
+                     "referer": item.referer, "role": role}
+            (self.unsure if role in ("case", "link") else self.failures).append(entry)
         else:
             self.skipped[item.reason] += 1
             self.skipped_urls.append({"url": item.url, "reason": item.reason})
 
     def to_stats(self, scrapy_stats: dict[str, Any]) -> dict[str, Any]:
         """The ``crawl_stats`` object of the manifest."""
+        lost_cases = [e for e in self.unsure if link_family(e["url"]) in self.case_families]
+        navigation = [e for e in self.unsure if link_family(e["url"]) not in self.case_families]
+        failures = self.failures + [{**e, "role": "case"} for e in lost_cases]
         stats: dict[str, Any] = {
             ours: scrapy_stats.get(theirs, 0) for theirs, ours in SCRAPY_STATS.items()
         }
@@ -72,7 +87,13 @@ class CrawlReport:
             cases_incomplete=self.cases_incomplete,
             skipped_by_reason=dict(sorted(self.skipped.items())),
             skipped=sorted(self.skipped_urls, key=lambda s: (s["url"], s["reason"])),
-            failures=sorted(self.failures, key=lambda f: f["url"]),
+            failures=sorted(failures, key=lambda f: f["url"]),
+            linked_not_archived=sorted(
+                ({k: e[k] for k in ("url", "referer", "reason")} for e in lost_cases),
+                key=lambda f: f["url"]),
+            navigation_warnings=sorted(
+                ({k: e[k] for k in ("url", "referer", "reason", "status")} for e in navigation),
+                key=lambda f: f["url"]),
             late_pages=sorted(self.late_pages),
             duration_seconds=round(time.monotonic() - self.started, 3),
             archive_seconds={work: round(s, 3) for work, s in sorted(self.seconds.items())},
@@ -95,6 +116,26 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
             "skipped (not case pages): "
             + ", ".join(f"{reason}: {n}" for reason, n in stats["skipped_by_reason"].items())
         )
+    linked = {entry["url"] for entry in stats.get("linked_not_archived", [])}
     for failure in stats["failures"]:
-        lines.append(f"FAILED {failure['url']}: {failure['reason']}")
+        if failure["url"] not in linked:
+            lines.append(f"FAILED {failure['url']}: {failure['reason']}")
+    for entry in stats.get("linked_not_archived", []):
+        lines.append(f"LINKED BUT NOT ARCHIVED {entry['url']} (linked from "
+                     f"{entry['referer'] or 'the start'}): {entry['reason']}")
+    for entry in stats.get("navigation_warnings", []):
+        lines.append(f"warning: navigation link {entry['url']} (linked from "
+                     f"{entry['referer'] or 'the start'}): {entry['reason']}")
     return lines
+
+
+def link_family(url: str) -> str:
+    """What the links to one kind of page share: host, directory, file extension and query
+    parameter names (page parameters aside). ``case.asp?cid=16`` is of the family of
+    ``case.asp?cid=1``; ``/meetings/annual.html`` is not of ``/cases/knee.html``'s."""
+    parts = urlsplit(url)
+    directory, _, leaf = parts.path.lower().rpartition("/")
+    extension = leaf.rpartition(".")[2] if "." in leaf else ""
+    keys = sorted({k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)
+                   if not PAGE_PARAMS.match(k)})
+    return f"{parts.netloc.lower()}{directory}/*.{extension}?{'&'.join(keys)}"
