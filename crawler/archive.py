@@ -133,6 +133,7 @@ class Archive:
             self.report.late_pages = list(self.assembler.late_pages)
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
+            stats["limits"] = self.options.limits()
             stats.update(extra or {})
             if self.report.cases_complete + self.report.cases_incomplete == 0:
                 log.error("no case pages found; no snapshot written")

@@ -139,6 +139,24 @@ def _snapshot_arg(ref: str, snapshots: Path | None) -> Path:
         raise TroubleError(str(exc)) from None
 
 
+_NO_VERIFY_OPTION = click.option(
+    "--no-verify", is_flag=True,
+    help="Read the snapshot even if its files differ from its manifest (default: refuse, "
+         "exit 2, naming the file).",
+)
+
+
+def _check_trusted(path: Path, names: list[str], no_verify: bool) -> None:
+    """Refuse (exit 2) a snapshot whose files ``names`` differ from its manifest."""
+    from exports.verify import check_listed_files
+
+    if no_verify:
+        return
+    problem = check_listed_files(path, names)
+    if problem is not None:
+        raise TroubleError(f"{problem}; refusing to read it (--no-verify overrides)")
+
+
 _SNAPSHOTS_OPTION = click.option(
     "--snapshots", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Snapshots directory in which SNAPSHOT may be an id, 'latest' or 'previous'.",
@@ -167,12 +185,15 @@ def verify(snapshot: str, snapshots: Path | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               required=True, help="Snapshots directory for the rebuilt snapshot.")
 @_SNAPSHOTS_OPTION
-def reparse(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+@_NO_VERIFY_OPTION
+def reparse(snapshot: str, out_dir: Path, snapshots: Path | None, no_verify: bool) -> None:
     """Rebuild every export of SNAPSHOT from its WARC with the current parser, offline,
     into a new snapshot under --out."""
     from .reparse import ReplayError, reparse_snapshot
+    from .warc import WARC_NAME
 
     path = _snapshot_arg(snapshot, snapshots)
+    _check_trusted(path, [WARC_NAME], no_verify)
     try:
         new = reparse_snapshot(path, out_dir)
     except (FileNotFoundError, ReplayError) as exc:
@@ -235,19 +256,27 @@ def _color(output: Path | None) -> bool:
 @click.option("--reparse", "reparse_old", is_flag=True,
               help="Re-extract OLD from its WARC with the current parser first, so only site "
                    "changes are reported (extractor changes are listed apart).")
+@_NO_VERIFY_OPTION
 def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | None,
-         reparse_old: bool) -> None:
+         reparse_old: bool, no_verify: bool) -> None:
     """Compare the extracted content of snapshots OLD and NEW case by case.
 
     Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
     """
     from exports.diff import DiffError, diff_snapshots
     from exports.render import render
+    from exports.schema import TABLES
+
+    from .reparse import ReplayError
+    from .warc import WARC_NAME
 
     old_path, new_path = _snapshot_arg(old, snapshots), _snapshot_arg(new, snapshots)
+    cases = TABLES["cases"].file
+    _check_trusted(old_path, [cases, WARC_NAME] if reparse_old else [cases], no_verify)
+    _check_trusted(new_path, [cases], no_verify)
     try:
         result = diff_snapshots(old_path, new_path, reparse=reparse_old)
-    except DiffError as exc:
+    except (DiffError, ReplayError) as exc:
         raise TroubleError(str(exc)) from None
     _write_report(render(result, fmt, color=_color(output)), output)
     raise SystemExit(1 if result.has_changes else 0)
@@ -261,13 +290,19 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
               show_default=True, help="Report format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout.")
-def log(case_id: str, snapshots: Path, fmt: str, output: Path | None) -> None:
+@_NO_VERIFY_OPTION
+def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify: bool) -> None:
     """The history of CASE_ID across the snapshots: when it appeared, each change (with the
     fields that changed) and when it disappeared. Exit 2 if no snapshot has the case."""
     from exports.diff import DiffError
     from exports.history import case_log
+    from exports.load import list_snapshots
     from exports.render import render_log
+    from exports.schema import TABLES
 
+    if snapshots.is_dir():
+        for path in list_snapshots(snapshots):
+            _check_trusted(path, [TABLES["cases"].file], no_verify)
     try:
         history = case_log(case_id, snapshots)
     except DiffError as exc:

@@ -90,6 +90,12 @@ class CrawlOptions:
         if self.timeout <= 0 or self.max_size_mib <= 0 or self.retries < 0:
             raise OptionsError("--timeout and --max-size-mib must be positive, --retries >= 0")
 
+    def limits(self) -> dict[str, int | None]:
+        """The limits a snapshot was made under (``crawl_stats.limits``; ``reparse`` keeps
+        to the same size limit)."""
+        return {"max_size_mib": self.max_size_mib, "max_pages": self.max_pages,
+                "max_cases": self.max_cases}
+
     def url_rules(self, ignore_case: bool | None = None) -> UrlRules:
         """Identity rules; ``ignore_case`` is what the server told when the option is auto."""
         pattern = re.compile(self.case_pattern) if self.case_pattern else None

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from ..items import Skipped
 from ..messages import PageMessage, Verdict
 from ..options import CrawlOptions, OptionsError, redact
-from ..reasons import describe
+from ..reasons import Reason, describe
 from ..settings import for_options
 from ..urls import canonical_url, case_key
 
@@ -155,6 +155,9 @@ class CasesSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         reason = describe(failure.value, self.options.max_size_mib,
                           self.settings.getint("REDIRECT_MAX_TIMES"))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if len({canonical_url(u, self.rules) for u in chain}) < len(chain):
+            reason = Reason("redirect loop", True)  # a loop the duplicate filter let through
         item = self.lost(request, reason.text, reason.status, reason.failed)
         if item.url == redact(self.options.start_url) and self.extension is not None:
             verb = "fetch" if reason.status or not reason.failed else "reach"
