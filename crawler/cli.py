@@ -267,7 +267,6 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     from exports.render import render
     from exports.schema import TABLES
 
-    from .reparse import ReplayError
     from .warc import WARC_NAME
 
     old_path, new_path = _snapshot_arg(old, snapshots), _snapshot_arg(new, snapshots)
@@ -276,7 +275,7 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     _check_trusted(new_path, [cases], no_verify)
     try:
         result = diff_snapshots(old_path, new_path, reparse=reparse_old)
-    except (DiffError, ReplayError) as exc:
+    except (DiffError, RuntimeError) as exc:  # RuntimeError: crawler.reparse.ReplayError
         raise TroubleError(str(exc)) from None
     _write_report(render(result, fmt, color=_color(output)), output)
     raise SystemExit(1 if result.has_changes else 0)
