@@ -405,7 +405,10 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("robots", ["--obey-robots", "--ignore-robots"])
+@pytest.mark.parametrize("robots", [
+    "--obey-robots",
+    pytest.param("--ignore-robots", marks=pytest.mark.slow),  # the same path, minus robots.txt
+])
 def test_an_unreachable_start_url_is_one_line(tmp_path, robots: str) -> None:
     start = f"http://127.0.0.1:{_closed_port()}/cases/"
     result = run_cli("crawl", start, "--out", str(tmp_path), "--no-polite", "--retries", "1",

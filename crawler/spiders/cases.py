@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 import scrapy
 from scrapy.http import Response
@@ -41,7 +41,6 @@ class CasesSpider(scrapy.Spider):
             options = CrawlOptions(start_url=start_url).with_overrides(kwargs)
         self.options = options
         self.rules = options.url_rules()
-        self.host = urlsplit(options.start_url).netloc.lower()
         self.seen: set[str] = set()
         self.archive = None  # set by crawler.extension.ArchiveExtension when the spider opens
         self.extension = None  # the same extension, which stops the crawl on fatal problems
