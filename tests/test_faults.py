@@ -325,6 +325,7 @@ def test_robots_txt_answering_5xx_disallows_all_and_stops(tmp_path) -> None:
     assert len(lines) == 1, result.stderr
     assert "robots.txt: HTTP 503 after retries" in lines[0] and "RFC 9309" in lines[0]
     assert [h.target for h in server.log] == ["/robots.txt"] * 3
+    assert_only_own_origin(server)
     assert not (tmp_path / "latest").exists()
 
 
@@ -363,6 +364,7 @@ def test_a_list_of_20000_links_stops_at_the_page_budget(tmp_path) -> None:
     assert "[scrapy" in result.stderr  # --log-level DEBUG still shows Scrapy's own lines
     pages = [h for h in server.log if h.target != "/robots.txt"]
     assert len(pages) <= 40
+    assert_only_own_origin(server)
     assert os.readlink(tmp_path / "latest") == keep.name
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
         keep.name, "latest"]
@@ -383,6 +385,7 @@ def test_the_case_budget_from_a_toml_config(tmp_path) -> None:
     assert result.returncode == 6, result.stderr[-2000:]
     assert "--max-cases 5" in result.stderr
     assert len([h for h in server.log if h.target.startswith("/cases/case.php")]) <= 5
+    assert_only_own_origin(server)
     assert not (tmp_path / "s" / "latest").exists()
 
 
@@ -418,3 +421,21 @@ def test_an_unreachable_start_url_is_one_line(tmp_path, robots: str) -> None:
     assert len(lines) == 1, result.stderr
     target = start.rsplit("/cases/", 1)[0] + "/robots.txt" if robots == "--obey-robots" else start
     assert lines[0].startswith(f"casearchive: cannot reach {target}: connection refused")
+
+
+def test_allow_origin_lets_a_redirect_to_another_origin_through(tmp_path) -> None:
+    other = FaultServer({"/robots.txt": ROBOTS_OK, case_url(2): Route(body=case_page(2))}).start()
+    server = FaultServer({
+        "/robots.txt": ROBOTS_OK, LIST: Route(body=list_page([case_url(1), case_url(2)])),
+        case_url(1): Route(body=case_page(1)),
+        case_url(2): Route("redirect", status=301, location=other.origin + case_url(2)),
+    }).start()
+    try:
+        result = run_cli("crawl", server.origin + LIST, "--out", str(tmp_path), "--no-polite",
+                         "--allow-origin", other.origin)
+    finally:
+        server.stop()
+        other.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cases: 2 complete, 0 incomplete" in result.stdout
+    assert [h.target for h in other.log] == ["/robots.txt", case_url(2)]
