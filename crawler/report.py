@@ -21,6 +21,7 @@ SCRAPY_STATS = {
     "retry/max_reached": "retries_given_up",
     "robotstxt/forbidden": "robots_forbidden",
     "dupefilter/filtered": "duplicates_filtered",
+    "spider_exceptions/count": "internal_errors",
 }
 
 
@@ -116,6 +117,9 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
             "skipped (not case pages): "
             + ", ".join(f"{reason}: {n}" for reason, n in stats["skipped_by_reason"].items())
         )
+    if stats.get("internal_errors"):
+        lines.append(f"INTERNAL ERRORS: {stats['internal_errors']} responses could not be "
+                     "handled (run with --log-level DEBUG for details)")
     linked = {entry["url"] for entry in stats.get("linked_not_archived", [])}
     for failure in stats["failures"]:
         if failure["url"] not in linked:

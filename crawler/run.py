@@ -47,7 +47,7 @@ class CrawlResult:
         if self.snapshot is None:
             return EXIT_FAILED
         if (self.stats.get("cases_incomplete") or self.stats.get("failures")
-                or self.stats.get("linked_not_archived")):
+                or self.stats.get("linked_not_archived") or self.stats.get("internal_errors")):
             return EXIT_INCOMPLETE
         return EXIT_OK
 
