@@ -123,14 +123,20 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
     linked = {entry["url"] for entry in stats.get("linked_not_archived", [])}
     for failure in stats["failures"]:
         if failure["url"] not in linked:
-            lines.append(f"FAILED {failure['url']}: {failure['reason']}")
+            lines.append(f"FAILED {_short(failure['url'])}: {failure['reason']}")
     for entry in stats.get("linked_not_archived", []):
-        lines.append(f"LINKED BUT NOT ARCHIVED {entry['url']} (linked from "
-                     f"{entry['referer'] or 'the start'}): {entry['reason']}")
+        lines.append(f"LINKED BUT NOT ARCHIVED {_short(entry['url'])} (linked from "
+                     f"{_short(entry['referer'] or 'the start')}): {entry['reason']}")
     for entry in stats.get("navigation_warnings", []):
-        lines.append(f"warning: navigation link {entry['url']} (linked from "
-                     f"{entry['referer'] or 'the start'}): {entry['reason']}")
+        lines.append(f"warning: navigation link {_short(entry['url'])} (linked from "
+                     f"{_short(entry['referer'] or 'the start')}): {entry['reason']}")
     return lines
+
+
+def _short(url: str, keep: int = 160) -> str:
+    """A URL for a summary line: a hostile 5,000-character one is cut (``--json`` and the
+    manifest keep it whole)."""
+    return url if len(url) <= keep else f"{url[:keep]}... ({len(url):,} characters)"
 
 
 def link_family(url: str) -> str:
