@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from exports.render import DIFF_FORMATS, LOG_FORMATS
+
 from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, CrawlOptions, OptionsError, load_config
 from .version import TOOL_VERSION
 
@@ -224,7 +226,7 @@ class TroubleError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(f"casearchive: {self.message}", err=True)
 
 
@@ -249,7 +251,7 @@ def _color(output: Path | None) -> bool:
 @click.argument("old")
 @click.argument("new")
 @_SNAPSHOTS_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text",
               show_default=True, help="Report format; html is one self-contained file.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout.")
@@ -267,6 +269,7 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     from exports.render import render
     from exports.schema import TABLES
 
+    from .reparse import reparse_snapshot
     from .warc import WARC_NAME
 
     old_path, new_path = _snapshot_arg(old, snapshots), _snapshot_arg(new, snapshots)
@@ -274,7 +277,9 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     _check_trusted(old_path, [cases, WARC_NAME] if reparse_old else [cases], no_verify)
     _check_trusted(new_path, [cases], no_verify)
     try:
-        result = diff_snapshots(old_path, new_path, reparse=reparse_old)
+        # The CLI composes the layers: crawler.reparse re-extracts OLD, exports.diff compares.
+        result = diff_snapshots(old_path, new_path,
+                                reparse=reparse_snapshot if reparse_old else None)
     except (DiffError, RuntimeError) as exc:  # RuntimeError: crawler.reparse.ReplayError
         raise TroubleError(str(exc)) from None
     _write_report(render(result, fmt, color=_color(output)), output)
@@ -285,7 +290,7 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
 @click.argument("case_id")
 @click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Snapshots directory whose every snapshot is read, oldest first.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(LOG_FORMATS), default="text",
               show_default=True, help="Report format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout.")

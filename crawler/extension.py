@@ -34,6 +34,8 @@ class ArchiveExtension:
         self.archive: WorkerArchive | None = None
         self.result: Closed | None = None
         self._stopping = False
+        self._close_task: asyncio.Future[None] | None = None
+        """The spider's closing, once asked for (kept: the loop holds tasks weakly)."""
         self.error: str | None = None
         self.interrupted: str | None = None
         """Scrapy's close reason when the crawl stopped before it was done."""
@@ -58,7 +60,8 @@ class ArchiveExtension:
         if self.crawler.engine is not None and not self._stopping:
             self._stopping = True
             log.info("%s; stopping the crawl", message)
-            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=reason))
+            self._close_task = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason=reason))
 
     def dropped(self, request: Any, spider: Any = None) -> None:
         """Scrapy's duplicate filter dropped a request. The spider never repeats a URL, so
@@ -94,7 +97,8 @@ class ArchiveExtension:
         self.error = reason
         log.error("the crawl's archive failed: %s; stopping the crawl", reason)
         if self.crawler.engine is not None:
-            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="archive_failed"))
+            self._close_task = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason="archive_failed"))
 
     async def closed(self, spider: Any, reason: str) -> None:
         try:

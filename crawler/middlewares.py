@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -17,7 +18,7 @@ from scrapy.http import Response
 from twisted.internet.defer import Deferred
 
 from .discovery import NON_HTML
-from .options import has_credentials, origin_of, redact
+from .options import CrawlOptions, has_credentials, origin_of, redact
 from .reasons import OutOfScope, describe
 from .warc import Exchange
 
@@ -72,7 +73,7 @@ class ScopeMiddleware:
 
     def origins(self) -> frozenset[str]:
         if self._origins is None:
-            options = self.crawler.spider.options
+            options = _options(self.crawler)
             self._origins = frozenset(
                 {origin_of(options.start_url), *map(origin_of, options.allow_origin)}
             )
@@ -98,6 +99,12 @@ class ScopeMiddleware:
         return None
 
 
+def _options(crawler: Crawler) -> CrawlOptions:
+    """The crawl's options, held by its spider (``CasesSpider``)."""
+    options: CrawlOptions = getattr(crawler.spider, "options")  # noqa: B009 - typed here
+    return options
+
+
 class RobotsUnavailable:
     """The parser for a robots.txt that answered 5xx or could not be fetched: RFC 9309
     section 2.3.1.4 says to assume a complete disallow."""
@@ -119,16 +126,17 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        spider = self.crawler.spider
-        reason = describe(exc, spider.options.max_size_mib, 0).text
-        scheme = urlsplit(spider.options.start_url).scheme
+        options = _options(self.crawler)
+        reason = describe(exc, options.max_size_mib, 0).text
+        scheme = urlsplit(options.start_url).scheme
         self._unavailable(netloc, f"cannot reach {scheme}://{netloc}/robots.txt: {reason}")
 
     def _unavailable(self, netloc: str, what: str) -> None:
         waiting = self._parsers.get(netloc)
-        self._parsers[netloc] = RobotsUnavailable()  # type: ignore[assignment]
+        parser: Any = RobotsUnavailable()  # Scrapy's RobotParser protocol: allowed() only
+        self._parsers[netloc] = parser
         if isinstance(waiting, Deferred):
-            waiting.callback(self._parsers[netloc])
+            waiting.callback(parser)
         extension = getattr(self.crawler.spider, "extension", None)
         if extension is not None:
             extension.stop("fatal", f"{what}; robots.txt unavailable means the whole site is "

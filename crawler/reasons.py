@@ -70,7 +70,7 @@ def describe(exc: BaseException, max_size_mib: int, max_redirects: int) -> Reaso
         if "MAXSIZE" in message:
             return Reason(f"larger than the size limit ({max_size_mib} MiB) once decompressed",
                           True)
-        return Reason("refused: " + message.split(" <")[0].split(":")[0], True)
+        return Reason("refused: " + message.partition(" <")[0].partition(":")[0], True)
     if "max size" in message or "maxsize" in message.lower():
         return Reason(f"larger than the size limit ({max_size_mib} MiB)", True)
     for cls in type(exc).__mro__:

@@ -14,7 +14,7 @@ import shutil
 import zlib
 from collections import deque
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urldefrag, urljoin
 
 from warcio.exceptions import ArchiveLoadFailed
@@ -43,7 +43,7 @@ def _index(warc: Path) -> dict[str, ArchivedResponse]:
     return {canonical_url(r.url): r for r in iter_responses(warc)}
 
 
-def _size_limit(stats: dict) -> int:
+def _size_limit(stats: dict[str, Any]) -> int:
     """The crawl's size limit in bytes (recorded under ``limits``; the default before)."""
     return int(stats.get("limits", {}).get("max_size_mib", DOWNLOAD_MAXSIZE >> 20)) << 20
 

@@ -25,6 +25,15 @@ SCRAPY_STATS = {
 }
 
 
+#: Roles of a link (``Skipped.role``, the request's link evidence) and what losing it means.
+#: Links of a list page (``case``) and of a case page (``link``) without further evidence
+#: are judged at the end by ``link_family``; a ``case link`` (the spider's own evidence) is
+#: a case, ``nav`` navigation; ``list``, ``pager``, ``case_page`` are lost pages.
+UNSURE_ROLES = frozenset({"case", "link"})
+NAVIGATION_ROLES = frozenset({"nav"})
+CASE_LINK_ROLES = frozenset({"case", "case link"})
+
+
 @dataclass(slots=True)
 class CrawlReport:
     started: float = field(default_factory=time.monotonic)
@@ -42,6 +51,8 @@ class CrawlReport:
     """Lost links whose role is decided at the end: a case link if their URL is of the
     family of an archived case page (``link_family``), navigation otherwise."""
     case_families: set[str] = field(default_factory=set)
+    navigation: list[dict[str, Any]] = field(default_factory=list)
+    """Lost links that only navigate the site: warnings, which leave the exit code alone."""
     late_pages: list[str] = field(default_factory=list)
     seconds: Counter[str] = field(default_factory=Counter)
     """Wall seconds the archive spent per kind of work (parse, warc, export, finish)."""
@@ -52,28 +63,36 @@ class CrawlReport:
         try:
             yield
         finally:
-            self.seconds[work] += time.perf_counter() - started
+            # A Counter of float seconds (update() adds); typeshed types Counter values as int.
+            self.seconds[work] += time.perf_counter() - started  # type: ignore[assignment]
 
     def note_case_page(self, *urls: str) -> None:
         self.case_families.update(map(link_family, urls))
 
     def add_skipped(self, item: Skipped, case_page: bool = False) -> None:
-        """Count ``item``: a lost page of an open case, list or case link is a failure; a
-        lost link of a case page or a list page waits for ``to_stats`` to know its role."""
+        """Count ``item``. A lost page of an open case, list page or link with case evidence
+        is a failure; a lost navigation link a warning; a lost link with no evidence either
+        way (``UNSURE_ROLES``) waits for ``to_stats`` to judge it by its URL."""
         if item.failed:
             role = "case_page" if case_page else item.role or "list"
             entry = {"url": item.url, "reason": item.reason, "status": item.status,
                      "referer": item.referer, "role": role}
-            (self.unsure if role in ("case", "link") else self.failures).append(entry)
+            if role in NAVIGATION_ROLES:
+                self.navigation.append(entry)
+            else:
+                (self.unsure if role in UNSURE_ROLES else self.failures).append(entry)
         else:
             self.skipped[item.reason] += 1
             self.skipped_urls.append({"url": item.url, "reason": item.reason})
 
     def to_stats(self, scrapy_stats: dict[str, Any]) -> dict[str, Any]:
         """The ``crawl_stats`` object of the manifest."""
-        lost_cases = [e for e in self.unsure if link_family(e["url"]) in self.case_families]
-        navigation = [e for e in self.unsure if link_family(e["url"]) not in self.case_families]
-        failures = self.failures + [{**e, "role": "case"} for e in lost_cases]
+        judged = [{**e, "role": "case"} for e in self.unsure
+                  if link_family(e["url"]) in self.case_families]
+        navigation = self.navigation + [e for e in self.unsure
+                                        if link_family(e["url"]) not in self.case_families]
+        failures = self.failures + judged
+        lost_cases = [e for e in failures if e["role"] in CASE_LINK_ROLES]
         stats: dict[str, Any] = {
             ours: scrapy_stats.get(theirs, 0) for theirs, ours in SCRAPY_STATS.items()
         }
@@ -121,15 +140,14 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
         lines.append(f"INTERNAL ERRORS: {stats['internal_errors']} responses could not be "
                      "handled (run with --log-level DEBUG for details)")
     linked = {entry["url"] for entry in stats.get("linked_not_archived", [])}
-    for failure in stats["failures"]:
-        if failure["url"] not in linked:
-            lines.append(f"FAILED {_short(failure['url'])}: {failure['reason']}")
-    for entry in stats.get("linked_not_archived", []):
-        lines.append(f"LINKED BUT NOT ARCHIVED {_short(entry['url'])} (linked from "
-                     f"{_short(entry['referer'] or 'the start')}): {entry['reason']}")
-    for entry in stats.get("navigation_warnings", []):
-        lines.append(f"warning: navigation link {_short(entry['url'])} (linked from "
-                     f"{_short(entry['referer'] or 'the start')}): {entry['reason']}")
+    lines.extend(f"FAILED {_short(f['url'])}: {f['reason']}"
+                 for f in stats["failures"] if f["url"] not in linked)
+    lines.extend(f"LINKED BUT NOT ARCHIVED {_short(e['url'])} (linked from "
+                 f"{_short(e['referer'] or 'the start')}): {e['reason']}"
+                 for e in stats.get("linked_not_archived", []))
+    lines.extend(f"warning: navigation link {_short(e['url'])} (linked from "
+                 f"{_short(e['referer'] or 'the start')}): {e['reason']}"
+                 for e in stats.get("navigation_warnings", []))
     return lines
 
 

@@ -27,7 +27,9 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-WARC_NAME = "pages.warc.gz"
+from exports import files
+
+WARC_NAME = files.WARC_NAME
 
 #: zlib level of each record's gzip member. warcio compresses at 9; on these HTML pages 1 costs
 #: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
@@ -98,7 +100,7 @@ class WarcLog:
             member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
             try:
                 self._fh.write(member.compress(plain) + member.flush())
-            except Exception as exc:  # noqa: BLE001 - handed to the writing thread
+            except Exception as exc:  # noqa: BLE001 - kept and raised by the next write or close
                 self._error = exc
 
     def write_exchange(self, exchange: Exchange) -> None:

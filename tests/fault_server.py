@@ -79,14 +79,14 @@ class _Handler(BaseHTTPRequestHandler):
     server: FaultServer
     protocol_version = "HTTP/1.0"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         return
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None):
-        self.server.record("BAD", repr(self.raw_requestline[:200]), "")
+        self.server.record("BAD", repr(getattr(self, "raw_requestline", b"")[:200]), "")
         super().send_error(code, message, explain)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         self.server.record("GET", self.path, self.headers.get("Host", ""))
         route = self.server.routes.get(self.path)
         if route is None:

@@ -14,10 +14,11 @@ import pytest
 from crawler.cli import main
 from crawler.options import CrawlOptions
 from crawler.run import scrapy_settings
-from exports.manifest import MANIFEST, file_digest
+from exports.files import MANIFEST
+from exports.manifest import file_digest
 
 
-@pytest.fixture()
+@pytest.fixture
 def snapshot(fixture_crawl) -> Path:
     out, _base, result = fixture_crawl
     assert result.returncode == 0, result.stderr[-2000:]

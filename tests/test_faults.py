@@ -10,6 +10,7 @@ end a crawl (robots.txt, budgets, credentials, an unreachable host) crawl on the
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -227,7 +228,7 @@ def test_a_500_storm_backs_off(faulty_crawl) -> None:
     for n in (50, 51):
         times = [hit.at for hit in faulty_crawl["server"].hits(case_url(n))]
         assert len(times) == 1 + RETRIES
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         for attempt, gap in enumerate(gaps, start=1):
             assert gap >= 0.9 * BACKOFF_BASE * 2 ** (attempt - 1), gaps
         per_minute = (len(times) - 1) * 60 / (times[-1] - times[0])
@@ -266,7 +267,7 @@ def test_no_secret_library_noise_or_home_files(faulty_crawl) -> None:
         assert SECRET not in text
     for noise in ("Traceback", "Failure", "DOWNLOAD_MAXSIZE", "twisted", "scrapy."):
         assert noise not in result.stderr and noise not in result.stdout
-    assert [p for p in faulty_crawl["home"].rglob("*")] == []
+    assert list(faulty_crawl["home"].rglob("*")) == []
 
 
 def test_reparse_skips_rejected_bodies_and_stays_bounded(faulty_crawl, tmp_path) -> None:

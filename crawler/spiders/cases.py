@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
 
 import scrapy
@@ -22,6 +22,9 @@ from ..options import CrawlOptions, OptionsError, redact
 from ..reasons import Reason, describe
 from ..settings import for_options
 from ..urls import canonical_url, case_key
+
+if TYPE_CHECKING:
+    from ..extension import ArchiveExtension
 
 
 def utc_now_iso() -> str:
@@ -43,7 +46,8 @@ class CasesSpider(scrapy.Spider):
         self.rules = options.url_rules()
         self.seen: set[str] = set()
         self.archive = None  # set by crawler.extension.ArchiveExtension when the spider opens
-        self.extension = None  # the same extension, which stops the crawl on fatal problems
+        self.extension: ArchiveExtension | None = None
+        """The crawl's extension (set when the spider opens): it stops the crawl."""
         self.requested = 0
         self.case_keys: set[str] = set()
         """Case keys of the case links requested so far (for ``--max-cases``)."""
@@ -152,6 +156,7 @@ class CasesSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        assert failure.value is not None, "a Failure always holds its exception"
         reason = describe(failure.value, self.options.max_size_mib,
                           self.settings.getint("REDIRECT_MAX_TIMES"))
         chain = [*request.meta.get("redirect_urls", []), request.url]
