@@ -155,6 +155,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class FaultServer(ThreadingHTTPServer):
     daemon_threads = True
+    #: Listen backlog: the stdlib's 5 would drop connections of a 16-wide crawl (and make
+    #: them time out unlogged) while slow routes hold their threads.
+    request_queue_size = 128
 
     def __init__(self, routes: dict[str, Route]) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
