@@ -54,3 +54,33 @@ def test_summary_cuts_a_hostile_url() -> None:
     stats = report.to_stats({})
     line = summary_lines(stats, None)[-1]
     assert len(line) < 400 and "(5,009 characters)" in line
+
+
+def test_failure_reasons_are_plain_words() -> None:
+    """Scrapy's and Twisted's exceptions become plain reasons; no class, setting or Failure."""
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+        IgnoreRequest,
+        ResponseDataLossError,
+    )
+    from twisted.internet.error import ConnectionLost, DNSLookupError
+
+    from crawler.reasons import describe
+
+    cases = {
+        CannotResolveHostError("x"): "host name not found",
+        DNSLookupError("x"): "host name not found",
+        DownloadConnectionRefusedError("x"): "connection refused",
+        DownloadTimeoutError("x"): "timed out",
+        ResponseDataLossError(): "body truncated (the connection closed early)",
+        ConnectionLost("<twisted.python.failure.Failure ...>"): "connection lost",
+        IgnoreRequest("max redirections reached"): "more than 20 redirects",
+        IgnoreRequest("Ignored response <200 http://h/> because its body (1 B compressed, "
+                      "9 B decompressed so far) exceeded DOWNLOAD_MAXSIZE (8 B) during "
+                      "decompression."): "larger than the size limit (8 MiB) once decompressed",
+        IgnoreRequest("Forbidden by robots.txt"): "forbidden by robots.txt",
+    }
+    for exc, words in cases.items():
+        assert describe(exc, 8, 20).text == words
