@@ -26,7 +26,7 @@ EXIT_BUDGET = 6
 
 #: Loggers whose lines name Scrapy's settings and Twisted's Failure objects: shown only with
 #: ``--log-level DEBUG``; otherwise every failure reaches the user through the summary.
-LIBRARY_LOGGERS = ("scrapy", "twisted", "py.warnings", "asyncio", "filelock")
+LIBRARY_LOGGERS = ("scrapy", "twisted", "py.warnings", "asyncio")
 
 
 @dataclass(slots=True)
