@@ -187,9 +187,12 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
             )
 
 
-def read_body(fh: BinaryIO, response: ArchivedResponse) -> bytes:
+def read_body(fh: BinaryIO, response: ArchivedResponse, limit: int) -> bytes | None:
     """The payload of ``response`` from the open WARC ``fh``, decoded of any transfer or
-    content encoding."""
+    content encoding; None when it is longer than ``limit`` bytes once decoded. warcio
+    decodes block by block, so a compression bomb costs at most ``limit`` plus one block's
+    expansion, never its full size."""
     fh.seek(response.offset)
     record = next(iter(ArchiveIterator(fh)))
-    return record.content_stream().read()
+    body = record.content_stream().read(limit + 1)
+    return None if len(body) > limit else body

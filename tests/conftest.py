@@ -45,16 +45,17 @@ def serve_site(legacy_server_module):
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, timeout: float = 240
+    *args: str, cwd: Path | None = None, timeout: float = 240, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """Run ``casearchive`` in a fresh interpreter (a crawl owns its process: Twisted's reactor
-    cannot restart)."""
+    cannot restart); ``env`` replaces the environment."""
     return subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
         cwd=cwd or ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
 
 
