@@ -12,7 +12,9 @@ from typing import Any
 
 import click
 
-from .options import CrawlOptions, OptionsError, load_config
+from exports.render import DIFF_FORMATS, LOG_FORMATS
+
+from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, CrawlOptions, OptionsError, load_config
 from .version import TOOL_VERSION
 
 
@@ -22,51 +24,73 @@ def cli() -> None:
     """Crawl the legacy case-study site into archival snapshots, and inspect them."""
 
 
-@cli.command()
+CRAWL_EXIT_CODES = """Exit codes: 0 snapshot written, every case complete; 1 crawl failed, no
+snapshot (no case pages, the start URL unreachable, robots.txt unavailable, the snapshot
+could not be written); 2 bad usage; 3 snapshot written, but some cases are incomplete or
+linked but not archived; 4 another crawl holds the lock; 5 interrupted, no snapshot, latest
+untouched; 6 a budget (--max-pages, --max-cases) was reached, no snapshot, latest
+untouched."""
+
+
+@cli.command(epilog=CRAWL_EXIT_CODES)
 @click.argument("start_url", required=False)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Snapshots directory (default: ./snapshots).")
 @click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="TOML file with any of these options (flags win).")
+              help="TOML file with any of these options, named as the flags "
+                   "(out, ignore_robots, max_pages, ...; flags win).")
 @click.option("--polite/--no-polite", default=None,
               help="Politeness for the real site (default on): AutoThrottle, 2 concurrent "
                    "requests, 1 s delay. --no-polite is for loopback fixtures and benches.")
 @click.option("--concurrency", type=int, help="Concurrent requests to the host.")
 @click.option("--delay", type=float, help="Base delay between requests, in seconds.")
-@click.option("--obey-robots/--ignore-robots", default=None, help="Obey robots.txt (default).")
+@click.option("--obey-robots/--ignore-robots", default=None,
+              help="Obey robots.txt (default; a robots.txt answering 5xx or unreachable stops "
+                   "the crawl, RFC 9309).")
 @click.option("--contact-url", help="Contact URL put in the User-Agent.")
 @click.option("--user-agent", help="Replace the whole User-Agent.")
 @click.option("--timeout", type=float, help="Download timeout in seconds (default 30).")
-@click.option("--max-size-mib", type=int, help="Largest response accepted (default 20).")
+@click.option("--max-size-mib", type=int,
+              help="Largest response accepted, after decompression (default 20).")
 @click.option("--retries", type=int, help="Retries on 5xx, timeouts and resets (default 3).")
+@click.option("--max-pages", type=int,
+              help=f"Page budget: stop with exit 6 before requesting more (default "
+                   f"{DEFAULT_MAX_PAGES:,}).")
+@click.option("--max-cases", type=int,
+              help="Case budget: stop with exit 6 when the lists link more cases (default: none).")
+@click.option("--allow-origin", multiple=True, metavar="SCHEME://HOST[:PORT]",
+              help="Another origin the crawl may fetch from (repeatable); by default only the "
+                   "start URL's scheme, host and port, so http -> https is off the site.")
 @click.option("--case-pattern", help="Regex whose group 'case' (or 1) is a page's case key.")
 @click.option("--list-pattern", help="Regex matching the URLs of case-list pages.")
 @click.option("--ignore-url-case/--keep-url-case", default=None,
               help="Treat URLs differing in letter case as one (default: automatic, on for "
                    "servers that say they are IIS).")
-@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="DEBUG shows Scrapy's own log too (default WARNING).")
 @click.option("--operator", help="Who runs the crawl, recorded in the WARC's warcinfo.")
 @click.option("--requisites/--no-requisites", default=None,
               help="Fetch the images, stylesheets and scripts of the pages into the WARC "
                    "(default on).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
-    """Crawl START_URL (the case list) into a new snapshot under --out.
-
-    Exit codes: 0 all cases complete; 1 crawl failed, no snapshot; 2 bad usage;
-    3 snapshot written but some pages or cases failed; 4 another crawl holds the lock.
-    """
+    """Crawl START_URL (the case list) into a new snapshot under --out."""
     from .lock import LockHeld
     from .report import summary_lines
     from .run import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, run_crawl
 
     values: dict[str, Any] = load_config(config) if config else {}
-    values.update({k: v for k, v in flags.items() if v is not None})
     start = start_url or values.pop("start_url", None)
     values.pop("start_url", None)
-    if not start:
+    if not isinstance(start, str) or not start:
         raise UsageError("START_URL is required (as an argument or in --config)")
-    options = CrawlOptions(start_url=start).with_overrides(values)
+    options = CrawlOptions(start_url=start).with_overrides(values, str(config))
+    options = options.with_overrides(
+        {k: v for k, v in flags.items() if v is not None and v != ()})
+    if options.out_dir.exists() and not options.out_dir.is_dir():
+        click.echo(f"casearchive: --out {options.out_dir} is a file, not a directory; "
+                   "no snapshot written", err=True)
+        raise SystemExit(EXIT_FAILED)
     try:
         result = run_crawl(options)
     except LockHeld as exc:
@@ -76,19 +100,20 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
         click.echo(f"casearchive: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     except OSError as exc:  # e.g. the snapshots directory cannot be created or locked
-        click.echo(f"casearchive: {exc}; no snapshot written", err=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"casearchive: {where}{exc.strerror or exc}; no snapshot written", err=True)
         raise SystemExit(EXIT_FAILED) from None
     snapshot = str(result.snapshot) if result.snapshot else None
     if as_json:
         click.echo(json.dumps({"snapshot": snapshot, "exit_code": result.exit_code,
-                               "stats": result.stats}, indent=2, sort_keys=True))
+                               "error": result.error, "stats": result.stats},
+                              indent=2, sort_keys=True))
     elif result.stats:
         for line in summary_lines(result.stats, snapshot):
             click.echo(line)
-    elif result.error:
-        click.echo(f"casearchive: {result.error}; no snapshot written", err=True)
-    else:
-        click.echo("casearchive: the crawl found no case pages; no snapshot written", err=True)
+    if result.snapshot is None:
+        message = result.error or "the crawl found no case pages"
+        click.echo(f"casearchive: {message}; no snapshot written", err=True)
     raise SystemExit(result.exit_code)
 
 
@@ -120,6 +145,24 @@ def _snapshot_arg(ref: str, snapshots: Path | None) -> Path:
         raise TroubleError(str(exc)) from None
 
 
+_NO_VERIFY_OPTION = click.option(
+    "--no-verify", is_flag=True,
+    help="Read the snapshot even if its files differ from its manifest (default: refuse, "
+         "exit 2, naming the file).",
+)
+
+
+def _check_trusted(path: Path, names: list[str], no_verify: bool) -> None:
+    """Refuse (exit 2) a snapshot whose files ``names`` differ from its manifest."""
+    from exports.verify import check_listed_files
+
+    if no_verify:
+        return
+    problem = check_listed_files(path, names)
+    if problem is not None:
+        raise TroubleError(f"{problem}; refusing to read it (--no-verify overrides)")
+
+
 _SNAPSHOTS_OPTION = click.option(
     "--snapshots", type=click.Path(path_type=Path, file_okay=False), default=None,
     help="Snapshots directory in which SNAPSHOT may be an id, 'latest' or 'previous'.",
@@ -148,12 +191,15 @@ def verify(snapshot: str, snapshots: Path | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               required=True, help="Snapshots directory for the rebuilt snapshot.")
 @_SNAPSHOTS_OPTION
-def reparse(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+@_NO_VERIFY_OPTION
+def reparse(snapshot: str, out_dir: Path, snapshots: Path | None, no_verify: bool) -> None:
     """Rebuild every export of SNAPSHOT from its WARC with the current parser, offline,
     into a new snapshot under --out."""
     from .reparse import ReplayError, reparse_snapshot
+    from .warc import WARC_NAME
 
     path = _snapshot_arg(snapshot, snapshots)
+    _check_trusted(path, [WARC_NAME], no_verify)
     try:
         new = reparse_snapshot(path, out_dir)
     except (FileNotFoundError, ReplayError) as exc:
@@ -220,7 +266,7 @@ class TroubleError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(f"casearchive: {self.message}", err=True)
 
 
@@ -245,7 +291,7 @@ def _color(output: Path | None) -> bool:
 @click.argument("old")
 @click.argument("new")
 @_SNAPSHOTS_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text",
               show_default=True, help="Report format; html is one self-contained file.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout.")
@@ -255,19 +301,29 @@ def _color(output: Path | None) -> bool:
 @click.option("--replay-url", metavar="TEMPLATE", default=None,
               help="Link each case to its archived capture: a pywb-style URL with {timestamp} "
                    "and {url}, e.g. http://localhost:8080/cases/{timestamp}/{url}.")
+@_NO_VERIFY_OPTION
 def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | None,
-         reparse_old: bool, replay_url: str | None) -> None:
+         reparse_old: bool, no_verify: bool, replay_url: str | None) -> None:
     """Compare the extracted content of snapshots OLD and NEW case by case.
 
     Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
     """
     from exports.diff import DiffError, diff_snapshots
     from exports.render import render
+    from exports.schema import TABLES
+
+    from .reparse import reparse_snapshot
+    from .warc import WARC_NAME
 
     old_path, new_path = _snapshot_arg(old, snapshots), _snapshot_arg(new, snapshots)
+    cases = TABLES["cases"].file
+    _check_trusted(old_path, [cases, WARC_NAME] if reparse_old else [cases], no_verify)
+    _check_trusted(new_path, [cases], no_verify)
     try:
-        result = diff_snapshots(old_path, new_path, reparse=reparse_old)
-    except DiffError as exc:
+        # The CLI composes the layers: crawler.reparse re-extracts OLD, exports.diff compares.
+        result = diff_snapshots(old_path, new_path,
+                                reparse=reparse_snapshot if reparse_old else None)
+    except (DiffError, RuntimeError) as exc:  # RuntimeError: crawler.reparse.ReplayError
         raise TroubleError(str(exc)) from None
     _write_report(render(result, fmt, color=_color(output), replay_url=replay_url), output)
     raise SystemExit(1 if result.has_changes else 0)
@@ -277,18 +333,24 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
 @click.argument("case_id")
 @click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Snapshots directory whose every snapshot is read, oldest first.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(LOG_FORMATS), default="text",
               show_default=True, help="Report format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout.")
-def log(case_id: str, snapshots: Path, fmt: str, output: Path | None) -> None:
+@_NO_VERIFY_OPTION
+def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify: bool) -> None:
     """The history of CASE_ID (a case_id, a case_key or a page URL of the case) across the
     snapshots: when it appeared, each change (with the fields that changed) and when it
     disappeared. Exit 2 if no snapshot has the case."""
     from exports.diff import DiffError
     from exports.history import case_log
+    from exports.load import list_snapshots
     from exports.render import render_log
+    from exports.schema import TABLES
 
+    if snapshots.is_dir():
+        for path in list_snapshots(snapshots):
+            _check_trusted(path, [TABLES["cases"].file], no_verify)
     try:
         history = case_log(case_id, snapshots)
     except DiffError as exc:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from exports.load import load_snapshot
 
+from .settings import DOWNLOAD_MAXSIZE
 from .warc import WARC_NAME, iter_responses, read_body
 
 INDEX = "index.csv"
@@ -46,7 +47,9 @@ def export_figures(snapshot: Path, out_dir: Path) -> tuple[int, int]:
                 break
             if "html" in response.headers.get("content-type", ""):
                 continue
-            body = read_body(fh, response)
+            body = read_body(fh, response, DOWNLOAD_MAXSIZE)
+            if body is None:  # larger than any crawl accepts: not one of its images
+                continue
             digest = hashlib.sha256(body).hexdigest()
             if digest in wanted and digest not in written:
                 (out_dir / file_name(digest, wanted[digest])).write_bytes(body)

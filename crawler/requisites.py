@@ -24,6 +24,7 @@ from parsers.case import content_hash
 
 from .assembly import Released
 from .messages import Requisite
+from .settings import DOWNLOAD_MAXSIZE
 
 
 @dataclass(slots=True)
@@ -40,7 +41,7 @@ class FigureResolver:
 
     def release(self, entries: Iterable[Released]) -> list[Released]:
         """The entries ready to write now; the others are held."""
-        ready = []
+        ready: list[Released] = []
         for entry in entries:
             (ready if self._ready(entry) else self.held).append(entry)
         return [self._filled(e) for e in ready]
@@ -98,7 +99,10 @@ def archived_requisites(warc: Path, canon: Callable[[str], str]) -> dict[str, Re
                 revisits.append((uri, headers.get_header("WARC-Refers-To-Target-URI"),
                                  record_id, ctype))
                 continue
-            sha = hashlib.sha256(record.content_stream().read()).hexdigest()
+            body = record.content_stream().read(DOWNLOAD_MAXSIZE + 1)  # bounded: a bomb stops
+            if len(body) > DOWNLOAD_MAXSIZE:
+                continue
+            sha = hashlib.sha256(body).hexdigest()
             by_uri[uri] = Requisite(uri, ctype, sha, record_id)
     for uri, refers_to, record_id, ctype in revisits:
         first = by_uri.get(refers_to)

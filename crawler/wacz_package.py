@@ -28,7 +28,7 @@ class WaczError(Exception):
     """The package could not be made; the message is one line for the user."""
 
 
-def case_pages(snapshot: Path) -> list[dict]:
+def case_pages(snapshot: Path) -> list[dict[str, str]]:
     """The pages.jsonl entries of a snapshot: its fetched case pages, in case order."""
     snap = load_snapshot(snapshot)
     titles = {r["case_id"]: r["title"] for r in
@@ -48,7 +48,7 @@ def case_pages(snapshot: Path) -> list[dict]:
 
 def make_wacz(snapshot: Path, out_dir: Path) -> Path:
     """Write ``out_dir/<snapshot id>.wacz``; ``WaczError`` when the library refuses."""
-    from wacz.main import main as wacz_main
+    from wacz.main import main as wacz_main  # type: ignore[import-untyped]
 
     snap = load_snapshot(snapshot)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyarrow as pa
@@ -55,7 +56,7 @@ class CaseLog:
 Event = tuple[str | None, str | None, list[ItemChange]]
 
 
-def _event(row: dict | None, last: dict | None, present: bool) -> Event:
+def _event(row: dict[str, Any] | None, last: dict[str, Any] | None, present: bool) -> Event:
     """What happened to the case in one snapshot, given its last version seen."""
     if row is None:
         return ("disappeared", last["title"], []) if present and last else (None, None, [])
@@ -80,7 +81,8 @@ def _match(table: pa.Table, column: str, values: list[str]) -> list[str]:
     if column not in table.column_names:
         return []
     mask = pc.fill_null(pc.is_in(table[column], value_set=pa.array(values, pa.string())), False)
-    return table["case_id"].filter(mask).to_pylist()
+    ids: list[str] = table["case_id"].filter(mask).to_pylist()
+    return ids
 
 
 def _lookup(snap: Snapshot, ref: str) -> str | None:
@@ -120,7 +122,7 @@ def case_log(case_ref: str, snapshots_dir: Path) -> CaseLog:
     case_id = resolve_case(case_ref, paths)
     ids: list[str] = []
     entries: list[LogEntry] = []
-    last: dict | None = None
+    last: dict[str, Any] | None = None
     present, seen, parser = False, 0, None
     for path in paths:
         snap = open_snapshot(path)

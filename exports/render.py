@@ -14,29 +14,26 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exports.diff import (
-    UNPLACED,
-    Capture,
-    CaseChange,
-    CaseInfo,
-    ItemChange,
-    SnapshotDiff,
-    SnapshotInfo,
-)
-from exports.history import CaseLog
-from exports.worddiff import Op
+if TYPE_CHECKING:  # annotations only: the CLI imports the format lists without pyarrow
+    from exports.diff import Capture, CaseChange, CaseInfo, ItemChange, SnapshotDiff, SnapshotInfo
+    from exports.history import CaseLog
+    from exports.worddiff import Op
 
-FORMATS = ("text", "json", "html")
+#: ``casearchive diff --format`` choices.
+DIFF_FORMATS = ("text", "json", "html")
+#: ``casearchive log --format`` choices.
+LOG_FORMATS = ("text", "json")
 CONTEXT_CHARS = 60
 RED, GREEN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
 
 
 def render(result: SnapshotDiff, fmt: str, *, color: bool = False,
            replay_url: str | None = None) -> str:
-    """The report of a diff in ``fmt`` (one of ``FORMATS``); ``replay_url`` is a template
-    such as ``http://localhost:8080/archive/{timestamp}/{url}`` for links to captures."""
+    """The report of a diff in ``fmt`` (one of ``DIFF_FORMATS``); ``replay_url`` is a
+    template such as ``http://localhost:8080/archive/{timestamp}/{url}`` for links to
+    captures."""
     if fmt == "json":
         return dumps(diff_to_json(result, replay_url))
     if fmt == "html":
@@ -79,6 +76,8 @@ def field_label(item: ItemChange) -> str:
     if item.key is None:
         return name[:1].upper() + name[1:]
     if item.field == "other_sections":
+        from exports.diff import UNPLACED
+
         return "Text under no heading" if item.key == UNPLACED else f"{item.key} (other section)"
     if item.field == "contact":
         return f"Contact: {item.key.replace('_', ' ')}"
@@ -100,7 +99,7 @@ def case_entry(info: CaseInfo | None, case_id: str, side: str,
 
 
 def render_log(log: CaseLog, fmt: str, *, color: bool = False) -> str:
-    """The history of one case in ``fmt`` (``text`` or ``json``)."""
+    """The history of one case in ``fmt`` (one of ``LOG_FORMATS``)."""
     return dumps(log_to_json(log)) if fmt == "json" else log_to_text(log, color=color)
 
 
@@ -230,10 +229,8 @@ def diff_to_text(r: SnapshotDiff, *, color: bool = False) -> str:
     lines = [dates, *_parser_note(r),
              f"added: {len(r.added)}, removed: {len(r.removed)}, changed: {len(r.changed)}, "
              f"unchanged: {r.unchanged}"]
-    for cid in r.added:
-        lines.append(f"added    {cid}  {r.titles.get(cid, '')}".rstrip())
-    for cid in r.removed:
-        lines.append(f"removed  {cid}  {r.titles.get(cid, '')}".rstrip())
+    lines.extend(f"added    {cid}  {r.titles.get(cid, '')}".rstrip() for cid in r.added)
+    lines.extend(f"removed  {cid}  {r.titles.get(cid, '')}".rstrip() for cid in r.removed)
     for case in r.changed:
         lines.append("")
         lines.append(f"{bold}changed  {case.case_id}  {case.title}{reset}")

@@ -23,6 +23,7 @@ from .records import (
     REFERENCES_KEY,
     SECTION_KEYS,
     CaseRecord,
+    Figure,
     OtherSection,
     PageRecord,
     PageRef,
@@ -76,6 +77,7 @@ def assemble_case(
     )
     texts: dict[str, list[str]] = {}
     refs: list[Reference] = []
+    figures: list[Figure] = []
     seen_numbers: set[int] = set()
     for page, ref in ordered:
         n = ref.page_number
@@ -90,7 +92,7 @@ def assemble_case(
                     continue
                 seen_numbers.add(reference.number)
             refs.append(reference)
-        case.figures.extend(replace(f, page_number=n) for f in page.figures)
+        figures.extend(replace(f, page_number=n) for f in page.figures)
         if case.contact is None and page.contact is not None:
             case.contact = page.contact
         if case.copyright is None and page.copyright:
@@ -103,5 +105,6 @@ def assemble_case(
         else:
             case.missing_sections.append(key)
     case.references = refs
+    case.figures = figures
     case.content_sha256 = content_hash(case)
     return case

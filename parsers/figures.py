@@ -19,6 +19,7 @@ attribute; None when neither is there.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -41,7 +42,8 @@ def find_media(root: etree._Element, base_url: str) -> tuple[list[str], list[Fig
     """(requisite URLs, figures) of a page, both absolute, in document order, each URL once
     among the requisites; ``base_url`` is the page URL or its ``<base href>``."""
     found = [(el, src) for el in root.iter(*_TAGS) if (src := _source(el))]
-    urls = [link.url for link in resolve_links([(src, "", []) for _, src in found], base_url)]
+    refs: list[list[Any]] = [[src, "", []] for _, src in found]  # text.LinkOut rows
+    urls = [link.url for link in resolve_links(refs, base_url)]
     figures = [
         Figure(url=url, alt=_attr(el, "alt"), caption=_caption(el))
         for (el, _), url in zip(found, urls, strict=True)
@@ -62,16 +64,19 @@ def _source(el: etree._Element) -> str | None:
 
 def _reference(el: etree._Element) -> str | None:
     tag = el.tag
+    value: str | None
     if tag == "img" or (tag == "input" and (el.get("type") or "").lower() == "image"):
-        return el.get("src")
-    if tag == "link":
+        value = el.get("src")
+    elif tag == "link":
         rels = set((el.get("rel") or "").lower().split())
-        return el.get("href") if rels & _STYLESHEET_RELS else None
-    if tag == "script":
-        return el.get("src")
-    if tag == "body":
-        return el.get("background")
-    return None
+        value = el.get("href") if rels & _STYLESHEET_RELS else None
+    elif tag == "script":
+        value = el.get("src")
+    elif tag == "body":
+        value = el.get("background")
+    else:
+        value = None
+    return value
 
 
 def _attr(el: etree._Element, name: str) -> str | None:

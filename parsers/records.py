@@ -279,9 +279,6 @@ class CaseRecord:
     removed (e.g. "/cases/case.php?id=77"); case_id is hashed from it. None in snapshots
     written before schema 1.1."""
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 def fields_with_role(record: type, name: str) -> tuple[str, ...]:
     """Names of ``record``'s fields whose role is ``name``, in declaration order."""

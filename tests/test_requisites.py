@@ -25,13 +25,10 @@ MEDIA = {route: spec for route, spec in ROUTES.items()
 
 
 def _records(snapshot: Path) -> list[tuple[str, str, bytes]]:
-    out = []
     with open(snapshot / "pages.warc.gz", "rb") as fh:
-        for record in ArchiveIterator(fh):
-            if record.rec_type in ("response", "revisit"):
-                out.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
-                            record.content_stream().read()))
-    return out
+        return [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
+                 r.content_stream().read())
+                for r in ArchiveIterator(fh) if r.rec_type in ("response", "revisit")]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +41,7 @@ def test_every_requisite_is_archived_once(snapshot: Path, fixture_crawl) -> None
     records = _records(snapshot)
     media = Counter(path_of(url) for _kind, url, _body in records if path_of(url) in MEDIA)
     assert media == Counter(dict.fromkeys(MEDIA, 1))
-    payloads = {}
+    payloads: dict[str, bytes] = {}
     for kind, url, body in records:
         if path_of(url) in MEDIA and kind == "response":
             served = (FIXTURES / "site" / MEDIA[path_of(url)]["file"]).read_bytes()
