@@ -58,6 +58,9 @@ untouched."""
                    f"{DEFAULT_MAX_PAGES:,}).")
 @click.option("--max-cases", type=int,
               help="Case budget: stop with exit 6 when the lists link more cases (default: none).")
+@click.option("--keep", type=int, default=None, metavar="N",
+              help="After a crawl that exits 0, keep the newest N snapshots and remove older "
+                   "ones (never latest, a pinned one, or one still referred to).")
 @click.option("--allow-origin", multiple=True, metavar="SCHEME://HOST[:PORT]",
               help="Another origin the crawl may fetch from (repeatable); by default only the "
                    "start URL's scheme, host and port, so http -> https is off the site.")
@@ -114,7 +117,23 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     if result.snapshot is None:
         message = result.error or "the crawl found no case pages"
         click.echo(f"casearchive: {message}; no snapshot written", err=True)
+    elif options.keep is not None and result.exit_code == 0:
+        _retain(options.out_dir, options.keep, quiet=as_json)
     raise SystemExit(result.exit_code)
+
+
+def _retain(out_dir: Path, keep: int, quiet: bool) -> None:
+    """``--keep``: prune after a good crawl; a failure to prune is said, not fatal."""
+    from exports.catalog import prune as prune_snapshots
+
+    try:
+        plan = prune_snapshots(out_dir, keep)
+    except OSError as exc:
+        click.echo(f"casearchive: warning: pruning {out_dir} failed: {exc}", err=True)
+        return
+    if not quiet:
+        for entry in plan.remove:
+            click.echo(f"pruned {entry.id}")
 
 
 @cli.command()
@@ -163,8 +182,13 @@ def _check_trusted(path: Path, names: list[str], no_verify: bool) -> None:
         raise TroubleError(f"{problem}; refusing to read it (--no-verify overrides)")
 
 
+#: ``--snapshots`` defaults to the crawl's ``--out`` default, so a SNAPSHOT id, ``latest``
+#: or ``previous`` works from the directory the crawl ran in; a path works everywhere.
+DEFAULT_SNAPSHOTS = Path("snapshots")
+
 _SNAPSHOTS_OPTION = click.option(
-    "--snapshots", type=click.Path(path_type=Path, file_okay=False), default=None,
+    "--snapshots", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_SNAPSHOTS,
+    show_default=True,
     help="Snapshots directory in which SNAPSHOT may be an id, 'latest' or 'previous'.",
 )
 
@@ -331,7 +355,8 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
 
 @cli.command()
 @click.argument("case_id")
-@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False), required=True,
+@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_SNAPSHOTS, show_default=True,
               help="Snapshots directory whose every snapshot is read, oldest first.")
 @click.option("--format", "fmt", type=click.Choice(LOG_FORMATS), default="text",
               show_default=True, help="Report format.")
@@ -356,6 +381,55 @@ def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify:
     except DiffError as exc:
         raise TroubleError(str(exc)) from None
     _write_report(render_log(history, fmt, color=_color(output)), output)
+
+
+def _catalog_dir(snapshots: Path) -> Path:
+    if not snapshots.is_dir():
+        raise TroubleError(f"{snapshots}: no such snapshots directory")
+    return snapshots
+
+
+@cli.command(name="list")
+@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_SNAPSHOTS, show_default=True, help="Snapshots directory.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Listing format.")
+def list_command(snapshots: Path, fmt: str) -> None:
+    """Each snapshot, oldest first: id, date, cases, completeness, health, latest, pinned."""
+    from exports.catalog import list_catalog
+
+    entries = list_catalog(_catalog_dir(snapshots))
+    if fmt == "json":
+        click.echo(json.dumps([e.to_json() for e in entries], indent=2, sort_keys=True))
+        return
+    for e in entries:
+        marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned)) if on)
+        state = "complete" if e.complete else f"incomplete ({e.incomplete_cases} cases)"
+        click.echo(f"{e.id}  {e.finished_at or '?'}  cases: {e.cases}  {state}  "
+                   f"health: {e.health or '-'}  {marks}".rstrip())
+
+
+@cli.command()
+@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_SNAPSHOTS, show_default=True, help="Snapshots directory.")
+@click.option("--keep", type=click.IntRange(min=1), required=True,
+              help="How many of the newest snapshots to keep.")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
+def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
+    """Remove the oldest snapshots beyond the newest --keep N. Never removes the one
+    'latest' points at, one named in the directory's 'keep' file, one whose payload a kept
+    snapshot's revisits refer to, or one being written."""
+    from exports.catalog import list_catalog, plan_prune
+    from exports.catalog import prune as prune_snapshots
+
+    directory = _catalog_dir(snapshots)
+    plan = (plan_prune(list_catalog(directory), keep) if dry_run
+            else prune_snapshots(directory, keep))
+    verb = "would remove" if dry_run else "removed"
+    for entry in plan.remove:
+        click.echo(f"{verb} {entry.id}")
+    for name, reason in sorted(plan.kept.items()):
+        click.echo(f"kept {name}: {reason}")
 
 
 class UsageError(click.UsageError):

@@ -54,6 +54,9 @@ class CrawlOptions:
     """Page budget: the crawl stops (exit 6, no snapshot) before requesting more pages."""
     max_cases: int | None = None
     """Case budget: the crawl stops (exit 6, no snapshot) when more case links are found."""
+    keep: int | None = None
+    """Retention: after a crawl that exits 0, keep the newest ``keep`` snapshots and remove
+    older ones (never ``latest``, a pinned one, or one a kept snapshot's revisits need)."""
     allow_origin: tuple[str, ...] = ()
     """Other origins (``https://host[:port]``) the crawl may fetch from; by default only the
     start URL's scheme, host and port."""
@@ -82,6 +85,8 @@ class CrawlOptions:
                 raise OptionsError(f"allow_origin: expected scheme://host[:port], got {origin!r}")
         if self.max_pages < 1 or (self.max_cases is not None and self.max_cases < 1):
             raise OptionsError("max_pages and max_cases must be at least 1")
+        if self.keep is not None and self.keep < 1:
+            raise OptionsError("keep must be at least 1")
         for name in ("case_pattern", "list_pattern"):
             value = getattr(self, name)
             if value is not None:
@@ -167,6 +172,7 @@ def _is_bare_origin(url: str) -> bool:
 
 #: What each option holds, for values from a config file or spider arguments (strings).
 _KINDS: dict[str, type] = {
+    "keep": int,
     "out_dir": Path, "polite": bool, "concurrency": int, "delay": float, "obey_robots": bool,
     "contact_url": str, "user_agent": str, "timeout": float, "max_size_mib": int,
     "retries": int, "case_pattern": str, "list_pattern": str, "ignore_url_case": bool,

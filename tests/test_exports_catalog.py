@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import replace
 from datetime import timedelta
@@ -68,3 +69,35 @@ def _write_one(root: Path) -> Path:
 def test_keep_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         plan_prune(list_catalog(_write_one(tmp_path)), keep=0)
+
+
+def test_cli_list_and_prune(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from crawler.cli import main
+
+    paths = _snapshots(tmp_path, 3)
+    assert main(["list", "--snapshots", str(tmp_path), "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [e["id"] for e in listed] == [p.name for p in paths]
+    assert main(["list", "--snapshots", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and lines[-1].endswith("latest") and "cases: 4" in lines[-1]
+    assert main(["prune", "--snapshots", str(tmp_path), "--keep", "1", "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"would remove {p.name}" for p in paths[:2]]
+    assert all(p.exists() for p in paths)
+    assert main(["prune", "--snapshots", str(tmp_path), "--keep", "2"]) == 0
+    assert [p.exists() for p in paths] == [False, True, True]
+    assert main(["prune", "--snapshots", str(tmp_path / "nowhere"), "--keep", "1"]) == 2
+    assert "no such snapshots directory" in capsys.readouterr().err
+
+
+def test_crawl_keep_prunes_after_a_good_crawl(tmp_path: Path, fixture_site) -> None:
+    from tests.conftest import run_cli
+
+    old = _snapshots(tmp_path, 2)
+    _, base_url = fixture_site
+    result = run_cli("crawl", f"{base_url}/casestudies/index.asp", "--out", str(tmp_path),
+                     "--no-polite", "--keep", "2")
+    assert result.returncode == 0, result.stderr
+    assert f"pruned {old[0].name}" in result.stdout
+    assert [p.exists() for p in old] == [False, True]
+    assert len(list_catalog(tmp_path)) == 2
