@@ -20,10 +20,11 @@ from .assembly import CaseAssembler, FetchedPage, Released
 from .discovery import CASE_INSENSITIVE_SERVERS, Scope
 from .export import write_released
 from .items import Skipped
-from .messages import Closed, PageMessage, Verdict
+from .messages import Closed, PageMessage, Requisite, Verdict
 from .options import CrawlOptions
 from .report import CrawlReport
-from .urls import canonical_url
+from .requisites import FigureResolver
+from .urls import canonical_url, same_site
 from .version import TOOL_VERSION
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class Archive:
             parser_version=PARSER_VERSION,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
+        self.figures = FigureResolver()
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
@@ -61,7 +63,8 @@ class Archive:
         if msg.role == "list":
             fold = self._detect_case_folding(msg)
             lists, candidates = self.scope.list_links(record.links)
-            return Verdict(lists=lists, candidates=candidates, fold_case=fold)
+            return Verdict(lists=lists, candidates=candidates, fold_case=fold,
+                           requisites=self._requisites(record.requisites))
         if not record.is_case_page:
             return self._skip(msg.url, record.skip_reason or "not a case page")
         self.report.case_pages += 1
@@ -76,13 +79,25 @@ class Archive:
             fetched_at=msg.fetched_at,
             warc_record_id=msg.warc_record_id,
         )
-        verdict = Verdict()
+        verdict = Verdict(requisites=self._requisites(record.requisites))
         for link in record.links:
             if self.scope.allows(link.url):
                 role = verdict.lists if self.scope.is_list_url(link.url) else verdict.candidates
                 role.append(link.url)
         self._write(self.assembler.add_page(page))
         return verdict
+
+    def _requisites(self, urls: list[str]) -> list[str]:
+        """The same-site requisites to fetch (none with ``--no-requisites``)."""
+        if not self.options.requisites:
+            return []
+        wanted = [u for u in urls if same_site(u, self.scope.host)]
+        self.figures.want(wanted)
+        return wanted
+
+    def add_requisite(self, requisite: Requisite) -> None:
+        """A requisite was fetched (or failed): write the cases that waited on it."""
+        self._write(self.figures.add(requisite), resolved=True)
 
     def _detect_case_folding(self, msg: PageMessage) -> bool:
         """On the start page, with ``ignore_url_case`` left to auto, ask the Server header."""
@@ -111,11 +126,13 @@ class Archive:
         expected = self.assembler.is_expected(item.url)
         self.report.add_skipped(item, case_page=expected)
         if expected:
-            self._write(self.assembler.add_failure(item.url, item.reason))
+            self._write(self.assembler.add_failure(item.url, item.reason, item.status))
 
-    def _write(self, released: list[Released]) -> None:
+    def _write(self, released: list[Released], resolved: bool = False) -> None:
+        """Export released cases; ``resolved``: their figures are filled already."""
+        ready = released if resolved else self.figures.release(released)
         with self.report.timed("export"):
-            for entry in released:
+            for entry in ready:
                 write_released(self.writer, entry, self.report)
 
     def close(
@@ -130,6 +147,7 @@ class Archive:
         """
         try:
             self._write(self.assembler.finish())
+            self._write(self.figures.flush(), resolved=True)
             self.report.late_pages = list(self.assembler.late_pages)
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 from parsers.case import assemble_case
 from parsers.records import CaseRecord, PageRecord, PageRef
 
-from .urls import UrlRules, canonical_url, case_id, case_key
+from .urls import PAGE_PARAMS, PATH_PAGE, UrlRules, canonical_url, case_id, case_key
 
 
 @dataclass(slots=True)
@@ -67,6 +69,22 @@ class FetchedPage:
             fetched_at=fetched_at,
             warc_record_id=warc_record_id,
         )
+
+
+@dataclass(slots=True)
+class FailedPage:
+    """An expected page of a case that never became a case page: a ``pages.parquet`` row."""
+
+    url: str
+    """Canonical URL of the page."""
+    reason: str
+    """"HTTP 500", "never fetched", a download error, "no case sections", ..."""
+    status: int | None
+    """HTTP status of the last response; None when none arrived."""
+    failed_at: str
+    """UTC ISO-8601 time the failure was recorded."""
+    page_number: int = 0
+    """Set at release (see ``number_failed_pages``)."""
 
 
 #: Where a shelved page's pickle is in the shelf file: (offset, length).
@@ -117,6 +135,8 @@ class _OpenCase:
     """Canonical URL -> the shelved page fetched from it (a redirected page has two)."""
     expected: set[str] = field(default_factory=set)
     failed: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, FailedPage] = field(default_factory=dict)
+    """Canonical URL -> what is known of its failure (status, time)."""
 
     def waiting(self) -> set[str]:
         return self.expected - self.pages.keys() - self.failed.keys()
@@ -128,6 +148,8 @@ class Released:
 
     case: CaseRecord
     pages: list[FetchedPage]
+    failed_pages: list[FailedPage] = field(default_factory=list)
+    """The case's pages that failed, numbered, in page order."""
 
 
 class CaseAssembler:
@@ -168,7 +190,7 @@ class CaseAssembler:
             self._owner[url] = key
         return self._release_if_done(case)
 
-    def add_failure(self, url: str, reason: str) -> list[Released]:
+    def add_failure(self, url: str, reason: str, status: int | None = None) -> list[Released]:
         """A page that could not be fetched or is not a case page after all."""
         canon = self._canon(url)
         key = self._owner.get(canon)
@@ -176,6 +198,7 @@ class CaseAssembler:
         if case is None:
             return []
         case.failed[canon] = reason
+        case.failures[canon] = FailedPage(canon, reason, status, _now())
         return self._release_if_done(case)
 
     def add_alias(self, url: str, final_url: str) -> None:
@@ -196,6 +219,7 @@ class CaseAssembler:
         for case in list(self._open.values()):
             for url in case.waiting():
                 case.failed[url] = "never fetched"
+                case.failures[url] = FailedPage(url, "never fetched", None, _now())
             out.extend(self._release(case))
         return out
 
@@ -217,9 +241,43 @@ class CaseAssembler:
         if not pages:
             return []
         failed = sorted(u for u in case.failed if u not in case.pages)
+        key = case_key(pages[0].ref.url, self.rules)
         record = assemble_case(
-            case_id(case_key(pages[0].ref.url, self.rules)),
+            case_id(key),
             [(p.record, p.ref) for p in pages],
             failed_urls=failed,
+            case_key=key,
         )
-        return [Released(record, pages)]
+        failures = [case.failures.get(u) or FailedPage(u, case.failed[u], None, _now())
+                    for u in failed]
+        number_failed_pages(failures, {p.ref.page_number for p in pages})
+        return [Released(record, pages, failures)]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def page_number_in_url(url: str) -> int:
+    """The page number a URL names: its page parameter or ``…page3.htm`` ending; 1 when it
+    names none (a canonical URL drops ``page=1``, so page 1 is the bare case URL)."""
+    parts = re.split(r"[?&]", url)
+    for part in parts[1:]:
+        name, _, value = part.partition("=")
+        if PAGE_PARAMS.match(name) and value.isdigit():
+            return int(value)
+    match = PATH_PAGE.search(parts[0])
+    return int(match.group(1)) if match else 1
+
+
+def number_failed_pages(failures: list[FailedPage], taken: set[int]) -> None:
+    """Give each failed page the number its URL names, or else the lowest number no other
+    page of the case has; sorts ``failures`` into page order."""
+    used = set(taken)
+    for failure in sorted(failures, key=lambda f: (page_number_in_url(f.url), f.url)):
+        number = page_number_in_url(failure.url)
+        if number in used:
+            number = next(n for n in range(1, len(used) + 2) if n not in used)
+        failure.page_number = number
+        used.add(number)
+    failures.sort(key=lambda f: f.page_number)

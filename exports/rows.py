@@ -34,6 +34,10 @@ class PageRow:
     """``WARC-Record-ID`` of the response record in ``pages.warc.gz``."""
     sections: list[Section] = field(default_factory=list)
     """The page's sections in page order (written to ``sections.parquet``, not pages)."""
+    case_key: str | None = None
+    """Readable key of the case (``CaseRecord.case_key``)."""
+    error: str | None = None
+    """Why the page failed ("HTTP 500", "never fetched", ...); None for a fetched page."""
 
     @classmethod
     def from_page(
@@ -46,6 +50,7 @@ class PageRow:
         fetched_at: datetime,
         content_sha256: str,
         warc_record_id: str | None = None,
+        case_key: str | None = None,
     ) -> PageRow:
         """Build the row of a parsed page (``page.url`` is the final URL)."""
         return cls(
@@ -61,6 +66,7 @@ class PageRow:
             unplaced_chars=page.unplaced_chars,
             warc_record_id=warc_record_id,
             sections=list(page.sections),
+            case_key=case_key,
         )
 
 
@@ -85,4 +91,6 @@ def page_dict(row: PageRow) -> dict[str, Any]:
         "warnings": list(row.warnings),
         "unplaced_chars": row.unplaced_chars,
         "warc_record_id": row.warc_record_id,
+        "case_key": row.case_key,
+        "error": row.error,
     }

@@ -16,6 +16,7 @@ from lxml import etree
 
 from .contact import copyright_holder, parse_contact, split_copyright
 from .encoding import decode
+from .figures import find_media
 from .labels import (
     FLATTEN_ALL_RE,
     FLATTEN_TAG_RE,
@@ -194,6 +195,7 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
         return record
     walked = walk(root)
     record.links = resolve_links(walked.links, walked.base or url)
+    record.requisites, record.figures = find_media(root, walked.base or url)
     segs = segment(walked.blocks)
     record.warnings.extend(segs.warnings)
     title, number, total, preamble = _title_and_preamble(walked.title, segs)
