@@ -10,25 +10,64 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from exports.snapshot import SnapshotWriter
 from parsers.page import parse_page
+from parsers.records import PageRecord
 from parsers.version import PARSER_VERSION
 
 from .assembly import CaseAssembler, FetchedPage, Released
-from .discovery import CASE_INSENSITIVE_SERVERS, Scope
+from .discovery import CASE_INSENSITIVE_SERVERS, LinkRoles, Scope, learn_page_bases
 from .export import write_released
 from .items import Skipped
 from .messages import Closed, PageMessage, Verdict
 from .options import CrawlOptions
 from .report import CrawlReport
-from .urls import canonical_url
+from .urls import UrlRules, canonical_url, case_key, page_number_in_url, page_param
 from .version import TOOL_VERSION
 
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Case evidence a link carries (``PageMessage.role``); see ``crawler.discovery``.
+CASE_LINK = "case link"
+PAGER = "pager"
+#: Parser verdicts that mean a page of a case is not there (a soft 404 answers 200).
+MISSING_VERDICTS = ("soft 404", "empty document", "parse error")
+
+
+def _is_missing(record: PageRecord) -> bool:
+    return (record.skip_reason or "").startswith(MISSING_VERDICTS)
+
+
+def _not_a_case(evidence: str | None, record: PageRecord) -> str:
+    """A skipped page's reason: the evidence it lacked."""
+    content = record.skip_reason or "not case-like content"
+    if evidence is None:
+        why = "not a case: no case evidence (reached only through site navigation; not " \
+              "linked as a case by a list, not in a case's pager, no case-title page marker)"
+        return why if record.is_case_page else f"{content}; {why}"
+    return f"{content} (linked as a case by {evidence}, but its content is not a case)"
+
+
+def _page_number(record: PageRecord, msg: PageMessage, rules: UrlRules) -> int | None:
+    """The page's number: what it prints ("Page 2 of 3"), else what its URL's page parameter
+    says under the site's learned pager base (a parser reading ``?page=1`` of a 0-based pager
+    as page 1, or finding no number at all, is corrected), else the parser's."""
+    in_url = page_number_in_url(msg.url, rules) or page_number_in_url(msg.request_url, rules)
+    if record.page_total is not None or in_url is None:
+        return record.page_number
+    raw = page_param(msg.url) or page_param(msg.request_url)
+    if record.page_number in (None, 1) or (raw is not None and record.page_number == raw[1]):
+        return in_url
+    return record.page_number
+
+
+def _verdict(roles: LinkRoles, **kwargs: Any) -> Verdict:
+    return Verdict(lists=roles.lists, candidates=roles.case_links, pager=roles.pager,
+                   nav=roles.nav, **kwargs)
 
 
 class Archive:
@@ -45,41 +84,118 @@ class Archive:
             parser_version=PARSER_VERSION,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
+        self._evidence: dict[str, str] = {}
+        """Canonical URL -> the strongest case evidence a parsed page gave it (a link
+        requested as navigation may turn out to be a case link of a later list page)."""
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
 
     def handle_page(self, msg: PageMessage) -> Verdict:
-        """Parse one response and decide what to follow; case pages go to assembly."""
+        """Parse one response, decide on evidence whether it is a case page, and say what to
+        follow; case pages go to assembly."""
         ctype = msg.headers.get("content-type", msg.headers.get("Content-Type", "")).lower()
         if ctype and not ctype.startswith(HTML_TYPES):
-            return self._skip(msg.url, f"not HTML ({ctype.split(';')[0].strip()})")
+            return self._skip(msg, f"not HTML ({ctype.split(';')[0].strip()})")
         with self.report.timed("parse"):
             record = parse_page(msg.body, msg.url, msg.headers)
+        fold = msg.role == "list" and self._detect_case_folding(msg)
+        bases = self._learn_page_bases(msg, record)
         if msg.role == "list":
-            fold = self._detect_case_folding(msg)
-            lists, candidates = self.scope.list_links(record.links)
-            return Verdict(lists=lists, candidates=candidates, fold_case=fold)
-        if not record.is_case_page:
-            return self._skip(msg.url, record.skip_reason or "not a case page")
+            roles = self.scope.list_roles(msg.url, record.links)
+            self._note_evidence(roles.case_links, CASE_LINK)
+            return _verdict(roles, fold_case=fold, page_bases=bases)
+        evidence = self._case_evidence(msg, record)
+        if evidence == PAGER and _is_missing(record):
+            self.handle_skipped(Skipped(msg.url, f"{record.skip_reason} (a page of a case)",
+                                        msg.status, failed=True))
+            return Verdict(skipped=record.skip_reason, page_bases=bases)
+        if evidence is None or (evidence != PAGER and not record.is_case_page):
+            verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+            verdict.skipped = self._skip(msg, _not_a_case(evidence, record)).skipped
+            return verdict
+        return self._keep(msg, record, bases)
+
+    def _keep(self, msg: PageMessage, record: PageRecord,
+              bases: frozenset[tuple[str, int]] | None) -> Verdict:
+        """Hand a case page to assembly; follow its pager and what else it links."""
         self.report.case_pages += 1
+        rules = self.scope.rules
+        fetched = canonical_url(msg.url, rules)
+        url = self._declared_canonical(record, fetched) or fetched
+        names = {canonical_url(u, rules) for u in (msg.request_url, msg.url, *msg.redirects)}
+        roles = self.scope.case_roles(msg.url, record.links)
+        self._note_evidence(roles.pager, PAGER)
+        self._note_evidence(roles.case_links, CASE_LINK)
         page = FetchedPage.build(
             record,
             msg.body,
-            url=canonical_url(msg.url, self.scope.rules),
+            url=url,
             request_url=msg.request_url,
-            pager_urls=self.scope.pager_links(msg.url, record.links),
+            pager_urls=list(roles.pager),
             status=msg.status,
             fetched_at=msg.fetched_at,
             warc_record_id=msg.warc_record_id,
+            aliases=sorted(names - {url}),
+            page_number=_page_number(record, msg, rules),
         )
-        verdict = Verdict()
-        for link in record.links:
-            if self.scope.allows(link.url):
-                role = verdict.lists if self.scope.is_list_url(link.url) else verdict.candidates
-                role.append(link.url)
+        verdict = _verdict(roles, page_bases=bases)
+        verdict.aliases = [url] if url != fetched else []
         self._write(self.assembler.add_page(page))
         return verdict
+
+    def _learn_page_bases(self, msg: PageMessage,
+                          record: PageRecord) -> frozenset[tuple[str, int]] | None:
+        """New pager bases this page shows; the identity rules everywhere follow them."""
+        printed = record.page_number if record.page_total is not None else None
+        rules = self.scope.rules
+        new = {(name, base) for name, base in learn_page_bases(msg.url, record.links,
+                                                                printed).items()
+               if rules.page_base(name) is None}
+        if not new:
+            return None
+        rules = replace(rules, page_bases=rules.page_bases | frozenset(new))
+        self.scope.rules = rules
+        self.assembler.set_rules(rules)
+        return rules.page_bases
+
+    def _note_evidence(self, urls: list[str], evidence: str) -> None:
+        for url in urls:
+            canon = canonical_url(url, self.scope.rules)
+            if self._evidence.get(canon) != PAGER:
+                self._evidence[canon] = evidence
+
+    def _case_evidence(self, msg: PageMessage, record: PageRecord) -> str | None:
+        """Why this page may be a page of a case (see ``discovery``); None for none."""
+        names = [canonical_url(u, self.scope.rules) for u in (msg.url, msg.request_url,
+                                                               *msg.redirects)]
+        if msg.role == PAGER or any(self.assembler.is_expected(u) for u in names):
+            return PAGER
+        known = [self._evidence[u] for u in names if u in self._evidence]
+        if PAGER in known:
+            return PAGER
+        if msg.role == CASE_LINK or known:
+            return CASE_LINK
+        if any(self.scope.is_case_family(u) for u in (msg.url, msg.request_url)):
+            return "case URL family"
+        if record.page_total is not None or (record.page_number or 1) > 1:
+            return "case title page marker"
+        return None
+
+    def _declared_canonical(self, record: PageRecord, fetched: str) -> str | None:
+        """The page's ``rel=canonical`` URL when it names this page: on the site, not a list
+        page, and not another page of the same case (a pager whose every page declares page 1
+        as canonical is a common template error, not evidence)."""
+        link = record.canonical_link
+        if not link or not self.scope.allows(link) or self.scope.is_list_url(link):
+            return None
+        declared = canonical_url(link, self.scope.rules)
+        if declared == fetched:
+            return None
+        if case_key(declared, self.scope.rules) == case_key(fetched, self.scope.rules):
+            record.warnings.append(f"rel=canonical names another page of the case: {link}")
+            return None
+        return declared
 
     def _detect_case_folding(self, msg: PageMessage) -> bool:
         """On the start page, with ``ignore_url_case`` left to auto, ask the Server header."""
@@ -90,11 +206,11 @@ class Archive:
             return False
         self.scope = Scope(self.options.start_url, self.options.url_rules(True),
                            self.options.list_regex)
-        self.assembler.rules = self.scope.rules
+        self.assembler.set_rules(self.scope.rules)
         return True
 
-    def _skip(self, url: str, reason: str) -> Verdict:
-        self.handle_skipped(Skipped(url, reason))
+    def _skip(self, msg: PageMessage, reason: str) -> Verdict:
+        self.handle_skipped(Skipped(msg.url, reason, msg.status))
         return Verdict(skipped=reason)
 
     def handle_skipped(self, item: Skipped) -> None:
@@ -107,6 +223,7 @@ class Archive:
         with self.report.timed("export"):
             for entry in released:
                 write_released(self.writer, entry, self.report)
+                self.report.add_case_warnings(entry.case)
 
     def close(
         self,
@@ -121,6 +238,8 @@ class Archive:
         try:
             self._write(self.assembler.finish())
             self.report.late_pages = list(self.assembler.late_pages)
+            for url, original in self.assembler.duplicates:
+                self.report.add_skipped(Skipped(url, f"duplicate of {original} (same content)"))
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
             stats.update(extra or {})

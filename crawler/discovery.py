@@ -4,6 +4,11 @@ Discovery follows the site's link structure rather than one URL scheme: a list p
 pagination is recognised by link text ("2", "Next »", "rel=next") or by sharing the list's
 document; a case's pages by pager text ("Page #3", "Next Page >>") or by sharing its case key.
 ``--list-pattern`` and ``--case-pattern`` override the heuristics.
+
+Every followed link carries the evidence it is (``LinkRoles``): a list page's links to its
+dominant URL family are *case links*; a case page's links to its own other pages are *pager*
+links; everything else is *site navigation*, which alone never makes a page a case. The
+site's pager base (0 or 1) is learned from the pager itself (``learn_page_bases``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,15 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from parsers.records import Link
 
-from .urls import URL_CACHE_SIZE, UrlRules, canonical_url, case_key, same_site
+from .urls import (
+    PATH_PAGE,
+    URL_CACHE_SIZE,
+    UrlRules,
+    canonical_url,
+    case_key,
+    page_param,
+    same_site,
+)
 
 #: Resources that are never HTML, decided from the URL before any request.
 NON_HTML = re.compile(
@@ -41,6 +54,33 @@ CASE_INSENSITIVE_SERVERS = re.compile(r"microsoft-iis|microsoft-httpapi", re.IGN
 LIST_PAGING_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|start|offset|from|skip)$", re.I)
 #: A list document numbered in its file name: ``index-2.html``, ``list_3.asp``.
 NUMBERED_DOC = re.compile(r"[-_]?\d+(?=\.\w+$)")
+#: A pager link that names its page number: "3", "Page 3", "Page #3", "3 of 6", "[3]".
+NUMBERED_PAGER_TEXT = re.compile(r"^\[?(?:page\s*#?\s*)?(\d{1,4})(?:\s*of\s*\d+)?\]?$", re.I)
+#: A pager link to the first page: "first", "« first", "first page".
+FIRST_PAGER_TEXT = re.compile(r"^(?:[«<‹]+\s*)?first(?:\s*page)?$", re.I)
+#: A pager link to the next page.
+NEXT_PAGER_TEXT = re.compile(r"^(?:next(?:\s*page)?|more)(?:\s*[»>›]+)?$|^[»>›]$", re.I)
+#: The values a pager's first page can have (a pager counts from 0 or from 1).
+PAGE_BASES = (0, 1)
+
+#: The URL family a link belongs to: (directory with digit runs generalised, extension,
+#: query parameter names). ``case.asp?cid=5`` and ``case.asp?cid=6`` share one; so do
+#: ``/cases/knee-pain/`` and ``/cases/hip``.
+UrlShape = tuple[str, str, tuple[str, ...]]
+
+
+@dataclass(slots=True)
+class LinkRoles:
+    """A page's in-scope links by the evidence they carry."""
+
+    lists: list[str] = field(default_factory=list)
+    """Pages of the case list."""
+    case_links: list[str] = field(default_factory=list)
+    """Linked as a case: the dominant URL family of a list, or a known case family."""
+    pager: list[str] = field(default_factory=list)
+    """Other pages of the same case (its pager or its URL family)."""
+    nav: list[str] = field(default_factory=list)
+    """Everything else: site navigation, which is no evidence of a case."""
 
 
 @dataclass(slots=True)
@@ -53,6 +93,8 @@ class Scope:
     host: str = ""
     list_docs: frozenset[str] = frozenset()
     list_query: frozenset[tuple[str, str]] = frozenset()
+    case_families: set[UrlShape] = field(default_factory=set)
+    """URL families the case lists link as cases (learned during the crawl)."""
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.start_url)
@@ -72,7 +114,7 @@ class Scope:
                 and _fixed_query(url, self.rules) == self.list_query)
 
     def list_links(self, links: list[Link]) -> tuple[list[str], list[str]]:
-        """Split a list page's links into (list pagination, case candidates)."""
+        """Split a list page's links into (list pagination, every other in-scope link)."""
         pagination: list[str] = []
         candidates: list[str] = []
         for link in links:
@@ -87,6 +129,77 @@ class Scope:
             else:
                 candidates.append(link.url)
         return pagination, candidates
+
+    def list_roles(self, page_url: str, links: list[Link]) -> LinkRoles:
+        """A list page's links: pagination, case links (its dominant URL family and the case
+        families already known) and site navigation."""
+        pagination, candidates = self.list_links(links)
+        family = self.dominant_family(page_url, candidates, links)
+        if family is not None:
+            self.case_families.add(family)
+        roles = LinkRoles(lists=pagination)
+        for url in candidates:
+            kind = roles.case_links if self.is_case_family(url) else roles.nav
+            kind.append(url)
+        return roles
+
+    def case_roles(self, page_url: str, links: list[Link]) -> LinkRoles:
+        """A case page's links: its pager, list pages, links into a known case family (related
+        cases), and site navigation."""
+        pager = set(self.pager_links(page_url, links))
+        roles = LinkRoles()
+        for link in links:
+            if not self.allows(link.url):
+                continue
+            if link.url in pager:
+                roles.pager.append(link.url)
+            elif self.is_list_url(link.url):
+                roles.lists.append(link.url)
+            elif self.is_case_family(link.url):
+                roles.case_links.append(link.url)
+            else:
+                roles.nav.append(link.url)
+        return roles
+
+    def teaser_roles(self, links: list[Link]) -> LinkRoles:
+        """A page that is not a case (a teaser or taxonomy listing, a site page): only its
+        links into a known case family are followed, as case links."""
+        return LinkRoles(case_links=[
+            link.url for link in links if self.allows(link.url) and self.is_case_family(link.url)
+        ])
+
+    def is_case_family(self, url: str) -> bool:
+        """``url`` has the shape of the links a case list links as cases (with
+        ``--case-pattern``: the pattern matches it)."""
+        if self.rules.case_pattern is not None:
+            return bool(self.rules.case_pattern.search(canonical_url(url, self.rules)))
+        return bool(self.case_families) and url_shape(url, self.rules) in self.case_families
+
+    def dominant_family(self, page_url: str, candidates: list[str],
+                        links: list[Link]) -> UrlShape | None:
+        """The URL family a list page links most (at least two distinct URLs); ties go to the
+        family nearer the list's own path, then to the longer link texts (case titles are
+        longer than navigation labels). None when no family repeats."""
+        if self.rules.case_pattern is not None:
+            return None
+        members: dict[UrlShape, set[str]] = {}
+        for url in candidates:
+            members.setdefault(url_shape(url, self.rules), set()).add(
+                canonical_url(url, self.rules))
+        text_len: dict[str, int] = {}
+        for link in links:
+            text_len[link.url] = max(text_len.get(link.url, 0), len(link.text))
+        list_path = urlsplit(canonical_url(page_url, self.rules)).path
+
+        def score(item: tuple[UrlShape, set[str]]) -> tuple[int, int, float]:
+            shape, urls = item
+            texts = [text_len.get(u, 0) for u in candidates if url_shape(u, self.rules) == shape]
+            return (len(urls), _common_prefix(shape[0], list_path), sum(texts) / len(texts))
+
+        ranked = sorted(members.items(), key=score, reverse=True)
+        if not ranked or len(ranked[0][1]) < 2:
+            return None
+        return ranked[0][0]
 
     def pager_links(self, page_url: str, links: list[Link]) -> list[str]:
         """Links of a case page that lead to other pages of the same case."""
@@ -104,6 +217,65 @@ class Scope:
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
         return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def url_shape(url: str, rules: UrlRules) -> UrlShape:
+    """The URL family of ``url`` (see ``UrlShape``); the page part does not count."""
+    parts = urlsplit(canonical_url(url, rules))
+    path = PATH_PAGE.sub("", parts.path)
+    directory, _, last = path.rstrip("/").rpartition("/")
+    ext = last.rpartition(".")[2].lower() if "." in last else ""
+    keys = sorted({k for k, _ in parse_qsl(parts.query) if not LIST_PAGING_PARAMS.match(k)})
+    return re.sub(r"\d+", "#", directory), ext, tuple(keys)
+
+
+def learn_page_bases(
+    page_url: str, links: list[Link], page_number: int | None = None
+) -> dict[str, int]:
+    """The pager bases a page shows: {page parameter: value of the first page}.
+
+    Evidence, strongest first: a link labelled with its page number ("1", "Page #3") or
+    "first" whose URL carries a page parameter; the page's own parameter with the page number
+    it prints ("Page 2 of 3", passed as ``page_number``); a "next" link from a page without
+    a page parameter (the page a list or case starts on). Contradicting evidence gives none.
+    """
+    votes: dict[str, set[int]] = {}
+
+    def vote(name: str, base: int) -> None:
+        if base in PAGE_BASES:
+            votes.setdefault(name, set()).add(base)
+
+    own = page_param(page_url)
+    for link in links:
+        found = page_param(link.url)
+        if found is None or not _same_path(page_url, link.url):
+            continue
+        name, value = found
+        text = link.text.strip()
+        numbered = NUMBERED_PAGER_TEXT.match(text)
+        if numbered:
+            vote(name, value - int(numbered.group(1)) + 1)
+        elif FIRST_PAGER_TEXT.match(text):
+            vote(name, value)
+        elif own is None and (link.rel == "next" or NEXT_PAGER_TEXT.match(text)):
+            vote(name, value - 1)
+    if own is not None and page_number is not None:
+        vote(own[0], own[1] - page_number + 1)
+    return {name: next(iter(bases)) for name, bases in votes.items() if len(bases) == 1}
+
+
+def _same_path(a: str, b: str) -> bool:
+    return urlsplit(a).path == urlsplit(b).path
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

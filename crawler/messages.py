@@ -13,7 +13,11 @@ from typing import Any
 
 @dataclass(slots=True)
 class PageMessage:
-    """A response handed over for parsing; ``role`` is "list" or "case"."""
+    """A response handed over for parsing.
+
+    ``role`` is the evidence the link that led here carries: "list" (a page of the case list),
+    "case link" (linked as a case), "pager" (another page of a case) or "nav" (site
+    navigation only); see ``discovery.LinkRoles``."""
 
     role: str
     url: str
@@ -23,6 +27,8 @@ class PageMessage:
     body: bytes
     fetched_at: str
     warc_record_id: str | None
+    redirects: list[str] = field(default_factory=list)
+    """URLs that redirected to ``url``, first requested first."""
 
 
 @dataclass(slots=True)
@@ -32,11 +38,19 @@ class Verdict:
     lists: list[str] = field(default_factory=list)
     """List pages to follow (parsed as lists)."""
     candidates: list[str] = field(default_factory=list)
-    """Pages that may be cases (parsed as cases)."""
+    """Pages linked as cases (role "case link")."""
+    pager: list[str] = field(default_factory=list)
+    """Other pages of a case this page belongs to (role "pager")."""
+    nav: list[str] = field(default_factory=list)
+    """Site navigation (role "nav"): fetched, but a case only on other evidence."""
+    aliases: list[str] = field(default_factory=list)
+    """Other URLs of this page (its ``rel=canonical``): never to be requested."""
     skipped: str | None = None
     """Why the page is neither a list nor a case page (not followed further)."""
     fold_case: bool = False
     """The server is case-insensitive: from now on URLs differing in case are one."""
+    page_bases: frozenset[tuple[str, int]] | None = None
+    """The site's pager bases (``UrlRules.page_bases``) when this page taught a new one."""
 
 
 @dataclass(slots=True)

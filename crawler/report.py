@@ -7,9 +7,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .items import Skipped
+
+if TYPE_CHECKING:  # the crawl's Scrapy process imports this module, not the parser
+    from parsers.records import CaseRecord
 
 #: Scrapy stats copied into the manifest, under the names we document.
 SCRAPY_STATS = {
@@ -35,6 +38,8 @@ class CrawlReport:
     failures: list[dict[str, Any]] = field(default_factory=list)
     """URLs that failed after retries: {url, reason, status, referer}."""
     late_pages: list[str] = field(default_factory=list)
+    warning_cases: list[dict[str, Any]] = field(default_factory=list)
+    """Each exported case with parser warnings: {case_id, url, warnings (count)}."""
     seconds: Counter[str] = field(default_factory=Counter)
     """Wall seconds the archive spent per kind of work (parse, warc, export, finish)."""
 
@@ -56,6 +61,13 @@ class CrawlReport:
             self.skipped[item.reason] += 1
             self.skipped_urls.append({"url": item.url, "reason": item.reason})
 
+    def add_case_warnings(self, case: CaseRecord) -> None:
+        """Remember a case whose pages drew warnings, so a reviewer can find it."""
+        if case.warnings:
+            self.warning_cases.append(
+                {"case_id": case.case_id, "url": case.url, "warnings": len(case.warnings)}
+            )
+
     def to_stats(self, scrapy_stats: dict[str, Any]) -> dict[str, Any]:
         """The ``crawl_stats`` object of the manifest."""
         stats: dict[str, Any] = {
@@ -74,6 +86,8 @@ class CrawlReport:
             skipped=sorted(self.skipped_urls, key=lambda s: (s["url"], s["reason"])),
             failures=sorted(self.failures, key=lambda f: f["url"]),
             late_pages=sorted(self.late_pages),
+            cases_with_warnings=len(self.warning_cases),
+            warning_cases=sorted(self.warning_cases, key=lambda c: c["url"]),
             duration_seconds=round(time.monotonic() - self.started, 3),
             archive_seconds={work: round(s, 3) for work, s in sorted(self.seconds.items())},
         )
@@ -90,6 +104,9 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
         "responses by status: "
         + (", ".join(f"{k}: {v}" for k, v in stats["responses_by_status"].items()) or "none"),
     ]
+    if stats.get("cases_with_warnings"):
+        lines.append(f"cases with warnings: {stats['cases_with_warnings']} "
+                     "(listed in the manifest under crawl_stats.warning_cases)")
     if stats["skipped_by_reason"]:
         lines.append(
             "skipped (not case pages): "

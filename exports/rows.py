@@ -31,6 +31,9 @@ class PageRow:
     unplaced_chars: int = 0
     warc_record_id: str | None = None
     """``WARC-Record-ID`` of the response record in ``pages.warc.gz``."""
+    aliases: list[str] = field(default_factory=list)
+    """Other canonical URLs of the same page: the URLs it was requested or redirected under,
+    its ``rel=canonical``, URLs serving the identical body. Sorted."""
     sections: list[Section] = field(default_factory=list)
     """The page's sections in page order (written to ``sections.parquet``, not pages)."""
 
@@ -45,6 +48,7 @@ class PageRow:
         fetched_at: datetime,
         content_sha256: str,
         warc_record_id: str | None = None,
+        aliases: list[str] | None = None,
     ) -> PageRow:
         """Build the row of a parsed page (``page.url`` is the final URL)."""
         return cls(
@@ -59,6 +63,7 @@ class PageRow:
             warnings=list(page.warnings),
             unplaced_chars=page.unplaced_chars,
             warc_record_id=warc_record_id,
+            aliases=sorted(aliases or []),
             sections=list(page.sections),
         )
 
@@ -84,4 +89,5 @@ def page_dict(row: PageRow) -> dict:
         "warnings": list(row.warnings),
         "unplaced_chars": row.unplaced_chars,
         "warc_record_id": row.warc_record_id,
+        "aliases": list(row.aliases),
     }

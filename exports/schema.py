@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 #: Parquet key-value metadata keys written on every table.
 META_VERSION = "casearchive.schema_version"
@@ -218,6 +218,14 @@ PAGES = Table(
         Field(
             "warc_record_id", STRING, True, "WARC-Record-ID of the response in pages.warc.gz.",
             "<urn:uuid:7f1c1c9e-1b7e-4c4e-9a57-2f8e3c1d9b11>",
+        ),
+        Field(
+            "aliases", ListOf(STRING), True,
+            "Other canonical URLs of the same page, sorted: the URLs it was requested or "
+            "redirected under, its rel=canonical, URLs serving the identical body (empty when "
+            "none; null only in snapshots written before schema 1.1). The page is recorded "
+            "once, under its canonical URL.",
+            ["https://example.org/node/77"],
         ),
     ),
 )

@@ -27,7 +27,7 @@ from .labels import (
     XML_DECL_RE,
     normalize_label,
 )
-from .links import resolve_links
+from .links import canonical_link, resolve_links
 from .records import REFERENCES_KEY, SECTION_KEYS, PageRecord, Section
 from .references import parse_references
 from .sections import Part, Segments, render, segment
@@ -194,6 +194,7 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
         return record
     walked = walk(root)
     record.links = resolve_links(walked.links, walked.base or url)
+    record.canonical_link = canonical_link(root, walked.base or url)
     segs = segment(walked.blocks)
     record.warnings.extend(segs.warnings)
     title, number, total, preamble = _title_and_preamble(walked.title, segs)

@@ -108,6 +108,8 @@ class PageRecord:
     """The © line without the address that follows it."""
     links: list[Link] = field(default_factory=list)
     """Every link of the page, for the crawler's discovery."""
+    canonical_link: str | None = None
+    """The page's ``<link rel="canonical" href>``, resolved; None when it declares none."""
     encoding: str = "utf-8"
     """Codec the body was decoded with."""
     encoding_repaired: bool = False
@@ -149,8 +151,10 @@ class PageRef:
 
     page_number: int
     url: str
-    """Canonical URL of the page: fragment and session ids removed, query parameters
-    sorted, a default ``page=1`` dropped."""
+    """Canonical URL of the page: scheme and host lower-cased, default port, fragment and
+    session ids removed, query parameters sorted; a page parameter is dropped only where the
+    site's own pager shows it names the first page (``page=0`` on a 0-based pager, ``page=1``
+    on a 1-based one). The page's other URLs are ``aliases`` in ``pages.parquet``."""
     content_sha256: str | None
     """SHA-256 of the fetched body bytes (None when the page failed)."""
 

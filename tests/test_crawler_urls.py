@@ -4,7 +4,16 @@ import re
 
 import pytest
 
-from crawler.urls import UrlRules, canonical_url, case_id, case_key, same_site
+from crawler.discovery import learn_page_bases
+from crawler.urls import (
+    UrlRules,
+    canonical_url,
+    case_id,
+    case_key,
+    page_number_in_url,
+    same_site,
+)
+from parsers.records import Link
 
 BASE = "http://127.0.0.1:8080"
 
@@ -13,7 +22,6 @@ BASE = "http://127.0.0.1:8080"
     ("a", "b"),
     [
         ("/casestudies/case.asp?cid=5#top", "/casestudies/case.asp?cid=5"),
-        ("/casestudies/case.asp?cid=5&page=1", "/casestudies/case.asp?cid=5"),
         ("/casestudies/case.asp?page=2&cid=5", "/casestudies/case.asp?cid=5&page=2"),
         ("/casestudies/case.asp?cid=5&PHPSESSID=abc123", "/casestudies/case.asp?cid=5"),
         ("/casestudies/case.asp?ASPSESSIONIDQQ=XYZ&cid=5", "/casestudies/case.asp?cid=5"),
@@ -85,3 +93,49 @@ def test_same_site_checks_scheme_host_and_port() -> None:
     assert not same_site("http://www.example.org/x", host)
     assert not same_site("mailto:info@example.org", host)
     assert not same_site("javascript:void(0)", host)
+
+
+ZERO_BASED = UrlRules(page_bases=frozenset({("page", 0)}))
+ONE_BASED = UrlRules(page_bases=frozenset({("page", 1)}))
+CASE = BASE + "/cases/knee-pain"
+
+
+def test_no_page_parameter_is_dropped_before_the_site_shows_its_base() -> None:
+    bare, zero, one = CASE, CASE + "?page=0", CASE + "?page=1"
+    assert len({canonical_url(bare), canonical_url(zero), canonical_url(one)}) == 3
+
+
+def test_on_a_zero_based_site_page_0_is_the_bare_url_and_page_1_is_page_2() -> None:
+    bare, zero, one = (canonical_url(CASE + q, ZERO_BASED) for q in ("", "?page=0", "?page=1"))
+    assert zero == bare
+    assert one != bare
+    assert page_number_in_url(CASE + "?page=1", ZERO_BASED) == 2
+    assert page_number_in_url(CASE + "?page=0", ZERO_BASED) == 1
+
+
+def test_on_a_one_based_site_page_1_is_the_bare_url_and_page_0_is_another_url() -> None:
+    bare, zero, one = (canonical_url(CASE + q, ONE_BASED) for q in ("", "?page=0", "?page=1"))
+    assert one == bare
+    assert zero != bare
+    assert page_number_in_url(CASE + "?page=2", ONE_BASED) == 2
+
+
+def _pager(*pairs: tuple[str, str]) -> list[Link]:
+    return [Link(CASE + query, text) for query, text in pairs]
+
+
+def test_the_pager_base_is_learned_from_the_link_labelled_1_or_first() -> None:
+    assert learn_page_bases(CASE + "?page=1", _pager(("?page=0", "1"), ("?page=2", "3"))) == {
+        "page": 0}
+    assert learn_page_bases(CASE + "?page=2", _pager(("?page=1", "Page #1"))) == {"page": 1}
+    assert learn_page_bases(CASE + "?page=2", _pager(("?page=0", "« first"))) == {"page": 0}
+
+
+def test_the_pager_base_is_learned_from_next_on_the_first_page_and_from_page_n_of_m() -> None:
+    assert learn_page_bases(CASE, _pager(("?page=1", "next ›"))) == {"page": 0}
+    assert learn_page_bases(CASE, _pager(("?page=2", "Next Page >>"))) == {"page": 1}
+    assert learn_page_bases(CASE + "?page=1", [], page_number=2) == {"page": 0}
+
+
+def test_contradicting_pager_evidence_teaches_nothing() -> None:
+    assert learn_page_bases(CASE + "?page=3", _pager(("?page=0", "1"), ("?page=2", "2"))) == {}

@@ -2,12 +2,15 @@
 
 Every response is handed to the crawl's archive (``crawler.archive``, in a worker process),
 which parses it and answers what to follow. Each URL is requested once: links are
-de-duplicated on their canonical form before a request is built.
+de-duplicated on their canonical form before a request is built. Each request carries, in
+``meta["role"]``, the evidence its link gives ("list", "case link", "pager", "nav"; see
+``crawler.discovery``); the archive decides on it whether the response is a case page.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -23,6 +26,11 @@ from ..messages import PageMessage, Verdict
 from ..options import CrawlOptions, OptionsError
 from ..settings import for_options
 from ..urls import canonical_url
+
+#: Roles in the order a verdict's links are followed: the stronger evidence claims a URL
+#: first when one page links it twice.
+FOLLOW_ORDER = (("lists", "list"), ("pager", "pager"), ("candidates", "case link"),
+                ("nav", "nav"))
 
 
 def utc_now_iso() -> str:
@@ -65,7 +73,8 @@ class CasesSpider(scrapy.Spider):
                 continue
             self.seen.add(canon)
             callback = self.parse_list if role == "list" else self.parse_case
-            yield scrapy.Request(url, callback=callback, errback=self.failed)
+            yield scrapy.Request(url, callback=callback, errback=self.failed,
+                                 meta={"role": role})
 
     async def _hand_over(self, response: Response, role: str) -> Verdict:
         self.seen.add(canonical_url(response.url, self.rules))
@@ -91,24 +100,27 @@ class CasesSpider(scrapy.Spider):
             body=response.body,
             fetched_at=response.meta.get("warc_date") or utc_now_iso(),
             warc_record_id=response.meta.get("warc_record_id"),
+            redirects=list(redirects),
         )
 
     async def parse_list(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        verdict = await self._hand_over(response, "list")
-        if verdict.fold_case:
-            self.rules = self.options.url_rules(True)
-            self.seen = {canonical_url(url, self.rules) for url in self.seen}
-        for request in self._follow(verdict.lists, "list"):
-            yield request
-        for request in self._follow(verdict.candidates, "case"):
+        for request in self._next(await self._hand_over(response, "list")):
             yield request
 
     async def parse_case(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        verdict = await self._hand_over(response, "case")
-        for request in self._follow(verdict.lists, "list"):
+        verdict = await self._hand_over(response, response.meta.get("role", "case link"))
+        for request in self._next(verdict):
             yield request
-        for request in self._follow(verdict.candidates, "case"):
-            yield request
+
+    def _next(self, verdict: Verdict) -> Iterator[scrapy.Request]:
+        """Adopt what the page taught about URL identity, then follow its links by role."""
+        if verdict.fold_case or verdict.page_bases is not None:
+            rules = self.options.url_rules(True) if verdict.fold_case else self.rules
+            self.rules = replace(rules, page_bases=verdict.page_bases or rules.page_bases)
+            self.seen = {canonical_url(url, self.rules) for url in self.seen}
+        self.seen.update(canonical_url(url, self.rules) for url in verdict.aliases)
+        for attribute, role in FOLLOW_ORDER:
+            yield from self._follow(getattr(verdict, attribute), role)
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
