@@ -39,7 +39,11 @@ MISSING_VERDICTS = ("soft 404", "empty document", "parse error")
 
 
 def _is_missing(record: PageRecord) -> bool:
-    return (record.skip_reason or "").startswith(MISSING_VERDICTS)
+    """The page of a case is not there: a soft 404, nothing parseable, or (from a parser that
+    does not segment pages it judges not case-like) no text kept at all."""
+    if (record.skip_reason or "").startswith(MISSING_VERDICTS):
+        return True
+    return not record.is_case_page and not record.sections
 
 
 def _not_a_case(evidence: str | None, record: PageRecord) -> str:
@@ -107,8 +111,9 @@ class Archive:
             return _verdict(roles, fold_case=fold, page_bases=bases)
         evidence = self._case_evidence(msg, record)
         if evidence == PAGER and _is_missing(record):
-            self.handle_skipped(Skipped(msg.url, f"{record.skip_reason} (a page of a case)",
-                                        msg.status, failed=True))
+            reason = record.skip_reason or "no content"
+            self.handle_skipped(Skipped(msg.url, f"{reason} (a page of a case)", msg.status,
+                                        failed=True))
             return Verdict(skipped=record.skip_reason, page_bases=bases)
         if evidence is None or (evidence != PAGER and not record.is_case_page):
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
@@ -124,7 +129,8 @@ class Archive:
         fetched = canonical_url(msg.url, rules)
         url = self._declared_canonical(record, fetched) or fetched
         names = {canonical_url(u, rules) for u in (msg.request_url, msg.url, *msg.redirects)}
-        roles = self.scope.case_roles(msg.url, record.links)
+        roles = self.scope.case_roles(msg.url, record.links, url if url != fetched else None)
+        self.scope.learn_case_family(url)
         self._note_evidence(roles.pager, PAGER)
         self._note_evidence(roles.case_links, CASE_LINK)
         page = FetchedPage.build(

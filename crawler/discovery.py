@@ -95,12 +95,15 @@ class Scope:
     list_query: frozenset[tuple[str, str]] = frozenset()
     case_families: set[UrlShape] = field(default_factory=set)
     """URL families the case lists link as cases (learned during the crawl)."""
+    list_prefix: str | None = None
+    """The directory the case list lists (``_list_prefix``): what lies under it is cases."""
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.start_url)
         self.host = parts.netloc.lower()
         self.list_docs = frozenset({_list_doc(self.start_url, self.rules)})
         self.list_query = _fixed_query(self.start_url, self.rules)
+        self.list_prefix = _list_prefix(self.start_url)
 
     def allows(self, url: str) -> bool:
         """Same host, http(s), and not a resource that is never HTML."""
@@ -131,8 +134,9 @@ class Scope:
         return pagination, candidates
 
     def list_roles(self, page_url: str, links: list[Link]) -> LinkRoles:
-        """A list page's links: pagination, case links (its dominant URL family and the case
-        families already known) and site navigation."""
+        """A list page's links: pagination, case links (its dominant URL family, the case
+        families already known, and the links under the list's own directory) and site
+        navigation."""
         pagination, candidates = self.list_links(links)
         family = self.dominant_family(page_url, candidates, links)
         if family is not None:
@@ -143,10 +147,14 @@ class Scope:
             kind.append(url)
         return roles
 
-    def case_roles(self, page_url: str, links: list[Link]) -> LinkRoles:
+    def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None
+                   ) -> LinkRoles:
         """A case page's links: its pager, list pages, links into a known case family (related
-        cases), and site navigation."""
+        cases), and site navigation. ``also_as``: another URL of the page (its declared
+        canonical URL), whose pager links count too."""
         pager = set(self.pager_links(page_url, links))
+        if also_as is not None:
+            pager.update(self.pager_links(also_as, links))
         roles = LinkRoles()
         for link in links:
             if not self.allows(link.url):
@@ -168,18 +176,26 @@ class Scope:
             link.url for link in links if self.allows(link.url) and self.is_case_family(link.url)
         ])
 
+    def learn_case_family(self, url: str) -> None:
+        """``url`` is a case page's own URL: its family is a case family."""
+        if self.rules.case_pattern is None:
+            self.case_families.add(url_shape(url, self.rules))
+
     def is_case_family(self, url: str) -> bool:
-        """``url`` has the shape of the links a case list links as cases (with
-        ``--case-pattern``: the pattern matches it)."""
+        """``url`` is under the case list's own directory, or has the shape of the links a
+        case list links as cases (with ``--case-pattern``: the pattern matches it)."""
         if self.rules.case_pattern is not None:
             return bool(self.rules.case_pattern.search(canonical_url(url, self.rules)))
+        if self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix):
+            return not self.is_list_url(url)
         return bool(self.case_families) and url_shape(url, self.rules) in self.case_families
 
     def dominant_family(self, page_url: str, candidates: list[str],
                         links: list[Link]) -> UrlShape | None:
         """The URL family a list page links most (at least two distinct URLs); ties go to the
         family nearer the list's own path, then to the longer link texts (case titles are
-        longer than navigation labels). None when no family repeats."""
+        longer than navigation labels). The site root is no family: it holds the site's own
+        pages (home, about, contact). None when no family repeats."""
         if self.rules.case_pattern is not None:
             return None
         members: dict[UrlShape, set[str]] = {}
@@ -196,7 +212,8 @@ class Scope:
             texts = [text_len.get(u, 0) for u in candidates if url_shape(u, self.rules) == shape]
             return (len(urls), _common_prefix(shape[0], list_path), sum(texts) / len(texts))
 
-        ranked = sorted(members.items(), key=score, reverse=True)
+        ranked = sorted(((shape, urls) for shape, urls in members.items() if shape[0]),
+                        key=score, reverse=True)
         if not ranked or len(ranked[0][1]) < 2:
             return None
         return ranked[0][0]
@@ -217,6 +234,15 @@ class Scope:
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
         return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+
+
+def _list_prefix(url: str) -> str | None:
+    """The directory a list page lists (``/casestudies/`` of ``/casestudies/index.asp``,
+    ``/cases/`` of ``/cases``); None for the site root, which holds everything."""
+    path = urlsplit(url).path
+    last = path.rsplit("/", 1)[-1]
+    prefix = path.rsplit("/", 1)[0] + "/" if "." in last else path.rstrip("/") + "/"
+    return prefix if prefix != "/" else None
 
 
 def _common_prefix(a: str, b: str) -> int:
