@@ -60,6 +60,8 @@ NUMBERED_PAGER_TEXT = re.compile(r"^\[?(?:page\s*#?\s*)?(\d{1,4})(?:\s*of\s*\d+)
 FIRST_PAGER_TEXT = re.compile(r"^(?:[«<‹]+\s*)?first(?:\s*page)?$", re.I)
 #: A pager link to the next page.
 NEXT_PAGER_TEXT = re.compile(r"^(?:next(?:\s*page)?|more)(?:\s*[»>›]+)?$|^[»>›]$", re.I)
+#: Words from which a link text reads as a title (a case list links each case by its title).
+TITLE_WORDS = 3
 #: The values a pager's first page can have (a pager counts from 0 or from 1).
 PAGE_BASES = (0, 1)
 
@@ -177,9 +179,11 @@ class Scope:
         ])
 
     def learn_case_family(self, url: str) -> None:
-        """``url`` is a case page's own URL: its family is a case family."""
-        if self.rules.case_pattern is None:
-            self.case_families.add(url_shape(url, self.rules))
+        """``url`` is a case page's own URL: its family is a case family (unless it is the
+        family of the site's own pages at its root)."""
+        shape = url_shape(url, self.rules)
+        if self.rules.case_pattern is None and not _site_page_shape(shape):
+            self.case_families.add(shape)
 
     def is_case_family(self, url: str) -> bool:
         """``url`` is under the case list's own directory, or has the shape of the links a
@@ -192,28 +196,28 @@ class Scope:
 
     def dominant_family(self, page_url: str, candidates: list[str],
                         links: list[Link]) -> UrlShape | None:
-        """The URL family a list page links most (at least two distinct URLs); ties go to the
-        family nearer the list's own path, then to the longer link texts (case titles are
-        longer than navigation labels). The site root is no family: it holds the site's own
-        pages (home, about, contact). None when no family repeats."""
+        """The URL family of a list page's case links: the family with the most URLs linked
+        by a title-like text (case titles run to several words; navigation, tag and pager
+        labels do not), then the most URLs, then the one nearer the list's own path. Pages at
+        the site root without a query (home, about, contact) are no family. None when no
+        family has two URLs."""
         if self.rules.case_pattern is not None:
             return None
         members: dict[UrlShape, set[str]] = {}
         for url in candidates:
-            members.setdefault(url_shape(url, self.rules), set()).add(
-                canonical_url(url, self.rules))
-        text_len: dict[str, int] = {}
+            members.setdefault(url_shape(url, self.rules), set()).add(url)
+        words: dict[str, int] = {}
         for link in links:
-            text_len[link.url] = max(text_len.get(link.url, 0), len(link.text))
+            words[link.url] = max(words.get(link.url, 0), len(link.text.split()))
         list_path = urlsplit(canonical_url(page_url, self.rules)).path
 
-        def score(item: tuple[UrlShape, set[str]]) -> tuple[int, int, float]:
+        def score(item: tuple[UrlShape, set[str]]) -> tuple[int, int, int]:
             shape, urls = item
-            texts = [text_len.get(u, 0) for u in candidates if url_shape(u, self.rules) == shape]
-            return (len(urls), _common_prefix(shape[0], list_path), sum(texts) / len(texts))
+            titled = sum(1 for u in urls if words.get(u, 0) >= TITLE_WORDS)
+            return titled, len(urls), _common_prefix(shape[0], list_path)
 
-        ranked = sorted(((shape, urls) for shape, urls in members.items() if shape[0]),
-                        key=score, reverse=True)
+        ranked = sorted(((shape, urls) for shape, urls in members.items()
+                         if not _site_page_shape(shape)), key=score, reverse=True)
         if not ranked or len(ranked[0][1]) < 2:
             return None
         return ranked[0][0]
@@ -234,6 +238,12 @@ class Scope:
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
         return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+
+
+def _site_page_shape(shape: UrlShape) -> bool:
+    """The family of pages at the site root without a query (``/about``, ``/contact.htm``,
+    ``/``): the site's own pages, which no list's case links share."""
+    return not shape[0] and not shape[2]
 
 
 def _list_prefix(url: str) -> str | None:

@@ -135,5 +135,9 @@ class CasesSpider(scrapy.Spider):
         else:
             reason = f"{failure.value.__class__.__name__}: {failure.value}".rstrip(": ")
             item = Skipped(request.url, reason, None, failed=True, referer=referer)
+        if item.failed and request.meta.get("role") == "nav":
+            # A dead navigation link is no missing case page: reported, not a failure.
+            item = Skipped(request.url, f"{item.reason} (site navigation link)", item.status,
+                           referer=referer)
         if self.archive is not None:
             self.archive.handle_skipped(item)
