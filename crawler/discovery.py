@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from parsers.records import Link
 
 from .urls import (
+    INDEX_DOCS,
     PATH_PAGE,
     URL_CACHE_SIZE,
     UrlRules,
@@ -231,13 +232,23 @@ class Scope:
                 continue
             same_case = case_key(link.url, self.rules) == key
             pager_text = CASE_PAGER_TEXT.match(link.text) or link.rel in ("next", "prev")
-            if same_case or (pager_text and self._same_dir_as(page_url, link.url)):
+            if same_case or (pager_text and (self._same_dir_as(page_url, link.url)
+                                             or _numbered_dir(page_url) == _numbered_dir(
+                                                 link.url))):
                 out.append(link.url)
         return out
 
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
         return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+
+
+def _numbered_dir(url: str) -> str:
+    """The path without a trailing page-number directory: ``/cases/knee/3/`` and
+    ``/cases/knee/`` give ``/cases/knee``. Used only for links labelled as a pager."""
+    path = urlsplit(url).path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    return head if last.isdigit() else path
 
 
 def _site_page_shape(shape: UrlShape) -> bool:
@@ -322,8 +333,9 @@ def _allowed(url: str, host: str) -> bool:
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _list_doc(url: str, rules: UrlRules) -> str:
     """The document a list page is a numbered copy of: ``index-2.html`` -> ``/``."""
-    path = NUMBERED_DOC.sub("", urlsplit(url).path)
-    return urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")), rules)).path
+    path = INDEX_DOCS.sub("/", NUMBERED_DOC.sub("", urlsplit(url).path))
+    return INDEX_DOCS.sub("/", urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")),
+                                                      rules)).path)
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

@@ -1,7 +1,7 @@
 """URL identity: when two URLs name the same page, and which case a page belongs to.
 
 A legacy site reaches one page through many spellings (fragments, session ids, parameter
-order, ``dir/index.htm``, letter case on IIS). ``canonical_url`` folds them into one string;
+order, letter case on IIS). ``canonical_url`` folds them into one string;
 ``case_key`` further removes the page part so that every page of a case shares a key;
 ``case_id`` hashes that key into the stable id exported to the migration.
 
@@ -30,8 +30,12 @@ SESSION_PARAMS = re.compile(
 #: Session ids embedded in the path (``;jsessionid=...``, ``(S(abc))`` of ASP.NET).
 PATH_SESSION = re.compile(r";(?:jsessionid|sessionid|sid)=[^/?#]*|/\(S\([^)]*\)\)", re.I)
 #: Query parameters that select a page of a multi-page document.
-PAGE_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|page_?num(?:ber)?|pagina|seite)$", re.I)
-#: Directory index documents: ``dir/index.htm`` is ``dir/``.
+PAGE_PARAMS = re.compile(
+    r"^(?:p|pg|page|pageno|pagenum|page_?num(?:ber)?|pagina|seite|limitstart)$", re.I
+)
+#: Directory index documents: ``dir/index.htm`` and ``dir/`` are one case (``case_key``);
+#: as page URLs they are two spellings, one page only on evidence (a redirect, an
+#: identical body), since a server may serve them differently.
 INDEX_DOCS = re.compile(r"/(?:index|default|home)\.(?:html?|asp|aspx|php|cfm|shtml)$", re.I)
 #: A page part at the end of a path: ``slug/page2.htm``, ``case12-p3.html``.
 PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page|pg|p)[-_]?(\d+)(\.\w+)?$", re.I)
@@ -75,7 +79,6 @@ def canonical_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
     netloc = f"{host}:{port}" if port else host
     path = PATH_SESSION.sub("", parts.path) or "/"
     path = quote(unquote(path), safe="/-_.~!$&'()*+,;=:@%")
-    path = INDEX_DOCS.sub("/", path)
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -126,7 +129,7 @@ def case_key(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
             return groups.get("case") or (match.group(1) if match.groups() else match.group(0))
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     kept = [(k, v) for k, v in query if not PAGE_PARAMS.match(k)]
-    path = PATH_PAGE.sub("", parts.path)
+    path = PATH_PAGE.sub("", INDEX_DOCS.sub("/", parts.path))
     if path.endswith(("-", "_")):
         path = path[:-1]
     return urlunsplit(("", "", path, urlencode(kept), ""))

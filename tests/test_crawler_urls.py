@@ -25,8 +25,6 @@ BASE = "http://127.0.0.1:8080"
         ("/casestudies/case.asp?page=2&cid=5", "/casestudies/case.asp?cid=5&page=2"),
         ("/casestudies/case.asp?cid=5&PHPSESSID=abc123", "/casestudies/case.asp?cid=5"),
         ("/casestudies/case.asp?ASPSESSIONIDQQ=XYZ&cid=5", "/casestudies/case.asp?cid=5"),
-        ("/cases/knee/index.htm", "/cases/knee/"),
-        ("/cases/knee/default.asp", "/cases/knee/"),
         ("/a/b.htm;jsessionid=0123", "/a/b.htm"),
         ("HTTP://127.0.0.1:8080/a", "/a"),
     ],
@@ -43,6 +41,8 @@ def test_aliases_share_one_canonical_url(a: str, b: str) -> None:
         ("/casestudies/case.asp?cid=5", "/casestudies/case.asp?cid=5&page=2"),
         ("/Cases/Knee/", "/cases/knee/"),
         ("/search.asp?s=knee", "/search.asp?s=hip"),
+        ("/cases/knee/index.htm", "/cases/knee/"),
+        ("/index.php?id=5", "/?id=5"),
     ],
 )
 def test_distinct_pages_stay_distinct(a: str, b: str) -> None:
@@ -70,6 +70,17 @@ def test_letter_case_folds_only_when_asked() -> None:
 )
 def test_case_key_removes_the_page_part(page_url: str, key: str) -> None:
     assert case_key(BASE + page_url) == key
+
+
+def test_pager_text_links_to_numbered_directories_are_pages_of_the_case() -> None:
+    from crawler.discovery import Scope
+
+    scope = Scope(BASE + "/cases/")
+    page = BASE + "/cases/knee-pain/2/"
+    found = scope.pager_links(page, [Link(BASE + "/cases/knee-pain/", "1"),
+                                     Link(BASE + "/cases/knee-pain/3/", "3"),
+                                     Link(BASE + "/cases/hip-pain/", "Hip Pain in a Dancer")])
+    assert found == [BASE + "/cases/knee-pain/", BASE + "/cases/knee-pain/3/"]
 
 
 def test_case_key_is_host_free_and_case_id_stable() -> None:
