@@ -1,0 +1,43 @@
+"""The template families and their split. Never change an evaluate-only family to make the
+parser pass it (docs/eval.md)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from .cms import build_drupal, build_wordpress
+from .common import Site
+from .legacy import (
+    build_cmsdiv,
+    build_dreamweaver,
+    build_frontpage,
+    build_inline,
+    build_printfriendly,
+    build_table90,
+    build_word,
+    build_xhtml,
+)
+
+#: family name -> (split, builder). Splits: "develop" and "evaluate" (evaluate-only).
+FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
+    "table90": ("develop", build_table90),
+    "frontpage": ("develop", build_frontpage),
+    "dreamweaver": ("evaluate", build_dreamweaver),
+    "xhtml": ("develop", build_xhtml),
+    "inline": ("evaluate", build_inline),
+    "word": ("evaluate", build_word),
+    "cmsdiv": ("develop", build_cmsdiv),
+    "printfriendly": ("evaluate", build_printfriendly),
+    "drupal": ("develop", build_drupal),
+    "wordpress": ("evaluate", build_wordpress),
+}
+
+
+def build_site(family: str, seed: int, cases: int) -> Site:
+    """The site of ``family`` for ``seed`` with ``cases`` cases (deterministic)."""
+    split, builder = FAMILIES[family]
+    site = builder(random.Random(f"{family}:{seed}"), cases)
+    if site.split != split:
+        raise AssertionError(f"{family}: builder says {site.split}, registry says {split}")
+    return site
