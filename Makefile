@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-all demo lint fixtures bench bench-quick clean
+.PHONY: install test test-all demo lint fixtures bench bench-quick eval clean
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ lint: install
 
 fixtures: install
 	$(BIN)/python -m tests.fixtures.regenerate
+
+# The generalisation corpus: every template family served, crawled and scored (docs/eval.md).
+eval: install
+	$(BIN)/python -m tests.corpus.eval
 
 bench: install
 	$(BIN)/python -m bench.run

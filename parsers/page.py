@@ -153,6 +153,45 @@ def _title_and_preamble(
     return title, number, total, rest
 
 
+def _fill_sections(record: PageRecord, preamble: list[Part], segs: Segments) -> None:
+    """Every section of the page in page order, unplaced text as ``Section(None, None, ..)``
+    with a warning; references parsed from the references section."""
+    sections: list[Section] = []
+    unplaced = 0
+    if preamble:
+        text_ = render(preamble)
+        sections.append(Section(None, None, text_))
+        unplaced += len(text_)
+        where = "before the first heading" if segs.sections else "under no heading"
+        record.warnings.append(f"unplaced text: {len(text_)} chars {where}")
+    for raw in segs.sections:
+        sections.append(Section(raw.key, raw.heading, render(raw.parts), raw.rule))
+        if raw.key == REFERENCES_KEY:
+            record.references.extend(parse_references(raw.parts))
+    if segs.footer.unplaced:
+        text_ = render(segs.footer.unplaced)
+        sections.append(Section(None, None, text_))
+        unplaced += len(text_)
+        record.warnings.append(f"unplaced text: {len(text_)} chars among the footer")
+    record.sections = sections
+    record.unplaced_chars = unplaced
+
+
+def _verdict(record: PageRecord, tag_title: str, segs: Segments) -> str | None:
+    """The content verdict: None for case-like content, else the reason it is not.
+
+    Case-like: a section found by a heading (alias, synonym, form) or by its content, with
+    real text (a word character), on a page that is not a soft 404."""
+    if _soft_404(tag_title, segs):
+        return "soft 404"
+    found = any(s.rule != "unplaced" and _has_words(s.text) for s in record.sections)
+    return None if found else "no case sections"
+
+
+def _has_words(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
 #: Above this size the cyclic garbage collector is paused during the parse: the parse makes
 #: no reference cycles, and on a 20 MB page its hundreds of thousands of live lists and
 #: tuples made repeated full collections cost more than the parse itself.
@@ -199,40 +238,17 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
     record.warnings.extend(segs.warnings)
     title, number, total, preamble = _title_and_preamble(walked.title, segs)
     record.title = title
-    has_case = any(s.key in _CANONICAL for s in segs.sections)
-    if not has_case:
-        record.skip_reason = "soft 404" if _soft_404(walked.title, segs) else "no case sections"
-        return record
-
-    record.is_case_page = True
     if segs.page_of and (number is None or segs.page_of[0] == number):
         number = number or segs.page_of[0]
         total = total or segs.page_of[1]
     record.page_number = number or 1
     record.page_total = total
-    if title is None:
-        record.warnings.append("title: no usable <title> or visible heading")
-
-    sections: list[Section] = []
-    unplaced = 0
-    if preamble:
-        text_ = render(preamble)
-        sections.append(Section(None, None, text_))
-        unplaced += len(text_)
-        record.warnings.append(f"unplaced text: {len(text_)} chars before the first heading")
-    for raw in segs.sections:
-        sections.append(Section(raw.key, raw.heading, render(raw.parts)))
-        if raw.key == REFERENCES_KEY:
-            record.references.extend(parse_references(raw.parts))
     footer = segs.footer
-    if footer.unplaced:
-        text_ = render(footer.unplaced)
-        sections.append(Section(None, None, text_))
-        unplaced += len(text_)
-        record.warnings.append(f"unplaced text: {len(text_)} chars among the footer")
-    record.sections = sections
-    record.unplaced_chars = unplaced
-
+    _fill_sections(record, preamble, segs)
+    record.skip_reason = _verdict(record, walked.title, segs)
+    record.is_case_page = record.skip_reason is None
+    if record.is_case_page and title is None:
+        record.warnings.append("title: no usable <title> or visible heading")
     address = list(footer.address_lines)
     holder = None
     if footer.copyright_line:

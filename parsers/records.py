@@ -26,6 +26,9 @@ SECTION_KEYS: tuple[str, ...] = (
 #: The key of the references section; its text becomes ``Reference`` records.
 REFERENCES_KEY = "references"
 
+#: The values of ``Section.rule``, from the most to the least specific evidence.
+SECTION_RULES: tuple[str, ...] = ("alias", "synonym", "form", "content", "unplaced")
+
 
 @dataclass(slots=True)
 class Link:
@@ -50,6 +53,11 @@ class Section:
     """The label as written on the page (without its colon); None for unplaced text."""
     text: str
     """Section text in the module's text format, heading excluded."""
+    rule: str = "unplaced"
+    """Which rule found the section (see ``SECTION_RULES``): ``alias`` (the heading is in the
+    alias table), ``synonym`` (its words match one key's synonym bank), ``form`` (a heading by
+    its form, key None), ``content`` (references recognised by their entries),
+    ``unplaced`` (text under no heading, key and heading None)."""
 
 
 @dataclass(slots=True)
@@ -91,17 +99,24 @@ class PageRecord:
     url: str
     """The URL the bytes were fetched from (after redirects)."""
     is_case_page: bool
-    """True when the page is a page of a case (has a case title and case sections)."""
+    """The parser's *content verdict*: True when the page has case-like content (at least
+    one section found by alias, synonym, form or content with real text) and is not a soft
+    404. It does not decide case membership: the crawler does, from navigation evidence,
+    and a member page with a False verdict is still kept (its ``sections`` hold its text)."""
     skip_reason: str | None = None
-    """Why the page is not a case page ("no case sections", "soft 404", ...)."""
+    """Why the verdict is False ("no case sections", "soft 404", "empty document", "parse
+    error"); None when it is True."""
     title: str | None = None
     """Case title without its page suffix (" - Page #4", " | Site")."""
     page_number: int | None = None
-    """Page number from the title or visible heading; 1 for a page without a suffix."""
+    """Page number from the title, visible heading or pager text; 1 for a parsed page that
+    prints none; None only when the body could not be parsed."""
     page_total: int | None = None
     """Total page count when the page prints one ("Page 4 of 6")."""
     sections: list[Section] = field(default_factory=list)
-    """All sections in page order: canonical ones, unknown headings and unplaced text."""
+    """All sections in page order: canonical ones, unknown headings and unplaced text.
+    Always filled for a parsed page, whatever the verdict: text under no heading is a
+    ``Section(None, None, text)`` with a warning."""
     references: list[Reference] = field(default_factory=list)
     contact: Contact | None = None
     copyright: str | None = None
@@ -122,10 +137,11 @@ class PageRecord:
         """The page as printed by ``casearchive parse``."""
         known = {s.key: s.text for s in self.sections if s.key and s.key != REFERENCES_KEY}
         other = [
-            {"heading": s.heading, "text": s.text}
+            {"heading": s.heading, "text": s.text, "rule": s.rule}
             for s in self.sections
             if s.key is None
         ]
+        rules = {s.key: s.rule for s in self.sections if s.key}
         return {
             "url": self.url,
             "is_case_page": self.is_case_page,
@@ -134,6 +150,7 @@ class PageRecord:
             "page_number": self.page_number,
             "page_total": self.page_total,
             "sections": known,
+            "section_rules": rules,
             "other_sections": other,
             "references": [asdict(r) for r in self.references],
             "contact": asdict(self.contact) if self.contact else None,

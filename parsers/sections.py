@@ -78,6 +78,8 @@ class RawSection:
     key: str | None
     heading: str | None
     parts: list[Part] = field(default_factory=list)
+    rule: str = "form"
+    """Which rule found the heading (``records.SECTION_RULES``)."""
 
 
 @dataclass(slots=True)
@@ -338,7 +340,8 @@ def segment(blocks: list[Block]) -> Segments:
             footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
             continue
         if hit is not None and not hit.dropped:
-            current = RawSection(hit.key, hit.heading)
+            current = RawSection(hit.key, hit.heading, rule="form" if hit.key is None
+                                 and alias_key(hit.heading)[0] is None else "alias")
             sections.append(current)
             rest_text, rest_bullet = render_line(hit.rest)
             if rest_text:

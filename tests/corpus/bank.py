@@ -208,6 +208,8 @@ TOPICS: list[dict] = [
        [UL("Acute coronary syndrome", "Exertional rhabdomyolysis",
            "Exercise-associated hyponatremia", "Pulmonary embolism")],
        [P("An ECG and laboratory studies were obtained in the emergency department."),
+        P("Laboratory studies:"),
+        UL("Creatine kinase 1,840 U/L", "Hemoglobin 14.2 g/dL"),
         TABLE(("Test", "Result"), ("Troponin I", "0.9 ng/mL"), ("Sodium", "136 mmol/L"),
               ("ECG", "ST depression V4–V6"))],
        [P("Non-ST elevation myocardial infarction")],

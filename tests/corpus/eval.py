@@ -82,8 +82,10 @@ def run(families: Sequence[str], seeds: Sequence[int], cases: int,
             if progress:
                 print(f"  {family}: {tally.figures()['fields']} fields", file=sys.stderr)
     splits: dict[str, Tally] = {}
-    for family, tally in per_family.items():
-        splits.setdefault(FAMILIES[family][0], Tally()).add(tally)
+    for split in SPLITS:
+        for family, tally in per_family.items():
+            if FAMILIES[family][0] == split:
+                splits.setdefault(split, Tally()).add(tally)
     result = {
         "seeds": list(seeds), "cases": cases,
         "families": {f: {"split": FAMILIES[f][0], **t.figures(),
@@ -117,13 +119,35 @@ def _row(name: str, split: str, fig: dict) -> str:
             f"{fig['fields']}")
 
 
+def format_failures(result: dict) -> str:
+    """Per split, how often each field failed, most frequent first."""
+    lines = []
+    for split, fig in result["splits"].items():
+        counts = sorted(fig["field_failures"].items(), key=lambda kv: (-kv[1], kv[0]))
+        lines.append(f"failing fields, {split}: "
+                     + (", ".join(f"{name} {n}" for name, n in counts) or "none"))
+    return "\n".join(lines)
+
+
+def pick_samples(samples: list[dict], n: int) -> list[dict]:
+    """Up to ``n`` samples, one per (family, field) first so every kind of failure shows."""
+    seen: set[tuple[str, str]] = set()
+    first, rest = [], []
+    for s in samples:
+        key = (s["family"], s["field"])
+        (rest if key in seen else first).append(s)
+        seen.add(key)
+    return (first + rest)[:n]
+
+
 def format_samples(samples: list[dict], n: int) -> str:
-    """The first ``n`` failing fields, expected vs got, each value cut to 240 characters."""
+    """``n`` failing fields (see ``pick_samples``), expected vs got, each value cut to 240
+    characters."""
     def cut(value) -> str:
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= 240 else text[:240] + "..."
-    lines = [f"first {min(n, len(samples))} of {len(samples)} failing fields:"]
-    for s in samples[:n]:
+    lines = [f"{min(n, len(samples))} of {len(samples)} failing fields:"]
+    for s in pick_samples(samples, n):
         lines.append(f"- {s['family']} / {s['case']} / {s['field']}\n"
                      f"    expected: {cut(s['expected'])}\n    got:      {cut(s['got'])}")
     return "\n".join(lines)
@@ -195,9 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     result, samples = run(families, args.seed or [1, 2, 3], args.cases, args.keep)
     print(format_table(result))
     print()
+    print(format_failures(result))
+    print()
     print(format_samples(samples, args.samples))
     if args.json:
-        args.json.write_text(json.dumps({**result, "samples": samples[:500]}, indent=1,
+        args.json.write_text(json.dumps({**result, "samples": samples}, indent=1,
                                         ensure_ascii=False), encoding="utf-8")
     return 0
 

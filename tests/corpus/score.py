@@ -11,8 +11,9 @@ Figures (summed over sites, then divided, per family and per split):
 - ``case_precision``: exported cases that are the best match of a distinct truth case,
   divided by exported cases (a case split in two, or a non-case page exported, lowers it).
   An exported case matches the truth case most of its page URLs belong to; one whose URLs
-  match no truth page (the crawler rewrote them) falls back to an exact title match, so
-  its fields are still scored while page recall shows the URL problem.
+  match no truth page (the crawler rewrote them) falls back to its title (exactly, else the
+  longest truth title it contains), so its fields are still scored while page recall shows
+  the URL problem.
 - ``non_case_pages``: the site's non-case pages (About, listings, soft 404...) found among
   the pages of exported cases (count).
 - ``exit_codes``: the crawl's exit code per site.
@@ -119,6 +120,17 @@ def _comparable(name: str, value):
     return value
 
 
+def _title_match(truth_cases: list[dict], title: str) -> int | None:
+    """The truth case with exactly this title, else the only one whose title the exported
+    title contains (a site suffix left on it); None when there is no single match."""
+    exact = [i for i, c in enumerate(truth_cases) if c["title"] == title]
+    if exact:
+        return exact[0]
+    within = [i for i, c in enumerate(truth_cases) if c["title"] in title]
+    longest = max(within, key=lambda i: len(truth_cases[i]["title"]), default=None)
+    return longest
+
+
 def score_site(truth: dict, exported: list[dict], exit_code: int,
                samples: list[dict]) -> Tally:
     """Tally one site; append a sample per failing field to ``samples``."""
@@ -139,9 +151,8 @@ def score_site(truth: dict, exported: list[dict], exit_code: int,
                 best[ti] = (n, case)
         else:
             unmatched.append(case)
-    titles = {case["title"]: ti for ti, case in enumerate(truth["cases"])}
-    for case in unmatched:  # URL identity failed: match by exact title so fields still score
-        ti = titles.get(case.get("title"))
+    for case in unmatched:  # URL identity failed: match by title so fields still score
+        ti = _title_match(truth["cases"], case.get("title") or "")
         if ti is not None and ti not in best:
             best[ti] = (0, case)
     tally.cases_exported = len(exported)

@@ -134,8 +134,9 @@ def build_drupal(rng: random.Random, n: int) -> Site:
                        f'{"".join(items)}{nxt}</ul>\n'
                        '<div class="field field-name-field-tags"><div class="field-label">'
                        f'Tags:&nbsp;</div><div class="field-items">{tags}</div></div>\n'
-                       f'<ul class="links inline"><li class="print_html"><a href="/print/{nid}">'
-                       'Printer-friendly version</a></li><li class="share"><a href="http://'
+                       '<ul class="links inline"><li class="print_html"><a href="'
+                       'javascript:window.print()">Printer-friendly version</a></li>'
+                       '<li class="share"><a href="http://'
                        'www.example.org/share">Share this</a></li></ul>\n</article>\n'
                        '<div class="block block-related"><h2>Related content</h2><ul><li>'
                        f'<a href="/cases/{related.slug}">{E(related.title)}</a></li></ul></div>')
@@ -176,6 +177,10 @@ def build_drupal(rng: random.Random, n: int) -> Site:
                                  + about_body(info, label)))
     site.non_case("/submit", page("Submit a case", '<h1 class="title">Submit a case</h1>\n'
                                   + guidelines_body(label)))
+    for path, title in (("/user/register", "Create new account"),
+                        ("/user/password", "Request new password")):
+        site.non_case(path, page(title, f'<h1 class="title">{title}</h1><form><input '
+                                 'name="name"></form>'))
     site.non_case(soft404, page("Page not found", '<h1 class="title">Page not found</h1>\n'
                                 "<p>The requested page could not be found.</p>"))
     return site
@@ -339,6 +344,10 @@ def build_wordpress(rng: random.Random, n: int) -> Site:
                                           + guidelines_body(label)))
     site.non_case("/events/", page(f"Events – {info.name}", '<h1 class="entry-title">Events'
                                    "</h1><p>Annual Meeting, October 20-22, San Diego.</p>"))
+    site.non_case("/wp-login.php", page(f"Log In ‹ {info.name}", '<form name="loginform">'
+                                        '<p><label>Username <input name="log"></label></p>'
+                                        '<p><input type="submit" value="Log In"></p></form>'))
+    site.non_case("/feed/", page(f"{info.name} Feed", "<p>This feed lists recent cases.</p>"))
     site.non_case(soft404, page(f"Page not found – {info.name}", '<section class="error-404 '
                                 'not-found"><h1 class="page-title">Oops! That page can’t be '
                                 "found.</h1><p>It looks like nothing was found at this location."

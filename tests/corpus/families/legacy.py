@@ -195,12 +195,13 @@ def build_dreamweaver(rng: random.Random, n: int) -> Site:
     site = Site("dreamweaver", "evaluate", "/case-studies/index.php")
     paths = {k: f"/{k}.php" for k, _ in NAV}
     featured = rng.randrange(len(cases))
+    generic_title = rng.choice([info.name, "Untitled Document"])
 
     def page(title: str, content: str) -> str:
         nav = "\n".join(f'<li><a href="{paths[k]}">{E(t)}</a></li>' for k, t in NAV)
         return ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n<html>\n<head>'
                 '\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
-                f"<title>{E(info.name)}</title>\n"
+                f"<title>{E(generic_title)}</title>\n"
                 '<style type="text/css">\n.style3 {font-weight: bold; color: #003366}\n'
                 ".pager {font-size: 11px}\n</style>\n"
                 '<script type="text/javascript">function MM_jumpMenu(targ,selObj,restore){'
@@ -275,7 +276,7 @@ def build_xhtml(rng: random.Random, n: int) -> Site:
                 f'<div id="content">\n{content}\n</div>\n<div id="footer">\n{_footer(info)}\n'
                 "</div>\n</body>\n</html>")
 
-    for ci, case in enumerate(cases):
+    for case in cases:
         urls = [f"/cases/{case.slug}/" + (f"{p}/" if p > 1 else "")
                 for p in range(1, len(case.pages) + 1)]
         total = len(case.pages)
