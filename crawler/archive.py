@@ -115,7 +115,8 @@ class Archive:
             self.handle_skipped(Skipped(msg.url, f"{reason} (a page of a case)", msg.status,
                                         failed=True))
             return Verdict(skipped=record.skip_reason, page_bases=bases)
-        if evidence is None or (evidence != PAGER and not record.is_case_page):
+        if evidence is None or (evidence != PAGER and not record.is_case_page
+                                and not self._opens_a_pager_family(msg, record)):
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
             verdict.skipped = self._skip(msg, _not_a_case(evidence, record)).skipped
             return verdict
@@ -149,6 +150,12 @@ class Archive:
         verdict.aliases = [url] if url != fetched else []
         self._write(self.assembler.add_page(page))
         return verdict
+
+    def _opens_a_pager_family(self, msg: PageMessage, record: PageRecord) -> bool:
+        """A page linked as a case whose content the parser does not recognise, but which has
+        a pager: taken on evidence, since its case is a case when any of its pages reads as
+        one (the assembler rejects the family otherwise)."""
+        return not _is_missing(record) and bool(self.scope.pager_links(msg.url, record.links))
 
     def _learn_page_bases(self, msg: PageMessage,
                           record: PageRecord) -> frozenset[tuple[str, int]] | None:
@@ -226,6 +233,11 @@ class Archive:
             self._write(self.assembler.add_failure(item.url, item.reason))
 
     def _write(self, released: list[Released]) -> None:
+        for url, verdict in self.assembler.rejected:
+            self.report.case_pages -= 1
+            self.report.add_skipped(Skipped(url, f"{verdict or 'not case-like content'} (no "
+                                            "page of its pager family reads as a case)"))
+        self.assembler.rejected.clear()
         with self.report.timed("export"):
             for entry in released:
                 write_released(self.writer, entry, self.report)

@@ -5,6 +5,10 @@ link of a page it already holds names a page it still expects. A case is release
 expected page has arrived or failed; what is still open when the crawl ends is released as
 it stands, with the missing pages counted as failed.
 
+A case needs one page with case-like content (the parser's verdict); the others belong to it
+on navigation evidence whatever their content. A page family in which no page reads as a
+case is released as ``rejected``, not as a case.
+
 One page is recorded once whatever its URLs: the URLs it was requested and redirected
 under, its ``rel=canonical`` and any other URL whose body has the same SHA-256 are its
 aliases (kept with the page, never a second page and never a missing one).
@@ -158,6 +162,10 @@ class CaseAssembler:
         self.duplicates: list[tuple[str, str]] = []
         """(URL, URL of the page it duplicates) for a page that arrived after the page with
         the same body was released: an alias that could not join its row (reported)."""
+        self.rejected: list[tuple[str, str]] = []
+        """(URL, parser verdict) of the pages of a page family taken on navigation evidence
+        in which no page has case-like content: not a case after all (the archive reports
+        them as skipped)."""
         self._digests: dict[str, tuple[str, str, Shelved | None]] = {}
         """Body SHA-256 -> (case key, canonical URL, shelved page while its case is open)."""
         self._shelf = PageShelf(shelf_dir)
@@ -266,14 +274,18 @@ class CaseAssembler:
             pages.append(page)
         pages.sort(key=lambda p: (p.record.page_number or 0, p.ref.url))
         for page in pages:
-            key_, url, _ = self._digests.get(page.ref.content_sha256 or "", ("", "", None))
+            digest = page.ref.content_sha256 or ""
+            owner, url, _ = self._digests.get(digest, ("", "", None))
             if url:
-                self._digests[page.ref.content_sha256 or ""] = (key_, url, None)
+                self._digests[digest] = (owner, url, None)
         del self._open[case.key]
         self._released.add(case.key)
         if not self._open:
             self._shelf.clear()
         if not pages:
+            return []
+        if not any(page.record.is_case_page for page in pages):
+            self.rejected.extend((page.ref.url, page.record.skip_reason or "") for page in pages)
             return []
         failed = sorted(u for u in case.failed if u not in case.pages)
         record = assemble_case(

@@ -117,3 +117,25 @@ def test_learned_pager_base_rekeys_what_open_cases_expect() -> None:
     assembler.set_rules(UrlRules(page_bases=frozenset({("page", 0)})))
     assert assembler.is_expected(BASE + "&page=1")
     assert assembler.is_expected(BASE + "&page=0")  # the same page as BASE on this site
+
+
+def test_a_page_family_with_no_case_like_page_is_rejected_not_released() -> None:
+    assembler = CaseAssembler()
+    first, second = page(1, total=2), page(2, total=2)
+    for p in (first, second):
+        p.record.is_case_page = False
+        p.record.skip_reason = "no case sections"
+    assert assembler.add_page(first) == []
+    assert assembler.add_page(second) == []
+    assert [url for url, _ in assembler.rejected] == [BASE, f"{BASE}&page=2"]
+    assert assembler.open_cases == 0
+
+
+def test_one_case_like_page_makes_the_family_a_case() -> None:
+    assembler = CaseAssembler()
+    first = page(1, total=2)
+    first.record.is_case_page = False
+    assert assembler.add_page(first) == []
+    out = assembler.add_page(page(2, total=2))
+    assert [p.page_number for p in out[0].case.pages] == [1, 2]
+    assert assembler.rejected == []
