@@ -19,7 +19,13 @@ from parsers.records import PageRecord
 from parsers.version import PARSER_VERSION
 
 from .assembly import CaseAssembler, FetchedPage, Released
-from .discovery import CASE_INSENSITIVE_SERVERS, LinkRoles, Scope, learn_page_bases
+from .discovery import (
+    CASE_INSENSITIVE_SERVERS,
+    NUMBERED_PAGER_TEXT,
+    LinkRoles,
+    Scope,
+    learn_page_bases,
+)
 from .export import write_released
 from .items import Skipped
 from .messages import Closed, PageMessage, Verdict
@@ -56,16 +62,21 @@ def _not_a_case(evidence: str | None, record: PageRecord) -> str:
     return f"{content} (linked as a case by {evidence}, but its content is not a case)"
 
 
-def _page_number(record: PageRecord, msg: PageMessage, rules: UrlRules) -> int | None:
+def _page_number(record: PageRecord, msg: PageMessage, rules: UrlRules,
+                 labelled: int | None) -> int | None:
     """The page's number: what it prints ("Page 2 of 3"), else what its URL's page parameter
     says under the site's learned pager base (a parser reading ``?page=1`` of a 0-based pager
-    as page 1, or finding no number at all, is corrected), else the parser's."""
-    in_url = page_number_in_url(msg.url, rules) or page_number_in_url(msg.request_url, rules)
-    if record.page_total is not None or in_url is None:
+    as page 1, or finding no number at all, is corrected), else the label of the pager link
+    that led here ("3"), else the parser's."""
+    if record.page_total is not None:
         return record.page_number
+    in_url = page_number_in_url(msg.url, rules) or page_number_in_url(msg.request_url, rules)
     raw = page_param(msg.url) or page_param(msg.request_url)
-    if record.page_number in (None, 1) or (raw is not None and record.page_number == raw[1]):
+    default = record.page_number in (None, 1)
+    if in_url is not None and (default or (raw is not None and record.page_number == raw[1])):
         return in_url
+    if in_url is None and labelled is not None and default:
+        return labelled
     return record.page_number
 
 
@@ -91,6 +102,8 @@ class Archive:
         self._evidence: dict[str, str] = {}
         """Canonical URL -> the strongest case evidence a parsed page gave it (a link
         requested as navigation may turn out to be a case link of a later list page)."""
+        self._pager_labels: dict[str, int] = {}
+        """Canonical URL -> the page number a case pager's link label gave it."""
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
@@ -134,6 +147,7 @@ class Archive:
         self.scope.learn_case_family(url)
         self._note_evidence(roles.pager, PAGER)
         self._note_evidence(roles.case_links, CASE_LINK)
+        self._note_pager_labels(record, set(roles.pager))
         page = FetchedPage.build(
             record,
             msg.body,
@@ -144,7 +158,7 @@ class Archive:
             fetched_at=msg.fetched_at,
             warc_record_id=msg.warc_record_id,
             aliases=sorted(names - {url}),
-            page_number=_page_number(record, msg, rules),
+            page_number=_page_number(record, msg, rules, self._labelled_number(names)),
         )
         verdict = _verdict(roles, page_bases=bases)
         verdict.aliases = [url] if url != fetched else []
@@ -171,6 +185,19 @@ class Archive:
         self.scope.rules = rules
         self.assembler.set_rules(rules)
         return rules.page_bases
+
+    def _note_pager_labels(self, record: PageRecord, pager: set[str]) -> None:
+        """Remember the page number a pager link's label gives its target ("3", "Page #3")."""
+        for link in record.links:
+            if link.url in pager:
+                label = NUMBERED_PAGER_TEXT.match(link.text.strip())
+                if label:
+                    self._pager_labels.setdefault(canonical_url(link.url, self.scope.rules),
+                                                  int(label.group(1)))
+
+    def _labelled_number(self, names: set[str]) -> int | None:
+        return next((self._pager_labels[u] for u in sorted(names) if u in self._pager_labels),
+                    None)
 
     def _note_evidence(self, urls: list[str], evidence: str) -> None:
         for url in urls:

@@ -273,6 +273,8 @@ class CaseAssembler:
             page.aliases = sorted((set(page.aliases) | extra) - {self._canon(page.ref.url)})
             pages.append(page)
         pages.sort(key=lambda p: (p.record.page_number or 0, p.ref.url))
+        if _number_apart(pages):
+            pages.sort(key=lambda p: (p.record.page_number or 0, p.ref.url))
         for page in pages:
             digest = page.ref.content_sha256 or ""
             owner, url, _ = self._digests.get(digest, ("", "", None))
@@ -294,3 +296,24 @@ class CaseAssembler:
             failed_urls=failed,
         )
         return [Released(record, pages)]
+
+
+def _number_apart(pages: list[FetchedPage]) -> bool:
+    """Give pages that claim a page number already taken the numbers after the last, in
+    their order, with a warning: two pages of a case are never exported as one page. True
+    when a page was renumbered."""
+    renumbered = False
+    taken: set[int] = set()
+    last = max((p.ref.page_number for p in pages), default=0)
+    for page in pages:
+        number = page.ref.page_number
+        if number not in taken:
+            taken.add(number)
+            continue
+        last += 1
+        page.record.warnings.append(f"page number: {number} is also claimed by another page "
+                                    f"of the case; numbered {last}")
+        page.record.page_number = page.ref.page_number = last
+        taken.add(last)
+        renumbered = True
+    return renumbered

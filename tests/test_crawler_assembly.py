@@ -139,3 +139,14 @@ def test_one_case_like_page_makes_the_family_a_case() -> None:
     out = assembler.add_page(page(2, total=2))
     assert [p.page_number for p in out[0].case.pages] == [1, 2]
     assert assembler.rejected == []
+
+
+def test_two_pages_claiming_one_number_stay_two_pages_with_a_warning() -> None:
+    assembler = CaseAssembler()
+    second = page(2, total=2)
+    second.record.page_number = second.ref.page_number = 1  # no marker anywhere
+    assert assembler.add_page(page(1, total=2)) == []
+    out = assembler.add_page(second)
+    case = out[0].case
+    assert [p.page_number for p in case.pages] == [1, 2]
+    assert any("page number" in w for w in case.warnings)
