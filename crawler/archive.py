@@ -112,8 +112,10 @@ class Archive:
         """Parse one response, decide on evidence whether it is a case page, and say what to
         follow; case pages go to assembly."""
         ctype = msg.headers.get("content-type", msg.headers.get("Content-Type", "")).lower()
+        if not msg.body.strip():
+            return self._lost(msg, f"empty response (HTTP {msg.status} with no body)")
         if ctype and not ctype.startswith(HTML_TYPES):
-            return self._skip(msg, f"not HTML ({ctype.split(';')[0].strip()})")
+            return self._lost(msg, f"not HTML ({ctype.split(';')[0].strip()})")
         with self.report.timed("parse"):
             record = parse_page(msg.body, msg.url, msg.headers)
         fold = msg.role == "list" and self._detect_case_folding(msg)
@@ -126,7 +128,7 @@ class Archive:
         if evidence == PAGER and _is_missing(record):
             reason = record.skip_reason or "no content"
             self.handle_skipped(Skipped(msg.url, f"{reason} (a page of a case)", msg.status,
-                                        failed=True))
+                                        failed=True, referer=msg.referer, role=msg.link_role))
             return Verdict(skipped=record.skip_reason, page_bases=bases)
         if evidence is None or (evidence != PAGER and not record.is_case_page
                                 and not self._opens_a_pager_family(msg, record)):
@@ -139,6 +141,7 @@ class Archive:
               bases: frozenset[tuple[str, int]] | None) -> Verdict:
         """Hand a case page to assembly; follow its pager and what else it links."""
         self.report.case_pages += 1
+        self.report.note_case_page(msg.url, msg.request_url)
         rules = self.scope.rules
         fetched = canonical_url(msg.url, rules)
         url = self._declared_canonical(record, fetched) or fetched
@@ -253,10 +256,17 @@ class Archive:
         self.handle_skipped(Skipped(msg.url, reason, msg.status))
         return Verdict(skipped=reason)
 
+    def _lost(self, msg: PageMessage, reason: str) -> Verdict:
+        """A response that could not be read as a page at all: lost, as a failed fetch is."""
+        self.handle_skipped(Skipped(msg.request_url, reason, msg.status, failed=True,
+                                    referer=msg.referer, role=msg.link_role))
+        return Verdict(skipped=reason)
+
     def handle_skipped(self, item: Skipped) -> None:
         """A URL that yields no case page; an expected page of a case counts as failed."""
-        self.report.add_skipped(item)
-        if self.assembler.is_expected(item.url):
+        expected = self.assembler.is_expected(item.url)
+        self.report.add_skipped(item, case_page=expected)
+        if expected:
             self._write(self.assembler.add_failure(item.url, item.reason))
 
     def _write(self, released: list[Released]) -> None:
@@ -287,6 +297,7 @@ class Archive:
                 self.report.add_skipped(Skipped(url, f"duplicate of {original} (same content)"))
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
+            stats["limits"] = self.options.limits()
             stats.update(extra or {})
             if self.report.cases_complete + self.report.cases_incomplete == 0:
                 log.error("no case pages found; no snapshot written")

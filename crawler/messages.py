@@ -27,6 +27,9 @@ class PageMessage:
     body: bytes
     fetched_at: str
     warc_record_id: str | None
+    link_role: str | None = None
+    """How the page was linked (``Skipped.role``); says what losing it means."""
+    referer: str | None = None
     redirects: list[str] = field(default_factory=list)
     """URLs that redirected to ``url``, first requested first."""
 
