@@ -8,6 +8,7 @@ site pages (front page, About, guidelines, a taxonomy teaser page) that read lik
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -19,7 +20,8 @@ from tests.fixtures import cms_site
 from tests.snapshots import cases_by_path, path_of
 
 
-def _crawl(tmp: Path, serve, *, soft_404: bool) -> tuple[dict, object, Path, list]:
+def _crawl(tmp: Path, serve, *, soft_404: bool
+           ) -> tuple[dict, subprocess.CompletedProcess[str], Path, list]:
     site = tmp / "site"
     site.mkdir()
     truth = cms_site.build(site, soft_404=soft_404)
