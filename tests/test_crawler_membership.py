@@ -129,3 +129,14 @@ def test_a_soft_404_in_a_case_pager_is_a_missing_page(tmp_path: Path, serve_site
         failures = {path_of(f["url"]): f["reason"] for f in stats["failures"]}
         assert all("soft 404" in failures[u] for u in missing), failures
     assert stats["cases_incomplete"] == len(truth["incomplete"])
+
+
+def test_reparse_rebuilds_the_same_cases_and_aliases(cms_crawl, tmp_path: Path) -> None:
+    _truth, _result, out, _log = cms_crawl
+    result = run_cli("reparse", str(out / "latest"), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    rebuilt = next(p for p in tmp_path.iterdir() if p.is_dir() and p.name[0].isdigit())
+    original = (out / "latest").resolve()
+    assert (rebuilt / "cases.jsonl").read_text() == (original / "cases.jsonl").read_text()
+    assert [r["aliases"] for r in _pages(out)] == [
+        r["aliases"] for r in pq.read_table(rebuilt / "pages.parquet").to_pylist()]
