@@ -30,7 +30,7 @@ from .labels import (
 from .links import resolve_links
 from .records import REFERENCES_KEY, SECTION_KEYS, PageRecord, Section
 from .references import parse_references
-from .sections import Part, Segments, render, segment
+from .sections import Part, Segments, render, segment, starts_with_label
 from .text import collapse, walk
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
@@ -231,9 +231,9 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
     if root is None:
         record.skip_reason = "empty document"
         return record
-    walked = walk(root)
+    walked = walk(root, starts_with_label)
     record.links = resolve_links(walked.links, walked.base or url)
-    segs = segment(walked.blocks)
+    segs = segment(walked.blocks, parse_title(walked.title)[0] or "")
     record.warnings.extend(segs.warnings)
     title, number, total, preamble = _title_and_preamble(walked.title, segs)
     record.title = title

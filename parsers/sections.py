@@ -41,7 +41,9 @@ from .labels import (
     UPDATED_RE,
     URL_RE,
     alias_key,
+    heading_rule,
     normalize_label,
+    synonym_keys,
 )
 from .records import REFERENCES_KEY, SECTION_KEYS
 from .text import _BULLET_START, Block, Run, line_text, render_line
@@ -55,6 +57,8 @@ _PLAIN_MAX = 80
 #: the line's runs (or the rest of a label's line), read for their links by the references.
 Part = tuple
 BI, BLOCK, TEXT, BULLET, RUNS = range(5)
+#: A kept line of pass 1: ``(block index, line index, text, bullet, the label it starts)``.
+Kept = tuple
 
 
 @dataclass(slots=True)
@@ -134,6 +138,22 @@ def _lead(runs: list[Run]) -> tuple[int, int] | None:
     return j, k
 
 
+def starts_with_label(lines: list[list[Run]]) -> bool:
+    """Does a table cell's first line start with a label (a known key, or a bold heading)?
+    A table with such a first column is a label/value layout, not a data table."""
+    hit = find_label(lines, 0)
+    return hit is not None and (hit.key is not None or hit.strong)
+
+
+def _key_for(seg: str, ffmt: str) -> tuple[str | None, bool]:
+    """``alias_key`` of a line's lead; a synonym (not an alias) counts only when the lead is
+    formatted or in capitals: a plain "Test" cell or "Plan" line is not a heading."""
+    key, cond = alias_key(seg)
+    if key is not None and not ffmt and heading_rule(seg) == "synonym" and not _is_caps(seg):
+        return None, False
+    return key, cond
+
+
 def _heading(seg: str) -> str:
     """A label as written: whitespace collapsed, without its colon."""
     return " ".join(seg.split()).rstrip(" :")
@@ -162,23 +182,37 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
             span2 = _lead(nxt)
             if span2 is not None and nxt[span2[0]][1] == ffmt:
                 seg2 = "".join([r[0] for r in nxt[span2[0] : span2[1]]])
-                key, cond = alias_key(f"{seg} {seg2}")
+                key, cond = _key_for(f"{seg} {seg2}", ffmt)
                 if key is not None:
                     rest2, colon2 = _split_rest(nxt[span2[1] :])
                     joined = _heading(f"{seg} {seg2}")
                     sig = (ffmt, not line_text(rest2), colon2 or seg2.rstrip().endswith(":"))
                     return LabelHit(joined, key, cond, sig, first[2], 2, rest2)
-        key, cond = alias_key(seg)
+        key, cond = _key_for(seg, ffmt)
         if key is not None:
             colon = colon_after or seg.rstrip().endswith(":")
             return LabelHit(_heading(seg), key, cond, (ffmt, own_line, colon), first[2], 1, rest)
-    if not ffmt:
+    emphasised = own_line and _is_caps(seg)
+    if not (ffmt or emphasised):
         return None
-    hit = _partial(seg, first, runs[k:]) if ":" in seg else None
+    hit = _partial(seg, first, runs[k:]) if ffmt and ":" in seg else None
     if hit is not None:
         return hit
-    if not first[2]:
+    if not (first[2] or emphasised):
         return None
+    return _form_hit(seg, ffmt, own_line, colon_after, first[2], rest)
+
+
+def _is_caps(text: str) -> bool:
+    """ALL CAPS: at least three letters, none lower case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and not any(c.islower() for c in letters)
+
+
+def _form_hit(seg: str, ffmt: str, own_line: bool, colon_after: bool, strong: bool,
+              rest: list[Run]) -> LabelHit | None:
+    """A candidate heading by its form: short, capitalised, no sentence punctuation or
+    digits, on a line of its own or ending in a colon (``_resolve`` decides)."""
     heading = _heading(seg)
     if not heading or len(heading) > _HEADING_MAX:
         return None
@@ -187,9 +221,9 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
         return None
     if not (heading[0].isupper() or heading[0].isdigit()) or any(c in heading for c in ",;()"):
         return None
-    if heading.endswith(".") or len(heading.split()) > 6 or any(c.isdigit() for c in heading):
+    if heading[-1] in ".?!" or len(heading.split()) > 6 or any(c.isdigit() for c in heading):
         return None
-    return LabelHit(heading, None, False, (ffmt, own_line, colon), True, 1, rest)
+    return LabelHit(heading, None, False, (ffmt, own_line, colon), strong, 1, rest)
 
 
 def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
@@ -253,13 +287,13 @@ def _ref_like(text: str) -> bool:
                 or len(text) > 60)
 
 
-def segment(blocks: list[Block]) -> Segments:
+def segment(blocks: list[Block], title: str = "") -> Segments:
     """Assign every line of every block to the preamble, a section or the footer."""
     warnings: list[str] = []
     page_of: tuple[int, int] | None = None
     # Pass 1: classify lines.
     # Kept lines: (block, line, text, bullet, the label it starts or None).
-    keep: list[tuple[int, int, str, bool, LabelHit | None]] = []
+    keep: list[Kept] = []
     hits: dict[tuple[int, int], LabelHit] = {}
     for bi, block in enumerate(blocks):
         blines = block[0]
@@ -295,7 +329,7 @@ def segment(blocks: list[Block]) -> Segments:
                     if m:
                         page_of = (int(m.group(1)), int(m.group(2)))
                 continue
-            if not nav and not bullet:
+            if not nav and not bullet and block[1] != "table":
                 if nruns > 1:
                     hit = find_label(blines, li)
                 elif first[3] is not None or first[4]:
@@ -314,7 +348,7 @@ def segment(blocks: list[Block]) -> Segments:
                 hit = None
             keep.append((bi, li, text, bullet, hit))
 
-    _resolve(hits, warnings)
+    _resolve(hits, keep, blocks, normalize_label(title), warnings)
     last_known = (-1, -1)
     for pos, h in hits.items():
         if h.key in _CANONICAL and pos > last_known:
@@ -340,8 +374,7 @@ def segment(blocks: list[Block]) -> Segments:
             footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
             continue
         if hit is not None and not hit.dropped:
-            current = RawSection(hit.key, hit.heading, rule="form" if hit.key is None
-                                 and alias_key(hit.heading)[0] is None else "alias")
+            current = RawSection(hit.key, hit.heading, rule=heading_rule(hit.heading))
             sections.append(current)
             rest_text, rest_bullet = render_line(hit.rest)
             if rest_text:
@@ -383,9 +416,41 @@ def _footer_line(footer: Footer, block: Block, bi: int, li: int, text: str, mode
     return mode
 
 
-def _resolve(hits: dict[tuple[int, int], LabelHit], warnings: list[str]) -> None:
+def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: list[Block],
+             title: str, warnings: list[str]) -> None:
     """Settle conditional aliases, unknown headings and duplicates, in place."""
     positions = sorted(hits)
+    _settle_conditionals(hits, positions)
+    known_sigs = {h.sig for h in hits.values() if h.key is not None}
+    order = {(k[0], k[1]): i for i, k in enumerate(keep)}
+    seen: set[str] = set()
+    duplicates: dict[str, int] = {}
+    for pos in positions:
+        hit = hits[pos]
+        if hit.key is None:
+            if alias_key(hit.heading)[1]:
+                continue  # a demoted "Diagnosis" stays a heading
+            if not _form_heading(hit, keep, blocks, order[pos], known_sigs, title):
+                hit.dropped = True
+                del hits[pos]
+            elif len(synonym_keys(hit.heading)) > 1:
+                warnings.append(f"ambiguous heading {hit.heading!r} (matches "
+                                f"{', '.join(synonym_keys(hit.heading))}) kept as an other "
+                                "section")
+            continue
+        if hit.key in seen:
+            duplicates[hit.heading] = duplicates.get(hit.heading, 0) + 1
+            hit.key = None
+        seen.add(hit.key or "")
+    for heading, count in duplicates.items():
+        times = "" if count == 1 else f" ({count} times)"
+        warnings.append(f"duplicate heading {heading!r}{times} kept as an other section")
+
+
+def _settle_conditionals(hits: dict[tuple[int, int], LabelHit],
+                         positions: list[tuple[int, int]]) -> None:
+    """A conditional alias ("Diagnosis") means the working diagnosis only on a page without
+    "Working Diagnosis", and only once."""
     has_working = any(h.key == "working_diagnosis" and not h.conditional for h in hits.values())
     used_conditional = False
     for pos in positions:
@@ -395,27 +460,40 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], warnings: list[str]) -> None
                 hit.key = None
             used_conditional = True
             hit.conditional = False
-    known_sigs = {h.sig for h in hits.values() if h.key is not None}
-    seen: set[str] = set()
-    duplicates: dict[str, int] = {}
-    for pos in positions:
-        hit = hits[pos]
-        if hit.key is None:
-            norm = normalize_label(hit.heading)
-            if norm in EXTRA_HEADINGS:
-                continue
-            looks_unlike = norm in SUBLABEL_WORDS or not hit.strong or hit.sig not in known_sigs
-            if looks_unlike and not alias_key(hit.heading)[1]:  # a demoted "Diagnosis" stays
-                hit.dropped = True
-                del hits[pos]
-            continue
-        if hit.key in seen:
-            duplicates[hit.heading] = duplicates.get(hit.heading, 0) + 1
-            hit.key = None
-        seen.add(hit.key or "")
-    for heading, count in duplicates.items():
-        times = "" if count == 1 else f" ({count} times)"
-        warnings.append(f"duplicate heading {heading!r}{times} kept as an other section")
+
+
+def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
+                  known_sigs: set[tuple[str, bool, bool]], title: str) -> bool:
+    """Is an unknown candidate a heading by its form and place?
+
+    * never a sub-label word ("MRI", "Labs") or the page's title;
+    * inline ("<b>Label:</b> text"): only formatted exactly like a known label of the page
+      (an inline label elsewhere is a sub-label of the running text);
+    * on a line of its own: followed by body text (not by another heading, not the end),
+      and not "Label:" leading a list inside a section that continues after the list."""
+    norm = normalize_label(hit.heading)
+    if norm in SUBLABEL_WORDS or (title and norm == title):
+        return False
+    if norm in EXTRA_HEADINGS:
+        return True
+    own, colon = hit.sig[1], hit.sig[2]
+    if blocks[keep[at][0]][1] == "li":
+        return False  # a list item is an entry, never a heading
+    if not own:
+        return hit.strong and hit.sig in known_sigs
+    nxt = at + 1
+    if nxt >= len(keep) or (keep[nxt][4] is not None and not keep[nxt][4].dropped):
+        return False
+    return not (colon and _leads_list(keep, blocks, nxt))
+
+
+def _leads_list(keep: list[Kept], blocks: list[Block], start: int) -> bool:
+    """True when lines from ``start`` are list items followed by more plain text: the
+    label before them is a sub-label of a section that continues."""
+    i = start
+    while i < len(keep) and (keep[i][3] or blocks[keep[i][0]][1] == "li"):
+        i += 1
+    return start < i < len(keep) and keep[i][4] is None
 
 
 def render(parts: list[Part]) -> str:

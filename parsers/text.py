@@ -22,6 +22,7 @@ lists (no per-node objects): a run is a tuple indexed by ``T``/``FMT``/``STRONG`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from lxml import etree
@@ -67,6 +68,15 @@ LINES, KIND, NUM, LIST, NAV = range(5)
 
 #: A link seen during the walk: ``[href, rel, parts]`` (resolved later).
 LinkOut = list
+
+
+#: Does a block's first line start with a label? Injected by the caller (``sections``
+#: decides labels; this module must not import it).
+LabelTest = Callable[[list], bool]
+
+
+def _never_label(lines: list) -> bool:
+    return False
 
 
 class Walk(NamedTuple):
@@ -189,7 +199,7 @@ _START["br"] = _BR
 _START["a"] = _A
 
 
-def walk(root: etree._Element) -> Walk:
+def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
     """Walk the tree once and return its blocks, links and ``<title>`` text."""
     blocks: list[Block] = []
     links: list[LinkOut] = []
@@ -369,7 +379,7 @@ def walk(root: etree._Element) -> Walk:
                     elif action == 3:
                         ols.pop()
                     _close_box(closed, blocks, chars - closed[0], link_chars - closed[1],
-                               nlinks - closed[2])
+                               is_label, nlinks - closed[2])
             text = el.tail
         else:  # comment / processing instruction: only its tail is visible
             text = el.tail
@@ -390,7 +400,8 @@ def walk(root: etree._Element) -> Walk:
     return Walk(blocks, links, title, base)
 
 
-def _close_box(box: list, blocks: list[Block], total: int, link: int, nlinks: int) -> None:
+def _close_box(box: list, blocks: list[Block], total: int, link: int, is_label: LabelTest,
+               nlinks: int) -> None:
     """Apply the navigation and data-table decisions of a finished container, given its
     visible characters, those inside links and its number of links."""
     start, nav = box[3], box[4]
@@ -398,13 +409,13 @@ def _close_box(box: list, blocks: list[Block], total: int, link: int, nlinks: in
         for i in range(start, len(blocks)):
             blocks[i][4] = True
     elif box[6] is not None and not box[7] and len(blocks) > start:
-        _maybe_collapse_table(box[6], start, blocks)
+        _maybe_collapse_table(box[6], start, blocks, is_label)
 
 
-def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]) -> None:
-    """Collapse a data table's blocks into one block with one line per row."""
-    from .sections import find_label  # local: sections imports this module
-
+def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block],
+                          is_label: LabelTest) -> None:
+    """Collapse a data table's blocks into one block with one line per row (not when a
+    first-column cell is a label: a label/value layout table)."""
     if max((len(r) for r in rows), default=0) < 2:
         return
     end = len(blocks)
@@ -421,7 +432,7 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
             parts = []
             for b in blocks[first:last]:
                 for ln in b[0]:
-                    if c == 0 and not parts and find_label(b[0], 0) is not None:
+                    if c == 0 and not parts and is_label(b[0]):
                         return  # a label/value layout table, not data
                     parts.append(render_line(ln)[0])
             cell = " ".join(p for p in parts if p)
