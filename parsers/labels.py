@@ -396,6 +396,16 @@ DOI_TEXT_RE = re.compile(r"\bdoi\s*:?\s*(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 DOI_URL_RE = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
 PMID_RE = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.I)
 URL_TRAILING = ".,;:!?'\"]>"
+#: Citation evidence (``references.is_citation``): a year, "volume(issue):pages" or
+#: ";volume:pages", authors ("Phillips TG," / "Smith J." / "Smith, J."), "et al".
+CITE_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}[a-z]?(?!\d)")
+CITE_VOLUME_RE = re.compile(
+    r"\d+\s*(?:\(\s*[\w-]+\s*\))?\s*:\s*[eE]?\d+|;\s*\d+\s*\(|\bvol\.\s*\d|\bpp?\.\s*\d"
+)
+CITE_AUTHORS_RE = re.compile(
+    r"^(?:[\[(]?\d{1,3}[.)\]]\s*)?[A-Z][\w'\u2019-]+,?\s+(?:[A-Z]{1,3}\b|[A-Z]\.\s?(?:[A-Z]\.)?)"
+)
+CITE_ETAL_RE = re.compile(r"\bet\.? al\b", re.I)
 
 # --- Contact --------------------------------------------------------------------------------
 

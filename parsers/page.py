@@ -29,7 +29,7 @@ from .labels import (
 )
 from .links import resolve_links
 from .records import REFERENCES_KEY, SECTION_KEYS, PageRecord, Section
-from .references import parse_references
+from .references import apply_content_rule, parse_references
 from .sections import Part, Segments, render, segment, starts_with_label
 from .text import collapse, walk
 
@@ -236,6 +236,7 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
     segs = segment(walked.blocks, parse_title(walked.title)[0] or "")
     record.warnings.extend(segs.warnings)
     title, number, total, preamble = _title_and_preamble(walked.title, segs)
+    apply_content_rule(preamble, segs.sections, record.warnings)
     record.title = title
     if segs.page_of and (number is None or segs.page_of[0] == number):
         number = number or segs.page_of[0]
