@@ -243,12 +243,21 @@ STYLE_TAGS: frozenset[str] = frozenset({"font", "span", "em", "i", "big", "small
 NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu"})
 
 NAV_ATTR_RE = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side-bar|breadcrumbs?|topnav|"
-    r"leftnav|left-nav|sidenav|skip|pager|pagination)(?:$|[\s_\d-])",
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|sidebars|side-bar|breadcrumbs?|topnav|"
+    r"leftnav|left-nav|sidenav|skip|pager|pagination|related|tags|taxonomy|share|sharing|"
+    r"social|print|printer|login|comments?|comment-form|widget|widget-area|submitted|"
+    r"links|byline|feed)(?:$|[\s_\d-])",
     re.I,
 )
+#: An id or class naming the content area (see ``content.content_element``).
+CONTENT_ATTR_RE = re.compile(r"(?:^|[\s_-])(?:main|content|article|entry|post|node|story)",
+                             re.I)
 #: A class name that says "this is a heading/label".
 HEADING_CLASS_RE = re.compile(r"head|title|label|caption|bold|subhead|section|strong", re.I)
+#: A container class that says "this block is a heading": a class token ending in head,
+#: heading, label, caption or title ("section-head", "field-label", "contentheading");
+#: not "header", "section-body".
+HEADING_CONTAINER_RE = re.compile(r"(?:head|heading|label|caption|title)(?:$|\s)", re.I)
 BOLD_STYLE_RE = re.compile(
     r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)|text-decoration\s*:\s*underline", re.I
 )

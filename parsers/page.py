@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from lxml import etree
 
 from .contact import copyright_holder, parse_contact, split_copyright
+from .content import mark_furniture
 from .encoding import decode
 from .labels import (
     FLATTEN_ALL_RE,
@@ -231,6 +232,7 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
     if root is None:
         record.skip_reason = "empty document"
         return record
+    mark_furniture(root)
     walked = walk(root, starts_with_label)
     record.links = resolve_links(walked.links, walked.base or url)
     segs = segment(walked.blocks, parse_title(walked.title)[0] or "")

@@ -174,14 +174,16 @@ def apply_content_rule(preamble: list[Part], sections: list[RawSection],
                        warnings: list[str]) -> None:
     """References by content, in place.
 
-    * a references heading whose entries show no citation evidence at all (no citation, no
-      URL, no DOI) is not references: kept as an other section with a warning;
+    * a heading that is references only by synonym ("Sources", "Further reading") over
+      entries with no citation evidence at all (no citation, URL or DOI) is not references:
+      kept as an other section with a warning (an exact alias such as "References" is
+      trusted);
     * on a page without a references section, a trailing run of citation entries (at the
       end of the last section, or of the unplaced text when the page has no heading) is
       the references section, rule "content" (an unknown heading over nothing but
       citations becomes the references heading)."""
     for sec in sections:
-        if sec.key == REFERENCES_KEY and sec.parts and not any(
+        if sec.key == REFERENCES_KEY and sec.rule == "synonym" and sec.parts and not any(
                 is_citation(p[2]) or "://" in p[2] or DOI_TEXT_RE.search(p[2])
                 for p in sec.parts):
             sec.key = None

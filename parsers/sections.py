@@ -92,6 +92,8 @@ class Footer:
     copyright_line: str | None = None
     address_lines: list[str] = field(default_factory=list)
     unplaced: list[Part] = field(default_factory=list)
+    blocks: set[int] = field(default_factory=set)
+    """Blocks the footer has taken lines from (a footer block in furniture stays footer)."""
 
 
 @dataclass(slots=True)
@@ -101,6 +103,8 @@ class Segments:
     footer: Footer
     page_of: tuple[int, int] | None
     warnings: list[str]
+    furniture: list[str] = field(default_factory=list)
+    """Lines that are page furniture (navigation, pager, counters, site credit), in order."""
 
 
 def hrefs(runs: list[Run]) -> list[str]:
@@ -142,7 +146,11 @@ def starts_with_label(lines: list[list[Run]]) -> bool:
     """Does a table cell's first line start with a label (a known key, or a bold heading)?
     A table with such a first column is a label/value layout, not a data table."""
     hit = find_label(lines, 0)
-    return hit is not None and (hit.key is not None or hit.strong)
+    if hit is None:
+        return False
+    if hit.key is not None and heading_rule(hit.heading) == "alias":
+        return True
+    return hit.strong and "th" not in hit.sig[0].split(">")
 
 
 def _key_for(seg: str, ffmt: str) -> tuple[str | None, bool]:
@@ -288,130 +296,157 @@ def _ref_like(text: str) -> bool:
 
 
 def segment(blocks: list[Block], title: str = "") -> Segments:
-    """Assign every line of every block to the preamble, a section or the footer."""
+    """Assign every line of every block to the preamble, a section, the footer or the
+    furniture: classify the lines and find label candidates, settle the headings, then
+    file the lines in page order."""
+    furniture: list[str] = []
+    keep, hits, page_of = _classify(blocks, furniture)
     warnings: list[str] = []
-    page_of: tuple[int, int] | None = None
-    # Pass 1: classify lines.
-    # Kept lines: (block, line, text, bullet, the label it starts or None).
+    _resolve(hits, keep, blocks, normalize_label(title), warnings)
+    segs = Segments([], [], Footer(), page_of, warnings, furniture)
+    _file_lines(segs, keep, blocks, _last_known(hits))
+    return segs
+
+
+def _line_text(runs: list[Run]) -> tuple[str, bool]:
+    """A line's collapsed text and bullet flag (``render_line``, inlined for plain lines)."""
+    first = runs[0]
+    if first[4]:
+        return render_line(runs)
+    if len(runs) == 1:
+        text = " ".join(first[0].split())
+    else:
+        text = " ".join("".join([r[0] for r in runs]).split())
+    if text and text[0] in _BULLET_START:
+        return PLAIN_BULLET_RE.sub("", text), True
+    return text, False
+
+
+def _classify(blocks: list[Block], furniture: list[str]
+              ) -> tuple[list[Kept], dict[tuple[int, int], LabelHit], tuple[int, int] | None]:
+    """Pass 1: drop excluded lines (pager, counters, link bars: furniture), keep the others
+    with the label candidate each starts; read a standalone "Page 2 of 4" on the way."""
     keep: list[Kept] = []
     hits: dict[tuple[int, int], LabelHit] = {}
+    page_of: tuple[int, int] | None = None
     for bi, block in enumerate(blocks):
         blines = block[0]
-        nav = block[4]
+        searchable = not block[4] and block[1] != "table"
         skip_next = False
         for li, runs in enumerate(blines):
             if skip_next:
                 skip_next = False
                 continue
-            first = runs[0]
-            nruns = len(runs)
-            # render_line, inlined for the common cases.
-            if first[4]:
-                text, bullet = render_line(runs)
-            else:
-                if nruns == 1:
-                    text = " ".join(first[0].split())
-                else:
-                    text = " ".join("".join([r[0] for r in runs]).split())
-                if not text:
-                    continue
-                if text[0] in _BULLET_START:
-                    text = PLAIN_BULLET_RE.sub("", text)
-                    bullet = True
-                else:
-                    bullet = False
+            text, bullet = _line_text(runs)
             if not text:
                 continue
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
-                    nruns > 1 and _all_links(runs, 2)):
-                if page_of is None:
-                    m = PAGE_OF_RE.match(text)
-                    if m:
-                        page_of = (int(m.group(1)), int(m.group(2)))
+                    len(runs) > 1 and _all_links(runs, 2)):
+                furniture.append(text)
+                m = PAGE_OF_RE.match(text) if page_of is None else None
+                if m:
+                    page_of = (int(m.group(1)), int(m.group(2)))
                 continue
-            if not nav and not bullet and block[1] != "table":
-                if nruns > 1:
-                    hit = find_label(blines, li)
-                elif first[3] is not None or first[4]:
-                    hit = None  # a link or a list marker is never a label
-                elif len(first[0]) <= _PLAIN_MAX:
-                    hit = find_label(blines, li)
-                elif first[1] and ":" in first[0][:48]:  # maybe "<b>Alias: text...</b>"
-                    hit = _partial(first[0], first, [])
-                else:
-                    hit = None  # a single run too long for a label
-                if hit is not None:
-                    hits[(bi, li)] = hit
-                    if hit.used_lines == 2:
-                        skip_next = True
-            else:
-                hit = None
+            hit = _candidate(blines, li, runs) if searchable and not bullet else None
+            if hit is not None:
+                hits[(bi, li)] = hit
+                skip_next = hit.used_lines == 2
             keep.append((bi, li, text, bullet, hit))
+    return keep, hits, page_of
 
-    _resolve(hits, keep, blocks, normalize_label(title), warnings)
-    last_known = (-1, -1)
+
+def _candidate(blines: list[list[Run]], li: int, runs: list[Run]) -> LabelHit | None:
+    """The label candidate at the start of a line (cheap tests first)."""
+    first = runs[0]
+    if len(runs) > 1:
+        return find_label(blines, li)
+    if first[3] is not None or first[4]:
+        return None  # a link or a list marker is never a label
+    if len(first[0]) <= _PLAIN_MAX:
+        return find_label(blines, li)
+    if first[1] and ":" in first[0][:48]:  # maybe "<b>Alias: text...</b>"
+        return _partial(first[0], first, [])
+    return None  # a single run too long for a label
+
+
+def _last_known(hits: dict[tuple[int, int], LabelHit]) -> tuple[int, int]:
+    """Position of the last canonical heading: the footer can only start after it."""
+    last = (-1, -1)
     for pos, h in hits.items():
-        if h.key in _CANONICAL and pos > last_known:
-            last_known = pos
+        if h.key in _CANONICAL and pos > last:
+            last = pos
+    return last
 
-    preamble: list[Part] = []
-    sections: list[RawSection] = []
-    footer = Footer()
+
+def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
+                last_known: tuple[int, int]) -> None:
+    """Pass 2: file every kept line in page order."""
     current: RawSection | None = None
-    in_footer = False
-    footer_mode = ""  # "note", "copyright" or "" while in the footer
-    last_bi, last_li = last_known
+    footer_mode: str | None = None  # None until the footer starts
     for bi, li, text, bullet, hit in keep:
         block = blocks[bi]
-        if in_footer:
-            footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
-            continue
-        nav = block[4]
-        if (not nav and (bi > last_bi or (bi == last_bi and li > last_li))
-                and (text[0] in FOOTER_FIRST or "\u00a9" in text)
-                and _is_footer(text, current.key if current else None)):
-            in_footer = True
-            footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
-            continue
-        if hit is not None and not hit.dropped:
-            current = RawSection(hit.key, hit.heading, rule=heading_rule(hit.heading))
-            sections.append(current)
-            rest_text, rest_bullet = render_line(hit.rest)
-            if rest_text:
-                current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
-            continue
-        if nav and not (
-            current is not None and current.key == REFERENCES_KEY and _ref_like(text)
-        ):
-            continue
-        part = (bi, block, text, bullet, block[0][li])
-        if current is None:
-            preamble.append(part)
+        if footer_mode is not None:
+            footer_mode = _footer_line(segs, block, bi, li, text, footer_mode)
+        elif (bi, li) > last_known and _starts_footer(text, block, current):
+            footer_mode = _footer_line(segs, block, bi, li, text, "")
+        elif hit is not None and not hit.dropped:
+            current = _open_section(segs, hit, bi, block)
+        elif block[4] and not (current is not None and current.key == REFERENCES_KEY
+                               and _ref_like(text)):
+            segs.furniture.append(text)
         else:
-            current.parts.append(part)
-    return Segments(preamble, sections, footer, page_of, warnings)
+            part = (bi, block, text, bullet, block[0][li])
+            (segs.preamble if current is None else current.parts).append(part)
 
 
-def _footer_line(footer: Footer, block: Block, bi: int, li: int, text: str, mode: str) -> str:
-    """File one footer line; returns the mode for the block's following lines."""
+def _starts_footer(text: str, block: Block, current: RawSection | None) -> bool:
+    """Does this line open the footer (NOTE contact, © line, site credit)? In navigation
+    or furniture only a NOTE or © line does: the case's contact is parsed wherever the
+    template puts it."""
+    if not (text[0] in FOOTER_FIRST or "\u00a9" in text):
+        return False
     if block[4]:
+        return _note_or_copyright(text)
+    return _is_footer(text, current.key if current else None)
+
+
+def _note_or_copyright(text: str) -> bool:
+    return bool(NOTE_RE.match(text) or COPYRIGHT_START_RE.match(text))
+
+
+def _open_section(segs: Segments, hit: LabelHit, bi: int, block: Block) -> RawSection:
+    """A new section for a heading; the rest of the heading's line is its first text."""
+    current = RawSection(hit.key, hit.heading, rule=heading_rule(hit.heading))
+    segs.sections.append(current)
+    rest_text, rest_bullet = render_line(hit.rest)
+    if rest_text:
+        current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
+    return current
+
+
+def _footer_line(segs: Segments, block: Block, bi: int, li: int, text: str, mode: str) -> str:
+    """File one footer line; returns the mode for the block's following lines. Navigation
+    and site-credit lines are furniture."""
+    footer = segs.footer
+    if block[4] and bi not in footer.blocks and not _note_or_copyright(text):
+        segs.furniture.append(text)
         return mode
+    footer.blocks.add(bi)
     if NOTE_RE.match(text):
         footer.note_lines.append(text)
         return "note"
     if CREDIT_RE.match(text):
+        segs.furniture.append(text)
         return "credit"
     if COPYRIGHT_RE.search(text) and footer.copyright_line is None:
         footer.copyright_line = text
         return "copyright"
-    if mode == "note" and li > 0:
-        footer.note_lines.append(text)
-        return mode
-    if mode == "credit" and li > 0:
+    if li > 0 and mode in ("note", "credit"):
+        (footer.note_lines if mode == "note" else segs.furniture).append(text)
         return mode
     if ADDRESS_LINE_RE.search(text) or (mode == "copyright" and len(text) <= 80):
         footer.address_lines.append(text)
-        return "copyright" if mode == "copyright" else mode
+        return mode
     footer.unplaced.append((bi, block, text, False, ()))
     return mode
 

@@ -33,6 +33,7 @@ from .labels import (
     BULLETS,
     CONTAINER_TAGS,
     HEADING_CLASS_RE,
+    HEADING_CONTAINER_RE,
     HEADING_TAGS,
     MSO_IGNORE_RE,
     NAV_ATTR_RE,
@@ -132,8 +133,9 @@ _TOKENS: dict[tuple, tuple[str, bool, bool]] = {}
 
 def _fmt_token(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     """(signature token, strong?, mso-list marker?) for an element's own formatting;
-    memoised on the tag and attributes, since legacy pages repeat them endlessly."""
-    if tag in STRONG_TAGS:
+    memoised on the tag and attributes, since legacy pages repeat them endlessly. A ``<dt>``
+    (a definition list's term) is formatted as a heading."""
+    if tag in STRONG_TAGS or tag == "dt":
         return tag, True, False
     key = (tag, *el.items())
     found = _TOKENS.get(key)
@@ -154,6 +156,18 @@ def _nest_format(
         return None
     inner = f"{fmt}>{token}" if fmt and token else token or fmt
     return inner, strong_ or strong, marker_ or marker
+
+
+def _heading_container(
+    el: etree._Element, tag: str, fmt: str, strong: bool, marker: bool
+) -> tuple[str, bool, bool] | None:
+    """The formatting a heading-classed container adds (``<div class="field-label">``,
+    ``<div class="section-head">``): a strong token, as a ``<b>`` would; None otherwise."""
+    cls = el.get("class")
+    if not cls or HEADING_CONTAINER_RE.search(cls) is None:
+        return None
+    token = f"{tag}.{cls}"
+    return (f"{fmt}>{token}" if fmt else token), True, marker
 
 
 def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
@@ -189,7 +203,8 @@ for _tag in BLOCK_TAGS:
         _START[_tag] = _LI
     elif _tag == "hr":
         _START[_tag] = _HR
-    elif _tag in HEADING_TAGS or _tag in STRONG_TAGS or _tag in STYLE_TAGS or _tag == "p":
+    elif (_tag in HEADING_TAGS or _tag in STRONG_TAGS or _tag in STYLE_TAGS or _tag == "p"
+          or _tag == "dt"):
         _START[_tag] = _BLOCK_FMT
     else:
         _START[_tag] = _BLOCK
@@ -316,7 +331,11 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
                                 if not rows:
                                     rows.append([])
                                 rows[-1].append(len(blocks))
-                            push(2)
+                            if tag == "th":
+                                push((fmt, strong, href, marker, link, 2))
+                                fmt, strong = (f"{fmt}>th" if fmt else "th"), True
+                            else:
+                                push(2)
                         elif tag == "ol" or tag == "ul":
                             list_counter += 1
                             start = el.get("start")
@@ -324,7 +343,12 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
                             ols.append([num if tag == "ol" else 0, list_counter])
                             push(3)
                         else:
-                            push(2)
+                            nested = _heading_container(el, tag, fmt, strong, marker)
+                            if nested is None:
+                                push(2)
+                            else:
+                                push((fmt, strong, href, marker, link, 2))
+                                fmt, strong, marker = nested
                     boxes.append(box)
                 elif action == _BLOCK_FMT:
                     nested = nest_format(el, tag, fmt, strong, marker)
@@ -412,11 +436,32 @@ def _close_box(box: list, blocks: list[Block], total: int, link: int, is_label: 
         _maybe_collapse_table(box[6], start, blocks, is_label)
 
 
+def _is_th(block: Block) -> bool:
+    """Does a cell's first run sit in a ``<th>``?"""
+    lines = block[0]
+    return bool(lines) and bool(lines[0]) and "th" in lines[0][0][1].split(">")
+
+
+def _row_headed(rows: list[list[int]], blocks: list[Block]) -> bool:
+    """A table whose every row starts with a ``<th>`` followed by ``<td>`` cells is a
+    heading/content layout (the left cell heads the right), not data."""
+    seen = False
+    for cells in rows:
+        if not cells:
+            continue
+        if cells[0] >= len(blocks) or not _is_th(blocks[cells[0]]):
+            return False
+        if len(cells) < 2 or cells[1] >= len(blocks) or _is_th(blocks[cells[1]]):
+            return False
+        seen = True
+    return seen
+
+
 def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block],
                           is_label: LabelTest) -> None:
     """Collapse a data table's blocks into one block with one line per row (not when a
     first-column cell is a label: a label/value layout table)."""
-    if max((len(r) for r in rows), default=0) < 2:
+    if max((len(r) for r in rows), default=0) < 2 or _row_headed(rows, blocks):
         return
     end = len(blocks)
     out_rows: list[str] = []
