@@ -67,3 +67,4 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
             url = _join(base_dir, href)
         out.append(Link(url, " ".join("".join(parts).split()), rel))
     return out
+

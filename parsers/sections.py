@@ -101,7 +101,8 @@ class Segments:
     preamble: list[Part]
     sections: list[RawSection]
     footer: Footer
-    page_of: tuple[int, int] | None
+    page_of: tuple[int, int | None] | None
+    """(page, total or None) read off the pager ("Page 2 of 4", "1 [2] 3")."""
     warnings: list[str]
     furniture: list[str] = field(default_factory=list)
     """Lines that are page furniture (navigation, pager, counters, site credit), in order."""
@@ -323,12 +324,13 @@ def _line_text(runs: list[Run]) -> tuple[str, bool]:
 
 
 def _classify(blocks: list[Block], furniture: list[str]
-              ) -> tuple[list[Kept], dict[tuple[int, int], LabelHit], tuple[int, int] | None]:
+              ) -> tuple[list[Kept], dict[tuple[int, int], LabelHit],
+                         tuple[int, int | None] | None]:
     """Pass 1: drop excluded lines (pager, counters, link bars: furniture), keep the others
     with the label candidate each starts; read a standalone "Page 2 of 4" on the way."""
     keep: list[Kept] = []
     hits: dict[tuple[int, int], LabelHit] = {}
-    page_of: tuple[int, int] | None = None
+    page_of: tuple[int, int | None] | None = None
     for bi, block in enumerate(blocks):
         blines = block[0]
         searchable = not block[4] and block[1] != "table"
@@ -343,9 +345,7 @@ def _classify(blocks: list[Block], furniture: list[str]
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
                     len(runs) > 1 and _all_links(runs, 2)):
                 furniture.append(text)
-                m = PAGE_OF_RE.match(text) if page_of is None else None
-                if m:
-                    page_of = (int(m.group(1)), int(m.group(2)))
+                page_of = page_of or _pager_page(text, runs)
                 continue
             hit = _candidate(blines, li, runs) if searchable and not bullet else None
             if hit is not None:
@@ -353,6 +353,19 @@ def _classify(blocks: list[Block], furniture: list[str]
                 skip_next = hit.used_lines == 2
             keep.append((bi, li, text, bullet, hit))
     return keep, hits, page_of
+
+
+def _pager_page(text: str, runs: list[Run]) -> tuple[int, int | None] | None:
+    """(page, total) a pager line shows: "Page 2 of 4", or the one number of a numbered
+    pager that is not a link ("1 [2] 3 4": the current page)."""
+    m = PAGE_OF_RE.match(text)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    plain = [r[0].strip() for r in runs if r[3] is None and r[0].strip().isdigit()]
+    linked = [r for r in runs if r[3] is not None and r[0].strip().isdigit()]
+    if len(plain) == 1 and linked:
+        return int(plain[0]), None
+    return None
 
 
 def _candidate(blines: list[list[Run]], li: int, runs: list[Run]) -> LabelHit | None:
@@ -507,7 +520,7 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     * on a line of its own: followed by body text (not by another heading, not the end),
       and not "Label:" leading a list inside a section that continues after the list."""
     norm = normalize_label(hit.heading)
-    if norm in SUBLABEL_WORDS or (title and norm == title):
+    if norm in SUBLABEL_WORDS or _names_page(norm, hit.sig[0], title):
         return False
     if norm in EXTRA_HEADINGS:
         return True
@@ -520,6 +533,15 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     if nxt >= len(keep) or (keep[nxt][4] is not None and not keep[nxt][4].dropped):
         return False
     return not (colon and _leads_list(keep, blocks, nxt))
+
+
+def _names_page(norm: str, fmt: str, title: str) -> bool:
+    """The page's own title, not a section: an ``<h1>``, or the ``<title>`` text or its
+    start or end ("AMSSM - Case Studies" names "Case Studies")."""
+    if fmt.split(">", 1)[0] == "h1":
+        return True
+    return bool(title) and (norm == title or title.startswith(f"{norm} ")
+                            or title.endswith(f" {norm}"))
 
 
 def _leads_list(keep: list[Kept], blocks: list[Block], start: int) -> bool:
