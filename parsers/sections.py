@@ -404,12 +404,21 @@ def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
             footer_mode = _footer_line(segs, block, bi, li, text, "")
         elif hit is not None and not hit.dropped:
             current = _open_section(segs, hit, bi, block)
-        elif block[4] and not (current is not None and current.key == REFERENCES_KEY
-                               and _ref_like(text)):
+        elif (block[4] or _link_only(block[0][li], text)) and not (
+                current is not None and current.key == REFERENCES_KEY and _ref_like(text)):
             segs.furniture.append(text)
         else:
             part = (bi, block, text, bullet, block[0][li])
             (segs.preamble if current is None else current.parts).append(part)
+
+
+def _link_only(runs: list[Run], text: str) -> bool:
+    """A short line that is one link and nothing else ("Case Studies Index", "Back to
+    top"): navigation inside the content; in a references section it stays a reference."""
+    if len(text) > 40 or text[-1:] in ".;:":
+        return False
+    linked = {r[3] for r in runs if r[0].strip()}
+    return len(linked) == 1 and None not in linked
 
 
 def _starts_footer(text: str, block: Block, current: RawSection | None) -> bool:
