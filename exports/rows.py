@@ -29,6 +29,8 @@ class PageRow:
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
     unplaced_chars: int = 0
+    furniture: str | None = None
+    """The page's furniture text (``PageRecord.furniture``)."""
     warc_record_id: str | None = None
     """``WARC-Record-ID`` of the response record in ``pages.warc.gz``."""
     sections: list[Section] = field(default_factory=list)
@@ -58,6 +60,7 @@ class PageRow:
             encoding=page.encoding,
             warnings=list(page.warnings),
             unplaced_chars=page.unplaced_chars,
+            furniture=page.furniture,
             warc_record_id=warc_record_id,
             sections=list(page.sections),
         )
@@ -83,5 +86,6 @@ def page_dict(row: PageRow) -> dict:
         "encoding": row.encoding,
         "warnings": list(row.warnings),
         "unplaced_chars": row.unplaced_chars,
+        "furniture": row.furniture,
         "warc_record_id": row.warc_record_id,
     }

@@ -145,17 +145,6 @@ CONDITIONAL_ALIASES: dict[str, str] = {
     "diagnoses": "working_diagnosis",
 }
 
-#: Headings the alias table does not map but that are known to head a block of a case
-#: ("Return to Play", "Follow-Up", ...): accepted as key-None sections whenever they are
-#: formatted as a label, even if no canonical label shares their formatting.
-EXTRA_HEADINGS: frozenset[str] = frozenset({
-    "return to play", "return to sport", "return to activity", "follow-up", "follow up",
-    "followup", "discussion", "summary", "conclusion", "conclusions", "learning points",
-    "key points", "teaching points", "clinical pearls", "pearls", "case presentation",
-    "chief complaint", "introduction", "acknowledgements", "acknowledgments", "keywords",
-    "objectives", "rehabilitation", "clinical course", "hospital course", "imaging",
-})
-
 #: Words that, leading a paragraph or a list, are sub-labels of a section ("MRI: ...",
 #: "Laboratory studies:") and never start a new section even when bold like headings.
 SUBLABEL_WORDS: frozenset[str] = frozenset({

@@ -8,11 +8,11 @@ A label is found at the start of a line (start of a block or after a ``<br>``):
 * an alias split across a ``<br>`` inside the same formatting ("Tests and<br>Results:");
 * a bold run that *starts* with "Alias:" (``<b>History: 45 yo</b>``).
 
-Unknown headings are bold/heading lines whose formatting signature (formatting chain, own
-line or inline, colon or not) equals that of a known label on the same page, or that are
-in ``EXTRA_HEADINGS``; sub-labels such as "MRI:" stay in their section's text. Footer
-(NOTE contact, © block, site credit) starts at the first footer line after the last
-canonical label, so a "NOTE:" inside a section never truncates the case.
+Unknown headings are decided by their form and place (``_form_hit``, ``_form_heading``; the
+rules are in docs/extraction.md); sub-labels such as "MRI:" stay in their section's text.
+Footer (NOTE contact, © block, site credit) starts at the first footer line after the last
+canonical label, so a "NOTE:" inside a section never truncates the case. Navigation,
+pager and link-only lines go to the page furniture.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from .labels import (
     CREDIT_RE,
     DOI_TEXT_RE,
     EXCLUDED_HEADS,
-    EXTRA_HEADINGS,
     FOOTER_FIRST,
     NOTE_RE,
     PAGE_OF_RE,
@@ -531,8 +530,6 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     norm = normalize_label(hit.heading)
     if norm in SUBLABEL_WORDS or _names_page(norm, hit.sig[0], title):
         return False
-    if norm in EXTRA_HEADINGS:
-        return True
     own, colon = hit.sig[1], hit.sig[2]
     if blocks[keep[at][0]][1] == "li":
         return False  # a list item is an entry, never a heading

@@ -10,7 +10,7 @@ import pytest
 
 from exports.manifest import file_digest
 from exports.parquet import WRITER_OPTIONS
-from exports.schema import arrow_schema
+from exports.schema import SCHEMA_VERSION, arrow_schema
 from exports.verify import main, verify_snapshot
 from tests.factories import make_corpus, write_snapshot
 
@@ -125,7 +125,7 @@ def test_parquet_wrong_schema(snap):
     pq.write_table(table, snap / "pages.parquet", **WRITER_OPTIONS)
     reseal(snap, "pages.parquet")
     assert verify_snapshot(snap) == [
-        "pages.parquet: schema differs from schema 1.0.0: missing column encoding."
+        f"pages.parquet: schema differs from schema {SCHEMA_VERSION}: missing column encoding."
     ]
 
 
