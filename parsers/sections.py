@@ -31,6 +31,7 @@ from .labels import (
     FOOTER_FIRST,
     NOTE_RE,
     PAGE_OF_RE,
+    PAGE_SUFFIX_RE,
     PAGER_RE,
     PAGER_WORD_RE,
     PLAIN_BULLET_RE,
@@ -536,8 +537,12 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     if not own:
         return hit.strong and hit.sig in known_sigs
     nxt = at + 1
+    while nxt < len(keep) and blocks[keep[nxt][0]][4]:
+        nxt += 1  # navigation between a heading and its text is furniture
     if nxt >= len(keep) or (keep[nxt][4] is not None and not keep[nxt][4].dropped):
         return False
+    if _names_page(normalize_label(PAGE_SUFFIX_RE.sub("", keep[nxt][2])), "", title):
+        return False  # a banner over the page's title (the site's name), not a section
     return not (colon and _leads_list(keep, blocks, nxt))
 
 
@@ -546,8 +551,8 @@ def _names_page(norm: str, fmt: str, title: str) -> bool:
     start or end ("AMSSM - Case Studies" names "Case Studies")."""
     if fmt.split(">", 1)[0] == "h1":
         return True
-    return bool(title) and (norm == title or title.startswith(f"{norm} ")
-                            or title.endswith(f" {norm}"))
+    return len(norm) >= 3 and bool(title) and (
+        norm == title or title.startswith(f"{norm} ") or title.endswith(f" {norm}"))
 
 
 def _leads_list(keep: list[Kept], blocks: list[Block], start: int) -> bool:
