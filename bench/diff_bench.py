@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from exports.manifest import MANIFEST
+from exports.files import MANIFEST
 from exports.parquet import ROW_GROUP_ROWS, TableWriter
 from exports.schema import SCHEMA_VERSION, arrow_schema
 from parsers.records import SECTION_KEYS

@@ -92,7 +92,7 @@ def _long_case(model, cases, era: int, variant: int, render) -> object:
                 else:
                     pools[part.key].extend(part.blocks)
     template = rotated[0]
-    taken = {key: 1 for key in pools}
+    taken = dict.fromkeys(pools, 1)
     nrefs = 6
     while True:
         parts = [model.S(key, *pools[key][: taken[key]]) for key in model.SECTION_KEYS]

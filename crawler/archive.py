@@ -52,8 +52,10 @@ class Archive:
     def handle_page(self, msg: PageMessage) -> Verdict:
         """Parse one response and decide what to follow; case pages go to assembly."""
         ctype = msg.headers.get("content-type", msg.headers.get("Content-Type", "")).lower()
+        if not msg.body.strip():
+            return self._lost(msg, f"empty response (HTTP {msg.status} with no body)")
         if ctype and not ctype.startswith(HTML_TYPES):
-            return self._skip(msg.url, f"not HTML ({ctype.split(';')[0].strip()})")
+            return self._lost(msg, f"not HTML ({ctype.split(';')[0].strip()})")
         with self.report.timed("parse"):
             record = parse_page(msg.body, msg.url, msg.headers)
         if msg.role == "list":
@@ -63,6 +65,7 @@ class Archive:
         if not record.is_case_page:
             return self._skip(msg.url, record.skip_reason or "not a case page")
         self.report.case_pages += 1
+        self.report.note_case_page(msg.url, msg.request_url)
         page = FetchedPage.build(
             record,
             msg.body,
@@ -97,10 +100,17 @@ class Archive:
         self.handle_skipped(Skipped(url, reason))
         return Verdict(skipped=reason)
 
+    def _lost(self, msg: PageMessage, reason: str) -> Verdict:
+        """A response that could not be read as a page at all: lost, as a failed fetch is."""
+        self.handle_skipped(Skipped(msg.request_url, reason, msg.status, failed=True,
+                                    referer=msg.referer, role=msg.link_role))
+        return Verdict(skipped=reason)
+
     def handle_skipped(self, item: Skipped) -> None:
         """A URL that yields no case page; an expected page of a case counts as failed."""
-        self.report.add_skipped(item)
-        if self.assembler.is_expected(item.url):
+        expected = self.assembler.is_expected(item.url)
+        self.report.add_skipped(item, case_page=expected)
+        if expected:
             self._write(self.assembler.add_failure(item.url, item.reason))
 
     def _write(self, released: list[Released]) -> None:
@@ -123,6 +133,7 @@ class Archive:
             self.report.late_pages = list(self.assembler.late_pages)
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
+            stats["limits"] = self.options.limits()
             stats.update(extra or {})
             if self.report.cases_complete + self.report.cases_incomplete == 0:
                 log.error("no case pages found; no snapshot written")

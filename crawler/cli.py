@@ -12,7 +12,9 @@ from typing import Any
 
 import click
 
-from .options import CrawlOptions, OptionsError, load_config
+from exports.render import DIFF_FORMATS, LOG_FORMATS
+
+from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, CrawlOptions, OptionsError, load_config
 from .version import TOOL_VERSION
 
 
@@ -22,47 +24,72 @@ def cli() -> None:
     """Crawl the legacy case-study site into archival snapshots, and inspect them."""
 
 
-@cli.command()
+CRAWL_EXIT_CODES = """Exit codes: 0 snapshot written, every case complete; 1 crawl failed, no
+snapshot (no case pages, the start URL unreachable, robots.txt unavailable, the snapshot
+could not be written); 2 bad usage; 3 snapshot written, but some cases are incomplete or
+linked but not archived; 4 another crawl holds the lock; 5 interrupted, no snapshot, latest
+untouched; 6 a budget (--max-pages, --max-cases) was reached, no snapshot, latest
+untouched."""
+
+
+@cli.command(epilog=CRAWL_EXIT_CODES)
 @click.argument("start_url", required=False)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Snapshots directory (default: ./snapshots).")
 @click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="TOML file with any of these options (flags win).")
+              help="TOML file with any of these options, named as the flags "
+                   "(out, ignore_robots, max_pages, ...; flags win).")
 @click.option("--polite/--no-polite", default=None,
               help="Politeness for the real site (default on): AutoThrottle, 2 concurrent "
                    "requests, 1 s delay. --no-polite is for loopback fixtures and benches.")
 @click.option("--concurrency", type=int, help="Concurrent requests to the host.")
 @click.option("--delay", type=float, help="Base delay between requests, in seconds.")
-@click.option("--obey-robots/--ignore-robots", default=None, help="Obey robots.txt (default).")
+@click.option("--obey-robots/--ignore-robots", default=None,
+              help="Obey robots.txt (default; a robots.txt answering 5xx or unreachable stops "
+                   "the crawl, RFC 9309).")
 @click.option("--contact-url", help="Contact URL put in the User-Agent.")
 @click.option("--user-agent", help="Replace the whole User-Agent.")
 @click.option("--timeout", type=float, help="Download timeout in seconds (default 30).")
-@click.option("--max-size-mib", type=int, help="Largest response accepted (default 20).")
+@click.option("--max-size-mib", type=int,
+              help="Largest response accepted, after decompression (default 20).")
 @click.option("--retries", type=int, help="Retries on 5xx, timeouts and resets (default 3).")
+@click.option("--max-pages", type=int,
+              help=f"Page budget: stop with exit 6 before requesting more (default "
+                   f"{DEFAULT_MAX_PAGES:,}).")
+@click.option("--max-cases", type=int,
+              help="Case budget: stop with exit 6 when the lists link more cases (default: none).")
+@click.option("--keep", type=int, default=None, metavar="N",
+              help="After a crawl that exits 0, keep the newest N snapshots and remove older "
+                   "ones (never latest, a pinned one, or one still referred to).")
+@click.option("--allow-origin", multiple=True, metavar="SCHEME://HOST[:PORT]",
+              help="Another origin the crawl may fetch from (repeatable); by default only the "
+                   "start URL's scheme, host and port, so http -> https is off the site.")
 @click.option("--case-pattern", help="Regex whose group 'case' (or 1) is a page's case key.")
 @click.option("--list-pattern", help="Regex matching the URLs of case-list pages.")
 @click.option("--ignore-url-case/--keep-url-case", default=None,
               help="Treat URLs differing in letter case as one (default: automatic, on for "
                    "servers that say they are IIS).")
-@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="DEBUG shows Scrapy's own log too (default WARNING).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
-    """Crawl START_URL (the case list) into a new snapshot under --out.
-
-    Exit codes: 0 all cases complete; 1 crawl failed, no snapshot; 2 bad usage;
-    3 snapshot written but some pages or cases failed; 4 another crawl holds the lock.
-    """
+    """Crawl START_URL (the case list) into a new snapshot under --out."""
     from .lock import LockHeld
     from .report import summary_lines
     from .run import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, run_crawl
 
     values: dict[str, Any] = load_config(config) if config else {}
-    values.update({k: v for k, v in flags.items() if v is not None})
     start = start_url or values.pop("start_url", None)
     values.pop("start_url", None)
-    if not start:
+    if not isinstance(start, str) or not start:
         raise UsageError("START_URL is required (as an argument or in --config)")
-    options = CrawlOptions(start_url=start).with_overrides(values)
+    options = CrawlOptions(start_url=start).with_overrides(values, str(config))
+    options = options.with_overrides(
+        {k: v for k, v in flags.items() if v is not None and v != ()})
+    if options.out_dir.exists() and not options.out_dir.is_dir():
+        click.echo(f"casearchive: --out {options.out_dir} is a file, not a directory; "
+                   "no snapshot written", err=True)
+        raise SystemExit(EXIT_FAILED)
     try:
         result = run_crawl(options)
     except LockHeld as exc:
@@ -72,20 +99,37 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
         click.echo(f"casearchive: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     except OSError as exc:  # e.g. the snapshots directory cannot be created or locked
-        click.echo(f"casearchive: {exc}; no snapshot written", err=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"casearchive: {where}{exc.strerror or exc}; no snapshot written", err=True)
         raise SystemExit(EXIT_FAILED) from None
     snapshot = str(result.snapshot) if result.snapshot else None
     if as_json:
         click.echo(json.dumps({"snapshot": snapshot, "exit_code": result.exit_code,
-                               "stats": result.stats}, indent=2, sort_keys=True))
+                               "error": result.error, "stats": result.stats},
+                              indent=2, sort_keys=True))
     elif result.stats:
         for line in summary_lines(result.stats, snapshot):
             click.echo(line)
-    elif result.error:
-        click.echo(f"casearchive: {result.error}; no snapshot written", err=True)
-    else:
-        click.echo("casearchive: the crawl found no case pages; no snapshot written", err=True)
+    if result.snapshot is None:
+        message = result.error or "the crawl found no case pages"
+        click.echo(f"casearchive: {message}; no snapshot written", err=True)
+    elif options.keep is not None and result.exit_code == 0:
+        _retain(options.out_dir, options.keep, quiet=as_json)
     raise SystemExit(result.exit_code)
+
+
+def _retain(out_dir: Path, keep: int, quiet: bool) -> None:
+    """``--keep``: prune after a good crawl; a failure to prune is said, not fatal."""
+    from exports.catalog import prune as prune_snapshots
+
+    try:
+        plan = prune_snapshots(out_dir, keep)
+    except OSError as exc:
+        click.echo(f"casearchive: warning: pruning {out_dir} failed: {exc}", err=True)
+        return
+    if not quiet:
+        for entry in plan.remove:
+            click.echo(f"pruned {entry.id}")
 
 
 @cli.command()
@@ -120,8 +164,31 @@ def _snapshot_arg(ref: str, snapshots: Path | None) -> Path:
         raise TroubleError(str(exc)) from None
 
 
+_NO_VERIFY_OPTION = click.option(
+    "--no-verify", is_flag=True,
+    help="Read the snapshot even if its files differ from its manifest (default: refuse, "
+         "exit 2, naming the file).",
+)
+
+
+def _check_trusted(path: Path, names: list[str], no_verify: bool) -> None:
+    """Refuse (exit 2) a snapshot whose files ``names`` differ from its manifest."""
+    from exports.verify import check_listed_files
+
+    if no_verify:
+        return
+    problem = check_listed_files(path, names)
+    if problem is not None:
+        raise TroubleError(f"{problem}; refusing to read it (--no-verify overrides)")
+
+
+#: ``--snapshots`` defaults to the crawl's ``--out`` default, so a SNAPSHOT id, ``latest``
+#: or ``previous`` works from the directory the crawl ran in; a path works everywhere.
+DEFAULT_SNAPSHOTS = Path("snapshots")
+
 _SNAPSHOTS_OPTION = click.option(
-    "--snapshots", type=click.Path(path_type=Path, file_okay=False), default=None,
+    "--snapshots", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_SNAPSHOTS,
+    show_default=True,
     help="Snapshots directory in which SNAPSHOT may be an id, 'latest' or 'previous'.",
 )
 
@@ -148,12 +215,15 @@ def verify(snapshot: str, snapshots: Path | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               required=True, help="Snapshots directory for the rebuilt snapshot.")
 @_SNAPSHOTS_OPTION
-def reparse(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+@_NO_VERIFY_OPTION
+def reparse(snapshot: str, out_dir: Path, snapshots: Path | None, no_verify: bool) -> None:
     """Rebuild every export of SNAPSHOT from its WARC with the current parser, offline,
     into a new snapshot under --out."""
     from .reparse import ReplayError, reparse_snapshot
+    from .warc import WARC_NAME
 
     path = _snapshot_arg(snapshot, snapshots)
+    _check_trusted(path, [WARC_NAME], no_verify)
     try:
         new = reparse_snapshot(path, out_dir)
     except (FileNotFoundError, ReplayError) as exc:
@@ -184,7 +254,7 @@ class TroubleError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(f"casearchive: {self.message}", err=True)
 
 
@@ -209,26 +279,36 @@ def _color(output: Path | None) -> bool:
 @click.argument("old")
 @click.argument("new")
 @_SNAPSHOTS_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text",
               show_default=True, help="Report format; html is one self-contained file.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout.")
 @click.option("--reparse", "reparse_old", is_flag=True,
               help="Re-extract OLD from its WARC with the current parser first, so only site "
                    "changes are reported (extractor changes are listed apart).")
+@_NO_VERIFY_OPTION
 def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | None,
-         reparse_old: bool) -> None:
+         reparse_old: bool, no_verify: bool) -> None:
     """Compare the extracted content of snapshots OLD and NEW case by case.
 
     Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
     """
     from exports.diff import DiffError, diff_snapshots
     from exports.render import render
+    from exports.schema import TABLES
+
+    from .reparse import reparse_snapshot
+    from .warc import WARC_NAME
 
     old_path, new_path = _snapshot_arg(old, snapshots), _snapshot_arg(new, snapshots)
+    cases = TABLES["cases"].file
+    _check_trusted(old_path, [cases, WARC_NAME] if reparse_old else [cases], no_verify)
+    _check_trusted(new_path, [cases], no_verify)
     try:
-        result = diff_snapshots(old_path, new_path, reparse=reparse_old)
-    except DiffError as exc:
+        # The CLI composes the layers: crawler.reparse re-extracts OLD, exports.diff compares.
+        result = diff_snapshots(old_path, new_path,
+                                reparse=reparse_snapshot if reparse_old else None)
+    except (DiffError, RuntimeError) as exc:  # RuntimeError: crawler.reparse.ReplayError
         raise TroubleError(str(exc)) from None
     _write_report(render(result, fmt, color=_color(output)), output)
     raise SystemExit(1 if result.has_changes else 0)
@@ -236,24 +316,80 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
 
 @cli.command()
 @click.argument("case_id")
-@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False), required=True,
+@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_SNAPSHOTS, show_default=True,
               help="Snapshots directory whose every snapshot is read, oldest first.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(LOG_FORMATS), default="text",
               show_default=True, help="Report format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout.")
-def log(case_id: str, snapshots: Path, fmt: str, output: Path | None) -> None:
+@_NO_VERIFY_OPTION
+def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify: bool) -> None:
     """The history of CASE_ID across the snapshots: when it appeared, each change (with the
     fields that changed) and when it disappeared. Exit 2 if no snapshot has the case."""
     from exports.diff import DiffError
     from exports.history import case_log
+    from exports.load import list_snapshots
     from exports.render import render_log
+    from exports.schema import TABLES
 
+    if snapshots.is_dir():
+        for path in list_snapshots(snapshots):
+            _check_trusted(path, [TABLES["cases"].file], no_verify)
     try:
         history = case_log(case_id, snapshots)
     except DiffError as exc:
         raise TroubleError(str(exc)) from None
     _write_report(render_log(history, fmt, color=_color(output)), output)
+
+
+def _catalog_dir(snapshots: Path) -> Path:
+    if not snapshots.is_dir():
+        raise TroubleError(f"{snapshots}: no such snapshots directory")
+    return snapshots
+
+
+@cli.command(name="list")
+@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_SNAPSHOTS, show_default=True, help="Snapshots directory.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Listing format.")
+def list_command(snapshots: Path, fmt: str) -> None:
+    """Each snapshot, oldest first: id, date, cases, completeness, health, latest, pinned."""
+    from exports.catalog import list_catalog
+
+    entries = list_catalog(_catalog_dir(snapshots))
+    if fmt == "json":
+        click.echo(json.dumps([e.to_json() for e in entries], indent=2, sort_keys=True))
+        return
+    for e in entries:
+        marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned)) if on)
+        state = "complete" if e.complete else f"incomplete ({e.incomplete_cases} cases)"
+        click.echo(f"{e.id}  {e.finished_at or '?'}  cases: {e.cases}  {state}  "
+                   f"health: {e.health or '-'}  {marks}".rstrip())
+
+
+@cli.command()
+@click.option("--snapshots", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_SNAPSHOTS, show_default=True, help="Snapshots directory.")
+@click.option("--keep", type=click.IntRange(min=1), required=True,
+              help="How many of the newest snapshots to keep.")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
+def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
+    """Remove the oldest snapshots beyond the newest --keep N. Never removes the one
+    'latest' points at, one named in the directory's 'keep' file, one whose payload a kept
+    snapshot's revisits refer to, or one being written."""
+    from exports.catalog import list_catalog, plan_prune
+    from exports.catalog import prune as prune_snapshots
+
+    directory = _catalog_dir(snapshots)
+    plan = (plan_prune(list_catalog(directory), keep) if dry_run
+            else prune_snapshots(directory, keep))
+    verb = "would remove" if dry_run else "removed"
+    for entry in plan.remove:
+        click.echo(f"{verb} {entry.id}")
+    for name, reason in sorted(plan.kept.items()):
+        click.echo(f"kept {name}: {reason}")
 
 
 class UsageError(click.UsageError):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 from .options import CrawlOptions
 from .report import summary_lines
@@ -16,24 +14,24 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def load_fixture_server() -> ModuleType:
-    """The loopback server of the fixture site (kept with the tests, loaded by path)."""
-    path = FIXTURES / "legacy_server.py"
-    spec = importlib.util.spec_from_file_location("legacy_server", path)
-    if spec is None or spec.loader is None or not path.exists():
-        raise SystemExit(f"casearchive demo: fixture server not found at {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Serve ``--site`` on 127.0.0.1, crawl it into ``--out``, print the summary.
+
+    The fixture site and its server live with the tests (``tests/fixtures``), so the demo
+    runs from a source checkout (``make demo``), where ``tests`` is an importable package;
+    the installed wheel does not ship them.
+    """
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("snapshots"))
     parser.add_argument("--site", type=Path, default=FIXTURES / "site")
     args = parser.parse_args(argv)
-    server_module = load_fixture_server()
-    server, base_url = server_module.serve(args.site)
+    try:
+        from tests.fixtures.legacy_server import serve
+    except ImportError:
+        print("casearchive demo: run it from a source checkout (make demo); "
+              "the fixture server is tests/fixtures/legacy_server.py", file=sys.stderr)
+        return 2
+    server, base_url = serve(args.site)
     try:
         start = f"{base_url}/casestudies/index.asp"
         print(f"serving {args.site} at {base_url}; crawling {start} (politeness off: loopback)")

@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 
 from .lock import CrawlLock
 from .messages import Closed
+from .urls import canonical_url
 from .worker import WorkerArchive
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 #: Close reasons after which the snapshot is written: the crawl ran out of pages, or the
 #: archive itself failed (which ``close`` then reports).
 COMPLETE_REASONS = frozenset({"finished", "archive_failed"})
+#: Close reasons of ``stop``: a fatal problem (exit 1) and a budget reached (exit 6).
+FATAL, BUDGET = "fatal", "budget_exceeded"
 
 
 class ArchiveExtension:
@@ -30,16 +33,51 @@ class ArchiveExtension:
         self.lock: CrawlLock | None = None
         self.archive: WorkerArchive | None = None
         self.result: Closed | None = None
+        self._stopping = False
+        self._close_task: asyncio.Future[None] | None = None
+        """The spider's closing, once asked for (kept: the loop holds tasks weakly)."""
         self.error: str | None = None
         self.interrupted: str | None = None
         """Scrapy's close reason when the crawl stopped before it was done."""
+        self.budget_exceeded: str | None = None
+        """Which budget (``--max-pages``, ``--max-cases``) stopped the crawl, in words."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
         extension = cls(crawler)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.dropped, signal=signals.request_dropped)
         return extension
+
+    def stop(self, reason: str, message: str) -> None:
+        """Stop the crawl without a snapshot: ``FATAL`` (exit 1) or ``BUDGET`` (exit 6);
+        the first message is the one reported."""
+        if reason == BUDGET:
+            self.budget_exceeded = self.budget_exceeded or message
+        elif self.error is None:
+            self.error = message
+        if self.crawler.engine is not None and not self._stopping:
+            self._stopping = True
+            log.info("%s; stopping the crawl", message)
+            self._close_task = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason=reason))
+
+    def dropped(self, request: Any, spider: Any = None) -> None:
+        """Scrapy's duplicate filter dropped a request. The spider never repeats a URL, so
+        this is a redirect: back into its own chain (a loop, a self-redirect) the page is
+        lost; to a page requested elsewhere it is only an alias of that page."""
+        spider = self.crawler.spider
+        if spider is None or spider.archive is None:
+            return
+        chain = request.meta.get("redirect_urls") or []
+        if not chain:
+            return
+        rules = spider.rules
+        if canonical_url(request.url, rules) in {canonical_url(u, rules) for u in chain}:
+            spider.archive.handle_skipped(spider.lost(request, "redirect loop"))
+        else:
+            spider.archive.add_alias(chain[0], request.url)
 
     async def opened(self, spider: Any) -> None:
         if not self.crawler.settings.getbool("CASEARCHIVE_LOCK_HELD"):
@@ -59,11 +97,14 @@ class ArchiveExtension:
         self.error = reason
         log.error("the crawl's archive failed: %s; stopping the crawl", reason)
         if self.crawler.engine is not None:
-            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="archive_failed"))
+            self._close_task = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason="archive_failed"))
 
     async def closed(self, spider: Any, reason: str) -> None:
         try:
-            if self.archive is not None and reason not in COMPLETE_REASONS:
+            if self.archive is not None and reason in (FATAL, BUDGET):
+                await self.archive.drop()
+            elif self.archive is not None and reason not in COMPLETE_REASONS:
                 # Stopped before the site was crawled (SIGTERM, SIGINT, a CLOSESPIDER_* limit):
                 # a snapshot of part of the site would make every unvisited case look removed.
                 self.interrupted = reason

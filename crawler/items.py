@@ -16,3 +16,6 @@ class Skipped:
     failed: bool = False
     """True when the fetch itself failed (error status, timeout, reset) after retries."""
     referer: str | None = None
+    role: str | None = None
+    """How the URL was linked (``link_role``): "list", "case" (from a list page) or "link"
+    (from a case page); None for pages the archive itself judged."""

@@ -21,7 +21,7 @@ class CrawlLock:
 
     def __enter__(self) -> CrawlLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        fh = open(self.path, "a+b")  # kept open while the lock is held (no `with`)
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

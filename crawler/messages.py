@@ -23,6 +23,9 @@ class PageMessage:
     body: bytes
     fetched_at: str
     warc_record_id: str | None
+    link_role: str | None = None
+    """How the page was linked (``Skipped.role``); says what losing it means."""
+    referer: str | None = None
 
 
 @dataclass(slots=True)

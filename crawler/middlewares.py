@@ -1,22 +1,25 @@
-"""Downloader middlewares: the raw WARC archive, scope, cheap meta refreshes, and retries
-that back off."""
+"""Downloader middlewares: the raw WARC archive, strict scope, robots.txt per RFC 9309, cheap
+meta refreshes, and retries that back off."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Response
+from twisted.internet.defer import Deferred
 
 from .discovery import NON_HTML
-from .urls import same_site
+from .options import CrawlOptions, has_credentials, origin_of, redact
+from .reasons import OutOfScope, describe
 from .warc import Exchange
 
 
@@ -49,27 +52,96 @@ class WarcMiddleware:
         return response
 
 
+#: Longest URL requested. Scrapy's own limit (``URLLENGTH_LIMIT``) drops links silently; ours
+#: refuses them with a reason the summary shows. 2083 is the classic IIS/Internet Explorer limit.
+MAX_URL_LENGTH = 2083
+
+
 class ScopeMiddleware:
-    """Refuses, before download, any request off the start URL's host and port (redirects
-    included: Scrapy's own offsite check ignores ports) and any non-HTML resource."""
+    """Refuses, before anything else sees a request (robots.txt included: order 40), any
+    request off the start URL's origin (scheme, host and port; ``--allow-origin`` adds
+    others), redirects and meta refreshes included, any URL longer than ``MAX_URL_LENGTH``
+    and any resource that is never HTML by its URL."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self._origins: frozenset[str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
         return cls(crawler)
 
+    def origins(self) -> frozenset[str]:
+        if self._origins is None:
+            options = _options(self.crawler)
+            self._origins = frozenset(
+                {origin_of(options.start_url), *map(origin_of, options.allow_origin)}
+            )
+        return self._origins
+
     def process_request(self, request: Request) -> None:
-        spider = self.crawler.spider
-        host = getattr(spider, "host", None)
-        if host is None or urlsplit(request.url).path == "/robots.txt":
+        if getattr(self.crawler.spider, "options", None) is None:
             return None
-        if not same_site(request.url, host):
-            raise IgnoreRequest(f"off-site: {request.url}")
-        if NON_HTML.search(urlsplit(request.url).path):
-            raise IgnoreRequest(f"not HTML by its URL: {request.url}")
+        redirected = bool(request.meta.get("redirect_urls"))
+        target = origin_of(request.url)
+        if target not in self.origins():
+            shown = redact(request.url)
+            if redirected:
+                raise OutOfScope(f"redirected to another origin ({shown})", lost=True)
+            raise OutOfScope(f"another origin ({target or shown})", lost=True)
+        if has_credentials(request.url):
+            raise OutOfScope("the URL holds a user name or password", lost=True)
+        if len(request.url) > MAX_URL_LENGTH:
+            raise OutOfScope(f"URL longer than {MAX_URL_LENGTH} characters", lost=True)
+        robots = request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt")
+        if NON_HTML.search(urlsplit(request.url).path) and not robots:
+            raise OutOfScope("not HTML by its URL", lost=redirected)
         return None
+
+
+def _options(crawler: Crawler) -> CrawlOptions:
+    """The crawl's options, held by its spider (``CasesSpider``)."""
+    options: CrawlOptions = getattr(crawler.spider, "options")  # noqa: B009 - typed here
+    return options
+
+
+class RobotsUnavailable:
+    """The parser for a robots.txt that answered 5xx or could not be fetched: RFC 9309
+    section 2.3.1.4 says to assume a complete disallow."""
+
+    def allowed(self, url: str, user_agent: str | bytes) -> bool:
+        return False
+
+
+class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt handling, per RFC 9309: a 4xx (or an empty file) allows all; a
+    5xx after retries, or no answer at all, disallows all and stops the crawl (exit 1)."""
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            self._unavailable(netloc, f"{response.url}: HTTP {response.status} after retries")
+            return
+        if 400 <= response.status < 500:
+            response = response.replace(body=b"")
+        await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        options = _options(self.crawler)
+        reason = describe(exc, options.max_size_mib, 0).text
+        scheme = urlsplit(options.start_url).scheme
+        self._unavailable(netloc, f"cannot reach {scheme}://{netloc}/robots.txt: {reason}")
+
+    def _unavailable(self, netloc: str, what: str) -> None:
+        waiting = self._parsers.get(netloc)
+        parser: Any = RobotsUnavailable()  # Scrapy's RobotParser protocol: allowed() only
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
+        extension = getattr(self.crawler.spider, "extension", None)
+        if extension is not None:
+            extension.stop("fatal", f"{what}; robots.txt unavailable means the whole site is "
+                                    "disallowed (RFC 9309); use --ignore-robots only with the "
+                                    "site owner's consent")
 
 
 #: A charset parameter of a Content-Type header.

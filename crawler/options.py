@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +17,10 @@ from urllib.parse import urlsplit
 from .urls import UrlRules
 
 DEFAULT_CONTACT_URL = "https://github.com/casearchive/casearchive#for-site-owners"
+#: The page budget's default: far above the real site (~2,500 cases), far below a trap.
+DEFAULT_MAX_PAGES = 50_000
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class OptionsError(ValueError):
@@ -44,11 +48,41 @@ class CrawlOptions:
     ignore_url_case: bool | None = None
     """Fold letter case in URLs; None = decide from the server (IIS is case-insensitive)."""
     log_level: str = "WARNING"
+    """DEBUG, INFO, WARNING or ERROR (any letter case). Below DEBUG, Scrapy's own log lines
+    are hidden: every failure is reported in the summary, in plain words."""
+    max_pages: int = DEFAULT_MAX_PAGES
+    """Page budget: the crawl stops (exit 6, no snapshot) before requesting more pages."""
+    max_cases: int | None = None
+    """Case budget: the crawl stops (exit 6, no snapshot) when more case links are found."""
+    keep: int | None = None
+    """Retention: after a crawl that exits 0, keep the newest ``keep`` snapshots and remove
+    older ones (never ``latest``, a pinned one, or one a kept snapshot's revisits need)."""
+    allow_origin: tuple[str, ...] = ()
+    """Other origins (``https://host[:port]``) the crawl may fetch from; by default only the
+    start URL's scheme, host and port."""
 
     def __post_init__(self) -> None:
+        if has_credentials(self.start_url):
+            raise OptionsError("the start URL holds a user name or password; credentials are "
+                               "refused (they would be sent and recorded): remove them")
         parts = urlsplit(self.start_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise OptionsError(f"start URL must be an http(s) URL with a host: {self.start_url!r}")
+        try:
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise OptionsError(f"start URL has a bad port: {self.start_url!r}") from None
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise OptionsError(f"log_level: expected one of {', '.join(LOG_LEVELS)} (any case), "
+                               f"got {self.log_level!r}")
+        object.__setattr__(self, "log_level", self.log_level.upper())
+        for origin in self.allow_origin:
+            if not _is_bare_origin(origin):
+                raise OptionsError(f"allow_origin: expected scheme://host[:port], got {origin!r}")
+        if self.max_pages < 1 or (self.max_cases is not None and self.max_cases < 1):
+            raise OptionsError("max_pages and max_cases must be at least 1")
+        if self.keep is not None and self.keep < 1:
+            raise OptionsError("keep must be at least 1")
         for name in ("case_pattern", "list_pattern"):
             value = getattr(self, name)
             if value is not None:
@@ -61,6 +95,12 @@ class CrawlOptions:
         if self.timeout <= 0 or self.max_size_mib <= 0 or self.retries < 0:
             raise OptionsError("--timeout and --max-size-mib must be positive, --retries >= 0")
 
+    def limits(self) -> dict[str, int | None]:
+        """The limits a snapshot was made under (``crawl_stats.limits``; ``reparse`` keeps
+        to the same size limit)."""
+        return {"max_size_mib": self.max_size_mib, "max_pages": self.max_pages,
+                "max_cases": self.max_cases}
+
     def url_rules(self, ignore_case: bool | None = None) -> UrlRules:
         """Identity rules; ``ignore_case`` is what the server told when the option is auto."""
         pattern = re.compile(self.case_pattern) if self.case_pattern else None
@@ -71,37 +111,106 @@ class CrawlOptions:
     def list_regex(self) -> re.Pattern[str] | None:
         return re.compile(self.list_pattern) if self.list_pattern else None
 
-    def with_overrides(self, values: dict[str, Any]) -> CrawlOptions:
-        """A copy with ``values`` (from a config file or spider args) applied and coerced."""
-        known = {f.name: f for f in fields(self)}
+    def with_overrides(self, values: dict[str, Any], source: str | None = None) -> CrawlOptions:
+        """A copy with ``values`` (flags, a config file or spider args) applied and coerced.
+
+        Names are the flags' names, with dashes or underscores (``out``, ``ignore-robots``);
+        ``source`` (the config file) is named in every error."""
         coerced: dict[str, Any] = {}
+        where = f"{source}: " if source else ""
         for raw_name, value in values.items():
             name = raw_name.replace("-", "_")
-            if name not in known:
-                raise OptionsError(f"unknown option {raw_name!r}")
-            coerced[name] = _coerce(name, value, getattr(self, name))
-        return replace(self, **coerced)
+            name = _ALIASES.get(name, name)
+            try:
+                if name in _NEGATIONS:
+                    name = _NEGATIONS[name]
+                    coerced[name] = not _coerce(name, value)
+                elif name in _KINDS:
+                    coerced[name] = _coerce(name, value)
+                else:
+                    raise OptionsError(f"unknown option {raw_name!r}")
+            except OptionsError as exc:
+                raise OptionsError(f"{where}{exc}") from None
+        try:
+            return replace(self, **coerced)
+        except OptionsError as exc:
+            raise OptionsError(f"{where}{exc}") from None
 
 
-def _coerce(name: str, value: Any, current: Any) -> Any:
-    if name == "out_dir":
-        return Path(value)
-    if isinstance(value, str) and (isinstance(current, bool) or name == "ignore_url_case"):
-        lowered = value.strip().lower()
-        if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-            raise OptionsError(f"{name}: expected true/false, got {value!r}")
-        return lowered in ("1", "true", "yes", "on")
-    if isinstance(value, str) and name in ("concurrency", "max_size_mib", "retries"):
+def has_credentials(url: str) -> bool:
+    """Whether ``url`` carries a user name or password (``scheme://user:pw@host``)."""
+    return bool(re.match(r"^[^:/?#]*:?//[^/?#]*@", url.strip()))
+
+
+def redact(url: str) -> str:
+    """``url`` without any user name or password, for messages and records."""
+    return re.sub(r"^([^:/?#]*:?//)[^/?#]*@", r"\1", url.strip())
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host:port`` of an http(s) URL, the port always explicit; "" if none."""
+    try:
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        return ""
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return ""
+    return f"{scheme}://{parts.hostname.lower()}:{port}"
+
+
+def _is_bare_origin(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return (bool(origin_of(url)) and parts.path in ("", "/") and not parts.query
+            and not has_credentials(url))
+
+
+#: What each option holds, for values from a config file or spider arguments (strings).
+_KINDS: dict[str, type] = {
+    "keep": int,
+    "out_dir": Path, "polite": bool, "concurrency": int, "delay": float, "obey_robots": bool,
+    "contact_url": str, "user_agent": str, "timeout": float, "max_size_mib": int,
+    "retries": int, "case_pattern": str, "list_pattern": str, "ignore_url_case": bool,
+    "log_level": str, "max_pages": int, "max_cases": int, "allow_origin": tuple,
+}
+#: Config names of the flags' negative forms (``--ignore-robots``) and short forms (``--out``).
+_ALIASES = {"out": "out_dir"}
+_NEGATIONS = {"ignore_robots": "obey_robots", "keep_url_case": "ignore_url_case",
+              "no_polite": "polite"}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """``value`` as option ``name`` holds it; ``OptionsError`` naming the option otherwise."""
+    kind = _KINDS[name]
+    if kind is bool:
+        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+            return value.strip().lower() in _TRUE
+        if isinstance(value, bool):
+            return value
+        raise OptionsError(f"{name}: expected true or false, got {value!r}")
+    if kind in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise OptionsError(f"{name}: expected a number, got {value!r}")
         try:
-            return int(value)
+            number = kind(value)
         except ValueError:
-            raise OptionsError(f"{name}: expected a whole number, got {value!r}") from None
-    if isinstance(value, str) and name in ("delay", "timeout"):
-        try:
-            return float(value)
-        except ValueError:
-            raise OptionsError(f"{name}: expected a number, got {value!r}") from None
-    return value
+            what = "a whole number" if kind is int else "a number"
+            raise OptionsError(f"{name}: expected {what}, got {value!r}") from None
+        if kind is int and isinstance(value, float) and value != number:
+            raise OptionsError(f"{name}: expected a whole number, got {value!r}")
+        return number
+    if kind is tuple:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+            raise OptionsError(f"{name}: expected a URL or a list of URLs, got {value!r}")
+        return tuple(items)
+    if kind is Path and isinstance(value, Path):
+        return value
+    if not isinstance(value, str):
+        raise OptionsError(f"{name}: expected a string, got {value!r}")
+    return Path(value) if kind is Path else value
 
 
 def load_config(path: Path) -> dict[str, Any]:
@@ -109,7 +218,11 @@ def load_config(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise OptionsError(f"cannot read config {path}: {exc}") from None
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise OptionsError(f"cannot read config {path}: {reason}") from None
     except tomllib.TOMLDecodeError as exc:
         raise OptionsError(f"config {path} is not valid TOML: {exc}") from None
-    return dict(data.get("crawl", data))
+    table = data.get("crawl", data)
+    if not isinstance(table, dict):
+        raise OptionsError(f"{path}: crawl: expected a table of options")
+    return dict(table)

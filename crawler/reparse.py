@@ -11,10 +11,13 @@ snapshot's content is identical to the old one's.
 from __future__ import annotations
 
 import shutil
+import zlib
 from collections import deque
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urldefrag, urljoin
+
+from warcio.exceptions import ArchiveLoadFailed
 
 from exports.load import load_snapshot
 
@@ -22,6 +25,7 @@ from .archive import Archive
 from .items import Skipped
 from .messages import PageMessage
 from .options import CrawlOptions
+from .settings import DOWNLOAD_MAXSIZE
 from .urls import canonical_url
 from .warc import WARC_NAME, ArchivedResponse, iter_responses, read_body
 
@@ -30,9 +34,18 @@ class ReplayError(RuntimeError):
     """The snapshot cannot be re-parsed (no WARC, or no case page in it)."""
 
 
+#: What a broken WARC raises while being read (warcio, gzip, or a truncated file).
+WARC_ERRORS = (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, StopIteration)
+
+
 def _index(warc: Path) -> dict[str, ArchivedResponse]:
     """The last response per canonical URL (headers and offsets; bodies stay on disk)."""
     return {canonical_url(r.url): r for r in iter_responses(warc)}
+
+
+def _size_limit(stats: dict[str, Any]) -> int:
+    """The crawl's size limit in bytes (recorded under ``limits``; the default before)."""
+    return int(stats.get("limits", {}).get("max_size_mib", DOWNLOAD_MAXSIZE >> 20)) << 20
 
 
 def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
@@ -46,19 +59,30 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
         canonical_url(entry["url"]): Skipped(entry["url"], entry["reason"])
         for entry in old_stats.get("skipped", [])
     }
-    unfetched.update(
-        (canonical_url(entry["url"]), Skipped(entry["url"], entry["reason"], entry["status"],
-                                              failed=True, referer=entry["referer"]))
-        for entry in old_stats.get("failures", [])
-    )
-    responses = _index(warc)
+    for key, default_role in (("failures", None), ("navigation_warnings", "link")):
+        unfetched.update(
+            (canonical_url(entry["url"]), Skipped(entry["url"], entry["reason"],
+                                                  entry["status"], failed=True,
+                                                  referer=entry["referer"],
+                                                  role=entry.get("role", default_role)))
+            for entry in old_stats.get(key, [])
+        )
+    failed = {url for url, skipped in unfetched.items() if skipped.failed}
+    try:
+        responses = _index(warc)
+    except WARC_ERRORS as exc:
+        raise ReplayError(f"{warc}: not a readable WARC ({_first_line(exc)})") from None
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     archive = Archive(options)
     try:
         shutil.copyfile(warc, archive.writer.tmp_path / WARC_NAME)
         with open(warc, "rb") as warc_file:
-            _replay(archive, responses, unfetched, warc_file)
-        closed = archive.close({}, extra={"reparsed_from": old.id})
+            _replay(archive, responses, unfetched, failed, warc_file, _size_limit(old_stats))
+        closed = archive.close({}, extra={"reparsed_from": old.id,
+                                          "limits": old_stats.get("limits", {})})
+    except WARC_ERRORS as exc:
+        archive.abort()
+        raise ReplayError(f"{warc}: not a readable WARC ({_first_line(exc)})") from None
     except BaseException:
         archive.abort()
         raise
@@ -67,12 +91,20 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
     return closed.snapshot
 
 
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
 def _replay(
     archive: Archive,
     responses: dict[str, ArchivedResponse],
     unfetched: dict[str, Skipped],
+    failed: set[str],
     warc_file: BinaryIO,
+    limit: int,
 ) -> None:
+    """Replay the crawl. Responses the crawl rejected (listed as failed in its manifest) are
+    not read again; no body is decoded beyond the crawl's size limit."""
     start = archive.scope.start_url
     queue: deque[tuple[str, str]] = deque([(start, "list")])
     seen = {canonical_url(start)}
@@ -98,7 +130,7 @@ def _replay(
             archive.add_alias(request_url, target)
             seen.add(canon(target))
             response = responses.get(canon(target))
-        if response is None:
+        if response is None or canon(url) in failed:
             skipped = unfetched.get(canon(url))
             if skipped is not None:
                 archive.handle_skipped(skipped)
@@ -107,10 +139,14 @@ def _replay(
             archive.handle_skipped(Skipped(url, f"HTTP {response.status}", response.status,
                                            failed=True))
             continue
+        body = read_body(warc_file, response, limit)
+        if body is None:
+            archive.handle_skipped(Skipped(url, f"larger than the size limit ({limit >> 20} MiB)"
+                                           " once decompressed", response.status, failed=True))
+            continue
         verdict = archive.handle_page(
             PageMessage(role=role, url=response.url, request_url=request_url,
-                        status=response.status, headers=response.headers,
-                        body=read_body(warc_file, response),
+                        status=response.status, headers=response.headers, body=body,
                         fetched_at=response.date, warc_record_id=response.record_id)
         )
         if verdict.fold_case:  # the server is case-insensitive: re-key what is known

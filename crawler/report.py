@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from .items import Skipped
+from .urls import PAGE_PARAMS
 
 #: Scrapy stats copied into the manifest, under the names we document.
 SCRAPY_STATS = {
@@ -19,7 +21,17 @@ SCRAPY_STATS = {
     "retry/max_reached": "retries_given_up",
     "robotstxt/forbidden": "robots_forbidden",
     "dupefilter/filtered": "duplicates_filtered",
+    "spider_exceptions/count": "internal_errors",
 }
+
+
+#: Roles of a link (``Skipped.role``, the request's link evidence) and what losing it means.
+#: Links of a list page (``case``) and of a case page (``link``) without further evidence
+#: are judged at the end by ``link_family``; a ``case link`` (the spider's own evidence) is
+#: a case, ``nav`` navigation; ``list``, ``pager``, ``case_page`` are lost pages.
+UNSURE_ROLES = frozenset({"case", "link"})
+NAVIGATION_ROLES = frozenset({"nav"})
+CASE_LINK_ROLES = frozenset({"case", "case link"})
 
 
 @dataclass(slots=True)
@@ -33,7 +45,14 @@ class CrawlReport:
     skipped_urls: list[dict[str, Any]] = field(default_factory=list)
     """Each skipped URL: {url, reason}."""
     failures: list[dict[str, Any]] = field(default_factory=list)
-    """URLs that failed after retries: {url, reason, status, referer}."""
+    """Linked list pages, cases and case pages that were not archived (failed after
+    retries, dropped, refused, unreadable): {url, reason, status, referer, role}."""
+    unsure: list[dict[str, Any]] = field(default_factory=list)
+    """Lost links whose role is decided at the end: a case link if their URL is of the
+    family of an archived case page (``link_family``), navigation otherwise."""
+    case_families: set[str] = field(default_factory=set)
+    navigation: list[dict[str, Any]] = field(default_factory=list)
+    """Lost links that only navigate the site: warnings, which leave the exit code alone."""
     late_pages: list[str] = field(default_factory=list)
     seconds: Counter[str] = field(default_factory=Counter)
     """Wall seconds the archive spent per kind of work (parse, warc, export, finish)."""
@@ -44,20 +63,36 @@ class CrawlReport:
         try:
             yield
         finally:
-            self.seconds[work] += time.perf_counter() - started
+            # A Counter of float seconds (update() adds); typeshed types Counter values as int.
+            self.seconds[work] += time.perf_counter() - started  # type: ignore[assignment]
 
-    def add_skipped(self, item: Skipped) -> None:
+    def note_case_page(self, *urls: str) -> None:
+        self.case_families.update(map(link_family, urls))
+
+    def add_skipped(self, item: Skipped, case_page: bool = False) -> None:
+        """Count ``item``. A lost page of an open case, list page or link with case evidence
+        is a failure; a lost navigation link a warning; a lost link with no evidence either
+        way (``UNSURE_ROLES``) waits for ``to_stats`` to judge it by its URL."""
         if item.failed:
-            self.failures.append(
-                {"url": item.url, "reason": item.reason, "status": item.status,
-                 "referer": item.referer}
-            )
+            role = "case_page" if case_page else item.role or "list"
+            entry = {"url": item.url, "reason": item.reason, "status": item.status,
+                     "referer": item.referer, "role": role}
+            if role in NAVIGATION_ROLES:
+                self.navigation.append(entry)
+            else:
+                (self.unsure if role in UNSURE_ROLES else self.failures).append(entry)
         else:
             self.skipped[item.reason] += 1
             self.skipped_urls.append({"url": item.url, "reason": item.reason})
 
     def to_stats(self, scrapy_stats: dict[str, Any]) -> dict[str, Any]:
         """The ``crawl_stats`` object of the manifest."""
+        judged = [{**e, "role": "case"} for e in self.unsure
+                  if link_family(e["url"]) in self.case_families]
+        navigation = self.navigation + [e for e in self.unsure
+                                        if link_family(e["url"]) not in self.case_families]
+        failures = self.failures + judged
+        lost_cases = [e for e in failures if e["role"] in CASE_LINK_ROLES]
         stats: dict[str, Any] = {
             ours: scrapy_stats.get(theirs, 0) for theirs, ours in SCRAPY_STATS.items()
         }
@@ -72,7 +107,13 @@ class CrawlReport:
             cases_incomplete=self.cases_incomplete,
             skipped_by_reason=dict(sorted(self.skipped.items())),
             skipped=sorted(self.skipped_urls, key=lambda s: (s["url"], s["reason"])),
-            failures=sorted(self.failures, key=lambda f: f["url"]),
+            failures=sorted(failures, key=lambda f: f["url"]),
+            linked_not_archived=sorted(
+                ({k: e[k] for k in ("url", "referer", "reason")} for e in lost_cases),
+                key=lambda f: f["url"]),
+            navigation_warnings=sorted(
+                ({k: e[k] for k in ("url", "referer", "reason", "status")} for e in navigation),
+                key=lambda f: f["url"]),
             late_pages=sorted(self.late_pages),
             duration_seconds=round(time.monotonic() - self.started, 3),
             archive_seconds={work: round(s, 3) for work, s in sorted(self.seconds.items())},
@@ -95,6 +136,34 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
             "skipped (not case pages): "
             + ", ".join(f"{reason}: {n}" for reason, n in stats["skipped_by_reason"].items())
         )
-    for failure in stats["failures"]:
-        lines.append(f"FAILED {failure['url']}: {failure['reason']}")
+    if stats.get("internal_errors"):
+        lines.append(f"INTERNAL ERRORS: {stats['internal_errors']} responses could not be "
+                     "handled (run with --log-level DEBUG for details)")
+    linked = {entry["url"] for entry in stats.get("linked_not_archived", [])}
+    lines.extend(f"FAILED {_short(f['url'])}: {f['reason']}"
+                 for f in stats["failures"] if f["url"] not in linked)
+    lines.extend(f"LINKED BUT NOT ARCHIVED {_short(e['url'])} (linked from "
+                 f"{_short(e['referer'] or 'the start')}): {e['reason']}"
+                 for e in stats.get("linked_not_archived", []))
+    lines.extend(f"warning: navigation link {_short(e['url'])} (linked from "
+                 f"{_short(e['referer'] or 'the start')}): {e['reason']}"
+                 for e in stats.get("navigation_warnings", []))
     return lines
+
+
+def _short(url: str, keep: int = 160) -> str:
+    """A URL for a summary line: a hostile 5,000-character one is cut (``--json`` and the
+    manifest keep it whole)."""
+    return url if len(url) <= keep else f"{url[:keep]}... ({len(url):,} characters)"
+
+
+def link_family(url: str) -> str:
+    """What the links to one kind of page share: host, directory, file extension and query
+    parameter names (page parameters aside). ``case.asp?cid=16`` is of the family of
+    ``case.asp?cid=1``; ``/meetings/annual.html`` is not of ``/cases/knee.html``'s."""
+    parts = urlsplit(url)
+    directory, _, leaf = parts.path.lower().rpartition("/")
+    extension = leaf.rpartition(".")[2] if "." in leaf else ""
+    keys = sorted({k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)
+                   if not PAGE_PARAMS.match(k)})
+    return f"{parts.netloc.lower()}{directory}/*.{extension}?{'&'.join(keys)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,11 @@ EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_LOCKED = 4
 EXIT_INTERRUPTED = 5
+EXIT_BUDGET = 6
+
+#: Loggers whose lines name Scrapy's settings and Twisted's Failure objects: shown only with
+#: ``--log-level DEBUG``; otherwise every failure reaches the user through the summary.
+LIBRARY_LOGGERS = ("scrapy", "twisted", "py.warnings", "asyncio")
 
 
 @dataclass(slots=True)
@@ -30,14 +36,18 @@ class CrawlResult:
     error: str | None = None
     """Why the archive failed (a full disk, a dead worker), or why the crawl stopped early."""
     interrupted: bool = False
+    budget_exceeded: bool = False
 
     @property
     def exit_code(self) -> int:
+        if self.budget_exceeded:
+            return EXIT_BUDGET
         if self.interrupted:
             return EXIT_INTERRUPTED
         if self.snapshot is None:
             return EXIT_FAILED
-        if self.stats.get("cases_incomplete") or self.stats.get("failures"):
+        if (self.stats.get("cases_incomplete") or self.stats.get("failures")
+                or self.stats.get("linked_not_archived") or self.stats.get("internal_errors")):
             return EXIT_INCOMPLETE
         return EXIT_OK
 
@@ -49,6 +59,12 @@ def scrapy_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
+def quiet_library_logs(level: str) -> None:
+    """Below DEBUG, keep Scrapy's and Twisted's own lines (and their tracebacks) out."""
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if level == "DEBUG" else logging.CRITICAL)
+
+
 def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl under the snapshots directory's lock (raises ``LockHeld`` if taken).
 
@@ -57,10 +73,13 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     """
     with CrawlLock(options.out_dir):
         process = CrawlerProcess(scrapy_settings(options))
+        quiet_library_logs(options.log_level)
         crawler = process.create_crawler(CasesSpider)
         process.crawl(crawler, options=options)
         process.start()
         extension = getattr(crawler.spider, "extension", None)
+        if extension is not None and extension.budget_exceeded:
+            return CrawlResult(None, error=extension.budget_exceeded, budget_exceeded=True)
         if extension is not None and extension.interrupted:
             return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted})",
                                interrupted=True)

@@ -32,8 +32,15 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_ENABLED = True
+REDIRECT_MAX_TIMES = 20
 COOKIES_ENABLED = False
+#: No listener of any kind: Scrapy's telnet console and its RemoteControl endpoint (which
+#: executes Python and keeps token files under ~/.local/state) are both off.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+#: Scrapy's URL length limit drops links silently; ``ScopeMiddleware`` refuses them with a
+#: reason instead (``MAX_URL_LENGTH``).
+URLLENGTH_LIMIT = 0
 #: Few concurrent item tasks: items are cheap and Scrapy starts one task per slot.
 CONCURRENT_ITEMS = 4
 LOG_LEVEL = "WARNING"
@@ -42,14 +49,21 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader: archives every raw response before redirects and retries.
     "crawler.middlewares.WarcMiddleware": 950,
-    # After redirects (600) have produced their new request: refuse off-site targets.
-    "crawler.middlewares.ScopeMiddleware": 650,
+    # First of all (redirects come back through here as new requests): refuse other origins
+    # before robots.txt (100) would fetch theirs.
+    "crawler.middlewares.ScopeMiddleware": 40,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.CheapMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
-EXTENSIONS = {"crawler.extension.ArchiveExtension": 0}
+EXTENSIONS = {
+    "crawler.extension.ArchiveExtension": 0,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
 
 USER_AGENT = f"casearchive/{TOOL_VERSION} (+https://github.com/casearchive/casearchive)"
 

@@ -27,7 +27,9 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-WARC_NAME = "pages.warc.gz"
+from exports import files
+
+WARC_NAME = files.WARC_NAME
 
 #: zlib level of each record's gzip member. warcio compresses at 9; on these HTML pages 1 costs
 #: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
@@ -98,7 +100,7 @@ class WarcLog:
             member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
             try:
                 self._fh.write(member.compress(plain) + member.flush())
-            except Exception as exc:  # noqa: BLE001 - handed to the writing thread
+            except Exception as exc:  # noqa: BLE001 - kept and raised by the next write or close
                 self._error = exc
 
     def write_exchange(self, exchange: Exchange) -> None:
@@ -185,9 +187,12 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
             )
 
 
-def read_body(fh: BinaryIO, response: ArchivedResponse) -> bytes:
+def read_body(fh: BinaryIO, response: ArchivedResponse, limit: int) -> bytes | None:
     """The payload of ``response`` from the open WARC ``fh``, decoded of any transfer or
-    content encoding."""
+    content encoding; None when it is longer than ``limit`` bytes once decoded. warcio
+    decodes block by block, so a compression bomb costs at most ``limit`` plus one block's
+    expansion, never its full size."""
     fh.seek(response.offset)
     record = next(iter(ArchiveIterator(fh)))
-    return record.content_stream().read()
+    body = record.content_stream().read(limit + 1)
+    return None if len(body) > limit else body

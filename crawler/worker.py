@@ -70,7 +70,7 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
             elif kind == "abort":
                 archive.abort()
                 return
-        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the crawl
+        except Exception as exc:  # one bad page must not lose the crawl
             # One line for the operator; the traceback only when debugging (--log-level DEBUG).
             log.error("archive worker: %s message failed: %s: %s", kind, type(exc).__name__, exc,
                       exc_info=log.isEnabledFor(logging.DEBUG))

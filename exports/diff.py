@@ -12,12 +12,13 @@ Each changed value carries a word diff (``exports.worddiff``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -74,7 +75,7 @@ class ItemChange:
     old: Any
     new: Any
     word_diff: list[Op]
-    members: list[str] = field(default_factory=list)
+    members: list[str] = dataclasses.field(default_factory=list)
     """For a reference: which of text, doi, url, pmid changed."""
 
 
@@ -86,7 +87,7 @@ class CaseChange:
     title: str
     """Title in the new snapshot."""
     items: list[ItemChange]
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
     """Context for the reader, e.g. that a side is incomplete (failed pages lose content)."""
 
     @property
@@ -114,7 +115,7 @@ class SnapshotDiff:
     removed: list[str]
     changed: list[CaseChange]
     unchanged: int
-    titles: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)
     """Titles of the added and removed cases."""
     reparse: ReparseInfo | None = None
 
@@ -149,7 +150,7 @@ def _kind(old: Any, new: Any) -> str:
     return "added" if old is None else "removed" if new is None else "changed"
 
 
-def _keyed_others(sections: Iterable[dict] | None) -> dict[str, str]:
+def _keyed_others(sections: Iterable[dict[str, Any]] | None) -> dict[str, str]:
     """Other sections by heading; repeated headings (a section continued) joined in order."""
     out: dict[str, list[str]] = {}
     for s in sections or ():
@@ -160,7 +161,7 @@ def _keyed_others(sections: Iterable[dict] | None) -> dict[str, str]:
     return {k: "\n\n".join(v) for k, v in out.items()}
 
 
-def _keyed_references(refs: Iterable[dict] | None) -> dict[str, dict[str, str | None]]:
+def _keyed_references(refs: Iterable[dict[str, Any]] | None) -> dict[str, dict[str, str | None]]:
     """References by printed number; unnumbered ones by position ("unnumbered 2")."""
     out: dict[str, dict[str, str | None]] = {}
     unnumbered = 0
@@ -220,7 +221,7 @@ def _union(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys([*a, *b]))
 
 
-def compare_case(old: dict, new: dict) -> list[ItemChange]:
+def compare_case(old: dict[str, Any], new: dict[str, Any]) -> list[ItemChange]:
     """Every content difference between two versions of one case (rows as plain dicts)."""
     items: list[ItemChange] = []
     for name in FIELDS:
@@ -246,7 +247,7 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _notes(old: dict, new: dict) -> list[str]:
+def _notes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     notes = []
     for side, row in (("old", old), ("new", new)):
         if row.get("complete") is False:
@@ -286,14 +287,20 @@ def _ids(values: pa.Array | pa.ChunkedArray) -> list[str]:
     return sorted(values.to_pylist())
 
 
-def _rows(snap: Snapshot, ids: list[str], columns: list[str] | None = None) -> dict[str, dict]:
+def _rows(snap: Snapshot, ids: list[str], columns: list[str] | None = None
+          ) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     table = read_parquet(snap, "cases.parquet", read_case_rows, snap, ids, columns)
     return {row["case_id"]: row for row in table.to_pylist()}
 
 
-def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDiff:
+#: Re-extracts a snapshot into a new one under a directory and returns its path; the CLI
+#: passes ``crawler.reparse.reparse_snapshot`` (exports does not import the crawler).
+Reparser = Callable[[Path, Path], Path]
+
+
+def diff_snapshots(old: Path, new: Path, *, reparse: Reparser | None = None) -> SnapshotDiff:
     """Compare snapshot directories ``old`` and ``new``.
 
     With ``reparse``, OLD is first re-extracted from its WARC with the current parser (into
@@ -301,10 +308,10 @@ def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDi
     change alone altered are listed in ``reparse.extractor_changed``.
     """
     old_snap, new_snap = open_snapshot(old), open_snapshot(new)
-    if not reparse:
+    if reparse is None:
         return _diff(old_snap, new_snap)
     with tempfile.TemporaryDirectory(prefix="casearchive-reparse-") as tmp:
-        fresh = open_snapshot(_reparse(old_snap.path, Path(tmp)))
+        fresh = open_snapshot(_reparsed(reparse, old_snap.path, Path(tmp)))
         extractor = _diff(old_snap, fresh)
         result = _diff(fresh, new_snap)
     result.old = SnapshotInfo(old_snap.id, str(old_snap.path), fresh.manifest.get(
@@ -315,11 +322,9 @@ def diff_snapshots(old: Path, new: Path, *, reparse: bool = False) -> SnapshotDi
     return result
 
 
-def _reparse(snapshot: Path, out_dir: Path) -> Path:
-    from crawler.reparse import reparse_snapshot  # lazy: exports must not import the crawler
-
+def _reparsed(reparse: Reparser, snapshot: Path, out_dir: Path) -> Path:
     try:
-        return reparse_snapshot(snapshot, out_dir)
+        return reparse(snapshot, out_dir)
     except FileNotFoundError as exc:
         raise DiffError(f"cannot re-parse: {exc}") from None
 

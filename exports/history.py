@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from exports.diff import DiffError, ItemChange, compare_case, open_snapshot, read_parquet
 from exports.load import list_snapshots, read_case_rows
@@ -44,7 +45,7 @@ class CaseLog:
 Event = tuple[str | None, str | None, list[ItemChange]]
 
 
-def _event(row: dict | None, last: dict | None, present: bool) -> Event:
+def _event(row: dict[str, Any] | None, last: dict[str, Any] | None, present: bool) -> Event:
     """What happened to the case in one snapshot, given its last version seen."""
     if row is None:
         return ("disappeared", last["title"], []) if present and last else (None, None, [])
@@ -68,7 +69,7 @@ def case_log(case_id: str, snapshots_dir: Path) -> CaseLog:
         raise DiffError(f"{snapshots_dir}: no snapshots")
     ids: list[str] = []
     entries: list[LogEntry] = []
-    last: dict | None = None
+    last: dict[str, Any] | None = None
     present, seen, parser = False, 0, None
     for path in paths:
         snap = open_snapshot(path)

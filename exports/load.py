@@ -15,10 +15,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from exports.files import CASES_JSONL, LATEST, MANIFEST
 from exports.jsonl import iter_objects
-from exports.manifest import MANIFEST, read_manifest
+from exports.manifest import read_manifest
 from exports.schema import TABLES
-from exports.snapshot import CASES_JSONL, LATEST
 from parsers.records import CaseRecord, Contact, OtherSection, PageRef, Reference
 
 SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
@@ -33,9 +33,9 @@ class Snapshot:
 
     @property
     def id(self) -> str:
-        return self.manifest["snapshot_id"]
+        return str(self.manifest["snapshot_id"])
 
-    def iter_case_dicts(self) -> Iterator[dict]:
+    def iter_case_dicts(self) -> Iterator[dict[str, Any]]:
         """Cases as plain dicts, in ``case_id`` order, one line at a time."""
         return iter_objects(self.path / CASES_JSONL)
 
@@ -51,9 +51,10 @@ class Snapshot:
         self, table: str, columns: list[str] | None = None, batch_size: int = 8192
     ) -> Iterator[pa.RecordBatch]:
         """A Parquet table in record batches, for memory-bounded scans."""
-        return pq.ParquetFile(self.path / TABLES[table].file).iter_batches(
-            batch_size=batch_size, columns=columns
-        )
+        batches: Iterator[pa.RecordBatch] = pq.ParquetFile(
+            self.path / TABLES[table].file
+        ).iter_batches(batch_size=batch_size, columns=columns)
+        return batches
 
 
 def load_snapshot(path: Path) -> Snapshot:
@@ -104,7 +105,7 @@ def resolve_snapshot(ref: str, snapshots_dir: Path | None) -> Path:
     raise FileNotFoundError(f"no snapshot {ref!r}{where}")
 
 
-def case_from_dict(d: dict) -> CaseRecord:
+def case_from_dict(d: dict[str, Any]) -> CaseRecord:
     """Rebuild a ``CaseRecord`` from its JSON form (as in ``cases.jsonl``)."""
     d = dict(d)
     d["pages"] = [PageRef(**p) for p in d["pages"]]

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-MANIFEST = "manifest.json"
+from exports.files import MANIFEST
+
 ID_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
@@ -62,4 +63,5 @@ def dumps_manifest(manifest: dict[str, Any]) -> bytes:
 
 
 def read_manifest(snapshot: Path) -> dict[str, Any]:
-    return json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
+    return manifest

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exports.diff import CaseChange, ItemChange, SnapshotDiff
-from exports.history import CaseLog
-from exports.worddiff import Op
+if TYPE_CHECKING:  # annotations only: the CLI imports the format lists without pyarrow
+    from exports.diff import CaseChange, ItemChange, SnapshotDiff
+    from exports.history import CaseLog
+    from exports.worddiff import Op
 
-FORMATS = ("text", "json", "html")
+#: ``casearchive diff --format`` choices.
+DIFF_FORMATS = ("text", "json", "html")
+#: ``casearchive log --format`` choices.
+LOG_FORMATS = ("text", "json")
 CONTEXT_CHARS = 60
 RED, GREEN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
 
 
 def render(result: SnapshotDiff, fmt: str, *, color: bool = False) -> str:
-    """The report of a diff in ``fmt`` (one of ``FORMATS``)."""
+    """The report of a diff in ``fmt`` (one of ``DIFF_FORMATS``)."""
     if fmt == "json":
         return dumps(diff_to_json(result))
     if fmt == "html":
@@ -31,7 +35,7 @@ def render(result: SnapshotDiff, fmt: str, *, color: bool = False) -> str:
 
 
 def render_log(log: CaseLog, fmt: str, *, color: bool = False) -> str:
-    """The history of one case in ``fmt`` (``text`` or ``json``)."""
+    """The history of one case in ``fmt`` (one of ``LOG_FORMATS``)."""
     return dumps(log_to_json(log)) if fmt == "json" else log_to_text(log, color=color)
 
 
@@ -156,10 +160,8 @@ def diff_to_text(r: SnapshotDiff, *, color: bool = False) -> str:
     lines = [f"{bold}casearchive diff {r.old.id} -> {r.new.id}{reset}", *_parser_note(r),
              f"added: {len(r.added)}, removed: {len(r.removed)}, changed: {len(r.changed)}, "
              f"unchanged: {r.unchanged}"]
-    for cid in r.added:
-        lines.append(f"added    {cid}  {r.titles.get(cid, '')}".rstrip())
-    for cid in r.removed:
-        lines.append(f"removed  {cid}  {r.titles.get(cid, '')}".rstrip())
+    lines.extend(f"added    {cid}  {r.titles.get(cid, '')}".rstrip() for cid in r.added)
+    lines.extend(f"removed  {cid}  {r.titles.get(cid, '')}".rstrip() for cid in r.removed)
     for case in r.changed:
         lines.append("")
         lines.append(f"{bold}changed  {case.case_id}  {case.title}{reset}")

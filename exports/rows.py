@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from parsers.records import PageRecord, Section
 
@@ -73,7 +74,7 @@ def to_micros(dt: datetime) -> int:
     return (dt - EPOCH) // timedelta(microseconds=1)
 
 
-def page_dict(row: PageRow) -> dict:
+def page_dict(row: PageRow) -> dict[str, Any]:
     """The ``pages.parquet`` row of a page (``fetched_at`` as epoch microseconds)."""
     return {
         "case_id": row.case_id,

@@ -9,9 +9,11 @@ Run ``python -m exports.schema_lock`` after bumping ``SCHEMA_VERSION`` to record
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from exports.schema import SCHEMA_VERSION, fingerprint, flat_fields
 
@@ -23,8 +25,9 @@ def parse_version(v: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
-def load_lock(path: Path = LOCK_PATH) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["versions"]
+def load_lock(path: Path = LOCK_PATH) -> list[dict[str, Any]]:
+    versions: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["versions"]
+    return versions
 
 
 def required_bump(old: dict[str, str], new: dict[str, str]) -> str | None:
@@ -81,7 +84,7 @@ def check_lock(path: Path = LOCK_PATH) -> list[str]:
     if versions and versions[-1]["version"] != SCHEMA_VERSION and current is not None:
         problems.append(f"{path.name}: SCHEMA_VERSION {SCHEMA_VERSION} is not the newest entry.")
     rank = {None: 0, "patch": 1, "minor": 2, "major": 3}
-    for prev, nxt in zip(versions, versions[1:], strict=False):
+    for prev, nxt in itertools.pairwise(versions):
         need = required_bump(prev["fields"], nxt["fields"])
         got = actual_bump(prev["version"], nxt["version"])
         if got is None:

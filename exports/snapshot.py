@@ -26,9 +26,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from exports.files import CASE_SCHEMA, CASES_JSONL, LATEST, MANIFEST, SPOOL_DIR, TMP_PREFIX
 from exports.jsonl import case_dict, dumps_line
 from exports.manifest import (
-    MANIFEST,
     dumps_manifest,
     file_digest,
     iso_utc,
@@ -40,13 +40,6 @@ from exports.rows import PageRow, page_dict
 from exports.schema import SCHEMA_VERSION, TABLES, arrow_schema, case_json_schema
 from exports.spool import ArrowSpool, LineSpool
 from parsers.records import CaseRecord
-
-TMP_PREFIX = ".tmp-"
-LATEST = "latest"
-SPOOL_DIR = ".spool"
-CASES_JSONL = "cases.jsonl"
-CASE_SCHEMA = "case.schema.json"
-WARC = "pages.warc.gz"
 
 #: Rows a spool buffers before writing a batch: a few MiB each (a case row carries the text
 #: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row a few hundred
@@ -163,7 +156,8 @@ class SnapshotWriter:
     def abort(self) -> None:
         """Drop everything written so far; ``latest`` and other snapshots are untouched.
         Never raises: it is what runs when writing failed (a full disk, say)."""
-        for spool in (self._lines, *self._arrow.values()):
+        spools: list[LineSpool | ArrowSpool] = [self._lines, *self._arrow.values()]
+        for spool in spools:
             with contextlib.suppress(OSError):
                 spool.close()
         shutil.rmtree(self.tmp_path, ignore_errors=True)

@@ -74,13 +74,13 @@ class ArrowSpool:
         self.schema = schema
         self.sort_key = sort_key
         self._buffer_rows = buffer_rows
-        self._columns: dict[str, list] = {name: [] for name in schema.names}
+        self._columns: dict[str, list[Any]] = {name: [] for name in schema.names}
         self._count = 0
         self._batch_rows: list[int] = []
         self._sink = pa.OSFile(str(path), "wb")
         self._writer = pa.ipc.new_file(self._sink, schema)
 
-    def add(self, row: dict) -> None:
+    def add(self, row: dict[str, Any]) -> None:
         """Buffer one row; ``row`` must have every column of the schema."""
         for name, column in self._columns.items():
             column.append(row[name])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .labels import HEADER_CHARSET_RE, META_CHARSET_RE
 
@@ -71,7 +72,7 @@ def _codec(name: str | None) -> str | None:
     return "cp1252" if canonical in _AS_CP1252 else canonical
 
 
-def header_charset(headers: Mapping | None) -> str | None:
+def header_charset(headers: Mapping[Any, Any] | None) -> str | None:
     """The charset of a ``Content-Type`` header (str or bytes keys/values, lists allowed)."""
     if not headers:
         return None
@@ -99,7 +100,7 @@ def meta_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
-def decode(body: bytes, headers: Mapping | None = None) -> Decoded:
+def decode(body: bytes, headers: Mapping[Any, Any] | None = None) -> Decoded:
     """Decode ``body`` following the precedence in the module docstring; never raises."""
     for bom, codec in _BOMS:
         if body.startswith(bom):
@@ -118,41 +119,66 @@ def decode(body: bytes, headers: Mapping | None = None) -> Decoded:
         declared = "utf-8"  # a meta tag can only be read if the bytes are ASCII-compatible
 
     if declared is None:
-        try:
-            return Decoded(body.decode("utf-8"), "utf-8", warnings=warnings)
-        except UnicodeDecodeError:
-            text = body.decode("cp1252", errors="casearchive-c1")
-            return Decoded(text, "windows-1252", warnings=warnings)
-
+        return _sniffed(body, warnings)
     if declared == "utf-8":
-        try:
-            return Decoded(body.decode("utf-8"), "utf-8", warnings=warnings)
-        except UnicodeDecodeError as exc:
-            text = body.decode("utf-8", errors="casearchive-cp1252")
-            warnings.append(
-                f"encoding: {source} says UTF-8 but byte {exc.start} is not UTF-8; "
-                "invalid bytes decoded as windows-1252"
-            )
-            return Decoded(text, "utf-8", True, warnings)
-
+        return _as_utf8(body, source, warnings)
     if declared == "cp1252" and not body.isascii():
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            warnings.append(
-                f"encoding: {source} says {declared_name} but the bytes are UTF-8; "
-                "decoded as UTF-8"
-            )
-            return Decoded(text, "utf-8", True, warnings)
+        utf8 = _utf8_declared_cp1252(body, source, declared_name, warnings)
+        if utf8 is not None:
+            return utf8
+    return _as_declared(body, declared, declared_name, warnings)
 
+
+def _sniffed(body: bytes, warnings: list[str]) -> Decoded:
+    """No usable declaration: UTF-8 if the bytes are valid UTF-8, else windows-1252."""
+    try:
+        return Decoded(body.decode("utf-8"), "utf-8", warnings=warnings)
+    except UnicodeDecodeError:
+        text = body.decode("cp1252", errors="casearchive-c1")
+        return Decoded(text, "windows-1252", warnings=warnings)
+
+
+def _as_utf8(body: bytes, source: str, warnings: list[str]) -> Decoded:
+    """Declared UTF-8; invalid byte runs (pasted cp1252) are decoded as windows-1252.
+
+    Not ``bs4.UnicodeDammit.detwingle``: it walks the body byte by byte in Python and takes
+    cp1252 letters in 0xC2-0xF4 (é, ö, ü) for UTF-8 lead bytes, leaving them undecodable.
+    """
+    try:
+        return Decoded(body.decode("utf-8"), "utf-8", warnings=warnings)
+    except UnicodeDecodeError as exc:
+        text = body.decode("utf-8", errors="casearchive-cp1252")
+        warnings.append(
+            f"encoding: {source} says UTF-8 but byte {exc.start} is not UTF-8; "
+            "invalid bytes decoded as windows-1252"
+        )
+        return Decoded(text, "utf-8", True, warnings)
+
+
+def _utf8_declared_cp1252(
+    body: bytes, source: str, declared_name: str | None, warnings: list[str]
+) -> Decoded | None:
+    """Declared windows-1252/ISO-8859-1 but valid, non-ASCII UTF-8: decoded as UTF-8."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    warnings.append(
+        f"encoding: {source} says {declared_name} but the bytes are UTF-8; decoded as UTF-8"
+    )
+    return Decoded(text, "utf-8", True, warnings)
+
+
+def _as_declared(
+    body: bytes, declared: str, declared_name: str | None, warnings: list[str]
+) -> Decoded:
+    """Decode with the declared codec (cp1252 keeps its five undefined bytes as C1)."""
     if declared == "cp1252" and body.isascii():  # same text; the ASCII codec is ~20x faster
         return Decoded(body.decode("ascii"), "windows-1252", warnings=warnings)
     errors = "casearchive-c1" if declared == "cp1252" else "replace"
     try:
         text = body.decode(declared, errors=errors)
-    except Exception:  # stateful codecs (e.g. iso-2022) can fail on garbage
+    except Exception:  # noqa: BLE001 - stateful codecs (e.g. iso-2022) can fail on garbage
         text = body.decode("cp1252", errors="casearchive-c1")
         warnings.append(f"encoding: could not decode as {declared_name}; used windows-1252")
         return Decoded(text, "windows-1252", True, warnings)

@@ -230,6 +230,3 @@ class CaseRecord:
     """Parser warnings of the case's pages, prefixed "page N: "."""
     content_sha256: str = ""
     """SHA-256 of the case's normalised extracted content (not of its HTML)."""
-
-    def to_dict(self) -> dict:
-        return asdict(self)

@@ -29,7 +29,7 @@ def legacy_server_module() -> ModuleType:
     return _load_server_module()
 
 
-@pytest.fixture()
+@pytest.fixture
 def serve_site(legacy_server_module):
     """Start a loopback server for a site directory; stopped after the test."""
     servers = []
@@ -45,27 +45,35 @@ def serve_site(legacy_server_module):
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, timeout: float = 240
+    *args: str, cwd: Path | None = None, timeout: float = 240, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """Run ``casearchive`` in a fresh interpreter (a crawl owns its process: Twisted's reactor
-    cannot restart)."""
+    cannot restart); ``env`` replaces the environment."""
     return subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
         cwd=cwd or ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
 
 
 @pytest.fixture(scope="session")
-def fixture_crawl(tmp_path_factory, legacy_server_module) -> Iterator[tuple[Path, str, object]]:
-    """One crawl of the fixture site shared by the tests that only read its snapshot."""
-    out = tmp_path_factory.mktemp("snapshots")
+def fixture_site(legacy_server_module) -> Iterator[tuple[object, str]]:
+    """The fixture site served for the whole session: (server, base URL). Tests that count
+    requests start their own server with ``serve_site``."""
     server, base_url = legacy_server_module.serve(FIXTURES / "site")
-    try:
-        result = run_cli("crawl", f"{base_url}/casestudies/index.asp", "--out", str(out),
-                         "--no-polite", "--json")
-    finally:
-        server.shutdown()
-    yield out, base_url, result
+    yield server, base_url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def fixture_crawl(tmp_path_factory, fixture_site) -> tuple[Path, str, object]:
+    """One crawl of the fixture site shared by the tests that only read its snapshot (or
+    need one good snapshot to start from: copy it)."""
+    out = tmp_path_factory.mktemp("snapshots")
+    _server, base_url = fixture_site
+    result = run_cli("crawl", f"{base_url}/casestudies/index.asp", "--out", str(out),
+                     "--no-polite", "--json")
+    return out, base_url, result

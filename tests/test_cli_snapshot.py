@@ -188,10 +188,13 @@ def test_a_warc_write_error_is_raised_not_lost() -> None:
     log = WarcLog(Path("/dev/full"), "test")
     exchange = Exchange(url="http://h/a", method="GET", request_headers=[], status=200,
                         response_headers=[("Content-Type", "text/html")], body=b"<p>x</p>" * 999)
-    with pytest.raises(OSError, match="No space left"):
+    def write_then_close() -> None:
         for _ in range(200):  # the error surfaces on a later write or at close
             log.write_exchange(exchange)
         log.close()
+
+    with pytest.raises(OSError, match="No space left"):
+        write_then_close()
     log.discard()  # and dropping the snapshot afterwards does not raise again
 
 

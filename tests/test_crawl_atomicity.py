@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,12 +26,14 @@ def crawl(base: str, out: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def crawled_once(serve_site, tmp_path: Path) -> tuple[object, str, Path]:
-    """The fixture site served, and one good snapshot of it in ``tmp_path/snapshots``."""
+def crawled_once(serve_site, fixture_crawl, tmp_path: Path) -> tuple[Any, str, Path]:
+    """The fixture site served (a fresh server: its request log counts this test's requests),
+    and one good snapshot of it in ``tmp_path/snapshots``: a copy of the session's crawl."""
     server, base = serve_site(FIXTURES / "site")
+    done, _base, result = fixture_crawl
+    assert result.returncode == 0, result.stderr[-3000:]
     out = tmp_path / "snapshots"
-    first = crawl(base, out)
-    assert first.wait(120) == 0, first.stderr.read()
+    shutil.copytree(done, out, symlinks=True)
     return server, base, out
 
 
@@ -37,9 +41,10 @@ def visible(out: Path) -> set[str]:
     return {p.name for p in out.iterdir() if not p.name.startswith(".")}
 
 
+@pytest.mark.slow  # soak: seven crawls, killed at five points
 @pytest.mark.timeout(240)
-def test_sigkill_at_several_points_keeps_latest(serve_site, tmp_path: Path) -> None:
-    _server, base, out = crawled_once(serve_site, tmp_path)
+def test_sigkill_at_several_points_keeps_latest(serve_site, fixture_crawl, tmp_path: Path) -> None:
+    _server, base, out = crawled_once(serve_site, fixture_crawl, tmp_path)
     good = (out / "latest").resolve()
     before = visible(out)
     for delay in (0.2, 0.6, 1.0, 1.6, 2.4):
@@ -93,15 +98,18 @@ def test_a_dead_archive_worker_stops_the_crawl_cleanly(serve_site, tmp_path: Pat
 
 
 @pytest.mark.timeout(240)
-@pytest.mark.parametrize(("sig", "group"), [(signal.SIGTERM, False), (signal.SIGTERM, True),
-                                            (signal.SIGINT, True)])
+@pytest.mark.parametrize(("sig", "group"), [
+    (signal.SIGTERM, False),  # the main process alone: the worker must notice by itself
+    pytest.param(signal.SIGTERM, True, marks=pytest.mark.slow),  # same path, both processes
+    pytest.param(signal.SIGINT, True, marks=pytest.mark.slow),
+])
 def test_an_interrupted_crawl_writes_no_snapshot_and_exits_5(
-    serve_site, tmp_path: Path, sig: signal.Signals, group: bool
+    serve_site, fixture_crawl, tmp_path: Path, sig: signal.Signals, group: bool
 ) -> None:
     """systemd stopping the job (the main process, or the whole control group), or ^C in a
     terminal (the process group): a snapshot of part of the site would make every case not
     yet visited look removed in the next diff, so none is written, and nothing is left."""
-    server, base, out = crawled_once(serve_site, tmp_path)
+    server, base, out = crawled_once(serve_site, fixture_crawl, tmp_path)
     good = (out / "latest").resolve()
     before = visible(out)
     served = len(server.request_log)

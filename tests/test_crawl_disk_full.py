@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import FIXTURES, run_cli
 
 
-@pytest.fixture()
+@pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     mount = tmp_path / "disk"
     mount.mkdir()

@@ -10,16 +10,17 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler
 
 from crawler.middlewares import CheapMetaRefreshMiddleware
 from crawler.options import CrawlOptions
 from crawler.run import scrapy_settings
 from crawler.spiders.cases import CasesSpider
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.conftest import ROOT
 
 
-def settings_for(**kwargs) -> dict:
+def settings_for(**kwargs) -> Settings:
     options = CrawlOptions(start_url="https://www.example.org/casestudies/", **kwargs)
     crawler = Crawler(CasesSpider, scrapy_settings(options))
     CasesSpider.from_crawler(crawler, options=options)
@@ -52,10 +53,8 @@ def test_politeness_off_and_overrides() -> None:
     assert "(+https://archive.example.org/contact)" in s.get("USER_AGENT")
 
 
-def test_scrapy_crawl_gives_the_same_snapshot(serve_site, tmp_path: Path) -> None:
-    _server, base = serve_site(FIXTURES / "site")
-    ours = run_cli("crawl", f"{base}/casestudies/index.asp", "--out", str(tmp_path / "a"),
-                   "--no-polite")
+def test_scrapy_crawl_gives_the_same_snapshot(fixture_crawl, tmp_path: Path) -> None:
+    ours_dir, base, ours = fixture_crawl  # the CLI's crawl of the session's fixture server
     assert ours.returncode == 0, ours.stderr[-3000:]
     done = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "cases",
@@ -64,7 +63,7 @@ def test_scrapy_crawl_gives_the_same_snapshot(serve_site, tmp_path: Path) -> Non
         cwd=ROOT, capture_output=True, text=True, timeout=240,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    a, b = (tmp_path / "a" / "latest").resolve(), (tmp_path / "b" / "latest").resolve()
+    a, b = (ours_dir / "latest").resolve(), (tmp_path / "b" / "latest").resolve()
     for name in ("cases.jsonl", "cases.parquet", "sections.parquet", "references.parquet"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 

@@ -139,6 +139,7 @@ def test_a_redirect_off_the_site_is_not_followed(serve_site, tmp_path: Path) -> 
     result = run_cli("crawl", f"{base}/casestudies/index.asp", "--out", str(tmp_path / "s"),
                      "--no-polite", "--json")
     assert result.returncode == 1
-    stats = json.loads(result.stdout)["stats"]
-    assert stats["skipped"] == [{"url": "http://127.0.0.2:9/evil", "reason": "off-site"}]
+    error = json.loads(result.stdout)["error"]
+    assert error == (f"cannot reach {base}/casestudies/index.asp: "
+                     "redirected to another origin (http://127.0.0.2:9/evil)")
     assert [p for _m, p in server.request_log] == ["/robots.txt", "/casestudies/index.asp"]

@@ -26,16 +26,19 @@ def cid(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def snapshots(tmp_path_factory, legacy_server_module) -> Path:
-    out = tmp_path_factory.mktemp("monthly")
-    for site in ("site", "site_v2"):
-        server, base = legacy_server_module.serve(FIXTURES / site)
-        try:
-            result = run_cli("crawl", f"{base}/casestudies/index.asp", "--out", str(out),
-                             "--no-polite")
-        finally:
-            server.shutdown()
-        assert result.returncode == 0, result.stderr[-2000:]
+def snapshots(tmp_path_factory, legacy_server_module, fixture_crawl) -> Path:
+    """The session's crawl of the fixture site, then a crawl of the site a month later."""
+    first, _base, result = fixture_crawl
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = tmp_path_factory.mktemp("monthly") / "snapshots"
+    shutil.copytree(first, out, symlinks=True)
+    server, base = legacy_server_module.serve(FIXTURES / "site_v2")
+    try:
+        result = run_cli("crawl", f"{base}/casestudies/index.asp", "--out", str(out),
+                         "--no-polite")
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-2000:]
     return out
 
 
@@ -93,13 +96,14 @@ def _png_colours(path: Path) -> int:
         elif kind == b"IDAT":
             idat += chunk
         pos += 12 + length
+    assert header is not None, "no IHDR chunk"
     width, height, depth, colour_type = header[0], header[1], header[2], header[3]
     assert depth == 8 and colour_type in (2, 6)
     bpp = 4 if colour_type == 6 else 3
     raw = zlib.decompress(idat)
     stride = width * bpp
     prev = bytearray(stride)
-    colours = set()
+    colours: set[bytes] = set()
     for y in range(0, height):
         ftype = raw[y * (stride + 1)]
         line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])

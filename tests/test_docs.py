@@ -30,7 +30,8 @@ def test_readme_documents_every_command_and_option() -> None:
             missing.append(f"casearchive {name}")
         for param in command.params:
             if isinstance(param, click.Option):
-                for flag in param.opts + param.secondary_opts:
-                    if flag.startswith("--") and flag not in ("--help",) and flag not in README:
-                        missing.append(f"{name} {flag}")
+                missing.extend(
+                    f"{name} {flag}" for flag in param.opts + param.secondary_opts
+                    if flag.startswith("--") and flag not in ("--help",) and flag not in README
+                )
     assert not missing, f"README does not mention {missing}"

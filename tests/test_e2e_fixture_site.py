@@ -103,7 +103,7 @@ def test_long_tables_agree_with_the_case_records(snapshot: Path, cases: dict) ->
     pages = duckdb.sql(
         f"select case_id, count(*) as n from '{snapshot / 'pages.parquet'}' group by case_id"
     ).fetchall()
-    assert {cid: n for cid, n in pages} == {cid: c["page_count"] for cid, c in by_id.items()}
+    assert dict(pages) == {cid: c["page_count"] for cid, c in by_id.items()}
 
 
 def test_every_jsonl_line_validates_against_the_snapshot_schema(snapshot: Path) -> None:

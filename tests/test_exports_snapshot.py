@@ -233,9 +233,15 @@ def test_temp_dir_is_hidden_and_latest_switches_last(tmp_path):
 
 def test_abort_and_context_manager(tmp_path):
     old = write_snapshot(tmp_path, make_corpus(2))
-    with pytest.raises(RuntimeError), writer(tmp_path) as w:
-        w.add_case(make_case(1))
-        raise RuntimeError("crawl failed")
+    w = writer(tmp_path)
+
+    def crawl_that_fails() -> None:
+        with w:
+            w.add_case(make_case(1))
+            raise RuntimeError("crawl failed")
+
+    with pytest.raises(RuntimeError, match="crawl failed"):
+        crawl_that_fails()
     assert not w.tmp_path.exists()
     assert (tmp_path / "latest").resolve() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == [old.name, "latest"]

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,6 +40,7 @@ legacy_server = _load("legacy_server", FIXTURES / "legacy_server.py")
 def fetch(base_url: str, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
     """One request on a fresh connection, redirects not followed."""
     parts = urlsplit(base_url)
+    assert parts.hostname, base_url
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         conn.request(method, path)
@@ -217,6 +219,7 @@ def test_behaviours_are_counted_per_route_and_clear_rearms(flaky_site) -> None:
 def test_keep_alive_serves_several_requests_on_one_connection(site) -> None:
     _, base_url = site
     parts = urlsplit(base_url)
+    assert parts.hostname, base_url
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         for path in ("/index.asp", "/casestudies/index.asp", "/nope.asp"):
@@ -229,6 +232,7 @@ def test_keep_alive_serves_several_requests_on_one_connection(site) -> None:
 def test_shutdown_does_not_wait_for_idle_keep_alive_connections() -> None:
     server, base_url = legacy_server.serve(SITE)
     parts = urlsplit(base_url)
+    assert parts.hostname, base_url
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     conn.request("GET", "/robots.txt")
     conn.getresponse().read()
@@ -241,8 +245,8 @@ def test_shutdown_does_not_wait_for_idle_keep_alive_connections() -> None:
 def test_cli_prints_base_url_and_stops_on_sigterm(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
     proc = subprocess.Popen(
-        [sys.executable, str(FIXTURES / "legacy_server.py"), "--root", str(SITE)]
-        + ["--port-file", str(port_file)],
+        [sys.executable, str(FIXTURES / "legacy_server.py"), "--root", str(SITE),
+         "--port-file", str(port_file)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -271,7 +275,8 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 class _Text(HTMLParser):
     """Visible text lines, roughly as a browser shows them."""
 
-    BREAKS = {"br", "p", "h1", "h2", "h3", "li", "div", "ul", "ol", "tr", "table"}
+    BREAKS: ClassVar[set[str]] = {"br", "p", "h1", "h2", "h3", "li", "div", "ul", "ol", "tr",
+                                  "table"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -41,13 +42,14 @@ def _load_server() -> ModuleType:
 legacy_server = _load_server()
 
 
-def _json(path: Path) -> object:
+def _json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 def fetch(base_url: str, path: str) -> tuple[int, dict[str, str], bytes]:
     """One GET on a fresh connection, redirects not followed."""
     parts = urlsplit(base_url)
+    assert parts.hostname, base_url
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
         conn.request("GET", path)
@@ -94,7 +96,8 @@ def links(html: str) -> list[tuple[str, str]]:
 class _Text(HTMLParser):
     """Visible text lines (scripts, styles and comments dropped, whitespace collapsed)."""
 
-    BREAKS = {"br", "p", "h1", "h2", "h3", "li", "div", "ul", "ol", "tr", "table", "td"}
+    BREAKS: ClassVar[set[str]] = {"br", "p", "h1", "h2", "h3", "li", "div", "ul", "ol", "tr",
+                                  "table", "td"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -130,7 +133,7 @@ def decode(root: Path, route: dict) -> str:
 
 
 def routes_of(root: Path) -> dict[str, dict]:
-    return _json(root / "routes.json")  # type: ignore[return-value]
+    return _json(root / "routes.json")
 
 
 def resolve(routes: dict[str, dict], path: str) -> dict | None:
@@ -140,6 +143,13 @@ def resolve(routes: dict[str, dict], path: str) -> dict | None:
     if route is None:
         bare = table.get(urlsplit(path).path)
         route = bare if bare and bare.get("any_query") else None
+    return route
+
+
+def route_of(routes: dict[str, dict], path: str) -> dict:
+    """The route of ``path``, which must exist."""
+    route = resolve(routes, path)
+    assert route is not None, f"no route for {path}"
     return route
 
 
@@ -288,7 +298,7 @@ def test_traps_case_page_spellings_serve_the_same_bytes() -> None:
     spelled = 0
     for canonical, forms in REPORT["case_pages"].items():
         assert forms[0] == canonical
-        files = {resolve(routes, form)["file"] for form in forms}
+        files = {route_of(routes, form)["file"] for form in forms}
         assert len(files) == 1, canonical
         spelled += len(forms) > 1
     assert spelled >= 3
@@ -390,14 +400,14 @@ def test_traps_failing_pages(traps) -> None:
     routes = routes_of(TRAPS)
     limits = REPORT["fetch_limits"]
     for url in limits["retry_then_success"]:
-        route = resolve(routes, url)
+        route = route_of(routes, url)
         assert route.get("flaky_once") or route.get("slow_first", 0) >= 3
-    slow = [resolve(routes, u)["slow_first"] for u in limits["retry_then_success"]
-            if resolve(routes, u).get("slow_first")]
+    slow = [route_of(routes, u)["slow_first"] for u in limits["retry_then_success"]
+            if route_of(routes, u).get("slow_first")]
     timeout = float(REPORT["crawl_args"][REPORT["crawl_args"].index("--timeout") + 1])
     assert slow and min(slow) >= 2 * timeout
-    reset = [u for u in limits["retry_then_failure"] if resolve(routes, u).get("reset")]
-    truncated = [u for u in limits["retry_then_failure"] if resolve(routes, u).get("truncate")]
+    reset = [u for u in limits["retry_then_failure"] if route_of(routes, u).get("reset")]
+    truncated = [u for u in limits["retry_then_failure"] if route_of(routes, u).get("truncate")]
     assert len(reset) == len(truncated) == 1
     for _ in range(2):
         with pytest.raises(ConnectionError):
@@ -483,8 +493,8 @@ def test_v2_edits_are_small() -> None:
             pairs = list(zip(old_s, new_s, strict=True))
             assert sum(a != b for a, b in pairs) == 1
         if fields == ["references"]:
-            pairs = list(zip(old["references"], new["references"], strict=True))
-            diffs = [(a, b) for a, b in pairs if a != b]
+            ref_pairs = list(zip(old["references"], new["references"], strict=True))
+            diffs = [(a, b) for a, b in ref_pairs if a != b]
             assert len(diffs) == 1 and diffs[0][0]["url"] != diffs[0][1]["url"]
         if fields == ["other_sections"]:
             added = [s for s in new["other_sections"] if s not in old["other_sections"]]

@@ -54,6 +54,7 @@ def test_50000_deep_nesting() -> None:
     assert "inner text" in text and "rest" in text
 
 
+@pytest.mark.slow  # stress: a 20 MB body
 def test_20mb_page() -> None:
     para = b"<p><b>History:</b> " + b"word " * 40 + b"</p>\n"
     body = b"<html><body>" + para * (20_000_000 // len(para)) + b"</body></html>"

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..items import Skipped
 from ..messages import PageMessage, Verdict
-from ..options import CrawlOptions, OptionsError
+from ..options import CrawlOptions, OptionsError, redact
+from ..reasons import Reason, describe
 from ..settings import for_options
-from ..urls import canonical_url
+from ..urls import canonical_url, case_key
+
+if TYPE_CHECKING:
+    from ..extension import ArchiveExtension
 
 
 def utc_now_iso() -> str:
@@ -42,9 +44,13 @@ class CasesSpider(scrapy.Spider):
             options = CrawlOptions(start_url=start_url).with_overrides(kwargs)
         self.options = options
         self.rules = options.url_rules()
-        self.host = urlsplit(options.start_url).netloc.lower()
         self.seen: set[str] = set()
         self.archive = None  # set by crawler.extension.ArchiveExtension when the spider opens
+        self.extension: ArchiveExtension | None = None
+        """The crawl's extension (set when the spider opens): it stops the crawl."""
+        self.requested = 0
+        self.case_keys: set[str] = set()
+        """Case keys of the case links requested so far (for ``--max-cases``)."""
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> CasesSpider:
@@ -57,15 +63,43 @@ class CasesSpider(scrapy.Spider):
         for request in self._follow([self.options.start_url], "list"):
             yield request
 
-    def _follow(self, urls: Iterable[str], role: str) -> Iterator[scrapy.Request]:
+    def _follow(
+        self, urls: Iterable[str], role: str, referer: str | None = None, link: str = "list"
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the new ``urls``; ``link`` is how they were linked (meta
+        ``link_role``): "list" (list pagination), "case" (a case link of a list page) or
+        "link" (any link of a case page), which decides what their loss means."""
         for url in urls:
             url = urldefrag(url)[0]
             canon = canonical_url(url, self.rules)
             if canon in self.seen:
                 continue
+            if self._over_budget(url, link):
+                return
             self.seen.add(canon)
+            self.requested += 1
             callback = self.parse_list if role == "list" else self.parse_case
-            yield scrapy.Request(url, callback=callback, errback=self.failed)
+            yield scrapy.Request(url, callback=callback, errback=self.failed,
+                                 meta={"link_role": link, "referer": referer})
+
+    def _over_budget(self, url: str, link: str) -> bool:
+        """Whether requesting ``url`` would exceed ``--max-pages`` or ``--max-cases`` (the
+        crawl is then stopped: a snapshot of part of the site is no snapshot)."""
+        if self.requested >= self.options.max_pages:
+            self._stop_for_budget(f"--max-pages {self.options.max_pages}")
+            return True
+        if link == "case" and self.options.max_cases is not None:
+            key = case_key(url, self.rules)
+            if key not in self.case_keys and len(self.case_keys) >= self.options.max_cases:
+                self._stop_for_budget(f"--max-cases {self.options.max_cases}")
+                return True
+            self.case_keys.add(key)
+        return False
+
+    def _stop_for_budget(self, which: str) -> None:
+        if self.extension is not None:
+            self.extension.stop("budget_exceeded", f"the budget {which} was reached after "
+                                f"{self.requested} requests")
 
     async def _hand_over(self, response: Response, role: str) -> Verdict:
         self.seen.add(canonical_url(response.url, self.rules))
@@ -91,6 +125,8 @@ class CasesSpider(scrapy.Spider):
             body=response.body,
             fetched_at=response.meta.get("warc_date") or utc_now_iso(),
             warc_record_id=response.meta.get("warc_record_id"),
+            link_role=response.meta.get("link_role"),
+            referer=response.meta.get("referer"),
         )
 
     async def parse_list(self, response: Response) -> AsyncIterator[scrapy.Request]:
@@ -98,30 +134,37 @@ class CasesSpider(scrapy.Spider):
         if verdict.fold_case:
             self.rules = self.options.url_rules(True)
             self.seen = {canonical_url(url, self.rules) for url in self.seen}
-        for request in self._follow(verdict.lists, "list"):
+        for request in self._follow(verdict.lists, "list", response.url):
             yield request
-        for request in self._follow(verdict.candidates, "case"):
+        for request in self._follow(verdict.candidates, "case", response.url, "case"):
             yield request
 
     async def parse_case(self, response: Response) -> AsyncIterator[scrapy.Request]:
         verdict = await self._hand_over(response, "case")
-        for request in self._follow(verdict.lists, "list"):
+        for request in self._follow(verdict.lists, "list", response.url):
             yield request
-        for request in self._follow(verdict.candidates, "case"):
+        for request in self._follow(verdict.candidates, "case", response.url, "link"):
             yield request
+
+    def lost(self, request: scrapy.Request, reason: str, status: int | None = None,
+             failed: bool = True) -> Skipped:
+        """The record of a request that produced no page, under the URL it was linked as."""
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        return Skipped(redact(url), reason, status, failed=failed,
+                       referer=request.meta.get("referer"),
+                       role=request.meta.get("link_role", "list"))
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        referer = request.headers.get(b"Referer", b"").decode("latin-1") or None
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            item = Skipped(request.url, f"HTTP {status}", status, failed=True, referer=referer)
-        elif failure.check(IgnoreRequest):  # a policy said no: robots.txt, scope
-            message = str(failure.value)
-            reason = "forbidden by robots.txt" if "robots.txt" in message else message
-            item = Skipped(request.url, reason.split(": ")[0], None, referer=referer)
-        else:
-            reason = f"{failure.value.__class__.__name__}: {failure.value}".rstrip(": ")
-            item = Skipped(request.url, reason, None, failed=True, referer=referer)
+        assert failure.value is not None, "a Failure always holds its exception"
+        reason = describe(failure.value, self.options.max_size_mib,
+                          self.settings.getint("REDIRECT_MAX_TIMES"))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if len({canonical_url(u, self.rules) for u in chain}) < len(chain):
+            reason = Reason("redirect loop", True)  # a loop the duplicate filter let through
+        item = self.lost(request, reason.text, reason.status, reason.failed)
+        if item.url == redact(self.options.start_url) and self.extension is not None:
+            verb = "fetch" if reason.status or not reason.failed else "reach"
+            self.extension.stop("fatal", f"cannot {verb} {item.url}: {reason.text}")
         if self.archive is not None:
             self.archive.handle_skipped(item)

@@ -29,15 +29,20 @@ SPLITS = ("develop", "evaluate")
 #: Figures where higher is better; ``non_case_pages`` is a ceiling instead.
 FLOOR_FIGURES = ("field_exact", "page_recall", "case_precision", "crawls_exit_0")
 CRAWL_TIMEOUT = 300
+#: The exit code reported for a crawl killed after ``CRAWL_TIMEOUT`` seconds.
+TIMED_OUT = -1
 
 
 def crawl(start_url: str, out: Path) -> tuple[int, Path | None]:
     """Crawl with the real CLI in a fresh interpreter; (exit code, snapshot or None)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", start_url, "--out", str(out),
-         "--no-polite", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT, check=False,
-    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "crawl", start_url, "--out", str(out),
+             "--no-polite", "--json"],
+            cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return TIMED_OUT, None
     latest = out / "latest"
     return result.returncode, latest if (latest / "cases.jsonl").exists() else None
 
@@ -132,7 +137,8 @@ def format_failures(result: dict) -> str:
 def pick_samples(samples: list[dict], n: int) -> list[dict]:
     """Up to ``n`` samples, one per (family, field) first so every kind of failure shows."""
     seen: set[tuple[str, str]] = set()
-    first, rest = [], []
+    first: list[dict] = []
+    rest: list[dict] = []
     for s in samples:
         key = (s["family"], s["field"])
         (rest if key in seen else first).append(s)
@@ -147,9 +153,9 @@ def format_samples(samples: list[dict], n: int) -> str:
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= 240 else text[:240] + "..."
     lines = [f"{min(n, len(samples))} of {len(samples)} failing fields:"]
-    for s in pick_samples(samples, n):
-        lines.append(f"- {s['family']} / {s['case']} / {s['field']}\n"
-                     f"    expected: {cut(s['expected'])}\n    got:      {cut(s['got'])}")
+    lines += [f"- {s['family']} / {s['case']} / {s['field']}\n"
+              f"    expected: {cut(s['expected'])}\n    got:      {cut(s['got'])}"
+              for s in pick_samples(samples, n)]
     return "\n".join(lines)
 
 
@@ -161,9 +167,8 @@ def check_floors(result: dict, baseline: dict) -> list[str]:
         if fig is None:
             problems.append(f"{split}: not measured")
             continue
-        for name in FLOOR_FIGURES:
-            if fig[name] < floors[name]:
-                problems.append(f"{split} {name} {fig[name]} < floor {floors[name]}")
+        problems += [f"{split} {name} {fig[name]} < floor {floors[name]}"
+                     for name in FLOOR_FIGURES if fig[name] < floors[name]]
         if fig["non_case_pages"] > floors["non_case_pages_max"]:
             problems.append(f"{split} non_case_pages {fig['non_case_pages']} > ceiling "
                             f"{floors['non_case_pages_max']}")

@@ -152,9 +152,9 @@ def score_site(truth: dict, exported: list[dict], exit_code: int,
         else:
             unmatched.append(case)
     for case in unmatched:  # URL identity failed: match by title so fields still score
-        ti = _title_match(truth["cases"], case.get("title") or "")
-        if ti is not None and ti not in best:
-            best[ti] = (0, case)
+        found = _title_match(truth["cases"], case.get("title") or "")
+        if found is not None and found not in best:
+            best[found] = (0, case)
     tally.cases_exported = len(exported)
     tally.cases_true = len(best)
     non_case = {url_key(p) for p in truth["non_case_paths"]}

@@ -8,6 +8,7 @@ whose truth is known by construction (see ``common.record_case``).
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from ..model import Part, SiteInfo
 from .common import (
@@ -73,7 +74,7 @@ def build_table90(rng: random.Random, n: int) -> Site:
     font = '<font face="Arial, Helvetica" size="2">'
     site = Site("table90", "develop", "/cases/index.asp", server="Microsoft-IIS/5.0")
     paths = {k: f"/{k}.asp" for k, _ in NAV}
-    enc = {"encoding": "windows-1252", "declare": False}
+    enc: dict[str, Any] = {"encoding": "windows-1252", "declare": False}
 
     def page(title: str, content: str) -> str:
         nav = "<br>\n".join(f'<a href="{paths[k]}"><font size="1">{E(t)}</font></a>'
@@ -136,7 +137,7 @@ def build_frontpage(rng: random.Random, n: int) -> Site:
     big = rng.random() < 0.5
     site = Site("frontpage", "develop", "/casestudies/default.htm", server="Microsoft-IIS/5.0")
     paths = {k: f"/{k}.htm" for k, _ in NAV}
-    enc = {"encoding": "windows-1252", "declare": True}
+    enc: dict[str, Any] = {"encoding": "windows-1252", "declare": True}
     pstyle = '<p style="font-family: Verdana; font-size: 10pt">'
 
     def page(title: str, content: str) -> str:
@@ -318,7 +319,7 @@ def build_inline(rng: random.Random, n: int) -> Site:
     refs_inline = rng.random() < 0.5
     site = Site("inline", "evaluate", "/cgi-bin/cases.pl")
     paths = {k: f"/{k}.html" for k, _ in NAV}
-    enc = {"encoding": "windows-1252", "declare": False}
+    enc: dict[str, Any] = {"encoding": "windows-1252", "declare": False}
 
     def page(title: str, content: str) -> str:
         nav = " | ".join(f'<a href="{paths[k]}">{E(t)}</a>' for k, t in NAV)
@@ -408,12 +409,11 @@ def _word_blocks(part: Part) -> str:
             out.append("<p class=MsoNormal>" + "<br>\n".join(E(x) for x in b.items)
                        + "<o:p></o:p></p>")
         elif b.kind == "ul":
-            for x in b.items:
-                out.append("<p class=MsoNormal style='margin-left:.5in;text-indent:-.25in;"
-                           "mso-list:l0 level1 lfo1'><![if !supportLists]><span style='font-"
-                           "family:Symbol'><span style='mso-list:Ignore'>·<span style='font:7.0pt"
-                           " \"Times New Roman\"'>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; </span></span>"
-                           f"</span><![endif]>{E(x)}<o:p></o:p></p>")
+            out.extend("<p class=MsoNormal style='margin-left:.5in;text-indent:-.25in;"
+                       "mso-list:l0 level1 lfo1'><![if !supportLists]><span style='font-"
+                       "family:Symbol'><span style='mso-list:Ignore'>·<span style='font:7.0pt"
+                       " \"Times New Roman\"'>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; </span></span>"
+                       f"</span><![endif]>{E(x)}<o:p></o:p></p>" for x in b.items)
         else:
             rows = "\n".join("<tr>" + "".join(f"<td valign=top><p class=MsoNormal>{E(c)}"
                                               "<o:p></o:p></p></td>" for c in row) + "</tr>"
@@ -432,7 +432,7 @@ def build_word(rng: random.Random, n: int) -> Site:
         restyle_headings(cases, str.upper)
     site = Site("word", "evaluate", "/cases/cases.htm", server="Microsoft-IIS/5.0")
     paths = {k: f"/{k}.htm" for k, _ in NAV}
-    enc = {"encoding": "windows-1252", "declare": rng.random() < 0.5}
+    enc: dict[str, Any] = {"encoding": "windows-1252", "declare": rng.random() < 0.5}
 
     def page(title: str, content: str) -> str:
         nav = " | ".join(f'<a href="{paths[k]}">{E(t)}</a>' for k, t in NAV)

@@ -1,0 +1,145 @@
+"""The snapshots of a directory at a glance, and which of them retention may remove.
+
+``list_catalog`` reads each finished snapshot's manifest (never its tables) into one
+``CatalogEntry``. ``plan_prune`` decides which snapshots ``--keep N`` removes: the oldest
+beyond the newest ``N``, except
+
+* the one ``latest`` points at (a reader may be using it);
+* one pinned in the directory's ``keep`` file (one snapshot id a line, ``#`` comments);
+* one whose payload a kept snapshot still refers to: the ids a manifest lists under
+  ``payload_snapshots`` (a snapshot whose WARC holds revisit records needs the snapshot
+  that holds the payload).
+
+Snapshots being written (``.tmp-*``) are not finished snapshots and are never listed here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exports.files import LATEST, MANIFEST
+from exports.load import list_snapshots
+from exports.manifest import read_manifest
+
+#: File in a snapshots directory naming snapshots that retention never removes.
+KEEP_FILE = "keep"
+#: Manifest key: ids of older snapshots whose WARC records this snapshot's revisits use.
+PAYLOAD_SNAPSHOTS = "payload_snapshots"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """One finished snapshot, as ``casearchive list`` shows it."""
+
+    id: str
+    path: Path
+    started_at: str | None
+    finished_at: str | None
+    cases: int
+    incomplete_cases: int
+    complete: bool
+    """The manifest's verdict: every linked case archived with all its pages."""
+    health: str | None
+    """The health checks' verdict when the crawl ran them ("ok", "failed"); None if absent."""
+    latest: bool
+    pinned: bool
+    payload_snapshots: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "path": str(self.path), "started_at": self.started_at,
+            "finished_at": self.finished_at, "cases": self.cases,
+            "incomplete_cases": self.incomplete_cases, "complete": self.complete,
+            "health": self.health, "latest": self.latest, "pinned": self.pinned,
+            "payload_snapshots": list(self.payload_snapshots),
+        }
+
+
+def read_pins(snapshots_dir: Path) -> frozenset[str]:
+    """Snapshot ids named in the directory's ``keep`` file (none when it is absent)."""
+    path = Path(snapshots_dir) / KEEP_FILE
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(s for s in (line.split("#", 1)[0].strip() for line in lines) if s)
+
+
+def latest_id(snapshots_dir: Path) -> str | None:
+    """The id ``latest`` points at, or None."""
+    link = Path(snapshots_dir) / LATEST
+    return link.resolve().name if link.exists() else None
+
+
+def _health(manifest: dict[str, Any]) -> str | None:
+    health = manifest.get("health")
+    if isinstance(health, dict):
+        verdict = health.get("verdict")
+        return str(verdict) if verdict is not None else None
+    return str(health) if health is not None else None
+
+
+def _entry(path: Path, latest: str | None, pins: frozenset[str]) -> CatalogEntry:
+    manifest = read_manifest(path)
+    counts = manifest.get("counts") or {}
+    return CatalogEntry(
+        id=path.name,
+        path=path,
+        started_at=manifest.get("started_at"),
+        finished_at=manifest.get("finished_at"),
+        cases=int(counts.get("cases", 0)),
+        incomplete_cases=int(counts.get("incomplete_cases", 0)),
+        complete=bool(manifest.get("complete")),
+        health=_health(manifest),
+        latest=path.name == latest,
+        pinned=path.name in pins,
+        payload_snapshots=tuple(manifest.get(PAYLOAD_SNAPSHOTS) or ()),
+    )
+
+
+def list_catalog(snapshots_dir: Path) -> list[CatalogEntry]:
+    """Every finished snapshot of the directory, oldest first."""
+    latest, pins = latest_id(snapshots_dir), read_pins(snapshots_dir)
+    return [_entry(p, latest, pins) for p in list_snapshots(snapshots_dir)
+            if (p / MANIFEST).is_file()]
+
+
+@dataclass(frozen=True, slots=True)
+class PrunePlan:
+    """What ``--keep N`` removes, and why each older snapshot it keeps is kept."""
+
+    remove: list[CatalogEntry]
+    kept: dict[str, str]
+    """Snapshot id -> reason, for every snapshot kept beyond the newest N."""
+
+
+def plan_prune(entries: list[CatalogEntry], keep: int) -> PrunePlan:
+    """Decide, without touching the disk, what keeping the newest ``keep`` snapshots removes."""
+    if keep < 1:
+        raise ValueError("--keep must be at least 1")
+    newest = entries[-keep:]
+    older = entries[:-keep]
+    kept: dict[str, str] = {}
+    needed = {ref for e in newest for ref in e.payload_snapshots}
+    # Walk from new to old: a snapshot kept for its payload may itself need an older one.
+    for entry in reversed(older):
+        if entry.latest:
+            kept[entry.id] = "latest points at it"
+        elif entry.pinned:
+            kept[entry.id] = f"pinned in {KEEP_FILE}"
+        elif entry.id in needed:
+            kept[entry.id] = "a kept snapshot's revisits refer to its payload"
+        if entry.id in kept:
+            needed.update(entry.payload_snapshots)
+    remove = [e for e in older if e.id not in kept]
+    return PrunePlan(remove=remove, kept=kept)
+
+
+def prune(snapshots_dir: Path, keep: int) -> PrunePlan:
+    """Remove what ``plan_prune`` says, oldest first; returns the plan it carried out."""
+    plan = plan_prune(list_catalog(snapshots_dir), keep)
+    for entry in plan.remove:
+        shutil.rmtree(entry.path)
+    return plan

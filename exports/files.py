@@ -1,0 +1,30 @@
+"""The names inside a snapshot directory and the keys of its manifest, in one place.
+
+The writer (``snapshot.py``), the readers (``load.py``, ``verify.py``, ``bag.py``) and the
+crawler's WARC writer all name files through this module, so a reader never imports the
+writer for a constant. The Parquet tables' names live with their schemas
+(``exports.schema.TABLES``).
+"""
+
+from __future__ import annotations
+
+#: ``manifest.json``: what a snapshot is, how it was made, the checksum of every file.
+MANIFEST = "manifest.json"
+#: One JSON object per case, sorted by ``case_id``.
+CASES_JSONL = "cases.jsonl"
+#: JSON Schema 2020-12 of one ``cases.jsonl`` line.
+CASE_SCHEMA = "case.schema.json"
+#: The raw HTTP requests and responses of the crawl (WARC/1.1, one gzip member per record).
+WARC_NAME = "pages.warc.gz"
+#: Symlink in a snapshots directory to the newest complete snapshot.
+LATEST = "latest"
+#: Prefix of a snapshot being built (``.tmp-<id>-<pid>-<random>``) and of a ``latest`` swap.
+TMP_PREFIX = ".tmp-"
+#: Spool directory inside a snapshot being built; removed before the rename into place.
+SPOOL_DIR = ".spool"
+
+#: Top-level keys every ``manifest.json`` has (the writer fills them; ``verify`` checks them).
+MANIFEST_KEYS = (
+    "snapshot_id", "schema_version", "tool_version", "parser_version", "start_url",
+    "started_at", "finished_at", "complete", "counts", "crawl_stats", "files",
+)
