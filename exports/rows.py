@@ -30,6 +30,8 @@ class PageRow:
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
     unplaced_chars: int = 0
+    furniture: str | None = None
+    """The page's furniture text (``PageRecord.furniture``)."""
     warc_record_id: str | None = None
     """``WARC-Record-ID`` of the response record in ``pages.warc.gz``."""
     aliases: list[str] = field(default_factory=list)
@@ -63,6 +65,7 @@ class PageRow:
             encoding=page.encoding,
             warnings=list(page.warnings),
             unplaced_chars=page.unplaced_chars,
+            furniture=page.furniture,
             warc_record_id=warc_record_id,
             aliases=sorted(aliases or []),
             sections=list(page.sections),
@@ -89,6 +92,7 @@ def page_dict(row: PageRow) -> dict[str, Any]:
         "encoding": row.encoding,
         "warnings": list(row.warnings),
         "unplaced_chars": row.unplaced_chars,
+        "furniture": row.furniture,
         "warc_record_id": row.warc_record_id,
         "aliases": list(row.aliases),
     }

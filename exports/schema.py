@@ -193,6 +193,11 @@ SECTIONS = Table(
         ),
         Field("heading", STRING, True, "Heading as written; null for unplaced text.", "History"),
         Field("text", STRING, False, "Section text in the records text format.", "A 45-year ..."),
+        Field(
+            "rule", STRING, True,
+            "Which rule found the section: alias, synonym, form, content or unplaced "
+            "(docs/extraction.md).", "alias",
+        ),
     ),
 )
 
@@ -215,6 +220,11 @@ PAGES = Table(
         Field("encoding", STRING, True, "Codec the body was decoded with.", "windows-1252"),
         Field("warnings", ListOf(STRING), False, "Parser warnings of the page.", []),
         Field("unplaced_chars", INT, False, "Main-content characters under no heading.", 0),
+        Field(
+            "furniture", STRING, True,
+            "Page furniture (navigation, pager, sidebars, CMS blocks, site credit), one line "
+            "per line; never part of a case field.", "Home | Case Studies",
+        ),
         Field(
             "warc_record_id", STRING, True, "WARC-Record-ID of the response in pages.warc.gz.",
             "<urn:uuid:7f1c1c9e-1b7e-4c4e-9a57-2f8e3c1d9b11>",

@@ -121,6 +121,7 @@ class SnapshotWriter:
                 "key": s.key,
                 "heading": s.heading,
                 "text": s.text,
+                "rule": s.rule,
             })
 
     def finish(self, crawl_stats: dict[str, Any], complete: bool) -> Path:

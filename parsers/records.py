@@ -113,6 +113,15 @@ class PageRecord:
     prints none; None only when the body could not be parsed."""
     page_total: int | None = None
     """Total page count when the page prints one ("Page 4 of 6")."""
+    page_number_source: str = "default"
+    """Where ``page_number`` came from: ``heading`` (the visible heading), ``title``
+    (``<title>``), ``pager`` ("Page 5 of 6", the unlinked number of a numbered pager),
+    ``default`` (1: nothing visible said; the URL's number is not used, see
+    ``url_page_param``)."""
+    url_page_param: int | None = None
+    """The page number the URL carries (``?page=N``, ``/page/N``, ``-page-N``), as written:
+    0-based pagers exist, so the crawler learns the base by comparing it with
+    ``page_number`` on pages that print theirs."""
     sections: list[Section] = field(default_factory=list)
     """All sections in page order: canonical ones, unknown headings and unplaced text.
     Always filled for a parsed page, whatever the verdict: text under no heading is a
@@ -132,6 +141,10 @@ class PageRecord:
     warnings: list[str] = field(default_factory=list)
     unplaced_chars: int = 0
     """Characters of main content that landed under no heading (kept as a null-key section)."""
+    furniture: str = ""
+    """Page furniture, one line per line: navigation, sidebars, pager, breadcrumbs, counters,
+    site credit, CMS blocks outside the content. Kept so that nothing is lost; never part
+    of a case field."""
 
     def to_json(self) -> dict:
         """The page as printed by ``casearchive parse``."""
@@ -149,6 +162,8 @@ class PageRecord:
             "title": self.title,
             "page_number": self.page_number,
             "page_total": self.page_total,
+            "page_number_source": self.page_number_source,
+            "url_page_param": self.url_page_param,
             "sections": known,
             "section_rules": rules,
             "other_sections": other,
@@ -159,6 +174,7 @@ class PageRecord:
             "encoding_repaired": self.encoding_repaired,
             "warnings": list(self.warnings),
             "unplaced_chars": self.unplaced_chars,
+            "furniture": self.furniture,
         }
 
 
