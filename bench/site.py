@@ -278,6 +278,10 @@ def generate(spec: SiteSpec, root: Path | None = None) -> Site:
         _write(root / "topics" / f"topic{n:02d}.html",
                pages_mod.shell(f"Topic {n}", body, nav()).encode())
     _write(root / "robots.txt", ROBOTS.encode("ascii"))
+    import media  # the fixture's images and stylesheet, which its case pages reference
+
+    for route, (data, _ctype) in media.files().items():
+        _write(root / route.lstrip("/"), data)
     case_pages = spec.cases * spec.pages_per_case
     site = Site(root=root, start_path=LIST_PATH, cases=spec.cases, case_pages=case_pages,
                 list_pages=len(lists), html_pages=case_pages + len(lists) + 2 + TOPICS,

@@ -28,10 +28,11 @@ from .discovery import (
 )
 from .export import write_released
 from .items import Skipped
-from .messages import Closed, PageMessage, Verdict
+from .messages import Closed, PageMessage, Requisite, Verdict
 from .options import CrawlOptions
 from .report import CrawlReport
-from .urls import UrlRules, canonical_url, case_key, page_number_in_url, page_param
+from .requisites import FigureResolver
+from .urls import UrlRules, canonical_url, case_key, page_number_in_url, page_param, same_site
 from .version import TOOL_VERSION
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class Archive:
         requested as navigation may turn out to be a case link of a later list page)."""
         self._pager_labels: dict[str, int] = {}
         """Canonical URL -> the page number a case pager's link label gave it."""
+        self.figures = FigureResolver()
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
@@ -123,7 +125,8 @@ class Archive:
         if msg.role == "list":
             roles = self.scope.list_roles(msg.url, record.links)
             self._note_evidence(roles.case_links, CASE_LINK)
-            return _verdict(roles, fold_case=fold, page_bases=bases)
+            return _verdict(roles, fold_case=fold, page_bases=bases,
+                            requisites=self._requisites(record.requisites))
         evidence = self._case_evidence(msg, record)
         if evidence == PAGER and _is_missing(record):
             reason = record.skip_reason or "no content"
@@ -163,7 +166,8 @@ class Archive:
             aliases=sorted(names - {url}),
             page_number=_page_number(record, msg, rules, self._labelled_number(names)),
         )
-        verdict = _verdict(roles, page_bases=bases)
+        verdict = _verdict(roles, page_bases=bases,
+                           requisites=self._requisites(record.requisites))
         verdict.aliases = [url] if url != fetched else []
         self._write(self.assembler.add_page(page))
         return verdict
@@ -240,6 +244,18 @@ class Archive:
             return None
         return declared
 
+    def _requisites(self, urls: list[str]) -> list[str]:
+        """The same-site requisites to fetch (none with ``--no-requisites``)."""
+        if not self.options.requisites:
+            return []
+        wanted = [u for u in urls if same_site(u, self.scope.host)]
+        self.figures.want(wanted)
+        return wanted
+
+    def add_requisite(self, requisite: Requisite) -> None:
+        """A requisite was fetched (or failed): write the cases that waited on it."""
+        self._write(self.figures.add(requisite), resolved=True)
+
     def _detect_case_folding(self, msg: PageMessage) -> bool:
         """On the start page, with ``ignore_url_case`` left to auto, ask the Server header."""
         if self.options.ignore_url_case is not None or self.scope.rules.ignore_case:
@@ -267,16 +283,19 @@ class Archive:
         expected = self.assembler.is_expected(item.url)
         self.report.add_skipped(item, case_page=expected)
         if expected:
-            self._write(self.assembler.add_failure(item.url, item.reason))
+            self._write(self.assembler.add_failure(item.url, item.reason, item.status))
 
-    def _write(self, released: list[Released]) -> None:
+    def _write(self, released: list[Released], resolved: bool = False) -> None:
+        """Export released cases; ``resolved``: their figures are filled already. Page
+        families the assembler rejected (no page reads as a case) are reported as skipped."""
         for url, verdict in self.assembler.rejected:
             self.report.case_pages -= 1
             self.report.add_skipped(Skipped(url, f"{verdict or 'not case-like content'} (no "
                                             "page of its pager family reads as a case)"))
         self.assembler.rejected.clear()
+        ready = released if resolved else self.figures.release(released)
         with self.report.timed("export"):
-            for entry in released:
+            for entry in ready:
                 write_released(self.writer, entry, self.report)
                 self.report.add_case_warnings(entry.case)
 
@@ -292,9 +311,11 @@ class Archive:
         """
         try:
             self._write(self.assembler.finish())
+            self._write(self.figures.flush(), resolved=True)
             self.report.late_pages = list(self.assembler.late_pages)
             for url, original in self.assembler.duplicates:
-                self.report.add_skipped(Skipped(url, f"duplicate of {original} (same content)"))
+                self.report.add_skipped(Skipped(url, f"another URL of {original} (same body or "
+                                                "a redirect), found after its case was written"))
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
             stats["limits"] = self.options.limits()

@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 from parsers.case import assemble_case
 from parsers.records import CaseRecord, PageRecord, PageRef
 
-from .urls import UrlRules, canonical_url, case_id, case_key
+from .urls import PAGE_PARAMS, PATH_PAGE, UrlRules, canonical_url, case_id, case_key
 
 
 @dataclass(slots=True)
@@ -85,6 +87,22 @@ class FetchedPage:
         )
 
 
+@dataclass(slots=True)
+class FailedPage:
+    """An expected page of a case that never became a case page: a ``pages.parquet`` row."""
+
+    url: str
+    """Canonical URL of the page."""
+    reason: str
+    """"HTTP 500", "never fetched", a download error, "no case sections", ..."""
+    status: int | None
+    """HTTP status of the last response; None when none arrived."""
+    failed_at: str
+    """UTC ISO-8601 time the failure was recorded."""
+    page_number: int = 0
+    """Set at release (see ``number_failed_pages``)."""
+
+
 #: Where a shelved page's pickle is in the shelf file: (offset, length).
 Shelved = tuple[int, int]
 
@@ -135,6 +153,8 @@ class _OpenCase:
     failed: dict[str, str] = field(default_factory=dict)
     aliases: dict[Shelved, set[str]] = field(default_factory=dict)
     """Shelved page -> URLs found to be the same page after it was shelved (same body)."""
+    failures: dict[str, FailedPage] = field(default_factory=dict)
+    """Canonical URL -> what is known of its failure (status, time)."""
 
     def waiting(self) -> set[str]:
         return self.expected - self.pages.keys() - self.failed.keys()
@@ -146,6 +166,8 @@ class Released:
 
     case: CaseRecord
     pages: list[FetchedPage]
+    failed_pages: list[FailedPage] = field(default_factory=list)
+    """The case's pages that failed, numbered, in page order."""
 
 
 class CaseAssembler:
@@ -160,8 +182,8 @@ class CaseAssembler:
         self.late_pages: list[str] = []
         """Pages that arrived after their case was released (a discovery gap; reported)."""
         self.duplicates: list[tuple[str, str]] = []
-        """(URL, URL of the page it duplicates) for a page that arrived after the page with
-        the same body was released: an alias that could not join its row (reported)."""
+        """(URL, URL of the page it names) for an alias (same body, or a redirect) found after
+        that page's case was written: it could not join the page's row (reported)."""
         self.rejected: list[tuple[str, str]] = []
         """(URL, parser verdict) of the pages of a page family taken on navigation evidence
         in which no page has case-like content: not a case after all (the archive reports
@@ -183,6 +205,7 @@ class CaseAssembler:
             case.pages = {self._canon(url): where for url, where in case.pages.items()}
             case.expected = {self._canon(url) for url in case.expected}
             case.failed = {self._canon(url): why for url, why in case.failed.items()}
+            case.failures = {self._canon(url): f for url, f in case.failures.items()}
 
     def add_page(self, page: FetchedPage) -> list[Released]:
         """Take one parsed case page; return the cases it completes."""
@@ -226,7 +249,7 @@ class CaseAssembler:
         case.aliases.setdefault(shelved, set()).update(urls - {original})
         return self._release_if_done(case)
 
-    def add_failure(self, url: str, reason: str) -> list[Released]:
+    def add_failure(self, url: str, reason: str, status: int | None = None) -> list[Released]:
         """A page that could not be fetched or is not a case page after all."""
         canon = self._canon(url)
         key = self._owner.get(canon)
@@ -234,14 +257,26 @@ class CaseAssembler:
         if case is None:
             return []
         case.failed[canon] = reason
+        case.failures[canon] = FailedPage(canon, reason, status, _now())
         return self._release_if_done(case)
 
     def add_alias(self, url: str, final_url: str) -> None:
-        """``url`` redirected to ``final_url``: both name one page."""
+        """``url`` redirected to ``final_url``: both name one page. When that page is held
+        already (the redirect's target was fetched through another link), ``url`` joins its
+        aliases; when its case is written already, it is a late alias (reported)."""
         canon, final = self._canon(url), self._canon(final_url)
         key = self._owner.get(canon)
         if key and final not in self._owner:
             self._owner[final] = key
+        holder = self._owner.get(final)
+        case = self._open.get(holder) if holder else None
+        if case is not None and final in case.pages and canon != final:
+            shelved = case.pages[final]
+            case.pages[canon] = shelved
+            self._owner.setdefault(canon, case.key)
+            case.aliases.setdefault(shelved, set()).add(canon)
+        elif holder in self._released and canon != final:
+            self.duplicates.append((canon, final))
 
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""
@@ -254,6 +289,7 @@ class CaseAssembler:
         for case in list(self._open.values()):
             for url in case.waiting():
                 case.failed[url] = "never fetched"
+                case.failures[url] = FailedPage(url, "never fetched", None, _now())
             out.extend(self._release(case))
         return out
 
@@ -290,12 +326,46 @@ class CaseAssembler:
             self.rejected.extend((page.ref.url, page.record.skip_reason or "") for page in pages)
             return []
         failed = sorted(u for u in case.failed if u not in case.pages)
+        key = case_key(pages[0].ref.url, self.rules)
         record = assemble_case(
-            case_id(case_key(pages[0].ref.url, self.rules)),
+            case_id(key),
             [(p.record, p.ref) for p in pages],
             failed_urls=failed,
+            case_key=key,
         )
-        return [Released(record, pages)]
+        failures = [case.failures.get(u) or FailedPage(u, case.failed[u], None, _now())
+                    for u in failed]
+        number_failed_pages(failures, {p.ref.page_number for p in pages})
+        return [Released(record, pages, failures)]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def page_number_in_url(url: str) -> int:
+    """The page number a URL names: its page parameter or ``…page3.htm`` ending; 1 when it
+    names none (a canonical URL drops ``page=1``, so page 1 is the bare case URL)."""
+    parts = re.split(r"[?&]", url)
+    for part in parts[1:]:
+        name, _, value = part.partition("=")
+        if PAGE_PARAMS.match(name) and value.isdigit():
+            return int(value)
+    match = PATH_PAGE.search(parts[0])
+    return int(match.group(1)) if match else 1
+
+
+def number_failed_pages(failures: list[FailedPage], taken: set[int]) -> None:
+    """Give each failed page the number its URL names, or else the lowest number no other
+    page of the case has; sorts ``failures`` into page order."""
+    used = set(taken)
+    for failure in sorted(failures, key=lambda f: (page_number_in_url(f.url), f.url)):
+        number = page_number_in_url(failure.url)
+        if number in used:
+            number = next(n for n in range(1, len(used) + 2) if n not in used)
+        failure.page_number = number
+        used.add(number)
+    failures.sort(key=lambda f: f.page_number)
 
 
 def _number_apart(pages: list[FetchedPage]) -> bool:

@@ -71,6 +71,10 @@ untouched."""
                    "servers that say they are IIS).")
 @click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
               help="DEBUG shows Scrapy's own log too (default WARNING).")
+@click.option("--operator", help="Who runs the crawl, recorded in the WARC's warcinfo.")
+@click.option("--requisites/--no-requisites", default=None,
+              help="Fetch the images, stylesheets and scripts of the pages into the WARC "
+                   "(default on).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out."""
@@ -249,6 +253,42 @@ def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     click.echo(str(made))
 
 
+@cli.command("export-figures")
+@click.argument("snapshot")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              required=True, help="Directory for the figure files and index.csv.")
+@_SNAPSHOTS_OPTION
+def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+    """Write every figure of SNAPSHOT as OUT/<sha256>.<ext> (from its WARC) with
+    OUT/index.csv naming case, page, alt and caption of each."""
+    from .figure_files import export_figures
+
+    path = _snapshot_arg(snapshot, snapshots)
+    try:
+        listed, files = export_figures(path, out_dir)
+    except (OSError, KeyError, ValueError) as exc:
+        raise TroubleError(f"{path}: cannot export figures: {exc}") from None
+    click.echo(f"{out_dir}: {files} file(s) for {listed} figure(s)")
+
+
+@cli.command("wacz")
+@click.argument("snapshot")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              required=True, help="Directory for the package, OUT/<snapshot id>.wacz.")
+@_SNAPSHOTS_OPTION
+def wacz_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+    """Package SNAPSHOT's WARC as a WACZ 1.1 file (CDXJ index, pages/pages.jsonl of the case
+    pages, datapackage.json with SHA-256 hashes) that ReplayWeb.page and pywb open."""
+    from .wacz_package import WaczError, make_wacz
+
+    path = _snapshot_arg(snapshot, snapshots)
+    try:
+        made = make_wacz(path, out_dir)
+    except (WaczError, OSError, KeyError, ValueError) as exc:
+        raise TroubleError(str(exc)) from None
+    click.echo(str(made))
+
+
 class TroubleError(click.ClickException):
     """A problem with the input (missing snapshot, unreadable file): exit code 2."""
 
@@ -286,9 +326,12 @@ def _color(output: Path | None) -> bool:
 @click.option("--reparse", "reparse_old", is_flag=True,
               help="Re-extract OLD from its WARC with the current parser first, so only site "
                    "changes are reported (extractor changes are listed apart).")
+@click.option("--replay-url", metavar="TEMPLATE", default=None,
+              help="Link each case to its archived capture: a pywb-style URL with {timestamp} "
+                   "and {url}, e.g. http://localhost:8080/cases/{timestamp}/{url}.")
 @_NO_VERIFY_OPTION
 def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | None,
-         reparse_old: bool, no_verify: bool) -> None:
+         reparse_old: bool, no_verify: bool, replay_url: str | None) -> None:
     """Compare the extracted content of snapshots OLD and NEW case by case.
 
     Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
@@ -310,7 +353,7 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
                                 reparse=reparse_snapshot if reparse_old else None)
     except (DiffError, RuntimeError) as exc:  # RuntimeError: crawler.reparse.ReplayError
         raise TroubleError(str(exc)) from None
-    _write_report(render(result, fmt, color=_color(output)), output)
+    _write_report(render(result, fmt, color=_color(output), replay_url=replay_url), output)
     raise SystemExit(1 if result.has_changes else 0)
 
 
@@ -325,8 +368,9 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
               help="Write the report to FILE instead of stdout.")
 @_NO_VERIFY_OPTION
 def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify: bool) -> None:
-    """The history of CASE_ID across the snapshots: when it appeared, each change (with the
-    fields that changed) and when it disappeared. Exit 2 if no snapshot has the case."""
+    """The history of CASE_ID (a case_id, a case_key or a page URL of the case) across the
+    snapshots: when it appeared, each change (with the fields that changed) and when it
+    disappeared. Exit 2 if no snapshot has the case."""
     from exports.diff import DiffError
     from exports.history import case_log
     from exports.load import list_snapshots

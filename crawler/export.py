@@ -12,7 +12,8 @@ from .report import CrawlReport
 
 
 def write_released(writer: SnapshotWriter, entry: Released, report: CrawlReport) -> None:
-    """Spool one case and one ``pages.parquet`` row per page; count it in ``report``."""
+    """Spool one case and one ``pages.parquet`` row per page, failed pages included (with
+    their status and reason); count it in ``report``."""
     case = entry.case
     if case.complete:
         report.cases_complete += 1
@@ -30,5 +31,18 @@ def write_released(writer: SnapshotWriter, entry: Released, report: CrawlReport)
                 content_sha256=page.ref.content_sha256 or "",
                 warc_record_id=page.warc_record_id,
                 aliases=page.aliases,
+                case_key=case.case_key,
+            )
+        )
+    for failure in entry.failed_pages:
+        writer.add_page(
+            PageRow(
+                case_id=case.case_id,
+                page_number=failure.page_number,
+                url=failure.url,
+                fetched_at=datetime.fromisoformat(failure.failed_at),
+                status=failure.status,
+                error=failure.reason,
+                case_key=case.case_key,
             )
         )

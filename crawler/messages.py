@@ -52,8 +52,23 @@ class Verdict:
     """Why the page is neither a list nor a case page (not followed further)."""
     fold_case: bool = False
     """The server is case-insensitive: from now on URLs differing in case are one."""
+    requisites: list[str] = field(default_factory=list)
+    """Same-site images, stylesheets and scripts the page needs to be replayed (fetched
+    once per crawl into the WARC, never parsed; empty with ``--no-requisites``)."""
     page_bases: frozenset[tuple[str, int]] | None = None
     """The site's pager bases (``UrlRules.page_bases``) when this page taught a new one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Requisite:
+    """What fetching one page requisite gave (``crawler.requisites``): None members when it
+    failed, ``error`` saying why."""
+
+    url: str
+    media_type: str | None = None
+    sha256: str | None = None
+    warc_record_id: str | None = None
+    error: str | None = None
 
 
 @dataclass(slots=True)

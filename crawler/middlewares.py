@@ -22,6 +22,10 @@ from .options import CrawlOptions, has_credentials, origin_of, redact
 from .reasons import OutOfScope, describe
 from .warc import Exchange
 
+#: Request meta key of a page requisite (an image, stylesheet or script): fetched although
+#: not HTML, never parsed.
+REQUISITE = "casearchive_requisite"
+
 
 class WarcMiddleware:
     """Archives every response as the downloader delivered it (order 950: before redirects,
@@ -94,7 +98,8 @@ class ScopeMiddleware:
         if len(request.url) > MAX_URL_LENGTH:
             raise OutOfScope(f"URL longer than {MAX_URL_LENGTH} characters", lost=True)
         robots = request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt")
-        if NON_HTML.search(urlsplit(request.url).path) and not robots:
+        requisite = request.meta.get(REQUISITE)
+        if NON_HTML.search(urlsplit(request.url).path) and not robots and not requisite:
             raise OutOfScope("not HTML by its URL", lost=redirected)
         return None
 

@@ -60,6 +60,10 @@ class CrawlOptions:
     allow_origin: tuple[str, ...] = ()
     """Other origins (``https://host[:port]``) the crawl may fetch from; by default only the
     start URL's scheme, host and port."""
+    requisites: bool = True
+    """Fetch the same-site images, stylesheets and scripts of list and case pages."""
+    operator: str | None = None
+    """Who runs the crawl (a person or organisation and a contact), for the WARC's warcinfo."""
 
     def __post_init__(self) -> None:
         if has_credentials(self.start_url):
@@ -173,11 +177,12 @@ _KINDS: dict[str, type] = {
     "contact_url": str, "user_agent": str, "timeout": float, "max_size_mib": int,
     "retries": int, "case_pattern": str, "list_pattern": str, "ignore_url_case": bool,
     "log_level": str, "max_pages": int, "max_cases": int, "allow_origin": tuple,
+    "requisites": bool, "operator": str,
 }
 #: Config names of the flags' negative forms (``--ignore-robots``) and short forms (``--out``).
 _ALIASES = {"out": "out_dir"}
 _NEGATIONS = {"ignore_robots": "obey_robots", "keep_url_case": "ignore_url_case",
-              "no_polite": "polite"}
+              "no_polite": "polite", "no_requisites": "requisites"}
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import zlib
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urldefrag, urljoin
@@ -23,8 +24,9 @@ from exports.load import load_snapshot
 
 from .archive import Archive
 from .items import Skipped
-from .messages import PageMessage
+from .messages import PageMessage, Requisite
 from .options import CrawlOptions
+from .requisites import archived_requisites
 from .settings import DOWNLOAD_MAXSIZE
 from .urls import canonical_url
 from .warc import WARC_NAME, ArchivedResponse, iter_responses, read_body
@@ -106,6 +108,7 @@ def _replay(
     """Replay the crawl. Responses the crawl rejected (listed as failed in its manifest) are
     not read again; no body is decoded beyond the crawl's size limit."""
     start = archive.scope.start_url
+    requisites = archived_requisites(Path(warc_file.name), canonical_url)
     queue: deque[tuple[str, str]] = deque([(start, "list")])
     seen = {canonical_url(start)}
 
@@ -158,3 +161,7 @@ def _replay(
         for urls, link_role in ((verdict.lists, "list"), (verdict.pager, "pager"),
                                 (verdict.candidates, "case link"), (verdict.nav, "nav")):
             follow(urls, link_role)
+        for wanted in verdict.requisites:  # what the spider would have fetched, from the WARC
+            got = requisites.get(canonical_url(urldefrag(wanted)[0]))
+            archive.add_requisite(replace(got, url=wanted) if got else
+                                  Requisite(wanted, error="not in the WARC"))

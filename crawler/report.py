@@ -25,6 +25,8 @@ SCRAPY_STATS = {
     "robotstxt/forbidden": "robots_forbidden",
     "dupefilter/filtered": "duplicates_filtered",
     "spider_exceptions/count": "internal_errors",
+    "casearchive/requisites_fetched": "requisites_fetched",
+    "casearchive/requisites_failed": "requisites_failed",
 }
 
 

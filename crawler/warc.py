@@ -9,6 +9,7 @@ snapshot offline.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import queue
 import threading
 import uuid
@@ -35,6 +36,40 @@ WARC_NAME = files.WARC_NAME
 #: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
 #: for members ~10 % larger.
 GZIP_LEVEL = 1
+
+#: The WARC 1.1 specification (the ``conformsTo`` of the warcinfo record).
+WARC_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+
+
+def warcinfo_fields(
+    *,
+    software: str,
+    snapshot_id: str,
+    start_url: str,
+    obey_robots: bool,
+    user_agent: str,
+    operator: str | None = None,
+) -> dict[str, str]:
+    """The ``warcinfo`` record's fields, named as Heritrix and Browsertrix write theirs
+    (``application/warc-fields``: one ``name: value`` line each), so that an archivist
+    years on learns from the file alone who made it, how and under which rules.
+
+    ``isPartOf`` is the snapshot id; ``robots`` is ``obey`` or ``ignore``; ``operator`` is
+    left out when the operator did not say who they are (``--operator``).
+    """
+    info = {
+        "software": software,
+        "format": "WARC File Format 1.1",
+        "conformsTo": WARC_SPEC,
+        "operator": operator,
+        "isPartOf": snapshot_id,
+        "description": f"casearchive crawl of the case studies listed at {start_url}: every "
+                       "HTTP request and response of the crawl, as the server sent it",
+        "startUrl": start_url,
+        "robots": "obey" if obey_robots else "ignore",
+        "http-header-user-agent": user_agent,
+    }
+    return {k: v for k, v in info.items() if v}
 
 
 @dataclass(slots=True)
@@ -70,7 +105,9 @@ class WarcLog:
     whichever core has room. A write error is raised by the next call, or by ``close``.
     """
 
-    def __init__(self, path: Path, software: str) -> None:
+    def __init__(self, path: Path, software: str, info: dict[str, str] | None = None) -> None:
+        """Open ``path`` and write its ``warcinfo`` record: ``info`` (see ``warcinfo_fields``)
+        or, without it, just the software and format."""
         self.path = path
         self._fh: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
         self._plain = BytesIO()
@@ -79,11 +116,12 @@ class WarcLog:
         self._error: Exception | None = None
         self._thread = threading.Thread(target=self._compress, name="warc-gzip", daemon=True)
         self._thread.start()
-        info = self._writer.create_warcinfo_record(
-            path.name, {"software": software, "format": "WARC File Format 1.1"}
-        )
-        self._write(info)
+        fields = info or {"software": software, "format": "WARC File Format 1.1"}
+        info_record = self._writer.create_warcinfo_record(path.name, fields)
+        self._write(info_record)
         self.records = 0
+        self._payloads: dict[str, tuple[str, str, str]] = {}
+        """SHA-256 of an archived non-HTML payload -> (URL, WARC-Date, payload digest)."""
 
     def _write(self, record: ArcWarcRecord) -> None:
         if self._error is not None:
@@ -104,16 +142,28 @@ class WarcLog:
                 self._error = exc
 
     def write_exchange(self, exchange: Exchange) -> None:
-        """Write the response record, then its request record (concurrent to it)."""
-        response = self._writer.create_warc_record(
-            exchange.url,
-            "response",
-            payload=BytesIO(exchange.body),
-            http_headers=StatusAndHeaders(
-                _status_line(exchange.status), exchange.response_headers, protocol="HTTP/1.1"
-            ),
-            warc_headers_dict={"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date},
+        """Write the response record, then its request record (concurrent to it).
+
+        A non-HTML payload (an image, a stylesheet) identical to one already archived is
+        written as a ``revisit`` record (profile identical-payload-digest) that refers to the
+        first, as Heritrix and Browsertrix do: a page requisite is stored once per crawl
+        whatever URLs it answers at. HTML pages are always stored whole (``reparse`` reads
+        them back).
+        """
+        http_headers = StatusAndHeaders(
+            _status_line(exchange.status), exchange.response_headers, protocol="HTTP/1.1"
         )
+        warc_headers = {"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date}
+        key = self._dedup_key(exchange)
+        first = self._payloads.get(key) if key else None
+        if first is not None:
+            response = self._writer.create_revisit_record(
+                exchange.url, first[2], first[0], first[1], http_headers=http_headers,
+                warc_headers_dict=warc_headers)
+        else:
+            response = self._writer.create_warc_record(
+                exchange.url, "response", payload=BytesIO(exchange.body),
+                http_headers=http_headers, warc_headers_dict=warc_headers)
         parts = urlsplit(exchange.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         request = self._writer.create_warc_record(
@@ -131,6 +181,19 @@ class WarcLog:
         self._write(response)
         self._write(request)
         self.records += 2
+        if key and first is None:
+            digest = response.rec_headers.get_header("WARC-Payload-Digest")
+            if digest:
+                self._payloads[key] = (exchange.url, exchange.date, digest)
+
+    @staticmethod
+    def _dedup_key(exchange: Exchange) -> str | None:
+        """SHA-256 of a successful non-HTML payload (what a revisit may stand for)."""
+        ctype = next((v for k, v in exchange.response_headers if k.lower() == "content-type"),
+                     "").lower()
+        if exchange.status != 200 or not exchange.body or "html" in ctype or not ctype:
+            return None
+        return hashlib.sha256(exchange.body).hexdigest()
 
     def close(self) -> None:
         """Write what is queued and close the file (its last buffered bytes reach the disk

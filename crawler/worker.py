@@ -29,7 +29,7 @@ from .items import Skipped
 from .messages import Closed, PageMessage, Verdict
 from .options import CrawlOptions
 from .version import TOOL_VERSION
-from .warc import WARC_NAME, Exchange, WarcLog
+from .warc import WARC_NAME, Exchange, WarcLog, warcinfo_fields
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the crawl
         outbox.send(("failed", 0, f"{type(exc).__name__}: {exc}"))
         return
-    outbox.send(("ready", 0, str(archive.writer.tmp_path)))
+    outbox.send(("ready", 0, (str(archive.writer.tmp_path), archive.writer.snapshot_id)))
     while True:
         try:
             kind, token, payload = inbox.recv()
@@ -64,6 +64,8 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
                 archive.handle_skipped(payload)
             elif kind == "alias":
                 archive.add_alias(*payload)
+            elif kind == "requisite":
+                archive.add_requisite(payload)
             elif kind == "close":
                 outbox.send(("closed", token, archive.close(*payload)))
                 return
@@ -92,6 +94,7 @@ class WorkerArchive:
         self, options: CrawlOptions, on_failure: Callable[[str], None] | None = None
     ) -> None:
         self._on_failure = on_failure
+        self._options = options
         ctx = mp.get_context("spawn")
         to_child, self._down = ctx.Pipe(duplex=False)
         self._up, from_child = ctx.Pipe(duplex=False)
@@ -113,6 +116,7 @@ class WorkerArchive:
         self._warc: WarcLog | None = None
         self._warc_seconds = 0.0
         self._tmp_path: Path | None = None
+        self._snapshot_id = ""
         self._closing = False
         threading.Thread(target=self._send_loop, name="archive-send", daemon=True).start()
 
@@ -122,12 +126,30 @@ class WorkerArchive:
         self._ready = self._loop.create_future()
         self._pending[0] = self._ready
         threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
-        self._tmp_path = Path(await self._ready)
+        tmp_path, self._snapshot_id = await self._ready
+        self._tmp_path = Path(tmp_path)
         try:
-            self._warc = WarcLog(self._tmp_path / WARC_NAME, f"casearchive/{TOOL_VERSION}")
+            self._warc = WarcLog(self._tmp_path / WARC_NAME, self._software,
+                                 self._warcinfo())
         except OSError as exc:
             self._warc_failed(exc)
             raise RuntimeError(self._failure) from None
+
+    _software = f"casearchive/{TOOL_VERSION}"
+
+    def _warcinfo(self) -> dict[str, str]:
+        """What the WARC says about itself; the snapshot id is the one the worker chose (a
+        ``-N`` suffix added at finish, when that name is taken, is not known yet)."""
+        from .settings import for_options
+
+        return warcinfo_fields(
+            software=self._software,
+            snapshot_id=self._snapshot_id,
+            start_url=self._options.start_url,
+            obey_robots=self._options.obey_robots,
+            user_agent=for_options(self._options)["USER_AGENT"],
+            operator=self._options.operator,
+        )
 
     def _send_loop(self) -> None:
         while True:
@@ -203,6 +225,10 @@ class WorkerArchive:
     def add_alias(self, url: str, final_url: str) -> None:
         self._post("alias", (url, final_url))
 
+    def add_requisite(self, requisite: Any) -> None:
+        """A requisite's fetch result (``crawler.requisites.Requisite``) for the figures."""
+        self._post("requisite", requisite)
+
     def handle_skipped(self, item: Skipped) -> None:
         self._post("skipped", item)
 
@@ -252,3 +278,4 @@ class WorkerArchive:
     def _discard_warc(self) -> None:
         if self._warc is not None:
             self._warc.discard()
+

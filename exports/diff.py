@@ -27,14 +27,12 @@ import pyarrow.compute as pc
 
 from exports.load import Snapshot, load_snapshot, read_case_rows
 from exports.worddiff import Op, word_diff
-from parsers.records import SECTION_KEYS
+from parsers.records import CASE_CONTENT_FIELDS, CASE_HIDDEN_MEMBERS
 
 T = TypeVar("T")
 
-#: Compared fields, in report order.
-FIELDS: tuple[str, ...] = (
-    "title", "page_count", *SECTION_KEYS, "other_sections", "references", "contact", "copyright",
-)
+#: Compared fields, in report order: the case record's content fields (one source).
+FIELDS: tuple[str, ...] = CASE_CONTENT_FIELDS
 REFERENCE_MEMBERS = ("text", "doi", "url", "pmid")
 CONTACT_MEMBERS = (
     "organization", "street", "city", "state", "postal_code", "phone", "email",
@@ -56,11 +54,36 @@ class SnapshotInfo:
     path: str
     parser_version: str | None
     tool_version: str | None
+    started_at: str | None = None
+    """When the crawl started (ISO-8601 UTC, from the manifest), for human dates."""
 
     @classmethod
     def of(cls, snap: Snapshot) -> SnapshotInfo:
         m = snap.manifest
-        return cls(snap.id, str(snap.path), m.get("parser_version"), m.get("tool_version"))
+        return cls(snap.id, str(snap.path), m.get("parser_version"), m.get("tool_version"),
+                   m.get("started_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Where one side archived a case's first page: the URL as fetched (a WARC record's
+    target URI) and when, as a 14-digit ``YYYYMMDDhhmmss`` (the web-archive timestamp)."""
+
+    url: str
+    timestamp: str
+
+
+@dataclass(slots=True)
+class CaseInfo:
+    """What a report shows to name a case: its id, readable key, title and URL, and its
+    captures in the old and new snapshot (None when the case is not on that side)."""
+
+    case_id: str
+    case_key: str | None
+    title: str
+    url: str
+    old: Capture | None = None
+    new: Capture | None = None
 
 
 @dataclass(slots=True)
@@ -118,6 +141,8 @@ class SnapshotDiff:
     titles: dict[str, str] = dataclasses.field(default_factory=dict)
     """Titles of the added and removed cases."""
     reparse: ReparseInfo | None = None
+    cases: dict[str, CaseInfo] = dataclasses.field(default_factory=dict)
+    """Key, title, URL and captures of every added, removed and changed case, by id."""
 
     @property
     def has_changes(self) -> bool:
@@ -217,6 +242,35 @@ def _compare_contact(old: Any, new: Any) -> list[ItemChange]:
     return out
 
 
+def item_line(item: Any) -> str | None:
+    """One list item of any content field as a line: a record's non-empty members joined."""
+    if item is None:
+        return None
+    if isinstance(item, dict):
+        return " · ".join(f"{k}: {v}" for k, v in item.items() if v not in (None, ""))
+    return str(item)
+
+
+def _compare_items(name: str, old: Any, new: Any) -> list[ItemChange]:
+    """A list field with no natural key of its own (e.g. ``figures``), compared by position
+    (1-based) without its records' non-content members, so a new content field is diffed
+    without code of its own."""
+    hidden = CASE_HIDDEN_MEMBERS.get(name, frozenset())
+    a = {str(n): _visible(v, hidden) for n, v in enumerate(old or (), 1)}
+    b = {str(n): _visible(v, hidden) for n, v in enumerate(new or (), 1)}
+    out = []
+    for key in _union(a, b):
+        va, vb = a.get(key), b.get(key)
+        if va != vb:
+            la, lb = item_line(va), item_line(vb)
+            out.append(ItemChange(name, key, _kind(va, vb), va, vb, word_diff(la, lb)))
+    return out
+
+
+def _visible(item: Any, hidden: frozenset[str]) -> Any:
+    return {k: v for k, v in item.items() if k not in hidden} if isinstance(item, dict) else item
+
+
 def _union(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys([*a, *b]))
 
@@ -238,6 +292,8 @@ def compare_case(old: dict[str, Any], new: dict[str, Any]) -> list[ItemChange]:
             items += _compare_references(a, b)
         elif name == "contact":
             items += _compare_contact(a, b)
+        elif isinstance(a, list) or isinstance(b, list):
+            items += _compare_items(name, a, b)
         else:
             items += _compare_text(name, a, b)
     return items
@@ -315,7 +371,8 @@ def diff_snapshots(old: Path, new: Path, *, reparse: Reparser | None = None) -> 
         extractor = _diff(old_snap, fresh)
         result = _diff(fresh, new_snap)
     result.old = SnapshotInfo(old_snap.id, str(old_snap.path), fresh.manifest.get(
-        "parser_version"), fresh.manifest.get("tool_version"))
+        "parser_version"), fresh.manifest.get("tool_version"),
+        old_snap.manifest.get("started_at"))
     changed = extractor.added + extractor.removed + [c.case_id for c in extractor.changed]
     result.reparse = ReparseInfo(old_snap.id, fresh.manifest.get("parser_version"),
                                  sorted(changed))
@@ -353,7 +410,49 @@ def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
         if items:
             changed.append(CaseChange(cid, rows_b[cid]["title"], items,
                                       _notes(rows_a[cid], rows_b[cid])))
-    titles = {r["case_id"]: r["title"] for r in _rows(new, added, ["case_id", "title"]).values()}
-    titles |= {r["case_id"]: r["title"] for r in _rows(old, removed, ["case_id", "title"]).values()}
+    cases = _case_infos(old, new, added, removed, [c.case_id for c in changed])
+    titles = {cid: cases[cid].title for cid in [*added, *removed] if cid in cases}
     return SnapshotDiff(SnapshotInfo.of(old), SnapshotInfo.of(new), added, removed, changed,
-                        both - len(changed), titles)
+                        both - len(changed), titles, cases=cases)
+
+
+INFO_COLUMNS = ["case_id", "title", "url"]
+
+
+def _case_infos(old: Snapshot, new: Snapshot, added: list[str], removed: list[str],
+                changed: list[str]) -> dict[str, CaseInfo]:
+    """Names and captures of the reported cases (only their rows are read)."""
+    out: dict[str, CaseInfo] = {}
+    for snap, ids in ((new, [*added, *changed]), (old, removed)):
+        columns = INFO_COLUMNS + (["case_key"] if _has_column(snap, "cases", "case_key") else [])
+        for row in _rows(snap, ids, columns).values():
+            out[row["case_id"]] = CaseInfo(row["case_id"], row.get("case_key"), row["title"],
+                                           row["url"])
+    for side, snap, ids in (("old", old, [*removed, *changed]), ("new", new, [*added, *changed])):
+        for cid, capture in _captures(snap, ids).items():
+            if cid in out:
+                setattr(out[cid], side, capture)
+    return out
+
+
+def _has_column(snap: Snapshot, table: str, column: str) -> bool:
+    import pyarrow.parquet as pq
+
+    path = snap.path / f"{table}.parquet"
+    return read_parquet(snap, path.name, lambda: column in pq.read_schema(path).names)
+
+
+def _captures(snap: Snapshot, ids: list[str]) -> dict[str, Capture]:
+    """The first fetched page of each case in ``ids``: its final URL and fetch time."""
+    if not ids:
+        return {}
+    columns = ["case_id", "page_number", "final_url", "fetched_at"]
+    table = read_parquet(snap, "pages.parquet", snap.read_table, "pages", columns)
+    table = table.filter(pc.and_(pc.is_in(table["case_id"], value_set=pa.array(ids)),
+                                 pc.is_valid(table["final_url"])))
+    out: dict[str, Capture] = {}
+    for row in table.sort_by([("case_id", "ascending"), ("page_number", "ascending")]).to_pylist():
+        if row["case_id"] not in out:
+            stamp = row["fetched_at"].strftime("%Y%m%d%H%M%S")
+            out[row["case_id"]] = Capture(row["final_url"], stamp)
+    return out

@@ -19,7 +19,7 @@ from exports.files import CASES_JSONL, LATEST, MANIFEST
 from exports.jsonl import iter_objects
 from exports.manifest import read_manifest
 from exports.schema import TABLES
-from parsers.records import CaseRecord, Contact, OtherSection, PageRef, Reference
+from parsers.records import CaseRecord, nested_record_types
 
 SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 
@@ -108,11 +108,17 @@ def resolve_snapshot(ref: str, snapshots_dir: Path | None) -> Path:
 def case_from_dict(d: dict[str, Any]) -> CaseRecord:
     """Rebuild a ``CaseRecord`` from its JSON form (as in ``cases.jsonl``)."""
     d = dict(d)
-    d["pages"] = [PageRef(**p) for p in d["pages"]]
-    d["other_sections"] = [OtherSection(**s) for s in d["other_sections"]]
-    d["references"] = [Reference(**r) for r in d["references"]]
-    d["contact"] = Contact(**d["contact"]) if d["contact"] is not None else None
+    for name, record in _NESTED.items():
+        value = d.get(name)
+        if isinstance(value, list):
+            d[name] = [record(**item) for item in value]
+        elif isinstance(value, dict):
+            d[name] = record(**value)
     return CaseRecord(**d)
+
+
+#: Case fields holding records, and their record class (derived from ``CaseRecord``).
+_NESTED = nested_record_types(CaseRecord)
 
 
 

@@ -3,17 +3,21 @@
 Text marks word diffs git-style, ``[-deleted-]{+inserted+}``, and shortens long unchanged
 stretches; colour (red/green ANSI) only when asked, i.e. on a terminal. JSON is
 deterministic (sorted keys, two-space indent). HTML has no external assets, escapes every
-value, and shows each changed value side by side with ``<del>`` and ``<ins>``.
+value, and shows each changed value side by side with ``<del>`` and ``<ins>``; every table
+has a header row, snapshot ids carry their human date, each case's title links to its URL
+and, given a replay URL template (``--replay-url``, pywb-style ``{timestamp}`` and ``{url}``),
+to its archived capture.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: the CLI imports the format lists without pyarrow
-    from exports.diff import CaseChange, ItemChange, SnapshotDiff
+    from exports.diff import Capture, CaseChange, CaseInfo, ItemChange, SnapshotDiff, SnapshotInfo
     from exports.history import CaseLog
     from exports.worddiff import Op
 
@@ -25,13 +29,73 @@ CONTEXT_CHARS = 60
 RED, GREEN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
 
 
-def render(result: SnapshotDiff, fmt: str, *, color: bool = False) -> str:
-    """The report of a diff in ``fmt`` (one of ``DIFF_FORMATS``)."""
+def render(result: SnapshotDiff, fmt: str, *, color: bool = False,
+           replay_url: str | None = None) -> str:
+    """The report of a diff in ``fmt`` (one of ``DIFF_FORMATS``); ``replay_url`` is a
+    template such as ``http://localhost:8080/archive/{timestamp}/{url}`` for links to
+    captures."""
     if fmt == "json":
-        return dumps(diff_to_json(result))
+        return dumps(diff_to_json(result, replay_url))
     if fmt == "html":
-        return diff_to_html(result)
+        return diff_to_html(result, replay_url)
     return diff_to_text(result, color=color)
+
+
+# --- naming things for people ----------------------------------------------------------------
+
+def human_date(info: SnapshotInfo) -> str:
+    """``4 Dec 2026, 16:13 UTC``: when the snapshot's crawl started (from its manifest, or
+    from the id, which is that moment as ``YYYYMMDDTHHMMSSZ``); "" when neither says."""
+    when = None
+    if info.started_at:
+        try:
+            when = datetime.fromisoformat(info.started_at.replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+    if when is None:
+        try:
+            when = datetime.strptime(info.id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            return ""
+    return f"{when.astimezone(UTC):%-d %b %Y, %H:%M} UTC"
+
+
+def replay_link(template: str | None, capture: Capture | None) -> str | None:
+    """The template with ``{timestamp}`` and ``{url}`` filled (pywb and the Wayback Machine
+    take the URL unencoded after the timestamp); None without a template or a capture."""
+    if not template or capture is None:
+        return None
+    return template.replace("{timestamp}", capture.timestamp).replace("{url}", capture.url)
+
+
+def field_label(item: ItemChange) -> str:
+    """A reader's name for a changed value: "Treatment", "Reference 3", "Follow-Up (other
+    section)", "Contact: phone", "Figure 2"; derived from the field name, so a new field
+    needs no entry here."""
+    name = item.field.replace("_", " ")
+    if item.key is None:
+        return name[:1].upper() + name[1:]
+    if item.field == "other_sections":
+        from exports.diff import UNPLACED
+
+        return "Text under no heading" if item.key == UNPLACED else f"{item.key} (other section)"
+    if item.field == "contact":
+        return f"Contact: {item.key.replace('_', ' ')}"
+    singular = name[:-1] if name.endswith("s") else name
+    return f"{singular[:1].upper()}{singular[1:]} {item.key}"
+
+
+def case_entry(info: CaseInfo | None, case_id: str, side: str,
+               replay_url: str | None) -> dict[str, Any]:
+    """``{case_id, case_key, title, url}`` of a listed case, and ``replay_url`` of its capture
+    on ``side`` ("old" or "new") when a template is given."""
+    out: dict[str, Any] = {"case_id": case_id, "case_key": info.case_key if info else None,
+                           "title": info.title if info else None,
+                           "url": info.url if info else None}
+    link = replay_link(replay_url, getattr(info, side) if info else None)
+    if link:
+        out["replay_url"] = link
+    return out
 
 
 def render_log(log: CaseLog, fmt: str, *, color: bool = False) -> str:
@@ -76,12 +140,16 @@ def case_to_json(case: CaseChange) -> dict[str, Any]:
             "changes": changes_to_json(case.items), "notes": case.notes}
 
 
-def diff_to_json(r: SnapshotDiff) -> dict[str, Any]:
+def diff_to_json(r: SnapshotDiff, replay_url: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "old": r.old.id,
         "new": r.new.id,
+        "old_started_at": r.old.started_at,
+        "new_started_at": r.new.started_at,
         "added": r.added,
         "removed": r.removed,
+        "added_cases": [case_entry(r.cases.get(c), c, "new", replay_url) for c in r.added],
+        "removed_cases": [case_entry(r.cases.get(c), c, "old", replay_url) for c in r.removed],
         "changed": [case_to_json(c) for c in r.changed],
         "unchanged": r.unchanged,
         "titles": r.titles,
@@ -157,7 +225,8 @@ def item_lines(items: list[ItemChange], color: bool) -> list[str]:
 
 def diff_to_text(r: SnapshotDiff, *, color: bool = False) -> str:
     bold, reset = (BOLD, RESET) if color else ("", "")
-    lines = [f"{bold}casearchive diff {r.old.id} -> {r.new.id}{reset}", *_parser_note(r),
+    dates = f"{bold}casearchive diff {_dated(r.old)} -> {_dated(r.new)}{reset}"
+    lines = [dates, *_parser_note(r),
              f"added: {len(r.added)}, removed: {len(r.removed)}, changed: {len(r.changed)}, "
              f"unchanged: {r.unchanged}"]
     lines.extend(f"added    {cid}  {r.titles.get(cid, '')}".rstrip() for cid in r.added)
@@ -169,6 +238,11 @@ def diff_to_text(r: SnapshotDiff, *, color: bool = False) -> str:
         lines += [f"  note: {n}" for n in case.notes]
         lines += item_lines(case.items, color)
     return "\n".join(lines) + "\n"
+
+
+def _dated(info: SnapshotInfo) -> str:
+    date = human_date(info)
+    return f"{info.id} ({date})" if date else info.id
 
 
 def log_to_text(log: CaseLog, *, color: bool = False) -> str:
@@ -209,23 +283,55 @@ def _side(ops: list[Op], keep: str, tag: str) -> str:
     return "".join(out)
 
 
-def _id_table(title: str, ids: list[str], titles: dict[str, str]) -> list[str]:
+def _case_link(info: CaseInfo | None, case_id: str, title: str = "") -> str:
+    """The case's title linked to its URL (the bare title, or the id, without one)."""
+    text = escape((info.title if info else title) or title or case_id)
+    return f'<a href="{escape(info.url)}">{text}</a>' if info and info.url else text
+
+
+def _capture_links(info: CaseInfo | None, sides: tuple[str, ...], replay_url: str | None) -> str:
+    """Links to the case's archived captures ("new capture, 2026-12-04"), one per side."""
+    links = []
+    for side in sides:
+        capture = getattr(info, side) if info else None
+        href = replay_link(replay_url, capture)
+        if href and capture is not None:
+            t = capture.timestamp
+            when = f"{t[:4]}-{t[4:6]}-{t[6:8]} {t[8:10]}:{t[10:12]}"
+            label = f"{side} capture, {when}" if len(sides) > 1 else f"capture, {when}"
+            links.append(f'<a href="{escape(href)}">{escape(label)}</a>')
+    return " · ".join(links) or "—"
+
+
+def _key_cell(info: CaseInfo | None, case_id: str) -> str:
+    key = f"<code>{escape(info.case_key)}</code><br>" if info and info.case_key else ""
+    return f"{key}<small>id <code>{escape(case_id)}</code></small>"
+
+
+def _id_table(title: str, ids: list[str], r: SnapshotDiff, side: str,
+              replay_url: str | None) -> list[str]:
     if not ids:
         return []
-    rows = "".join(f"<tr><td><code>{escape(i)}</code></td><td>{escape(titles.get(i, ''))}</td>"
-                   f"</tr>" for i in ids)
-    return [f"<h2>{escape(title)} ({len(ids)})</h2><table>{rows}</table>"]
+    head = "<tr><th>case</th><th>archived</th><th>case key</th></tr>"
+    rows = "".join(
+        f"<tr><td>{_case_link(r.cases.get(i), i, r.titles.get(i, ''))}</td>"
+        f"<td>{_capture_links(r.cases.get(i), (side,), replay_url)}</td>"
+        f"<td>{_key_cell(r.cases.get(i), i)}</td></tr>"
+        for i in ids
+    )
+    return [f"<h2>{escape(title)} ({len(ids)})</h2><table>{head}{rows}</table>"]
 
 
-def _case_html(n: int, case: CaseChange) -> str:
-    parts = [f'<section id="case-{n}"><h3>{escape(case.title)} '
-             f"<code>{escape(case.case_id)}</code></h3>"]
+def _case_html(n: int, case: CaseChange, info: CaseInfo | None, replay_url: str | None) -> str:
+    parts = [f'<section id="case-{n}"><h3>{_case_link(info, case.case_id, case.title)}</h3>',
+             f"<p>{_key_cell(info, case.case_id)} · archived: "
+             f"{_capture_links(info, ('old', 'new'), replay_url)}</p>"]
     parts += [f'<p class="note">{escape(note)}</p>' for note in case.notes]
     parts.append('<table class="sbs"><tr><th style="width:14em">field</th><th>old</th>'
                  "<th>new</th></tr>")
     for item in case.items:
-        label = escape(item_key(item)) + (f"<br><small>{escape(', '.join(item.members))}"
-                                          "</small>" if item.members else "")
+        label = escape(field_label(item)) + (f"<br><small>{escape(', '.join(item.members))}"
+                                             "</small>" if item.members else "")
         parts.append(f"<tr><td>{label}<br><small>{escape(item.kind)}</small></td>"
                      f"<td>{_side(item.word_diff, '-', 'del')}</td>"
                      f"<td>{_side(item.word_diff, '+', 'ins')}</td></tr>")
@@ -233,26 +339,41 @@ def _case_html(n: int, case: CaseChange) -> str:
     return "".join(parts)
 
 
-def diff_to_html(r: SnapshotDiff) -> str:
-    title = f"casearchive diff {r.old.id} -> {r.new.id}"
+def _snapshot_line(side: str, info: SnapshotInfo) -> str:
+    return (f"<tr><th>{side}</th><td>{escape(human_date(info))}</td>"
+            f"<td><code>{escape(info.id)}</code></td>"
+            f"<td>{escape(str(info.parser_version))}</td></tr>")
+
+
+def _field_name(item: ItemChange) -> str:
+    """A field's reader name without its key: "Treatment", "References", "Contact"."""
+    name = item.field.replace("_", " ")
+    return name[:1].upper() + name[1:]
+
+
+def diff_to_html(r: SnapshotDiff, replay_url: str | None = None) -> str:
+    old_date, new_date = human_date(r.old), human_date(r.new)
+    title = f"casearchive diff: {old_date or r.old.id} → {new_date or r.new.id}"
+    sides = ("<table><tr><th>snapshot</th><th>crawled</th><th>id</th><th>parser</th></tr>"
+             + _snapshot_line("old", r.old) + _snapshot_line("new", r.new) + "</table>")
     summary = (f"<table><tr><th>added</th><th>removed</th><th>changed</th><th>unchanged</th>"
                f"</tr><tr><td>{len(r.added)}</td><td>{len(r.removed)}</td>"
                f"<td>{len(r.changed)}</td><td>{r.unchanged}</td></tr></table>")
-    body = [f"<h1>{escape(title)}</h1>",
-            f"<p>old: <code>{escape(r.old.id)}</code> (parser "
-            f"{escape(str(r.old.parser_version))}), new: <code>{escape(r.new.id)}</code> "
-            f"(parser {escape(str(r.new.parser_version))})</p>",
+    body = [f"<h1>{escape(title)}</h1>", sides,
             *[f'<p class="note">{escape(n)}</p>' for n in _parser_note(r)], summary]
-    body += _id_table("Added", r.added, r.titles) + _id_table("Removed", r.removed, r.titles)
+    body += _id_table("Added", r.added, r, "new", replay_url)
+    body += _id_table("Removed", r.removed, r, "old", replay_url)
     if r.changed:
         rows = "".join(
-            f'<tr><td><a href="#case-{n}"><code>{escape(c.case_id)}</code></a></td>'
-            f"<td>{escape(c.title)}</td><td>{escape(', '.join(c.fields))}</td></tr>"
+            f'<tr><td><a href="#case-{n}">{escape(c.title or c.case_id)}</a></td>'
+            f"<td>{_key_cell(r.cases.get(c.case_id), c.case_id)}</td>"
+            f"<td>{escape(', '.join(dict.fromkeys(_field_name(i) for i in c.items)))}</td></tr>"
             for n, c in enumerate(r.changed, 1)
         )
         body.append(f"<h2>Changed ({len(r.changed)})</h2><table><tr><th>case</th>"
-                    f"<th>title</th><th>fields</th></tr>{rows}</table>")
-        body += [_case_html(n, c) for n, c in enumerate(r.changed, 1)]
+                    f"<th>case key</th><th>changed fields</th></tr>{rows}</table>")
+        body += [_case_html(n, c, r.cases.get(c.case_id), replay_url)
+                 for n, c in enumerate(r.changed, 1)]
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n"
             + "\n".join(body) + "\n</body></html>\n")

@@ -39,6 +39,10 @@ class PageRow:
     its ``rel=canonical``, URLs serving the identical body. Sorted."""
     sections: list[Section] = field(default_factory=list)
     """The page's sections in page order (written to ``sections.parquet``, not pages)."""
+    case_key: str | None = None
+    """Readable key of the case (``CaseRecord.case_key``)."""
+    error: str | None = None
+    """Why the page failed ("HTTP 500", "never fetched", ...); None for a fetched page."""
 
     @classmethod
     def from_page(
@@ -52,6 +56,7 @@ class PageRow:
         content_sha256: str,
         warc_record_id: str | None = None,
         aliases: list[str] | None = None,
+        case_key: str | None = None,
     ) -> PageRow:
         """Build the row of a parsed page (``page.url`` is the final URL)."""
         return cls(
@@ -69,6 +74,7 @@ class PageRow:
             warc_record_id=warc_record_id,
             aliases=sorted(aliases or []),
             sections=list(page.sections),
+            case_key=case_key,
         )
 
 
@@ -95,4 +101,6 @@ def page_dict(row: PageRow) -> dict[str, Any]:
         "furniture": row.furniture,
         "warc_record_id": row.warc_record_id,
         "aliases": list(row.aliases),
+        "case_key": row.case_key,
+        "error": row.error,
     }

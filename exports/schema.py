@@ -77,18 +77,24 @@ INT = Scalar("int64")
 BOOL = Scalar("bool")
 TIMESTAMP = Scalar("timestamp")
 
+CASE_KEY_EXAMPLE = "/cases/case.php?id=77"
 SHA_EXAMPLE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-CASE_ID_EXAMPLE = "/cases/case.php?id=77"
+CASE_ID_EXAMPLE = "3f1a9c0e5b7d2a64"
 
 PAGE_REF = Struct(
     "PageRef",
     "A page of a case as listed in the case record.",
     (
         Field("page_number", INT, False, "1-based page number.", 2),
-        Field("url", STRING, False, "URL of the page.", "https://example.org/case.php?id=77&page=2"),
+        Field(
+            "url", STRING, False,
+            "Canonical URL of the page: fragment and session ids removed, query parameters "
+            "sorted, a default page=1 dropped.",
+            "https://example.org/case.php?id=77&page=2",
+        ),
         Field(
             "content_sha256", STRING, True,
-            "SHA-256 (hex) of the fetched body bytes; null when the page failed.", SHA_EXAMPLE,
+            "SHA-256 of the fetched body bytes (null when the page failed).", SHA_EXAMPLE,
         ),
     ),
 )
@@ -98,17 +104,36 @@ OTHER_SECTION = Struct(
     "A section under a heading the alias table does not know, or text under no heading.",
     (
         Field("heading", STRING, True, "Heading as written; null for unplaced text.", "Pearls"),
-        Field("text", STRING, False, "Section text (records text format).", "Always ask twice."),
+        Field(
+            "text", STRING, False, "Section text in the records text format.", "Always ask twice.",
+        ),
         Field("page_number", INT, False, "Page the section was found on.", 3),
     ),
 )
 
 REFERENCE_FIELDS = (
-    Field("number", INT, True, "Number as printed (\"1.\", \"[1]\"); null if unnumbered.", 1),
-    Field("text", STRING, False, "Reference text without its number.", "Smith J. Neurology. 2014."),
-    Field("doi", STRING, True, "Bare DOI.", "10.1212/01.CON.0000455877.60932.d3"),
-    Field("url", STRING, True, "First http(s) URL of the reference.", "https://doi.org/10.1/x"),
-    Field("pmid", STRING, True, "PubMed id when printed (\"PMID: 123\").", "25299280"),
+    Field(
+        "number", INT, True,
+        "The reference's number as printed (\"1.\", \"[1]\", list position); null if unnumbered.",
+        1,
+    ),
+    Field(
+        "text", STRING, False, "Reference text without its number, whitespace collapsed.",
+        "Smith J. Neurology. 2014.",
+    ),
+    Field(
+        "doi", STRING, True, "Bare DOI such as 10.1212/01.CON.0000455877.60932.d3.",
+        "10.1212/01.CON.0000455877.60932.d3",
+    ),
+    Field(
+        "url", STRING, True,
+        "First http(s) URL, trailing punctuation removed; a doi.org link fills doi too.",
+        "https://doi.org/10.1/x",
+    ),
+    Field(
+        "pmid", STRING, True, "PubMed id when the reference prints one (\"PMID: 123\").",
+        "25299280",
+    ),
 )
 
 REFERENCE = Struct("Reference", "One numbered reference of a case.", REFERENCE_FIELDS)
@@ -118,27 +143,69 @@ CONTACT = Struct(
     "The contact NOTE footer (\"NOTE: For more information, please contact ...\").",
     (
         Field("organization", STRING, True, "Organisation name.", "Example Health Network"),
-        Field("street", STRING, True, "Street address including suite.", "4000 W. 114th Street"),
+        Field(
+            "street", STRING, True,
+            "Street address including suite, e.g. \"4000 W. 114th Street, Suite 100\".",
+            "4000 W. 114th Street",
+        ),
         Field("city", STRING, True, "City.", "Leawood"),
         Field("state", STRING, True, "Two-letter US state code.", "KS"),
         Field("postal_code", STRING, True, "ZIP code as printed.", "66211"),
-        Field("phone", STRING, True, "Main phone (never the fax), normalised.", "(913) 327-1415"),
+        Field(
+            "phone", STRING, True,
+            "Main phone number normalised as \"(913) 327-1415\" (never the fax).", "(913) 327-1415",
+        ),
         Field("email", STRING, True, "E-mail address.", "info@example.org"),
     ),
 )
+
+FIGURE_FIELDS = (
+    Field("page_number", INT, False, "Page of the case the image is on.", 2),
+    Field(
+        "url", STRING, False, "Absolute URL of the image (its src resolved against the page).",
+        "https://example.org/cases/images/xray-77.png",
+    ),
+    Field("alt", STRING, True, "The alt text, whitespace collapsed; null when absent or empty.",
+          "Lateral radiograph of the ankle"),
+    Field("caption", STRING, True,
+          "Its figure's figcaption text, else its title attribute; null when neither.",
+          "Figure 1. Avulsion fracture of the fifth metatarsal."),
+    Field("media_type", STRING, True,
+          "Media type the server gave (e.g. \"image/png\"); null when not fetched.",
+          "image/png"),
+    Field("sha256", STRING, True,
+          "SHA-256 (hex) of the image bytes; null when not fetched (failed, or --no-requisites).",
+          SHA_EXAMPLE),
+    Field("warc_record_id", STRING, True,
+          "WARC-Record-ID of the image's response (or revisit) record in pages.warc.gz.",
+          "<urn:uuid:0b5e3a4c-2f1d-4a7b-9c1e-5d2f3a4b6c7d>"),
+)
+
+FIGURE = Struct("Figure", "An image inside a case's content (not site chrome), in page order.",
+                FIGURE_FIELDS)
 
 SECTION_TEXT = "Section text in the records text format; null when no page has the section."
 
 CASE_FIELDS: tuple[Field, ...] = (
     Field(
         "case_id", STRING, False,
-        "Stable id from the case's canonical URL (path and query, page part removed).",
+        "Stable id of the case: the first 16 hex digits of the SHA-256 of case_key.",
         CASE_ID_EXAMPLE,
     ),
     Field("title", STRING, False, "Case title without page suffix.", "A 45-year-old with headache"),
-    Field("url", STRING, False, "URL of page 1.", "https://example.org/case.php?id=77"),
-    Field("page_count", INT, False, "Number of pages of the case.", 4),
-    Field("pages", ListOf(PAGE_REF), False, "The case's pages in page order.", None),
+    Field(
+        "url", STRING, False, "Canonical URL of page 1 (see PageRef.url).",
+        "https://example.org/case.php?id=77",
+    ),
+    Field(
+        "page_count", INT, False,
+        "Number of pages of the case: every known page, failed ones included.", 4,
+    ),
+    Field(
+        "pages", ListOf(PAGE_REF), False,
+        "The case's fetched pages in page order (failed pages are in failed_urls and, with "
+        "their reason, in pages.parquet).", None,
+    ),
     Field("history", STRING, True, SECTION_TEXT, "A 45-year-old woman presents with ..."),
     Field("physical_exam", STRING, True, SECTION_TEXT, "BP 120/80 mmHg ..."),
     Field("differential_diagnosis", STRING, True, SECTION_TEXT, "- Migraine\n- Tumour"),
@@ -166,9 +233,25 @@ CASE_FIELDS: tuple[Field, ...] = (
         "content_sha256", STRING, False,
         "SHA-256 of the case's normalised extracted content (not of its HTML).", SHA_EXAMPLE,
     ),
+    Field(
+        "figures", ListOf(FIGURE), True,
+        "Images inside the case's content (not site chrome), in page order. null in snapshots "
+        "written before schema 1.1.", None,
+    ),
+    Field(
+        "case_key", STRING, True,
+        "Readable identity of the case: path and query of its canonical URL with the page part "
+        "removed (e.g. \"/cases/case.php?id=77\"); case_id is hashed from it. null in snapshots "
+        "written before schema 1.1.",
+        CASE_KEY_EXAMPLE,
+    ),
 )
 
 CASE_ID = Field("case_id", STRING, False, "Id of the case (cases.case_id).", CASE_ID_EXAMPLE)
+CASE_KEY = Field(
+    "case_key", STRING, True, "Readable key of the case (cases.case_key); null before 1.1.",
+    CASE_KEY_EXAMPLE,
+)
 PAGE_NUMBER = Field("page_number", INT, False, "1-based page number within the case.", 2)
 
 CASES = Table(
@@ -198,12 +281,15 @@ SECTIONS = Table(
             "Which rule found the section: alias, synonym, form, content or unplaced "
             "(docs/extraction.md).", "alias",
         ),
+        CASE_KEY,
     ),
 )
 
 PAGES = Table(
     "pages", "pages.parquet",
-    "One row per fetched case page (failed pages included).",
+    "One row per known page of a case: every fetched case page, and every page of the case "
+    "that failed (error says why; status, final_url, content_sha256, encoding and "
+    "warc_record_id are then null, and fetched_at is when the failure was recorded).",
     ("case_id", "page_number"),
     (
         CASE_ID,
@@ -214,7 +300,8 @@ PAGES = Table(
             "https://example.org/case.php?id=77&page=2",
         ),
         Field("status", INT, True, "HTTP status; null when no response arrived.", 200),
-        Field("fetched_at", TIMESTAMP, False, "When the response arrived (UTC).",
+        Field("fetched_at", TIMESTAMP, False,
+              "When the response arrived (UTC); for a failed page, when it failed.",
               "2025-01-31T12:00:00Z"),
         Field("content_sha256", STRING, True, "SHA-256 (hex) of the body bytes.", SHA_EXAMPLE),
         Field("encoding", STRING, True, "Codec the body was decoded with.", "windows-1252"),
@@ -228,6 +315,12 @@ PAGES = Table(
         Field(
             "warc_record_id", STRING, True, "WARC-Record-ID of the response in pages.warc.gz.",
             "<urn:uuid:7f1c1c9e-1b7e-4c4e-9a57-2f8e3c1d9b11>",
+        ),
+        CASE_KEY,
+        Field(
+            "error", STRING, True,
+            "Why the page failed (\"HTTP 500\", \"never fetched\", a download error, \"no case "
+            "sections\"); null for a page fetched and parsed as a case page.", "HTTP 500",
         ),
         Field(
             "aliases", ListOf(STRING), True,
@@ -244,11 +337,21 @@ REFERENCES = Table(
     "references", "references.parquet",
     "One row per reference of a case, in printed order within each case.",
     ("case_id",),
-    (CASE_ID, *REFERENCE_FIELDS),
+    (CASE_ID, *REFERENCE_FIELDS, CASE_KEY),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (CASES, SECTIONS, PAGES, REFERENCES)}
-STRUCTS: tuple[Struct, ...] = (PAGE_REF, OTHER_SECTION, REFERENCE, CONTACT)
+FIGURES = Table(
+    "figures", "figures.parquet",
+    "One row per figure of a case (cases.figures), in page order within each case.",
+    ("case_id", "page_number", "ordinal"),
+    (CASE_ID, Field("ordinal", INT, False, "1-based position of the figure in its case.", 1),
+     *FIGURE_FIELDS, CASE_KEY),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (CASES, SECTIONS, PAGES, REFERENCES, FIGURES)
+}
+STRUCTS: tuple[Struct, ...] = (PAGE_REF, OTHER_SECTION, REFERENCE, CONTACT, FIGURE)
 
 
 # --- pyarrow ---------------------------------------------------------------------------------

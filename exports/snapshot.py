@@ -122,6 +122,7 @@ class SnapshotWriter:
                 "heading": s.heading,
                 "text": s.text,
                 "rule": s.rule,
+                "case_key": row.case_key,
             })
 
     def finish(self, crawl_stats: dict[str, Any], complete: bool) -> Path:
@@ -171,17 +172,21 @@ class SnapshotWriter:
             os.fsync(jsonl.fileno())
         cases = TableWriter(self.tmp_path / TABLES["cases"].file, "cases")
         refs = TableWriter(self.tmp_path / TABLES["references"].file, "references")
+        figures = TableWriter(self.tmp_path / TABLES["figures"].file, "figures")
         complete = 0
         for batch in self._arrow["cases"].sorted_batches(ROW_GROUP_ROWS["cases"]):
             cases.write(batch)
             refs.write(references_of(batch, refs.schema))
+            figures.write(figures_of(batch, figures.schema))
             complete += pc.sum(batch.column("complete")).as_py() or 0
             del batch  # else it is still held while the next row group is gathered
         cases.close()
         refs.close()
+        figures.close()
         return {
             "cases": cases.rows_written,
             "references": refs.rows_written,
+            "figures": figures.rows_written,
             "complete_cases": complete,
             "incomplete_cases": cases.rows_written - complete,
         }
@@ -222,8 +227,27 @@ def references_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
     """The ``references.parquet`` rows of a batch of cases, in case then printed order."""
     refs = cases.column("references")
     flat = pc.list_flatten(refs)
-    case_ids = cases.column("case_id").take(pc.list_parent_indices(refs))
-    return pa.RecordBatch.from_arrays([case_ids, *flat.flatten()], schema=schema)
+    parents = pc.list_parent_indices(refs)
+    case_ids = cases.column("case_id").take(parents)
+    case_keys = cases.column("case_key").take(parents)
+    return pa.RecordBatch.from_arrays([case_ids, *flat.flatten(), case_keys], schema=schema)
+
+
+def figures_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """The ``figures.parquet`` rows of a batch of cases: case, then page order."""
+    figures = cases.column("figures")
+    flat = pc.list_flatten(figures)
+    parents = pc.list_parent_indices(figures)
+    ordinal, previous, count = [], None, 0
+    for parent in parents.to_pylist():  # 1, 2, ... within each case
+        count = count + 1 if parent == previous else 1
+        ordinal.append(count)
+        previous = parent
+    return pa.RecordBatch.from_arrays(
+        [cases.column("case_id").take(parents), pa.array(ordinal, pa.int64()),
+         *flat.flatten(), cases.column("case_key").take(parents)],
+        schema=schema,
+    )
 
 
 def _write_synced(path: Path, data: bytes) -> None:

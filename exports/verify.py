@@ -208,7 +208,7 @@ def _jsonl_refs(path: Path) -> Iterator[dict[str, Any]]:
     for _, raw in iter_lines(path):
         case = json.loads(raw)
         for ref in case["references"]:
-            yield {"case_id": case["case_id"], **ref}
+            yield {"case_id": case["case_id"], **ref, "case_key": case.get("case_key")}
 
 
 def _check_agreement(path: Path) -> list[str]:

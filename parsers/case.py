@@ -4,7 +4,8 @@ A canonical section that spans pages is joined with a blank line ("\\n\\n") in p
 unknown headings and unplaced text become ``other_sections`` with their page number;
 references are concatenated in page order and de-duplicated by number (first wins);
 contact and copyright come from the first page that has them. ``content_sha256`` hashes a
-canonical JSON (sorted keys, no spaces) of the extracted content only, so re-fetching
+canonical JSON (sorted keys, no spaces) of the case's content fields only
+(``CASE_CONTENT_FIELDS``, keyed by field name), so re-fetching
 byte-different but content-identical pages leaves it unchanged.
 """
 
@@ -13,12 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass, replace
+from typing import Any
 
 from .records import (
+    CASE_CONTENT_FIELDS,
+    CASE_HIDDEN_MEMBERS,
     REFERENCES_KEY,
     SECTION_KEYS,
     CaseRecord,
+    Figure,
     OtherSection,
     PageRecord,
     PageRef,
@@ -26,17 +31,20 @@ from .records import (
 )
 
 
+def _plain(value: Any, hidden: frozenset[str] = frozenset()) -> Any:
+    """A record value as JSON-ready data (dataclasses as dicts without their ``hidden``
+    members, lists item by item)."""
+    if isinstance(value, list):
+        return [_plain(v, hidden) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: v for k, v in asdict(value).items() if k not in hidden}
+    return value
+
+
 def content_hash(case: CaseRecord) -> str:
     """SHA-256 of the case's extracted content (not its URLs or body hashes)."""
-    content = {
-        "title": case.title,
-        "page_count": case.page_count,
-        "sections": {key: getattr(case, key) for key in SECTION_KEYS},
-        "other_sections": [asdict(s) for s in case.other_sections],
-        "references": [asdict(r) for r in case.references],
-        "contact": asdict(case.contact) if case.contact else None,
-        "copyright": case.copyright,
-    }
+    content = {name: _plain(getattr(case, name), CASE_HIDDEN_MEMBERS.get(name, frozenset()))
+               for name in CASE_CONTENT_FIELDS}
     blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -45,14 +53,18 @@ def assemble_case(
     case_id: str,
     pages: list[tuple[PageRecord, PageRef]],
     failed_urls: Iterable[str] = (),
+    case_key: str | None = None,
 ) -> CaseRecord:
-    """One case record from its parsed pages (any order) and the URLs that failed."""
+    """One case record from its parsed pages (any order) and the URLs that failed;
+    ``case_key`` is the readable key ``case_id`` was hashed from."""
     ordered = sorted(pages, key=lambda pr: (pr[1].page_number, pr[1].url))
     failed = list(failed_urls)
     first = ordered[0] if ordered else None
     title = next((p.title for p, _ in ordered if p.title), "") or ""
     totals = [p.page_total for p, _ in ordered if p.page_total]
-    page_count = max([len(ordered), *totals, *(ref.page_number for _, ref in ordered)])
+    # Every known page counts, failed ones too: a failed page 2 still makes a 2-page case.
+    page_count = max([len(ordered) + len(failed), *totals,
+                      *(ref.page_number for _, ref in ordered)])
     case = CaseRecord(
         case_id=case_id,
         title=title,
@@ -61,9 +73,11 @@ def assemble_case(
         pages=[ref for _, ref in ordered],
         complete=not failed,
         failed_urls=failed,
+        case_key=case_key,
     )
     texts: dict[str, list[str]] = {}
     refs: list[Reference] = []
+    figures: list[Figure] = []
     seen_numbers: set[int] = set()
     for page, ref in ordered:
         n = ref.page_number
@@ -78,6 +92,7 @@ def assemble_case(
                     continue
                 seen_numbers.add(reference.number)
             refs.append(reference)
+        figures.extend(replace(f, page_number=n) for f in page.figures)
         if case.contact is None and page.contact is not None:
             case.contact = page.contact
         if case.copyright is None and page.copyright:
@@ -90,5 +105,6 @@ def assemble_case(
         else:
             case.missing_sections.append(key)
     case.references = refs
+    case.figures = figures
     case.content_sha256 = content_hash(case)
     return case

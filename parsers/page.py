@@ -19,6 +19,7 @@ from lxml import etree
 from .contact import copyright_holder, parse_contact, split_copyright
 from .content import mark_furniture
 from .encoding import decode
+from .figures import find_media
 from .labels import (
     FLATTEN_ALL_RE,
     FLATTEN_TAG_RE,
@@ -287,6 +288,7 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
     walked = walk(root, starts_with_label)
     record.links = resolve_links(walked.links, walked.base or url)
     record.canonical_link = canonical_link(root, walked.base or url)
+    record.requisites, record.figures = find_media(root, walked.base or url)
     segs = segment(walked.blocks, walked.title)
     record.warnings.extend(segs.warnings)
     title, evidence, preamble = _title_and_preamble(walked.title, segs)

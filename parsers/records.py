@@ -8,7 +8,10 @@ prefixed ``"- "``; table rows one per line with cells joined by ``" | "``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any
 
 #: Canonical section keys, in the order they appear on a case.
 SECTION_KEYS: tuple[str, ...] = (
@@ -28,6 +31,16 @@ REFERENCES_KEY = "references"
 
 #: The values of ``Section.rule``, from the most to the least specific evidence.
 SECTION_RULES: tuple[str, ...] = ("alias", "synonym", "form", "content", "unplaced")
+
+#: Roles of a ``CaseRecord`` field (its ``metadata["role"]``). ``content`` fields are what the
+#: case says: they feed ``content_sha256`` and the snapshot diff. ``identity`` fields say
+#: which case it is and where it lives; ``provenance`` fields say how the crawl went.
+CONTENT, IDENTITY, PROVENANCE = "content", "identity", "provenance"
+
+
+def role(name: str, **kwargs: Any) -> Any:
+    """A dataclass ``field`` carrying its role (see ``CONTENT``) in its metadata."""
+    return field(metadata={"role": name}, **kwargs)
 
 
 @dataclass(slots=True)
@@ -81,15 +94,43 @@ class Contact:
     """The contact NOTE footer of a page ("NOTE: For more information, please contact ...")."""
 
     organization: str | None = None
+    """Organisation name."""
     street: str | None = None
     """Street address including suite, e.g. "4000 W. 114th Street, Suite 100"."""
     city: str | None = None
+    """City."""
     state: str | None = None
     """Two-letter US state code."""
     postal_code: str | None = None
+    """ZIP code as printed."""
     phone: str | None = None
     """Main phone number normalised as "(913) 327-1415" (never the fax)."""
     email: str | None = None
+    """E-mail address."""
+
+
+@dataclass(slots=True)
+class Figure:
+    """An image inside a case's content (not site chrome), in page order.
+
+    Its content is what it shows and says (page, alt, caption, media type, bytes); its URL
+    (host and port included, like a page's) and WARC record are where it was found, so a
+    moved site or a new crawl is no change of the case."""
+
+    page_number: int = role(CONTENT, default=1)
+    """Page of the case the image is on."""
+    url: str = role(IDENTITY, default="")
+    """Absolute URL of the image (its src resolved against the page)."""
+    alt: str | None = role(CONTENT, default=None)
+    """The alt text, whitespace collapsed; None when absent or empty."""
+    caption: str | None = role(CONTENT, default=None)
+    """Its figure's figcaption text, else its title attribute; None when neither."""
+    media_type: str | None = role(CONTENT, default=None)
+    """Media type the server gave (e.g. "image/png"); None when not fetched."""
+    sha256: str | None = role(CONTENT, default=None)
+    """SHA-256 (hex) of the image bytes; None when not fetched (failed, or --no-requisites)."""
+    warc_record_id: str | None = role(PROVENANCE, default=None)
+    """WARC-Record-ID of the image's response (or revisit) record in pages.warc.gz."""
 
 
 @dataclass(slots=True)
@@ -127,7 +168,9 @@ class PageRecord:
     Always filled for a parsed page, whatever the verdict: text under no heading is a
     ``Section(None, None, text)`` with a warning."""
     references: list[Reference] = field(default_factory=list)
+    """The page's references in printed order (from its references section)."""
     contact: Contact | None = None
+    """The contact NOTE footer; None when the page has none."""
     copyright: str | None = None
     """The © line without the address that follows it."""
     links: list[Link] = field(default_factory=list)
@@ -139,12 +182,17 @@ class PageRecord:
     encoding_repaired: bool = False
     """True when the declared charset was wrong and the body was re-decoded."""
     warnings: list[str] = field(default_factory=list)
+    """What the parser noticed and worked around (odd markup, unplaced text, ...)."""
     unplaced_chars: int = 0
     """Characters of main content that landed under no heading (kept as a null-key section)."""
     furniture: str = ""
     """Page furniture, one line per line: navigation, sidebars, pager, breadcrumbs, counters,
     site credit, CMS blocks outside the content. Kept so that nothing is lost; never part
     of a case field."""
+    requisites: list[str] = field(default_factory=list)
+    """URLs of what a browser fetches to render the page (images, stylesheets, scripts)."""
+    figures: list[Figure] = field(default_factory=list)
+    """Images of the page's content (not site chrome); ``parsers.figures``."""
 
     def to_json(self) -> dict:
         """The page as printed by ``casearchive parse``."""
@@ -183,6 +231,7 @@ class PageRef:
     """A page of a case as listed in the case record."""
 
     page_number: int
+    """1-based page number."""
     url: str
     """Canonical URL of the page: scheme and host lower-cased, default port, fragment and
     session ids removed, query parameters sorted; a page parameter is dropped only where the
@@ -197,40 +246,118 @@ class OtherSection:
     """A section under a heading the alias table does not know (or unplaced text)."""
 
     heading: str | None
+    """Heading as written; None for unplaced text."""
     text: str
+    """Section text in the records text format."""
     page_number: int
+    """Page the section was found on."""
 
 
 @dataclass(slots=True)
 class CaseRecord:
-    """One case, assembled from all of its pages: the migration contract."""
+    """One case, assembled from all of its pages: the migration contract.
 
-    case_id: str
-    """Stable id derived from the case's canonical URL (path and query, page part removed)."""
-    title: str
-    url: str
+    Every field carries its role (``role(...)``); ``CASE_CONTENT_FIELDS`` is derived from it,
+    so adding a content field here adds it to ``content_sha256`` and the diff at once.
+    """
+
+    case_id: str = role(IDENTITY)
+    """Stable id of the case: the first 16 hex digits of the SHA-256 of ``case_key``."""
+    title: str = role(CONTENT)
+    """Case title without page suffix."""
+    url: str = role(IDENTITY)
     """Canonical URL of page 1 (see ``PageRef.url``)."""
-    page_count: int
-    pages: list[PageRef]
-    history: str | None = None
-    physical_exam: str | None = None
-    differential_diagnosis: str | None = None
-    tests_and_results: str | None = None
-    working_diagnosis: str | None = None
-    treatment: str | None = None
-    outcome: str | None = None
-    authors_comments: str | None = None
-    editors_comments: str | None = None
-    other_sections: list[OtherSection] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
-    contact: Contact | None = None
-    copyright: str | None = None
-    complete: bool = True
-    """False when a page of the case failed; ``failed_urls`` says which."""
-    failed_urls: list[str] = field(default_factory=list)
-    missing_sections: list[str] = field(default_factory=list)
-    """Canonical section keys found on no page of the case (so a null is never silent)."""
-    warnings: list[str] = field(default_factory=list)
-    """Parser warnings of the case's pages, prefixed "page N: "."""
-    content_sha256: str = ""
+    page_count: int = role(CONTENT)
+    """Number of pages of the case: every known page, failed ones included."""
+    pages: list[PageRef] = role(PROVENANCE)
+    """The case's fetched pages in page order (failed pages are in failed_urls and, with
+    their reason, in pages.parquet)."""
+    history: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    physical_exam: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    differential_diagnosis: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    tests_and_results: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    working_diagnosis: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    treatment: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    outcome: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    authors_comments: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    editors_comments: str | None = role(CONTENT, default=None)
+    """Section text in the records text format; null when no page has the section."""
+    other_sections: list[OtherSection] = role(CONTENT, default_factory=list)
+    """Sections under unknown headings and unplaced text, in page order."""
+    references: list[Reference] = role(CONTENT, default_factory=list)
+    """References in printed order."""
+    contact: Contact | None = role(CONTENT, default=None)
+    """Contact footer; null when no page has one."""
+    copyright: str | None = role(CONTENT, default=None)
+    """The (c) line without the address."""
+    complete: bool = role(PROVENANCE, default=True)
+    """False when a page of the case failed."""
+    failed_urls: list[str] = role(PROVENANCE, default_factory=list)
+    """URLs of the pages that failed."""
+    missing_sections: list[str] = role(PROVENANCE, default_factory=list)
+    """Canonical section keys found on no page of the case."""
+    warnings: list[str] = role(PROVENANCE, default_factory=list)
+    """Parser warnings, prefixed "page N: "."""
+    content_sha256: str = role(PROVENANCE, default="")
     """SHA-256 of the case's normalised extracted content (not of its HTML)."""
+    figures: list[Figure] | None = role(CONTENT, default_factory=list)
+    """Images inside the case's content (not site chrome), in page order. None in snapshots
+    written before schema 1.1."""
+    case_key: str | None = role(IDENTITY, default=None)
+    """Readable identity of the case: path and query of its canonical URL with the page part
+    removed (e.g. "/cases/case.php?id=77"); case_id is hashed from it. None in snapshots
+    written before schema 1.1."""
+
+
+def fields_with_role(record: type, name: str) -> tuple[str, ...]:
+    """Names of ``record``'s fields whose role is ``name``, in declaration order."""
+    return tuple(f.name for f in fields(record) if f.metadata.get("role") == name)
+
+
+#: The case's content fields, in record order: hashed into ``content_sha256`` and compared
+#: by the snapshot diff. Derived, never written out.
+CASE_CONTENT_FIELDS: tuple[str, ...] = fields_with_role(CaseRecord, CONTENT)
+
+
+def _record_type(hint: Any) -> type | None:
+    """The record class a field holds (itself, in a list, or optional); None for scalars."""
+    if is_dataclass(hint):
+        return hint  # type: ignore[return-value]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) in (list, typing.Union):
+        return next((t for t in map(_record_type, typing.get_args(hint)) if t), None)
+    return None
+
+
+def nested_record_types(record: type) -> dict[str, type]:
+    """The fields of ``record`` that hold records (alone, in a list, or optional) and the
+    record class each holds: what a reader needs to rebuild the record from JSON."""
+    hints = typing.get_type_hints(record)
+    found = {f.name: _record_type(hints[f.name]) for f in fields(record)}
+    return {name: item for name, item in found.items() if item is not None}
+
+
+def _hidden_members(record: type) -> dict[str, frozenset[str]]:
+    """Per content field holding records: the members that are not content (e.g. a
+    figure's ``warc_record_id``, new on every crawl), left out of the hash and the diff."""
+    nested = nested_record_types(record)
+    out = {}
+    for name in fields_with_role(record, CONTENT):
+        item = nested.get(name)
+        if item is not None:
+            hidden = frozenset(f.name for f in fields(item)
+                               if f.metadata.get("role", CONTENT) != CONTENT)
+            if hidden:
+                out[name] = hidden
+    return out
+
+
+#: Content fields whose records carry non-content members, and those members' names.
+CASE_HIDDEN_MEMBERS: dict[str, frozenset[str]] = _hidden_members(CaseRecord)

@@ -59,6 +59,10 @@ def run_cli(
     )
 
 
+#: The ``--operator`` of the shared fixture crawl (it must reach the WARC's warcinfo).
+OPERATOR = "Fixture Archive Team <archive@example.org>"
+
+
 @pytest.fixture(scope="session")
 def fixture_site(legacy_server_module) -> Iterator[tuple[object, str]]:
     """The fixture site served for the whole session: (server, base URL). Tests that count
@@ -75,5 +79,5 @@ def fixture_crawl(tmp_path_factory, fixture_site) -> tuple[Path, str, object]:
     out = tmp_path_factory.mktemp("snapshots")
     _server, base_url = fixture_site
     result = run_cli("crawl", f"{base_url}/casestudies/index.asp", "--out", str(out),
-                     "--no-polite", "--json")
+                     "--no-polite", "--json", "--operator", OPERATOR)
     return out, base_url, result

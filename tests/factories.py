@@ -13,6 +13,7 @@ from parsers.records import (
     SECTION_KEYS,
     CaseRecord,
     Contact,
+    Figure,
     OtherSection,
     PageRef,
     Reference,
@@ -71,6 +72,13 @@ def make_case(i: int, pages: int = 2, **overrides) -> CaseRecord:
         missing_sections=["outcome", "editors_comments"],
         warnings=["page 2: odd markup"] if i % 2 else [],
         content_sha256=sha(f"case {i}"),
+        case_key=cid,
+        figures=[
+            Figure(p, f"{START_URL}images/case-{i}-{p}.png", f"Radiograph {p}",
+                   None if p == 2 else f"Figure {p} of case {i}", "image/png", sha(f"img {i}/{p}"),
+                   f"<urn:uuid:{p:08d}-img-{i}>")
+            for p in (1, 2)
+        ] if i % 3 == 2 else [],
     )
     for k, v in overrides.items():
         setattr(case, k, v)
@@ -84,6 +92,7 @@ def make_pages(case: CaseRecord) -> list[PageRow]:
         failed = ref.content_sha256 is None
         rows.append(PageRow(
             case_id=case.case_id,
+            case_key=case.case_key,
             page_number=ref.page_number,
             url=ref.url,
             fetched_at=T0 + timedelta(seconds=ref.page_number),

@@ -6,12 +6,19 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from parsers.records import CASE_CONTENT_FIELDS
+
 #: Case fields the fixture sites' expected_cases.json spell out (content, not identity).
-CONTENT_FIELDS = [
-    "title", "page_count", "history", "physical_exam", "differential_diagnosis",
-    "tests_and_results", "working_diagnosis", "treatment", "outcome", "authors_comments",
-    "editors_comments", "other_sections", "references", "contact", "copyright",
-]
+CONTENT_FIELDS = list(CASE_CONTENT_FIELDS)
+
+
+def content_of(case: dict, field: str) -> object:
+    """A case's field as the expected files write it: a figure by its page, URL path, alt
+    and caption (its bytes and WARC record are the crawl's, checked apart)."""
+    if field == "figures":
+        return [{"page_number": f["page_number"], "url": path_of(f["url"]), "alt": f["alt"],
+                 "caption": f["caption"]} for f in case["figures"] or ()]
+    return case[field]
 
 
 def path_of(url: str) -> str:

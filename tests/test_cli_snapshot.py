@@ -207,3 +207,27 @@ def test_a_failed_final_flush_of_the_warc_is_raised() -> None:
                                 response_headers=[], body=b"<p>x</p>"))
     with pytest.raises(OSError, match="No space left"):
         log.close()
+
+
+def test_warcinfo_says_who_made_the_warc_how_and_under_which_rules(
+    fixture_crawl, snapshot: Path
+) -> None:
+    """Fields named as Heritrix and Browsertrix write them, read back with warcio."""
+    from crawler.version import TOOL_VERSION
+    from tests.conftest import OPERATOR
+
+    with open(snapshot / "pages.warc.gz", "rb") as fh:
+        first = next(iter(ArchiveIterator(fh)))
+        assert first.rec_type == "warcinfo"
+        assert first.rec_headers.get_header("Content-Type") == "application/warc-fields"
+        body = first.content_stream().read().decode("utf-8")
+    info = dict(line.split(": ", 1) for line in body.splitlines() if line)
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    assert info["software"] == f"casearchive/{TOOL_VERSION}"
+    assert info["format"] == "WARC File Format 1.1"
+    assert info["operator"] == OPERATOR
+    assert info["isPartOf"] == manifest["snapshot_id"]
+    assert info["startUrl"] == manifest["start_url"] == f"{fixture_crawl[1]}/casestudies/index.asp"
+    assert info["robots"] == "obey"
+    assert info["http-header-user-agent"].startswith(f"casearchive/{TOOL_VERSION} (+http")
+    assert manifest["start_url"] in info["description"]

@@ -150,3 +150,12 @@ def test_two_pages_claiming_one_number_stay_two_pages_with_a_warning() -> None:
     case = out[0].case
     assert [p.page_number for p in case.pages] == [1, 2]
     assert any("page number" in w for w in case.warnings)
+
+
+def test_a_redirect_to_a_page_already_held_becomes_its_alias() -> None:
+    assembler = CaseAssembler()
+    assert assembler.add_page(page(1, total=2)) == []
+    assembler.add_alias("http://127.0.0.1:8080/node/7", BASE)
+    out = assembler.add_page(page(2, total=2))
+    assert out[0].pages[0].aliases == ["http://127.0.0.1:8080/node/7"]
+    assert [p.page_number for p in out[0].case.pages] == [1, 2]

@@ -12,7 +12,7 @@ import pytest
 
 from crawler.urls import canonical_url
 from tests.conftest import FIXTURES, run_cli
-from tests.snapshots import CONTENT_FIELDS, cases_by_path, load_expected, path_of
+from tests.snapshots import CONTENT_FIELDS, cases_by_path, content_of, load_expected, path_of
 
 TRAPS = FIXTURES / "site_traps"
 REPORT = json.loads((TRAPS / "expected_report.json").read_text(encoding="utf-8"))
@@ -48,7 +48,7 @@ def test_good_cases_are_exported_exactly(traps_crawl) -> None:
     for expected in load_expected(TRAPS):
         got = cases[expected["url"]]
         for field in CONTENT_FIELDS:
-            assert got[field] == expected[field], (expected["url"], field)
+            assert content_of(got, field) == expected[field], (expected["url"], field)
         assert got["complete"] is True
         assert [path_of(p["url"]) for p in got["pages"]] == [
             canon_path(p["url"]) for p in expected["pages"]
@@ -122,7 +122,7 @@ def test_a_site_with_another_url_scheme_needs_no_options(serve_site, tmp_path: P
     for e in expected:
         got = cases[canon_path(e["url"])]
         for field in CONTENT_FIELDS:
-            assert got[field] == e[field], (e["url"], field)
+            assert content_of(got, field) == e[field], (e["url"], field)
     counts = Counter(canon_path(p) for _m, p in server.request_log)
     assert max(counts.values()) == 1, [p for p, n in counts.items() if n > 1]
 
@@ -143,3 +143,27 @@ def test_a_redirect_off_the_site_is_not_followed(serve_site, tmp_path: Path) -> 
     assert error == (f"cannot reach {base}/casestudies/index.asp: "
                      "redirected to another origin (http://127.0.0.2:9/evil)")
     assert [p for _m, p in server.request_log] == ["/robots.txt", "/casestudies/index.asp"]
+
+
+@pytest.mark.parametrize("url", sorted(REPORT["incomplete_cases"]))
+def test_failed_pages_have_a_row_in_pages_parquet(traps_crawl, url: str) -> None:
+    """A failed page is a row with its number, a null or HTTP status and the reason; the
+    case's page_count counts it."""
+    import pyarrow.parquet as pq
+
+    truth = REPORT["incomplete_cases"][url]
+    snapshot = (traps_crawl[0] / "latest").resolve()
+    case = cases_by_path(snapshot)[url]
+    rows = [r for r in pq.read_table(snapshot / "pages.parquet").to_pylist()
+            if r["case_id"] == case["case_id"]]
+    assert case["page_count"] == len(rows) == truth["announced_pages"]
+    assert [r["page_number"] for r in rows] == list(range(1, len(rows) + 1))
+    failed = [r for r in rows if r["error"] is not None]
+    assert [path_of(r["url"]) for r in failed] == [canon_path(u) for u in truth["failed_urls"]]
+    for row in failed:
+        assert row["content_sha256"] is None and row["warc_record_id"] is None
+        assert row["status"] is None or row["status"] >= 400
+        assert row["case_key"] == case["case_key"]
+    if "404" in truth["why"]:
+        assert [(r["status"], r["error"]) for r in failed] == [(404, "HTTP 404")]
+    assert all(r["error"] is None and r["status"] == 200 for r in rows if r not in failed)

@@ -8,6 +8,7 @@ import json
 import sys
 import types
 from datetime import timedelta
+from html import escape as html_escape
 from pathlib import Path
 
 import pytest
@@ -180,7 +181,9 @@ def test_html_is_one_self_contained_escaped_file(tmp_path, capsys):
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "<ins> and fluids</ins>" in html and "<del>" in html
-    assert "http" not in html and "src=" not in html and "<link" not in html
+    # No external assets: the only URLs are the links of case titles (<a href>).
+    assert "src=" not in html and "<link" not in html and "url(" not in html
+    assert html.count("http") == html.count('<a href="http')
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="#case-1"' in html
 
@@ -188,7 +191,7 @@ def test_html_is_one_self_contained_escaped_file(tmp_path, capsys):
 def test_html_keeps_reference_urls_as_text(pair, capsys):
     code, out, _ = run(capsys, "diff", *pair, "--format", "html")
     assert code == 1
-    assert "src=" not in out and 'href="http' not in out and "url(" not in out
+    assert "src=" not in out and 'href="https://example.org/new' not in out and "url(" not in out
     assert "url: https://example.org/new</ins>" in out
 
 
@@ -295,3 +298,49 @@ def test_output_to_an_unwritable_place_exits_2(pair, tmp_path, capsys):
     assert code == 2 and "cannot write" in err and out == ""
     code, _, err = run(capsys, "diff", *pair, "--format", "pdf")
     assert code == 2 and "pdf" in err
+
+
+def test_log_finds_a_case_by_id_key_case_url_or_page_url(tmp_path, capsys):
+    """The README's form (``log '/cases/case.php?id=77'``) names the case by its key."""
+    keyed = [case(i, case_id=hashlib.sha256(cid(i).encode()).hexdigest()[:16]) for i in (1, 2)]
+    write(tmp_path, keyed, 1)
+    write(tmp_path, [case(2, case_id=keyed[1].case_id, treatment="Rest and fluids.")], 2)
+    second_page = keyed[1].pages[1].url
+    for ref in (keyed[1].case_id, cid(2), keyed[1].url, second_page):
+        code, out, err = run(capsys, "log", ref, "--snapshots", tmp_path, "--format", "json")
+        assert code == 0, (ref, err)
+        data = json.loads(out)
+        assert data["case_id"] == keyed[1].case_id
+        assert [e["event"] for e in data["entries"]] == ["appeared", "changed"]
+    code, out, _ = run(capsys, "log", cid(1), "--snapshots", tmp_path, "--format", "json")
+    assert code == 0 and json.loads(out)["case_id"] == keyed[0].case_id
+    code, _, err = run(capsys, "log", "/cases/case.php?id=99999", "--snapshots", tmp_path)
+    assert code == 2 and "'/cases/case.php?id=99999' is in none of the 2 snapshot(s)" in err
+
+
+def test_reports_name_cases_for_people(pair, capsys):
+    """Dates beside ids, titles linked to the case and its capture, header rows on every
+    table, readable labels; JSON keeps added/removed and adds added_cases/removed_cases."""
+    template = "http://127.0.0.1:8080/cases/{timestamp}/{url}"
+    code, data = as_json(capsys, *pair, "--replay-url", template)
+    assert code == 1
+    assert data["added"] == [cid(7)] and data["removed"] == [cid(5)]
+    new_case = case(7)
+    (added,) = data["added_cases"]
+    assert {k: added[k] for k in ("case_id", "case_key", "title", "url")} == {
+        "case_id": cid(7), "case_key": new_case.case_key, "title": new_case.title,
+        "url": new_case.url}
+    first = make_pages(new_case)[0]  # the capture is page 1's fetch, as pages.parquet has it
+    assert added["replay_url"] == (
+        f"http://127.0.0.1:8080/cases/{first.fetched_at:%Y%m%d%H%M%S}/{first.final_url}")
+    assert data["removed_cases"][0]["title"] == case(5).title
+    code, html, _ = run(capsys, "diff", *pair, "--format", "html", "--replay-url", template)
+    assert "1 Feb 2025" in html and "2 Feb 2025" in html  # the fixed clocks' days
+    assert f'<a href="{html_escape(new_case.url)}">{new_case.title}</a>' in html
+    assert f'href="{html_escape(added["replay_url"])}"' in html
+    assert html.count("<table") == html.count("<table><tr><th") + html.count(
+        '<table class="sbs"><tr><th')
+    assert "Reference 1" in html and "Teaching points (other section)" in html
+    assert "references[1]" not in html and "other_sections[" not in html
+    code, text, _ = run(capsys, "diff", *pair)
+    assert text.splitlines()[0].endswith("20250202T120000Z (2 Feb 2025, 12:00 UTC)")

@@ -21,6 +21,9 @@ from tests.conftest import FIXTURES, run_cli
 EXPECTED = json.loads((FIXTURES / "site_v2" / "expected_diff.json").read_text())
 
 
+REPLAY = "http://127.0.0.1:8080/cases/{timestamp}/{url}"
+
+
 def cid(path: str) -> str:
     return case_id(case_key("http://h" + path))
 
@@ -134,9 +137,10 @@ def test_html_report_renders_in_headless_chromium(snapshots: Path, tmp_path: Pat
         pytest.skip("Debian's chromium is not installed (.ci/run installs it in CI)")
     report = tmp_path / "diff.html"
     assert main(["diff", "previous", "latest", "--snapshots", str(snapshots), "--format",
-                 "html", "--output", str(report)]) == 1
+                 "html", "--output", str(report), "--replay-url", REPLAY]) == 1
     html = report.read_text(encoding="utf-8")
     assert "http://" not in html.split("<body", 1)[0] and "src=" not in html
+    assert html.count('href="http://127.0.0.1:8080/cases/2') >= len(EXPECTED["added"])
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--enable-logging=stderr", "--v=0"]
@@ -156,5 +160,6 @@ def test_html_report_renders_in_headless_chromium(snapshots: Path, tmp_path: Pat
             capture_output=True, text=True, timeout=120,
         ).stdout
     assert "<ins" in dom and "<del" in dom
+    assert " UTC" in dom and "Treatment" in dom and "<th>case key</th>" in dom
     for count in (len(EXPECTED["added"]), len(EXPECTED["removed"]), len(EXPECTED["changed"])):
         assert f">{count}<" in dom

@@ -13,7 +13,7 @@ import pytest
 
 from crawler.urls import canonical_url, case_id, case_key
 from tests.conftest import FIXTURES
-from tests.snapshots import CONTENT_FIELDS, cases_by_path, load_expected
+from tests.snapshots import CONTENT_FIELDS, cases_by_path, content_of, load_expected
 
 EXPECTED = load_expected(FIXTURES / "site")
 
@@ -40,7 +40,7 @@ def test_every_expected_case_and_no_other(cases: dict[str, dict]) -> None:
 @pytest.mark.parametrize("expected", EXPECTED, ids=[e["url"] for e in EXPECTED])
 def test_case_field_matches_expected(cases: dict[str, dict], expected: dict, field: str) -> None:
     got = cases[expected["url"]]
-    assert got[field] == expected[field]
+    assert content_of(got, field) == expected[field]
 
 
 @pytest.mark.parametrize("expected", EXPECTED, ids=[e["url"] for e in EXPECTED])
@@ -49,7 +49,8 @@ def test_case_identity_pages_and_completeness(
 ) -> None:
     base = fixture_crawl[1]
     got = cases[expected["url"]]
-    assert got["case_id"] == case_id(case_key("http://h" + expected["url"]))
+    assert got["case_key"] == case_key("http://h" + expected["url"])
+    assert got["case_id"] == case_id(got["case_key"])
     assert [(p["page_number"], canonical_url(p["url"])) for p in got["pages"]] == [
         (p["page_number"], canonical_url(base + p["url"])) for p in expected["pages"]
     ]
@@ -116,3 +117,14 @@ def test_every_jsonl_line_validates_against_the_snapshot_schema(snapshot: Path) 
     assert lines
     for line in lines:
         validator.validate(json.loads(line))
+
+
+def test_every_table_carries_the_case_key_of_its_case(snapshot: Path) -> None:
+    keys = dict(duckdb.sql(f"select case_id, case_key from '{snapshot / 'cases.parquet'}'")
+                .fetchall())
+    assert all(keys.values())
+    for table in ("pages", "sections", "references"):
+        rows = duckdb.sql(
+            f"select distinct case_id, case_key from '{snapshot / (table + '.parquet')}'"
+        ).fetchall()
+        assert rows and all(keys[cid] == key for cid, key in rows), table

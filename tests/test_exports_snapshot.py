@@ -27,7 +27,7 @@ from tests.factories import T0, fixed_clock, make_case, make_corpus, make_pages,
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {
     "cases.parquet", "cases.jsonl", "sections.parquet", "pages.parquet",
-    "references.parquet", "case.schema.json", "manifest.json",
+    "references.parquet", "figures.parquet", "case.schema.json", "manifest.json",
 }
 
 
@@ -59,7 +59,7 @@ def test_layout_and_manifest(snap, corpus):
     assert m["complete"] is True
     assert m["crawl_stats"] == {"pages_crawled": 7, "start_time": "2025-01-31T12:00:00Z"}
     assert m["counts"] == {
-        "cases": 9, "pages": 27, "sections": 3 * 24, "references": 12,
+        "cases": 9, "pages": 27, "sections": 3 * 24, "references": 12, "figures": 6,
         "complete_cases": 6, "incomplete_cases": 3,
     }
     assert set(m["files"]) == FILES - {"manifest.json"}
@@ -113,7 +113,7 @@ def test_pyarrow_duckdb_polars_and_json_agree(snap):
 def test_references_table(snap, corpus):
     rows = pq.read_table(snap / "references.parquet").to_pylist()
     expected = [
-        {"case_id": c.case_id, **dataclasses.asdict(r)}
+        {"case_id": c.case_id, **dataclasses.asdict(r), "case_key": c.case_key}
         for c in sorted(corpus, key=lambda c: c.case_id)
         for r in c.references
     ]
@@ -293,3 +293,13 @@ def test_finish_twice_is_refused(tmp_path):
     w.finish({}, complete=True)
     with pytest.raises(RuntimeError):
         w.finish({}, complete=True)
+
+
+def test_figures_table(snap, corpus):
+    rows = pq.read_table(snap / "figures.parquet").to_pylist()
+    expected = [
+        {"case_id": c.case_id, "ordinal": n, **dataclasses.asdict(f), "case_key": c.case_key}
+        for c in sorted(corpus, key=lambda c: c.case_id)
+        for n, f in enumerate(c.figures, 1)
+    ]
+    assert rows == expected and len(rows) == 6

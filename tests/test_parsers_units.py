@@ -222,13 +222,15 @@ def test_assemble_case() -> None:
                   "<p><b>References:</b></p><p>1. R1.</p><p>x</p><p>NOTE: contact the X, "
                   "1 A St, Town, KS 66211 (913) 555-1212.</p><p>© X</p>")
     case = assemble_case("c", [p2, p1], failed_urls=["http://x/3"])
-    assert (case.title, case.page_count, case.complete) == ("Case", 2, False)
+    # page_count counts every known page, the failed third one too
+    assert (case.title, case.page_count, case.complete) == ("Case", 3, False)
     assert case.history == "a" and case.physical_exam == "b\n\nc"
     assert [(o.heading, o.page_number) for o in case.other_sections] == [("Pearls", 2)]
     assert case.references == [Reference(1, "R1. x")]
     assert case.copyright == "© X" and case.contact.city == "Town"
     assert "treatment" in case.missing_sections and "history" not in case.missing_sections
-    again = assemble_case("c", [(p1[0], PageRef(1, "other", "zz")), p2])
+    again = assemble_case("c", [(p1[0], PageRef(1, "other", "zz")), p2],
+                          failed_urls=["http://x/3"])
     assert again.content_sha256 == case.content_sha256
 
 

@@ -10,6 +10,8 @@ the report what losing it means.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -21,7 +23,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ..items import Skipped
-from ..messages import PageMessage, Verdict
+from ..messages import PageMessage, Requisite, Verdict
+from ..middlewares import REQUISITE
 from ..options import CrawlOptions, OptionsError, redact
 from ..reasons import Reason, describe
 from ..settings import for_options
@@ -29,6 +32,8 @@ from ..urls import canonical_url, case_key
 
 if TYPE_CHECKING:
     from ..extension import ArchiveExtension
+
+log = logging.getLogger(__name__)
 
 #: Link roles in the order a verdict's links are followed: the stronger evidence claims a
 #: URL first when one page links it twice.
@@ -139,13 +144,62 @@ class CasesSpider(scrapy.Spider):
             redirects=list(redirects),
         )
 
+    def _requisites(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+        """One request per requisite not requested before (by canonical URL), into the WARC
+        only: its callback never parses it."""
+        for url in urls:
+            url = urldefrag(url)[0]
+            canon = canonical_url(url, self.rules)
+            if canon in self.seen:
+                continue
+            self.seen.add(canon)
+            yield scrapy.Request(url, callback=self.requisite_fetched,
+                                 errback=self.requisite_failed,
+                                 meta={REQUISITE: True, "requisite_url": url})
+
+    def requisite_fetched(self, response: Response) -> None:
+        """A requisite is in the WARC: tell the archive what it was (for the figures)."""
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        self._count("requisites_fetched")
+        self._report_requisite(Requisite(
+            url=response.meta.get("requisite_url", response.url),
+            media_type=ctype.split(";")[0].strip().lower() or None,
+            sha256=hashlib.sha256(response.body).hexdigest(),
+            warc_record_id=response.meta.get("warc_record_id"),
+        ))
+
+    def requisite_failed(self, failure: Failure) -> None:
+        """A requisite that could not be fetched is a warning, never a failed case."""
+        request = failure.request  # type: ignore[attr-defined]
+        assert failure.value is not None, "a Failure always holds its exception"
+        reason = describe(failure.value, self.options.max_size_mib,
+                          self.settings.getint("REDIRECT_MAX_TIMES")).text
+        log.warning("page requisite not archived: %s (%s)", request.url, reason)
+        self._count("requisites_failed")
+        self._report_requisite(Requisite(url=request.meta.get("requisite_url", request.url),
+                                         error=reason))
+
+    def _report_requisite(self, requisite: Requisite) -> None:
+        if self.archive is not None:
+            self.archive.add_requisite(requisite)
+
+    def _count(self, name: str) -> None:
+        stats = getattr(getattr(self, "crawler", None), "stats", None)
+        if stats is not None:
+            stats.inc_value(f"casearchive/{name}")
+
     async def parse_list(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        for request in self._next(await self._hand_over(response, "list"), response.url):
+        verdict = await self._hand_over(response, "list")
+        for request in self._next(verdict, response.url):
+            yield request
+        for request in self._requisites(verdict.requisites):
             yield request
 
     async def parse_case(self, response: Response) -> AsyncIterator[scrapy.Request]:
         verdict = await self._hand_over(response, response.meta.get("link_role") or "case link")
         for request in self._next(verdict, response.url):
+            yield request
+        for request in self._requisites(verdict.requisites):
             yield request
 
     def _next(self, verdict: Verdict, referer: str) -> Iterator[scrapy.Request]:

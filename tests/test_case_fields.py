@@ -1,0 +1,118 @@
+"""One source for the case fields: the record, the schema and the exports agree.
+
+``parsers.records.CaseRecord`` declares every field once, with its role and a docstring;
+the content-field list, the hash and the diff derive from it. These tests fail when a field
+is added in one place and forgotten in another.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from dataclasses import fields
+
+import parsers.records as records
+from exports.diff import FIELDS as DIFF_FIELDS
+from exports.jsonl import case_dict
+from exports.schema import CASE_FIELDS, case_json_schema
+from parsers.case import content_hash
+from parsers.records import CASE_CONTENT_FIELDS, CONTENT, IDENTITY, PROVENANCE, CaseRecord
+from tests.factories import make_case
+
+
+def _field_docstrings(cls: type) -> dict[str, str]:
+    """Attribute docstrings of a dataclass (the string literal after each annotated field)."""
+    tree = ast.parse(inspect.getsource(records))
+    body = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls.__name__)
+    out: dict[str, str] = {}
+    for stmt, following in zip(body.body, body.body[1:], strict=False):
+        if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)):
+            out[stmt.target.id] = following.value.value
+    return out
+
+
+def _norm(text: str) -> str:
+    """Prose as compared: inline-code markers dropped, Python None read as null, whitespace
+    collapsed."""
+    text = re.sub(r"\bNone\b", "null", text.replace("``", ""))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_every_case_field_has_a_role():
+    roles = {f.name: f.metadata.get("role") for f in fields(CaseRecord)}
+    assert {n: r for n, r in roles.items() if r not in (CONTENT, IDENTITY, PROVENANCE)} == {}
+
+
+def test_no_unexpected_fields_record_schema_and_export_agree():
+    record = [f.name for f in fields(CaseRecord)]
+    schema = [f.name for f in CASE_FIELDS]
+    assert record == schema
+    assert list(case_json_schema()["properties"]) == schema
+    assert list(case_dict(make_case(2))) == schema
+
+
+def test_every_case_field_docstring_matches_the_schema_description():
+    docs = _field_docstrings(CaseRecord)
+    described = {f.name: f.description for f in CASE_FIELDS}
+    assert sorted(docs) == sorted(described), "a CaseRecord field without a docstring"
+    mismatched = {n: (docs[n], described[n]) for n in docs
+                  if _norm(docs[n]) != _norm(described[n])}
+    assert mismatched == {}
+
+
+def test_content_fields_drive_the_hash_and_the_diff():
+    assert DIFF_FIELDS == CASE_CONTENT_FIELDS
+    assert {"title", "history", "references"} <= set(CASE_CONTENT_FIELDS)
+    assert not {"case_id", "url", "pages", "content_sha256"} & set(CASE_CONTENT_FIELDS)
+    case = make_case(2)
+    before = content_hash(case)
+    for name in CASE_CONTENT_FIELDS:
+        changed = make_case(2)
+        value = getattr(changed, name)
+        setattr(changed, name, _other(value))
+        assert content_hash(changed) != before, name
+    moved = make_case(2)
+    moved.url, moved.pages = "https://elsewhere.invalid/x", []
+    assert content_hash(moved) == before
+
+
+def _other(value: object) -> object:
+    """A different value of the same shape (a list gains or loses an item)."""
+    if isinstance(value, list):
+        return value[1:] if value else [value_for_list()]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value + 1
+    if isinstance(value, str):
+        return value + " (changed)"
+    return "changed" if value is None else None
+
+
+def value_for_list() -> object:
+    return records.OtherSection("Pearls", "text", 1)
+
+
+def test_every_nested_record_field_docstring_matches_the_schema_description():
+    from exports.schema import STRUCTS
+
+    problems = {}
+    for struct in STRUCTS:
+        docs = _field_docstrings(getattr(records, struct.name))
+        for f in struct.fields:
+            if _norm(docs.get(f.name, "")) != _norm(f.description):
+                problems[f"{struct.name}.{f.name}"] = (docs.get(f.name), f.description)
+    assert problems == {}
+
+
+def test_every_field_of_every_record_has_a_docstring():
+    from dataclasses import is_dataclass
+
+    missing = {
+        name: [f.name for f in fields(cls) if f.name not in _field_docstrings(cls)]
+        for name, cls in vars(records).items()
+        if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == records.__name__
+    }
+    assert {k: v for k, v in missing.items() if v} == {}
