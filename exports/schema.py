@@ -88,8 +88,11 @@ PAGE_REF = Struct(
         Field("page_number", INT, False, "1-based page number.", 2),
         Field(
             "url", STRING, False,
-            "Canonical URL of the page: fragment and session ids removed, query parameters "
-            "sorted, a default page=1 dropped.",
+            "Canonical URL of the page: scheme and host lower-cased, default port, fragment "
+            "and session ids removed, query parameters sorted; a page parameter is dropped "
+            "only where the site's own pager shows it names the first page (page=0 on a "
+            "0-based pager, page=1 on a 1-based one). The page's other URLs are aliases in "
+            "pages.parquet.",
             "https://example.org/case.php?id=77&page=2",
         ),
         Field(
