@@ -10,26 +10,80 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from exports.snapshot import SnapshotWriter
 from parsers.page import parse_page
+from parsers.records import PageRecord
 from parsers.version import PARSER_VERSION
 
 from .assembly import CaseAssembler, FetchedPage, Released
-from .discovery import CASE_INSENSITIVE_SERVERS, Scope
+from .discovery import (
+    CASE_INSENSITIVE_SERVERS,
+    NUMBERED_PAGER_TEXT,
+    LinkRoles,
+    Scope,
+    learn_page_bases,
+)
 from .export import write_released
 from .items import Skipped
 from .messages import Closed, PageMessage, Requisite, Verdict
 from .options import CrawlOptions
 from .report import CrawlReport
 from .requisites import FigureResolver
-from .urls import canonical_url, same_site
+from .urls import UrlRules, canonical_url, case_key, page_number_in_url, page_param, same_site
 from .version import TOOL_VERSION
 
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Case evidence a link carries (``PageMessage.role``); see ``crawler.discovery``.
+CASE_LINK = "case link"
+PAGER = "pager"
+#: Parser verdicts that mean a page of a case is not there (a soft 404 answers 200).
+MISSING_VERDICTS = ("soft 404", "empty document", "parse error")
+
+
+def _is_missing(record: PageRecord) -> bool:
+    """The page of a case is not there: a soft 404, nothing parseable, or (from a parser that
+    does not segment pages it judges not case-like) no text kept at all."""
+    if (record.skip_reason or "").startswith(MISSING_VERDICTS):
+        return True
+    return not record.is_case_page and not record.sections
+
+
+def _not_a_case(evidence: str | None, record: PageRecord) -> str:
+    """A skipped page's reason: the evidence it lacked."""
+    content = record.skip_reason or "not case-like content"
+    if evidence is None:
+        why = "not a case: no case evidence (reached only through site navigation; not " \
+              "linked as a case by a list, not in a case's pager, no case-title page marker)"
+        return why if record.is_case_page else f"{content}; {why}"
+    return f"{content} (linked as a case by {evidence}, but its content is not a case)"
+
+
+def _page_number(record: PageRecord, msg: PageMessage, rules: UrlRules,
+                 labelled: int | None) -> int | None:
+    """The page's number: what it prints ("Page 2 of 3"), else what its URL's page parameter
+    says under the site's learned pager base (a parser reading ``?page=1`` of a 0-based pager
+    as page 1, or finding no number at all, is corrected), else the label of the pager link
+    that led here ("3"), else the parser's."""
+    if record.page_total is not None:
+        return record.page_number
+    in_url = page_number_in_url(msg.url, rules) or page_number_in_url(msg.request_url, rules)
+    raw = page_param(msg.url) or page_param(msg.request_url)
+    default = record.page_number in (None, 1)
+    if in_url is not None and (default or (raw is not None and record.page_number == raw[1])):
+        return in_url
+    if in_url is None and labelled is not None and default:
+        return labelled
+    return record.page_number
+
+
+def _verdict(roles: LinkRoles, **kwargs: Any) -> Verdict:
+    return Verdict(lists=roles.lists, candidates=roles.case_links, pager=roles.pager,
+                   nav=roles.nav, **kwargs)
 
 
 class Archive:
@@ -46,13 +100,19 @@ class Archive:
             parser_version=PARSER_VERSION,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
+        self._evidence: dict[str, str] = {}
+        """Canonical URL -> the strongest case evidence a parsed page gave it (a link
+        requested as navigation may turn out to be a case link of a later list page)."""
+        self._pager_labels: dict[str, int] = {}
+        """Canonical URL -> the page number a case pager's link label gave it."""
         self.figures = FigureResolver()
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
 
     def handle_page(self, msg: PageMessage) -> Verdict:
-        """Parse one response and decide what to follow; case pages go to assembly."""
+        """Parse one response, decide on evidence whether it is a case page, and say what to
+        follow; case pages go to assembly."""
         ctype = msg.headers.get("content-type", msg.headers.get("Content-Type", "")).lower()
         if not msg.body.strip():
             return self._lost(msg, f"empty response (HTTP {msg.status} with no body)")
@@ -60,32 +120,129 @@ class Archive:
             return self._lost(msg, f"not HTML ({ctype.split(';')[0].strip()})")
         with self.report.timed("parse"):
             record = parse_page(msg.body, msg.url, msg.headers)
+        fold = msg.role == "list" and self._detect_case_folding(msg)
+        bases = self._learn_page_bases(msg, record)
         if msg.role == "list":
-            fold = self._detect_case_folding(msg)
-            lists, candidates = self.scope.list_links(record.links)
-            return Verdict(lists=lists, candidates=candidates, fold_case=fold,
-                           requisites=self._requisites(record.requisites))
-        if not record.is_case_page:
-            return self._skip(msg.url, record.skip_reason or "not a case page")
+            roles = self.scope.list_roles(msg.url, record.links)
+            self._note_evidence(roles.case_links, CASE_LINK)
+            return _verdict(roles, fold_case=fold, page_bases=bases,
+                            requisites=self._requisites(record.requisites))
+        evidence = self._case_evidence(msg, record)
+        if evidence == PAGER and _is_missing(record):
+            reason = record.skip_reason or "no content"
+            self.handle_skipped(Skipped(msg.url, f"{reason} (a page of a case)", msg.status,
+                                        failed=True, referer=msg.referer, role=msg.link_role))
+            return Verdict(skipped=record.skip_reason, page_bases=bases)
+        if evidence is None or (evidence != PAGER and not record.is_case_page
+                                and not self._opens_a_pager_family(msg, record)):
+            verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+            verdict.skipped = self._skip(msg, _not_a_case(evidence, record)).skipped
+            return verdict
+        return self._keep(msg, record, bases)
+
+    def _keep(self, msg: PageMessage, record: PageRecord,
+              bases: frozenset[tuple[str, int]] | None) -> Verdict:
+        """Hand a case page to assembly; follow its pager and what else it links."""
         self.report.case_pages += 1
         self.report.note_case_page(msg.url, msg.request_url)
+        rules = self.scope.rules
+        fetched = canonical_url(msg.url, rules)
+        url = self._declared_canonical(record, fetched) or fetched
+        names = {canonical_url(u, rules) for u in (msg.request_url, msg.url, *msg.redirects)}
+        roles = self.scope.case_roles(msg.url, record.links, url if url != fetched else None)
+        self.scope.learn_case_family(url)
+        self._note_evidence(roles.pager, PAGER)
+        self._note_evidence(roles.case_links, CASE_LINK)
+        self._note_pager_labels(record, set(roles.pager))
         page = FetchedPage.build(
             record,
             msg.body,
-            url=canonical_url(msg.url, self.scope.rules),
+            url=url,
             request_url=msg.request_url,
-            pager_urls=self.scope.pager_links(msg.url, record.links),
+            pager_urls=list(roles.pager),
             status=msg.status,
             fetched_at=msg.fetched_at,
             warc_record_id=msg.warc_record_id,
+            aliases=sorted(names - {url}),
+            page_number=_page_number(record, msg, rules, self._labelled_number(names)),
         )
-        verdict = Verdict(requisites=self._requisites(record.requisites))
-        for link in record.links:
-            if self.scope.allows(link.url):
-                role = verdict.lists if self.scope.is_list_url(link.url) else verdict.candidates
-                role.append(link.url)
+        verdict = _verdict(roles, page_bases=bases,
+                           requisites=self._requisites(record.requisites))
+        verdict.aliases = [url] if url != fetched else []
         self._write(self.assembler.add_page(page))
         return verdict
+
+    def _opens_a_pager_family(self, msg: PageMessage, record: PageRecord) -> bool:
+        """A page linked as a case whose content the parser does not recognise, but which has
+        a pager: taken on evidence, since its case is a case when any of its pages reads as
+        one (the assembler rejects the family otherwise)."""
+        return not _is_missing(record) and bool(self.scope.pager_links(msg.url, record.links))
+
+    def _learn_page_bases(self, msg: PageMessage,
+                          record: PageRecord) -> frozenset[tuple[str, int]] | None:
+        """New pager bases this page shows; the identity rules everywhere follow them."""
+        printed = record.page_number if record.page_total is not None else None
+        rules = self.scope.rules
+        new = {(name, base) for name, base in learn_page_bases(msg.url, record.links,
+                                                                printed).items()
+               if rules.page_base(name) is None}
+        if not new:
+            return None
+        rules = replace(rules, page_bases=rules.page_bases | frozenset(new))
+        self.scope.rules = rules
+        self.assembler.set_rules(rules)
+        return rules.page_bases
+
+    def _note_pager_labels(self, record: PageRecord, pager: set[str]) -> None:
+        """Remember the page number a pager link's label gives its target ("3", "Page #3")."""
+        for link in record.links:
+            if link.url in pager:
+                label = NUMBERED_PAGER_TEXT.match(link.text.strip())
+                if label:
+                    self._pager_labels.setdefault(canonical_url(link.url, self.scope.rules),
+                                                  int(label.group(1)))
+
+    def _labelled_number(self, names: set[str]) -> int | None:
+        return next((self._pager_labels[u] for u in sorted(names) if u in self._pager_labels),
+                    None)
+
+    def _note_evidence(self, urls: list[str], evidence: str) -> None:
+        for url in urls:
+            canon = canonical_url(url, self.scope.rules)
+            if self._evidence.get(canon) != PAGER:
+                self._evidence[canon] = evidence
+
+    def _case_evidence(self, msg: PageMessage, record: PageRecord) -> str | None:
+        """Why this page may be a page of a case (see ``discovery``); None for none."""
+        names = [canonical_url(u, self.scope.rules) for u in (msg.url, msg.request_url,
+                                                               *msg.redirects)]
+        if msg.role == PAGER or any(self.assembler.is_expected(u) for u in names):
+            return PAGER
+        known = [self._evidence[u] for u in names if u in self._evidence]
+        if PAGER in known:
+            return PAGER
+        if msg.role == CASE_LINK or known:
+            return CASE_LINK
+        if any(self.scope.is_case_family(u) for u in (msg.url, msg.request_url)):
+            return "case URL family"
+        if record.page_total is not None or (record.page_number or 1) > 1:
+            return "case title page marker"
+        return None
+
+    def _declared_canonical(self, record: PageRecord, fetched: str) -> str | None:
+        """The page's ``rel=canonical`` URL when it names this page: on the site, not a list
+        page, and not another page of the same case (a pager whose every page declares page 1
+        as canonical is a common template error, not evidence)."""
+        link = record.canonical_link
+        if not link or not self.scope.allows(link) or self.scope.is_list_url(link):
+            return None
+        declared = canonical_url(link, self.scope.rules)
+        if declared == fetched:
+            return None
+        if case_key(declared, self.scope.rules) == case_key(fetched, self.scope.rules):
+            record.warnings.append(f"rel=canonical names another page of the case: {link}")
+            return None
+        return declared
 
     def _requisites(self, urls: list[str]) -> list[str]:
         """The same-site requisites to fetch (none with ``--no-requisites``)."""
@@ -108,11 +265,11 @@ class Archive:
             return False
         self.scope = Scope(self.options.start_url, self.options.url_rules(True),
                            self.options.list_regex)
-        self.assembler.rules = self.scope.rules
+        self.assembler.set_rules(self.scope.rules)
         return True
 
-    def _skip(self, url: str, reason: str) -> Verdict:
-        self.handle_skipped(Skipped(url, reason))
+    def _skip(self, msg: PageMessage, reason: str) -> Verdict:
+        self.handle_skipped(Skipped(msg.url, reason, msg.status))
         return Verdict(skipped=reason)
 
     def _lost(self, msg: PageMessage, reason: str) -> Verdict:
@@ -129,11 +286,18 @@ class Archive:
             self._write(self.assembler.add_failure(item.url, item.reason, item.status))
 
     def _write(self, released: list[Released], resolved: bool = False) -> None:
-        """Export released cases; ``resolved``: their figures are filled already."""
+        """Export released cases; ``resolved``: their figures are filled already. Page
+        families the assembler rejected (no page reads as a case) are reported as skipped."""
+        for url, verdict in self.assembler.rejected:
+            self.report.case_pages -= 1
+            self.report.add_skipped(Skipped(url, f"{verdict or 'not case-like content'} (no "
+                                            "page of its pager family reads as a case)"))
+        self.assembler.rejected.clear()
         ready = released if resolved else self.figures.release(released)
         with self.report.timed("export"):
             for entry in ready:
                 write_released(self.writer, entry, self.report)
+                self.report.add_case_warnings(entry.case)
 
     def close(
         self,
@@ -149,6 +313,9 @@ class Archive:
             self._write(self.assembler.finish())
             self._write(self.figures.flush(), resolved=True)
             self.report.late_pages = list(self.assembler.late_pages)
+            for url, original in self.assembler.duplicates:
+                self.report.add_skipped(Skipped(url, f"another URL of {original} (same body or "
+                                                "a redirect), found after its case was written"))
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
             stats["limits"] = self.options.limits()

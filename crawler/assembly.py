@@ -5,6 +5,14 @@ link of a page it already holds names a page it still expects. A case is release
 expected page has arrived or failed; what is still open when the crawl ends is released as
 it stands, with the missing pages counted as failed.
 
+A case needs one page with case-like content (the parser's verdict); the others belong to it
+on navigation evidence whatever their content. A page family in which no page reads as a
+case is released as ``rejected``, not as a case.
+
+One page is recorded once whatever its URLs: the URLs it was requested and redirected
+under, its ``rel=canonical`` and any other URL whose body has the same SHA-256 are its
+aliases (kept with the page, never a second page and never a missing one).
+
 The pages of open cases wait on disk (``PageShelf``): a breadth-first crawl fetches the
 first page of every case before any second page, so every case of the site is open at once
 and pages held in memory would grow with the site. Memory holds only URLs and offsets.
@@ -40,6 +48,8 @@ class FetchedPage:
     fetched_at: str = ""
     """UTC ISO-8601 time the response arrived."""
     warc_record_id: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    """Other canonical URLs of this page (request, redirects, identical body), sorted."""
 
     @classmethod
     def build(
@@ -53,11 +63,17 @@ class FetchedPage:
         status: int,
         fetched_at: str,
         warc_record_id: str | None,
+        aliases: list[str] | None = None,
+        page_number: int | None = None,
     ) -> FetchedPage:
         """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
-        canonical URL (exported), ``record.url`` the final URL it was fetched from."""
+        canonical URL (exported), ``record.url`` the final URL it was fetched from;
+        ``page_number`` overrides the parser's (the crawl knows the site's pager base)."""
+        if page_number is not None:
+            record.page_number = page_number
         return cls(
             record=record,
+            aliases=list(aliases or []),
             ref=PageRef(
                 page_number=record.page_number or 1,
                 url=url,
@@ -135,6 +151,8 @@ class _OpenCase:
     """Canonical URL -> the shelved page fetched from it (a redirected page has two)."""
     expected: set[str] = field(default_factory=set)
     failed: dict[str, str] = field(default_factory=dict)
+    aliases: dict[Shelved, set[str]] = field(default_factory=dict)
+    """Shelved page -> URLs found to be the same page after it was shelved (same body)."""
     failures: dict[str, FailedPage] = field(default_factory=dict)
     """Canonical URL -> what is known of its failure (status, time)."""
 
@@ -163,14 +181,39 @@ class CaseAssembler:
         self._released: set[str] = set()
         self.late_pages: list[str] = []
         """Pages that arrived after their case was released (a discovery gap; reported)."""
+        self.duplicates: list[tuple[str, str]] = []
+        """(URL, URL of the page it names) for an alias (same body, or a redirect) found after
+        that page's case was written: it could not join the page's row (reported)."""
+        self.rejected: list[tuple[str, str]] = []
+        """(URL, parser verdict) of the pages of a page family taken on navigation evidence
+        in which no page has case-like content: not a case after all (the archive reports
+        them as skipped)."""
+        self._digests: dict[str, tuple[str, str, Shelved | None]] = {}
+        """Body SHA-256 -> (case key, canonical URL, shelved page while its case is open)."""
         self._shelf = PageShelf(shelf_dir)
 
     def _canon(self, url: str) -> str:
         return canonical_url(url, self.rules)
 
+    def set_rules(self, rules: UrlRules) -> None:
+        """New identity rules (a learned pager base, case folding): re-key what is known."""
+        if rules == self.rules:
+            return
+        self.rules = rules
+        self._owner = {self._canon(url): key for url, key in self._owner.items()}
+        for case in self._open.values():
+            case.pages = {self._canon(url): where for url, where in case.pages.items()}
+            case.expected = {self._canon(url) for url in case.expected}
+            case.failed = {self._canon(url): why for url, why in case.failed.items()}
+            case.failures = {self._canon(url): f for url, f in case.failures.items()}
+
     def add_page(self, page: FetchedPage) -> list[Released]:
         """Take one parsed case page; return the cases it completes."""
-        urls = {self._canon(page.ref.url), self._canon(page.request_url)}
+        urls = {self._canon(page.ref.url), self._canon(page.request_url),
+                *map(self._canon, page.aliases)}
+        digest = page.ref.content_sha256
+        if digest and digest in self._digests:
+            return self._add_duplicate(page, urls, *self._digests[digest])
         key = next((self._owner[u] for u in urls if u in self._owner), None)
         key = key or case_key(page.ref.url, self.rules)
         if key in self._released:
@@ -184,10 +227,26 @@ class CaseAssembler:
         page.pager_urls = []
         page.record.links = []  # discovery is done with them; assembly never reads them
         shelved = self._shelf.put(page)
+        if digest:
+            self._digests[digest] = (key, self._canon(page.ref.url), shelved)
         for url in urls:
             case.pages[url] = shelved
             case.expected.add(url)
             self._owner[url] = key
+        return self._release_if_done(case)
+
+    def _add_duplicate(self, page: FetchedPage, urls: set[str], key: str, original: str,
+                       shelved: Shelved | None) -> list[Released]:
+        """A page whose body is that of a page already taken: its URLs become aliases."""
+        case = self._open.get(key)
+        if case is None or shelved is None:
+            self.duplicates.extend((url, original) for url in sorted(urls - {original}))
+            return []
+        for url in urls:
+            case.pages[url] = shelved
+            case.expected.add(url)
+            self._owner.setdefault(url, key)
+        case.aliases.setdefault(shelved, set()).update(urls - {original})
         return self._release_if_done(case)
 
     def add_failure(self, url: str, reason: str, status: int | None = None) -> list[Released]:
@@ -202,11 +261,22 @@ class CaseAssembler:
         return self._release_if_done(case)
 
     def add_alias(self, url: str, final_url: str) -> None:
-        """``url`` redirected to ``final_url``: both name one page."""
+        """``url`` redirected to ``final_url``: both name one page. When that page is held
+        already (the redirect's target was fetched through another link), ``url`` joins its
+        aliases; when its case is written already, it is a late alias (reported)."""
         canon, final = self._canon(url), self._canon(final_url)
         key = self._owner.get(canon)
         if key and final not in self._owner:
             self._owner[final] = key
+        holder = self._owner.get(final)
+        case = self._open.get(holder) if holder else None
+        if case is not None and final in case.pages and canon != final:
+            shelved = case.pages[final]
+            case.pages[canon] = shelved
+            self._owner.setdefault(canon, case.key)
+            case.aliases.setdefault(shelved, set()).add(canon)
+        elif holder in self._released and canon != final:
+            self.duplicates.append((canon, final))
 
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""
@@ -232,13 +302,28 @@ class CaseAssembler:
 
     def _release(self, case: _OpenCase) -> list[Released]:
         # Read the pages back before forgetting the case: a failed read leaves it open.
-        pages = sorted(map(self._shelf.get, set(case.pages.values())),
-                       key=lambda p: (p.record.page_number or 0, p.ref.url))
+        pages = []
+        for where in set(case.pages.values()):
+            page = self._shelf.get(where)
+            extra = case.aliases.get(where, set())
+            page.aliases = sorted((set(page.aliases) | extra) - {self._canon(page.ref.url)})
+            pages.append(page)
+        pages.sort(key=lambda p: (p.record.page_number or 0, p.ref.url))
+        if _number_apart(pages):
+            pages.sort(key=lambda p: (p.record.page_number or 0, p.ref.url))
+        for page in pages:
+            digest = page.ref.content_sha256 or ""
+            owner, url, _ = self._digests.get(digest, ("", "", None))
+            if url:
+                self._digests[digest] = (owner, url, None)
         del self._open[case.key]
         self._released.add(case.key)
         if not self._open:
             self._shelf.clear()
         if not pages:
+            return []
+        if not any(page.record.is_case_page for page in pages):
+            self.rejected.extend((page.ref.url, page.record.skip_reason or "") for page in pages)
             return []
         failed = sorted(u for u in case.failed if u not in case.pages)
         key = case_key(pages[0].ref.url, self.rules)
@@ -281,3 +366,24 @@ def number_failed_pages(failures: list[FailedPage], taken: set[int]) -> None:
         failure.page_number = number
         used.add(number)
     failures.sort(key=lambda f: f.page_number)
+
+
+def _number_apart(pages: list[FetchedPage]) -> bool:
+    """Give pages that claim a page number already taken the numbers after the last, in
+    their order, with a warning: two pages of a case are never exported as one page. True
+    when a page was renumbered."""
+    renumbered = False
+    taken: set[int] = set()
+    last = max((p.ref.page_number for p in pages), default=0)
+    for page in pages:
+        number = page.ref.page_number
+        if number not in taken:
+            taken.add(number)
+            continue
+        last += 1
+        page.record.warnings.append(f"page number: {number} is also claimed by another page "
+                                    f"of the case; numbered {last}")
+        page.record.page_number = page.ref.page_number = last
+        taken.add(last)
+        renumbered = True
+    return renumbered

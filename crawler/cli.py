@@ -141,9 +141,12 @@ def _retain(out_dir: Path, keep: int, quiet: bool) -> None:
 @click.option("--url", default=None, help="URL the page was fetched from (resolves links).")
 @click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
               help="A response header, e.g. 'Content-Type: text/html; charset=utf-8'.")
-def parse(file: Path, url: str | None, headers: tuple[str, ...]) -> None:
+@click.option("--as-case", "as_case", is_flag=True,
+              help="Parse the page as a case page whatever its content verdict (every "
+                   "section, the furniture, and the verdict as a warning).")
+def parse(file: Path, url: str | None, headers: tuple[str, ...], as_case: bool) -> None:
     """Print one saved page's parsed record as JSON."""
-    from parsers.page import parse_page
+    from parsers.page import parse_as_case, parse_page
 
     header_map: dict[str, str] = {}
     for header in headers:
@@ -151,7 +154,8 @@ def parse(file: Path, url: str | None, headers: tuple[str, ...]) -> None:
         if not sep or not name.strip():
             raise UsageError(f"--header must look like 'Name: value', got {header!r}")
         header_map[name.strip()] = value.strip()
-    record = parse_page(file.read_bytes(), url or file.resolve().as_uri(), header_map)
+    parse_fn = parse_as_case if as_case else parse_page
+    record = parse_fn(file.read_bytes(), url or file.resolve().as_uri(), header_map)
     click.echo(json.dumps(record.to_json(), indent=2, ensure_ascii=False))
 
 

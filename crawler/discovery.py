@@ -4,6 +4,11 @@ Discovery follows the site's link structure rather than one URL scheme: a list p
 pagination is recognised by link text ("2", "Next »", "rel=next") or by sharing the list's
 document; a case's pages by pager text ("Page #3", "Next Page >>") or by sharing its case key.
 ``--list-pattern`` and ``--case-pattern`` override the heuristics.
+
+Every followed link carries the evidence it is (``LinkRoles``): a list page's links to its
+dominant URL family are *case links*; a case page's links to its own other pages are *pager*
+links; everything else is *site navigation*, which alone never makes a page a case. The
+site's pager base (0 or 1) is learned from the pager itself (``learn_page_bases``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,16 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from parsers.records import Link
 
-from .urls import URL_CACHE_SIZE, UrlRules, canonical_url, case_key, same_site
+from .urls import (
+    INDEX_DOCS,
+    PATH_PAGE,
+    URL_CACHE_SIZE,
+    UrlRules,
+    canonical_url,
+    case_key,
+    page_param,
+    same_site,
+)
 
 #: Resources that are never HTML, decided from the URL before any request.
 NON_HTML = re.compile(
@@ -41,6 +55,35 @@ CASE_INSENSITIVE_SERVERS = re.compile(r"microsoft-iis|microsoft-httpapi", re.IGN
 LIST_PAGING_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|start|offset|from|skip)$", re.I)
 #: A list document numbered in its file name: ``index-2.html``, ``list_3.asp``.
 NUMBERED_DOC = re.compile(r"[-_]?\d+(?=\.\w+$)")
+#: A pager link that names its page number: "3", "Page 3", "Page #3", "3 of 6", "[3]".
+NUMBERED_PAGER_TEXT = re.compile(r"^\[?(?:page\s*#?\s*)?(\d{1,4})(?:\s*of\s*\d+)?\]?$", re.I)
+#: A pager link to the first page: "first", "« first", "first page".
+FIRST_PAGER_TEXT = re.compile(r"^(?:[«<‹]+\s*)?first(?:\s*page)?$", re.I)
+#: A pager link to the next page.
+NEXT_PAGER_TEXT = re.compile(r"^(?:next(?:\s*page)?|more)(?:\s*[»>›]+)?$|^[»>›]$", re.I)
+#: Words from which a link text reads as a title (a case list links each case by its title).
+TITLE_WORDS = 3
+#: The values a pager's first page can have (a pager counts from 0 or from 1).
+PAGE_BASES = (0, 1)
+
+#: The URL family a link belongs to: (directory with digit runs generalised, extension,
+#: query parameter names). ``case.asp?cid=5`` and ``case.asp?cid=6`` share one; so do
+#: ``/cases/knee-pain/`` and ``/cases/hip``.
+UrlShape = tuple[str, str, tuple[str, ...]]
+
+
+@dataclass(slots=True)
+class LinkRoles:
+    """A page's in-scope links by the evidence they carry."""
+
+    lists: list[str] = field(default_factory=list)
+    """Pages of the case list."""
+    case_links: list[str] = field(default_factory=list)
+    """Linked as a case: the dominant URL family of a list, or a known case family."""
+    pager: list[str] = field(default_factory=list)
+    """Other pages of the same case (its pager or its URL family)."""
+    nav: list[str] = field(default_factory=list)
+    """Everything else: site navigation, which is no evidence of a case."""
 
 
 @dataclass(slots=True)
@@ -53,12 +96,17 @@ class Scope:
     host: str = ""
     list_docs: frozenset[str] = frozenset()
     list_query: frozenset[tuple[str, str]] = frozenset()
+    case_families: set[UrlShape] = field(default_factory=set)
+    """URL families the case lists link as cases (learned during the crawl)."""
+    list_prefix: str | None = None
+    """The directory the case list lists (``_list_prefix``): what lies under it is cases."""
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.start_url)
         self.host = parts.netloc.lower()
         self.list_docs = frozenset({_list_doc(self.start_url, self.rules)})
         self.list_query = _fixed_query(self.start_url, self.rules)
+        self.list_prefix = _list_prefix(self.start_url)
 
     def allows(self, url: str) -> bool:
         """Same host, http(s), and not a resource that is never HTML."""
@@ -72,7 +120,7 @@ class Scope:
                 and _fixed_query(url, self.rules) == self.list_query)
 
     def list_links(self, links: list[Link]) -> tuple[list[str], list[str]]:
-        """Split a list page's links into (list pagination, case candidates)."""
+        """Split a list page's links into (list pagination, every other in-scope link)."""
         pagination: list[str] = []
         candidates: list[str] = []
         for link in links:
@@ -88,6 +136,93 @@ class Scope:
                 candidates.append(link.url)
         return pagination, candidates
 
+    def list_roles(self, page_url: str, links: list[Link]) -> LinkRoles:
+        """A list page's links: pagination, case links (its dominant URL family, the case
+        families already known, and the links under the list's own directory) and site
+        navigation."""
+        pagination, candidates = self.list_links(links)
+        family = self.dominant_family(page_url, candidates, links)
+        if family is not None:
+            self.case_families.add(family)
+        roles = LinkRoles(lists=pagination)
+        for url in candidates:
+            kind = roles.case_links if self.is_case_family(url) else roles.nav
+            kind.append(url)
+        return roles
+
+    def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None
+                   ) -> LinkRoles:
+        """A case page's links: its pager, list pages, links into a known case family (related
+        cases), and site navigation. ``also_as``: another URL of the page (its declared
+        canonical URL), whose pager links count too."""
+        pager = set(self.pager_links(page_url, links))
+        if also_as is not None:
+            pager.update(self.pager_links(also_as, links))
+        roles = LinkRoles()
+        for link in links:
+            if not self.allows(link.url):
+                continue
+            if link.url in pager:
+                roles.pager.append(link.url)
+            elif self.is_list_url(link.url):
+                roles.lists.append(link.url)
+            elif self.is_case_family(link.url):
+                roles.case_links.append(link.url)
+            else:
+                roles.nav.append(link.url)
+        return roles
+
+    def teaser_roles(self, links: list[Link]) -> LinkRoles:
+        """A page that is not a case (a teaser or taxonomy listing, a site page): only its
+        links into a known case family are followed, as case links."""
+        return LinkRoles(case_links=[
+            link.url for link in links if self.allows(link.url) and self.is_case_family(link.url)
+        ])
+
+    def learn_case_family(self, url: str) -> None:
+        """``url`` is a case page's own URL: its family is a case family (unless it is the
+        family of the site's own pages at its root)."""
+        shape = url_shape(url, self.rules)
+        if self.rules.case_pattern is None and not _site_page_shape(shape):
+            self.case_families.add(shape)
+
+    def is_case_family(self, url: str) -> bool:
+        """``url`` is under the case list's own directory, or has the shape of the links a
+        case list links as cases (with ``--case-pattern``: the pattern matches it)."""
+        if self.rules.case_pattern is not None:
+            return bool(self.rules.case_pattern.search(canonical_url(url, self.rules)))
+        if self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix):
+            return not self.is_list_url(url)
+        return bool(self.case_families) and url_shape(url, self.rules) in self.case_families
+
+    def dominant_family(self, page_url: str, candidates: list[str],
+                        links: list[Link]) -> UrlShape | None:
+        """The URL family of a list page's case links: the family with the most URLs linked
+        by a title-like text (case titles run to several words; navigation, tag and pager
+        labels do not), then the most URLs, then the one nearer the list's own path. Pages at
+        the site root without a query (home, about, contact) are no family. None when no
+        family has two URLs."""
+        if self.rules.case_pattern is not None:
+            return None
+        members: dict[UrlShape, set[str]] = {}
+        for url in candidates:
+            members.setdefault(url_shape(url, self.rules), set()).add(url)
+        words: dict[str, int] = {}
+        for link in links:
+            words[link.url] = max(words.get(link.url, 0), len(link.text.split()))
+        list_path = urlsplit(canonical_url(page_url, self.rules)).path
+
+        def score(item: tuple[UrlShape, set[str]]) -> tuple[int, int, int]:
+            shape, urls = item
+            titled = sum(1 for u in urls if words.get(u, 0) >= TITLE_WORDS)
+            return titled, len(urls), _common_prefix(shape[0], list_path)
+
+        ranked = sorted(((shape, urls) for shape, urls in members.items()
+                         if not _site_page_shape(shape)), key=score, reverse=True)
+        if not ranked or len(ranked[0][1]) < 2:
+            return None
+        return ranked[0][0]
+
     def pager_links(self, page_url: str, links: list[Link]) -> list[str]:
         """Links of a case page that lead to other pages of the same case."""
         key = case_key(page_url, self.rules)
@@ -97,13 +232,97 @@ class Scope:
                 continue
             same_case = case_key(link.url, self.rules) == key
             pager_text = CASE_PAGER_TEXT.match(link.text) or link.rel in ("next", "prev")
-            if same_case or (pager_text and self._same_dir_as(page_url, link.url)):
+            if same_case or (pager_text and (self._same_dir_as(page_url, link.url)
+                                             or _numbered_dir(page_url) == _numbered_dir(
+                                                 link.url))):
                 out.append(link.url)
         return out
 
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
         return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+
+
+def _numbered_dir(url: str) -> str:
+    """The path without a trailing page-number directory: ``/cases/knee/3/`` and
+    ``/cases/knee/`` give ``/cases/knee``. Used only for links labelled as a pager."""
+    path = urlsplit(url).path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    return head if last.isdigit() else path
+
+
+def _site_page_shape(shape: UrlShape) -> bool:
+    """The family of pages at the site root without a query (``/about``, ``/contact.htm``,
+    ``/``): the site's own pages, which no list's case links share."""
+    return not shape[0] and not shape[2]
+
+
+def _list_prefix(url: str) -> str | None:
+    """The directory a list page lists (``/casestudies/`` of ``/casestudies/index.asp``,
+    ``/cases/`` of ``/cases``); None for the site root, which holds everything."""
+    path = urlsplit(url).path
+    last = path.rsplit("/", 1)[-1]
+    prefix = path.rsplit("/", 1)[0] + "/" if "." in last else path.rstrip("/") + "/"
+    return prefix if prefix != "/" else None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def url_shape(url: str, rules: UrlRules) -> UrlShape:
+    """The URL family of ``url`` (see ``UrlShape``); the page part does not count."""
+    parts = urlsplit(canonical_url(url, rules))
+    path = PATH_PAGE.sub("", parts.path)
+    directory, _, last = path.rstrip("/").rpartition("/")
+    ext = last.rpartition(".")[2].lower() if "." in last else ""
+    keys = sorted({k for k, _ in parse_qsl(parts.query) if not LIST_PAGING_PARAMS.match(k)})
+    return re.sub(r"\d+", "#", directory), ext, tuple(keys)
+
+
+def learn_page_bases(
+    page_url: str, links: list[Link], page_number: int | None = None
+) -> dict[str, int]:
+    """The pager bases a page shows: {page parameter: value of the first page}.
+
+    Evidence, strongest first: a link labelled with its page number ("1", "Page #3") or
+    "first" whose URL carries a page parameter; the page's own parameter with the page number
+    it prints ("Page 2 of 3", passed as ``page_number``); a "next" link from a page without
+    a page parameter (the page a list or case starts on). Contradicting evidence gives none.
+    """
+    votes: dict[str, set[int]] = {}
+
+    def vote(name: str, base: int) -> None:
+        if base in PAGE_BASES:
+            votes.setdefault(name, set()).add(base)
+
+    own = page_param(page_url)
+    for link in links:
+        found = page_param(link.url)
+        if found is None or not _same_path(page_url, link.url):
+            continue
+        name, value = found
+        text = link.text.strip()
+        numbered = NUMBERED_PAGER_TEXT.match(text)
+        if numbered:
+            vote(name, value - int(numbered.group(1)) + 1)
+        elif FIRST_PAGER_TEXT.match(text):
+            vote(name, value)
+        elif own is None and (link.rel == "next" or NEXT_PAGER_TEXT.match(text)):
+            vote(name, value - 1)
+    if own is not None and page_number is not None:
+        vote(own[0], own[1] - page_number + 1)
+    return {name: next(iter(bases)) for name, bases in votes.items() if len(bases) == 1}
+
+
+def _same_path(a: str, b: str) -> bool:
+    return urlsplit(a).path == urlsplit(b).path
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -114,8 +333,9 @@ def _allowed(url: str, host: str) -> bool:
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _list_doc(url: str, rules: UrlRules) -> str:
     """The document a list page is a numbered copy of: ``index-2.html`` -> ``/``."""
-    path = NUMBERED_DOC.sub("", urlsplit(url).path)
-    return urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")), rules)).path
+    path = INDEX_DOCS.sub("/", NUMBERED_DOC.sub("", urlsplit(url).path))
+    return INDEX_DOCS.sub("/", urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")),
+                                                      rules)).path)
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

@@ -30,6 +30,7 @@ def write_released(writer: SnapshotWriter, entry: Released, report: CrawlReport)
                 fetched_at=datetime.fromisoformat(page.fetched_at),
                 content_sha256=page.ref.content_sha256 or "",
                 warc_record_id=page.warc_record_id,
+                aliases=page.aliases,
                 case_key=case.case_key,
             )
         )

@@ -13,7 +13,11 @@ from typing import Any
 
 @dataclass(slots=True)
 class PageMessage:
-    """A response handed over for parsing; ``role`` is "list" or "case"."""
+    """A response handed over for parsing.
+
+    ``role`` is the evidence the link that led here carries: "list" (a page of the case list),
+    "case link" (linked as a case), "pager" (another page of a case) or "nav" (site
+    navigation only); see ``discovery.LinkRoles``."""
 
     role: str
     url: str
@@ -26,6 +30,8 @@ class PageMessage:
     link_role: str | None = None
     """How the page was linked (``Skipped.role``); says what losing it means."""
     referer: str | None = None
+    redirects: list[str] = field(default_factory=list)
+    """URLs that redirected to ``url``, first requested first."""
 
 
 @dataclass(slots=True)
@@ -35,7 +41,13 @@ class Verdict:
     lists: list[str] = field(default_factory=list)
     """List pages to follow (parsed as lists)."""
     candidates: list[str] = field(default_factory=list)
-    """Pages that may be cases (parsed as cases)."""
+    """Pages linked as cases (role "case link")."""
+    pager: list[str] = field(default_factory=list)
+    """Other pages of a case this page belongs to (role "pager")."""
+    nav: list[str] = field(default_factory=list)
+    """Site navigation (role "nav"): fetched, but a case only on other evidence."""
+    aliases: list[str] = field(default_factory=list)
+    """Other URLs of this page (its ``rel=canonical``): never to be requested."""
     skipped: str | None = None
     """Why the page is neither a list nor a case page (not followed further)."""
     fold_case: bool = False
@@ -43,6 +55,8 @@ class Verdict:
     requisites: list[str] = field(default_factory=list)
     """Same-site images, stylesheets and scripts the page needs to be replayed (fetched
     once per crawl into the WARC, never parsed; empty with ``--no-requisites``)."""
+    page_bases: frozenset[tuple[str, int]] | None = None
+    """The site's pager bases (``UrlRules.page_bases``) when this page taught a new one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,16 +148,19 @@ def _replay(
                                            " once decompressed", response.status, failed=True))
             continue
         verdict = archive.handle_page(
-            PageMessage(role=role, url=response.url, request_url=request_url,
+            PageMessage(role=role, link_role=role, url=response.url, request_url=request_url,
                         status=response.status, headers=response.headers, body=body,
-                        fetched_at=response.date, warc_record_id=response.record_id)
+                        fetched_at=response.date, warc_record_id=response.record_id,
+                        redirects=[request_url] if request_url != response.url else [])
         )
-        if verdict.fold_case:  # the server is case-insensitive: re-key what is known
+        if verdict.fold_case or verdict.page_bases:  # new identity rules: re-key what is known
             responses = {canon(r.url): r for r in responses.values()}
             unfetched = {canon(s.url): s for s in unfetched.values()}
             seen = {canon(u) for u in seen}
-        follow(verdict.lists, "list")
-        follow(verdict.candidates, "case")
+        seen.update(canon(u) for u in verdict.aliases)
+        for urls, link_role in ((verdict.lists, "list"), (verdict.pager, "pager"),
+                                (verdict.candidates, "case link"), (verdict.nav, "nav")):
+            follow(urls, link_role)
         for wanted in verdict.requisites:  # what the spider would have fetched, from the WARC
             got = requisites.get(canonical_url(urldefrag(wanted)[0]))
             archive.add_requisite(replace(got, url=wanted) if got else

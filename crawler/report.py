@@ -7,11 +7,14 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .items import Skipped
 from .urls import PAGE_PARAMS
+
+if TYPE_CHECKING:  # the crawl's Scrapy process imports this module, not the parser
+    from parsers.records import CaseRecord
 
 #: Scrapy stats copied into the manifest, under the names we document.
 SCRAPY_STATS = {
@@ -56,6 +59,8 @@ class CrawlReport:
     navigation: list[dict[str, Any]] = field(default_factory=list)
     """Lost links that only navigate the site: warnings, which leave the exit code alone."""
     late_pages: list[str] = field(default_factory=list)
+    warning_cases: list[dict[str, Any]] = field(default_factory=list)
+    """Each exported case with parser warnings: {case_id, url, warnings (count)}."""
     seconds: Counter[str] = field(default_factory=Counter)
     """Wall seconds the archive spent per kind of work (parse, warc, export, finish)."""
 
@@ -87,6 +92,13 @@ class CrawlReport:
             self.skipped[item.reason] += 1
             self.skipped_urls.append({"url": item.url, "reason": item.reason})
 
+    def add_case_warnings(self, case: CaseRecord) -> None:
+        """Remember a case whose pages drew warnings, so a reviewer can find it."""
+        if case.warnings:
+            self.warning_cases.append(
+                {"case_id": case.case_id, "url": case.url, "warnings": len(case.warnings)}
+            )
+
     def to_stats(self, scrapy_stats: dict[str, Any]) -> dict[str, Any]:
         """The ``crawl_stats`` object of the manifest."""
         judged = [{**e, "role": "case"} for e in self.unsure
@@ -117,6 +129,8 @@ class CrawlReport:
                 ({k: e[k] for k in ("url", "referer", "reason", "status")} for e in navigation),
                 key=lambda f: f["url"]),
             late_pages=sorted(self.late_pages),
+            cases_with_warnings=len(self.warning_cases),
+            warning_cases=sorted(self.warning_cases, key=lambda c: c["url"]),
             duration_seconds=round(time.monotonic() - self.started, 3),
             archive_seconds={work: round(s, 3) for work, s in sorted(self.seconds.items())},
         )
@@ -133,6 +147,9 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
         "responses by status: "
         + (", ".join(f"{k}: {v}" for k, v in stats["responses_by_status"].items()) or "none"),
     ]
+    if stats.get("cases_with_warnings"):
+        lines.append(f"cases with warnings: {stats['cases_with_warnings']} "
+                     "(listed in the manifest under crawl_stats.warning_cases)")
     if stats["skipped_by_reason"]:
         lines.append(
             "skipped (not case pages): "

@@ -1,9 +1,16 @@
 """URL identity: when two URLs name the same page, and which case a page belongs to.
 
 A legacy site reaches one page through many spellings (fragments, session ids, parameter
-order, ``?page=1``, ``dir/index.htm``, letter case on IIS). ``canonical_url`` folds them into
-one string; ``case_key`` further removes the page part so that every page of a case shares
-a key; ``case_id`` hashes that key into the stable id exported to the migration.
+order, letter case on IIS). ``canonical_url`` folds them into one string;
+``case_key`` further removes the page part so that every page of a case shares a key;
+``case_id`` hashes that key into the stable id exported to the migration.
+
+Only what cannot change the resource is normalised. A parameter is never dropped because its
+value looks like a default: ``?page=1`` is page 1 on a 1-based pager and page 2 on a 0-based
+one. The site itself says which (``discovery.learn_page_bases``: the pager link labelled "1"
+or "first", "Page N of M"); once it has, ``UrlRules.page_bases`` folds ``page=BASE`` onto the
+URL without the parameter. Other spellings of one page (redirects, ``rel=canonical``, an
+identical body) are aliases recorded by the crawl on evidence, not folded here.
 """
 
 from __future__ import annotations
@@ -23,8 +30,12 @@ SESSION_PARAMS = re.compile(
 #: Session ids embedded in the path (``;jsessionid=...``, ``(S(abc))`` of ASP.NET).
 PATH_SESSION = re.compile(r";(?:jsessionid|sessionid|sid)=[^/?#]*|/\(S\([^)]*\)\)", re.I)
 #: Query parameters that select a page of a multi-page document.
-PAGE_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|page_?num(?:ber)?|pagina|seite)$", re.I)
-#: Directory index documents: ``dir/index.htm`` is ``dir/``.
+PAGE_PARAMS = re.compile(
+    r"^(?:p|pg|page|pageno|pagenum|page_?num(?:ber)?|pagina|seite|limitstart)$", re.I
+)
+#: Directory index documents: ``dir/index.htm`` and ``dir/`` are one case (``case_key``);
+#: as page URLs they are two spellings, one page only on evidence (a redirect, an
+#: identical body), since a server may serve them differently.
 INDEX_DOCS = re.compile(r"/(?:index|default|home)\.(?:html?|asp|aspx|php|cfm|shtml)$", re.I)
 #: A page part at the end of a path: ``slug/page2.htm``, ``case12-p3.html``.
 PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page|pg|p)[-_]?(\d+)(\.\w+)?$", re.I)
@@ -45,6 +56,14 @@ class UrlRules:
     case_pattern: re.Pattern[str] | None = None
     """Overrides the page-part heuristics: group ``case`` (or 1, or the whole match) of this
     pattern applied to the canonical URL is the case key."""
+    page_bases: frozenset[tuple[str, int]] = frozenset()
+    """Pager bases the site has shown: (page parameter lower-cased, value of the first page).
+    ``(page, 0)`` means ``?page=0`` is page 1 and the same page as no ``page`` parameter."""
+
+    def page_base(self, param: str) -> int | None:
+        """The learned value of the first page for ``param``; None while unknown."""
+        name = param.lower()
+        return next((base for key, base in self.page_bases if key == name), None)
 
 
 DEFAULT_RULES = UrlRules()
@@ -60,17 +79,42 @@ def canonical_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
     netloc = f"{host}:{port}" if port else host
     path = PATH_SESSION.sub("", parts.path) or "/"
     path = quote(unquote(path), safe="/-_.~!$&'()*+,;=:@%")
-    path = INDEX_DOCS.sub("/", path)
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not SESSION_PARAMS.match(k) and not (PAGE_PARAMS.match(k) and v.strip() == "1")
+        if not SESSION_PARAMS.match(k) and not _is_first_page(k, v, rules)
     ]
     if rules.ignore_case:
         path = path.lower()
         query = [(k.lower(), v.lower()) for k, v in query]
     query_text = urlencode(sorted(query))
     return urlunsplit((scheme, netloc, path, query_text, ""))
+
+
+def _is_first_page(name: str, value: str, rules: UrlRules) -> bool:
+    """``name=value`` selects the first page, as the site has shown (never assumed)."""
+    if not rules.page_bases or not PAGE_PARAMS.match(name):
+        return False
+    base = rules.page_base(name)
+    return base is not None and value.strip() == str(base)
+
+
+def page_param(url: str) -> tuple[str, int] | None:
+    """(name, integer value) of the URL's page parameter; None without one."""
+    for name, value in parse_qsl(urlsplit(url).query):
+        if PAGE_PARAMS.match(name) and value.strip().isdigit():
+            return name.lower(), int(value)
+    return None
+
+
+def page_number_in_url(url: str, rules: UrlRules) -> int | None:
+    """1-based page number the URL's page parameter selects, once the site's pager base is
+    known; None without a parameter or a learned base."""
+    found = page_param(url)
+    if found is None:
+        return None
+    base = rules.page_base(found[0])
+    return None if base is None else found[1] - base + 1
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -85,7 +129,7 @@ def case_key(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
             return groups.get("case") or (match.group(1) if match.groups() else match.group(0))
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     kept = [(k, v) for k, v in query if not PAGE_PARAMS.match(k)]
-    path = PATH_PAGE.sub("", parts.path)
+    path = PATH_PAGE.sub("", INDEX_DOCS.sub("/", parts.path))
     if path.endswith(("-", "_")):
         path = path[:-1]
     return urlunsplit(("", "", path, urlencode(kept), ""))

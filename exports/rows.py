@@ -30,8 +30,13 @@ class PageRow:
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
     unplaced_chars: int = 0
+    furniture: str | None = None
+    """The page's furniture text (``PageRecord.furniture``)."""
     warc_record_id: str | None = None
     """``WARC-Record-ID`` of the response record in ``pages.warc.gz``."""
+    aliases: list[str] = field(default_factory=list)
+    """Other canonical URLs of the same page: the URLs it was requested or redirected under,
+    its ``rel=canonical``, URLs serving the identical body. Sorted."""
     sections: list[Section] = field(default_factory=list)
     """The page's sections in page order (written to ``sections.parquet``, not pages)."""
     case_key: str | None = None
@@ -50,6 +55,7 @@ class PageRow:
         fetched_at: datetime,
         content_sha256: str,
         warc_record_id: str | None = None,
+        aliases: list[str] | None = None,
         case_key: str | None = None,
     ) -> PageRow:
         """Build the row of a parsed page (``page.url`` is the final URL)."""
@@ -64,7 +70,9 @@ class PageRow:
             encoding=page.encoding,
             warnings=list(page.warnings),
             unplaced_chars=page.unplaced_chars,
+            furniture=page.furniture,
             warc_record_id=warc_record_id,
+            aliases=sorted(aliases or []),
             sections=list(page.sections),
             case_key=case_key,
         )
@@ -90,7 +98,9 @@ def page_dict(row: PageRow) -> dict[str, Any]:
         "encoding": row.encoding,
         "warnings": list(row.warnings),
         "unplaced_chars": row.unplaced_chars,
+        "furniture": row.furniture,
         "warc_record_id": row.warc_record_id,
+        "aliases": list(row.aliases),
         "case_key": row.case_key,
         "error": row.error,
     }

@@ -88,8 +88,11 @@ PAGE_REF = Struct(
         Field("page_number", INT, False, "1-based page number.", 2),
         Field(
             "url", STRING, False,
-            "Canonical URL of the page: fragment and session ids removed, query parameters "
-            "sorted, a default page=1 dropped.",
+            "Canonical URL of the page: scheme and host lower-cased, default port, fragment "
+            "and session ids removed, query parameters sorted; a page parameter is dropped "
+            "only where the site's own pager shows it names the first page (page=0 on a "
+            "0-based pager, page=1 on a 1-based one). The page's other URLs are aliases in "
+            "pages.parquet.",
             "https://example.org/case.php?id=77&page=2",
         ),
         Field(
@@ -276,6 +279,11 @@ SECTIONS = Table(
         ),
         Field("heading", STRING, True, "Heading as written; null for unplaced text.", "History"),
         Field("text", STRING, False, "Section text in the records text format.", "A 45-year ..."),
+        Field(
+            "rule", STRING, True,
+            "Which rule found the section: alias, synonym, form, content or unplaced "
+            "(docs/extraction.md).", "alias",
+        ),
         CASE_KEY,
     ),
 )
@@ -303,6 +311,11 @@ PAGES = Table(
         Field("warnings", ListOf(STRING), False, "Parser warnings of the page.", []),
         Field("unplaced_chars", INT, False, "Main-content characters under no heading.", 0),
         Field(
+            "furniture", STRING, True,
+            "Page furniture (navigation, pager, sidebars, CMS blocks, site credit), one line "
+            "per line; never part of a case field.", "Home | Case Studies",
+        ),
+        Field(
             "warc_record_id", STRING, True, "WARC-Record-ID of the response in pages.warc.gz.",
             "<urn:uuid:7f1c1c9e-1b7e-4c4e-9a57-2f8e3c1d9b11>",
         ),
@@ -311,6 +324,14 @@ PAGES = Table(
             "error", STRING, True,
             "Why the page failed (\"HTTP 500\", \"never fetched\", a download error, \"no case "
             "sections\"); null for a page fetched and parsed as a case page.", "HTTP 500",
+        ),
+        Field(
+            "aliases", ListOf(STRING), True,
+            "Other canonical URLs of the same page, sorted: the URLs it was requested or "
+            "redirected under, its rel=canonical, URLs serving the identical body (empty when "
+            "none; null only in snapshots written before schema 1.1). The page is recorded "
+            "once, under its canonical URL.",
+            ["https://example.org/node/77"],
         ),
     ),
 )

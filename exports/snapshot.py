@@ -121,6 +121,7 @@ class SnapshotWriter:
                 "key": s.key,
                 "heading": s.heading,
                 "text": s.text,
+                "rule": s.rule,
                 "case_key": row.case_key,
             })
 

@@ -50,6 +50,93 @@ _ALIAS_TABLE: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: The synonym bank: per key, *core* words (any one names the key) and *modifier* words
+#: (allowed beside a core word, never enough alone). A heading maps to a key by synonym when
+#: its content words (``heading_tokens``) include a core word of exactly one key and every
+#: word is in that key's bank. A heading with core words of two keys ("Treatment and
+#: Outcome") is ambiguous: kept as an other section with a warning, never guessed.
+SYNONYMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "history": (
+        frozenset({"history", "presentation", "presenting", "complaint", "hpi", "anamnesis"}),
+        frozenset({"case", "clinical", "patient", "medical", "present", "illness", "chief",
+                   "initial", "brief", "background"}),
+    ),
+    "physical_exam": (
+        frozenset({"exam", "examination", "physical"}),
+        frozenset({"findings", "finding", "clinical", "initial", "general"}),
+    ),
+    "differential_diagnosis": (
+        frozenset({"differential", "differentials", "ddx"}),
+        frozenset({"diagnosis", "diagnoses", "dx", "considerations", "considered"}),
+    ),
+    "tests_and_results": (
+        frozenset({"tests", "test", "investigations", "investigation", "workup",
+                   "diagnostics", "testing"}),
+        frozenset({"results", "result", "diagnostic", "findings", "studies", "initial",
+                   "laboratory", "further", "additional", "imaging"}),
+    ),
+    "working_diagnosis": (
+        frozenset({"working"}),
+        frozenset({"diagnosis", "diagnoses", "dx", "impression"}),
+    ),
+    "treatment": (
+        frozenset({"treatment", "treatments", "management", "therapy", "plan"}),
+        frozenset({"initial", "plan", "medical", "surgical", "conservative", "course"}),
+    ),
+    "outcome": (
+        frozenset({"outcome", "outcomes", "followup", "course", "progress", "prognosis",
+                   "disposition"}),
+        frozenset({"clinical", "hospital", "patient", "final", "long", "term", "results"}),
+    ),
+    "authors_comments": (
+        frozenset({"author", "authors"}),
+        frozenset({"comments", "comment", "notes", "note", "remarks", "discussion"}),
+    ),
+    "editors_comments": (
+        frozenset({"editor", "editors"}),
+        frozenset({"comments", "comment", "notes", "note", "remarks", "discussion"}),
+    ),
+    REFERENCES_KEY: (
+        frozenset({"references", "reference", "bibliography", "reading", "readings",
+                   "sources", "literature", "citations", "cited"}),
+        frozenset({"selected", "suggested", "further", "additional", "key", "recommended",
+                   "works", "general", "source"}),
+    ),
+}
+
+#: Words that carry no meaning in a heading ("Findings *on* Examination").
+HEADING_STOPWORDS: frozenset[str] = frozenset({
+    "and", "of", "the", "on", "a", "an", "for", "to", "with", "in", "at", "&", "his", "her",
+})
+#: Two-word spellings folded to one token before the lookup.
+_JOINED = (("follow up", "followup"), ("work up", "workup"), ("follow-up", "followup"),
+           ("work-up", "workup"))
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+
+def heading_tokens(text: str) -> frozenset[str]:
+    """The content words of a heading: normalised, two-word spellings joined, stopwords
+    dropped. "Findings on Examination:" -> {"findings", "examination"}."""
+    norm = normalize_label(text)
+    for two, one in _JOINED:
+        norm = norm.replace(two, one)
+    return frozenset(t for t in _TOKEN_RE.findall(norm) if t not in HEADING_STOPWORDS)
+
+
+@lru_cache(maxsize=8192)
+def synonym_keys(text: str) -> tuple[str, ...]:
+    """Keys whose synonym bank a heading matches: one key is a match, two or more an
+    ambiguous heading, none an unknown one. A heading with core words of two keys is
+    ambiguous even when no single bank holds all its words."""
+    tokens = heading_tokens(text)
+    if not tokens or len(tokens) > 5:
+        return ()
+    cored = [k for k, (core, _) in SYNONYMS.items() if tokens & core]
+    if len(cored) > 1:
+        return tuple(cored)
+    return tuple(k for k in cored if tokens <= SYNONYMS[k][0] | SYNONYMS[k][1])
+
+
 #: Aliases that mean the working diagnosis only on a page without "Working Diagnosis";
 #: elsewhere they are kept as an unknown heading.
 CONDITIONAL_ALIASES: dict[str, str] = {
@@ -57,17 +144,6 @@ CONDITIONAL_ALIASES: dict[str, str] = {
     "final diagnosis": "working_diagnosis",
     "diagnoses": "working_diagnosis",
 }
-
-#: Headings the alias table does not map but that are known to head a block of a case
-#: ("Return to Play", "Follow-Up", ...): accepted as key-None sections whenever they are
-#: formatted as a label, even if no canonical label shares their formatting.
-EXTRA_HEADINGS: frozenset[str] = frozenset({
-    "return to play", "return to sport", "return to activity", "follow-up", "follow up",
-    "followup", "discussion", "summary", "conclusion", "conclusions", "learning points",
-    "key points", "teaching points", "clinical pearls", "pearls", "case presentation",
-    "chief complaint", "introduction", "acknowledgements", "acknowledgments", "keywords",
-    "objectives", "rehabilitation", "clinical course", "hospital course", "imaging",
-})
 
 #: Words that, leading a paragraph or a list, are sub-labels of a section ("MRI: ...",
 #: "Laboratory studies:") and never start a new section even when bold like headings.
@@ -100,7 +176,9 @@ def normalize_label(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def alias_key(text: str) -> tuple[str | None, bool]:
-    """(canonical key, conditional?) for a heading text; (None, False) when unknown."""
+    """(canonical key, conditional?) for a heading text; (None, False) when unknown.
+
+    The alias table first, then the synonym bank (``synonym_keys``: exactly one key)."""
     norm = normalize_label(text)
     key = ALIASES.get(norm)
     if key is not None:
@@ -108,7 +186,20 @@ def alias_key(text: str) -> tuple[str | None, bool]:
     key = CONDITIONAL.get(norm)
     if key is not None:
         return key, True
+    if len(norm) <= 60:
+        keys = synonym_keys(norm)
+        if len(keys) == 1:
+            return keys[0], False
     return None, False
+
+
+def heading_rule(text: str) -> str:
+    """``alias`` when the heading is in the alias tables, ``synonym`` when its words matched
+    the synonym bank, ``form`` otherwise (see ``records.SECTION_RULES``)."""
+    norm = normalize_label(text)
+    if norm in ALIASES or norm in CONDITIONAL:
+        return "alias"
+    return "synonym" if len(synonym_keys(norm)) == 1 else "form"
 
 
 # --- Tags and attributes -----------------------------------------------------------------
@@ -141,12 +232,21 @@ STYLE_TAGS: frozenset[str] = frozenset({"font", "span", "em", "i", "big", "small
 NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu"})
 
 NAV_ATTR_RE = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|side-bar|breadcrumbs?|topnav|"
-    r"leftnav|left-nav|sidenav|skip|pager|pagination)(?:$|[\s_\d-])",
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|sidebars|side-bar|breadcrumbs?|topnav|"
+    r"leftnav|left-nav|sidenav|skip|pager|pagination|related|tags|taxonomy|share|sharing|"
+    r"social|print|printer|login|comments?|comment-form|widget|widget-area|submitted|"
+    r"links|byline|feed)(?:$|[\s_\d-])",
     re.I,
 )
+#: An id or class naming the content area (see ``content.content_element``).
+CONTENT_ATTR_RE = re.compile(r"(?:^|[\s_-])(?:main|content|article|entry|post|node|story)",
+                             re.I)
 #: A class name that says "this is a heading/label".
 HEADING_CLASS_RE = re.compile(r"head|title|label|caption|bold|subhead|section|strong", re.I)
+#: A container class that says "this block is a heading": a class token ending in head,
+#: heading, label, caption or title ("section-head", "field-label", "contentheading");
+#: not "header", "section-body".
+HEADING_CONTAINER_RE = re.compile(r"(?:head|heading|label|caption|title)(?:$|\s)", re.I)
 BOLD_STYLE_RE = re.compile(
     r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)|text-decoration\s*:\s*underline", re.I
 )
@@ -294,6 +394,16 @@ DOI_TEXT_RE = re.compile(r"\bdoi\s*:?\s*(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 DOI_URL_RE = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
 PMID_RE = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.I)
 URL_TRAILING = ".,;:!?'\"]>"
+#: Citation evidence (``references.is_citation``): a year, "volume(issue):pages" or
+#: ";volume:pages", authors ("Phillips TG," / "Smith J." / "Smith, J."), "et al".
+CITE_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}[a-z]?(?!\d)")
+CITE_VOLUME_RE = re.compile(
+    r"\d+\s*(?:\(\s*[\w-]+\s*\))?\s*:\s*[eE]?\d+|;\s*\d+\s*\(|\bvol\.\s*\d|\bpp?\.\s*\d"
+)
+CITE_AUTHORS_RE = re.compile(
+    r"^(?:[\[(]?\d{1,3}[.)\]]\s*)?[A-Z][\w'\u2019-]+,?\s+(?:[A-Z]{1,3}\b|[A-Z]\.\s?(?:[A-Z]\.)?)"
+)
+CITE_ETAL_RE = re.compile(r"\bet\.? al\b", re.I)
 
 # --- Contact --------------------------------------------------------------------------------
 

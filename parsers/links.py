@@ -12,6 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from .records import Link
 from .text import LinkOut
 
@@ -67,3 +69,16 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
             url = _join(base_dir, href)
         out.append(Link(url, " ".join("".join(parts).split()), rel))
     return out
+
+
+def canonical_link(root: etree._Element, page_url: str) -> str | None:
+    """The absolute URL of the page's first ``<link rel="canonical" href>``; None without one.
+
+    ``rel`` is a token list compared without case; a relative href resolves against the page
+    URL (``<base href>`` included, as passed in ``page_url``)."""
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rel and href:
+            return href if href.startswith(_ABSOLUTE) else _join(page_url, href)
+    return None

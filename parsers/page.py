@@ -9,12 +9,15 @@ warning on the record, never an exception.
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from collections.abc import Mapping
+from dataclasses import astuple
 
 from lxml import etree
 
 from .contact import copyright_holder, parse_contact, split_copyright
+from .content import mark_furniture
 from .encoding import decode
 from .figures import find_media
 from .labels import (
@@ -28,15 +31,17 @@ from .labels import (
     XML_DECL_RE,
     normalize_label,
 )
-from .links import resolve_links
-from .records import REFERENCES_KEY, SECTION_KEYS, PageRecord, Section
-from .references import parse_references
-from .sections import Part, Segments, render, segment
+from .links import canonical_link, resolve_links
+from .pagenum import url_page_number
+from .records import REFERENCES_KEY, SECTION_KEYS, Contact, PageRecord, Section
+from .references import apply_content_rule, parse_references
+from .sections import Part, Segments, render, segment, starts_with_label
 from .text import collapse, walk
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _local = threading.local()
 _TITLE_TRIM = " -\u2013\u2014:|,"
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
 def _parser() -> etree.HTMLParser:
@@ -115,43 +120,116 @@ def _soft_404(title: str, segs: Segments) -> bool:
     return bool(SOFT404_RE.search(head))
 
 
-def _title_and_preamble(
-    tag_title: str, segs: Segments
-) -> tuple[str | None, int | None, int | None, list[Part]]:
-    """Title/page from ``<title>`` and the visible heading; the preamble minus that heading."""
+_SITE_SEPARATORS = frozenset("-|:\u2013\u2014\u00bb")
+#: Where a page number comes from, by precedence (``PageRecord.page_number_source``).
+#: The URL's number is never a source: its base (0 or 1) is the crawler's to learn.
+PAGE_SOURCES = ("heading", "title", "pager", "default")
+Evidence = dict[str, tuple[int, int | None]]
+
+
+def _title_and_preamble(tag_title: str, segs: Segments
+                        ) -> tuple[str | None, Evidence, list[Part]]:
+    """Title and page-number evidence from ``<title>`` and the visible heading; the
+    preamble minus that heading. A generic ``<title>`` (editor default, site name followed
+    by nothing) yields to a strong visible heading; a ``<title>`` that is the visible
+    heading plus a site suffix ("X - NSMS") yields the visible one."""
     title, number, total = parse_title(tag_title)
+    evidence: Evidence = {}
+    if number is not None:
+        evidence["title"] = (number, total)
     blocks: dict[int, list[Part]] = {}
     for part in segs.preamble:
         blocks.setdefault(part[0], []).append(part)
     excluded: set[int] = set()
     want = normalize_label(title) if title else None
-    visible: tuple[str | None, int | None, int | None] | None = None
+    visible: str | None = None
     for bi, parts in blocks.items():
         text = " ".join([p[2] for p in parts])
         if len(text) > 250:
             continue
         vtitle, vnum, vtotal = parse_title(text)
+        if vtitle is None and vnum is None:
+            continue
+        match = vtitle is not None and want is not None and _same_title(vtitle, want)
         strong = all(r[2] for ln in parts[0][1][0] for r in ln if r[0].strip())
-        if vtitle is None and vnum is not None:  # a bare "Page #4" under the heading
+        if vtitle is None or match or (visible is None and strong and (
+                want is None or ("title" not in evidence and vnum))):
             excluded.add(bi)
-            number = number or vnum
-            total = total or vtotal
-            continue
-        if vtitle is None:
-            continue
-        if want is not None and normalize_label(vtitle) == want:
-            excluded.add(bi)
-            number = number or vnum
-            total = total or vtotal
-        elif visible is None and strong and (want is None or (number is None and vnum)):
-            visible = (vtitle, vnum, vtotal)
-            excluded.add(bi)
+            if vnum is not None and "heading" not in evidence:
+                evidence["heading"] = (vnum, vtotal)
+            if vtitle is not None and (match or visible is None):
+                visible = visible or vtitle
     if visible is not None:
-        title = visible[0]
-        number = visible[1] or number
-        total = visible[2] or total
+        title = visible
     rest = [p for p in segs.preamble if p[0] not in excluded]
-    return title, number, total, rest
+    return title, evidence, rest
+
+
+def _same_title(visible: str, want: str) -> bool:
+    """The visible heading names the ``<title>``: equal, or the title is the heading
+    followed by a separator and a site name."""
+    norm = normalize_label(visible)
+    if norm == want:
+        return True
+    rest = want[len(norm):].lstrip()
+    return len(norm) >= 12 and want.startswith(norm) and rest[:1] in _SITE_SEPARATORS
+
+
+def _choose_page(record: PageRecord, evidence: Evidence) -> None:
+    """Page number and total from the evidence, by ``PAGE_SOURCES`` precedence; a warning
+    when visible sources disagree, or when the URL's number fits neither a 1-based nor a
+    0-based pager."""
+    numbers = {ev[0] for ev in evidence.values()}
+    source = next((src for src in PAGE_SOURCES if src in evidence), "default")
+    number, total = evidence.get(source, (1, None))
+    if len(numbers) > 1:
+        said = ", ".join(f"{src} {ev[0]}" for src, ev in evidence.items())
+        record.warnings.append(f"page number: sources disagree ({said}); using {source}")
+    param = record.url_page_param
+    if param is not None and evidence and param not in (number, number - 1):
+        record.warnings.append(f"page number: the URL says {param}, the page says {number}")
+    record.page_number = number
+    record.page_total = total or next((ev[1] for ev in evidence.values() if ev[1]), None)
+    record.page_number_source = source
+
+
+def _fill_sections(record: PageRecord, preamble: list[Part], segs: Segments) -> None:
+    """Every section of the page in page order, unplaced text as ``Section(None, None, ..)``
+    with a warning; references parsed from the references section."""
+    sections: list[Section] = []
+    unplaced = 0
+    if preamble:
+        text_ = render(preamble)
+        sections.append(Section(None, None, text_))
+        unplaced += len(text_)
+        where = "before the first heading" if segs.sections else "under no heading"
+        record.warnings.append(f"unplaced text: {len(text_)} chars {where}")
+    for raw in segs.sections:
+        sections.append(Section(raw.key, raw.heading, render(raw.parts), raw.rule))
+        if raw.key == REFERENCES_KEY:
+            record.references.extend(parse_references(raw.parts))
+    if segs.footer.unplaced:
+        text_ = render(segs.footer.unplaced)
+        sections.append(Section(None, None, text_))
+        unplaced += len(text_)
+        record.warnings.append(f"unplaced text: {len(text_)} chars among the footer")
+    record.sections = sections
+    record.unplaced_chars = unplaced
+
+
+def _verdict(record: PageRecord, tag_title: str, segs: Segments) -> str | None:
+    """The content verdict: None for case-like content, else the reason it is not.
+
+    Case-like: a section found by a heading (alias, synonym, form) or by its content, with
+    real text (a word character), on a page that is not a soft 404."""
+    if _soft_404(tag_title, segs):
+        return "soft 404"
+    found = any(s.rule != "unplaced" and _has_words(s.text) for s in record.sections)
+    return None if found else "no case sections"
+
+
+def _has_words(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 #: Above this size the cyclic garbage collector is paused during the parse: the parse makes
@@ -175,6 +253,19 @@ def parse_page(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
             gc.enable()
 
 
+def parse_as_case(body: bytes, url: str, headers: Mapping[str, str] | None = None
+                  ) -> PageRecord:
+    """``parse_page`` for a page known to be a case page (``casearchive parse --as-case``):
+    the content verdict is overridden and kept as a warning; sections, furniture, title and
+    page number are what ``parse_page`` found."""
+    record = parse_page(body, url, headers)
+    if not record.is_case_page:
+        record.warnings.append(f"content verdict: {record.skip_reason} (parsed as a case)")
+        record.is_case_page = True
+        record.skip_reason = None
+    return record
+
+
 def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageRecord:
     if isinstance(body, str):
         body = body.encode("utf-8")
@@ -193,47 +284,27 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
     if root is None:
         record.skip_reason = "empty document"
         return record
-    walked = walk(root)
+    mark_furniture(root)
+    walked = walk(root, starts_with_label)
     record.links = resolve_links(walked.links, walked.base or url)
+    record.canonical_link = canonical_link(root, walked.base or url)
     record.requisites, record.figures = find_media(root, walked.base or url)
-    segs = segment(walked.blocks)
+    segs = segment(walked.blocks, walked.title)
     record.warnings.extend(segs.warnings)
-    title, number, total, preamble = _title_and_preamble(walked.title, segs)
+    title, evidence, preamble = _title_and_preamble(walked.title, segs)
+    apply_content_rule(preamble, segs.sections, record.warnings)
     record.title = title
-    has_case = any(s.key in _CANONICAL for s in segs.sections)
-    if not has_case:
-        record.skip_reason = "soft 404" if _soft_404(walked.title, segs) else "no case sections"
-        return record
-
-    record.is_case_page = True
-    if segs.page_of and (number is None or segs.page_of[0] == number):
-        number = number or segs.page_of[0]
-        total = total or segs.page_of[1]
-    record.page_number = number or 1
-    record.page_total = total
-    if title is None:
-        record.warnings.append("title: no usable <title> or visible heading")
-
-    sections: list[Section] = []
-    unplaced = 0
-    if preamble:
-        text_ = render(preamble)
-        sections.append(Section(None, None, text_))
-        unplaced += len(text_)
-        record.warnings.append(f"unplaced text: {len(text_)} chars before the first heading")
-    for raw in segs.sections:
-        sections.append(Section(raw.key, raw.heading, render(raw.parts)))
-        if raw.key == REFERENCES_KEY:
-            record.references.extend(parse_references(raw.parts))
+    if segs.page_of:
+        evidence["pager"] = segs.page_of
+    record.url_page_param = url_page_number(url)
+    _choose_page(record, evidence)
+    record.furniture = "\n".join(segs.furniture)
     footer = segs.footer
-    if footer.unplaced:
-        text_ = render(footer.unplaced)
-        sections.append(Section(None, None, text_))
-        unplaced += len(text_)
-        record.warnings.append(f"unplaced text: {len(text_)} chars among the footer")
-    record.sections = sections
-    record.unplaced_chars = unplaced
-
+    _fill_sections(record, preamble, segs)
+    record.skip_reason = _verdict(record, walked.title, segs)
+    record.is_case_page = record.skip_reason is None
+    if record.is_case_page and title is None:
+        record.warnings.append("title: no usable <title> or visible heading")
     address = list(footer.address_lines)
     holder = None
     if footer.copyright_line:
@@ -242,4 +313,19 @@ def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageReco
             address.insert(0, trailing)
         holder = copyright_holder(record.copyright)
     record.contact = parse_contact(footer.note_lines, address, holder)
+    unused = _unused_footer_lines(record.contact, footer.note_lines, address)
+    if unused:
+        record.furniture = "\n".join(filter(None, [record.furniture, *unused]))
     return record
+
+
+def _unused_footer_lines(contact: Contact | None, note_lines: list[str],
+                         address: list[str]) -> list[str]:
+    """Footer lines the contact does not hold: all of them without a contact, else the
+    address lines with a word that is in no contact field. They are the site's (imprint,
+    legal links), kept as furniture."""
+    if contact is None:
+        return [*note_lines, *address]
+    held = set(_WORD_RE.findall(" ".join(filter(None, astuple(contact))).lower()))
+    return [line for line in address
+            if not set(_WORD_RE.findall(line.lower())) <= held]

@@ -29,6 +29,9 @@ SECTION_KEYS: tuple[str, ...] = (
 #: The key of the references section; its text becomes ``Reference`` records.
 REFERENCES_KEY = "references"
 
+#: The values of ``Section.rule``, from the most to the least specific evidence.
+SECTION_RULES: tuple[str, ...] = ("alias", "synonym", "form", "content", "unplaced")
+
 #: Roles of a ``CaseRecord`` field (its ``metadata["role"]``). ``content`` fields are what the
 #: case says: they feed ``content_sha256`` and the snapshot diff. ``identity`` fields say
 #: which case it is and where it lives; ``provenance`` fields say how the crawl went.
@@ -63,6 +66,11 @@ class Section:
     """The label as written on the page (without its colon); None for unplaced text."""
     text: str
     """Section text in the module's text format, heading excluded."""
+    rule: str = "unplaced"
+    """Which rule found the section (see ``SECTION_RULES``): ``alias`` (the heading is in the
+    alias table), ``synonym`` (its words match one key's synonym bank), ``form`` (a heading by
+    its form, key None), ``content`` (references recognised by their entries),
+    ``unplaced`` (text under no heading, key and heading None)."""
 
 
 @dataclass(slots=True)
@@ -132,17 +140,33 @@ class PageRecord:
     url: str
     """The URL the bytes were fetched from (after redirects)."""
     is_case_page: bool
-    """True when the page is a page of a case (has a case title and case sections)."""
+    """The parser's *content verdict*: True when the page has case-like content (at least
+    one section found by alias, synonym, form or content with real text) and is not a soft
+    404. It does not decide case membership: the crawler does, from navigation evidence,
+    and a member page with a False verdict is still kept (its ``sections`` hold its text)."""
     skip_reason: str | None = None
-    """Why the page is not a case page ("no case sections", "soft 404", ...)."""
+    """Why the verdict is False ("no case sections", "soft 404", "empty document", "parse
+    error"); None when it is True."""
     title: str | None = None
     """Case title without its page suffix (" - Page #4", " | Site")."""
     page_number: int | None = None
-    """Page number from the title or visible heading; 1 for a page without a suffix."""
+    """Page number from the title, visible heading or pager text; 1 for a parsed page that
+    prints none; None only when the body could not be parsed."""
     page_total: int | None = None
     """Total page count when the page prints one ("Page 4 of 6")."""
+    page_number_source: str = "default"
+    """Where ``page_number`` came from: ``heading`` (the visible heading), ``title``
+    (``<title>``), ``pager`` ("Page 5 of 6", the unlinked number of a numbered pager),
+    ``default`` (1: nothing visible said; the URL's number is not used, see
+    ``url_page_param``)."""
+    url_page_param: int | None = None
+    """The page number the URL carries (``?page=N``, ``/page/N``, ``-page-N``), as written:
+    0-based pagers exist, so the crawler learns the base by comparing it with
+    ``page_number`` on pages that print theirs."""
     sections: list[Section] = field(default_factory=list)
-    """All sections in page order: canonical ones, unknown headings and unplaced text."""
+    """All sections in page order: canonical ones, unknown headings and unplaced text.
+    Always filled for a parsed page, whatever the verdict: text under no heading is a
+    ``Section(None, None, text)`` with a warning."""
     references: list[Reference] = field(default_factory=list)
     """The page's references in printed order (from its references section)."""
     contact: Contact | None = None
@@ -151,6 +175,8 @@ class PageRecord:
     """The © line without the address that follows it."""
     links: list[Link] = field(default_factory=list)
     """Every link of the page, for the crawler's discovery."""
+    canonical_link: str | None = None
+    """The page's ``<link rel="canonical" href>``, resolved; None when it declares none."""
     encoding: str = "utf-8"
     """Codec the body was decoded with."""
     encoding_repaired: bool = False
@@ -159,6 +185,10 @@ class PageRecord:
     """What the parser noticed and worked around (odd markup, unplaced text, ...)."""
     unplaced_chars: int = 0
     """Characters of main content that landed under no heading (kept as a null-key section)."""
+    furniture: str = ""
+    """Page furniture, one line per line: navigation, sidebars, pager, breadcrumbs, counters,
+    site credit, CMS blocks outside the content. Kept so that nothing is lost; never part
+    of a case field."""
     requisites: list[str] = field(default_factory=list)
     """URLs of what a browser fetches to render the page (images, stylesheets, scripts)."""
     figures: list[Figure] = field(default_factory=list)
@@ -168,10 +198,11 @@ class PageRecord:
         """The page as printed by ``casearchive parse``."""
         known = {s.key: s.text for s in self.sections if s.key and s.key != REFERENCES_KEY}
         other = [
-            {"heading": s.heading, "text": s.text}
+            {"heading": s.heading, "text": s.text, "rule": s.rule}
             for s in self.sections
             if s.key is None
         ]
+        rules = {s.key: s.rule for s in self.sections if s.key}
         return {
             "url": self.url,
             "is_case_page": self.is_case_page,
@@ -179,7 +210,10 @@ class PageRecord:
             "title": self.title,
             "page_number": self.page_number,
             "page_total": self.page_total,
+            "page_number_source": self.page_number_source,
+            "url_page_param": self.url_page_param,
             "sections": known,
+            "section_rules": rules,
             "other_sections": other,
             "references": [asdict(r) for r in self.references],
             "contact": asdict(self.contact) if self.contact else None,
@@ -188,6 +222,7 @@ class PageRecord:
             "encoding_repaired": self.encoding_repaired,
             "warnings": list(self.warnings),
             "unplaced_chars": self.unplaced_chars,
+            "furniture": self.furniture,
         }
 
 
@@ -198,8 +233,10 @@ class PageRef:
     page_number: int
     """1-based page number."""
     url: str
-    """Canonical URL of the page: fragment and session ids removed, query parameters
-    sorted, a default ``page=1`` dropped."""
+    """Canonical URL of the page: scheme and host lower-cased, default port, fragment and
+    session ids removed, query parameters sorted; a page parameter is dropped only where the
+    site's own pager shows it names the first page (``page=0`` on a 0-based pager, ``page=1``
+    on a 1-based one). The page's other URLs are ``aliases`` in ``pages.parquet``."""
     content_sha256: str | None
     """SHA-256 of the fetched body bytes (None when the page failed)."""
 

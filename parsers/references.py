@@ -11,6 +11,10 @@ without final punctuation).
 from __future__ import annotations
 
 from .labels import (
+    CITE_AUTHORS_RE,
+    CITE_ETAL_RE,
+    CITE_VOLUME_RE,
+    CITE_YEAR_RE,
     DOI_TEXT_RE,
     DOI_URL_RE,
     PMID_RE,
@@ -18,8 +22,12 @@ from .labels import (
     URL_RE,
     URL_TRAILING,
 )
-from .records import Reference
-from .sections import Part, hrefs
+from .records import REFERENCES_KEY, Reference
+from .sections import Part, RawSection, hrefs
+
+#: A run of citations found by content needs this many entries (one is enough when the
+#: entry is numbered or a list item and carries strong evidence).
+_RUN_MIN = 2
 
 
 def clean_url(url: str) -> str:
@@ -118,3 +126,80 @@ def parse_references(parts: list[Part]) -> list[Reference]:
             items[-1][1].append(text)
             items[-1][2].extend(hrefs(part[4]))
     return [make_reference(n, " ".join(lines), hrefs) for n, lines, hrefs in items]
+
+
+def citation_score(text: str) -> int:
+    """How citation-like a line is: 0 without a year, DOI or PMID; else one point each for
+    volume:pages, an author list at the start, "et al", a DOI/PMID, a URL."""
+    doi_or_pmid = bool(DOI_TEXT_RE.search(text) or PMID_RE.search(text)
+                       or "doi.org/" in text)
+    if not (doi_or_pmid or CITE_YEAR_RE.search(text)):
+        return 0
+    return (bool(CITE_VOLUME_RE.search(text)) + bool(CITE_AUTHORS_RE.match(text))
+            + bool(CITE_ETAL_RE.search(text)) + doi_or_pmid + ("://" in text))
+
+
+def is_citation(text: str) -> bool:
+    """A bibliographic entry: a year/DOI/PMID and at least two other kinds of evidence."""
+    return citation_score(text) >= 2
+
+
+def _run_start(parts: list[Part]) -> int | None:
+    """Index where a trailing run of citation entries starts, or None.
+
+    Walking back from the last line: citation lines, and lines of the same block as the
+    citation after them (a wrapped entry), belong to the run."""
+    i = len(parts)
+    count = strong = 0
+    while i > 0:
+        part = parts[i - 1]
+        if is_citation(part[2]):
+            count += 1
+            strong += citation_score(part[2]) >= 3
+        elif not (i < len(parts) and parts[i][0] == part[0]):
+            break
+        i -= 1
+    while i < len(parts) and not is_citation(parts[i][2]):
+        i += 1  # the run starts with an entry, not with a continuation line
+    enough = count >= _RUN_MIN or (count == 1 and strong == 1 and _listed(parts[i]))
+    return i if i < len(parts) and enough else None
+
+
+def _listed(part: Part) -> bool:
+    """Numbered ("1.", "[1]"), a list item or a bulleted line."""
+    return bool(REF_NUMBER_RE.match(part[2])) or part[1][1] == "li" or part[3]
+
+
+def apply_content_rule(preamble: list[Part], sections: list[RawSection],
+                       warnings: list[str]) -> None:
+    """References by content, in place.
+
+    * a heading that is references only by synonym ("Sources", "Further reading") over
+      entries with no citation evidence at all (no citation, URL or DOI) is not references:
+      kept as an other section with a warning (an exact alias such as "References" is
+      trusted);
+    * on a page without a references section, a trailing run of citation entries (at the
+      end of the last section, or of the unplaced text when the page has no heading) is
+      the references section, rule "content" (an unknown heading over nothing but
+      citations becomes the references heading)."""
+    for sec in sections:
+        if sec.key == REFERENCES_KEY and sec.rule == "synonym" and sec.parts and not any(
+                is_citation(p[2]) or "://" in p[2] or DOI_TEXT_RE.search(p[2])
+                for p in sec.parts):
+            sec.key = None
+            warnings.append(f"references heading {sec.heading!r} is followed by no "
+                            "citation; kept as an other section")
+    if any(s.key == REFERENCES_KEY for s in sections):
+        return
+    holder = sections[-1].parts if sections else preamble
+    start = _run_start(holder)
+    if start is None:
+        return
+    last = sections[-1] if sections else None
+    if start == 0 and last is not None and last.key is None:
+        last.key, last.rule = REFERENCES_KEY, "content"
+        return
+    if start == 0 and last is not None:
+        return  # a known section holding only citations keeps its key
+    sections.append(RawSection(REFERENCES_KEY, None, holder[start:], rule="content"))
+    del holder[start:]

@@ -8,11 +8,11 @@ A label is found at the start of a line (start of a block or after a ``<br>``):
 * an alias split across a ``<br>`` inside the same formatting ("Tests and<br>Results:");
 * a bold run that *starts* with "Alias:" (``<b>History: 45 yo</b>``).
 
-Unknown headings are bold/heading lines whose formatting signature (formatting chain, own
-line or inline, colon or not) equals that of a known label on the same page, or that are
-in ``EXTRA_HEADINGS``; sub-labels such as "MRI:" stay in their section's text. Footer
-(NOTE contact, © block, site credit) starts at the first footer line after the last
-canonical label, so a "NOTE:" inside a section never truncates the case.
+Unknown headings are decided by their form and place (``_form_hit``, ``_form_heading``; the
+rules are in docs/extraction.md); sub-labels such as "MRI:" stay in their section's text.
+Footer (NOTE contact, © block, site credit) starts at the first footer line after the last
+canonical label, so a "NOTE:" inside a section never truncates the case. Navigation,
+pager and link-only lines go to the page furniture.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from .labels import (
     CREDIT_RE,
     DOI_TEXT_RE,
     EXCLUDED_HEADS,
-    EXTRA_HEADINGS,
     FOOTER_FIRST,
     NOTE_RE,
     PAGE_OF_RE,
+    PAGE_SUFFIX_RE,
     PAGER_RE,
     PAGER_WORD_RE,
     PLAIN_BULLET_RE,
@@ -41,7 +41,9 @@ from .labels import (
     UPDATED_RE,
     URL_RE,
     alias_key,
+    heading_rule,
     normalize_label,
+    synonym_keys,
 )
 from .records import REFERENCES_KEY, SECTION_KEYS
 from .text import _BULLET_START, Block, Run, line_text, render_line
@@ -55,6 +57,8 @@ _PLAIN_MAX = 80
 #: the line's runs (or the rest of a label's line), read for their links by the references.
 Part = tuple
 BI, BLOCK, TEXT, BULLET, RUNS = range(5)
+#: A kept line of pass 1: ``(block index, line index, text, bullet, the label it starts)``.
+Kept = tuple
 
 
 @dataclass(slots=True)
@@ -78,6 +82,8 @@ class RawSection:
     key: str | None
     heading: str | None
     parts: list[Part] = field(default_factory=list)
+    rule: str = "form"
+    """Which rule found the heading (``records.SECTION_RULES``)."""
 
 
 @dataclass(slots=True)
@@ -86,6 +92,8 @@ class Footer:
     copyright_line: str | None = None
     address_lines: list[str] = field(default_factory=list)
     unplaced: list[Part] = field(default_factory=list)
+    blocks: set[int] = field(default_factory=set)
+    """Blocks the footer has taken lines from (a footer block in furniture stays footer)."""
 
 
 @dataclass(slots=True)
@@ -93,8 +101,11 @@ class Segments:
     preamble: list[Part]
     sections: list[RawSection]
     footer: Footer
-    page_of: tuple[int, int] | None
+    page_of: tuple[int, int | None] | None
+    """(page, total or None) read off the pager ("Page 2 of 4", "1 [2] 3")."""
     warnings: list[str]
+    furniture: list[str] = field(default_factory=list)
+    """Lines that are page furniture (navigation, pager, counters, site credit), in order."""
 
 
 def hrefs(runs: list[Run]) -> list[str]:
@@ -132,6 +143,26 @@ def _lead(runs: list[Run]) -> tuple[int, int] | None:
     return j, k
 
 
+def starts_with_label(lines: list[list[Run]]) -> bool:
+    """Does a table cell's first line start with a label (a known key, or a bold heading)?
+    A table with such a first column is a label/value layout, not a data table."""
+    hit = find_label(lines, 0)
+    if hit is None:
+        return False
+    if hit.key is not None and heading_rule(hit.heading) == "alias":
+        return True
+    return hit.strong and "th" not in hit.sig[0].split(">")
+
+
+def _key_for(seg: str, ffmt: str) -> tuple[str | None, bool]:
+    """``alias_key`` of a line's lead; a synonym (not an alias) counts only when the lead is
+    formatted or in capitals: a plain "Test" cell or "Plan" line is not a heading."""
+    key, cond = alias_key(seg)
+    if key is not None and not ffmt and heading_rule(seg) == "synonym" and not _is_caps(seg):
+        return None, False
+    return key, cond
+
+
 def _heading(seg: str) -> str:
     """A label as written: whitespace collapsed, without its colon."""
     return " ".join(seg.split()).rstrip(" :")
@@ -160,23 +191,37 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
             span2 = _lead(nxt)
             if span2 is not None and nxt[span2[0]][1] == ffmt:
                 seg2 = "".join([r[0] for r in nxt[span2[0] : span2[1]]])
-                key, cond = alias_key(f"{seg} {seg2}")
+                key, cond = _key_for(f"{seg} {seg2}", ffmt)
                 if key is not None:
                     rest2, colon2 = _split_rest(nxt[span2[1] :])
                     joined = _heading(f"{seg} {seg2}")
                     sig = (ffmt, not line_text(rest2), colon2 or seg2.rstrip().endswith(":"))
                     return LabelHit(joined, key, cond, sig, first[2], 2, rest2)
-        key, cond = alias_key(seg)
+        key, cond = _key_for(seg, ffmt)
         if key is not None:
             colon = colon_after or seg.rstrip().endswith(":")
             return LabelHit(_heading(seg), key, cond, (ffmt, own_line, colon), first[2], 1, rest)
-    if not ffmt:
+    emphasised = own_line and _is_caps(seg)
+    if not (ffmt or emphasised):
         return None
-    hit = _partial(seg, first, runs[k:]) if ":" in seg else None
+    hit = _partial(seg, first, runs[k:]) if ffmt and ":" in seg else None
     if hit is not None:
         return hit
-    if not first[2]:
+    if not (first[2] or emphasised):
         return None
+    return _form_hit(seg, ffmt, own_line, colon_after, first[2], rest)
+
+
+def _is_caps(text: str) -> bool:
+    """ALL CAPS: at least three letters, none lower case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and not any(c.islower() for c in letters)
+
+
+def _form_hit(seg: str, ffmt: str, own_line: bool, colon_after: bool, strong: bool,
+              rest: list[Run]) -> LabelHit | None:
+    """A candidate heading by its form: short, capitalised, no sentence punctuation or
+    digits, on a line of its own or ending in a colon (``_resolve`` decides)."""
     heading = _heading(seg)
     if not heading or len(heading) > _HEADING_MAX:
         return None
@@ -185,9 +230,9 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
         return None
     if not (heading[0].isupper() or heading[0].isdigit()) or any(c in heading for c in ",;()"):
         return None
-    if heading.endswith(".") or len(heading.split()) > 6 or any(c.isdigit() for c in heading):
+    if heading[-1] in ".?!" or len(heading.split()) > 6 or any(c.isdigit() for c in heading):
         return None
-    return LabelHit(heading, None, False, (ffmt, own_line, colon), True, 1, rest)
+    return LabelHit(heading, None, False, (ffmt, own_line, colon), strong, 1, rest)
 
 
 def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
@@ -251,138 +296,218 @@ def _ref_like(text: str) -> bool:
                 or len(text) > 60)
 
 
-def segment(blocks: list[Block]) -> Segments:
-    """Assign every line of every block to the preamble, a section or the footer."""
+def segment(blocks: list[Block], title: str = "") -> Segments:
+    """Assign every line of every block to the preamble, a section, the footer or the
+    furniture: classify the lines and find label candidates, settle the headings, then
+    file the lines in page order."""
+    furniture: list[str] = []
+    keep, hits, page_of = _classify(blocks, furniture)
     warnings: list[str] = []
-    page_of: tuple[int, int] | None = None
-    # Pass 1: classify lines.
-    # Kept lines: (block, line, text, bullet, the label it starts or None).
-    keep: list[tuple[int, int, str, bool, LabelHit | None]] = []
+    _resolve(hits, keep, blocks, normalize_label(title), warnings)
+    segs = Segments([], [], Footer(), page_of, warnings, furniture)
+    _file_lines(segs, keep, blocks, _last_known(hits))
+    return segs
+
+
+def _line_text(runs: list[Run]) -> tuple[str, bool]:
+    """A line's collapsed text and bullet flag (``render_line``, inlined for plain lines)."""
+    first = runs[0]
+    if first[4]:
+        return render_line(runs)
+    if len(runs) == 1:
+        text = " ".join(first[0].split())
+    else:
+        text = " ".join("".join([r[0] for r in runs]).split())
+    if text and text[0] in _BULLET_START:
+        return PLAIN_BULLET_RE.sub("", text), True
+    return text, False
+
+
+def _classify(blocks: list[Block], furniture: list[str]
+              ) -> tuple[list[Kept], dict[tuple[int, int], LabelHit],
+                         tuple[int, int | None] | None]:
+    """Pass 1: drop excluded lines (pager, counters, link bars: furniture), keep the others
+    with the label candidate each starts; read a standalone "Page 2 of 4" on the way."""
+    keep: list[Kept] = []
     hits: dict[tuple[int, int], LabelHit] = {}
+    page_of: tuple[int, int | None] | None = None
     for bi, block in enumerate(blocks):
         blines = block[0]
-        nav = block[4]
+        searchable = not block[4] and block[1] != "table"
         skip_next = False
         for li, runs in enumerate(blines):
             if skip_next:
                 skip_next = False
                 continue
-            first = runs[0]
-            nruns = len(runs)
-            # render_line, inlined for the common cases.
-            if first[4]:
-                text, bullet = render_line(runs)
-            else:
-                if nruns == 1:
-                    text = " ".join(first[0].split())
-                else:
-                    text = " ".join("".join([r[0] for r in runs]).split())
-                if not text:
-                    continue
-                if text[0] in _BULLET_START:
-                    text = PLAIN_BULLET_RE.sub("", text)
-                    bullet = True
-                else:
-                    bullet = False
+            text, bullet = _line_text(runs)
             if not text:
                 continue
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
-                    nruns > 1 and _all_links(runs, 2)):
-                if page_of is None:
-                    m = PAGE_OF_RE.match(text)
-                    if m:
-                        page_of = (int(m.group(1)), int(m.group(2)))
+                    len(runs) > 1 and _all_links(runs, 2)):
+                furniture.append(text)
+                page_of = page_of or _pager_page(text, runs)
                 continue
-            if not nav and not bullet:
-                if nruns > 1:
-                    hit = find_label(blines, li)
-                elif first[3] is not None or first[4]:
-                    hit = None  # a link or a list marker is never a label
-                elif len(first[0]) <= _PLAIN_MAX:
-                    hit = find_label(blines, li)
-                elif first[1] and ":" in first[0][:48]:  # maybe "<b>Alias: text...</b>"
-                    hit = _partial(first[0], first, [])
-                else:
-                    hit = None  # a single run too long for a label
-                if hit is not None:
-                    hits[(bi, li)] = hit
-                    if hit.used_lines == 2:
-                        skip_next = True
-            else:
-                hit = None
+            hit = _candidate(blines, li, runs) if searchable and not bullet else None
+            if hit is not None:
+                hits[(bi, li)] = hit
+                skip_next = hit.used_lines == 2
             keep.append((bi, li, text, bullet, hit))
+    return keep, hits, page_of
 
-    _resolve(hits, warnings)
-    last_known = (-1, -1)
+
+def _pager_page(text: str, runs: list[Run]) -> tuple[int, int | None] | None:
+    """(page, total) a pager line shows: "Page 2 of 4", or the one number of a numbered
+    pager that is not a link ("1 [2] 3 4": the current page)."""
+    m = PAGE_OF_RE.match(text)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    plain = [r[0].strip() for r in runs if r[3] is None and r[0].strip().isdigit()]
+    linked = [r for r in runs if r[3] is not None and r[0].strip().isdigit()]
+    if len(plain) == 1 and linked:
+        return int(plain[0]), None
+    return None
+
+
+def _candidate(blines: list[list[Run]], li: int, runs: list[Run]) -> LabelHit | None:
+    """The label candidate at the start of a line (cheap tests first)."""
+    first = runs[0]
+    if len(runs) > 1:
+        return find_label(blines, li)
+    if first[3] is not None or first[4]:
+        return None  # a link or a list marker is never a label
+    if len(first[0]) <= _PLAIN_MAX:
+        return find_label(blines, li)
+    if first[1] and ":" in first[0][:48]:  # maybe "<b>Alias: text...</b>"
+        return _partial(first[0], first, [])
+    return None  # a single run too long for a label
+
+
+def _last_known(hits: dict[tuple[int, int], LabelHit]) -> tuple[int, int]:
+    """Position of the last canonical heading: the footer can only start after it."""
+    last = (-1, -1)
     for pos, h in hits.items():
-        if h.key in _CANONICAL and pos > last_known:
-            last_known = pos
+        if h.key in _CANONICAL and pos > last:
+            last = pos
+    return last
 
-    preamble: list[Part] = []
-    sections: list[RawSection] = []
-    footer = Footer()
+
+def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
+                last_known: tuple[int, int]) -> None:
+    """Pass 2: file every kept line in page order."""
     current: RawSection | None = None
-    in_footer = False
-    footer_mode = ""  # "note", "copyright" or "" while in the footer
-    last_bi, last_li = last_known
+    footer_mode: str | None = None  # None until the footer starts
     for bi, li, text, bullet, hit in keep:
         block = blocks[bi]
-        if in_footer:
-            footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
-            continue
-        nav = block[4]
-        if (not nav and (bi > last_bi or (bi == last_bi and li > last_li))
-                and (text[0] in FOOTER_FIRST or "\u00a9" in text)
-                and _is_footer(text, current.key if current else None)):
-            in_footer = True
-            footer_mode = _footer_line(footer, block, bi, li, text, footer_mode)
-            continue
-        if hit is not None and not hit.dropped:
-            current = RawSection(hit.key, hit.heading)
-            sections.append(current)
-            rest_text, rest_bullet = render_line(hit.rest)
-            if rest_text:
-                current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
-            continue
-        if nav and not (
-            current is not None and current.key == REFERENCES_KEY and _ref_like(text)
-        ):
-            continue
-        part = (bi, block, text, bullet, block[0][li])
-        if current is None:
-            preamble.append(part)
+        if footer_mode is not None:
+            footer_mode = _footer_line(segs, block, bi, li, text, footer_mode)
+        elif (bi, li) > last_known and _starts_footer(text, block, current):
+            footer_mode = _footer_line(segs, block, bi, li, text, "")
+        elif hit is not None and not hit.dropped:
+            current = _open_section(segs, hit, bi, block)
+        elif (block[4] or _link_only(block[0][li], text)) and not (
+                current is not None and current.key == REFERENCES_KEY and _ref_like(text)):
+            segs.furniture.append(text)
         else:
-            current.parts.append(part)
-    return Segments(preamble, sections, footer, page_of, warnings)
+            part = (bi, block, text, bullet, block[0][li])
+            (segs.preamble if current is None else current.parts).append(part)
 
 
-def _footer_line(footer: Footer, block: Block, bi: int, li: int, text: str, mode: str) -> str:
-    """File one footer line; returns the mode for the block's following lines."""
+def _link_only(runs: list[Run], text: str) -> bool:
+    """A short line that is one link and nothing else ("Case Studies Index", "Back to
+    top"): navigation inside the content; in a references section it stays a reference."""
+    if len(text) > 40 or text[-1:] in ".;:":
+        return False
+    linked = {r[3] for r in runs if r[0].strip()}
+    return len(linked) == 1 and None not in linked
+
+
+def _starts_footer(text: str, block: Block, current: RawSection | None) -> bool:
+    """Does this line open the footer (NOTE contact, © line, site credit)? In navigation
+    or furniture only a NOTE or © line does: the case's contact is parsed wherever the
+    template puts it."""
+    if not (text[0] in FOOTER_FIRST or "\u00a9" in text):
+        return False
     if block[4]:
+        return _note_or_copyright(text)
+    return _is_footer(text, current.key if current else None)
+
+
+def _note_or_copyright(text: str) -> bool:
+    return bool(NOTE_RE.match(text) or COPYRIGHT_START_RE.match(text))
+
+
+def _open_section(segs: Segments, hit: LabelHit, bi: int, block: Block) -> RawSection:
+    """A new section for a heading; the rest of the heading's line is its first text."""
+    current = RawSection(hit.key, hit.heading, rule=heading_rule(hit.heading))
+    segs.sections.append(current)
+    rest_text, rest_bullet = render_line(hit.rest)
+    if rest_text:
+        current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
+    return current
+
+
+def _footer_line(segs: Segments, block: Block, bi: int, li: int, text: str, mode: str) -> str:
+    """File one footer line; returns the mode for the block's following lines. Navigation
+    and site-credit lines are furniture."""
+    footer = segs.footer
+    if block[4] and bi not in footer.blocks and not _note_or_copyright(text):
+        segs.furniture.append(text)
         return mode
+    footer.blocks.add(bi)
     if NOTE_RE.match(text):
         footer.note_lines.append(text)
         return "note"
     if CREDIT_RE.match(text):
+        segs.furniture.append(text)
         return "credit"
     if COPYRIGHT_RE.search(text) and footer.copyright_line is None:
         footer.copyright_line = text
         return "copyright"
-    if mode == "note" and li > 0:
-        footer.note_lines.append(text)
-        return mode
-    if mode == "credit" and li > 0:
+    if li > 0 and mode in ("note", "credit"):
+        (footer.note_lines if mode == "note" else segs.furniture).append(text)
         return mode
     if ADDRESS_LINE_RE.search(text) or (mode == "copyright" and len(text) <= 80):
         footer.address_lines.append(text)
-        return "copyright" if mode == "copyright" else mode
+        return mode
     footer.unplaced.append((bi, block, text, False, ()))
     return mode
 
 
-def _resolve(hits: dict[tuple[int, int], LabelHit], warnings: list[str]) -> None:
+def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: list[Block],
+             title: str, warnings: list[str]) -> None:
     """Settle conditional aliases, unknown headings and duplicates, in place."""
     positions = sorted(hits)
+    _settle_conditionals(hits, positions)
+    known_sigs = {h.sig for h in hits.values() if h.key is not None}
+    order = {(k[0], k[1]): i for i, k in enumerate(keep)}
+    seen: set[str] = set()
+    duplicates: dict[str, int] = {}
+    for pos in positions:
+        hit = hits[pos]
+        if hit.key is None:
+            if alias_key(hit.heading)[1]:
+                continue  # a demoted "Diagnosis" stays a heading
+            if not _form_heading(hit, keep, blocks, order[pos], known_sigs, title):
+                hit.dropped = True
+                del hits[pos]
+            elif len(synonym_keys(hit.heading)) > 1:
+                warnings.append(f"ambiguous heading {hit.heading!r} (matches "
+                                f"{', '.join(synonym_keys(hit.heading))}) kept as an other "
+                                "section")
+            continue
+        if hit.key in seen:
+            duplicates[hit.heading] = duplicates.get(hit.heading, 0) + 1
+            hit.key = None
+        seen.add(hit.key or "")
+    for heading, count in duplicates.items():
+        times = "" if count == 1 else f" ({count} times)"
+        warnings.append(f"duplicate heading {heading!r}{times} kept as an other section")
+
+
+def _settle_conditionals(hits: dict[tuple[int, int], LabelHit],
+                         positions: list[tuple[int, int]]) -> None:
+    """A conditional alias ("Diagnosis") means the working diagnosis only on a page without
+    "Working Diagnosis", and only once."""
     has_working = any(h.key == "working_diagnosis" and not h.conditional for h in hits.values())
     used_conditional = False
     for pos in positions:
@@ -392,27 +517,51 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], warnings: list[str]) -> None
                 hit.key = None
             used_conditional = True
             hit.conditional = False
-    known_sigs = {h.sig for h in hits.values() if h.key is not None}
-    seen: set[str] = set()
-    duplicates: dict[str, int] = {}
-    for pos in positions:
-        hit = hits[pos]
-        if hit.key is None:
-            norm = normalize_label(hit.heading)
-            if norm in EXTRA_HEADINGS:
-                continue
-            looks_unlike = norm in SUBLABEL_WORDS or not hit.strong or hit.sig not in known_sigs
-            if looks_unlike and not alias_key(hit.heading)[1]:  # a demoted "Diagnosis" stays
-                hit.dropped = True
-                del hits[pos]
-            continue
-        if hit.key in seen:
-            duplicates[hit.heading] = duplicates.get(hit.heading, 0) + 1
-            hit.key = None
-        seen.add(hit.key or "")
-    for heading, count in duplicates.items():
-        times = "" if count == 1 else f" ({count} times)"
-        warnings.append(f"duplicate heading {heading!r}{times} kept as an other section")
+
+
+def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
+                  known_sigs: set[tuple[str, bool, bool]], title: str) -> bool:
+    """Is an unknown candidate a heading by its form and place?
+
+    * never a sub-label word ("MRI", "Labs") or the page's title;
+    * inline ("<b>Label:</b> text"): only formatted exactly like a known label of the page
+      (an inline label elsewhere is a sub-label of the running text);
+    * on a line of its own: followed by body text (not by another heading, not the end),
+      and not "Label:" leading a list inside a section that continues after the list."""
+    norm = normalize_label(hit.heading)
+    if norm in SUBLABEL_WORDS or _names_page(norm, hit.sig[0], title):
+        return False
+    own, colon = hit.sig[1], hit.sig[2]
+    if blocks[keep[at][0]][1] == "li":
+        return False  # a list item is an entry, never a heading
+    if not own:
+        return hit.strong and hit.sig in known_sigs
+    nxt = at + 1
+    while nxt < len(keep) and blocks[keep[nxt][0]][4]:
+        nxt += 1  # navigation between a heading and its text is furniture
+    if nxt >= len(keep) or (keep[nxt][4] is not None and not keep[nxt][4].dropped):
+        return False
+    if _names_page(normalize_label(PAGE_SUFFIX_RE.sub("", keep[nxt][2])), "", title):
+        return False  # a banner over the page's title (the site's name), not a section
+    return not (colon and _leads_list(keep, blocks, nxt))
+
+
+def _names_page(norm: str, fmt: str, title: str) -> bool:
+    """The page's own title, not a section: an ``<h1>``, or the ``<title>`` text or its
+    start or end ("AMSSM - Case Studies" names "Case Studies")."""
+    if fmt.split(">", 1)[0] == "h1":
+        return True
+    return len(norm) >= 3 and bool(title) and (
+        norm == title or title.startswith(f"{norm} ") or title.endswith(f" {norm}"))
+
+
+def _leads_list(keep: list[Kept], blocks: list[Block], start: int) -> bool:
+    """True when lines from ``start`` are list items followed by more plain text: the
+    label before them is a sub-label of a section that continues."""
+    i = start
+    while i < len(keep) and (keep[i][3] or blocks[keep[i][0]][1] == "li"):
+        i += 1
+    return start < i < len(keep) and keep[i][4] is None
 
 
 def render(parts: list[Part]) -> str:

@@ -22,6 +22,7 @@ lists (no per-node objects): a run is a tuple indexed by ``T``/``FMT``/``STRONG`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from lxml import etree
@@ -32,6 +33,7 @@ from .labels import (
     BULLETS,
     CONTAINER_TAGS,
     HEADING_CLASS_RE,
+    HEADING_CONTAINER_RE,
     HEADING_TAGS,
     MSO_IGNORE_RE,
     NAV_ATTR_RE,
@@ -67,6 +69,15 @@ LINES, KIND, NUM, LIST, NAV = range(5)
 
 #: A link seen during the walk: ``[href, rel, parts]`` (resolved later).
 LinkOut = list
+
+
+#: Does a block's first line start with a label? Injected by the caller (``sections``
+#: decides labels; this module must not import it).
+LabelTest = Callable[[list], bool]
+
+
+def _never_label(lines: list) -> bool:
+    return False
 
 
 class Walk(NamedTuple):
@@ -122,8 +133,9 @@ _TOKENS: dict[tuple, tuple[str, bool, bool]] = {}
 
 def _fmt_token(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     """(signature token, strong?, mso-list marker?) for an element's own formatting;
-    memoised on the tag and attributes, since legacy pages repeat them endlessly."""
-    if tag in STRONG_TAGS:
+    memoised on the tag and attributes, since legacy pages repeat them endlessly. A ``<dt>``
+    (a definition list's term) is formatted as a heading."""
+    if tag in STRONG_TAGS or tag == "dt":
         return tag, True, False
     key = (tag, *el.items())
     found = _TOKENS.get(key)
@@ -144,6 +156,18 @@ def _nest_format(
         return None
     inner = f"{fmt}>{token}" if fmt and token else token or fmt
     return inner, strong_ or strong, marker_ or marker
+
+
+def _heading_container(
+    el: etree._Element, tag: str, fmt: str, strong: bool, marker: bool
+) -> tuple[str, bool, bool] | None:
+    """The formatting a heading-classed container adds (``<div class="field-label">``,
+    ``<div class="section-head">``): a strong token, as a ``<b>`` would; None otherwise."""
+    cls = el.get("class")
+    if not cls or HEADING_CONTAINER_RE.search(cls) is None:
+        return None
+    token = f"{tag}.{cls}"
+    return (f"{fmt}>{token}" if fmt else token), True, marker
 
 
 def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
@@ -179,7 +203,8 @@ for _tag in BLOCK_TAGS:
         _START[_tag] = _LI
     elif _tag == "hr":
         _START[_tag] = _HR
-    elif _tag in HEADING_TAGS or _tag in STRONG_TAGS or _tag in STYLE_TAGS or _tag == "p":
+    elif (_tag in HEADING_TAGS or _tag in STRONG_TAGS or _tag in STYLE_TAGS or _tag == "p"
+          or _tag == "dt"):
         _START[_tag] = _BLOCK_FMT
     else:
         _START[_tag] = _BLOCK
@@ -189,7 +214,7 @@ _START["br"] = _BR
 _START["a"] = _A
 
 
-def walk(root: etree._Element) -> Walk:
+def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
     """Walk the tree once and return its blocks, links and ``<title>`` text."""
     blocks: list[Block] = []
     links: list[LinkOut] = []
@@ -306,7 +331,11 @@ def walk(root: etree._Element) -> Walk:
                                 if not rows:
                                     rows.append([])
                                 rows[-1].append(len(blocks))
-                            push(2)
+                            if tag == "th":
+                                push((fmt, strong, href, marker, link, 2))
+                                fmt, strong = (f"{fmt}>th" if fmt else "th"), True
+                            else:
+                                push(2)
                         elif tag == "ol" or tag == "ul":
                             list_counter += 1
                             start = el.get("start")
@@ -314,7 +343,12 @@ def walk(root: etree._Element) -> Walk:
                             ols.append([num if tag == "ol" else 0, list_counter])
                             push(3)
                         else:
-                            push(2)
+                            nested = _heading_container(el, tag, fmt, strong, marker)
+                            if nested is None:
+                                push(2)
+                            else:
+                                push((fmt, strong, href, marker, link, 2))
+                                fmt, strong, marker = nested
                     boxes.append(box)
                 elif action == _BLOCK_FMT:
                     nested = nest_format(el, tag, fmt, strong, marker)
@@ -369,7 +403,7 @@ def walk(root: etree._Element) -> Walk:
                     elif action == 3:
                         ols.pop()
                     _close_box(closed, blocks, chars - closed[0], link_chars - closed[1],
-                               nlinks - closed[2])
+                               is_label, nlinks - closed[2])
             text = el.tail
         else:  # comment / processing instruction: only its tail is visible
             text = el.tail
@@ -390,7 +424,8 @@ def walk(root: etree._Element) -> Walk:
     return Walk(blocks, links, title, base)
 
 
-def _close_box(box: list, blocks: list[Block], total: int, link: int, nlinks: int) -> None:
+def _close_box(box: list, blocks: list[Block], total: int, link: int, is_label: LabelTest,
+               nlinks: int) -> None:
     """Apply the navigation and data-table decisions of a finished container, given its
     visible characters, those inside links and its number of links."""
     start, nav = box[3], box[4]
@@ -398,14 +433,35 @@ def _close_box(box: list, blocks: list[Block], total: int, link: int, nlinks: in
         for i in range(start, len(blocks)):
             blocks[i][4] = True
     elif box[6] is not None and not box[7] and len(blocks) > start:
-        _maybe_collapse_table(box[6], start, blocks)
+        _maybe_collapse_table(box[6], start, blocks, is_label)
 
 
-def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]) -> None:
-    """Collapse a data table's blocks into one block with one line per row."""
-    from .sections import find_label  # local: sections imports this module
+def _is_th(block: Block) -> bool:
+    """Does a cell's first run sit in a ``<th>``?"""
+    lines = block[0]
+    return bool(lines) and bool(lines[0]) and "th" in lines[0][0][1].split(">")
 
-    if max((len(r) for r in rows), default=0) < 2:
+
+def _row_headed(rows: list[list[int]], blocks: list[Block]) -> bool:
+    """A table whose every row starts with a ``<th>`` followed by ``<td>`` cells is a
+    heading/content layout (the left cell heads the right), not data."""
+    seen = False
+    for cells in rows:
+        if not cells:
+            continue
+        if cells[0] >= len(blocks) or not _is_th(blocks[cells[0]]):
+            return False
+        if len(cells) < 2 or cells[1] >= len(blocks) or _is_th(blocks[cells[1]]):
+            return False
+        seen = True
+    return seen
+
+
+def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block],
+                          is_label: LabelTest) -> None:
+    """Collapse a data table's blocks into one block with one line per row (not when a
+    first-column cell is a label: a label/value layout table)."""
+    if max((len(r) for r in rows), default=0) < 2 or _row_headed(rows, blocks):
         return
     end = len(blocks)
     out_rows: list[str] = []
@@ -421,7 +477,7 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
             parts = []
             for b in blocks[first:last]:
                 for ln in b[0]:
-                    if c == 0 and not parts and find_label(b[0], 0) is not None:
+                    if c == 0 and not parts and is_label(b[0]):
                         return  # a label/value layout table, not data
                     parts.append(render_line(ln)[0])
             cell = " ".join(p for p in parts if p)

@@ -85,3 +85,77 @@ def test_session_id_and_parameter_order_do_not_split_a_case() -> None:
     out = assembler.add_page(page(2, total=2, url="http://127.0.0.1:8080/casestudies/"
                                                   "case.asp?page=2&cid=7"))
     assert len(out) == 1 and out[0].case.page_count == 2
+
+
+def test_a_url_serving_the_same_body_is_an_alias_not_a_second_page() -> None:
+    assembler = CaseAssembler()
+    assert assembler.add_page(page(1, total=2)) == []
+    twin = page(1, total=2, url=BASE + "&page=0")  # same body bytes as page 1
+    assert assembler.add_page(twin) == []
+    out = assembler.add_page(page(2, total=2))
+    case, pages = out[0].case, out[0].pages
+    assert [p.page_number for p in case.pages] == [1, 2]
+    assert case.complete and case.failed_urls == []
+    assert pages[0].aliases == [BASE + "&page=0"]
+
+
+def test_a_duplicate_after_release_is_reported_not_a_new_case() -> None:
+    assembler = CaseAssembler()
+    assert len(assembler.add_page(page(1, total=1))) == 1
+    assert assembler.add_page(page(1, total=1, url="http://127.0.0.1:8080/node/7")) == []
+    assert assembler.duplicates == [("http://127.0.0.1:8080/node/7", BASE)]
+    assert assembler.open_cases == 0
+
+
+def test_learned_pager_base_rekeys_what_open_cases_expect() -> None:
+    from crawler.urls import UrlRules
+
+    assembler = CaseAssembler()
+    first = page(1, total=2)
+    first.pager_urls = [BASE + "&page=1"]  # 0-based: page 2
+    assert assembler.add_page(first) == []
+    assembler.set_rules(UrlRules(page_bases=frozenset({("page", 0)})))
+    assert assembler.is_expected(BASE + "&page=1")
+    assert assembler.is_expected(BASE + "&page=0")  # the same page as BASE on this site
+
+
+def test_a_page_family_with_no_case_like_page_is_rejected_not_released() -> None:
+    assembler = CaseAssembler()
+    first, second = page(1, total=2), page(2, total=2)
+    for p in (first, second):
+        p.record.is_case_page = False
+        p.record.skip_reason = "no case sections"
+    assert assembler.add_page(first) == []
+    assert assembler.add_page(second) == []
+    assert [url for url, _ in assembler.rejected] == [BASE, f"{BASE}&page=2"]
+    assert assembler.open_cases == 0
+
+
+def test_one_case_like_page_makes_the_family_a_case() -> None:
+    assembler = CaseAssembler()
+    first = page(1, total=2)
+    first.record.is_case_page = False
+    assert assembler.add_page(first) == []
+    out = assembler.add_page(page(2, total=2))
+    assert [p.page_number for p in out[0].case.pages] == [1, 2]
+    assert assembler.rejected == []
+
+
+def test_two_pages_claiming_one_number_stay_two_pages_with_a_warning() -> None:
+    assembler = CaseAssembler()
+    second = page(2, total=2)
+    second.record.page_number = second.ref.page_number = 1  # no marker anywhere
+    assert assembler.add_page(page(1, total=2)) == []
+    out = assembler.add_page(second)
+    case = out[0].case
+    assert [p.page_number for p in case.pages] == [1, 2]
+    assert any("page number" in w for w in case.warnings)
+
+
+def test_a_redirect_to_a_page_already_held_becomes_its_alias() -> None:
+    assembler = CaseAssembler()
+    assert assembler.add_page(page(1, total=2)) == []
+    assembler.add_alias("http://127.0.0.1:8080/node/7", BASE)
+    out = assembler.add_page(page(2, total=2))
+    assert out[0].pages[0].aliases == ["http://127.0.0.1:8080/node/7"]
+    assert [p.page_number for p in out[0].case.pages] == [1, 2]

@@ -4,7 +4,16 @@ import re
 
 import pytest
 
-from crawler.urls import UrlRules, canonical_url, case_id, case_key, same_site
+from crawler.discovery import learn_page_bases
+from crawler.urls import (
+    UrlRules,
+    canonical_url,
+    case_id,
+    case_key,
+    page_number_in_url,
+    same_site,
+)
+from parsers.records import Link
 
 BASE = "http://127.0.0.1:8080"
 
@@ -13,12 +22,9 @@ BASE = "http://127.0.0.1:8080"
     ("a", "b"),
     [
         ("/casestudies/case.asp?cid=5#top", "/casestudies/case.asp?cid=5"),
-        ("/casestudies/case.asp?cid=5&page=1", "/casestudies/case.asp?cid=5"),
         ("/casestudies/case.asp?page=2&cid=5", "/casestudies/case.asp?cid=5&page=2"),
         ("/casestudies/case.asp?cid=5&PHPSESSID=abc123", "/casestudies/case.asp?cid=5"),
         ("/casestudies/case.asp?ASPSESSIONIDQQ=XYZ&cid=5", "/casestudies/case.asp?cid=5"),
-        ("/cases/knee/index.htm", "/cases/knee/"),
-        ("/cases/knee/default.asp", "/cases/knee/"),
         ("/a/b.htm;jsessionid=0123", "/a/b.htm"),
         ("HTTP://127.0.0.1:8080/a", "/a"),
     ],
@@ -35,6 +41,8 @@ def test_aliases_share_one_canonical_url(a: str, b: str) -> None:
         ("/casestudies/case.asp?cid=5", "/casestudies/case.asp?cid=5&page=2"),
         ("/Cases/Knee/", "/cases/knee/"),
         ("/search.asp?s=knee", "/search.asp?s=hip"),
+        ("/cases/knee/index.htm", "/cases/knee/"),
+        ("/index.php?id=5", "/?id=5"),
     ],
 )
 def test_distinct_pages_stay_distinct(a: str, b: str) -> None:
@@ -64,6 +72,17 @@ def test_case_key_removes_the_page_part(page_url: str, key: str) -> None:
     assert case_key(BASE + page_url) == key
 
 
+def test_pager_text_links_to_numbered_directories_are_pages_of_the_case() -> None:
+    from crawler.discovery import Scope
+
+    scope = Scope(BASE + "/cases/")
+    page = BASE + "/cases/knee-pain/2/"
+    found = scope.pager_links(page, [Link(BASE + "/cases/knee-pain/", "1"),
+                                     Link(BASE + "/cases/knee-pain/3/", "3"),
+                                     Link(BASE + "/cases/hip-pain/", "Hip Pain in a Dancer")])
+    assert found == [BASE + "/cases/knee-pain/", BASE + "/cases/knee-pain/3/"]
+
+
 def test_case_key_is_host_free_and_case_id_stable() -> None:
     a = case_key("http://old.example.org/casestudies/case.asp?cid=5&page=2")
     b = case_key("https://new.example.org:8443/casestudies/case.asp?cid=5")
@@ -85,3 +104,49 @@ def test_same_site_checks_scheme_host_and_port() -> None:
     assert not same_site("http://www.example.org/x", host)
     assert not same_site("mailto:info@example.org", host)
     assert not same_site("javascript:void(0)", host)
+
+
+ZERO_BASED = UrlRules(page_bases=frozenset({("page", 0)}))
+ONE_BASED = UrlRules(page_bases=frozenset({("page", 1)}))
+CASE = BASE + "/cases/knee-pain"
+
+
+def test_no_page_parameter_is_dropped_before_the_site_shows_its_base() -> None:
+    bare, zero, one = CASE, CASE + "?page=0", CASE + "?page=1"
+    assert len({canonical_url(bare), canonical_url(zero), canonical_url(one)}) == 3
+
+
+def test_on_a_zero_based_site_page_0_is_the_bare_url_and_page_1_is_page_2() -> None:
+    bare, zero, one = (canonical_url(CASE + q, ZERO_BASED) for q in ("", "?page=0", "?page=1"))
+    assert zero == bare
+    assert one != bare
+    assert page_number_in_url(CASE + "?page=1", ZERO_BASED) == 2
+    assert page_number_in_url(CASE + "?page=0", ZERO_BASED) == 1
+
+
+def test_on_a_one_based_site_page_1_is_the_bare_url_and_page_0_is_another_url() -> None:
+    bare, zero, one = (canonical_url(CASE + q, ONE_BASED) for q in ("", "?page=0", "?page=1"))
+    assert one == bare
+    assert zero != bare
+    assert page_number_in_url(CASE + "?page=2", ONE_BASED) == 2
+
+
+def _pager(*pairs: tuple[str, str]) -> list[Link]:
+    return [Link(CASE + query, text) for query, text in pairs]
+
+
+def test_the_pager_base_is_learned_from_the_link_labelled_1_or_first() -> None:
+    assert learn_page_bases(CASE + "?page=1", _pager(("?page=0", "1"), ("?page=2", "3"))) == {
+        "page": 0}
+    assert learn_page_bases(CASE + "?page=2", _pager(("?page=1", "Page #1"))) == {"page": 1}
+    assert learn_page_bases(CASE + "?page=2", _pager(("?page=0", "« first"))) == {"page": 0}
+
+
+def test_the_pager_base_is_learned_from_next_on_the_first_page_and_from_page_n_of_m() -> None:
+    assert learn_page_bases(CASE, _pager(("?page=1", "next ›"))) == {"page": 0}
+    assert learn_page_bases(CASE, _pager(("?page=2", "Next Page >>"))) == {"page": 1}
+    assert learn_page_bases(CASE + "?page=1", [], page_number=2) == {"page": 0}
+
+
+def test_contradicting_pager_evidence_teaches_nothing() -> None:
+    assert learn_page_bases(CASE + "?page=3", _pager(("?page=0", "1"), ("?page=2", "2"))) == {}

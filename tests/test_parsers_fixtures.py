@@ -23,6 +23,7 @@ from tests.fixtures.regenerate import load, page_dirs
 PAGES = page_dirs()
 FIELDS = (
     "url", "is_case_page", "skip_reason", "title", "page_number", "page_total", "sections",
+    "section_rules", "page_number_source", "url_page_param", "furniture",
     "other_sections", "references", "contact", "copyright", "encoding", "encoding_repaired",
     "warnings", "unplaced_chars",
 )

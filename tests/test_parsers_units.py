@@ -218,14 +218,14 @@ def _page(n: int, html: str) -> tuple:
 
 def test_assemble_case() -> None:
     p1 = _page(1, "<p><b>History:</b> a</p><p><b>Physical Exam:</b> b</p>")
-    p2 = _page(2, "<p><b>Physical Exam:</b> c</p><p><b>Follow-Up:</b> d</p>"
+    p2 = _page(2, "<p><b>Physical Exam:</b> c</p><p><b>Pearls:</b> d</p>"
                   "<p><b>References:</b></p><p>1. R1.</p><p>x</p><p>NOTE: contact the X, "
                   "1 A St, Town, KS 66211 (913) 555-1212.</p><p>© X</p>")
     case = assemble_case("c", [p2, p1], failed_urls=["http://x/3"])
     # page_count counts every known page, the failed third one too
     assert (case.title, case.page_count, case.complete) == ("Case", 3, False)
     assert case.history == "a" and case.physical_exam == "b\n\nc"
-    assert [(o.heading, o.page_number) for o in case.other_sections] == [("Follow-Up", 2)]
+    assert [(o.heading, o.page_number) for o in case.other_sections] == [("Pearls", 2)]
     assert case.references == [Reference(1, "R1. x")]
     assert case.copyright == "© X" and case.contact.city == "Town"
     assert "treatment" in case.missing_sections and "history" not in case.missing_sections

@@ -2,7 +2,10 @@
 
 Every response is handed to the crawl's archive (``crawler.archive``, in a worker process),
 which parses it and answers what to follow. Each URL is requested once: links are
-de-duplicated on their canonical form before a request is built.
+de-duplicated on their canonical form before a request is built. Each request carries, in
+``meta["link_role"]``, the evidence its link gives ("list", "case link", "pager", "nav"; see
+``crawler.discovery``): the archive decides on it whether the response is a case page, and
+the report what losing it means.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
@@ -30,6 +34,11 @@ if TYPE_CHECKING:
     from ..extension import ArchiveExtension
 
 log = logging.getLogger(__name__)
+
+#: Link roles in the order a verdict's links are followed: the stronger evidence claims a
+#: URL first when one page links it twice.
+FOLLOW_ORDER = (("lists", "list"), ("pager", "pager"), ("candidates", "case link"),
+                ("nav", "nav"))
 
 
 def utc_now_iso() -> str:
@@ -69,11 +78,11 @@ class CasesSpider(scrapy.Spider):
             yield request
 
     def _follow(
-        self, urls: Iterable[str], role: str, referer: str | None = None, link: str = "list"
+        self, urls: Iterable[str], link: str, referer: str | None = None
     ) -> Iterator[scrapy.Request]:
-        """Requests for the new ``urls``; ``link`` is how they were linked (meta
-        ``link_role``): "list" (list pagination), "case" (a case link of a list page) or
-        "link" (any link of a case page), which decides what their loss means."""
+        """Requests for the new ``urls``; ``link`` is the evidence they were linked with (meta
+        ``link_role``): "list" (list pagination), "case link", "pager" or "nav", which decides
+        whether the response can be a case page and what losing it means."""
         for url in urls:
             url = urldefrag(url)[0]
             canon = canonical_url(url, self.rules)
@@ -83,7 +92,7 @@ class CasesSpider(scrapy.Spider):
                 return
             self.seen.add(canon)
             self.requested += 1
-            callback = self.parse_list if role == "list" else self.parse_case
+            callback = self.parse_list if link == "list" else self.parse_case
             yield scrapy.Request(url, callback=callback, errback=self.failed,
                                  meta={"link_role": link, "referer": referer})
 
@@ -93,7 +102,7 @@ class CasesSpider(scrapy.Spider):
         if self.requested >= self.options.max_pages:
             self._stop_for_budget(f"--max-pages {self.options.max_pages}")
             return True
-        if link == "case" and self.options.max_cases is not None:
+        if link == "case link" and self.options.max_cases is not None:
             key = case_key(url, self.rules)
             if key not in self.case_keys and len(self.case_keys) >= self.options.max_cases:
                 self._stop_for_budget(f"--max-cases {self.options.max_cases}")
@@ -132,6 +141,7 @@ class CasesSpider(scrapy.Spider):
             warc_record_id=response.meta.get("warc_record_id"),
             link_role=response.meta.get("link_role"),
             referer=response.meta.get("referer"),
+            redirects=list(redirects),
         )
 
     def _requisites(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
@@ -180,24 +190,27 @@ class CasesSpider(scrapy.Spider):
 
     async def parse_list(self, response: Response) -> AsyncIterator[scrapy.Request]:
         verdict = await self._hand_over(response, "list")
-        if verdict.fold_case:
-            self.rules = self.options.url_rules(True)
-            self.seen = {canonical_url(url, self.rules) for url in self.seen}
-        for request in self._follow(verdict.lists, "list", response.url):
-            yield request
-        for request in self._follow(verdict.candidates, "case", response.url, "case"):
+        for request in self._next(verdict, response.url):
             yield request
         for request in self._requisites(verdict.requisites):
             yield request
 
     async def parse_case(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        verdict = await self._hand_over(response, "case")
-        for request in self._follow(verdict.lists, "list", response.url):
-            yield request
-        for request in self._follow(verdict.candidates, "case", response.url, "link"):
+        verdict = await self._hand_over(response, response.meta.get("link_role") or "case link")
+        for request in self._next(verdict, response.url):
             yield request
         for request in self._requisites(verdict.requisites):
             yield request
+
+    def _next(self, verdict: Verdict, referer: str) -> Iterator[scrapy.Request]:
+        """Adopt what the page taught about URL identity, then follow its links by role."""
+        if verdict.fold_case or verdict.page_bases is not None:
+            rules = self.options.url_rules(True) if verdict.fold_case else self.rules
+            self.rules = replace(rules, page_bases=verdict.page_bases or rules.page_bases)
+            self.seen = {canonical_url(url, self.rules) for url in self.seen}
+        self.seen.update(canonical_url(url, self.rules) for url in verdict.aliases)
+        for attribute, link in FOLLOW_ORDER:
+            yield from self._follow(getattr(verdict, attribute), link, referer)
 
     def lost(self, request: scrapy.Request, reason: str, status: int | None = None,
              failed: bool = True) -> Skipped:

@@ -1,0 +1,73 @@
+"""The content area apart from the page furniture, found by structure before the walk.
+
+The content element is, in order: the element with ``role="main"``, a ``<main>``, the one
+``<article>`` of the page; else the element whose id or class names content ("main",
+"content", "article", "entry", "post", "node", "story") that holds the largest share of the
+body's text below 95 % (a wrapper of the whole page is not the content) and at least half
+of it. Every container beside it or beside one of its ancestors (site header, menus,
+sidebars, the CMS footer) is marked as navigation for the walk, so its text becomes page
+furniture. With no such element nothing is marked: the walk's own link-density test and
+the furniture classes (``labels.NAV_ATTR_RE``) still apply.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE
+
+#: Appended to the class of a container outside the content (``NAV_ATTR_RE`` matches it).
+FURNITURE_CLASS = "casearchive-nav"
+_MIN_SHARE = 0.5
+_MAX_SHARE = 0.95
+
+
+def _text_len(el: etree._Element) -> int:
+    return sum(len(t.strip()) for t in el.itertext())
+
+
+def content_element(root: etree._Element) -> etree._Element | None:
+    """The element holding the page's content, or None when the structure names none."""
+    body = root.find("body")
+    if body is None:
+        return None
+    for xpath in ("//*[@role='main']", "//main"):
+        found = root.xpath(xpath)
+        if len(found) == 1:
+            return found[0]
+    articles = root.xpath("//article")
+    if len(articles) == 1:
+        return articles[0]
+    total = _text_len(body)
+    if not total:
+        return None
+    best: etree._Element | None = None
+    best_len = 0
+    for el in root.xpath("//div[@id or @class]|//td[@id or @class]|//section[@id or @class]"):
+        if CONTENT_ATTR_RE.search(f"{el.get('id') or ''} {el.get('class') or ''}") is None:
+            continue
+        n = _text_len(el)
+        if _MIN_SHARE * total <= n < _MAX_SHARE * total and n > best_len:
+            best, best_len = el, n
+    return best
+
+
+def mark_furniture(root: etree._Element) -> bool:
+    """Mark the containers outside the content element as navigation; True when a content
+    element was found."""
+    content = content_element(root)
+    if content is None:
+        return False
+    el = content
+    while el is not None and el.tag not in ("body", "html"):
+        for sibling in el.itersiblings(preceding=True):
+            _mark(sibling)
+        for sibling in el.itersiblings():
+            _mark(sibling)
+        el = el.getparent()
+    return True
+
+
+def _mark(el: etree._Element) -> None:
+    if isinstance(el.tag, str) and el.tag in CONTAINER_TAGS:
+        el.set("class", f"{el.get('class') or ''} {FURNITURE_CLASS}".strip())

@@ -1,0 +1,106 @@
+"""Extraction rules of docs/extraction.md: headings by form and by meaning, references by
+content, the content verdict, page-number sources, furniture and text conservation."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.labels import alias_key, heading_rule, synonym_keys
+from parsers.page import parse_page
+from parsers.records import PageRecord
+
+URL = "http://example.org/cases/c.html"
+
+
+def _page(body: str, title: str = "A Case - Page 2", url: str = URL) -> PageRecord:
+    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    return parse_page(html.encode("utf-8"), url)
+
+
+def _by_heading(record: PageRecord) -> dict[str | None, tuple[str | None, str, str]]:
+    return {s.heading: (s.key, s.rule, s.text) for s in record.sections}
+
+
+@pytest.mark.parametrize(("heading", "key"), [
+    ("Findings on Examination", "physical_exam"), ("Examination", "physical_exam"),
+    ("Course and Outcome", "outcome"), ("Follow-up", "outcome"),
+    ("Investigations", "tests_and_results"), ("Work-up", "tests_and_results"),
+    ("Presenting complaint", "history"), ("Presentation", "history"),
+    ("Management", "treatment"), ("Selected References", "references"),
+    ("Suggested Reading", "references"), ("References Cited", "references"),
+    ("Sources", "references"), ("Further reading", "references"),
+    ("HOSPITAL COURSE", "outcome"), ("Initial Work Up", "tests_and_results"),
+])
+def test_headings_by_meaning(heading: str, key: str) -> None:
+    assert alias_key(heading)[0] == key
+    assert heading_rule(heading) in ("alias", "synonym")
+
+
+@pytest.mark.parametrize("heading", ["Treatment and Outcome", "Physical Therapy",
+                                     "History and Examination"])
+def test_a_heading_matching_two_keys_is_never_guessed(heading: str) -> None:
+    assert alias_key(heading)[0] is None and len(synonym_keys(heading)) > 1
+    record = _page(f"<h3>History</h3><p>a 20-year-old.</p><h3>{heading}</h3><p>text here.</p>")
+    assert _by_heading(record)[heading][:2] == (None, "form")
+    assert any("ambiguous heading" in w for w in record.warnings)
+
+
+@pytest.mark.parametrize("markup", [
+    "<p><b>RETURN TO PLAY</b></p><p>Back at six weeks.</p>",
+    "<p>RETURN TO PLAY</p><p>Back at six weeks.</p>",
+    "<h4>Return to Play</h4><p>Back at six weeks.</p>",
+    "<p><strong>Return to Play:</strong></p><p>Back at six weeks.</p>",
+])
+def test_unknown_heading_by_form_on_a_page_without_known_headings(markup: str) -> None:
+    record = _page(markup)
+    assert record.is_case_page, record.warnings
+    heading = next(s for s in record.sections if s.rule == "form")
+    assert heading.heading.lower() == "return to play" and heading.key is None
+    assert heading.text == "Back at six weeks."
+
+
+def test_sub_labels_stay_text() -> None:
+    record = _page("<p><b>Tests and Results:</b></p><p><b>MRI:</b> normal disc.</p>"
+                   "<p><b>Laboratory studies:</b></p><ul><li>CK 1,840</li><li>Hb 14</li></ul>"
+                   "<p>All else normal.</p><p><b>Treatment:</b> rest.</p>")
+    sections = _by_heading(record)
+    assert list(sections) == ["Tests and Results", "Treatment"]
+    assert "Laboratory studies:" in sections["Tests and Results"][2]
+
+
+def test_a_bold_sentence_or_a_list_item_is_not_a_heading() -> None:
+    record = _page("<p><b>History:</b> a.</p><p><b>He was seen again.</b></p><p>b.</p>"
+                   "<ul><li><b>Scaphoid fracture</b></li><li>Sprain</li></ul>")
+    assert [s.heading for s in record.sections] == ["History"]
+
+
+_REFS = ("<ol><li>Phillips TG, Reibach AM. Diagnosis of scaphoid fractures. Am Fam Physician. "
+         "2004;70(5):879-884.</li><li>Winston P, Awan R. Snapping hip in dancers. Am J Sports "
+         "Med. 2007;35(1):118-126. PMID: 16982721.</li></ol>")
+
+
+@pytest.mark.parametrize("before", ["", "<p><b>Outcome:</b> well at six weeks.</p>",
+                                    "<h3>Literature</h3>"])
+def test_references_by_content(before: str) -> None:
+    record = _page(before + _REFS)
+    assert [r.number for r in record.references] == [1, 2]
+    assert record.references[1].pmid == "16982721"
+    ref = next(s for s in record.sections if s.key == "references")
+    assert ref.rule in ("content", "synonym")
+    if before.startswith("<p><b>Outcome"):
+        assert _by_heading(record)["Outcome"][2] == "well at six weeks."
+
+
+def test_references_heading_over_non_citations_is_not_references() -> None:
+    record = _page("<p><b>History:</b> a.</p><h3>Suggested Reading</h3>"
+                   "<p>Ask your coach about warm-up drills.</p>")
+    assert record.references == []
+    assert _by_heading(record)["Suggested Reading"][0] is None
+    assert any("no citation" in w for w in record.warnings)
+
+
+def test_verdict_and_sections_on_a_page_without_headings() -> None:
+    record = _page("<p>Just a paragraph of text about the society.</p>", title="About us")
+    assert not record.is_case_page and record.skip_reason == "no case sections"
+    assert [(s.key, s.heading, s.rule) for s in record.sections] == [(None, None, "unplaced")]
+    assert any("unplaced text" in w for w in record.warnings)
