@@ -135,7 +135,8 @@ class PageShelf:
         assert self._file is not None, "nothing shelved"
         offset, length = where
         self._file.seek(offset)
-        return pickle.loads(self._file.read(length))
+        page: FetchedPage = pickle.loads(self._file.read(length))
+        return page
 
     def clear(self) -> None:
         if self._file is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -294,8 +294,8 @@ class TroubleError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:
-        click.echo(f"casearchive: {self.message}", err=True)
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"casearchive: {self.message}", err=True, file=file)
 
 
 def _write_report(text: str, output: Path | None) -> None:

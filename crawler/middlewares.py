@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -21,6 +21,11 @@ from .discovery import NON_HTML
 from .options import CrawlOptions, has_credentials, origin_of, redact
 from .reasons import OutOfScope, describe
 from .warc import Exchange
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.http.headers import Headers
+    from scrapy.settings import BaseSettings
 
 #: Request meta key of a page requisite (an image, stylesheet or script): fetched although
 #: not HTML, never parsed.
@@ -180,13 +185,15 @@ class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
     work per page. A byte search (~6 µs) rules out almost every page first; the rest go to Scrapy.
     """
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
         if b"refresh" not in response.body.lower() and not _byte_search_blind(response):
             return response
         return super().process_response(request, response)
 
 
-def _header_list(headers) -> list[tuple[str, str]]:
+def _header_list(headers: Headers) -> list[tuple[str, str]]:
     return [
         (name.decode("latin-1"), value.decode("latin-1"))
         for name, values in headers.items()
@@ -198,7 +205,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries (5xx, 429, timeouts, dropped connections), waiting
     ``RETRY_BACKOFF_BASE * 2**(attempt-1)`` seconds (capped by ``RETRY_BACKOFF_MAX``) first."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)

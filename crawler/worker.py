@@ -233,7 +233,8 @@ class WorkerArchive:
         self._post("skipped", item)
 
     async def handle_page(self, msg: PageMessage) -> Verdict:
-        return await self._ask("page", msg)
+        verdict: Verdict = await self._ask("page", msg)
+        return verdict
 
     async def close(self, scrapy_stats: dict[str, Any]) -> Closed:
         """Finish the WARC, then the snapshot (the worker checksums every file, WARC too)."""
@@ -246,7 +247,8 @@ class WorkerArchive:
                 except OSError as exc:
                     self._warc_failed(exc)
                 self._warc_seconds += time.perf_counter() - started
-            return await self._ask("close", (scrapy_stats, {"warc": self._warc_seconds}))
+            closed: Closed = await self._ask("close", (scrapy_stats, {"warc": self._warc_seconds}))
+            return closed
         finally:
             self._stop_sending()
             await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)

@@ -31,7 +31,10 @@ from ..settings import for_options
 from ..urls import canonical_url, case_key
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
     from ..extension import ArchiveExtension
+    from ..worker import WorkerArchive
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,8 @@ class CasesSpider(scrapy.Spider):
         self.options = options
         self.rules = options.url_rules()
         self.seen: set[str] = set()
-        self.archive = None  # set by crawler.extension.ArchiveExtension when the spider opens
+        self.archive: WorkerArchive | None = None
+        """The crawl's page pipeline (set by ``ArchiveExtension`` when the spider opens)."""
         self.extension: ArchiveExtension | None = None
         """The crawl's extension (set when the spider opens): it stops the crawl."""
         self.requested = 0
@@ -67,7 +71,7 @@ class CasesSpider(scrapy.Spider):
         """Case keys of the case links requested so far (for ``--max-cases``)."""
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> CasesSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CasesSpider:
         """Options become Scrapy settings at spider priority: ``-s`` flags still win."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.settings.update(for_options(spider.options), priority="spider")
@@ -118,11 +122,14 @@ class CasesSpider(scrapy.Spider):
     async def _hand_over(self, response: Response, role: str) -> Verdict:
         self.seen.add(canonical_url(response.url, self.rules))
         redirects = response.meta.get("redirect_urls") or []
+        archive = self.archive
+        if archive is None:  # the crawl is stopping before the archive opened
+            return Verdict(skipped="the archive is not open")
         for source in redirects:
             self.seen.add(canonical_url(source, self.rules))
-            self.archive.add_alias(source, response.url)
+            archive.add_alias(source, response.url)
         try:
-            return await self.archive.handle_page(self._message(response, role, redirects))
+            return await archive.handle_page(self._message(response, role, redirects))
         except RuntimeError as exc:  # the archive worker is gone; the crawl is stopping
             return Verdict(skipped=str(exc))
 
