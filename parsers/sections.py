@@ -213,9 +213,8 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
 
 
 def _is_caps(text: str) -> bool:
-    """ALL CAPS: at least three letters, none lower case."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and not any(c.islower() for c in letters)
+    """ALL CAPS: no lower-case letter, and at least three characters with a capital."""
+    return len(text) >= 3 and text.isupper()
 
 
 def _form_hit(seg: str, ffmt: str, own_line: bool, colon_after: bool, strong: bool,
@@ -339,7 +338,14 @@ def _classify(blocks: list[Block], furniture: list[str]
             if skip_next:
                 skip_next = False
                 continue
-            text, bullet = _line_text(runs)
+            first = runs[0]
+            if first[4] or len(runs) > 1:
+                text, bullet = _line_text(runs)
+            else:  # one plain run: the common case, inlined
+                text = " ".join(first[0].split())
+                bullet = bool(text) and text[0] in _BULLET_START
+                if bullet:
+                    text = PLAIN_BULLET_RE.sub("", text)
             if not text:
                 continue
             if (len(text) <= 150 and _excluded_short(text, runs)) or (

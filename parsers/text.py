@@ -158,13 +158,23 @@ def _nest_format(
     return inner, strong_ or strong, marker_ or marker
 
 
+_HEADING_CLASSES: dict[str, bool] = {}
+
+
 def _heading_container(
     el: etree._Element, tag: str, fmt: str, strong: bool, marker: bool
 ) -> tuple[str, bool, bool] | None:
     """The formatting a heading-classed container adds (``<div class="field-label">``,
     ``<div class="section-head">``): a strong token, as a ``<b>`` would; None otherwise."""
     cls = el.get("class")
-    if not cls or HEADING_CONTAINER_RE.search(cls) is None:
+    if not cls:
+        return None
+    heading = _HEADING_CLASSES.get(cls)
+    if heading is None:
+        heading = HEADING_CONTAINER_RE.search(cls) is not None
+        if len(_HEADING_CLASSES) < 4096:
+            _HEADING_CLASSES[cls] = heading
+    if not heading:
         return None
     token = f"{tag}.{cls}"
     return (f"{fmt}>{token}" if fmt else token), True, marker
