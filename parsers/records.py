@@ -9,6 +9,7 @@ prefixed ``"- "``; table rows one per line with cells joined by ``" | "``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 #: Canonical section keys, in the order they appear on a case.
 SECTION_KEYS: tuple[str, ...] = (
@@ -144,7 +145,7 @@ class PageRecord:
     site credit, CMS blocks outside the content. Kept so that nothing is lost; never part
     of a case field."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The page as printed by ``casearchive parse``."""
         known = {s.key: s.text for s in self.sections if s.key and s.key != REFERENCES_KEY}
         other = [

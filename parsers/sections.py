@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .labels import (
     ADDRESS_LINE_RE,
@@ -55,10 +56,10 @@ _HEADING_MAX = 60
 _PLAIN_MAX = 80
 #: A rendered line of a section: ``(block index, block, text, bullet, runs)``; ``runs`` are
 #: the line's runs (or the rest of a label's line), read for their links by the references.
-Part = tuple
+Part = tuple[Any, ...]
 BI, BLOCK, TEXT, BULLET, RUNS = range(5)
 #: A kept line of pass 1: ``(block index, line index, text, bullet, the label it starts)``.
-Kept = tuple
+Kept = tuple[Any, ...]
 
 
 @dataclass(slots=True)
@@ -120,7 +121,7 @@ def _split_rest(rest: list[Run]) -> tuple[list[Run], bool]:
         if not stripped:
             continue
         if stripped[0] == ":":
-            return [(stripped[1:], run[1], run[2], run[3], False)] + rest[i + 1 :], True
+            return [(stripped[1:], run[1], run[2], run[3], False), *rest[i + 1 :]], True
         return rest[i:], False
     return [], False
 
@@ -242,7 +243,7 @@ def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
     key, cond = alias_key(m.group(1))
     if key is None:
         return None
-    rest = [(m.group(2), first[1], first[2], None, False)] + after
+    rest = [(m.group(2), first[1], first[2], None, False), *after]
     return LabelHit(" ".join(m.group(1).split()), key, cond, (first[1], False, True),
                     first[2], 1, rest)
 
