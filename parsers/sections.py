@@ -155,6 +155,16 @@ def starts_with_label(lines: list[list[Run]]) -> bool:
     return hit.strong and "th" not in hit.sig[0].split(">")
 
 
+_EDIT_RE = re.compile(r"\[\s*[^\[\]]{1,20}?\s*\]")
+
+
+def edit_link(runs: list[Run]) -> bool:
+    """A heading's bracketed tool link ("Details [edit]"): furniture, the heading stays on a
+    line of its own."""
+    text = "".join([r[0] for r in runs]).strip()
+    return bool(text) and _EDIT_RE.fullmatch(text) is not None and any(r[3] for r in runs)
+
+
 def _key_for(seg: str, ffmt: str) -> tuple[str | None, bool]:
     """``alias_key`` of a line's lead; a synonym (not an alias) counts only when the lead is
     formatted or in capitals: a plain "Test" cell or "Plan" line is not a heading."""
@@ -176,6 +186,8 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
     if span is None:
         return None
     j, k = span
+    if k - j > 1 and k < len(runs) and runs[k - 1][0].strip() == "[":
+        k -= 1  # "Details" "[" <a>edit</a> "]": the bracket opens the heading's tool link
     first = runs[j]
     ffmt = first[1]
     if not ffmt and (k < len(runs) or len(first[0]) > _PLAIN_MAX):
@@ -184,7 +196,7 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
     if len(seg) > _PLAIN_MAX:  # too long for a label; maybe "<b>Alias: text...</b>"
         return _partial(seg, first, runs[k:]) if ":" in seg[:48] else None
     rest, colon_after = _split_rest(runs[k:]) if k < len(runs) else ([], False)
-    own_line = not line_text(rest) if rest else True
+    own_line = (not line_text(rest) or edit_link(rest)) if rest else True
     if ffmt or own_line:
         # An alias split across a <br> wins over its first line ("Differential<br>Diagnosis").
         if own_line and i + 1 < len(lines):
@@ -350,7 +362,7 @@ def _classify(blocks: list[Block], furniture: list[str]
             if not text:
                 continue
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
-                    len(runs) > 1 and _all_links(runs, 2)):
+                    len(runs) > 1 and block[2] is None and _all_links(runs, 2)):
                 furniture.append(text)
                 page_of = page_of or _pager_page(text, runs)
                 continue
@@ -448,7 +460,9 @@ def _open_section(segs: Segments, hit: LabelHit, bi: int, block: Block) -> RawSe
     current = RawSection(hit.key, hit.heading, rule=heading_rule(hit.heading))
     segs.sections.append(current)
     rest_text, rest_bullet = render_line(hit.rest)
-    if rest_text:
+    if rest_text and edit_link(hit.rest):
+        segs.furniture.append(rest_text)
+    elif rest_text:
         current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
     return current
 
