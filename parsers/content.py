@@ -13,6 +13,8 @@ element nothing is marked: the walk's own link-density test and the furniture cl
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 
 from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE
@@ -31,6 +33,12 @@ def _text_len(el: etree._Element) -> int:
     return int(_TEXT_LEN(el))
 
 
+@lru_cache(maxsize=4096)
+def _names_content(names: str) -> bool:
+    """Does an "id class" string name the content area (``CONTENT_ATTR_RE``)?"""
+    return CONTENT_ATTR_RE.search(names) is not None
+
+
 def content_element(root: etree._Element) -> etree._Element | None:
     """The element holding the page's content, or None when the structure names none.
 
@@ -45,8 +53,8 @@ def content_element(root: etree._Element) -> etree._Element | None:
         if tag in structural:
             structural[tag].append(el)
         else:
-            names = f"{el.get('id') or ''} {el.get('class') or ''}"
-            if names != " " and CONTENT_ATTR_RE.search(names) is not None:
+            ident, cls = el.get("id"), el.get("class")
+            if (ident or cls) and _names_content(f"{ident or ''} {cls or ''}"):
                 named.append(el)
     for found in (role_main, structural["main"], structural["article"]):
         if len(found) == 1:

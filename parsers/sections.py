@@ -366,7 +366,11 @@ def _classify(blocks: list[Block], furniture: list[str]
                 furniture.append(text)
                 page_of = page_of or _pager_page(text, runs)
                 continue
-            hit = _candidate(blines, li, runs) if searchable and not bullet else None
+            hit = None
+            if searchable and not bullet and (len(runs) > 1 or (
+                    runs[0][3] is None and not runs[0][4]
+                    and (len(runs[0][0]) <= _PLAIN_MAX or runs[0][1]))):
+                hit = _candidate(blines, li, runs)
             if hit is not None:
                 hits[(bi, li)] = hit
                 skip_next = hit.used_lines == 2
@@ -419,11 +423,12 @@ def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
         block = blocks[bi]
         if footer_mode is not None:
             footer_mode = _footer_line(segs, block, bi, li, text, footer_mode)
-        elif (bi, li) > last_known and _starts_footer(text, block, current):
+        elif ((text[0] in FOOTER_FIRST or "\u00a9" in text) and (bi, li) > last_known
+              and _starts_footer(text, block, current)):
             footer_mode = _footer_line(segs, block, bi, li, text, "")
         elif hit is not None and not hit.dropped:
             current = _open_section(segs, hit, bi, block)
-        elif (block[4] or _link_only(block[0][li], text)) and not (
+        elif (block[4] or (len(text) <= 40 and _link_only(block[0][li], text))) and not (
                 current is not None and current.key == REFERENCES_KEY and _ref_like(text)):
             segs.furniture.append(text)
         else:
