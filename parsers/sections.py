@@ -30,6 +30,7 @@ from .labels import (
     DOI_TEXT_RE,
     EXCLUDED_HEADS,
     FOOTER_FIRST,
+    JUNK_TITLE_RE,
     NOTE_RE,
     PAGE_OF_RE,
     PAGE_SUFFIX_RE,
@@ -573,10 +574,11 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
 
 
 def _names_page(norm: str, fmt: str, title: str) -> bool:
-    """The page's own title, not a section: an ``<h1>``, or the ``<title>`` text or its
-    start or end ("AMSSM - Case Studies" names "Case Studies")."""
-    if fmt.split(">", 1)[0] == "h1":
-        return True
+    """The page's own title, not a section: an ``<h1>``, a generic page name
+    (``JUNK_TITLE_RE``), or the ``<title>`` text or its start or end ("AMSSM - Case
+    Studies" names "Case Studies")."""
+    if fmt.split(">", 1)[0] == "h1" or JUNK_TITLE_RE.match(norm):
+        return True  # a top heading, or a generic page name ("Welcome", "Home")
     return len(norm) >= 3 and bool(title) and (
         norm == title or title.startswith(f"{norm} ") or title.endswith(f" {norm}"))
 

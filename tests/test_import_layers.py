@@ -13,8 +13,6 @@ import ast
 from collections.abc import Mapping
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("parsers", "exports", "crawler")
 FIRST_PARTY = (*PACKAGES, "tests", "bench")
@@ -35,7 +33,7 @@ CONFINED = {"scrapy": "crawler", "twisted": "crawler", "pyarrow": "exports"}
 
 #: Cycles known and owned elsewhere (strict xfail below: fixing one fails the xfail,
 #: so the entry is removed in the same change).
-KNOWN_CYCLES = (frozenset({"parsers.text", "parsers.sections"}),)
+KNOWN_CYCLES: tuple[frozenset[str], ...] = ()
 
 
 def module_name(path: Path) -> str:
@@ -184,7 +182,5 @@ def test_no_import_cycles_outside_the_known_ones() -> None:
     assert found == []
 
 
-@pytest.mark.xfail(strict=True, reason="parsers/text.py <-> parsers/sections.py: being removed "
-                   "by the parser rework; when it is gone, delete KNOWN_CYCLES' entry and this")
 def test_no_known_cycle_remains() -> None:
     assert cycles(import_graph(package_sources())) == []
