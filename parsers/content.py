@@ -1,16 +1,19 @@
 """The content area apart from the page furniture, found by structure before the walk.
 
-The content element is, in order: the element with ``role="main"``, a ``<main>``, the one
-``<article>`` of the page; else the element whose id or class names content ("main",
-"content", "article", "entry", "post", "node", "story") that holds the largest share of the
-body's text below 95 % (a wrapper of the whole page is not the content) and at least half
-of it. Every container beside it or beside one of its ancestors (site header, menus,
-sidebars, the CMS footer) is marked as navigation for the walk, so its text becomes page
-furniture. With no such element nothing is marked: the walk's own link-density test and
-the furniture classes (``labels.NAV_ATTR_RE``) still apply.
+The content element is, in order: the one element with ``role="main"`` (a ``main``,
+``article``, ``div``, ``td`` or ``section``), the one ``<main>``, the one ``<article>``;
+else the element whose id or class names content ("main", "content", "article", "entry",
+"post", "node", "story") that holds the largest share of the body's text below 95 % (a
+wrapper of the whole page is not the content) and at least half of it. Every container
+beside it or beside one of its ancestors (site header, menus, sidebars, the CMS footer) is
+marked as navigation for the walk, so its text becomes page furniture. With no such
+element nothing is marked: the walk's own link-density test and the furniture classes
+(``labels.NAV_ATTR_RE``) still apply.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from lxml import etree
 
@@ -22,30 +25,47 @@ _MIN_SHARE = 0.5
 _MAX_SHARE = 0.95
 
 
+_TEXT_LEN = etree.XPath("string-length(normalize-space())")
+
+
 def _text_len(el: etree._Element) -> int:
-    return sum(len(t.strip()) for t in el.itertext())
+    """Characters of an element's text, whitespace collapsed (one C-level XPath call)."""
+    return int(_TEXT_LEN(el))
+
+
+@lru_cache(maxsize=4096)
+def _names_content(names: str) -> bool:
+    """Does an "id class" string name the content area (``CONTENT_ATTR_RE``)?"""
+    return CONTENT_ATTR_RE.search(names) is not None
 
 
 def content_element(root: etree._Element) -> etree._Element | None:
-    """The element holding the page's content, or None when the structure names none."""
-    body = root.find("body")
-    if body is None:
-        return None
-    for xpath in ("//*[@role='main']", "//main"):
-        found = root.xpath(xpath)
+    """The element holding the page's content, or None when the structure names none.
+
+    One pass over the candidate tags (``root.iter`` filters in C)."""
+    role_main: list[etree._Element] = []
+    structural: dict[str, list[etree._Element]] = {"main": [], "article": []}
+    named: list[etree._Element] = []
+    for el in root.iter("main", "article", "div", "td", "section"):
+        if el.get("role") == "main":
+            role_main.append(el)
+        tag = el.tag
+        if tag in structural:
+            structural[tag].append(el)
+        else:
+            ident, cls = el.get("id"), el.get("class")
+            if (ident or cls) and _names_content(f"{ident or ''} {cls or ''}"):
+                named.append(el)
+    for found in (role_main, structural["main"], structural["article"]):
         if len(found) == 1:
             return found[0]
-    articles = root.xpath("//article")
-    if len(articles) == 1:
-        return articles[0]
-    total = _text_len(body)
-    if not total:
+    if not named:
         return None
+    body = root.find("body")
+    total = _text_len(body) if body is not None else 0
     best: etree._Element | None = None
     best_len = 0
-    for el in root.xpath("//div[@id or @class]|//td[@id or @class]|//section[@id or @class]"):
-        if CONTENT_ATTR_RE.search(f"{el.get('id') or ''} {el.get('class') or ''}") is None:
-            continue
+    for el in named:
         n = _text_len(el)
         if _MIN_SHARE * total <= n < _MAX_SHARE * total and n > best_len:
             best, best_len = el, n

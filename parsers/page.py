@@ -245,7 +245,7 @@ def parse_page(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
         gc.disable()
     try:
         return _parse(body, url, headers)
-    except Exception as exc:  # last resort: the crawler must never lose a page to a bug
+    except Exception as exc:  # noqa: BLE001  last resort: a bug must never lose a page
         return PageRecord(url=url, is_case_page=False, skip_reason="parse error",
                           warnings=[f"parse error: {type(exc).__name__}: {exc}"])
     finally:
@@ -266,8 +266,8 @@ def parse_as_case(body: bytes, url: str, headers: Mapping[str, str] | None = Non
     return record
 
 
-def _parse(body: bytes, url: str, headers: Mapping[str, str] | None) -> PageRecord:
-    if isinstance(body, str):
+def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> PageRecord:
+    if isinstance(body, str):  # callers outside the type system pass text too
         body = body.encode("utf-8")
     decoded = decode(bytes(body), headers)
     record = PageRecord(url=url, is_case_page=False, encoding=decoded.encoding,

@@ -194,7 +194,7 @@ class PageRecord:
     figures: list[Figure] = field(default_factory=list)
     """Images of the page's content (not site chrome); ``parsers.figures``."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The page as printed by ``casearchive parse``."""
         known = {s.key: s.text for s in self.sections if s.key and s.key != REFERENCES_KEY}
         other = [

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .labels import (
     ADDRESS_LINE_RE,
@@ -29,6 +30,7 @@ from .labels import (
     DOI_TEXT_RE,
     EXCLUDED_HEADS,
     FOOTER_FIRST,
+    JUNK_TITLE_RE,
     NOTE_RE,
     PAGE_OF_RE,
     PAGE_SUFFIX_RE,
@@ -55,10 +57,10 @@ _HEADING_MAX = 60
 _PLAIN_MAX = 80
 #: A rendered line of a section: ``(block index, block, text, bullet, runs)``; ``runs`` are
 #: the line's runs (or the rest of a label's line), read for their links by the references.
-Part = tuple
+Part = tuple[Any, ...]
 BI, BLOCK, TEXT, BULLET, RUNS = range(5)
 #: A kept line of pass 1: ``(block index, line index, text, bullet, the label it starts)``.
-Kept = tuple
+Kept = tuple[Any, ...]
 
 
 @dataclass(slots=True)
@@ -120,7 +122,7 @@ def _split_rest(rest: list[Run]) -> tuple[list[Run], bool]:
         if not stripped:
             continue
         if stripped[0] == ":":
-            return [(stripped[1:], run[1], run[2], run[3], False)] + rest[i + 1 :], True
+            return [(stripped[1:], run[1], run[2], run[3], False), *rest[i + 1 :]], True
         return rest[i:], False
     return [], False
 
@@ -154,6 +156,16 @@ def starts_with_label(lines: list[list[Run]]) -> bool:
     return hit.strong and "th" not in hit.sig[0].split(">")
 
 
+_EDIT_RE = re.compile(r"\[\s*[^\[\]]{1,20}?\s*\]")
+
+
+def edit_link(runs: list[Run]) -> bool:
+    """A heading's bracketed tool link ("Details [edit]"): furniture, the heading stays on a
+    line of its own."""
+    text = "".join([r[0] for r in runs]).strip()
+    return bool(text) and _EDIT_RE.fullmatch(text) is not None and any(r[3] for r in runs)
+
+
 def _key_for(seg: str, ffmt: str) -> tuple[str | None, bool]:
     """``alias_key`` of a line's lead; a synonym (not an alias) counts only when the lead is
     formatted or in capitals: a plain "Test" cell or "Plan" line is not a heading."""
@@ -175,6 +187,8 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
     if span is None:
         return None
     j, k = span
+    if k - j > 1 and k < len(runs) and runs[k - 1][0].strip() == "[":
+        k -= 1  # "Details" "[" <a>edit</a> "]": the bracket opens the heading's tool link
     first = runs[j]
     ffmt = first[1]
     if not ffmt and (k < len(runs) or len(first[0]) > _PLAIN_MAX):
@@ -183,7 +197,7 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
     if len(seg) > _PLAIN_MAX:  # too long for a label; maybe "<b>Alias: text...</b>"
         return _partial(seg, first, runs[k:]) if ":" in seg[:48] else None
     rest, colon_after = _split_rest(runs[k:]) if k < len(runs) else ([], False)
-    own_line = not line_text(rest) if rest else True
+    own_line = (not line_text(rest) or edit_link(rest)) if rest else True
     if ffmt or own_line:
         # An alias split across a <br> wins over its first line ("Differential<br>Diagnosis").
         if own_line and i + 1 < len(lines):
@@ -213,9 +227,8 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
 
 
 def _is_caps(text: str) -> bool:
-    """ALL CAPS: at least three letters, none lower case."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 3 and not any(c.islower() for c in letters)
+    """ALL CAPS: no lower-case letter, and at least three characters with a capital."""
+    return len(text) >= 3 and text.isupper()
 
 
 def _form_hit(seg: str, ffmt: str, own_line: bool, colon_after: bool, strong: bool,
@@ -243,7 +256,7 @@ def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
     key, cond = alias_key(m.group(1))
     if key is None:
         return None
-    rest = [(m.group(2), first[1], first[2], None, False)] + after
+    rest = [(m.group(2), first[1], first[2], None, False), *after]
     return LabelHit(" ".join(m.group(1).split()), key, cond, (first[1], False, True),
                     first[2], 1, rest)
 
@@ -339,15 +352,26 @@ def _classify(blocks: list[Block], furniture: list[str]
             if skip_next:
                 skip_next = False
                 continue
-            text, bullet = _line_text(runs)
+            first = runs[0]
+            if first[4] or len(runs) > 1:
+                text, bullet = _line_text(runs)
+            else:  # one plain run: the common case, inlined
+                text = " ".join(first[0].split())
+                bullet = bool(text) and text[0] in _BULLET_START
+                if bullet:
+                    text = PLAIN_BULLET_RE.sub("", text)
             if not text:
                 continue
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
-                    len(runs) > 1 and _all_links(runs, 2)):
+                    len(runs) > 1 and block[2] is None and _all_links(runs, 2)):
                 furniture.append(text)
                 page_of = page_of or _pager_page(text, runs)
                 continue
-            hit = _candidate(blines, li, runs) if searchable and not bullet else None
+            hit = None
+            if searchable and not bullet and (len(runs) > 1 or (
+                    runs[0][3] is None and not runs[0][4]
+                    and (len(runs[0][0]) <= _PLAIN_MAX or runs[0][1]))):
+                hit = _candidate(blines, li, runs)
             if hit is not None:
                 hits[(bi, li)] = hit
                 skip_next = hit.used_lines == 2
@@ -400,11 +424,12 @@ def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
         block = blocks[bi]
         if footer_mode is not None:
             footer_mode = _footer_line(segs, block, bi, li, text, footer_mode)
-        elif (bi, li) > last_known and _starts_footer(text, block, current):
+        elif ((text[0] in FOOTER_FIRST or "\u00a9" in text) and (bi, li) > last_known
+              and _starts_footer(text, block, current)):
             footer_mode = _footer_line(segs, block, bi, li, text, "")
         elif hit is not None and not hit.dropped:
             current = _open_section(segs, hit, bi, block)
-        elif (block[4] or _link_only(block[0][li], text)) and not (
+        elif (block[4] or (len(text) <= 40 and _link_only(block[0][li], text))) and not (
                 current is not None and current.key == REFERENCES_KEY and _ref_like(text)):
             segs.furniture.append(text)
         else:
@@ -441,7 +466,9 @@ def _open_section(segs: Segments, hit: LabelHit, bi: int, block: Block) -> RawSe
     current = RawSection(hit.key, hit.heading, rule=heading_rule(hit.heading))
     segs.sections.append(current)
     rest_text, rest_bullet = render_line(hit.rest)
-    if rest_text:
+    if rest_text and edit_link(hit.rest):
+        segs.furniture.append(rest_text)
+    elif rest_text:
         current.parts.append((bi, block, rest_text, rest_bullet, hit.rest))
     return current
 
@@ -547,10 +574,11 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
 
 
 def _names_page(norm: str, fmt: str, title: str) -> bool:
-    """The page's own title, not a section: an ``<h1>``, or the ``<title>`` text or its
-    start or end ("AMSSM - Case Studies" names "Case Studies")."""
-    if fmt.split(">", 1)[0] == "h1":
-        return True
+    """The page's own title, not a section: an ``<h1>``, a generic page name
+    (``JUNK_TITLE_RE``), or the ``<title>`` text or its start or end ("AMSSM - Case
+    Studies" names "Case Studies")."""
+    if fmt.split(">", 1)[0] == "h1" or JUNK_TITLE_RE.match(norm):
+        return True  # a top heading, or a generic page name ("Welcome", "Home")
     return len(norm) >= 3 and bool(title) and (
         norm == title or title.startswith(f"{norm} ") or title.endswith(f" {norm}"))
 

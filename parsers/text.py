@@ -23,7 +23,7 @@ lists (no per-node objects): a run is a tuple indexed by ``T``/``FMT``/``STRONG`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -53,7 +53,7 @@ _CELL_MAX = 300
 #: * ``strong``: bold, underlined, a heading or a heading-like class: what a label looks like;
 #: * ``href``: the link the text is in (stripped), or None;
 #: * ``marker``: Word's list marker (inside ``mso-list:Ignore``): a bullet glyph or "1.".
-Run = tuple
+Run = tuple[Any, ...]
 T, FMT, STRONG, HREF, MARKER = range(5)
 
 #: A block: ``[lines, kind, list_num, list_id, nav]`` (a list: ``nav`` is set afterwards).
@@ -64,19 +64,19 @@ T, FMT, STRONG, HREF, MARKER = range(5)
 #: * ``list_id``: identifies the list an item belongs to, so its items join with single
 #:   newlines;
 #: * ``nav``: produced inside a navigation container.
-Block = list
+Block = list[Any]
 LINES, KIND, NUM, LIST, NAV = range(5)
 
 #: A link seen during the walk: ``[href, rel, parts]`` (resolved later).
-LinkOut = list
+LinkOut = list[Any]
 
 
 #: Does a block's first line start with a label? Injected by the caller (``sections``
 #: decides labels; this module must not import it).
-LabelTest = Callable[[list], bool]
+LabelTest = Callable[[list[Any]], bool]
 
 
-def _never_label(lines: list) -> bool:
+def _never_label(lines: list[Any]) -> bool:
     return False
 
 
@@ -128,7 +128,7 @@ def render_line(runs: list[Run]) -> tuple[str, bool]:
     return text, False
 
 
-_TOKENS: dict[tuple, tuple[str, bool, bool]] = {}
+_TOKENS: dict[tuple[Any, ...], tuple[str, bool, bool]] = {}
 
 
 def _fmt_token(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
@@ -158,13 +158,23 @@ def _nest_format(
     return inner, strong_ or strong, marker_ or marker
 
 
+_HEADING_CLASSES: dict[str, bool] = {}
+
+
 def _heading_container(
     el: etree._Element, tag: str, fmt: str, strong: bool, marker: bool
 ) -> tuple[str, bool, bool] | None:
     """The formatting a heading-classed container adds (``<div class="field-label">``,
     ``<div class="section-head">``): a strong token, as a ``<b>`` would; None otherwise."""
     cls = el.get("class")
-    if not cls or HEADING_CONTAINER_RE.search(cls) is None:
+    if not cls:
+        return None
+    heading = _HEADING_CLASSES.get(cls)
+    if heading is None:
+        heading = HEADING_CONTAINER_RE.search(cls) is not None
+        if len(_HEADING_CLASSES) < 4096:
+            _HEADING_CLASSES[cls] = heading
+    if not heading:
         return None
     token = f"{tag}.{cls}"
     return (f"{fmt}>{token}" if fmt else token), True, marker
@@ -234,15 +244,15 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
     link: LinkOut | None = None
     # What each open element does at its end: 0 nothing, 1 end a block, 2 end a container,
     # 3 end a list; or the formatting state to restore, followed by one of those codes.
-    ends: list = []
+    ends: list[Any] = []
     # Running totals of visible characters, of those inside links, and of links; a container
     # box records them at its start, so at its end the differences are the container's own.
     chars = link_chars = nlinks = 0
     # Container boxes: [chars, link chars, nlinks (at its start), start block, nav, tag, rows,
     # nested table].
-    box: list = [0, 0, 0, 0, False, "root", None, False]
-    boxes: list[list] = [box]
-    tables: list[list] = []  # the open table boxes
+    box: list[Any] = [0, 0, 0, 0, False, "root", None, False]
+    boxes: list[list[Any]] = [box]
+    tables: list[list[Any]] = []  # the open table boxes
     ols: list[list[int]] = []  # [next number, list id] per open list
     list_counter = 0
     start_of = _START.get
@@ -424,7 +434,7 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
     return Walk(blocks, links, title, base)
 
 
-def _close_box(box: list, blocks: list[Block], total: int, link: int, is_label: LabelTest,
+def _close_box(box: list[Any], blocks: list[Block], total: int, link: int, is_label: LabelTest,
                nlinks: int) -> None:
     """Apply the navigation and data-table decisions of a finished container, given its
     visible characters, those inside links and its number of links."""
@@ -474,7 +484,7 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
                 last = rows[r + 1][0]
             else:
                 last = end
-            parts = []
+            parts: list[str] = []
             for b in blocks[first:last]:
                 for ln in b[0]:
                     if c == 0 and not parts and is_label(b[0]):

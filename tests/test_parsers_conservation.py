@@ -18,6 +18,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from lxml import etree
 
 from parsers.encoding import decode
 from parsers.page import parse_as_case
@@ -43,7 +44,7 @@ def visible_words(body: bytes, headers: dict | None) -> Counter:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
         root = lxml.html.document_fromstring(text.replace("\x00", ""))
-    except Exception:  # lxml refuses an empty or unparseable document: no visible words
+    except (etree.ParserError, ValueError):  # lxml refuses an empty document: no words
         return Counter()
     for el in root.xpath(_INVISIBLE):
         if el.getparent() is not None:

@@ -104,3 +104,19 @@ def test_verdict_and_sections_on_a_page_without_headings() -> None:
     assert not record.is_case_page and record.skip_reason == "no case sections"
     assert [(s.key, s.heading, s.rule) for s in record.sections] == [(None, None, "unplaced")]
     assert any("unplaced text" in w for w in record.warnings)
+
+
+def test_encyclopedia_headings_edit_links_and_link_only_references() -> None:
+    edit = '<span>[</span><a href="/w?action=edit&section={n}">edit</a><span>]</span>'
+    record = _page(
+        f"<h2><span>Details</span>{edit.format(n=1)}</h2><p>Body of details.</p>"
+        f"<h2><span>References</span>{edit.format(n=2)}</h2><ol>"
+        '<li><b><a href="#r1">^</a></b> Smith J. A title. J Med. 2001;3(2):1-5.</li>'
+        '<li><b><a href="#r2">^</a></b> <a href="https://x.org/p">A blog post, 2015</a></li>'
+        '<li><b><a href="#r3">^</a></b> Roe R. Another. Lancet. 2003;9:10-12.</li></ol>')
+    sections = _by_heading(record)
+    assert sections["Details"][:2] == (None, "form")
+    assert sections["Details"][2] == "Body of details."
+    assert [r.number for r in record.references] == [1, 2, 3]
+    assert "[edit]" not in " ".join(r.text for r in record.references)
+    assert record.furniture.count("[edit]") == 2
