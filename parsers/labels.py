@@ -90,11 +90,13 @@ SYNONYMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "authors_comments": (
         frozenset({"author", "authors"}),
-        frozenset({"comments", "comment", "notes", "note", "remarks", "discussion"}),
+        frozenset({"comments", "comment", "commentary", "notes", "note", "remarks",
+                   "discussion"}),
     ),
     "editors_comments": (
-        frozenset({"editor", "editors"}),
-        frozenset({"comments", "comment", "notes", "note", "remarks", "discussion"}),
+        frozenset({"editor", "editors", "editorial"}),
+        frozenset({"comments", "comment", "commentary", "notes", "note", "remarks",
+                   "discussion"}),
     ),
     REFERENCES_KEY: (
         frozenset({"references", "reference", "bibliography", "reading", "readings",
@@ -107,6 +109,7 @@ SYNONYMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 #: Words that carry no meaning in a heading ("Findings *on* Examination").
 HEADING_STOPWORDS: frozenset[str] = frozenset({
     "and", "of", "the", "on", "a", "an", "for", "to", "with", "in", "at", "&", "his", "her",
+    "from", "by",
 })
 #: Two-word spellings folded to one token before the lookup.
 _JOINED = (("follow up", "followup"), ("work up", "workup"), ("follow-up", "followup"),
@@ -297,7 +300,7 @@ PAGER_RE = re.compile(
     r"|\d{1,3}|of|previous|prev\.?|next|first|last|page|pages|go to|back)\s*)+$",
     re.I,
 )
-PAGER_WORD_RE = re.compile(r"\b(?:page|next|prev|previous)\b", re.I)
+PAGER_WORD_RE = re.compile(r"\b(?:pages?|next|prev|previous)\b", re.I)
 RETURN_RE = re.compile(
     r"^(?:<<|\u00ab|<)?\s*(?:return|back|go back)\s+to\s+(?:the\s+)?(?:list\s+of\s+)?"
     r"(?:case\s+stud(?:y|ies)|cases)(?:\s+(?:list|index|page|home|main page))?\s*[.!]?\s*"
