@@ -8,7 +8,9 @@ wrapper of the whole page is not the content) and at least half of it. Every con
 beside it or beside one of its ancestors (site header, menus, sidebars, the CMS footer) is
 marked as navigation for the walk, so its text becomes page furniture. With no such
 element nothing is marked: the walk's own link-density test and the furniture classes
-(``labels.NAV_ATTR_RE``) still apply.
+(``labels.NAV_ATTR_RE``) still apply. A paragraph whose class names furniture (a CMS
+byline ``<p class="submitted">``, ``<p class="pager">``) is furniture as a container of that
+class would be: it is retagged as a ``div`` so that the walk's container test sees it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE
+from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE, NAV_ATTR_RE
 
 #: Appended to the class of a container outside the content (``NAV_ATTR_RE`` matches it).
 FURNITURE_CLASS = "casearchive-nav"
@@ -26,6 +28,7 @@ _MAX_SHARE = 0.95
 
 
 _TEXT_LEN = etree.XPath("string-length(normalize-space())")
+_CLASSED_PARAGRAPHS = etree.XPath("//p[@class]")
 
 
 def _text_len(el: etree._Element) -> int:
@@ -73,8 +76,9 @@ def content_element(root: etree._Element) -> etree._Element | None:
 
 
 def mark_furniture(root: etree._Element) -> bool:
-    """Mark the containers outside the content element as navigation; True when a content
-    element was found."""
+    """Mark the containers outside the content element as navigation, and the paragraphs
+    whose class names furniture; True when a content element was found."""
+    _retag_furniture_paragraphs(root)
     content = content_element(root)
     if content is None:
         return False
@@ -91,3 +95,11 @@ def mark_furniture(root: etree._Element) -> bool:
 def _mark(el: etree._Element) -> None:
     if isinstance(el.tag, str) and el.tag in CONTAINER_TAGS:
         el.set("class", f"{el.get('class') or ''} {FURNITURE_CLASS}".strip())
+
+
+def _retag_furniture_paragraphs(root: etree._Element) -> None:
+    """``<p class="submitted">`` -> ``<div class="submitted">``: a paragraph is not a
+    container for the walk, so its furniture class would otherwise go unread."""
+    for el in _CLASSED_PARAGRAPHS(root):
+        if NAV_ATTR_RE.search(el.get("class") or "") is not None:
+            el.tag = "div"
