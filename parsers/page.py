@@ -162,7 +162,24 @@ def _title_and_preamble(tag_title: str, segs: Segments
     if visible is not None:
         title = visible
     rest = [p for p in segs.preamble if p[0] not in excluded]
+    if excluded:
+        rest = _drop_masthead(rest, min(excluded), segs.furniture)
     return title, evidence, rest
+
+
+_MASTHEAD_MAX = 120
+
+
+def _drop_masthead(preamble: list[Part], title_block: int, furniture: list[str]
+                   ) -> list[Part]:
+    """Short lines above the page's visible title (the site's name or logo text over the
+    case) are the page's masthead: furniture, not unplaced case text. The case content
+    starts at its title; a long line above it stays unplaced."""
+    above = [p for p in preamble if p[0] < title_block]
+    if not above or any(len(p[2]) > _MASTHEAD_MAX for p in above):
+        return preamble
+    furniture.extend(p[2] for p in above)
+    return [p for p in preamble if p[0] >= title_block]
 
 
 def _same_title(visible: str, want: str) -> bool:
