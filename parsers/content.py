@@ -28,7 +28,6 @@ _MAX_SHARE = 0.95
 
 
 _TEXT_LEN = etree.XPath("string-length(normalize-space())")
-_CLASSED_PARAGRAPHS = etree.XPath("//p[@class]")
 
 
 def _text_len(el: etree._Element) -> int:
@@ -45,11 +44,15 @@ def _names_content(names: str) -> bool:
 def content_element(root: etree._Element) -> etree._Element | None:
     """The element holding the page's content, or None when the structure names none.
 
-    One pass over the candidate tags (``root.iter`` filters in C)."""
+    One pass over the candidate tags (``root.iter`` filters in C); the same pass retags the
+    furniture paragraphs (``_retag_furniture_paragraph``)."""
     role_main: list[etree._Element] = []
     structural: dict[str, list[etree._Element]] = {"main": [], "article": []}
     named: list[etree._Element] = []
-    for el in root.iter("main", "article", "div", "td", "section"):
+    for el in root.iter("main", "article", "div", "td", "section", "p"):
+        if el.tag == "p":
+            _retag_furniture_paragraph(el)
+            continue
         if el.get("role") == "main":
             role_main.append(el)
         tag = el.tag
@@ -78,7 +81,6 @@ def content_element(root: etree._Element) -> etree._Element | None:
 def mark_furniture(root: etree._Element) -> bool:
     """Mark the containers outside the content element as navigation, and the paragraphs
     whose class names furniture; True when a content element was found."""
-    _retag_furniture_paragraphs(root)
     content = content_element(root)
     if content is None:
         return False
@@ -97,9 +99,14 @@ def _mark(el: etree._Element) -> None:
         el.set("class", f"{el.get('class') or ''} {FURNITURE_CLASS}".strip())
 
 
-def _retag_furniture_paragraphs(root: etree._Element) -> None:
+def _retag_furniture_paragraph(el: etree._Element) -> None:
     """``<p class="submitted">`` -> ``<div class="submitted">``: a paragraph is not a
     container for the walk, so its furniture class would otherwise go unread."""
-    for el in _CLASSED_PARAGRAPHS(root):
-        if NAV_ATTR_RE.search(el.get("class") or "") is not None:
-            el.tag = "div"
+    cls = el.get("class")
+    if cls and _names_furniture(cls):
+        el.tag = "div"
+
+
+@lru_cache(maxsize=4096)
+def _names_furniture(cls: str) -> bool:
+    return NAV_ATTR_RE.search(cls) is not None
