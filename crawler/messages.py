@@ -75,3 +75,8 @@ class Requisite:
 class Closed:
     snapshot: Path | None
     stats: dict[str, Any]
+
+
+#: Scrapy stats key the extension sets when a budget (``--max-pages``, ``--max-cases``) stops
+#: the crawl; the archive then keeps what it has as a partial snapshot (``latest`` untouched).
+BUDGET_STAT = "casearchive/budget_exceeded"
