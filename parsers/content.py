@@ -15,6 +15,7 @@ class would be: it is retagged as a ``div`` so that the walk's container test se
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -109,4 +110,9 @@ def _retag_furniture_paragraph(el: etree._Element) -> None:
 
 @lru_cache(maxsize=4096)
 def _names_furniture(cls: str) -> bool:
-    return NAV_ATTR_RE.search(cls) is not None
+    """A furniture class on a paragraph; "comment" is not one there: a paragraph so classed
+    on a case page is as likely the author's comment as a reader's."""
+    return NAV_ATTR_RE.search(cls) is not None and _COMMENT_RE.search(cls) is None
+
+
+_COMMENT_RE = re.compile(r"comment", re.I)

@@ -141,6 +141,7 @@ def _title_and_preamble(tag_title: str, segs: Segments
     for part in segs.preamble:
         blocks.setdefault(part[0], []).append(part)
     excluded: set[int] = set()
+    title_block: int | None = None  # the first block that shows the case's title
     want = normalize_label(title) if title else None
     visible: str | None = None
     for bi, parts in blocks.items():
@@ -159,11 +160,13 @@ def _title_and_preamble(tag_title: str, segs: Segments
                 evidence["heading"] = (vnum, vtotal)
             if vtitle is not None and (match or visible is None):
                 visible = visible or vtitle
+            if vtitle is not None and title_block is None:
+                title_block = bi
     if visible is not None:
         title = visible
     rest = [p for p in segs.preamble if p[0] not in excluded]
-    if excluded:
-        rest = _drop_masthead(rest, min(excluded), segs.furniture)
+    if title_block is not None:
+        rest = _drop_masthead(rest, title_block, segs.furniture)
     return title, evidence, rest
 
 
