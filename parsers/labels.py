@@ -232,13 +232,14 @@ STRONG_TAGS: frozenset[str] = frozenset({"b", "strong", "u"}) | HEADING_TAGS
 #: Inline elements that style text without necessarily making it a label.
 STYLE_TAGS: frozenset[str] = frozenset({"font", "span", "em", "i", "big", "small", "ins"})
 #: Explicit navigation containers.
-NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu"})
+NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu", "footer"})
 
 NAV_ATTR_RE = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|sidebars|side-bar|breadcrumbs?|topnav|"
-    r"leftnav|left-nav|sidenav|skip|pager|pagination|related|tags|taxonomy|share|sharing|"
-    r"social|print|printer|login|comments?|comment-form|widget|widget-area|submitted|"
-    r"links|byline|feed)(?:$|[\s_\d-])",
+    r"leftnav|left-nav|sidenav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"
+    r"share|sharing|sharedaddy|sharethis|social|print|printer|login|comments?|comment-form|"
+    r"widget|widget-area|submitted|links|byline|feed|meta|postmeta|postmetadata|footer|"
+    r"posted-on|entry-utility)(?:$|[\s_\d-])",
     re.I,
 )
 #: An id or class naming the content area (see ``content.content_element``).
