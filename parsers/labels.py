@@ -283,6 +283,23 @@ PAGE_PREFIX_RE = re.compile(
     r"^\(?\s*page\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?[\s\-\u2013\u2014:,|]+",
     re.I,
 )
+#: A page marker inside a title, followed by a separator and the site's name:
+#: "X - Page 2 - Site", "X (Page 2 of 3) | Site". What follows the marker is the site part.
+PAGE_MID_RE = re.compile(
+    r"[\s\-\u2013\u2014:,|]*\(?\s*\bpage\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
+    r"\s*[\-\u2013\u2014|:\u00bb]\s+\S.*$",
+    re.I,
+)
+#: A print-view or continuation decoration of a title: "Print: X", "X (printer-friendly
+#: version)", "X - Print Version", "X (continued)".
+TITLE_DECORATION_RE = re.compile(
+    r"^(?:print(?:able|er[- ]friendly)?(?:\s+(?:version|view|page))?)\s*[:\-\u2013\u2014|]\s+|"
+    r"\s*(?:[\-\u2013\u2014:|]\s*)?\(?\s*(?:print(?:able|er[- ]friendly)?(?:\s+(?:version|view|"
+    r"page))|continued|cont\.?)\s*\)?\s*$",
+    re.I,
+)
+#: Separators between the parts of a title ("Site » X", "X – Site", "X | Site").
+TITLE_PART_SEP_RE = re.compile(r"\s+(?:[|\u00bb\u2013\u2014-]|::)\s+")
 #: A standalone "Page 2 of 4" line.
 PAGE_OF_RE = re.compile(r"^page\s*#?\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})$", re.I)
 TITLE_SITE_SEP_RE = re.compile(r"\s+[|\u00bb]\s+|\s+::\s+")

@@ -24,9 +24,12 @@ from .labels import (
     FLATTEN_ALL_RE,
     FLATTEN_TAG_RE,
     JUNK_TITLE_RE,
+    PAGE_MID_RE,
     PAGE_PREFIX_RE,
     PAGE_SUFFIX_RE,
     SOFT404_RE,
+    TITLE_DECORATION_RE,
+    TITLE_PART_SEP_RE,
     TITLE_SITE_SEP_RE,
     XML_DECL_RE,
     normalize_label,
@@ -84,19 +87,25 @@ def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
     "X - Page #4", "X Page # 4", "X - Page 4 of 6", "X (page 4)", "X | Site Name",
     "Page 4: X". Editor titles ("Microsoft Word - case.doc", "Untitled Document") -> None.
     """
-    text = collapse(raw)
+    text = undecorate(collapse(raw))
     if not text or JUNK_TITLE_RE.match(text):
         return None, None, None
+    m = None
     # The patterns scan slowly; each is tried only when the literal it needs occurs:
     # a separator ("|", "»", "::") or the word "page" (which re.I matches only in ASCII).
-    if "|" in text or "\u00bb" in text or "::" in text:
+    if "page" in text.lower():
+        m = PAGE_MID_RE.search(text)
+        if m is not None and text[: m.start()].strip(_TITLE_TRIM):
+            text = text[: m.start()]  # "X - Page 2 - Site": the site part follows the marker
+        else:
+            m = None
+    if m is None and ("|" in text or "\u00bb" in text or "::" in text):
         parts = TITLE_SITE_SEP_RE.split(text)
         if len(parts) > 1:
             marked = [p for p in parts if PAGE_SUFFIX_RE.search(p) or PAGE_PREFIX_RE.match(p)]
             text = marked[0] if marked else parts[0]
     number = total = None
-    m = None
-    if "page" in text.lower():
+    if m is None and "page" in text.lower():
         m = PAGE_SUFFIX_RE.search(text)
         if m is not None:
             text = text[: m.start()]
@@ -111,6 +120,45 @@ def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
     if JUNK_TITLE_RE.match(text):
         text = ""
     return text or None, number, total
+
+
+def undecorate(text: str) -> str:
+    """A title without its print-view or continuation decoration ("Print: X", "X
+    (printer-friendly version)", "X (continued)")."""
+    low = text.lower()
+    if "print" in low or "cont" in low:
+        return TITLE_DECORATION_RE.sub("", text)
+    return text
+
+
+def strip_site(title: str, site_names: set[str]) -> str:
+    """A ``<title>`` without the parts that name the site: parts between separators at the
+    site's end (the start after "»" or "::", as in "Site » X"; else the end, as in "X –
+    Site") whose text is a line of the page's furniture (its masthead, logo) or its
+    copyright holder."""
+    if not site_names:
+        return title
+    pieces = TITLE_PART_SEP_RE.split(title)
+    if len(pieces) < 2:
+        return title
+    seps = TITLE_PART_SEP_RE.findall(title)
+    # "Site » X" names the site first; "X - Site", "X | Site" last: that end goes first.
+    end = 0 if seps[0].strip() in ("\u00bb", "::") else -1
+    while len(pieces) > 1 and normalize_label(pieces[end]) in site_names:
+        pieces.pop(end)
+        seps.pop(end)
+    return pieces[0] + "".join(sep + piece for sep, piece in zip(seps, pieces[1:], strict=True))
+
+
+def _site_names(segs: Segments) -> set[str]:
+    """Texts that name the site: short furniture lines and the copyright holder."""
+    names = {normalize_label(line) for line in segs.furniture if len(line) <= 80}
+    if segs.footer.copyright_line:
+        holder = copyright_holder(split_copyright(segs.footer.copyright_line)[0])
+        if holder:
+            names.add(normalize_label(holder))
+    names.discard("")
+    return names
 
 
 def _soft_404(title: str, segs: Segments) -> bool:
@@ -133,6 +181,8 @@ def _title_and_preamble(tag_title: str, segs: Segments
     preamble minus that heading. A generic ``<title>`` (editor default, site name followed
     by nothing) yields to a strong visible heading; a ``<title>`` that is the visible
     heading plus a site suffix ("X - NSMS") yields the visible one."""
+    site_names = _site_names(segs) if tag_title else set()
+    tag_title = strip_site(collapse(tag_title), site_names) if site_names else tag_title
     title, number, total = parse_title(tag_title)
     evidence: Evidence = {}
     if number is not None:
@@ -143,6 +193,9 @@ def _title_and_preamble(tag_title: str, segs: Segments
     excluded: set[int] = set()
     title_block: int | None = None  # the first block that shows the case's title
     want = normalize_label(title) if title else None
+    # Every part of the <title> may be the case's title ("Site » X": the visible "X").
+    want_parts = {normalize_label(p) for p in TITLE_PART_SEP_RE.split(undecorate(
+        collapse(tag_title)))} if want else set()
     visible: str | None = None
     for bi, parts in blocks.items():
         text = " ".join([p[2] for p in parts])
@@ -151,7 +204,8 @@ def _title_and_preamble(tag_title: str, segs: Segments
         vtitle, vnum, vtotal = parse_title(text)
         if vtitle is None and vnum is None:
             continue
-        match = vtitle is not None and want is not None and _same_title(vtitle, want)
+        match = vtitle is not None and want is not None and (
+            _same_title(vtitle, want) or normalize_label(vtitle) in want_parts)
         strong = all(r[2] for ln in parts[0][1][0] for r in ln if r[0].strip())
         if vtitle is None or match or (visible is None and strong and (
                 want is None or ("title" not in evidence and vnum))):
