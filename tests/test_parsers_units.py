@@ -309,3 +309,21 @@ def test_line_prefilters_never_hide_a_match() -> None:
             if c not in lb.FOOTER_FIRST and "\u00a9" not in line:
                 for rx in (lb.NOTE_RE, lb.CREDIT_RE, lb.COPYRIGHT_START_RE):
                     assert rx.match(line) is None, (rx.pattern, line)
+
+
+@pytest.mark.parametrize("cell", ['<td>Patient Education</td>',
+                                  '<td class="label">Patient Education</td>'])
+def test_label_value_table_left_cells_are_headings(cell: str) -> None:
+    """In a two-column label/value table (one left cell is a known heading), an unknown
+    left cell heads its row: its own other section, not text of the section above."""
+    page = ('<html><head><title>Case X</title></head><body><h1>Case X</h1><table>'
+            '<tr><td>History</td><td>A cyclist had knee pain for six weeks.</td></tr>'
+            f'<tr>{cell}<td>Home program given.</td></tr>'
+            '<tr><td>Physical Exam</td><td>Tender lateral knee.</td></tr>'
+            '</table></body></html>')
+    record = parse_page(page.encode(), "http://127.0.0.1/x")
+    assert [(s.key, s.heading, s.text) for s in record.sections] == [
+        ("history", "History", "A cyclist had knee pain for six weeks."),
+        (None, "Patient Education", "Home program given."),
+        ("physical_exam", "Physical Exam", "Tender lateral knee."),
+    ]
