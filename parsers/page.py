@@ -81,6 +81,39 @@ def build_tree(text: str, warnings: list[str]) -> etree._Element | None:
     return root
 
 
+_CSS_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_COMMENT_RE = re.compile(r"/\*.*?\*/|<!--|-->", re.S)
+_CSS_CLASS_RE = re.compile(r"^\s*(?:[a-z0-9]*)\.([\w-]+)\s*$", re.I)
+_BOLD_DECL_RE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
+
+
+def bold_classes(css: str) -> set[str]:
+    """Classes a style sheet makes bold: simple class selectors (".style3", "span.head")
+    whose declarations set font-weight bold (Dreamweaver's generated ``.style3`` rules)."""
+    found: set[str] = set()
+    css = _CSS_COMMENT_RE.sub(" ", css)
+    for selectors, decls in _CSS_RULE_RE.findall(css):
+        if _BOLD_DECL_RE.search(decls):
+            for sel in selectors.split(","):
+                m = _CSS_CLASS_RE.match(sel)
+                if m:
+                    found.add(m.group(1))
+    return found
+
+
+def apply_css_bold(root: etree._Element) -> None:
+    """Elements of a class the page's ``<style>`` makes bold get an inline bold style, so
+    the walk sees the heading formatting a reader sees."""
+    css = "\n".join("".join(el.itertext()) for el in root.iter("style"))
+    classes = bold_classes(css)
+    if not classes:
+        return
+    for el in root.iter():
+        cls = el.get("class") if isinstance(el.tag, str) else None
+        if cls and classes.intersection(cls.split()):
+            el.set("style", f"{el.get('style') or ''};font-weight:bold".lstrip(";"))
+
+
 def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
     """(title, page number, page total) from a title or heading text.
 
@@ -151,8 +184,10 @@ def strip_site(title: str, site_names: set[str]) -> str:
 
 
 def _site_names(segs: Segments) -> set[str]:
-    """Texts that name the site: short furniture lines and the copyright holder."""
-    names = {normalize_label(line) for line in segs.furniture if len(line) <= 80}
+    """Texts that name the site: short furniture lines and the copyright holder; never a
+    generic page name ("Home", "Case Studies": a menu entry, not the site)."""
+    names = {normalize_label(line) for line in segs.furniture
+             if len(line) <= 80 and not JUNK_TITLE_RE.match(line)}
     if segs.footer.copyright_line:
         holder = copyright_holder(split_copyright(segs.footer.copyright_line)[0])
         if holder:
@@ -191,7 +226,7 @@ def _title_and_preamble(tag_title: str, segs: Segments
     for part in segs.preamble:
         blocks.setdefault(part[0], []).append(part)
     excluded: set[int] = set()
-    title_block: int | None = None  # the first block that shows the case's title
+    title_block: int | None = None  # the first block that shows the <title>'s case title
     want = normalize_label(title) if title else None
     # Every part of the <title> may be the case's title ("Site » X": the visible "X").
     want_parts = {normalize_label(p) for p in TITLE_PART_SEP_RE.split(undecorate(
@@ -214,8 +249,8 @@ def _title_and_preamble(tag_title: str, segs: Segments
                 evidence["heading"] = (vnum, vtotal)
             if vtitle is not None and (match or visible is None):
                 visible = visible or vtitle
-            if vtitle is not None and title_block is None:
-                title_block = bi
+            if match and title_block is None:
+                title_block = bi  # a visible title the <title> corroborates
     if visible is not None:
         title = visible
     rest = [p for p in segs.preamble if p[0] not in excluded]
@@ -229,9 +264,10 @@ _MASTHEAD_MAX = 120
 
 def _drop_masthead(preamble: list[Part], title_block: int, furniture: list[str]
                    ) -> list[Part]:
-    """Short lines above the page's visible title (the site's name or logo text over the
-    case) are the page's masthead: furniture, not unplaced case text. The case content
-    starts at its title; a long line above it stays unplaced."""
+    """Short lines above the page's visible title, when the ``<title>`` names the same case
+    (the site's name or logo text over the case), are the page's masthead: furniture, not
+    unplaced case text. The case content starts at its title; a long line above it stays
+    unplaced."""
     above = [p for p in preamble if p[0] < title_block]
     if not above or any(len(p[2]) > _MASTHEAD_MAX for p in above):
         return preamble
@@ -358,6 +394,8 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     if root is None:
         record.skip_reason = "empty document"
         return record
+    if "font-weight" in text:
+        apply_css_bold(root)
     mark_furniture(root)
     walked = walk(root, starts_with_label)
     record.links = resolve_links(walked.links, walked.base or url)

@@ -46,6 +46,10 @@ from .labels import (
 
 _EVENTS = ("start", "end", "comment", "pi")
 _CELL_MAX = 300
+_LEFT_CELL_MAX = 60
+#: A data table's cell holds at most this many blocks; a cell holding more (paragraphs,
+#: headings, lists: a page's content column) makes the table a layout table.
+_DATA_CELL_BLOCKS = 2
 
 #: A run: ``(text, fmt, strong, href, marker)``.
 #:
@@ -489,6 +493,8 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
                 last = rows[r + 1][0]
             else:
                 last = end
+            if last - first > _DATA_CELL_BLOCKS:
+                return  # a cell of paragraphs, headings or lists: a layout table
             parts: list[str] = []
             for b in blocks[first:last]:
                 for ln in b[0]:
@@ -509,7 +515,7 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
                    False])
 
 
-_LEFT_CELL_MAX = 60
+
 
 
 def _head_left_cells(rows: list[list[int]], blocks: list[Block]) -> None:

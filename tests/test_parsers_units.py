@@ -327,3 +327,26 @@ def test_label_value_table_left_cells_are_headings(cell: str) -> None:
         (None, "Patient Education", "Home program given."),
         ("physical_exam", "Physical Exam", "Tender lateral knee."),
     ]
+
+
+_DREAMWEAVER_PAGE = """<html><head><title>Untitled Document</title><style type="text/css">
+<!--
+.style1 {font-family: Arial; font-size: 12px; }
+.style3 { font-family: Arial; font-weight: bold; color: #003366; }
+-->
+</style></head><body><table><tr><td><a href="/">Home</a><br><a href="/cases/">Cases</a></td>
+<td><p class="style3">Knee Pain in a Cyclist</p>
+<p><span class="style3">History</span><br><span class="style1">Knee pain for weeks.</span></p>
+<p><span class="style3">Return to Play</span><br><span class="style1">After eight weeks.</span></p>
+</td></tr></table></body></html>"""
+
+
+def test_css_bold_classes_and_layout_table() -> None:
+    """A class the page's <style> makes bold is heading formatting; a table cell holding
+    several paragraphs is a layout column, never a collapsed data table."""
+    record = parse_page(_DREAMWEAVER_PAGE.encode(), "http://127.0.0.1/x")
+    assert record.title == "Knee Pain in a Cyclist"
+    assert [(s.key, s.heading, s.text) for s in record.sections] == [
+        ("history", "History", "Knee pain for weeks."),
+        (None, "Return to Play", "After eight weeks."),
+    ]
