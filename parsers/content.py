@@ -46,13 +46,15 @@ def content_element(root: etree._Element) -> etree._Element | None:
     """The element holding the page's content, or None when the structure names none.
 
     One pass over the candidate tags (``root.iter`` filters in C); the same pass retags the
-    furniture paragraphs (``_retag_furniture_paragraph``)."""
+    furniture paragraphs."""
     role_main: list[etree._Element] = []
     structural: dict[str, list[etree._Element]] = {"main": [], "article": []}
     named: list[etree._Element] = []
     for el in root.iter("main", "article", "div", "td", "section", "p"):
-        if el.tag == "p":
-            _retag_furniture_paragraph(el)
+        if el.tag == "p":  # a furniture paragraph becomes a container (see the module)
+            cls = el.get("class")
+            if cls and _names_furniture(cls):
+                el.tag = "div"
             continue
         if el.get("role") == "main":
             role_main.append(el)
@@ -100,18 +102,12 @@ def _mark(el: etree._Element) -> None:
         el.set("class", f"{el.get('class') or ''} {FURNITURE_CLASS}".strip())
 
 
-def _retag_furniture_paragraph(el: etree._Element) -> None:
-    """``<p class="submitted">`` -> ``<div class="submitted">``: a paragraph is not a
-    container for the walk, so its furniture class would otherwise go unread."""
-    cls = el.get("class")
-    if cls and _names_furniture(cls):
-        el.tag = "div"
-
-
 @lru_cache(maxsize=4096)
 def _names_furniture(cls: str) -> bool:
-    """A furniture class on a paragraph; "comment" is not one there: a paragraph so classed
-    on a case page is as likely the author's comment as a reader's."""
+    """A furniture class on a paragraph (``<p class="submitted">`` -> ``<div ...>``: a
+    paragraph is not a container for the walk, so its class would otherwise go unread);
+    "comment" is not one there: a paragraph so classed on a case page is as likely the
+    author's comment as a reader's."""
     return NAV_ATTR_RE.search(cls) is not None and _COMMENT_RE.search(cls) is None
 
 

@@ -286,7 +286,7 @@ PAGE_PREFIX_RE = re.compile(
 #: A page marker inside a title, followed by a separator and the site's name:
 #: "X - Page 2 - Site", "X (Page 2 of 3) | Site". What follows the marker is the site part.
 PAGE_MID_RE = re.compile(
-    r"[\s\-\u2013\u2014:,|]*\(?\s*\bpage\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
+    r"\bpage\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
     r"\s*[\-\u2013\u2014|:\u00bb]\s+\S.*$",
     re.I,
 )

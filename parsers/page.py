@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import astuple
 
 from lxml import etree
@@ -84,6 +84,7 @@ def build_tree(text: str, warnings: list[str]) -> etree._Element | None:
 _CSS_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CSS_COMMENT_RE = re.compile(r"/\*.*?\*/|<!--|-->", re.S)
 _CSS_CLASS_RE = re.compile(r"^\s*(?:[a-z0-9]*)\.([\w-]+)\s*$", re.I)
+_CLASSED = etree.XPath("//*[@class]")
 _BOLD_DECL_RE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 
 
@@ -108,9 +109,8 @@ def apply_css_bold(root: etree._Element) -> None:
     classes = bold_classes(css)
     if not classes:
         return
-    for el in root.iter():
-        cls = el.get("class") if isinstance(el.tag, str) else None
-        if cls and classes.intersection(cls.split()):
+    for el in _CLASSED(root):
+        if classes.intersection((el.get("class") or "").split()):
             el.set("style", f"{el.get('style') or ''};font-weight:bold".lstrip(";"))
 
 
@@ -128,8 +128,9 @@ def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
     # a separator ("|", "»", "::") or the word "page" (which re.I matches only in ASCII).
     if "page" in text.lower():
         m = PAGE_MID_RE.search(text)
-        if m is not None and text[: m.start()].strip(_TITLE_TRIM):
-            text = text[: m.start()]  # "X - Page 2 - Site": the site part follows the marker
+        before = text[: m.start()].rstrip(_TITLE_TRIM + "(") if m is not None else ""
+        if before:
+            text = before  # "X - Page 2 - Site": the site part follows the marker
         else:
             m = None
     if m is None and ("|" in text or "\u00bb" in text or "::" in text):
@@ -164,36 +165,38 @@ def undecorate(text: str) -> str:
     return text
 
 
-def strip_site(title: str, site_names: set[str]) -> str:
+def strip_site(title: str, names_site: Callable[[str], bool]) -> str:
     """A ``<title>`` without the parts that name the site: parts between separators at the
     site's end (the start after "»" or "::", as in "Site » X"; else the end, as in "X –
-    Site") whose text is a line of the page's furniture (its masthead, logo) or its
-    copyright holder."""
-    if not site_names:
-        return title
+    Site") that ``names_site`` accepts (``_site_namer``: a furniture line such as the
+    masthead or logo, or the copyright holder)."""
     pieces = TITLE_PART_SEP_RE.split(title)
     if len(pieces) < 2:
         return title
     seps = TITLE_PART_SEP_RE.findall(title)
-    # "Site » X" names the site first; "X - Site", "X | Site" last: that end goes first.
     end = 0 if seps[0].strip() in ("\u00bb", "::") else -1
-    while len(pieces) > 1 and normalize_label(pieces[end]) in site_names:
+    while len(pieces) > 1 and names_site(pieces[end]):
         pieces.pop(end)
         seps.pop(end)
     return pieces[0] + "".join(sep + piece for sep, piece in zip(seps, pieces[1:], strict=True))
 
 
-def _site_names(segs: Segments) -> set[str]:
-    """Texts that name the site: short furniture lines and the copyright holder; never a
-    generic page name ("Home", "Case Studies": a menu entry, not the site)."""
-    names = {normalize_label(line) for line in segs.furniture
-             if len(line) <= 80 and not JUNK_TITLE_RE.match(line)}
-    if segs.footer.copyright_line:
-        holder = copyright_holder(split_copyright(segs.footer.copyright_line)[0])
-        if holder:
-            names.add(normalize_label(holder))
-    names.discard("")
-    return names
+def _site_namer(segs: Segments) -> Callable[[str], bool]:
+    """Does a title part name the site? When it is a short furniture line or the copyright
+    holder, and never a generic page name ("Home", "Case Studies": a menu entry, not the
+    site). Lines are compared only when their lengths are close (most pages never ask)."""
+    def names_site(part: str) -> bool:
+        norm = normalize_label(part)
+        if not norm or JUNK_TITLE_RE.match(norm):
+            return False
+        n = len(part)
+        if any(abs(len(line) - n) <= 3 and normalize_label(line) == norm
+               for line in segs.furniture):
+            return True
+        copyright_line = segs.footer.copyright_line
+        holder = copyright_holder(split_copyright(copyright_line)[0]) if copyright_line else None
+        return holder is not None and normalize_label(holder) == norm
+    return names_site
 
 
 def _soft_404(title: str, segs: Segments) -> bool:
@@ -216,8 +219,8 @@ def _title_and_preamble(tag_title: str, segs: Segments
     preamble minus that heading. A generic ``<title>`` (editor default, site name followed
     by nothing) yields to a strong visible heading; a ``<title>`` that is the visible
     heading plus a site suffix ("X - NSMS") yields the visible one."""
-    site_names = _site_names(segs) if tag_title else set()
-    tag_title = strip_site(collapse(tag_title), site_names) if site_names else tag_title
+    if tag_title:
+        tag_title = strip_site(collapse(tag_title), _site_namer(segs))
     title, number, total = parse_title(tag_title)
     evidence: Evidence = {}
     if number is not None:
@@ -228,9 +231,7 @@ def _title_and_preamble(tag_title: str, segs: Segments
     excluded: set[int] = set()
     title_block: int | None = None  # the first block that shows the <title>'s case title
     want = normalize_label(title) if title else None
-    # Every part of the <title> may be the case's title ("Site » X": the visible "X").
-    want_parts = {normalize_label(p) for p in TITLE_PART_SEP_RE.split(undecorate(
-        collapse(tag_title)))} if want else set()
+    parts_of_title: set[str] | None = None
     visible: str | None = None
     for bi, parts in blocks.items():
         text = " ".join([p[2] for p in parts])
@@ -239,8 +240,13 @@ def _title_and_preamble(tag_title: str, segs: Segments
         vtitle, vnum, vtotal = parse_title(text)
         if vtitle is None and vnum is None:
             continue
-        match = vtitle is not None and want is not None and (
-            _same_title(vtitle, want) or normalize_label(vtitle) in want_parts)
+        match = vtitle is not None and want is not None and _same_title(vtitle, want)
+        if not match and vtitle is not None and want is not None:
+            # Any part of the <title> may be the case's title ("Site » X": the visible X).
+            if parts_of_title is None:
+                parts_of_title = {normalize_label(p) for p in TITLE_PART_SEP_RE.split(
+                    undecorate(collapse(tag_title)))}
+            match = normalize_label(vtitle) in parts_of_title
         strong = all(r[2] for ln in parts[0][1][0] for r in ln if r[0].strip())
         if vtitle is None or match or (visible is None and strong and (
                 want is None or ("title" not in evidence and vnum))):

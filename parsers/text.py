@@ -349,7 +349,8 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:  # n
                                 push((fmt, strong, href, marker, link, 2))
                                 fmt, strong = (f"{fmt}>th" if fmt else "th"), True
                             else:  # a heading-classed cell (<td class="label">) is a <th>
-                                nested = _heading_container(el, tag, fmt, strong, marker)
+                                nested = _heading_container(
+                                    el, tag, fmt, strong, marker) if el.get("class") else None
                                 if nested is None:
                                     push(2)
                                 else:
