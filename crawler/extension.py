@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from .lock import CrawlLock
 from .messages import Closed
 from .urls import canonical_url
-from .worker import WorkerArchive
+from .worker import InProcessArchive, WorkerArchive
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,10 @@ class ArchiveExtension:
         if not self.crawler.settings.getbool("CASEARCHIVE_LOCK_HELD"):
             self.lock = CrawlLock(spider.options.out_dir).__enter__()
         spider.extension = self  # before start: a worker that cannot start is reported
-        self.archive = WorkerArchive(spider.options, on_failure=self._archive_failed)
+        pipeline = InProcessArchive if spider.options.in_process else WorkerArchive
+        if spider.options.in_process:
+            log.info("the page pipeline runs in the crawl's own process (--in-process)")
+        self.archive = pipeline(spider.options, on_failure=self._archive_failed)
         try:
             await self.archive.start()
         except RuntimeError as exc:  # usually reported already, through on_failure

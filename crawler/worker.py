@@ -160,12 +160,25 @@ class WorkerArchive:
     ) -> None:
         self._on_failure = on_failure
         self._options = options
+        self._tokens = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[FromWorker]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._failure: str | None = None
+        self._warc: WarcLog | None = None
+        self._warc_seconds = 0.0
+        self._tmp_path: Path | None = None
+        self._snapshot_id = ""
+        self._closing = False
+        self._spawn()
+
+    def _spawn(self) -> None:
+        """Start the child process and the thread that feeds its pipe."""
         ctx = mp.get_context("spawn")
         to_child, self._down = ctx.Pipe(duplex=False)
         self._up, from_child = ctx.Pipe(duplex=False)
         self.process = ctx.Process(
             target=_serve,
-            args=(to_child, from_child, options, options.log_level),
+            args=(to_child, from_child, self._options, self._options.log_level),
             name="casearchive-archive",
             daemon=True,
         )
@@ -173,26 +186,13 @@ class WorkerArchive:
         to_child.close()
         from_child.close()
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=512)
-        self._tokens = itertools.count(1)
-        self._pending: dict[int, asyncio.Future[FromWorker]] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._ready: asyncio.Future[FromWorker] | None = None
-        self._failure: str | None = None
-        self._warc: WarcLog | None = None
-        self._warc_seconds = 0.0
-        self._tmp_path: Path | None = None
-        self._snapshot_id = ""
-        self._closing = False
         threading.Thread(target=self._send_loop, name="archive-send", daemon=True).start()
 
     async def start(self) -> None:
-        """Wait until the child has opened its snapshot (raises if it could not)."""
+        """Wait until the page pipeline has opened its snapshot, then open the WARC in it
+        (raises if either could not)."""
         self._loop = asyncio.get_running_loop()
-        self._ready = self._loop.create_future()
-        self._pending[0] = self._ready
-        threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
-        ready = await self._ready
-        assert isinstance(ready, Ready)
+        ready = await self._open()
         self._tmp_path, self._snapshot_id = Path(ready.tmp_path), ready.snapshot_id
         try:
             self._warc = WarcLog(self._tmp_path / WARC_NAME, self._software,
@@ -200,6 +200,16 @@ class WorkerArchive:
         except OSError as exc:
             self._warc_failed(exc)
             raise RuntimeError(self._failure) from None
+
+    async def _open(self) -> Ready:
+        """The child's ``Ready`` (its first answer, token 0)."""
+        assert self._loop is not None
+        ready_future: asyncio.Future[FromWorker] = self._loop.create_future()
+        self._pending[0] = ready_future
+        threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
+        ready = await ready_future
+        assert isinstance(ready, Ready)
+        return ready
 
     _software = f"casearchive/{TOOL_VERSION}"
 
@@ -321,7 +331,7 @@ class WorkerArchive:
             return closed
         finally:
             self._stop_sending()
-            await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
+            await self._wait_gone()
 
     def abort(self) -> None:
         self._discard_warc()
@@ -334,12 +344,18 @@ class WorkerArchive:
         self._closing = True
         self.abort()
         self._failure = self._failure or "the snapshot was dropped"  # its exit is expected
-        await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
-        if self.process.is_alive():
-            self.process.terminate()
-            await asyncio.get_running_loop().run_in_executor(None, self.process.join, 5)
+        await self._wait_gone(terminate=True)
         if self._tmp_path is not None:
             shutil.rmtree(self._tmp_path, ignore_errors=True)
+
+    async def _wait_gone(self, terminate: bool = False) -> None:
+        """Wait (off the reactor) until the child has ended; ``terminate``: end it if it
+        has not within 30 s."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self.process.join, 30)
+        if terminate and self.process.is_alive():
+            self.process.terminate()
+            await loop.run_in_executor(None, self.process.join, 5)
 
     def _stop_sending(self) -> None:
         """Tell the sender thread to stop, without ever blocking the reactor: should the queue
@@ -351,3 +367,52 @@ class WorkerArchive:
         if self._warc is not None:
             self._warc.discard()
 
+
+
+class InProcessArchive(WorkerArchive):
+    """The page pipeline run in the Scrapy process itself, on the reactor's thread
+    (``casearchive crawl --in-process``): the same messages through the same table
+    (``apply``), without the child process, so a debugger can follow a page from download
+    to export. Slower (parsing holds up downloading); for debugging only."""
+
+    def _spawn(self) -> None:
+        self._archive: Archive | None = None
+
+    async def _open(self) -> Ready:
+        from .archive import Archive  # loads the parser and the exports into this process
+
+        try:
+            self._archive = Archive(self._options)
+        except Exception as exc:  # noqa: BLE001 - reported like a worker that cannot start
+            reason = f"{type(exc).__name__}: {exc}"
+            self._fail_all(reason)
+            raise RuntimeError(reason) from None
+        return Ready(self._archive.writer.tmp_path, self._archive.writer.snapshot_id)
+
+    def _post(self, message: ToWorker, token: int = 0) -> None:
+        if self._failure is None and self._archive is not None:
+            self._answer(message)
+
+    async def _ask(self, message: ToWorker) -> FromWorker:
+        if self._failure is not None:
+            raise RuntimeError(self._failure)
+        answer = self._answer(message)
+        if answer is None:  # only when the pipeline never opened
+            raise RuntimeError(self._failure or "the archive is not open")
+        return answer
+
+    def _answer(self, message: ToWorker) -> FromWorker | None:
+        """Apply the message; a ``Failed`` answer fails the crawl, as the worker's would."""
+        if self._archive is None:
+            return None
+        answer = apply(self._archive, message)
+        if isinstance(answer, Failed):
+            self._fail_all(answer.reason)
+            raise RuntimeError(answer.reason)
+        return answer
+
+    async def _wait_gone(self, terminate: bool = False) -> None:
+        """Nothing to wait for: there is no child."""
+
+    def _stop_sending(self) -> None:
+        """Nothing to stop: there is no sender thread."""
