@@ -28,8 +28,8 @@ CRAWL_EXIT_CODES = """Exit codes: 0 snapshot written, every case complete; 1 cra
 snapshot (no case pages, the start URL unreachable, robots.txt unavailable, the snapshot
 could not be written); 2 bad usage; 3 snapshot written, but some cases are incomplete or
 linked but not archived; 4 another crawl holds the lock; 5 interrupted, no snapshot, latest
-untouched; 6 a budget (--max-pages, --max-cases) was reached, no snapshot, latest
-untouched."""
+untouched; 6 a budget (--max-pages, --max-cases) was reached, a partial snapshot
+OUT/<id>.partial kept, latest untouched."""
 
 
 @cli.command(epilog=CRAWL_EXIT_CODES)
@@ -120,6 +120,9 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     if result.snapshot is None:
         message = result.error or "the crawl found no case pages"
         click.echo(f"casearchive: {message}; no snapshot written", err=True)
+    elif result.budget_exceeded:
+        click.echo(f"casearchive: {result.error}; partial snapshot kept in {snapshot}, "
+                   "latest untouched", err=True)
     elif options.keep is not None and result.exit_code == 0:
         _retain(options.out_dir, options.keep, quiet=as_json)
     raise SystemExit(result.exit_code)
@@ -410,7 +413,8 @@ def list_command(snapshots: Path, fmt: str) -> None:
         click.echo(json.dumps([e.to_json() for e in entries], indent=2, sort_keys=True))
         return
     for e in entries:
-        marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned)) if on)
+        marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned),
+                                         ("partial", e.partial is not None)) if on)
         state = "complete" if e.complete else f"incomplete ({e.incomplete_cases} cases)"
         click.echo(f"{e.id}  {e.finished_at or '?'}  cases: {e.cases}  {state}  "
                    f"health: {e.health or '-'}  {marks}".rstrip())

@@ -16,7 +16,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from .lock import CrawlLock
-from .messages import Closed
+from .messages import BUDGET_STAT, Closed
 from .urls import canonical_url
 from .worker import InProcessArchive, WorkerArchive
 
@@ -57,10 +57,12 @@ class ArchiveExtension:
         return extension
 
     def stop(self, reason: str, message: str) -> None:
-        """Stop the crawl without a snapshot: ``FATAL`` (exit 1) or ``BUDGET`` (exit 6);
-        the first message is the one reported."""
+        """Stop the crawl: ``FATAL`` (exit 1, no snapshot) or ``BUDGET`` (exit 6, a partial
+        snapshot with ``latest`` untouched); the first message is the one reported."""
         if reason == BUDGET:
             self.budget_exceeded = self.budget_exceeded or message
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value(BUDGET_STAT, self.budget_exceeded)
         elif self.error is None:
             self.error = message
         if self.crawler.engine is not None and not self._stopping:
@@ -111,9 +113,9 @@ class ArchiveExtension:
 
     async def closed(self, spider: Any, reason: str) -> None:
         try:
-            if self.archive is not None and reason in (FATAL, BUDGET):
+            if self.archive is not None and reason == FATAL:
                 await self.archive.drop()
-            elif self.archive is not None and reason not in COMPLETE_REASONS:
+            elif self.archive is not None and reason not in (*COMPLETE_REASONS, BUDGET):
                 # Stopped before the site was crawled (SIGTERM, SIGINT, a CLOSESPIDER_* limit):
                 # a snapshot of part of the site would make every unvisited case look removed.
                 self.interrupted = reason

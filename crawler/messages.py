@@ -145,3 +145,7 @@ ToWorker = PageMessage | SkipPage | AddAlias | AddRequisite | Close | Abort
 FromWorker = Ready | Failed | Verdict | Closed
 #: One message on a pipe: the token pairs an answer with its question (0: none awaited).
 Envelope = tuple[int, ToWorker] | tuple[int, FromWorker]
+
+#: Scrapy stats key the extension sets when a budget (``--max-pages``, ``--max-cases``) stops
+#: the crawl; the archive then keeps what it has as a partial snapshot (``latest`` untouched).
+BUDGET_STAT = "casearchive/budget_exceeded"

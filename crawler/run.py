@@ -80,7 +80,9 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         process.start()
         extension = extension_of(crawler)
         if extension is not None and extension.budget_exceeded:
-            return CrawlResult(None, error=extension.budget_exceeded, budget_exceeded=True)
+            kept = extension.result
+            return CrawlResult(kept.snapshot if kept else None, kept.stats if kept else {},
+                               error=extension.budget_exceeded, budget_exceeded=True)
         if extension is not None and extension.interrupted:
             return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted})",
                                interrupted=True)

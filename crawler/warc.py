@@ -18,12 +18,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -233,10 +234,9 @@ class ArchivedResponse:
 
 def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
     """Every response record of a WARC, in file order; bodies stay on disk, so memory does
-    not grow with the archive."""
+    not grow with the archive. A damaged file raises ``ArchiveLoadFailed``."""
     with open(path, "rb") as fh:
-        records = ArchiveIterator(fh)
-        for record in records:
+        for record, offset in _checked_records(fh):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             http = record.http_headers
@@ -246,8 +246,27 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
                 headers={k.lower(): v for k, v in http.headers},
                 record_id=record.rec_headers.get_header("WARC-Record-ID"),
                 date=record.rec_headers.get_header("WARC-Date"),
-                offset=records.get_record_offset(),
+                offset=offset,
             )
+
+
+def _checked_records(fh: BinaryIO) -> Iterator[tuple[ArcWarcRecord, int]]:
+    """(record, offset) of each record, its block digest checked as it is passed over.
+
+    warcio reports a gzip member that breaks off mid-stream only by writing the zlib error
+    to stderr and reading on; that write is caught here and raised, as is a digest that does
+    not match (``check_digests="raise"``), so a damaged WARC is never read as a short one.
+    """
+    records = ArchiveIterator(fh, check_digests="raise")
+    while True:
+        said = StringIO()
+        with contextlib.redirect_stderr(said):
+            record = next(records, None)
+        if said.getvalue():
+            raise ArchiveLoadFailed(said.getvalue().splitlines()[0])
+        if record is None:
+            return
+        yield record, records.get_record_offset()
 
 
 def read_body(fh: BinaryIO, response: ArchivedResponse, limit: int) -> bytes | None:

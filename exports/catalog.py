@@ -10,7 +10,9 @@ beyond the newest ``N``, except
   ``payload_snapshots`` (a snapshot whose WARC holds revisit records needs the snapshot
   that holds the payload).
 
-Snapshots being written (``.tmp-*``) are not finished snapshots and are never listed here.
+Snapshots being written (``.tmp-*``) are not finished snapshots and are never listed here;
+partial ones (``<id>.partial``, a crawl a budget stopped) are listed, marked, and age out
+like any other.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exports.files import LATEST, MANIFEST
-from exports.load import list_snapshots
+from exports.files import LATEST, MANIFEST, PARTIAL_KEY, PARTIAL_SUFFIX
+from exports.load import SNAPSHOT_NAME, list_snapshots
 from exports.manifest import read_manifest
 
 #: File in a snapshots directory naming snapshots that retention never removes.
@@ -47,6 +49,8 @@ class CatalogEntry:
     latest: bool
     pinned: bool
     payload_snapshots: tuple[str, ...]
+    partial: str | None = None
+    """Why the crawl stopped early (a budget), for a ``<id>.partial`` snapshot."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,7 +58,7 @@ class CatalogEntry:
             "finished_at": self.finished_at, "cases": self.cases,
             "incomplete_cases": self.incomplete_cases, "complete": self.complete,
             "health": self.health, "latest": self.latest, "pinned": self.pinned,
-            "payload_snapshots": list(self.payload_snapshots),
+            "payload_snapshots": list(self.payload_snapshots), "partial": self.partial,
         }
 
 
@@ -84,7 +88,9 @@ def _health(manifest: dict[str, Any]) -> str | None:
 def _entry(path: Path, latest: str | None, pins: frozenset[str]) -> CatalogEntry:
     manifest = read_manifest(path)
     counts = manifest.get("counts") or {}
+    partial = manifest.get(PARTIAL_KEY)
     return CatalogEntry(
+        partial=str(partial) if partial is not None else None,
         id=path.name,
         path=path,
         started_at=manifest.get("started_at"),
@@ -100,10 +106,19 @@ def _entry(path: Path, latest: str | None, pins: frozenset[str]) -> CatalogEntry
 
 
 def list_catalog(snapshots_dir: Path) -> list[CatalogEntry]:
-    """Every finished snapshot of the directory, oldest first."""
+    """Every finished snapshot of the directory (partial ones too), oldest first."""
     latest, pins = latest_id(snapshots_dir), read_pins(snapshots_dir)
-    return [_entry(p, latest, pins) for p in list_snapshots(snapshots_dir)
-            if (p / MANIFEST).is_file()]
+    partial = [p for p in Path(snapshots_dir).glob(f"*{PARTIAL_SUFFIX}")
+               if SNAPSHOT_NAME.match(p.name.removesuffix(PARTIAL_SUFFIX))
+               and (p / MANIFEST).is_file()]
+    paths = sorted([*list_snapshots(snapshots_dir), *partial], key=_age)
+    return [_entry(p, latest, pins) for p in paths]
+
+
+def _age(path: Path) -> tuple[str, int]:
+    """Sort key of a snapshot directory: its start time, then its ``-N`` suffix."""
+    match = SNAPSHOT_NAME.match(path.name.removesuffix(PARTIAL_SUFFIX))
+    return (match.group(1), int(match.group(2) or 0)) if match else (path.name, 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,12 @@ WARC_NAME = "pages.warc.gz"
 LATEST = "latest"
 #: Prefix of a snapshot being built (``.tmp-<id>-<pid>-<random>``) and of a ``latest`` swap.
 TMP_PREFIX = ".tmp-"
+#: Suffix of a snapshot a budget stopped (``<id>.partial``): kept for inspection, never
+#: ``latest``, and outside ``previous``, ``log`` and ``diff`` ids, which would read every
+#: unvisited case as removed.
+PARTIAL_SUFFIX = ".partial"
+#: Manifest key of such a snapshot: why the crawl stopped early.
+PARTIAL_KEY = "partial"
 #: Spool directory inside a snapshot being built; removed before the rename into place.
 SPOOL_DIR = ".spool"
 

@@ -26,7 +26,16 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from exports.files import CASE_SCHEMA, CASES_JSONL, LATEST, MANIFEST, SPOOL_DIR, TMP_PREFIX
+from exports.files import (
+    CASE_SCHEMA,
+    CASES_JSONL,
+    LATEST,
+    MANIFEST,
+    PARTIAL_KEY,
+    PARTIAL_SUFFIX,
+    SPOOL_DIR,
+    TMP_PREFIX,
+)
 from exports.jsonl import case_dict, dumps_line
 from exports.manifest import (
     dumps_manifest,
@@ -125,8 +134,13 @@ class SnapshotWriter:
                 "case_key": row.case_key,
             })
 
-    def finish(self, crawl_stats: dict[str, Any], complete: bool) -> Path:
-        """Write every file, the manifest, rename into place, then switch ``latest``."""
+    def finish(
+        self, crawl_stats: dict[str, Any], complete: bool, partial: str | None = None
+    ) -> Path:
+        """Write every file, the manifest, rename into place, then switch ``latest``.
+
+        ``partial`` (why the crawl stopped early) keeps the snapshot as ``<id>.partial``,
+        marked in the manifest and incomplete, and leaves ``latest`` where it was."""
         if not self._open:
             raise RuntimeError("snapshot writer already finished or aborted")
         counts = self._write_cases()
@@ -143,14 +157,17 @@ class SnapshotWriter:
             "start_url": self.start_url,
             "started_at": iso_utc(self.started_at),
             "finished_at": iso_utc(self._clock()),
-            "complete": bool(complete),
+            "complete": bool(complete) and partial is None,
             "counts": counts,
             "crawl_stats": crawl_stats,
             "files": files,
         }
+        if partial is not None:
+            manifest[PARTIAL_KEY] = partial
         os.chmod(self.tmp_path, 0o755)
-        self.path = self._rename_into_place(manifest)
-        switch_latest(self.out_dir, self.path.name)
+        self.path = self._rename_into_place(manifest, PARTIAL_SUFFIX if partial else "")
+        if partial is None:
+            switch_latest(self.out_dir, self.path.name)
         self._open = False
         return self.path
 
@@ -202,10 +219,10 @@ class SnapshotWriter:
             counts[name] = writer.rows_written
         return counts
 
-    def _rename_into_place(self, manifest: dict[str, Any]) -> Path:
+    def _rename_into_place(self, manifest: dict[str, Any], suffix: str = "") -> Path:
         for n in range(1000):
             name = self.snapshot_id if n == 0 else f"{self.snapshot_id}-{n}"
-            final = self.out_dir / name
+            final = self.out_dir / f"{name}{suffix}"
             if final.exists() or final.is_symlink():
                 continue
             manifest["snapshot_id"] = name

@@ -224,7 +224,7 @@ _START["br"] = _BR
 _START["a"] = _A
 
 
-def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
+def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:  # noqa: C901 - one inlined hot loop over every node; splitting it is pending (issue 14)
     """Walk the tree once and return its blocks, links and ``<title>`` text."""
     blocks: list[Block] = []
     links: list[LinkOut] = []

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.cli import main
+from exports.catalog import list_catalog
 from tests.conftest import run_cli
 from tests.fault_server import FaultServer, Route, gzip_bomb
 
@@ -367,8 +369,16 @@ def test_a_list_of_20000_links_stops_at_the_page_budget(tmp_path) -> None:
     assert len(pages) <= 40
     assert_only_own_origin(server)
     assert os.readlink(tmp_path / "latest") == keep.name
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
-        keep.name, "latest"]
+    # What was archived before the budget stopped the crawl is kept, marked partial, and is
+    # outside latest/previous (it would make every unvisited case look removed).
+    partial = [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    assert len(partial) == 1 and f"partial snapshot kept in {partial[0]}" in result.stderr
+    manifest = json.loads((partial[0] / "manifest.json").read_text())
+    assert manifest["partial"].startswith("the budget --max-pages 40 was reached")
+    assert manifest["complete"] is False and manifest["counts"]["cases"] >= 1
+    assert main(["verify", str(partial[0])]) == 0
+    listed = {e.id: e for e in list_catalog(tmp_path)}
+    assert listed[partial[0].name].partial and not listed[partial[0].name].latest
 
 
 def test_the_case_budget_from_a_toml_config(tmp_path) -> None:

@@ -73,7 +73,7 @@ def conservation(body: bytes, url: str, headers: dict | None
     record = parse_as_case(body, url, headers)
     page = visible_words(body, headers)
     got = record_words(record)
-    contact = Counter()
+    contact: Counter[str] = Counter()
     if record.contact is not None:  # the NOTE and the (c) block may both print the address
         contact = Counter(w.lower() for w in _WORD.findall(" ".join(
             v for v in (record.contact.organization, record.contact.street,
