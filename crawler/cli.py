@@ -268,12 +268,16 @@ def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None)
     """Write every figure of SNAPSHOT as OUT/<sha256>.<ext> (from its WARC) with
     OUT/index.csv naming case, page, alt and caption of each."""
     from .figure_files import export_figures
+    from .warc import WARC_ERRORS, WARC_NAME, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
     try:
         listed, files = export_figures(path, out_dir)
-    except (OSError, KeyError, ValueError) as exc:
+    except (OSError, KeyError) as exc:
         raise TroubleError(f"{path}: cannot export figures: {exc}") from None
+    except WARC_ERRORS as exc:
+        raise TroubleError(f"{path / WARC_NAME}: not a readable WARC "
+                           f"({warc_error_text(exc)})") from None
     click.echo(f"{out_dir}: {files} file(s) for {listed} figure(s)")
 
 

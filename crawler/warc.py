@@ -232,6 +232,17 @@ class ArchivedResponse:
     """Where the record's gzip member starts in the file."""
 
 
+#: What a broken WARC raises while being read (warcio, gzip, or a truncated file).
+WARC_ERRORS = (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, StopIteration)
+
+
+def warc_error_text(exc: BaseException) -> str:
+    """One short printable line for what a broken WARC raised (its text may hold raw bytes)."""
+    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    printable = "".join(c if c.isprintable() else "?" for c in first)
+    return printable if len(printable) <= 160 else printable[:157] + "..."
+
+
 def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
     """Every response record of a WARC, in file order; bodies stay on disk, so memory does
     not grow with the archive. A damaged file raises ``ArchiveLoadFailed``."""
