@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import OPERATOR, run_cli
 from tests.test_crawler_scrapy import _without_record_ids
 
 
+@pytest.mark.slow
 def test_in_process_crawl_gives_the_same_cases(fixture_crawl, tmp_path: Path) -> None:
     ours_dir, base, ours = fixture_crawl  # the normal crawl, worker process and all
     assert ours.returncode == 0, ours.stderr[-3000:]
