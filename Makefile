@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock test test-all demo lint typecheck fixtures bench bench-quick eval clean
+.PHONY: install lock test test-all test-slow demo lint typecheck fixtures bench bench-quick eval clean
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ test: install
 
 test-all: install
 	$(BIN)/python -m pytest -m ''
+
+# Only the soak, stress and slower end-to-end tests (CI runs them after `make test`).
+test-slow: install
+	$(BIN)/python -m pytest -m slow
 
 demo: install
 	$(BIN)/python -m crawler.demo --out snapshots

@@ -75,6 +75,9 @@ OUT/<id>.partial kept, latest untouched."""
 @click.option("--requisites/--no-requisites", default=None,
               help="Fetch the images, stylesheets and scripts of the pages into the WARC "
                    "(default on).")
+@click.option("--in-process", is_flag=True, default=None,
+              help="Parse, assemble and export in this process instead of a worker process, "
+                   "so a debugger can follow a page through (slower; for debugging).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out."""
@@ -265,12 +268,16 @@ def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None)
     """Write every figure of SNAPSHOT as OUT/<sha256>.<ext> (from its WARC) with
     OUT/index.csv naming case, page, alt and caption of each."""
     from .figure_files import export_figures
+    from .warc import WARC_ERRORS, WARC_NAME, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
     try:
         listed, files = export_figures(path, out_dir)
-    except (OSError, KeyError, ValueError) as exc:
+    except (OSError, KeyError) as exc:
         raise TroubleError(f"{path}: cannot export figures: {exc}") from None
+    except WARC_ERRORS as exc:
+        raise TroubleError(f"{path / WARC_NAME}: not a readable WARC "
+                           f"({warc_error_text(exc)})") from None
     click.echo(f"{out_dir}: {files} file(s) for {listed} figure(s)")
 
 

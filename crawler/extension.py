@@ -1,7 +1,9 @@
 """The Scrapy extension that opens the crawl's archive with the spider and closes it last.
 
 It takes the snapshots directory's lock when ``run_crawl`` has not (``scrapy crawl cases``),
-starts the archive worker, hands it Scrapy's stats at the end and keeps the result.
+starts the archive worker, hands it Scrapy's stats at the end and keeps the result. It is the
+one object the spider, the middlewares and ``run_crawl`` share: they find it on the crawler
+with ``extension_of`` (nothing is set on the spider).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from scrapy.crawler import Crawler
 from .lock import CrawlLock
 from .messages import BUDGET_STAT, Closed
 from .urls import canonical_url
-from .worker import WorkerArchive
+from .worker import InProcessArchive, WorkerArchive
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,10 @@ class ArchiveExtension:
         self.crawler = crawler
         self.lock: CrawlLock | None = None
         self.archive: WorkerArchive | None = None
+        """The page pipeline's handle, from the moment it is being started."""
+        self.open_archive: WorkerArchive | None = None
+        """The same handle once it has started: what the spider and the WARC middleware
+        hand pages to (None before, and when it could not start)."""
         self.result: Closed | None = None
         self._stopping = False
         self._close_task: asyncio.Future[None] | None = None
@@ -70,29 +76,32 @@ class ArchiveExtension:
         this is a redirect: back into its own chain (a loop, a self-redirect) the page is
         lost; to a page requested elsewhere it is only an alias of that page."""
         spider = self.crawler.spider
-        if spider is None or spider.archive is None:
+        archive = self.open_archive
+        if spider is None or archive is None:
             return
         chain = request.meta.get("redirect_urls") or []
         if not chain:
             return
         rules = spider.rules
         if canonical_url(request.url, rules) in {canonical_url(u, rules) for u in chain}:
-            spider.archive.handle_skipped(spider.lost(request, "redirect loop"))
+            archive.handle_skipped(spider.lost(request, "redirect loop"))
         else:
-            spider.archive.add_alias(chain[0], request.url)
+            archive.add_alias(chain[0], request.url)
 
     async def opened(self, spider: Any) -> None:
         if not self.crawler.settings.getbool("CASEARCHIVE_LOCK_HELD"):
             self.lock = CrawlLock(spider.options.out_dir).__enter__()
-        spider.extension = self  # before start: a worker that cannot start is reported
-        self.archive = WorkerArchive(spider.options, on_failure=self._archive_failed)
+        pipeline = InProcessArchive if spider.options.in_process else WorkerArchive
+        if spider.options.in_process:
+            log.info("the page pipeline runs in the crawl's own process (--in-process)")
+        self.archive = pipeline(spider.options, on_failure=self._archive_failed)
         try:
             await self.archive.start()
         except RuntimeError as exc:  # usually reported already, through on_failure
             if self.error is None:
                 self._archive_failed(str(exc))
             return
-        spider.archive = self.archive
+        self.open_archive = self.archive
 
     def _archive_failed(self, reason: str) -> None:
         """The worker is gone: stop downloading, nothing more can be archived."""
@@ -121,3 +130,15 @@ class ArchiveExtension:
         finally:
             if self.lock is not None:
                 self.lock.__exit__(None, None, None)
+
+
+def extension_of(crawler: Crawler | None) -> ArchiveExtension | None:
+    """The crawl's ``ArchiveExtension`` (None before Scrapy has built its extensions, or
+    when it is not enabled): how the spider, the middlewares and ``run_crawl`` reach the
+    archive and ask the crawl to stop."""
+    if crawler is None:
+        return None
+    try:
+        return crawler.get_extension(ArchiveExtension)
+    except RuntimeError:  # the extension manager is not built yet
+        return None

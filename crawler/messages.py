@@ -1,4 +1,11 @@
-"""What the crawl's two processes tell each other (``crawler.worker``).
+"""What the crawl's two processes tell each other (``crawler.worker``), one class a message.
+
+Down the pipe, the Scrapy process sends ``ToWorker`` messages: ``PageMessage`` (answered
+with a ``Verdict``), ``SkipPage``, ``AddAlias``, ``AddRequisite``, ``Close`` (answered with
+``Closed``) or ``Abort``. Up the pipe, the worker sends ``FromWorker`` messages: ``Ready``
+once, then the answers, or ``Failed``. Each travels as ``(token, message)``; the token pairs
+an answer with its question (0: no answer awaited). The worker applies each message to the
+page pipeline through one table, ``crawler.worker.HANDLERS``.
 
 Kept apart from ``crawler.archive`` so that Scrapy's process never imports the parser's or
 the exports' libraries (pyarrow alone is ~60 MiB of resident memory): only the worker does.
@@ -9,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .items import Skipped
 
 
 @dataclass(slots=True)
@@ -71,11 +80,71 @@ class Requisite:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SkipPage:
+    """A linked URL that yields no page (a failed fetch, a redirect loop), for the report."""
+
+    item: Skipped
+
+
+@dataclass(frozen=True, slots=True)
+class AddAlias:
+    """``url`` redirected to ``final_url``, a page requested elsewhere: one page, two URLs."""
+
+    url: str
+    final_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddRequisite:
+    """What fetching one page requisite gave, for the figures."""
+
+    requisite: Requisite
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    """The crawl is done: finish the snapshot. ``seconds``: work done for it in the Scrapy
+    process (the WARC), for the stats."""
+
+    scrapy_stats: dict[str, Any]
+    seconds: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Abort:
+    """Drop the snapshot being written; the worker ends."""
+
+
 @dataclass(slots=True)
 class Closed:
+    """``Close``'s answer: the snapshot directory (None when none was written) and the stats."""
+
     snapshot: Path | None
     stats: dict[str, Any]
 
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """The worker has opened its snapshot: where it writes it, and its id (for the WARC)."""
+
+    tmp_path: Path
+    snapshot_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The worker could not start, or could not close the snapshot: the crawl stops."""
+
+    reason: str
+
+
+#: What the Scrapy process sends to the worker.
+ToWorker = PageMessage | SkipPage | AddAlias | AddRequisite | Close | Abort
+#: What the worker sends back.
+FromWorker = Ready | Failed | Verdict | Closed
+#: One message on a pipe: the token pairs an answer with its question (0: none awaited).
+Envelope = tuple[int, ToWorker] | tuple[int, FromWorker]
 
 #: Scrapy stats key the extension sets when a budget (``--max-pages``, ``--max-cases``) stops
 #: the crawl; the archive then keeps what it has as a partial snapshot (``latest`` untouched).

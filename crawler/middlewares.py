@@ -18,6 +18,7 @@ from scrapy.http import Response
 from twisted.internet.defer import Deferred
 
 from .discovery import NON_HTML
+from .extension import extension_of
 from .options import CrawlOptions, has_credentials, origin_of, redact
 from .reasons import OutOfScope, describe
 from .warc import Exchange
@@ -44,7 +45,8 @@ class WarcMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        archive = getattr(self.crawler.spider, "archive", None)
+        extension = extension_of(self.crawler)
+        archive = extension.open_archive if extension is not None else None
         if archive is None:
             return response
         exchange = Exchange(
@@ -147,7 +149,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._parsers[netloc] = parser
         if isinstance(waiting, Deferred):
             waiting.callback(parser)
-        extension = getattr(self.crawler.spider, "extension", None)
+        extension = extension_of(self.crawler)
         if extension is not None:
             extension.stop("fatal", f"{what}; robots.txt unavailable means the whole site is "
                                     "disallowed (RFC 9309); use --ignore-robots only with the "

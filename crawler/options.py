@@ -64,6 +64,9 @@ class CrawlOptions:
     """Fetch the same-site images, stylesheets and scripts of list and case pages."""
     operator: str | None = None
     """Who runs the crawl (a person or organisation and a contact), for the WARC's warcinfo."""
+    in_process: bool = False
+    """Run the page pipeline (parse, assemble, export) in Scrapy's process instead of the
+    worker process: one process a debugger can follow; slower. For debugging only."""
 
     def __post_init__(self) -> None:
         if has_credentials(self.start_url):
@@ -177,7 +180,7 @@ _KINDS: dict[str, type] = {
     "contact_url": str, "user_agent": str, "timeout": float, "max_size_mib": int,
     "retries": int, "case_pattern": str, "list_pattern": str, "ignore_url_case": bool,
     "log_level": str, "max_pages": int, "max_cases": int, "allow_origin": tuple,
-    "requisites": bool, "operator": str,
+    "requisites": bool, "operator": str, "in_process": bool,
 }
 #: Config names of the flags' negative forms (``--ignore-robots``) and short forms (``--out``).
 _ALIASES = {"out": "out_dir"}

@@ -11,14 +11,11 @@ snapshot's content is identical to the old one's.
 from __future__ import annotations
 
 import shutil
-import zlib
 from collections import deque
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urldefrag, urljoin
-
-from warcio.exceptions import ArchiveLoadFailed
 
 from exports.load import load_snapshot
 
@@ -29,15 +26,20 @@ from .options import CrawlOptions
 from .requisites import archived_requisites
 from .settings import DOWNLOAD_MAXSIZE
 from .urls import canonical_url
-from .warc import WARC_NAME, ArchivedResponse, iter_responses, read_body
+from .warc import (
+    WARC_ERRORS,
+    WARC_NAME,
+    ArchivedResponse,
+    iter_responses,
+    read_body,
+    warc_error_text,
+)
 
 
 class ReplayError(RuntimeError):
     """The snapshot cannot be re-parsed (no WARC, or no case page in it)."""
 
 
-#: What a broken WARC raises while being read (warcio, gzip, or a truncated file).
-WARC_ERRORS = (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, StopIteration)
 
 
 def _index(warc: Path) -> dict[str, ArchivedResponse]:
@@ -73,7 +75,7 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
     try:
         responses = _index(warc)
     except WARC_ERRORS as exc:
-        raise ReplayError(f"{warc}: not a readable WARC ({_first_line(exc)})") from None
+        raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     archive = Archive(options)
     try:
@@ -84,17 +86,13 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
                                           "limits": old_stats.get("limits", {})})
     except WARC_ERRORS as exc:
         archive.abort()
-        raise ReplayError(f"{warc}: not a readable WARC ({_first_line(exc)})") from None
+        raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
     except BaseException:
         archive.abort()
         raise
     if closed.snapshot is None:
         raise ReplayError(f"{warc}: holds no case page to re-parse")
     return closed.snapshot
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0]
 
 
 def _replay(

@@ -11,6 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from . import settings as settings_module
+from .extension import extension_of
 from .lock import CrawlLock
 from .options import CrawlOptions
 from .spiders.cases import CasesSpider
@@ -77,7 +78,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
         crawler = process.create_crawler(CasesSpider)
         process.crawl(crawler, options=options)
         process.start()
-        extension = getattr(crawler.spider, "extension", None)
+        extension = extension_of(crawler)
         if extension is not None and extension.budget_exceeded:
             kept = extension.result
             return CrawlResult(kept.snapshot if kept else None, kept.stats if kept else {},
@@ -86,5 +87,5 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
             return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted})",
                                interrupted=True)
         if extension is None or extension.result is None:
-            return CrawlResult(None, error=getattr(extension, "error", None))
+            return CrawlResult(None, error=extension.error if extension is not None else None)
         return CrawlResult(extension.result.snapshot, extension.result.stats)

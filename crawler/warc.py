@@ -232,6 +232,17 @@ class ArchivedResponse:
     """Where the record's gzip member starts in the file."""
 
 
+#: What a broken WARC raises while being read (warcio, gzip, or a truncated file).
+WARC_ERRORS = (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, StopIteration)
+
+
+def warc_error_text(exc: BaseException) -> str:
+    """One short printable line for what a broken WARC raised (its text may hold raw bytes)."""
+    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    printable = "".join(c if c.isprintable() else "?" for c in first)
+    return printable if len(printable) <= 160 else printable[:157] + "..."
+
+
 def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
     """Every response record of a WARC, in file order; bodies stay on disk, so memory does
     not grow with the archive. A damaged file raises ``ArchiveLoadFailed``."""
@@ -259,22 +270,31 @@ def _checked_records(fh: BinaryIO) -> Iterator[tuple[ArcWarcRecord, int]]:
     """
     records = ArchiveIterator(fh, check_digests="raise")
     while True:
-        said = StringIO()
-        with contextlib.redirect_stderr(said):
+        with _raising_warcio_errors():
             record = next(records, None)
-        if said.getvalue():
-            raise ArchiveLoadFailed(said.getvalue().splitlines()[0])
         if record is None:
             return
         yield record, records.get_record_offset()
+
+
+@contextlib.contextmanager
+def _raising_warcio_errors() -> Iterator[None]:
+    """Raise ``ArchiveLoadFailed`` with what warcio wrote to stderr inside the block (it
+    reports a damaged gzip member only that way, and reads on)."""
+    said = StringIO()
+    with contextlib.redirect_stderr(said):
+        yield
+    if said.getvalue():
+        raise ArchiveLoadFailed(said.getvalue().splitlines()[0])
 
 
 def read_body(fh: BinaryIO, response: ArchivedResponse, limit: int) -> bytes | None:
     """The payload of ``response`` from the open WARC ``fh``, decoded of any transfer or
     content encoding; None when it is longer than ``limit`` bytes once decoded. warcio
     decodes block by block, so a compression bomb costs at most ``limit`` plus one block's
-    expansion, never its full size."""
+    expansion, never its full size. A damaged record raises ``ArchiveLoadFailed``."""
     fh.seek(response.offset)
-    record = next(iter(ArchiveIterator(fh)))
-    body = record.content_stream().read(limit + 1)
+    with _raising_warcio_errors():  # damage the index pass did not see, read from here
+        record = next(iter(ArchiveIterator(fh)))
+        body = record.content_stream().read(limit + 1)
     return None if len(body) > limit else body

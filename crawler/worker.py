@@ -23,21 +23,109 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .items import Skipped
-from .messages import Closed, PageMessage, Verdict
+from .messages import (
+    Abort,
+    AddAlias,
+    AddRequisite,
+    Close,
+    Closed,
+    Failed,
+    FromWorker,
+    PageMessage,
+    Ready,
+    Requisite,
+    SkipPage,
+    ToWorker,
+    Verdict,
+)
 from .options import CrawlOptions
 from .version import TOOL_VERSION
 from .warc import WARC_NAME, Exchange, WarcLog, warcinfo_fields
+
+if TYPE_CHECKING:
+    from .archive import Archive
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
 
 
+def _page(archive: Archive, msg: PageMessage) -> Verdict:
+    return archive.handle_page(msg)
+
+
+def _skip(archive: Archive, msg: SkipPage) -> None:
+    archive.handle_skipped(msg.item)
+
+
+def _alias(archive: Archive, msg: AddAlias) -> None:
+    archive.add_alias(msg.url, msg.final_url)
+
+
+def _requisite(archive: Archive, msg: AddRequisite) -> None:
+    archive.add_requisite(msg.requisite)
+
+
+def _close(archive: Archive, msg: Close) -> Closed:
+    return archive.close(msg.scrapy_stats, msg.seconds)
+
+
+def _abort(archive: Archive, msg: Abort) -> None:
+    archive.abort()
+
+
+#: How each message sent to the worker is applied to the page pipeline, and its answer
+#: (None: no answer is sent). The one place a new message type is wired in.
+HANDLERS: dict[type[Any], Callable[[Archive, Any], FromWorker | None]] = {
+    PageMessage: _page,
+    SkipPage: _skip,
+    AddAlias: _alias,
+    AddRequisite: _requisite,
+    Close: _close,
+    Abort: _abort,
+}
+#: Messages after which the worker ends.
+FINAL = (Close, Abort)
+
+
+def _url_of(message: ToWorker) -> str | None:
+    """The URL a message is about, for the report's failure line."""
+    if isinstance(message, PageMessage):
+        return message.url
+    if isinstance(message, SkipPage):
+        return message.item.url
+    if isinstance(message, AddRequisite):
+        return message.requisite.url
+    return None
+
+
+def apply(archive: Archive, message: ToWorker) -> FromWorker | None:
+    """Apply one message through ``HANDLERS`` and return its answer. One bad page must not
+    lose the crawl: an exception becomes a failure in the report and, when an answer is
+    awaited, an answer that says so (a skipped page; ``Failed`` for ``Close``)."""
+    try:
+        return HANDLERS[type(message)](archive, message)
+    except Exception as exc:  # one bad page must not lose the crawl
+        kind = type(message).__name__
+        # One line for the operator; the traceback only when debugging (--log-level DEBUG).
+        log.error("archive worker: %s message failed: %s: %s", kind, type(exc).__name__, exc,
+                  exc_info=log.isEnabledFor(logging.DEBUG))
+        archive.report.failures.append(
+            {"url": _url_of(message), "reason": f"internal error: {exc!r}",
+             "status": None, "referer": None}
+        )
+        if isinstance(message, PageMessage):
+            return Verdict(skipped=f"internal error: {exc!r}")
+        if isinstance(message, Close):
+            return Failed(f"{type(exc).__name__}: {exc}")
+        return None
+
+
 def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: str) -> None:
-    """The child's loop: apply every message to one Archive, answer pages and close."""
+    """The child's loop: apply every message to one Archive, answer, end after the last."""
     # Ctrl-C and systemd signal the whole process group; the parent decides what happens to
     # the snapshot (close or abort), and the pipe's EOF still tells us if the parent died.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -48,43 +136,20 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
     try:
         archive = Archive(options)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the crawl
-        outbox.send(("failed", 0, f"{type(exc).__name__}: {exc}"))
+        outbox.send((0, Failed(f"{type(exc).__name__}: {exc}")))
         return
-    outbox.send(("ready", 0, (str(archive.writer.tmp_path), archive.writer.snapshot_id)))
+    outbox.send((0, Ready(archive.writer.tmp_path, archive.writer.snapshot_id)))
     while True:
         try:
-            kind, token, payload = inbox.recv()
+            token, message = inbox.recv()
         except EOFError:  # the parent died: drop the partial snapshot
             archive.abort()
             return
-        try:
-            if kind == "page":
-                outbox.send(("verdict", token, archive.handle_page(payload)))
-            elif kind == "skipped":
-                archive.handle_skipped(payload)
-            elif kind == "alias":
-                archive.add_alias(*payload)
-            elif kind == "requisite":
-                archive.add_requisite(payload)
-            elif kind == "close":
-                outbox.send(("closed", token, archive.close(*payload)))
-                return
-            elif kind == "abort":
-                archive.abort()
-                return
-        except Exception as exc:  # one bad page must not lose the crawl
-            # One line for the operator; the traceback only when debugging (--log-level DEBUG).
-            log.error("archive worker: %s message failed: %s: %s", kind, type(exc).__name__, exc,
-                      exc_info=log.isEnabledFor(logging.DEBUG))
-            archive.report.failures.append(
-                {"url": getattr(payload, "url", None), "reason": f"internal error: {exc!r}",
-                 "status": None, "referer": None}
-            )
-            if kind == "page":
-                outbox.send(("verdict", token, Verdict(skipped=f"internal error: {exc!r}")))
-            elif kind == "close":
-                outbox.send(("failed", token, f"{type(exc).__name__}: {exc}"))
-                return
+        answer = apply(archive, message)
+        if answer is not None:
+            outbox.send((token, answer))
+        if isinstance(message, FINAL):
+            return
 
 
 class WorkerArchive:
@@ -95,12 +160,25 @@ class WorkerArchive:
     ) -> None:
         self._on_failure = on_failure
         self._options = options
+        self._tokens = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[FromWorker]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._failure: str | None = None
+        self._warc: WarcLog | None = None
+        self._warc_seconds = 0.0
+        self._tmp_path: Path | None = None
+        self._snapshot_id = ""
+        self._closing = False
+        self._spawn()
+
+    def _spawn(self) -> None:
+        """Start the child process and the thread that feeds its pipe."""
         ctx = mp.get_context("spawn")
         to_child, self._down = ctx.Pipe(duplex=False)
         self._up, from_child = ctx.Pipe(duplex=False)
         self.process = ctx.Process(
             target=_serve,
-            args=(to_child, from_child, options, options.log_level),
+            args=(to_child, from_child, self._options, self._options.log_level),
             name="casearchive-archive",
             daemon=True,
         )
@@ -108,32 +186,30 @@ class WorkerArchive:
         to_child.close()
         from_child.close()
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=512)
-        self._tokens = itertools.count(1)
-        self._pending: dict[int, asyncio.Future[Any]] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._ready: asyncio.Future[Any] | None = None
-        self._failure: str | None = None
-        self._warc: WarcLog | None = None
-        self._warc_seconds = 0.0
-        self._tmp_path: Path | None = None
-        self._snapshot_id = ""
-        self._closing = False
         threading.Thread(target=self._send_loop, name="archive-send", daemon=True).start()
 
     async def start(self) -> None:
-        """Wait until the child has opened its snapshot (raises if it could not)."""
+        """Wait until the page pipeline has opened its snapshot, then open the WARC in it
+        (raises if either could not)."""
         self._loop = asyncio.get_running_loop()
-        self._ready = self._loop.create_future()
-        self._pending[0] = self._ready
-        threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
-        tmp_path, self._snapshot_id = await self._ready
-        self._tmp_path = Path(tmp_path)
+        ready = await self._open()
+        self._tmp_path, self._snapshot_id = Path(ready.tmp_path), ready.snapshot_id
         try:
             self._warc = WarcLog(self._tmp_path / WARC_NAME, self._software,
                                  self._warcinfo())
         except OSError as exc:
             self._warc_failed(exc)
             raise RuntimeError(self._failure) from None
+
+    async def _open(self) -> Ready:
+        """The child's ``Ready`` (its first answer, token 0)."""
+        assert self._loop is not None
+        ready_future: asyncio.Future[FromWorker] = self._loop.create_future()
+        self._pending[0] = ready_future
+        threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
+        ready = await ready_future
+        assert isinstance(ready, Ready)
+        return ready
 
     _software = f"casearchive/{TOOL_VERSION}"
 
@@ -169,18 +245,18 @@ class WorkerArchive:
             except (EOFError, OSError):
                 self._loop.call_soon_threadsafe(self._fail_all, "the archive worker exited")
                 return
-            self._loop.call_soon_threadsafe(self._dispatch, message)
-            if message[0] in ("closed", "failed"):
+            self._loop.call_soon_threadsafe(self._dispatch, *message)
+            if isinstance(message[1], (Closed, Failed)):
                 return
 
-    def _dispatch(self, message: tuple[str, int, Any]) -> None:
-        kind, token, payload = message
-        if kind == "failed":
-            self._fail_all(payload)
+    def _dispatch(self, token: int, answer: FromWorker) -> None:
+        """Hand an answer to the question it answers (``Failed`` fails them all)."""
+        if isinstance(answer, Failed):
+            self._fail_all(answer.reason)
             return
         future = self._pending.pop(token, None)
         if future is not None and not future.done():
-            future.set_result(payload)
+            future.set_result(answer)
 
     def _fail_all(self, reason: str) -> None:
         first = self._failure is None
@@ -193,18 +269,20 @@ class WorkerArchive:
                 future.set_exception(RuntimeError(reason))
         self._pending.clear()
 
-    def _post(self, kind: str, payload: Any, token: int = 0) -> None:
+    def _post(self, message: ToWorker, token: int = 0) -> None:
+        """Send a message that awaits no answer (token 0)."""
         if self._failure is None:
-            self._queue.put((kind, token, payload))
+            self._queue.put((token, message))
 
-    async def _ask(self, kind: str, payload: Any) -> Any:
+    async def _ask(self, message: ToWorker) -> FromWorker:
+        """Send a message and wait for its answer (raises if the worker failed)."""
         if self._failure is not None:
             raise RuntimeError(self._failure)
         assert self._loop is not None
         token = next(self._tokens)
-        future = self._loop.create_future()
+        future: asyncio.Future[FromWorker] = self._loop.create_future()
         self._pending[token] = future
-        self._post(kind, payload, token)
+        self._post(message, token)
         return await future
 
     def record_exchange(self, exchange: Exchange) -> None:
@@ -219,21 +297,22 @@ class WorkerArchive:
 
     def _warc_failed(self, exc: OSError) -> None:
         """A snapshot without its raw pages is no snapshot: drop it and stop the crawl."""
-        self._post("abort", None)
+        self._post(Abort())
         self._fail_all(f"the WARC could not be written: {exc}")
 
     def add_alias(self, url: str, final_url: str) -> None:
-        self._post("alias", (url, final_url))
+        self._post(AddAlias(url, final_url))
 
-    def add_requisite(self, requisite: Any) -> None:
-        """A requisite's fetch result (``crawler.requisites.Requisite``) for the figures."""
-        self._post("requisite", requisite)
+    def add_requisite(self, requisite: Requisite) -> None:
+        """A requisite's fetch result (``crawler.requisites``) for the figures."""
+        self._post(AddRequisite(requisite))
 
     def handle_skipped(self, item: Skipped) -> None:
-        self._post("skipped", item)
+        self._post(SkipPage(item))
 
     async def handle_page(self, msg: PageMessage) -> Verdict:
-        verdict: Verdict = await self._ask("page", msg)
+        verdict = await self._ask(msg)
+        assert isinstance(verdict, Verdict)
         return verdict
 
     async def close(self, scrapy_stats: dict[str, Any]) -> Closed:
@@ -247,15 +326,16 @@ class WorkerArchive:
                 except OSError as exc:
                     self._warc_failed(exc)
                 self._warc_seconds += time.perf_counter() - started
-            closed: Closed = await self._ask("close", (scrapy_stats, {"warc": self._warc_seconds}))
+            closed = await self._ask(Close(scrapy_stats, {"warc": self._warc_seconds}))
+            assert isinstance(closed, Closed)
             return closed
         finally:
             self._stop_sending()
-            await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
+            await self._wait_gone()
 
     def abort(self) -> None:
         self._discard_warc()
-        self._post("abort", None)
+        self._post(Abort())
         self._stop_sending()
 
     async def drop(self) -> None:
@@ -264,12 +344,18 @@ class WorkerArchive:
         self._closing = True
         self.abort()
         self._failure = self._failure or "the snapshot was dropped"  # its exit is expected
-        await asyncio.get_running_loop().run_in_executor(None, self.process.join, 30)
-        if self.process.is_alive():
-            self.process.terminate()
-            await asyncio.get_running_loop().run_in_executor(None, self.process.join, 5)
+        await self._wait_gone(terminate=True)
         if self._tmp_path is not None:
             shutil.rmtree(self._tmp_path, ignore_errors=True)
+
+    async def _wait_gone(self, terminate: bool = False) -> None:
+        """Wait (off the reactor) until the child has ended; ``terminate``: end it if it
+        has not within 30 s."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self.process.join, 30)
+        if terminate and self.process.is_alive():
+            self.process.terminate()
+            await loop.run_in_executor(None, self.process.join, 5)
 
     def _stop_sending(self) -> None:
         """Tell the sender thread to stop, without ever blocking the reactor: should the queue
@@ -281,3 +367,52 @@ class WorkerArchive:
         if self._warc is not None:
             self._warc.discard()
 
+
+
+class InProcessArchive(WorkerArchive):
+    """The page pipeline run in the Scrapy process itself, on the reactor's thread
+    (``casearchive crawl --in-process``): the same messages through the same table
+    (``apply``), without the child process, so a debugger can follow a page from download
+    to export. Slower (parsing holds up downloading); for debugging only."""
+
+    def _spawn(self) -> None:
+        self._archive: Archive | None = None
+
+    async def _open(self) -> Ready:
+        from .archive import Archive  # loads the parser and the exports into this process
+
+        try:
+            self._archive = Archive(self._options)
+        except Exception as exc:  # noqa: BLE001 - reported like a worker that cannot start
+            reason = f"{type(exc).__name__}: {exc}"
+            self._fail_all(reason)
+            raise RuntimeError(reason) from None
+        return Ready(self._archive.writer.tmp_path, self._archive.writer.snapshot_id)
+
+    def _post(self, message: ToWorker, token: int = 0) -> None:
+        if self._failure is None and self._archive is not None:
+            self._answer(message)
+
+    async def _ask(self, message: ToWorker) -> FromWorker:
+        if self._failure is not None:
+            raise RuntimeError(self._failure)
+        answer = self._answer(message)
+        if answer is None:  # only when the pipeline never opened
+            raise RuntimeError(self._failure or "the archive is not open")
+        return answer
+
+    def _answer(self, message: ToWorker) -> FromWorker | None:
+        """Apply the message; a ``Failed`` answer fails the crawl, as the worker's would."""
+        if self._archive is None:
+            return None
+        answer = apply(self._archive, message)
+        if isinstance(answer, Failed):
+            self._fail_all(answer.reason)
+            raise RuntimeError(answer.reason)
+        return answer
+
+    async def _wait_gone(self, terminate: bool = False) -> None:
+        """Nothing to wait for: there is no child."""
+
+    def _stop_sending(self) -> None:
+        """Nothing to stop: there is no sender thread."""

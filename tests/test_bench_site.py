@@ -11,6 +11,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pytest
+
 from bench.site import Site, SiteSpec, generate
 from tests.conftest import run_cli
 
@@ -55,6 +57,7 @@ def _serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
+@pytest.mark.slow
 def test_crawl_finds_every_case_and_page(tmp_path):
     site: Site = generate(SPEC, tmp_path / "site")
     server, base = _serve(site.root)

@@ -134,11 +134,13 @@ def test_reparse_refuses_a_tampered_warc(snapshot, tmp_path, capsys) -> None:
     assert str(copy / "pages.warc.gz") in one_line(capsys)
 
 
-@pytest.mark.parametrize("command", ["reparse", "diff --reparse"])
+@pytest.mark.parametrize("command", ["reparse", "diff --reparse", "export-figures"])
 def test_a_corrupt_warc_is_exit_2_in_one_line(snapshot, tmp_path, capsys, command) -> None:
     copy = _corrupt_warc(snapshot, tmp_path, update_manifest=True)
     if command == "reparse":
         argv = ["reparse", str(copy), "--out", str(tmp_path / "out")]
+    elif command == "export-figures":
+        argv = ["export-figures", str(copy), "--out", str(tmp_path / "figures")]
     else:
         argv = ["diff", str(copy), str(snapshot), "--reparse"]
     assert main(argv) == 2

@@ -77,6 +77,7 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_a_dead_archive_worker_stops_the_crawl_cleanly(serve_site, tmp_path: Path) -> None:
     _server, base = serve_site(FIXTURES / "site")

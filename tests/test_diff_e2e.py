@@ -131,6 +131,7 @@ def _png_colours(path: Path) -> int:
     return len(colours)
 
 
+@pytest.mark.slow
 def test_html_report_renders_in_headless_chromium(snapshots: Path, tmp_path: Path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:

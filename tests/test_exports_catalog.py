@@ -90,6 +90,7 @@ def test_cli_list_and_prune(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "no such snapshots directory" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_crawl_keep_prunes_after_a_good_crawl(tmp_path: Path, fixture_site) -> None:
     from tests.conftest import run_cli
 

@@ -349,6 +349,7 @@ def test_robots_4xx_allows_all_and_a_lost_navigation_link_keeps_exit_0(tmp_path)
     assert_only_own_origin(server)
 
 
+@pytest.mark.slow
 def test_a_list_of_20000_links_stops_at_the_page_budget(tmp_path) -> None:
     links = [case_url(n) for n in range(1, 20_001)]
     routes = {"/robots.txt": ROBOTS_OK, LIST: Route(body=list_page(links))}

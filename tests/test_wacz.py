@@ -63,6 +63,7 @@ REPLAY = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_pywb_replays_every_case_page_and_its_images(package, tmp_path: Path) -> None:
     manager = shutil.which("wb-manager", path=str(Path(sys.executable).parent))
     if manager is None:

@@ -22,6 +22,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from ..extension import ArchiveExtension, extension_of
 from ..items import Skipped
 from ..messages import PageMessage, Requisite, Verdict
 from ..middlewares import REQUISITE
@@ -33,7 +34,6 @@ from ..urls import canonical_url, case_key
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from ..extension import ArchiveExtension
     from ..worker import WorkerArchive
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,20 @@ class CasesSpider(scrapy.Spider):
         self.options = options
         self.rules = options.url_rules()
         self.seen: set[str] = set()
-        self.archive: WorkerArchive | None = None
-        """The crawl's page pipeline (set by ``ArchiveExtension`` when the spider opens)."""
-        self.extension: ArchiveExtension | None = None
-        """The crawl's extension (set when the spider opens): it stops the crawl."""
         self.requested = 0
         self.case_keys: set[str] = set()
         """Case keys of the case links requested so far (for ``--max-cases``)."""
+
+    @property
+    def extension(self) -> ArchiveExtension | None:
+        """The crawl's extension (``extension_of``): it stops the crawl."""
+        return extension_of(getattr(self, "crawler", None))
+
+    @property
+    def archive(self) -> WorkerArchive | None:
+        """The crawl's page pipeline, once open (``ArchiveExtension.open_archive``)."""
+        extension = self.extension
+        return extension.open_archive if extension is not None else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CasesSpider:
