@@ -1,7 +1,9 @@
 """``assemble_case``: the pages of one case, in any order, into one ``CaseRecord``.
 
 A canonical section that spans pages is joined with a blank line ("\\n\\n") in page order;
-unknown headings and unplaced text become ``other_sections`` with their page number;
+unknown headings and unplaced text become ``other_sections`` with their page number, except
+text before the first heading of a page, which continues the section the previous page ended
+in (its heading not repeated after the page break; a case warning says so);
 references are concatenated in page order and de-duplicated by number (first wins);
 contact and copyright come from the first page that has them. ``content_sha256`` hashes a
 canonical JSON (sorted keys, no spaces) of the case's content fields only
@@ -28,6 +30,7 @@ from .records import (
     PageRecord,
     PageRef,
     Reference,
+    Section,
 )
 
 
@@ -79,13 +82,28 @@ def assemble_case(
     refs: list[Reference] = []
     figures: list[Figure] = []
     seen_numbers: set[int] = set()
+    open_key: str | None = None  # the section the previous page ended in
+    open_other: OtherSection | None = None
     for page, ref in ordered:
         n = ref.page_number
-        for section in page.sections:
+        for i, section in enumerate(page.sections):
+            if i == 0 and _continues(section):
+                if open_key is not None:
+                    texts[open_key].append(section.text)
+                    _note_continuation(case, n, open_key)
+                    continue
+                if open_other is not None:
+                    open_other.text = f"{open_other.text}\n\n{section.text}"
+                    _note_continuation(case, n, repr(open_other.heading))
+                    continue
+            open_key, open_other = None, None
             if section.key in SECTION_KEYS:
                 texts.setdefault(section.key, []).append(section.text)
+                open_key = section.key
             elif section.key != REFERENCES_KEY:
-                case.other_sections.append(OtherSection(section.heading, section.text, n))
+                other = OtherSection(section.heading, section.text, n)
+                case.other_sections.append(other)
+                open_other = other if section.heading is not None else None
         for reference in page.references:
             if reference.number is not None:
                 if reference.number in seen_numbers:
@@ -108,3 +126,13 @@ def assemble_case(
     case.figures = figures
     case.content_sha256 = content_hash(case)
     return case
+
+
+def _note_continuation(case: CaseRecord, page: int, what: str) -> None:
+    case.warnings.append(f"page {page}: text before the first heading continues {what}")
+
+
+def _continues(section: Section) -> bool:
+    """Unplaced text at the top of a page: the section open at the end of the previous page
+    goes on (a reader sees one section cut by the page break, its heading not repeated)."""
+    return section.rule == "unplaced" and section.key is None and section.heading is None

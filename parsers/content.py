@@ -8,16 +8,19 @@ wrapper of the whole page is not the content) and at least half of it. Every con
 beside it or beside one of its ancestors (site header, menus, sidebars, the CMS footer) is
 marked as navigation for the walk, so its text becomes page furniture. With no such
 element nothing is marked: the walk's own link-density test and the furniture classes
-(``labels.NAV_ATTR_RE``) still apply.
+(``labels.NAV_ATTR_RE``) still apply. A paragraph whose class names furniture (a CMS
+byline ``<p class="submitted">``, ``<p class="pager">``) is furniture as a container of that
+class would be: it is retagged as a ``div`` so that the walk's container test sees it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lxml import etree
 
-from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE
+from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE, NAV_ATTR_RE
 
 #: Appended to the class of a container outside the content (``NAV_ATTR_RE`` matches it).
 FURNITURE_CLASS = "casearchive-nav"
@@ -42,11 +45,17 @@ def _names_content(names: str) -> bool:
 def content_element(root: etree._Element) -> etree._Element | None:
     """The element holding the page's content, or None when the structure names none.
 
-    One pass over the candidate tags (``root.iter`` filters in C)."""
+    One pass over the candidate tags (``root.iter`` filters in C); the same pass retags the
+    furniture paragraphs."""
     role_main: list[etree._Element] = []
     structural: dict[str, list[etree._Element]] = {"main": [], "article": []}
     named: list[etree._Element] = []
-    for el in root.iter("main", "article", "div", "td", "section"):
+    for el in root.iter("main", "article", "div", "td", "section", "p"):
+        if el.tag == "p":  # a furniture paragraph becomes a container (see the module)
+            cls = el.get("class")
+            if cls and _names_furniture(cls):
+                el.tag = "div"
+            continue
         if el.get("role") == "main":
             role_main.append(el)
         tag = el.tag
@@ -73,8 +82,8 @@ def content_element(root: etree._Element) -> etree._Element | None:
 
 
 def mark_furniture(root: etree._Element) -> bool:
-    """Mark the containers outside the content element as navigation; True when a content
-    element was found."""
+    """Mark the containers outside the content element as navigation, and the paragraphs
+    whose class names furniture; True when a content element was found."""
     content = content_element(root)
     if content is None:
         return False
@@ -91,3 +100,15 @@ def mark_furniture(root: etree._Element) -> bool:
 def _mark(el: etree._Element) -> None:
     if isinstance(el.tag, str) and el.tag in CONTAINER_TAGS:
         el.set("class", f"{el.get('class') or ''} {FURNITURE_CLASS}".strip())
+
+
+@lru_cache(maxsize=4096)
+def _names_furniture(cls: str) -> bool:
+    """A furniture class on a paragraph (``<p class="submitted">`` -> ``<div ...>``: a
+    paragraph is not a container for the walk, so its class would otherwise go unread);
+    "comment" is not one there: a paragraph so classed on a case page is as likely the
+    author's comment as a reader's."""
+    return NAV_ATTR_RE.search(cls) is not None and _COMMENT_RE.search(cls) is None
+
+
+_COMMENT_RE = re.compile(r"comment", re.I)

@@ -90,11 +90,13 @@ SYNONYMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "authors_comments": (
         frozenset({"author", "authors"}),
-        frozenset({"comments", "comment", "notes", "note", "remarks", "discussion"}),
+        frozenset({"comments", "comment", "commentary", "notes", "note", "remarks",
+                   "discussion"}),
     ),
     "editors_comments": (
-        frozenset({"editor", "editors"}),
-        frozenset({"comments", "comment", "notes", "note", "remarks", "discussion"}),
+        frozenset({"editor", "editors", "editorial"}),
+        frozenset({"comments", "comment", "commentary", "notes", "note", "remarks",
+                   "discussion"}),
     ),
     REFERENCES_KEY: (
         frozenset({"references", "reference", "bibliography", "reading", "readings",
@@ -107,6 +109,7 @@ SYNONYMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 #: Words that carry no meaning in a heading ("Findings *on* Examination").
 HEADING_STOPWORDS: frozenset[str] = frozenset({
     "and", "of", "the", "on", "a", "an", "for", "to", "with", "in", "at", "&", "his", "her",
+    "from", "by",
 })
 #: Two-word spellings folded to one token before the lookup.
 _JOINED = (("follow up", "followup"), ("work up", "workup"), ("follow-up", "followup"),
@@ -229,13 +232,14 @@ STRONG_TAGS: frozenset[str] = frozenset({"b", "strong", "u"}) | HEADING_TAGS
 #: Inline elements that style text without necessarily making it a label.
 STYLE_TAGS: frozenset[str] = frozenset({"font", "span", "em", "i", "big", "small", "ins"})
 #: Explicit navigation containers.
-NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu"})
+NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu", "footer"})
 
 NAV_ATTR_RE = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|sidebars|side-bar|breadcrumbs?|topnav|"
-    r"leftnav|left-nav|sidenav|skip|pager|pagination|related|tags|taxonomy|share|sharing|"
-    r"social|print|printer|login|comments?|comment-form|widget|widget-area|submitted|"
-    r"links|byline|feed)(?:$|[\s_\d-])",
+    r"leftnav|left-nav|sidenav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"
+    r"share|sharing|sharedaddy|sharethis|social|print|printer|login|comments?|comment-form|"
+    r"widget|widget-area|submitted|links|byline|feed|meta|postmeta|postmetadata|footer|"
+    r"posted-on|entry-utility)(?:$|[\s_\d-])",
     re.I,
 )
 #: An id or class naming the content area (see ``content.content_element``).
@@ -279,6 +283,23 @@ PAGE_PREFIX_RE = re.compile(
     r"^\(?\s*page\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?[\s\-\u2013\u2014:,|]+",
     re.I,
 )
+#: A page marker inside a title, followed by a separator and the site's name:
+#: "X - Page 2 - Site", "X (Page 2 of 3) | Site". What follows the marker is the site part.
+PAGE_MID_RE = re.compile(
+    r"\bpage\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
+    r"\s*[\-\u2013\u2014|:\u00bb]\s+\S.*$",
+    re.I,
+)
+#: A print-view or continuation decoration of a title: "Print: X", "X (printer-friendly
+#: version)", "X - Print Version", "X (continued)".
+TITLE_DECORATION_RE = re.compile(
+    r"^(?:print(?:able|er[- ]friendly)?(?:\s+(?:version|view|page))?)\s*[:\-\u2013\u2014|]\s+|"
+    r"\s*(?:[\-\u2013\u2014:|]\s*)?\(?\s*(?:print(?:able|er[- ]friendly)?(?:\s+(?:version|view|"
+    r"page))|continued|cont\.?)\s*\)?\s*$",
+    re.I,
+)
+#: Separators between the parts of a title ("Site » X", "X – Site", "X | Site").
+TITLE_PART_SEP_RE = re.compile(r"\s+(?:[|\u00bb\u2013\u2014-]|::)\s+")
 #: A standalone "Page 2 of 4" line.
 PAGE_OF_RE = re.compile(r"^page\s*#?\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})$", re.I)
 TITLE_SITE_SEP_RE = re.compile(r"\s+[|\u00bb]\s+|\s+::\s+")
@@ -297,7 +318,7 @@ PAGER_RE = re.compile(
     r"|\d{1,3}|of|previous|prev\.?|next|first|last|page|pages|go to|back)\s*)+$",
     re.I,
 )
-PAGER_WORD_RE = re.compile(r"\b(?:page|next|prev|previous)\b", re.I)
+PAGER_WORD_RE = re.compile(r"\b(?:pages?|next|prev|previous)\b", re.I)
 RETURN_RE = re.compile(
     r"^(?:<<|\u00ab|<)?\s*(?:return|back|go back)\s+to\s+(?:the\s+)?(?:list\s+of\s+)?"
     r"(?:case\s+stud(?:y|ies)|cases)(?:\s+(?:list|index|page|home|main page))?\s*[.!]?\s*"

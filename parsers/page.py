@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import astuple
 
 from lxml import etree
@@ -24,9 +24,12 @@ from .labels import (
     FLATTEN_ALL_RE,
     FLATTEN_TAG_RE,
     JUNK_TITLE_RE,
+    PAGE_MID_RE,
     PAGE_PREFIX_RE,
     PAGE_SUFFIX_RE,
     SOFT404_RE,
+    TITLE_DECORATION_RE,
+    TITLE_PART_SEP_RE,
     TITLE_SITE_SEP_RE,
     XML_DECL_RE,
     normalize_label,
@@ -78,25 +81,65 @@ def build_tree(text: str, warnings: list[str]) -> etree._Element | None:
     return root
 
 
+_CSS_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CSS_COMMENT_RE = re.compile(r"/\*.*?\*/|<!--|-->", re.S)
+_CSS_CLASS_RE = re.compile(r"^\s*(?:[a-z0-9]*)\.([\w-]+)\s*$", re.I)
+_CLASSED = etree.XPath("//*[@class]")
+_BOLD_DECL_RE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
+
+
+def bold_classes(css: str) -> set[str]:
+    """Classes a style sheet makes bold: simple class selectors (".style3", "span.head")
+    whose declarations set font-weight bold (Dreamweaver's generated ``.style3`` rules)."""
+    found: set[str] = set()
+    css = _CSS_COMMENT_RE.sub(" ", css)
+    for selectors, decls in _CSS_RULE_RE.findall(css):
+        if _BOLD_DECL_RE.search(decls):
+            for sel in selectors.split(","):
+                m = _CSS_CLASS_RE.match(sel)
+                if m:
+                    found.add(m.group(1))
+    return found
+
+
+def apply_css_bold(root: etree._Element) -> None:
+    """Elements of a class the page's ``<style>`` makes bold get an inline bold style, so
+    the walk sees the heading formatting a reader sees."""
+    css = "\n".join("".join(el.itertext()) for el in root.iter("style"))
+    classes = bold_classes(css)
+    if not classes:
+        return
+    for el in _CLASSED(root):
+        if classes.intersection((el.get("class") or "").split()):
+            el.set("style", f"{el.get('style') or ''};font-weight:bold".lstrip(";"))
+
+
 def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
     """(title, page number, page total) from a title or heading text.
 
     "X - Page #4", "X Page # 4", "X - Page 4 of 6", "X (page 4)", "X | Site Name",
     "Page 4: X". Editor titles ("Microsoft Word - case.doc", "Untitled Document") -> None.
     """
-    text = collapse(raw)
+    text = undecorate(collapse(raw))
     if not text or JUNK_TITLE_RE.match(text):
         return None, None, None
+    m = None
     # The patterns scan slowly; each is tried only when the literal it needs occurs:
     # a separator ("|", "»", "::") or the word "page" (which re.I matches only in ASCII).
-    if "|" in text or "\u00bb" in text or "::" in text:
+    if "page" in text.lower():
+        m = PAGE_MID_RE.search(text)
+        before = text[: m.start()].rstrip(_TITLE_TRIM + "(") if m is not None else ""
+        if before:
+            text = before  # "X - Page 2 - Site": the site part follows the marker
+        else:
+            m = None
+    if m is None and ("|" in text or "\u00bb" in text or "::" in text):
         parts = TITLE_SITE_SEP_RE.split(text)
         if len(parts) > 1:
             marked = [p for p in parts if PAGE_SUFFIX_RE.search(p) or PAGE_PREFIX_RE.match(p)]
             text = marked[0] if marked else parts[0]
     number = total = None
-    m = None
-    if "page" in text.lower():
+    if m is None and "page" in text.lower():
         m = PAGE_SUFFIX_RE.search(text)
         if m is not None:
             text = text[: m.start()]
@@ -111,6 +154,49 @@ def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
     if JUNK_TITLE_RE.match(text):
         text = ""
     return text or None, number, total
+
+
+def undecorate(text: str) -> str:
+    """A title without its print-view or continuation decoration ("Print: X", "X
+    (printer-friendly version)", "X (continued)")."""
+    low = text.lower()
+    if "print" in low or "cont" in low:
+        return TITLE_DECORATION_RE.sub("", text)
+    return text
+
+
+def strip_site(title: str, names_site: Callable[[str], bool]) -> str:
+    """A ``<title>`` without the parts that name the site: parts between separators at the
+    site's end (the start after "»" or "::", as in "Site » X"; else the end, as in "X –
+    Site") that ``names_site`` accepts (``_site_namer``: a furniture line such as the
+    masthead or logo, or the copyright holder)."""
+    pieces = TITLE_PART_SEP_RE.split(title)
+    if len(pieces) < 2:
+        return title
+    seps = TITLE_PART_SEP_RE.findall(title)
+    end = 0 if seps[0].strip() in ("\u00bb", "::") else -1
+    while len(pieces) > 1 and names_site(pieces[end]):
+        pieces.pop(end)
+        seps.pop(end)
+    return pieces[0] + "".join(sep + piece for sep, piece in zip(seps, pieces[1:], strict=True))
+
+
+def _site_namer(segs: Segments) -> Callable[[str], bool]:
+    """Does a title part name the site? When it is a short furniture line or the copyright
+    holder, and never a generic page name ("Home", "Case Studies": a menu entry, not the
+    site). Lines are compared only when their lengths are close (most pages never ask)."""
+    def names_site(part: str) -> bool:
+        norm = normalize_label(part)
+        if not norm or JUNK_TITLE_RE.match(norm):
+            return False
+        n = len(part)
+        if any(abs(len(line) - n) <= 3 and normalize_label(line) == norm
+               for line in segs.furniture):
+            return True
+        copyright_line = segs.footer.copyright_line
+        holder = copyright_holder(split_copyright(copyright_line)[0]) if copyright_line else None
+        return holder is not None and normalize_label(holder) == norm
+    return names_site
 
 
 def _soft_404(title: str, segs: Segments) -> bool:
@@ -133,6 +219,8 @@ def _title_and_preamble(tag_title: str, segs: Segments
     preamble minus that heading. A generic ``<title>`` (editor default, site name followed
     by nothing) yields to a strong visible heading; a ``<title>`` that is the visible
     heading plus a site suffix ("X - NSMS") yields the visible one."""
+    if tag_title:
+        tag_title = strip_site(collapse(tag_title), _site_namer(segs))
     title, number, total = parse_title(tag_title)
     evidence: Evidence = {}
     if number is not None:
@@ -141,7 +229,9 @@ def _title_and_preamble(tag_title: str, segs: Segments
     for part in segs.preamble:
         blocks.setdefault(part[0], []).append(part)
     excluded: set[int] = set()
+    title_block: int | None = None  # the first block that shows the <title>'s case title
     want = normalize_label(title) if title else None
+    parts_of_title: set[str] | None = None
     visible: str | None = None
     for bi, parts in blocks.items():
         text = " ".join([p[2] for p in parts])
@@ -151,6 +241,12 @@ def _title_and_preamble(tag_title: str, segs: Segments
         if vtitle is None and vnum is None:
             continue
         match = vtitle is not None and want is not None and _same_title(vtitle, want)
+        if not match and vtitle is not None and want is not None:
+            # Any part of the <title> may be the case's title ("Site » X": the visible X).
+            if parts_of_title is None:
+                parts_of_title = {normalize_label(p) for p in TITLE_PART_SEP_RE.split(
+                    undecorate(collapse(tag_title)))}
+            match = normalize_label(vtitle) in parts_of_title
         strong = all(r[2] for ln in parts[0][1][0] for r in ln if r[0].strip())
         if vtitle is None or match or (visible is None and strong and (
                 want is None or ("title" not in evidence and vnum))):
@@ -159,10 +255,30 @@ def _title_and_preamble(tag_title: str, segs: Segments
                 evidence["heading"] = (vnum, vtotal)
             if vtitle is not None and (match or visible is None):
                 visible = visible or vtitle
+            if match and title_block is None:
+                title_block = bi  # a visible title the <title> corroborates
     if visible is not None:
         title = visible
     rest = [p for p in segs.preamble if p[0] not in excluded]
+    if title_block is not None:
+        rest = _drop_masthead(rest, title_block, segs.furniture)
     return title, evidence, rest
+
+
+_MASTHEAD_MAX = 120
+
+
+def _drop_masthead(preamble: list[Part], title_block: int, furniture: list[str]
+                   ) -> list[Part]:
+    """Short lines above the page's visible title, when the ``<title>`` names the same case
+    (the site's name or logo text over the case), are the page's masthead: furniture, not
+    unplaced case text. The case content starts at its title; a long line above it stays
+    unplaced."""
+    above = [p for p in preamble if p[0] < title_block]
+    if not above or any(len(p[2]) > _MASTHEAD_MAX for p in above):
+        return preamble
+    furniture.extend(p[2] for p in above)
+    return [p for p in preamble if p[0] >= title_block]
 
 
 def _same_title(visible: str, want: str) -> bool:
@@ -284,6 +400,8 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     if root is None:
         record.skip_reason = "empty document"
         return record
+    if "font-weight" in text:
+        apply_css_bold(root)
     mark_furniture(root)
     walked = walk(root, starts_with_label)
     record.links = resolve_links(walked.links, walked.base or url)

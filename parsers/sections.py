@@ -584,12 +584,16 @@ def _names_page(norm: str, fmt: str, title: str) -> bool:
 
 
 def _leads_list(keep: list[Kept], blocks: list[Block], start: int) -> bool:
-    """True when lines from ``start`` are list items followed by more plain text: the
-    label before them is a sub-label of a section that continues."""
+    """True when lines from ``start`` are list items followed by more plain text (not
+    navigation or a link-only line, not the footer's NOTE/©/credit): the label before them
+    is a sub-label of a section that continues."""
     i = start
     while i < len(keep) and (keep[i][3] or blocks[keep[i][0]][1] == "li"):
         i += 1
-    return start < i < len(keep) and keep[i][4] is None
+    while i < len(keep) and (blocks[keep[i][0]][4] or _link_only(
+            blocks[keep[i][0]][0][keep[i][1]], keep[i][2])):
+        i += 1  # navigation after the list is furniture, not the section going on
+    return start < i < len(keep) and keep[i][4] is None and not _is_footer(keep[i][2], None)
 
 
 def render(parts: list[Part]) -> str:

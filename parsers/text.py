@@ -46,6 +46,10 @@ from .labels import (
 
 _EVENTS = ("start", "end", "comment", "pi")
 _CELL_MAX = 300
+_LEFT_CELL_MAX = 60
+#: A data table's cell holds at most this many blocks; a cell holding more (paragraphs,
+#: headings, lists: a page's content column) makes the table a layout table.
+_DATA_CELL_BLOCKS = 2
 
 #: A run: ``(text, fmt, strong, href, marker)``.
 #:
@@ -344,8 +348,14 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:  # n
                             if tag == "th":
                                 push((fmt, strong, href, marker, link, 2))
                                 fmt, strong = (f"{fmt}>th" if fmt else "th"), True
-                            else:
-                                push(2)
+                            else:  # a heading-classed cell (<td class="label">) is a <th>
+                                nested = _heading_container(
+                                    el, tag, fmt, strong, marker) if el.get("class") else None
+                                if nested is None:
+                                    push(2)
+                                else:
+                                    push((fmt, strong, href, marker, link, 2))
+                                    fmt, strong, marker = nested
                         elif tag == "ol" or tag == "ul":
                             list_counter += 1
                             start = el.get("start")
@@ -484,10 +494,13 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
                 last = rows[r + 1][0]
             else:
                 last = end
+            if last - first > _DATA_CELL_BLOCKS:
+                return  # a cell of paragraphs, headings or lists: a layout table
             parts: list[str] = []
             for b in blocks[first:last]:
                 for ln in b[0]:
                     if c == 0 and not parts and is_label(b[0]):
+                        _head_left_cells(rows, blocks)
                         return  # a label/value layout table, not data
                     parts.append(render_line(ln)[0])
             cell = " ".join(p for p in parts if p)
@@ -501,3 +514,24 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
     del blocks[start:]
     blocks.append([[[(row, "", False, None, False)] for row in out_rows], "table", None, 0,
                    False])
+
+
+
+
+
+def _head_left_cells(rows: list[list[int]], blocks: list[Block]) -> None:
+    """In a label/value layout table (one left cell is a known label), every short
+    one-line left cell of a row with a value cell is a heading by its place: its runs are
+    made strong, as a ``<th>`` would be, so an unknown heading there ("Patient Education")
+    is judged by form like the known ones."""
+    for cells in rows:
+        if len(cells) < 2 or cells[1] - cells[0] != 1 or cells[0] >= len(blocks):
+            continue
+        block = blocks[cells[0]]
+        lines = block[0]
+        if len(lines) != 1 or block[1] != "p":
+            continue
+        runs = lines[0]
+        if sum(len(r[0].strip()) for r in runs) > _LEFT_CELL_MAX or any(r[3] for r in runs):
+            continue
+        lines[0] = [(r[0], r[1] or "td", True, r[3], r[4]) for r in runs]

@@ -7,7 +7,7 @@ import pytest
 
 from parsers.case import assemble_case
 from parsers.encoding import decode
-from parsers.page import parse_page, parse_title
+from parsers.page import parse_page, parse_title, strip_site
 from parsers.records import PageRef, Reference
 from parsers.references import clean_url, make_reference
 
@@ -54,9 +54,63 @@ def test_cp1252_undefined_bytes_survive() -> None:
     ("Microsoft Word - case.doc", (None, None, None)),
     ("Untitled Document", (None, None, None)),
     ("Single Page Case", ("Single Page Case", None, None)),
+    ("Case X - Page 2 - Lakeside Sports", ("Case X", 2, None)),
+    ("Case X | Page 2 | Lakeside", ("Case X", 2, None)),
+    ("Case X (Page 2 of 3) - Lakeside", ("Case X", 2, 3)),
+    ("Print: Case X", ("Case X", None, None)),
+    ("Case X (printer-friendly version)", ("Case X", None, None)),
+    ("Case X (continued)", ("Case X", None, None)),
+    ("Sprint Injuries", ("Sprint Injuries", None, None)),
 ])
 def test_parse_title(raw: str, expected: tuple) -> None:
     assert parse_title(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "names", "expected"), [
+    ("Lakeside Group \u00bb Case X", {"lakeside group"}, "Case X"),
+    ("Case X \u2013 Lakeside Group", {"lakeside group"}, "Case X"),
+    ("Case X \u2013 Lakeside Group", {"lakeside group", "case x"}, "Case X"),
+    ("Case X - A Rare Cause", {"lakeside group"}, "Case X - A Rare Cause"),
+    ("Case X \u2013 Lakeside Group", set(), "Case X \u2013 Lakeside Group"),
+])
+def test_strip_site(raw: str, names: set[str], expected: str) -> None:
+    """A title part names the site only on the page's evidence (furniture, © holder)."""
+    assert strip_site(raw, lambda part: part.lower() in names) == expected
+
+
+_CMS_PAGE = """<html><head><title>Lakeside Group \u00bb Knee Pain</title></head><body>
+<header class="site-header"><p>Lakeside Group</p></header>
+<main><article><header><h1>Knee Pain</h1>
+<div class="entry-meta">Posted on March 6, 2012 by editor</div></header>
+<h2>History</h2><p>A cyclist had knee pain.</p>
+<footer class="entry-footer">Posted in Cases. Tagged knee, cycling</footer>
+</article></main></body></html>"""
+
+
+def test_cms_title_and_post_furniture() -> None:
+    """The site part of the <title> goes by the masthead's evidence; post meta and the
+    entry footer are furniture, never a section."""
+    record = parse_page(_CMS_PAGE.encode(), "http://127.0.0.1/knee-pain/")
+    assert record.title == "Knee Pain"
+    assert [(s.key, s.text) for s in record.sections] == [
+        ("history", "A cyclist had knee pain.")]
+    assert "Posted on March 6, 2012 by editor" in record.furniture
+    assert "Tagged knee, cycling" in record.furniture
+
+
+def test_top_of_page_text_continues_previous_section() -> None:
+    """Unplaced text at the top of page 2 continues the section page 1 ended in."""
+    one = parse_page(b"<html><head><title>Case X - Page 1</title></head><body>"
+                     b"<h2>Case X - Page 1</h2><h3>History</h3><p>Began in May.</p>"
+                     b"<h3>Physical Exam</h3><p>Swollen knee.</p></body></html>", "http://h/1")
+    two = parse_page(b"<html><head><title>Case X - Page 2</title></head><body>"
+                     b"<h2>Case X - Page 2</h2><ul><li>Effusion</li></ul>"
+                     b"<h3>Outcome</h3><p>Well.</p></body></html>", "http://h/2")
+    case = assemble_case("c", [(one, PageRef(1, "http://h/1", "a")),
+                               (two, PageRef(2, "http://h/2", "b"))])
+    assert case.physical_exam == "Swollen knee.\n\n- Effusion"
+    assert case.other_sections == []
+    assert any("continues physical_exam" in w for w in case.warnings)
 
 
 def test_single_page_case_is_page_one() -> None:
@@ -255,3 +309,44 @@ def test_line_prefilters_never_hide_a_match() -> None:
             if c not in lb.FOOTER_FIRST and "\u00a9" not in line:
                 for rx in (lb.NOTE_RE, lb.CREDIT_RE, lb.COPYRIGHT_START_RE):
                     assert rx.match(line) is None, (rx.pattern, line)
+
+
+@pytest.mark.parametrize("cell", ['<td>Patient Education</td>',
+                                  '<td class="label">Patient Education</td>'])
+def test_label_value_table_left_cells_are_headings(cell: str) -> None:
+    """In a two-column label/value table (one left cell is a known heading), an unknown
+    left cell heads its row: its own other section, not text of the section above."""
+    page = ('<html><head><title>Case X</title></head><body><h1>Case X</h1><table>'
+            '<tr><td>History</td><td>A cyclist had knee pain for six weeks.</td></tr>'
+            f'<tr>{cell}<td>Home program given.</td></tr>'
+            '<tr><td>Physical Exam</td><td>Tender lateral knee.</td></tr>'
+            '</table></body></html>')
+    record = parse_page(page.encode(), "http://127.0.0.1/x")
+    assert [(s.key, s.heading, s.text) for s in record.sections] == [
+        ("history", "History", "A cyclist had knee pain for six weeks."),
+        (None, "Patient Education", "Home program given."),
+        ("physical_exam", "Physical Exam", "Tender lateral knee."),
+    ]
+
+
+_DREAMWEAVER_PAGE = """<html><head><title>Untitled Document</title><style type="text/css">
+<!--
+.style1 {font-family: Arial; font-size: 12px; }
+.style3 { font-family: Arial; font-weight: bold; color: #003366; }
+-->
+</style></head><body><table><tr><td><a href="/">Home</a><br><a href="/cases/">Cases</a></td>
+<td><p class="style3">Knee Pain in a Cyclist</p>
+<p><span class="style3">History</span><br><span class="style1">Knee pain for weeks.</span></p>
+<p><span class="style3">Return to Play</span><br><span class="style1">After eight weeks.</span></p>
+</td></tr></table></body></html>"""
+
+
+def test_css_bold_classes_and_layout_table() -> None:
+    """A class the page's <style> makes bold is heading formatting; a table cell holding
+    several paragraphs is a layout column, never a collapsed data table."""
+    record = parse_page(_DREAMWEAVER_PAGE.encode(), "http://127.0.0.1/x")
+    assert record.title == "Knee Pain in a Cyclist"
+    assert [(s.key, s.heading, s.text) for s in record.sections] == [
+        ("history", "History", "Knee pain for weeks."),
+        (None, "Return to Play", "After eight weeks."),
+    ]
