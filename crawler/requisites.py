@@ -18,13 +18,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-
 from parsers.case import content_hash
 
 from .assembly import Released
 from .messages import Requisite
 from .settings import DOWNLOAD_MAXSIZE
+from .warc import checked_records, raising_warcio_errors
 
 
 @dataclass(slots=True)
@@ -85,7 +84,7 @@ def archived_requisites(warc: Path, canon: Callable[[str], str]) -> dict[str, Re
     by_uri: dict[str, Requisite] = {}
     revisits: list[tuple[str, str, str, str | None]] = []
     with open(warc, "rb") as fh:
-        for record in ArchiveIterator(fh):
+        for record, _ in checked_records(fh, offsets=False):
             if record.rec_type not in ("response", "revisit") or record.http_headers is None:
                 continue
             headers = record.rec_headers
@@ -99,7 +98,8 @@ def archived_requisites(warc: Path, canon: Callable[[str], str]) -> dict[str, Re
                 revisits.append((uri, headers.get_header("WARC-Refers-To-Target-URI"),
                                  record_id, ctype))
                 continue
-            body = record.content_stream().read(DOWNLOAD_MAXSIZE + 1)  # bounded: a bomb stops
+            with raising_warcio_errors():
+                body = record.content_stream().read(DOWNLOAD_MAXSIZE + 1)  # bounded: a bomb stops
             if len(body) > DOWNLOAD_MAXSIZE:
                 continue
             sha = hashlib.sha256(body).hexdigest()

@@ -247,7 +247,7 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
     """Every response record of a WARC, in file order; bodies stay on disk, so memory does
     not grow with the archive. A damaged file raises ``ArchiveLoadFailed``."""
     with open(path, "rb") as fh:
-        for record, offset in _checked_records(fh):
+        for record, offset in checked_records(fh):
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             http = record.http_headers
@@ -261,8 +261,13 @@ def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
             )
 
 
-def _checked_records(fh: BinaryIO) -> Iterator[tuple[ArcWarcRecord, int]]:
+def checked_records(
+    fh: BinaryIO, offsets: bool = True
+) -> Iterator[tuple[ArcWarcRecord, int]]:
     """(record, offset) of each record, its block digest checked as it is passed over.
+    ``offsets=False`` leaves each record's content unread for the caller (offset -1): warcio
+    finds a record's offset by reading it to its end. Read it within
+    ``raising_warcio_errors()``.
 
     warcio reports a gzip member that breaks off mid-stream only by writing the zlib error
     to stderr and reading on; that write is caught here and raised, as is a digest that does
@@ -270,15 +275,16 @@ def _checked_records(fh: BinaryIO) -> Iterator[tuple[ArcWarcRecord, int]]:
     """
     records = ArchiveIterator(fh, check_digests="raise")
     while True:
-        with _raising_warcio_errors():
+        with raising_warcio_errors():
             record = next(records, None)
+            offset = records.get_record_offset() if record is not None and offsets else -1
         if record is None:
             return
-        yield record, records.get_record_offset()
+        yield record, offset
 
 
 @contextlib.contextmanager
-def _raising_warcio_errors() -> Iterator[None]:
+def raising_warcio_errors() -> Iterator[None]:
     """Raise ``ArchiveLoadFailed`` with what warcio wrote to stderr inside the block (it
     reports a damaged gzip member only that way, and reads on)."""
     said = StringIO()
@@ -294,7 +300,7 @@ def read_body(fh: BinaryIO, response: ArchivedResponse, limit: int) -> bytes | N
     decodes block by block, so a compression bomb costs at most ``limit`` plus one block's
     expansion, never its full size. A damaged record raises ``ArchiveLoadFailed``."""
     fh.seek(response.offset)
-    with _raising_warcio_errors():  # damage the index pass did not see, read from here
+    with raising_warcio_errors():  # damage the index pass did not see, read from here
         record = next(iter(ArchiveIterator(fh)))
         body = record.content_stream().read(limit + 1)
     return None if len(body) > limit else body

@@ -14,6 +14,7 @@ import pytest
 from crawler.cli import main
 from crawler.options import CrawlOptions
 from crawler.run import scrapy_settings
+from crawler.warc import iter_responses
 from exports.files import MANIFEST
 from exports.manifest import file_digest
 
@@ -114,12 +115,15 @@ def test_log_refuses_a_tampered_snapshot(snapshot, tmp_path, capsys) -> None:
     assert main(["log", case_id.as_py(), "--snapshots", str(snapshots), "--no-verify"]) == 0
 
 
-def _corrupt_warc(snapshot: Path, into: Path, *, update_manifest: bool) -> Path:
+def _corrupt_warc(snapshot: Path, into: Path, *, update_manifest: bool,
+                  at: int | None = None) -> Path:
+    """A copy of ``snapshot`` whose WARC has a foreign gzip member spliced in at byte ``at``
+    (default: the middle, inside some record's member)."""
     copy = into / snapshot.name
     shutil.copytree(snapshot, copy)
     warc = copy / "pages.warc.gz"
     data = warc.read_bytes()
-    middle = len(data) // 2
+    middle = len(data) // 2 if at is None else at
     warc.write_bytes(data[:middle] + gzip.compress(b"not a WARC record\r\n" * 50) + data[middle:])
     if update_manifest:
         manifest = json.loads((copy / MANIFEST).read_text())
@@ -134,9 +138,17 @@ def test_reparse_refuses_a_tampered_warc(snapshot, tmp_path, capsys) -> None:
     assert str(copy / "pages.warc.gz") in one_line(capsys)
 
 
+def _first_image_record(snapshot: Path) -> int:
+    """Byte offset of the first image response in the snapshot's WARC (a figure's record)."""
+    return next(r.offset for r in iter_responses(snapshot / "pages.warc.gz")
+                if r.headers.get("content-type", "").startswith("image/"))
+
+
 @pytest.mark.parametrize("command", ["reparse", "diff --reparse", "export-figures"])
 def test_a_corrupt_warc_is_exit_2_in_one_line(snapshot, tmp_path, capsys, command) -> None:
-    copy = _corrupt_warc(snapshot, tmp_path, update_manifest=True)
+    # export-figures reads only the figures' records: the damage goes inside one of them.
+    at = _first_image_record(snapshot) + 40 if command == "export-figures" else None
+    copy = _corrupt_warc(snapshot, tmp_path, update_manifest=True, at=at)
     if command == "reparse":
         argv = ["reparse", str(copy), "--out", str(tmp_path / "out")]
     elif command == "export-figures":
