@@ -173,6 +173,7 @@ def test_crawl_exits_4_while_another_holds_the_lock(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_crawl_of_a_site_without_cases_exits_1(serve_site, tmp_path: Path) -> None:
     _server, base = serve_site(FIXTURES / "site")
     result = run_cli("crawl", f"{base}/index.asp", "--out", str(tmp_path / "s"), "--no-polite")

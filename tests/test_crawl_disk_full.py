@@ -29,6 +29,7 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mount)], check=False)
 
 
+@pytest.mark.slow
 def test_a_full_disk_stops_the_crawl_cleanly(tiny_disk: Path, serve_site) -> None:
     out = tiny_disk / "snapshots"
     out.mkdir()

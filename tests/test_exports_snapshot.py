@@ -164,6 +164,7 @@ def test_same_content_gives_same_bytes(tmp_path, corpus):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_more_rows_than_a_row_group(tmp_path):
     snap = write_snapshot(tmp_path, make_corpus(1100, pages=1))
     f = pq.ParquetFile(snap / "cases.parquet")

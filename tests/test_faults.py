@@ -435,6 +435,7 @@ def test_an_unreachable_start_url_is_one_line(tmp_path, robots: str) -> None:
     assert lines[0].startswith(f"casearchive: cannot reach {target}: connection refused")
 
 
+@pytest.mark.slow
 def test_allow_origin_lets_a_redirect_to_another_origin_through(tmp_path) -> None:
     other = FaultServer({"/robots.txt": ROBOTS_OK, case_url(2): Route(body=case_page(2))}).start()
     server = FaultServer({

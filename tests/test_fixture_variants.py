@@ -213,6 +213,7 @@ def _plain_routes(root: Path) -> list[str]:
     ("name", "path"),
     [(name, path) for name, root in sorted(VARIANTS.items()) for path in _plain_routes(root)],
 )
+@pytest.mark.slow
 def test_every_route_serves_its_file(name: str, path: str) -> None:
     root = VARIANTS[name]
     route = routes_of(root)[path]

@@ -93,6 +93,7 @@ def legacy_pages(draw: st.DrawFn) -> tuple[bytes, list[str]]:
     return html.encode(draw(st.sampled_from(["utf-8", "cp1252"]))), words
 
 
+@pytest.mark.slow
 @given(legacy_pages())
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_random_label_nestings(page: tuple[bytes, list[str]]) -> None:

@@ -288,6 +288,7 @@ def test_assemble_case() -> None:
     assert again.content_sha256 == case.content_sha256
 
 
+@pytest.mark.slow
 def test_line_prefilters_never_hide_a_match() -> None:
     """The cheap first-character tests in ``sections`` must let through every line the
     pager/return/updated and footer regexes could match (brute force over the BMP)."""

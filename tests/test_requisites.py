@@ -102,6 +102,7 @@ def test_a_failed_requisite_is_a_warning(tmp_path: Path, legacy_server_module) -
     assert photo["sha256"] is None and photo["alt"] == "Clinical photograph"
 
 
+@pytest.mark.slow
 def test_no_requisites_fetches_none(tmp_path: Path, legacy_server_module) -> None:
     result = _crawl(FIXTURES / "site", tmp_path, legacy_server_module, "--no-requisites")
     assert result.returncode == 0, result.stderr[-2000:]
