@@ -111,6 +111,7 @@ def test_the_endless_calendar_is_not_followed(traps_crawl) -> None:
         assert len(hits) <= rule["max_fetches"]
 
 
+@pytest.mark.slow
 def test_a_site_with_another_url_scheme_needs_no_options(serve_site, tmp_path: Path) -> None:
     site = FIXTURES / "site_static"
     server, base = serve_site(site)

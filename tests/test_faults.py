@@ -332,6 +332,7 @@ def test_robots_txt_answering_5xx_disallows_all_and_stops(tmp_path) -> None:
     assert not (tmp_path / "latest").exists()
 
 
+@pytest.mark.slow
 def test_robots_4xx_allows_all_and_a_lost_navigation_link_keeps_exit_0(tmp_path) -> None:
     links = [case_url(1), case_url(2), "/meetings/2019.html", "/newsletter/2019.pdf"]
     server = FaultServer({"/robots.txt": Route(status=403, body=b"User-agent: *\nDisallow: /"),
