@@ -221,10 +221,10 @@ class _Walker:
     its start), start block, nav, tag, rows, nested table]``.
     """
 
-    __slots__ = ("base", "blocks", "box", "boxes", "chars", "ends", "fmt", "href", "is_label",
-                 "kind", "line", "line_has_text", "lines", "link", "link_chars", "links",
-                 "list_counter", "list_id", "list_num", "marker", "nlinks", "ols", "strong",
-                 "tables", "title", "walker")
+    __slots__ = ("base", "blocks", "boundary", "box", "boxes", "chars", "ends", "fmt", "href",
+                 "is_label", "kind", "line", "line_has_text", "lines", "link", "link_chars",
+                 "links", "list_counter", "list_id", "list_num", "marker", "nlinks", "ols",
+                 "strong", "tables", "title", "walker")
 
     def __init__(self, is_label: LabelTest, walker: Any) -> None:
         self.blocks: list[Block] = []
@@ -242,6 +242,7 @@ class _Walker:
         self.href: str | None = None
         self.marker = False
         self.link: LinkOut | None = None
+        self.boundary = False  # a link starts or ends here: keep glued words apart
         self.ends: list[Any] = []
         self.chars = self.link_chars = self.nlinks = 0
         self.box: list[Any] = [0, 0, 0, 0, False, "root", None, False]
@@ -274,7 +275,16 @@ class _Walker:
             self.fmt, self.strong, self.marker = nested
 
     def add(self, text: str) -> None:
-        """A text node (an element's text or tail) joins the current line."""
+        """A text node (an element's text or tail) joins the current line.
+
+        At a link's start or end (``boundary``), a word glued to the word before it
+        (``<a>Reply</a><a>Delete</a>``, ``<a>Shaun Prescott</a><time>March``) is kept a
+        separate word: a link is a unit of its own, set apart on the page by its styling."""
+        if self.boundary:
+            self.boundary = False
+            line = self.line
+            if line and text[0].isalnum() and line[-1][0][-1].isalnum():
+                self.line.append((" ", self.fmt, self.strong, self.href, self.marker))
         self.line.append((text, self.fmt, self.strong, self.href, self.marker))
         n = len(text.strip())
         if n:
@@ -311,6 +321,7 @@ class _Walker:
         self.enter((self.fmt, self.strong, self.marker), 0)
         link = [value, (el.get("rel") or "").lower(), []]
         self.link = link
+        self.boundary = True
         self.links.append(link)
         self.nlinks += 1
         self.href = value.strip()
@@ -440,6 +451,8 @@ class _Walker:
         """Restore the formatting an element set, end its block or box; its tail follows."""
         action = self.ends.pop()
         if action.__class__ is tuple:
+            if action[4] is not self.link:
+                self.boundary = True
             self.fmt, self.strong, self.href, self.marker, self.link, action = action
         if action:
             self.flush_block()
