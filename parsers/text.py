@@ -184,6 +184,20 @@ def _heading_container(
     return (f"{fmt}>{token}" if fmt else token), True, marker
 
 
+_NAV_ATTRS: dict[str, bool] = {}
+
+
+def _nav_attr(attrs: str) -> bool:
+    """Does a container's "class id" name navigation (``NAV_ATTR_RE``)? Memoised: templates
+    repeat their classes on every row and cell."""
+    found = _NAV_ATTRS.get(attrs)
+    if found is None:
+        found = NAV_ATTR_RE.search(attrs) is not None
+        if len(_NAV_ATTRS) < 4096:
+            _NAV_ATTRS[attrs] = found
+    return found
+
+
 def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     if tag in STYLE_TAGS or tag == "p":
         cls = el.get("class")
@@ -274,26 +288,15 @@ class _Walker:
             self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, code))
             self.fmt, self.strong, self.marker = nested
 
-    def add(self, text: str) -> None:
-        """A text node (an element's text or tail) joins the current line.
-
-        At a link's start or end (``boundary``), a word glued to the word before it
+    def glue(self, text: str) -> None:
+        """At a link's start or end (``boundary``), a word glued to the word before it
         (``<a>Reply</a><a>Delete</a>``, ``<a>Shaun Prescott</a><time>March``) is kept a
-        separate word: a link is a unit of its own, set apart on the page by its styling."""
-        if self.boundary:
-            self.boundary = False
-            line = self.line
-            if line and text[0].isalnum() and line[-1][0][-1].isalnum():
-                self.line.append((" ", self.fmt, self.strong, self.href, self.marker))
-        self.line.append((text, self.fmt, self.strong, self.href, self.marker))
-        n = len(text.strip())
-        if n:
-            self.line_has_text = True
-            self.chars += n
-            if self.href is not None:
-                self.link_chars += n
-        if self.link is not None:
-            self.link[2].append(text)
+        separate word: a link is a unit of its own, set apart on the page by its styling.
+        A space run is added before ``text``, which joins the current line next."""
+        self.boundary = False
+        line = self.line
+        if line and text[0].isalnum() and line[-1][0][-1].isalnum():
+            line.append((" ", self.fmt, self.strong, self.href, self.marker))
 
     def new_box(self, nav: bool, tag: str, rows: list[list[int]] | None) -> list[Any]:
         return [self.chars, self.link_chars, self.nlinks, len(self.blocks), nav, tag, rows,
@@ -318,7 +321,7 @@ class _Walker:
         if value is None:
             self.ends.append(0)
             return el.text  # type: ignore[no-any-return]
-        self.enter((self.fmt, self.strong, self.marker), 0)
+        self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, 0))
         link = [value, (el.get("rel") or "").lower(), []]
         self.link = link
         self.boundary = True
@@ -328,11 +331,12 @@ class _Walker:
         return el.text  # type: ignore[no-any-return]
 
     def inline_format(self, el: etree._Element) -> str | None:
-        self.enter(_nest_format(el, el.tag, self.fmt, self.strong, self.marker), 0)
-        return el.text  # type: ignore[no-any-return]
-
-    def other(self, el: etree._Element) -> str | None:
-        self.ends.append(0)
+        nested = _nest_format(el, el.tag, self.fmt, self.strong, self.marker)
+        if nested is None:  # ``enter``, inlined: the most frequent element
+            self.ends.append(0)
+        else:
+            self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, 0))
+            self.fmt, self.strong, self.marker = nested
         return el.text  # type: ignore[no-any-return]
 
     def skip(self, el: etree._Element) -> str | None:
@@ -354,23 +358,35 @@ class _Walker:
     # --- block elements -------------------------------------------------------------------
 
     def block(self, el: etree._Element) -> str | None:
-        self.flush_block()
+        if self.line_has_text or self.lines:  # (a call only when there is a block)
+            self.flush_block()
+        else:
+            self.line = []
         self.ends.append(1)
         return el.text  # type: ignore[no-any-return]
 
     def block_format(self, el: etree._Element) -> str | None:
-        self.flush_block()
+        if self.line_has_text or self.lines:  # (a call only when there is a block)
+            self.flush_block()
+        else:
+            self.line = []
         self.enter(_nest_format(el, el.tag, self.fmt, self.strong, self.marker), 1)
         return el.text  # type: ignore[no-any-return]
 
     def rule(self, el: etree._Element) -> str | None:
-        self.flush_block()
+        if self.line_has_text or self.lines:  # (a call only when there is a block)
+            self.flush_block()
+        else:
+            self.line = []
         self.ends.append(1)
         return None
 
     def item(self, el: etree._Element) -> str | None:
         """A list item: numbered by its ``<ol>`` (``value`` resets the count)."""
-        self.flush_block()
+        if self.line_has_text or self.lines:  # (a call only when there is a block)
+            self.flush_block()
+        else:
+            self.line = []
         self.ends.append(1)
         self.kind = "li"
         if not self.ols:
@@ -392,14 +408,17 @@ class _Walker:
 
     def container(self, el: etree._Element) -> str | None:
         """A container (table, row, cell, list, div, ...) opens a box for its totals."""
-        self.flush_block()
+        if self.line_has_text or self.lines:  # (a call only when there is a block)
+            self.flush_block()
+        else:
+            self.line = []
         tag = el.tag
         nav = tag in NAV_TAGS or self.box[4]
         if not nav:
             cls = el.get("class")
             ident = el.get("id")
             if cls or ident:
-                nav = NAV_ATTR_RE.search(f"{cls or ''} {ident or ''}") is not None
+                nav = _nav_attr(f"{cls or ''} {ident or ''}")
         if tag == "table":
             self.open_table(nav)
         elif self.tables and tag in _CELL_TAGS:
@@ -447,19 +466,17 @@ class _Walker:
 
     # --- the end of an element ------------------------------------------------------------
 
-    def end(self, el: etree._Element) -> str | None:
-        """Restore the formatting an element set, end its block or box; its tail follows."""
-        action = self.ends.pop()
-        if action.__class__ is tuple:
-            if action[4] is not self.link:
-                self.boundary = True
-            self.fmt, self.strong, self.href, self.marker, self.link, action = action
-        if action:
+    def end(self, action: int, el: etree._Element) -> str | None:
+        """An element that opened a block ends (``action``, off ``ends``; the loop has
+        restored the formatting): end its block (1) or its box (2, 3); its tail follows."""
+        if self.line_has_text or self.lines:
             self.flush_block()
-            self.kind = "p"
-            self.list_num = None
-            if action != 1:
-                self.close_box(action)
+        else:
+            self.line = []
+        self.kind = "p"
+        self.list_num = None
+        if action != 1:
+            self.close_box(action)
         return el.tail  # type: ignore[no-any-return]
 
     def close_box(self, action: int) -> None:
@@ -500,18 +517,39 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
     walker = etree.iterwalk(root, events=_EVENTS)
     state = _Walker(is_label, walker)
     start_of = _START.get
-    other = _Walker.other
+    pop = state.ends.pop
+    push = state.ends.append
     end = state.end
-    add = state.add
     for event, el in walker:
         if event == "start":
-            text = start_of(el.tag, other)(state, el)
+            action = start_of(el.tag)
+            if action is None:  # an inline element that changes nothing (most frequent)
+                push(0)
+                text = el.text
+            else:
+                text = action(state, el)
         elif event == "end":
-            text = end(el)
+            code = pop()
+            if code.__class__ is tuple:  # restore the formatting around the element
+                if code[4] is not state.link:
+                    state.boundary = True
+                state.fmt, state.strong, state.href, state.marker, state.link, code = code
+            text = end(code, el) if code else el.tail
         else:  # comment / processing instruction: only its tail is visible
             text = el.tail
-        if text:
-            add(text)
+        if text:  # inlined ``_Walker.add``: the walk's hottest step
+            if state.boundary:
+                state.glue(text)
+            line = state.line
+            line.append((text, state.fmt, state.strong, state.href, state.marker))
+            n = len(text.strip())
+            if n:
+                state.line_has_text = True
+                state.chars += n
+                if state.href is not None:
+                    state.link_chars += n
+            if state.link is not None:
+                state.link[2].append(text)
     state.flush_block()
     return Walk(state.blocks, state.links, state.title, state.base)
 
