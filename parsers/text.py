@@ -324,7 +324,8 @@ class _Walker:
         self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, 0))
         link = [value, (el.get("rel") or "").lower(), []]
         self.link = link
-        self.boundary = True
+        line = self.line
+        self.boundary = bool(line) and line[-1][0][-1].isalnum()
         self.links.append(link)
         self.nlinks += 1
         self.href = value.strip()
@@ -427,7 +428,8 @@ class _Walker:
             self.open_list(el, tag, nav)
         else:
             self.box = self.new_box(nav, tag, None)
-            self.enter(_heading_container(el, tag, self.fmt, self.strong, self.marker), 2)
+            self.enter(_heading_container(el, tag, self.fmt, self.strong, self.marker)
+                       if el.get("class") else None, 2)
         self.boxes.append(self.box)
         return el.text  # type: ignore[no-any-return]
 
@@ -454,7 +456,8 @@ class _Walker:
             fmt = self.fmt
             self.enter((f"{fmt}>th" if fmt else "th", True, self.marker), 2)
         else:
-            self.enter(_heading_container(el, tag, self.fmt, self.strong, self.marker), 2)
+            self.enter(_heading_container(el, tag, self.fmt, self.strong, self.marker)
+                       if el.get("class") else None, 2)
 
     def open_list(self, el: etree._Element, tag: str, nav: bool) -> None:
         self.box = self.new_box(nav, tag, None)
@@ -468,18 +471,16 @@ class _Walker:
 
     def end(self, action: int, el: etree._Element) -> str | None:
         """An element that opened a block ends (``action``, off ``ends``; the loop has
-        restored the formatting): end its block (1) or its box (2, 3); its tail follows."""
+        restored the formatting): end its block (1) or its box (2; 3 a list) and apply the
+        box's decisions (``_close_box``); its tail follows."""
         if self.line_has_text or self.lines:
             self.flush_block()
         else:
             self.line = []
         self.kind = "p"
         self.list_num = None
-        if action != 1:
-            self.close_box(action)
-        return el.tail  # type: ignore[no-any-return]
-
-    def close_box(self, action: int) -> None:
+        if action == 1:
+            return el.tail  # type: ignore[no-any-return]
         closed = self.boxes.pop()
         self.box = self.boxes[-1]
         if closed[6] is not None:
@@ -488,6 +489,7 @@ class _Walker:
             self.ols.pop()
         _close_box(closed, self.blocks, self.chars - closed[0], self.link_chars - closed[1],
                    self.is_label, self.nlinks - closed[2])
+        return el.tail  # type: ignore[no-any-return]
 
 
 _Action = Callable[[_Walker, etree._Element], "str | None"]
@@ -538,18 +540,20 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
         else:  # comment / processing instruction: only its tail is visible
             text = el.tail
         if text:  # inlined ``_Walker.add``: the walk's hottest step
-            if state.boundary:
-                state.glue(text)
+            if state.link is not None:
+                state.link[2].append(text)
             line = state.line
-            line.append((text, state.fmt, state.strong, state.href, state.marker))
             n = len(text.strip())
             if n:
+                if state.boundary:
+                    state.glue(text)
+                line.append((text, state.fmt, state.strong, state.href, state.marker))
                 state.line_has_text = True
                 state.chars += n
                 if state.href is not None:
                     state.link_chars += n
-            if state.link is not None:
-                state.link[2].append(text)
+            elif line:  # white space starting a line is no run: it would show nothing
+                line.append((text, state.fmt, state.strong, state.href, state.marker))
     state.flush_block()
     return Walk(state.blocks, state.links, state.title, state.base)
 
