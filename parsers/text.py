@@ -150,18 +150,6 @@ def _fmt_token(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     return found
 
 
-def _nest_format(
-    el: etree._Element, tag: str, fmt: str, strong: bool, marker: bool
-) -> tuple[str, bool, bool] | None:
-    """The formatting inside ``el`` given the formatting around it: its signature (outer
-    tokens joined by ">"), strong?, marker?; None when ``el`` adds none."""
-    token, strong_, marker_ = _fmt_token(el, tag)
-    if not (token or strong_ or marker_):
-        return None
-    inner = f"{fmt}>{token}" if fmt and token else token or fmt
-    return inner, strong_ or strong, marker_ or marker
-
-
 _HEADING_CLASSES: dict[str, bool] = {}
 
 
@@ -331,13 +319,19 @@ class _Walker:
         self.href = value.strip()
         return el.text  # type: ignore[no-any-return]
 
-    def inline_format(self, el: etree._Element) -> str | None:
-        nested = _nest_format(el, el.tag, self.fmt, self.strong, self.marker)
-        if nested is None:  # ``enter``, inlined: the most frequent element
-            self.ends.append(0)
-        else:
-            self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, 0))
-            self.fmt, self.strong, self.marker = nested
+    def inline_format(self, el: etree._Element, code: int = 0) -> str | None:
+        """A formatting element (``<b>``, ``<font>``, a classed ``<span>``; ``block_format``
+        passes a ``<p>`` or heading, ``code`` 1): the formatting inside it is the outer
+        signature and its own token joined by ">", strong or a list marker if either is."""
+        token, strong, marker = _fmt_token(el, el.tag)
+        if not (token or strong or marker):
+            self.ends.append(code)
+            return el.text  # type: ignore[no-any-return]
+        fmt = self.fmt
+        self.ends.append((fmt, self.strong, self.href, self.marker, self.link, code))
+        self.fmt = f"{fmt}>{token}" if fmt and token else token or fmt
+        self.strong = strong or self.strong
+        self.marker = marker or self.marker
         return el.text  # type: ignore[no-any-return]
 
     def skip(self, el: etree._Element) -> str | None:
@@ -371,8 +365,7 @@ class _Walker:
             self.flush_block()
         else:
             self.line = []
-        self.enter(_nest_format(el, el.tag, self.fmt, self.strong, self.marker), 1)
-        return el.text  # type: ignore[no-any-return]
+        return self.inline_format(el, 1)
 
     def rule(self, el: etree._Element) -> str | None:
         if self.line_has_text or self.lines:  # (a call only when there is a block)
