@@ -305,6 +305,9 @@ class _Walker:
         return None
 
     def anchor(self, el: etree._Element) -> str | None:
+        """A link: its text is collected for ``links``. A bracket that opens it ends the text
+        before it as a run of its own, so a heading "Details[edit]" reads as "Details"
+        followed by its tool link (``sections.find_label``)."""
         value = el.get("href")
         if value is None:
             self.ends.append(0)
@@ -313,7 +316,12 @@ class _Walker:
         link = [value, (el.get("rel") or "").lower(), []]
         self.link = link
         line = self.line
-        self.boundary = bool(line) and line[-1][0][-1].isalnum()
+        if line:
+            last = line[-1]
+            if last[0][-1] == "[" and len(last[0]) > 1:  # "Details[<a>edit</a>]"
+                line[-1] = (last[0][:-1], *last[1:])
+                line.append(("[", *last[1:]))
+            self.boundary = line[-1][0][-1].isalnum()
         self.links.append(link)
         self.nlinks += 1
         self.href = value.strip()

@@ -139,3 +139,24 @@ def test_words_glued_at_link_boundaries_stay_apart() -> None:
     assert "Prescott March" in text
     assert not lost - Counter({"hyper": 1, "tension": 1})
     assert doubled == Counter({"hypertension": 1})
+
+
+def test_edit_links_of_headings_and_linked_references() -> None:
+    """A heading's "[edit]" link, whether in its own element or glued to the heading's text
+    ("Details[edit]"), is furniture and the heading starts its section; a reference whose
+    whole text is a link is kept; no word is lost or doubled."""
+    body = (b"<html><head><title>Case 1</title></head><body><h1>Case 1</h1>"
+            b'<h2>History<span class="editsection">[<a href="/e1">edit</a>]</span></h2>'
+            b"<p>A 40-year-old man had knee pain.</p>"
+            b'<h2>Details[<a href="/e2">edit</a>]</h2><p>He was treated with rest.</p>'
+            b'<h2>References[<a href="/e3">edit</a>]</h2><ol>'
+            b'<li><a href="http://doi.org/10.1/abc">Smith J. Knee pain. J Med. 2001;12:34.</a></li>'
+            b"<li>Brown B. Another paper. Lancet. 2003;1:2-3.</li></ol></body></html>")
+    record, lost, doubled, _ = conservation(body, "http://x/case.html", {})
+    assert not lost and not doubled
+    headings = [s.heading for s in record.sections]
+    assert headings == ["History", "Details", "References"]
+    assert record.sections[1].text == "He was treated with rest."
+    assert [r.text for r in record.references] == [
+        "Smith J. Knee pain. J Med. 2001;12:34.", "Brown B. Another paper. Lancet. 2003;1:2-3."]
+    assert record.furniture.split("\n") == ["[edit]"] * 3
