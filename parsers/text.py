@@ -261,11 +261,13 @@ class _Walker:
         """End the current block: the open line and the lines so far become a block."""
         if self.line_has_text:
             self.lines.append(self.line)
-        if self.lines:
-            self.blocks.append([self.lines, self.kind, self.list_num, self.list_id, False])
+            self.line_has_text = False
+        elif not self.lines:
+            self.line = []
+            return
+        self.blocks.append([self.lines, self.kind, self.list_num, self.list_id, False])
         self.lines = []
         self.line = []
-        self.line_has_text = False
 
     def enter(self, nested: tuple[str, bool, bool] | None, code: int) -> None:
         """Record what the element does at its end (``code``) and, when it adds formatting
@@ -361,34 +363,22 @@ class _Walker:
     # --- block elements -------------------------------------------------------------------
 
     def block(self, el: etree._Element) -> str | None:
-        if self.line_has_text or self.lines:  # (a call only when there is a block)
-            self.flush_block()
-        else:
-            self.line = []
+        self.flush_block()
         self.ends.append(1)
         return el.text  # type: ignore[no-any-return]
 
     def block_format(self, el: etree._Element) -> str | None:
-        if self.line_has_text or self.lines:  # (a call only when there is a block)
-            self.flush_block()
-        else:
-            self.line = []
+        self.flush_block()
         return self.inline_format(el, 1)
 
     def rule(self, el: etree._Element) -> str | None:
-        if self.line_has_text or self.lines:  # (a call only when there is a block)
-            self.flush_block()
-        else:
-            self.line = []
+        self.flush_block()
         self.ends.append(1)
         return None
 
     def item(self, el: etree._Element) -> str | None:
         """A list item: numbered by its ``<ol>`` (``value`` resets the count)."""
-        if self.line_has_text or self.lines:  # (a call only when there is a block)
-            self.flush_block()
-        else:
-            self.line = []
+        self.flush_block()
         self.ends.append(1)
         self.kind = "li"
         if not self.ols:
@@ -410,10 +400,7 @@ class _Walker:
 
     def container(self, el: etree._Element) -> str | None:
         """A container (table, row, cell, list, div, ...) opens a box for its totals."""
-        if self.line_has_text or self.lines:  # (a call only when there is a block)
-            self.flush_block()
-        else:
-            self.line = []
+        self.flush_block()
         tag = el.tag
         nav = tag in NAV_TAGS or self.box[4]
         if not nav:
@@ -474,10 +461,7 @@ class _Walker:
         """An element that opened a block ends (``action``, off ``ends``; the loop has
         restored the formatting): end its block (1) or its box (2; 3 a list) and apply the
         box's decisions (``_close_box``); its tail follows."""
-        if self.line_has_text or self.lines:
-            self.flush_block()
-        else:
-            self.line = []
+        self.flush_block()
         self.kind = "p"
         self.list_num = None
         if action == 1:
