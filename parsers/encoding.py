@@ -50,6 +50,30 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("casearchive-c1", _c1_passthrough)
 codecs.register_error("casearchive-cp1252", _cp1252_fallback)
 
+#: The bytes where windows-1252 and ISO-8859-1 differ (0x80-0x9F), and the characters
+#: windows-1252 gives the 27 of them it defines, as (latin-1 character, cp1252 character).
+_C1_BYTES = bytes(range(0x80, 0xA0))
+_C1_CHARS = [(chr(b), bytes([b]).decode("cp1252")) for b in _C1_BYTES
+             if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)]
+
+
+def _cp1252(body: bytes) -> str:
+    """windows-1252 text of ``body`` (the five undefined bytes kept as C1 controls).
+
+    Speed: Python's cp1252 codec maps byte by byte through a table (~100 µs for 20 KB),
+    while the latin-1 codec copies (~2 µs), and the two agree on every byte outside
+    0x80-0x9F. So the body is decoded as latin-1 and, when it has such bytes (deleting
+    them with ``bytes.translate`` changes its length), each one present (curly quotes,
+    dashes: a few kinds per page) is replaced by its windows-1252 character, one C-level
+    ``str.replace`` per kind."""
+    text = body.decode("latin-1")
+    if len(body.translate(None, _C1_BYTES)) == len(body):
+        return text
+    for c1, char in _C1_CHARS:
+        if c1 in text:
+            text = text.replace(c1, char)
+    return text
+
 
 @dataclass(slots=True)
 class Decoded:
@@ -134,8 +158,7 @@ def _sniffed(body: bytes, warnings: list[str]) -> Decoded:
     try:
         return Decoded(body.decode("utf-8"), "utf-8", warnings=warnings)
     except UnicodeDecodeError:
-        text = body.decode("cp1252", errors="casearchive-c1")
-        return Decoded(text, "windows-1252", warnings=warnings)
+        return Decoded(_cp1252(body), "windows-1252", warnings=warnings)
 
 
 def _as_utf8(body: bytes, source: str, warnings: list[str]) -> Decoded:
@@ -177,7 +200,7 @@ def _as_declared(
         return Decoded(body.decode("ascii"), "windows-1252", warnings=warnings)
     errors = "casearchive-c1" if declared == "cp1252" else "replace"
     try:
-        text = body.decode(declared, errors=errors)
+        text = _cp1252(body) if declared == "cp1252" else body.decode(declared, errors=errors)
     except Exception:  # noqa: BLE001 - stateful codecs (e.g. iso-2022) can fail on garbage
         text = body.decode("cp1252", errors="casearchive-c1")
         warnings.append(f"encoding: could not decode as {declared_name}; used windows-1252")

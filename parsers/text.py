@@ -150,18 +150,6 @@ def _fmt_token(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     return found
 
 
-def _nest_format(
-    el: etree._Element, tag: str, fmt: str, strong: bool, marker: bool
-) -> tuple[str, bool, bool] | None:
-    """The formatting inside ``el`` given the formatting around it: its signature (outer
-    tokens joined by ">"), strong?, marker?; None when ``el`` adds none."""
-    token, strong_, marker_ = _fmt_token(el, tag)
-    if not (token or strong_ or marker_):
-        return None
-    inner = f"{fmt}>{token}" if fmt and token else token or fmt
-    return inner, strong_ or strong, marker_ or marker
-
-
 _HEADING_CLASSES: dict[str, bool] = {}
 
 
@@ -184,6 +172,20 @@ def _heading_container(
     return (f"{fmt}>{token}" if fmt else token), True, marker
 
 
+_NAV_ATTRS: dict[str, bool] = {}
+
+
+def _nav_attr(attrs: str) -> bool:
+    """Does a container's "class id" name navigation (``NAV_ATTR_RE``)? Memoised: templates
+    repeat their classes on every row and cell."""
+    found = _NAV_ATTRS.get(attrs)
+    if found is None:
+        found = NAV_ATTR_RE.search(attrs) is not None
+        if len(_NAV_ATTRS) < 4096:
+            _NAV_ATTRS[attrs] = found
+    return found
+
+
 def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     if tag in STYLE_TAGS or tag == "p":
         cls = el.get("class")
@@ -204,244 +206,341 @@ def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
     return "", False, False
 
 
-# Start actions, by tag.
-# Inline actions first, ordered by frequency: ``walk`` tests ``action < _BLOCK_FMT`` first.
-_BR, _A, _FMT, _OTHER, _SKIP, _BLOCK_FMT, _CONTAINER, _LI, _BLOCK, _HR = range(10)
-_START: dict[str, int] = {}
+# Start actions, by tag: what an element does when the walk enters it (``_Walker`` methods,
+# bound in ``_START`` below). An element not in the table is an unknown inline element.
+_CELL_TAGS = frozenset({"tr", "td", "th"})
+
+
+class _Walker:
+    """The state of one walk and one method per kind of element.
+
+    Formatting state: ``fmt``, ``strong``, ``href``, ``marker``, ``link`` (the open link).
+    ``ends`` says what each open element does at its end: 0 nothing, 1 end a block, 2 end a
+    container, 3 end a list; or the formatting state to restore, followed by one of those
+    codes. ``chars``/``link_chars``/``nlinks`` are running totals of visible characters, of
+    those inside links, and of links; a container box records them at its start, so at its
+    end the differences are the container's own. A box is ``[chars, link chars, nlinks (at
+    its start), start block, nav, tag, rows, nested table]``.
+    """
+
+    __slots__ = ("base", "blocks", "boundary", "box", "boxes", "chars", "ends", "fmt", "href",
+                 "is_label", "kind", "line", "line_has_text", "lines", "link", "link_chars",
+                 "links", "list_counter", "list_id", "list_num", "marker", "nlinks", "ols",
+                 "strong", "tables", "title", "walker")
+
+    def __init__(self, is_label: LabelTest, walker: Any) -> None:
+        self.blocks: list[Block] = []
+        self.links: list[LinkOut] = []
+        self.title = ""
+        self.base: str | None = None
+        self.lines: list[list[Run]] = []
+        self.line: list[Run] = []
+        self.line_has_text = False
+        self.kind = "p"
+        self.list_num: int | None = None
+        self.list_id = 0
+        self.fmt = ""
+        self.strong = False
+        self.href: str | None = None
+        self.marker = False
+        self.link: LinkOut | None = None
+        self.boundary = False  # a link starts or ends here: keep glued words apart
+        self.ends: list[Any] = []
+        self.chars = self.link_chars = self.nlinks = 0
+        self.box: list[Any] = [0, 0, 0, 0, False, "root", None, False]
+        self.boxes: list[list[Any]] = [self.box]
+        self.tables: list[list[Any]] = []  # the open table boxes
+        self.ols: list[list[int]] = []  # [next number, list id] per open list
+        self.list_counter = 0
+        self.is_label = is_label
+        self.walker = walker
+
+    # --- shared steps ---------------------------------------------------------------------
+
+    def flush_block(self) -> None:
+        """End the current block: the open line and the lines so far become a block."""
+        if self.line_has_text:
+            self.lines.append(self.line)
+            self.line_has_text = False
+        elif not self.lines:
+            self.line = []
+            return
+        self.blocks.append([self.lines, self.kind, self.list_num, self.list_id, False])
+        self.lines = []
+        self.line = []
+
+    def enter(self, nested: tuple[str, bool, bool] | None, code: int) -> None:
+        """Record what the element does at its end (``code``) and, when it adds formatting
+        (``nested``), the formatting to restore then."""
+        if nested is None:
+            self.ends.append(code)
+        else:
+            self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, code))
+            self.fmt, self.strong, self.marker = nested
+
+    def glue(self, text: str) -> None:
+        """At a link's start or end (``boundary``), a word glued to the word before it
+        (``<a>Reply</a><a>Delete</a>``, ``<a>Shaun Prescott</a><time>March``) is kept a
+        separate word: a link is a unit of its own, set apart on the page by its styling.
+        A space run is added before ``text``, which joins the current line next."""
+        self.boundary = False
+        line = self.line
+        if line and text[0].isalnum() and line[-1][0][-1].isalnum():
+            line.append((" ", self.fmt, self.strong, self.href, self.marker))
+
+    def new_box(self, nav: bool, tag: str, rows: list[list[int]] | None) -> list[Any]:
+        return [self.chars, self.link_chars, self.nlinks, len(self.blocks), nav, tag, rows,
+                False]
+
+    # --- inline elements: each returns the text to add (None: none) -----------------------
+
+    def br(self, el: etree._Element) -> str | None:
+        """A ``<br>`` ends the line; a second one in a row (an empty line) ends the block."""
+        self.ends.append(0)
+        if self.line_has_text:
+            self.lines.append(self.line)
+            self.line_has_text = False
+        elif self.lines:
+            self.blocks.append([self.lines, self.kind, self.list_num, self.list_id, False])
+            self.lines = []
+        self.line = []
+        return None
+
+    def anchor(self, el: etree._Element) -> str | None:
+        """A link: its text is collected for ``links``. A bracket that opens it ends the text
+        before it as a run of its own, so a heading "Details[edit]" reads as "Details"
+        followed by its tool link (``sections.find_label``)."""
+        value = el.get("href")
+        if value is None:
+            self.ends.append(0)
+            return el.text  # type: ignore[no-any-return]
+        self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, 0))
+        link = [value, (el.get("rel") or "").lower(), []]
+        self.link = link
+        line = self.line
+        if line:
+            last = line[-1]
+            if last[0][-1] == "[" and len(last[0]) > 1:  # "Details[<a>edit</a>]"
+                line[-1] = (last[0][:-1], *last[1:])
+                line.append(("[", *last[1:]))
+            self.boundary = line[-1][0][-1].isalnum()
+        self.links.append(link)
+        self.nlinks += 1
+        self.href = value.strip()
+        return el.text  # type: ignore[no-any-return]
+
+    def inline_format(self, el: etree._Element, code: int = 0) -> str | None:
+        """A formatting element (``<b>``, ``<font>``, a classed ``<span>``; ``block_format``
+        passes a ``<p>`` or heading, ``code`` 1): the formatting inside it is the outer
+        signature and its own token joined by ">", strong or a list marker if either is."""
+        token, strong, marker = _fmt_token(el, el.tag)
+        if not (token or strong or marker):
+            self.ends.append(code)
+            return el.text  # type: ignore[no-any-return]
+        fmt = self.fmt
+        self.ends.append((fmt, self.strong, self.href, self.marker, self.link, code))
+        self.fmt = f"{fmt}>{token}" if fmt and token else token or fmt
+        self.strong = strong or self.strong
+        self.marker = marker or self.marker
+        return el.text  # type: ignore[no-any-return]
+
+    def skip(self, el: etree._Element) -> str | None:
+        """An invisible element (script, style, head, ...): only ``<title>`` and ``<base>``
+        are read from it."""
+        self.ends.append(0)
+        tag = el.tag
+        if tag == "title" and not self.title:
+            self.title = el.text or ""
+        elif tag == "head":
+            for t in el.iter("title", "base"):
+                if t.tag == "base":
+                    self.base = self.base or t.get("href")
+                elif not self.title:
+                    self.title = "".join(t.itertext())
+        self.walker.skip_subtree()
+        return None
+
+    # --- block elements -------------------------------------------------------------------
+
+    def block(self, el: etree._Element) -> str | None:
+        self.flush_block()
+        self.ends.append(1)
+        return el.text  # type: ignore[no-any-return]
+
+    def block_format(self, el: etree._Element) -> str | None:
+        self.flush_block()
+        return self.inline_format(el, 1)
+
+    def rule(self, el: etree._Element) -> str | None:
+        self.flush_block()
+        self.ends.append(1)
+        return None
+
+    def item(self, el: etree._Element) -> str | None:
+        """A list item: numbered by its ``<ol>`` (``value`` resets the count)."""
+        self.flush_block()
+        self.ends.append(1)
+        self.kind = "li"
+        if not self.ols:
+            self.list_counter += 1
+            self.list_id = self.list_counter
+            self.list_num = None
+            return el.text  # type: ignore[no-any-return]
+        top = self.ols[-1]
+        self.list_id = top[1]
+        if top[0]:
+            value = el.get("value")
+            if value and value.isdigit():
+                top[0] = int(value)
+            self.list_num = top[0]
+            top[0] += 1
+        else:
+            self.list_num = None
+        return el.text  # type: ignore[no-any-return]
+
+    def container(self, el: etree._Element) -> str | None:
+        """A container (table, row, cell, list, div, ...) opens a box for its totals."""
+        self.flush_block()
+        tag = el.tag
+        nav = tag in NAV_TAGS or self.box[4]
+        if not nav:
+            cls = el.get("class")
+            ident = el.get("id")
+            if cls or ident:
+                nav = _nav_attr(f"{cls or ''} {ident or ''}")
+        if tag == "table":
+            self.open_table(nav)
+        elif self.tables and tag in _CELL_TAGS:
+            self.open_cell(el, tag, nav)
+        elif tag == "ol" or tag == "ul":
+            self.open_list(el, tag, nav)
+        else:
+            self.box = self.new_box(nav, tag, None)
+            self.enter(_heading_container(el, tag, self.fmt, self.strong, self.marker)
+                       if el.get("class") else None, 2)
+        self.boxes.append(self.box)
+        return el.text  # type: ignore[no-any-return]
+
+    def open_table(self, nav: bool) -> None:
+        if self.tables:
+            self.tables[-1][7] = True
+        self.box = self.new_box(nav, "table", [])
+        self.tables.append(self.box)
+        self.ends.append(2)
+
+    def open_cell(self, el: etree._Element, tag: str, nav: bool) -> None:
+        """A row or cell of the innermost table records its place in the table's rows; a
+        ``<th>`` (or a heading-classed cell, ``<td class="label">``) is strong."""
+        self.box = self.new_box(nav, tag, None)
+        rows = self.tables[-1][6]
+        if tag == "tr":
+            rows.append([])
+            self.ends.append(2)
+            return
+        if not rows:
+            rows.append([])
+        rows[-1].append(len(self.blocks))
+        if tag == "th":
+            fmt = self.fmt
+            self.enter((f"{fmt}>th" if fmt else "th", True, self.marker), 2)
+        else:
+            self.enter(_heading_container(el, tag, self.fmt, self.strong, self.marker)
+                       if el.get("class") else None, 2)
+
+    def open_list(self, el: etree._Element, tag: str, nav: bool) -> None:
+        self.box = self.new_box(nav, tag, None)
+        self.list_counter += 1
+        start = el.get("start")
+        num = int(start) if start and start.isdigit() else 1
+        self.ols.append([num if tag == "ol" else 0, self.list_counter])
+        self.ends.append(3)
+
+    # --- the end of an element ------------------------------------------------------------
+
+    def end(self, action: int, el: etree._Element) -> str | None:
+        """An element that opened a block ends (``action``, off ``ends``; the loop has
+        restored the formatting): end its block (1) or its box (2; 3 a list) and apply the
+        box's decisions (``_close_box``); its tail follows."""
+        self.flush_block()
+        self.kind = "p"
+        self.list_num = None
+        if action == 1:
+            return el.tail  # type: ignore[no-any-return]
+        closed = self.boxes.pop()
+        self.box = self.boxes[-1]
+        if closed[6] is not None:
+            self.tables.pop()
+        elif action == 3:
+            self.ols.pop()
+        _close_box(closed, self.blocks, self.chars - closed[0], self.link_chars - closed[1],
+                   self.is_label, self.nlinks - closed[2])
+        return el.tail  # type: ignore[no-any-return]
+
+
+_Action = Callable[[_Walker, etree._Element], "str | None"]
+_START: dict[str, _Action] = {}
 for _tag in STRONG_TAGS | STYLE_TAGS:
-    _START[_tag] = _FMT
+    _START[_tag] = _Walker.inline_format
 for _tag in BLOCK_TAGS:
     if _tag in CONTAINER_TAGS:
-        _START[_tag] = _CONTAINER
+        _START[_tag] = _Walker.container
     elif _tag == "li":
-        _START[_tag] = _LI
+        _START[_tag] = _Walker.item
     elif _tag == "hr":
-        _START[_tag] = _HR
+        _START[_tag] = _Walker.rule
     elif (_tag in HEADING_TAGS or _tag in STRONG_TAGS or _tag in STYLE_TAGS or _tag == "p"
           or _tag == "dt"):
-        _START[_tag] = _BLOCK_FMT
+        _START[_tag] = _Walker.block_format
     else:
-        _START[_tag] = _BLOCK
+        _START[_tag] = _Walker.block
 for _tag in SKIP_TAGS:
-    _START[_tag] = _SKIP
-_START["br"] = _BR
-_START["a"] = _A
+    _START[_tag] = _Walker.skip
+_START["br"] = _Walker.br
+_START["a"] = _Walker.anchor
 
 
-def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:  # noqa: C901 - one inlined hot loop over every node; splitting it is pending (issue 14)
+def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
     """Walk the tree once and return its blocks, links and ``<title>`` text."""
-    blocks: list[Block] = []
-    links: list[LinkOut] = []
-    title = ""
-    base: str | None = None
-    lines: list[list[Run]] = []
-    line: list[Run] = []
-    line_has_text = False
-    kind = "p"
-    list_num: int | None = None
-    list_id = 0
-    # Formatting state: (fmt, strong, href, marker, link).
-    fmt = ""
-    strong = False
-    href: str | None = None
-    marker = False
-    link: LinkOut | None = None
-    # What each open element does at its end: 0 nothing, 1 end a block, 2 end a container,
-    # 3 end a list; or the formatting state to restore, followed by one of those codes.
-    ends: list[Any] = []
-    # Running totals of visible characters, of those inside links, and of links; a container
-    # box records them at its start, so at its end the differences are the container's own.
-    chars = link_chars = nlinks = 0
-    # Container boxes: [chars, link chars, nlinks (at its start), start block, nav, tag, rows,
-    # nested table].
-    box: list[Any] = [0, 0, 0, 0, False, "root", None, False]
-    boxes: list[list[Any]] = [box]
-    tables: list[list[Any]] = []  # the open table boxes
-    ols: list[list[int]] = []  # [next number, list id] per open list
-    list_counter = 0
-    start_of = _START.get
-    nest_format = _nest_format
-    push = ends.append
-    pop = ends.pop
-
     walker = etree.iterwalk(root, events=_EVENTS)
+    state = _Walker(is_label, walker)
+    start_of = _START.get
+    pop = state.ends.pop
+    push = state.ends.append
+    end = state.end
     for event, el in walker:
         if event == "start":
-            tag = el.tag
-            action = start_of(tag, _OTHER)
-            if action < _BLOCK_FMT:  # inline: the most frequent first
-                if action == _BR:
-                    push(0)
-                    if line_has_text:
-                        lines.append(line)
-                        line = []
-                        line_has_text = False
-                    elif lines:
-                        blocks.append([lines, kind, list_num, list_id, False])
-                        lines = []
-                        line = []
-                    else:
-                        line = []
-                    continue
-                elif action == _A:
-                    value = el.get("href")
-                    if value is not None:
-                        push((fmt, strong, href, marker, link, 0))
-                        link = [value, (el.get("rel") or "").lower(), []]
-                        links.append(link)
-                        nlinks += 1
-                        href = value.strip()
-                    else:
-                        push(0)
-                elif action == _FMT:
-                    nested = nest_format(el, tag, fmt, strong, marker)
-                    if nested is None:
-                        push(0)
-                    else:
-                        push((fmt, strong, href, marker, link, 0))
-                        fmt, strong, marker = nested
-                elif action == _OTHER:
-                    push(0)
-                else:  # _SKIP
-                    push(0)
-                    if tag == "title" and not title:
-                        title = el.text or ""
-                    elif tag == "head":
-                        for t in el.iter("title", "base"):
-                            if t.tag == "base":
-                                base = base or t.get("href")
-                            elif not title:
-                                title = "".join(t.itertext())
-                    walker.skip_subtree()
-                    continue
-            else:  # a block
-                if line_has_text:
-                    lines.append(line)
-                if lines:
-                    blocks.append([lines, kind, list_num, list_id, False])
-                lines = []
-                line = []
-                line_has_text = False
-                if action == _CONTAINER:
-                    nav = tag in NAV_TAGS or box[4]
-                    if not nav:
-                        cls = el.get("class")
-                        ident = el.get("id")
-                        if cls or ident:
-                            nav = NAV_ATTR_RE.search(f"{cls or ''} {ident or ''}") is not None
-                    if tag == "table":
-                        if tables:
-                            tables[-1][7] = True
-                        box = [chars, link_chars, nlinks, len(blocks), nav, tag, [], False]
-                        tables.append(box)
-                        push(2)
-                    else:
-                        box = [chars, link_chars, nlinks, len(blocks), nav, tag, None, False]
-                        if tables and (tag == "tr" or tag == "td" or tag == "th"):
-                            rows = tables[-1][6]
-                            if tag == "tr":
-                                rows.append([])
-                            else:
-                                if not rows:
-                                    rows.append([])
-                                rows[-1].append(len(blocks))
-                            if tag == "th":
-                                push((fmt, strong, href, marker, link, 2))
-                                fmt, strong = (f"{fmt}>th" if fmt else "th"), True
-                            else:  # a heading-classed cell (<td class="label">) is a <th>
-                                nested = _heading_container(
-                                    el, tag, fmt, strong, marker) if el.get("class") else None
-                                if nested is None:
-                                    push(2)
-                                else:
-                                    push((fmt, strong, href, marker, link, 2))
-                                    fmt, strong, marker = nested
-                        elif tag == "ol" or tag == "ul":
-                            list_counter += 1
-                            start = el.get("start")
-                            num = int(start) if start and start.isdigit() else 1
-                            ols.append([num if tag == "ol" else 0, list_counter])
-                            push(3)
-                        else:
-                            nested = _heading_container(el, tag, fmt, strong, marker)
-                            if nested is None:
-                                push(2)
-                            else:
-                                push((fmt, strong, href, marker, link, 2))
-                                fmt, strong, marker = nested
-                    boxes.append(box)
-                elif action == _BLOCK_FMT:
-                    nested = nest_format(el, tag, fmt, strong, marker)
-                    if nested is None:
-                        push(1)
-                    else:
-                        push((fmt, strong, href, marker, link, 1))
-                        fmt, strong, marker = nested
-                elif action == _LI:
-                    push(1)
-                    kind = "li"
-                    if ols:
-                        top = ols[-1]
-                        list_id = top[1]
-                        if top[0]:
-                            value = el.get("value")
-                            if value and value.isdigit():
-                                top[0] = int(value)
-                            list_num = top[0]
-                            top[0] += 1
-                        else:
-                            list_num = None
-                    else:
-                        list_counter += 1
-                        list_id = list_counter
-                        list_num = None
-                elif action == _HR:
-                    push(1)
-                    continue
-                else:
-                    push(1)
-            text = el.text
+            action = start_of(el.tag)
+            if action is None:  # an inline element that changes nothing (most frequent)
+                push(0)
+                text = el.text
+            else:
+                text = action(state, el)
         elif event == "end":
-            action = pop()
-            if action.__class__ is tuple:
-                fmt, strong, href, marker, link, action = action
-            if action:
-                if line_has_text:
-                    lines.append(line)
-                if lines:
-                    blocks.append([lines, kind, list_num, list_id, False])
-                lines = []
-                line = []
-                line_has_text = False
-                kind = "p"
-                list_num = None
-                if action != 1:
-                    closed = boxes.pop()
-                    box = boxes[-1]
-                    if closed[6] is not None:
-                        tables.pop()
-                    elif action == 3:
-                        ols.pop()
-                    _close_box(closed, blocks, chars - closed[0], link_chars - closed[1],
-                               is_label, nlinks - closed[2])
-            text = el.tail
+            code = pop()
+            if code.__class__ is tuple:  # restore the formatting around the element
+                if code[4] is not state.link:
+                    state.boundary = True
+                state.fmt, state.strong, state.href, state.marker, state.link, code = code
+            text = end(code, el) if code else el.tail
         else:  # comment / processing instruction: only its tail is visible
             text = el.tail
-        if text:
-            line.append((text, fmt, strong, href, marker))
+        if text:  # inlined ``_Walker.add``: the walk's hottest step
+            if state.link is not None:
+                state.link[2].append(text)
+            line = state.line
             n = len(text.strip())
             if n:
-                line_has_text = True
-                chars += n
-                if href is not None:
-                    link_chars += n
-            if link is not None:
-                link[2].append(text)
-    if line_has_text:
-        lines.append(line)
-    if lines:
-        blocks.append([lines, kind, list_num, list_id, False])
-    return Walk(blocks, links, title, base)
+                if state.boundary:
+                    state.glue(text)
+                line.append((text, state.fmt, state.strong, state.href, state.marker))
+                state.line_has_text = True
+                state.chars += n
+                if state.href is not None:
+                    state.link_chars += n
+            elif line:  # white space starting a line is no run: it would show nothing
+                line.append((text, state.fmt, state.strong, state.href, state.marker))
+    state.flush_block()
+    return Walk(state.blocks, state.links, state.title, state.base)
 
 
 def _close_box(box: list[Any], blocks: list[Block], total: int, link: int, is_label: LabelTest,
