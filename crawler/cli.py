@@ -78,6 +78,9 @@ OUT/<id>.partial kept, latest untouched."""
 @click.option("--in-process", is_flag=True, default=None,
               help="Parse, assemble and export in this process instead of a worker process, "
                    "so a debugger can follow a page through (slower; for debugging).")
+@click.option("--full", is_flag=True, default=None,
+              help="Recrawl in full: no conditional requests, every page stored whole "
+                   "(default: revalidate the previous snapshot's pages, store revisits).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out."""

@@ -8,6 +8,7 @@ snapshot offline.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import queue
@@ -15,7 +16,7 @@ import threading
 import uuid
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO, StringIO
@@ -37,6 +38,15 @@ WARC_NAME = files.WARC_NAME
 #: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
 #: for members ~10 % larger.
 GZIP_LEVEL = 1
+
+#: WARC 1.1 revisit profiles (section 6.7): the server answered 304 Not Modified to a
+#: conditional request; the payload is byte-identical to an earlier capture's.
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+#: Our own WARC header on a revisit record whose payload lives in another snapshot's WARC:
+#: that snapshot's id (a sibling directory of this snapshot). ``WARC-Refers-To`` names the
+#: record there. The snapshot's manifest lists the same ids under ``payload_snapshots``.
+REFERS_TO_SNAPSHOT = "WARC-Refers-To-Snapshot"
 
 #: The WARC 1.1 specification (the ``conformsTo`` of the warcinfo record).
 WARC_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
@@ -73,6 +83,25 @@ def warcinfo_fields(
     return {k: v for k, v in info.items() if v}
 
 
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Where a payload is archived: the ``response`` record holding it, in which snapshot,
+    and the validators its server sent (what a conditional request repeats)."""
+
+    url: str
+    date: str
+    record_id: str
+    payload_digest: str
+    snapshot_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def payload_digest(body: bytes) -> str:
+    """``WARC-Payload-Digest`` as warcio writes it: ``sha1:`` and base32 of the SHA-1."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
 @dataclass(slots=True)
 class Exchange:
     """One HTTP request/response pair as the downloader saw it."""
@@ -89,6 +118,9 @@ class Exchange:
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     )
     """WARC-Date: when the response arrived, UTC with microseconds."""
+    revisit_of: Capture | None = None
+    """The earlier capture this response repeats (a 304 to a conditional request, or the
+    same payload digest): written as a ``revisit`` record referring to it."""
 
 
 def _status_line(status: int) -> str:
@@ -157,7 +189,10 @@ class WarcLog:
         warc_headers = {"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date}
         key = self._dedup_key(exchange)
         first = self._payloads.get(key) if key else None
-        if first is not None:
+        if exchange.revisit_of is not None:
+            response = self._revisit(exchange, http_headers, warc_headers)
+            key = None
+        elif first is not None:
             response = self._writer.create_revisit_record(
                 exchange.url, first[2], first[0], first[1], http_headers=http_headers,
                 warc_headers_dict=warc_headers)
@@ -186,6 +221,22 @@ class WarcLog:
             digest = response.rec_headers.get_header("WARC-Payload-Digest")
             if digest:
                 self._payloads[key] = (exchange.url, exchange.date, digest)
+
+    def _revisit(self, exchange: Exchange, http_headers: StatusAndHeaders,
+                 warc_headers: dict[str, str]) -> ArcWarcRecord:
+        """A revisit of an earlier snapshot's capture: profile server-not-modified for a
+        304, identical-payload-digest for a 200 with the same payload; ``WARC-Refers-To``
+        (its record id) and ``WARC-Refers-To-Snapshot`` (its snapshot id) find the record."""
+        first = exchange.revisit_of
+        assert first is not None
+        record = self._writer.create_revisit_record(
+            exchange.url, first.payload_digest, first.url, first.date,
+            http_headers=http_headers, warc_headers_dict={
+                **warc_headers, "WARC-Refers-To": first.record_id,
+                REFERS_TO_SNAPSHOT: first.snapshot_id})
+        if exchange.status == 304:
+            record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED)
+        return record
 
     @staticmethod
     def _dedup_key(exchange: Exchange) -> str | None:
@@ -221,7 +272,11 @@ class WarcLog:
 
 @dataclass(slots=True)
 class ArchivedResponse:
-    """One response record of a WARC, without its body (``read_body`` fetches that)."""
+    """One response record of a WARC, without its body (``read_body`` fetches that).
+
+    For a revisit of another snapshot's capture, ``status``, ``headers`` and ``offset`` are
+    those of the original response record, in the WARC ``source``; ``record_id`` and
+    ``date`` stay the revisit's own (this crawl's capture)."""
 
     url: str
     status: int
@@ -230,6 +285,8 @@ class ArchivedResponse:
     date: str
     offset: int
     """Where the record's gzip member starts in the file."""
+    source: Path | None = None
+    """The WARC holding the payload when it is not the one being read (a revisit)."""
 
 
 #: What a broken WARC raises while being read (warcio, gzip, or a truncated file).
@@ -243,22 +300,125 @@ def warc_error_text(exc: BaseException) -> str:
     return printable if len(printable) <= 160 else printable[:157] + "..."
 
 
-def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
+class PayloadStore:
+    """The payload records of a snapshots directory, by snapshot id and record id: what
+    revisit records of a later snapshot refer to. Each snapshot's WARC is indexed once,
+    when first needed; a missing snapshot or record raises ``ArchiveLoadFailed``."""
+
+    def __init__(self, snapshots_dir: Path) -> None:
+        self.snapshots_dir = snapshots_dir
+        self._index: dict[str, dict[str, ArchivedResponse]] = {}
+
+    def warc_of(self, snapshot_id: str) -> Path:
+        return self.snapshots_dir / snapshot_id / WARC_NAME
+
+    def find(self, snapshot_id: str, record_id: str) -> ArchivedResponse:
+        """The response record ``record_id`` of snapshot ``snapshot_id``."""
+        warc = self.warc_of(snapshot_id)
+        index = self._index.get(snapshot_id)
+        if index is None:
+            if "/" in snapshot_id or not warc.is_file():
+                raise ArchiveLoadFailed(f"a revisit record refers to snapshot {snapshot_id}, "
+                                        f"which is not in {self.snapshots_dir}")
+            index = {r.record_id: r for r in iter_responses(warc, follow=False)}
+            self._index[snapshot_id] = index
+        found = index.get(record_id)
+        if found is None:
+            raise ArchiveLoadFailed(f"{warc}: no response record {record_id}, which a revisit "
+                                    "record refers to")
+        return replace(found, source=warc)
+
+
+def store_for(warc: Path) -> PayloadStore:
+    """The payload store of the snapshots directory holding the snapshot of ``warc``."""
+    return PayloadStore(warc.resolve().parent.parent)
+
+
+def iter_responses(path: Path, follow: bool = True,
+                   store: PayloadStore | None = None) -> Iterator[ArchivedResponse]:
     """Every response record of a WARC, in file order; bodies stay on disk, so memory does
-    not grow with the archive. A damaged file raises ``ArchiveLoadFailed``."""
+    not grow with the archive. A damaged file raises ``ArchiveLoadFailed``.
+
+    With ``follow``, a revisit record of another snapshot's capture (it has
+    ``WARC-Refers-To-Snapshot``) counts as a response too, resolved to its original record
+    (``ArchivedResponse.source``); a revisit whose snapshot is gone raises
+    ``ArchiveLoadFailed``."""
+    store = store or store_for(path)
     with open(path, "rb") as fh:
         for record, offset in checked_records(fh):
-            if record.rec_type != "response" or record.http_headers is None:
+            if record.http_headers is None:
+                continue
+            headers = record.rec_headers
+            if record.rec_type == "revisit" and follow and headers.get_header(
+                    REFERS_TO_SNAPSHOT):
+                original = store.find(headers.get_header(REFERS_TO_SNAPSHOT),
+                                      headers.get_header("WARC-Refers-To"))
+                yield replace(original, url=headers.get_header("WARC-Target-URI"),
+                              record_id=headers.get_header("WARC-Record-ID"),
+                              date=headers.get_header("WARC-Date"))
+                continue
+            if record.rec_type != "response":
                 continue
             http = record.http_headers
             yield ArchivedResponse(
-                url=record.rec_headers.get_header("WARC-Target-URI"),
+                url=headers.get_header("WARC-Target-URI"),
                 status=int(http.get_statuscode() or 0),
                 headers={k.lower(): v for k, v in http.headers},
-                record_id=record.rec_headers.get_header("WARC-Record-ID"),
-                date=record.rec_headers.get_header("WARC-Date"),
+                record_id=headers.get_header("WARC-Record-ID"),
+                date=headers.get_header("WARC-Date"),
                 offset=offset,
             )
+
+
+def previous_captures(snapshot: Path) -> dict[str, Capture]:
+    """The pages ``snapshot`` captured with status 200, by URL (the last capture counts),
+    with their validators: what the next crawl revalidates. A revisit of an older
+    snapshot's capture stands for that capture (so a chain of unchanged crawls always points
+    at the one full record); its validators are the 304's, or else those its request sent."""
+    snapshot = snapshot.resolve()
+    captures: dict[str, Capture] = {}
+    waiting: dict[str, str] = {}
+    """Record id of a revisit without validators -> its URL (its request record follows)."""
+    with open(snapshot / WARC_NAME, "rb") as fh:
+        for record, _ in checked_records(fh, offsets=False):
+            with raising_warcio_errors():
+                capture = _capture_of(record, snapshot.name)
+            headers = record.rec_headers
+            if capture is not None:
+                captures[capture.url] = capture
+                if capture.etag is None and capture.last_modified is None:
+                    waiting[capture.record_id] = capture.url
+            elif record.rec_type == "request" and record.http_headers is not None:
+                url = waiting.pop(headers.get_header("WARC-Concurrent-To") or "", None)
+                if url is not None and url in captures:
+                    sent = record.http_headers
+                    captures[url] = replace(captures[url],
+                                            etag=sent.get_header("If-None-Match"),
+                                            last_modified=sent.get_header("If-Modified-Since"))
+    return captures
+
+
+def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
+    """The capture a 200 response record is, or a revisit of another snapshot stands for."""
+    headers, http = record.rec_headers, record.http_headers
+    if http is None or record.rec_type not in ("response", "revisit"):
+        return None
+    validators = {"etag": http.get_header("ETag"),
+                  "last_modified": http.get_header("Last-Modified")}
+    if record.rec_type == "revisit":
+        if not headers.get_header(REFERS_TO_SNAPSHOT):
+            return None
+        return Capture(headers.get_header("WARC-Target-URI"),
+                       headers.get_header("WARC-Refers-To-Date"),
+                       headers.get_header("WARC-Refers-To"),
+                       headers.get_header("WARC-Payload-Digest"),
+                       headers.get_header(REFERS_TO_SNAPSHOT), **validators)
+    if http.get_statuscode() != "200":
+        return None
+    record.content_stream().read()  # the digest check reads the record to its end
+    return Capture(headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date"),
+                   headers.get_header("WARC-Record-ID"),
+                   headers.get_header("WARC-Payload-Digest"), snapshot_id, **validators)
 
 
 def checked_records(
@@ -294,11 +454,21 @@ def raising_warcio_errors() -> Iterator[None]:
         raise ArchiveLoadFailed(said.getvalue().splitlines()[0])
 
 
+def read_payload(response: ArchivedResponse, limit: int) -> bytes | None:
+    """``read_body`` of a response whose ``source`` (the WARC holding it) is known."""
+    assert response.source is not None
+    with open(response.source, "rb") as source:
+        return read_body(source, replace(response, source=None), limit)
+
+
 def read_body(fh: BinaryIO, response: ArchivedResponse, limit: int) -> bytes | None:
-    """The payload of ``response`` from the open WARC ``fh``, decoded of any transfer or
-    content encoding; None when it is longer than ``limit`` bytes once decoded. warcio
-    decodes block by block, so a compression bomb costs at most ``limit`` plus one block's
-    expansion, never its full size. A damaged record raises ``ArchiveLoadFailed``."""
+    """The payload of ``response`` from the open WARC ``fh`` (or from its ``source``, the
+    WARC holding a revisit's payload), decoded of any transfer or content encoding; None when
+    it is longer than ``limit`` bytes once decoded. warcio decodes block by block, so a
+    compression bomb costs at most ``limit`` plus one block's expansion, never its full
+    size. A damaged record raises ``ArchiveLoadFailed``."""
+    if response.source is not None:
+        return read_payload(response, limit)
     fh.seek(response.offset)
     with raising_warcio_errors():  # damage the index pass did not see, read from here
         record = next(iter(ArchiveIterator(fh)))
