@@ -28,12 +28,14 @@ from .options import CrawlOptions, has_credentials, origin_of, redact
 from .reasons import OutOfScope, describe
 from .warc import (
     WARC_ERRORS,
+    WARC_NAME,
     Capture,
     Exchange,
     PayloadStore,
     payload_digest,
     previous_captures,
     read_payload,
+    store_for,
     warc_error_text,
 )
 
@@ -128,7 +130,7 @@ class RevalidationMiddleware:
             previous = options.out_dir / LATEST if options is not None else None
             if options is None or options.full or previous is None or not previous.is_dir():
                 return self._captures
-            self._store = PayloadStore(previous.resolve().parent)
+            self._store = store_for(previous / WARC_NAME)
             try:
                 self._captures = previous_captures(previous)
             except WARC_ERRORS as exc:
