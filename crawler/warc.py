@@ -415,13 +415,14 @@ def iter_responses(path: Path, follow: bool = True,
     ``WARC-Refers-To-Snapshot``) counts as a response too, resolved to its original record
     (``ArchivedResponse.source``); a revisit whose snapshot is gone raises
     ``ArchiveLoadFailed``."""
-    store = store or store_for(path)
+    if follow and store is None:
+        store = store_for(path)
     with open(path, "rb") as fh:
         for record, offset in checked_records(fh):
             if record.http_headers is None:
                 continue
             headers = record.rec_headers
-            if record.rec_type == "revisit" and follow and headers.get_header(
+            if record.rec_type == "revisit" and store is not None and headers.get_header(
                     REFERS_TO_SNAPSHOT):
                 original = store.find(headers.get_header(REFERS_TO_SNAPSHOT),
                                       headers.get_header("WARC-Refers-To"))
