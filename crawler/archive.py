@@ -165,6 +165,7 @@ class Archive:
             warc_record_id=msg.warc_record_id,
             aliases=sorted(names - {url}),
             page_number=_page_number(record, msg, rules, self._labelled_number(names)),
+            headers=msg.headers,
         )
         verdict = _verdict(roles, page_bases=bases,
                            requisites=self._requisites(record.requisites))
