@@ -88,6 +88,10 @@ def test_a_revisit_points_at_its_capture_and_readers_follow_it(tmp_path):
     assert check_revisits(second) == []  # the carried copy stands in for the snapshot
     (tmp_path / "B" / PAYLOADS_NAME).unlink()
     assert any("not in" in p for p in check_revisits(second))
+    os.rename(tmp_path / "gone", tmp_path / "A")
+    damaged = gzip.decompress(first.read_bytes()).replace(b"a cough", b"a fever")
+    first.write_bytes(gzip.compress(damaged))
+    assert any("damaged" in p for p in check_revisits(second))
 
 
 def _routes(root: Path) -> None:
