@@ -179,14 +179,7 @@ def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
     """``casearchive crawl --no-polite`` end to end; checks every case and page was found."""
     out = work / "snapshots"
     shutil.rmtree(out, ignore_errors=True)
-    wall, result, sampled = _timed([sys.executable, "-m", "crawler.cli", "crawl",
-                                    base_url + site.start_path, "--out", str(out),
-                                    "--no-polite", "--json"])
-    try:
-        summary = json.loads(result.stdout)
-    except json.JSONDecodeError:
-        raise IncompleteCrawl(f"casearchive crawl exited {result.returncode} without a "
-                              f"summary: {result.stderr[-2000:]}") from None
+    wall, summary, sampled = _run_crawl(site, base_url, out)
     stats = summary["stats"]
     snapshot = Path(summary["snapshot"]) if summary["snapshot"] else None
     manifest = json.loads((snapshot / "manifest.json").read_text()) if snapshot else {}
@@ -213,17 +206,23 @@ def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
     }
 
 
-def _crawl_into(site: Site, base_url: str, out: Path, *extra: str) -> tuple[float, dict, Path]:
-    """One ``casearchive crawl --no-polite`` into ``out``: (wall seconds, summary stats,
-    snapshot path); raises ``IncompleteCrawl`` unless every case and page was archived."""
-    wall, result, _ = _timed([sys.executable, "-m", "crawler.cli", "crawl",
-                              base_url + site.start_path, "--out", str(out), "--no-polite",
-                              "--json", *extra])
+def _run_crawl(site: Site, base_url: str, out: Path) -> tuple[float, dict, dict]:
+    """``casearchive crawl --no-polite --json`` into ``out``: (wall seconds, its summary,
+    the sampler's figures); ``IncompleteCrawl`` when it printed no summary."""
+    wall, result, sampled = _timed([sys.executable, "-m", "crawler.cli", "crawl",
+                                    base_url + site.start_path, "--out", str(out),
+                                    "--no-polite", "--json"])
     try:
-        summary = json.loads(result.stdout)
+        return wall, json.loads(result.stdout), sampled
     except json.JSONDecodeError:
         raise IncompleteCrawl(f"casearchive crawl exited {result.returncode} without a "
                               f"summary: {result.stderr[-2000:]}") from None
+
+
+def _crawl_into(site: Site, base_url: str, out: Path) -> tuple[float, dict, Path]:
+    """One crawl into ``out``: (wall seconds, summary stats, snapshot path); raises
+    ``IncompleteCrawl`` unless every case was archived."""
+    wall, summary, _ = _run_crawl(site, base_url, out)
     stats = summary["stats"]
     if summary["exit_code"] != 0 or stats["cases_complete"] != site.cases:
         raise IncompleteCrawl(f"casearchive crawl found {stats['cases_complete']} complete "
