@@ -143,13 +143,13 @@ class RevalidationMiddleware:
             request.headers.pop(name, None)
         request.meta.pop(PREVIOUS, None)
         capture = self.captures().get(request.url) if request.method == "GET" else None
-        if capture is None or not (capture.etag or capture.last_modified):
+        if capture is None:
             return None
+        request.meta[PREVIOUS] = capture  # without validators: a revisit if the digest matches
         if capture.etag:
             request.headers[b"If-None-Match"] = capture.etag
         if capture.last_modified:
             request.headers[b"If-Modified-Since"] = capture.last_modified
-        request.meta[PREVIOUS] = capture
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
