@@ -57,10 +57,19 @@ fixtures: install
 eval: install
 	$(BIN)/python -m tests.corpus.eval
 
+# wget's baseline must not be bounded by our own fallback server: Debian's nginx, when
+# missing and installable (as .ci/run does for Chromium); else the wget ratios say "n/c".
+NGINX_INSTALL = command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo "installing Debian's nginx" && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx) \
+	  >/tmp/bench-nginx.log 2>&1; } || echo "nginx not installed: wget ratios not comparable"
+
 bench: install
+	@$(NGINX_INSTALL)
 	$(BIN)/python -m bench.run
 
 bench-quick: install
+	@$(NGINX_INSTALL)
 	$(BIN)/python -m bench.run --quick
 
 clean:

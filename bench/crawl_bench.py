@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from bench.site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,14 +179,7 @@ def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
     """``casearchive crawl --no-polite`` end to end; checks every case and page was found."""
     out = work / "snapshots"
     shutil.rmtree(out, ignore_errors=True)
-    wall, result, sampled = _timed([sys.executable, "-m", "crawler.cli", "crawl",
-                                    base_url + site.start_path, "--out", str(out),
-                                    "--no-polite", "--json"])
-    try:
-        summary = json.loads(result.stdout)
-    except json.JSONDecodeError:
-        raise IncompleteCrawl(f"casearchive crawl exited {result.returncode} without a "
-                              f"summary: {result.stderr[-2000:]}") from None
+    wall, summary, sampled = _run_crawl(site, base_url, out)
     stats = summary["stats"]
     snapshot = Path(summary["snapshot"]) if summary["snapshot"] else None
     manifest = json.loads((snapshot / "manifest.json").read_text()) if snapshot else {}
@@ -209,3 +204,67 @@ def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
         "peak_pss_mib": sampled["peak_pss_mib"],
         "processes": sampled["processes"],
     }
+
+
+def _run_crawl(site: Site, base_url: str, out: Path) -> tuple[float, dict, dict]:
+    """``casearchive crawl --no-polite --json`` into ``out``: (wall seconds, its summary,
+    the sampler's figures); ``IncompleteCrawl`` when it printed no summary."""
+    wall, result, sampled = _timed([sys.executable, "-m", "crawler.cli", "crawl",
+                                    base_url + site.start_path, "--out", str(out),
+                                    "--no-polite", "--json"])
+    try:
+        return wall, json.loads(result.stdout), sampled
+    except json.JSONDecodeError:
+        raise IncompleteCrawl(f"casearchive crawl exited {result.returncode} without a "
+                              f"summary: {result.stderr[-2000:]}") from None
+
+
+def _crawl_into(site: Site, base_url: str, out: Path) -> tuple[float, dict, Path]:
+    """One crawl into ``out``: (wall seconds, summary stats, snapshot path); raises
+    ``IncompleteCrawl`` unless every case was archived."""
+    wall, summary, _ = _run_crawl(site, base_url, out)
+    stats = summary["stats"]
+    if summary["exit_code"] != 0 or stats["cases_complete"] != site.cases:
+        raise IncompleteCrawl(f"casearchive crawl found {stats['cases_complete']} complete "
+                              f"cases of {site.cases}; exit {summary['exit_code']}")
+    return wall, stats, Path(summary["snapshot"])
+
+
+def second_crawl(site: Site, base_url: str, work: Path) -> dict:
+    """Two crawls of the unchanged site into one snapshots directory: the second revalidates
+    every page with a conditional request (``OUT/latest``'s validators). Its wall time,
+    bytes received (response bodies, as Scrapy counts them) and WARC bytes, each as a ratio
+    to the first crawl's; and the share of its responses that were 304 Not Modified."""
+    out = work / "incremental"
+    shutil.rmtree(out, ignore_errors=True)
+    first_s, first, first_snap = _crawl_into(site, base_url, out)
+    second_s, second, second_snap = _crawl_into(site, base_url, out)
+    warc = [(snap / "pages.warc.gz").stat().st_size for snap in (first_snap, second_snap)]
+    same = [sorted(pq.read_table(snap / "cases.parquet", columns=["content_sha256"])
+                   .column(0).to_pylist()) for snap in (first_snap, second_snap)]
+    shutil.rmtree(out, ignore_errors=True)
+    statuses = second["responses_by_status"]
+    return {
+        "first_seconds": round(first_s, 3), "second_seconds": round(second_s, 3),
+        "first_bytes_received": first["bytes_received"],
+        "second_bytes_received": second["bytes_received"],
+        "first_warc_bytes": warc[0], "second_warc_bytes": warc[1],
+        "wall_ratio": round(second_s / first_s, 3),
+        "bytes_received_ratio": round(second["bytes_received"] / first["bytes_received"], 4),
+        "warc_ratio": round(warc[1] / warc[0], 4),
+        "not_modified_share": round(statuses.get("304", 0) / max(sum(statuses.values()), 1), 4),
+        "revisits": second["revisits"],
+        "same_content_checksums": same[0] == same[1],
+    }
+
+
+if __name__ == "__main__":  # python -m bench.crawl_bench [CASES]: the second-crawl ratios
+    from bench.servers import serve
+    from bench.site import SiteSpec, generate
+
+    bench_site = generate(SiteSpec(int(sys.argv[1]) if len(sys.argv) > 1 else 100))
+    work_dir = ROOT / "bench" / "work"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with serve(bench_site.root, work_dir) as server:
+        print(json.dumps({"server": server.name, "site_pages": bench_site.html_pages,
+                          **second_crawl(bench_site, server.base_url, work_dir)}, indent=2))

@@ -28,7 +28,7 @@ from .discovery import (
 )
 from .export import write_released
 from .items import Skipped
-from .messages import BUDGET_STAT, Closed, PageMessage, Requisite, Verdict
+from .messages import BUDGET_STAT, PAYLOAD_SNAPSHOTS_STAT, Closed, PageMessage, Requisite, Verdict
 from .options import CrawlOptions
 from .report import CrawlReport
 from .requisites import FigureResolver
@@ -165,6 +165,7 @@ class Archive:
             warc_record_id=msg.warc_record_id,
             aliases=sorted(names - {url}),
             page_number=_page_number(record, msg, rules, self._labelled_number(names)),
+            headers=msg.headers,
         )
         verdict = _verdict(roles, page_bases=bases,
                            requisites=self._requisites(record.requisites))
@@ -327,8 +328,9 @@ class Archive:
             complete = not self.report.failures and self.report.cases_incomplete == 0
             partial = scrapy_stats.get(BUDGET_STAT)
             started = time.perf_counter()
-            snapshot = self.writer.finish(crawl_stats=stats, complete=complete,
-                                          partial=str(partial) if partial else None)
+            snapshot = self.writer.finish(
+                crawl_stats=stats, complete=complete, partial=str(partial) if partial else None,
+                payload_snapshots=scrapy_stats.get(PAYLOAD_SNAPSHOTS_STAT, ()))
             # Known only once the manifest is written: in the summary, not the manifest.
             stats["archive_seconds"]["finish"] = round(time.perf_counter() - started, 3)
             return Closed(snapshot, stats)

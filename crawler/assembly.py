@@ -50,6 +50,8 @@ class FetchedPage:
     warc_record_id: str | None = None
     aliases: list[str] = field(default_factory=list)
     """Other canonical URLs of this page (request, redirects, identical body), sorted."""
+    validators: tuple[str | None, str | None] = (None, None)
+    """The response's ``ETag`` and ``Last-Modified`` (the next crawl revalidates with them)."""
 
     @classmethod
     def build(
@@ -65,6 +67,7 @@ class FetchedPage:
         warc_record_id: str | None,
         aliases: list[str] | None = None,
         page_number: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> FetchedPage:
         """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
         canonical URL (exported), ``record.url`` the final URL it was fetched from;
@@ -84,7 +87,14 @@ class FetchedPage:
             status=status,
             fetched_at=fetched_at,
             warc_record_id=warc_record_id,
+            validators=validators_of(headers or {}),
         )
+
+
+def validators_of(headers: dict[str, str]) -> tuple[str | None, str | None]:
+    """(ETag, Last-Modified) of response headers, whatever their letter case."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    return lower.get("etag"), lower.get("last-modified")
 
 
 @dataclass(slots=True)

@@ -78,6 +78,9 @@ OUT/<id>.partial kept, latest untouched."""
 @click.option("--in-process", is_flag=True, default=None,
               help="Parse, assemble and export in this process instead of a worker process, "
                    "so a debugger can follow a page through (slower; for debugging).")
+@click.option("--full", is_flag=True, default=None,
+              help="Recrawl in full: no conditional requests, every page stored whole "
+                   "(default: revalidate the previous snapshot's pages, store revisits).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out."""
@@ -211,8 +214,15 @@ def verify(snapshot: str, snapshots: Path | None) -> None:
     Parquet/JSONL agreement. Exit 0 when sound, 1 naming each problem."""
     from exports.verify import verify_snapshot
 
+    from .warc import WARC_ERRORS, WARC_NAME, check_revisits, warc_error_text
+
     path = _snapshot_arg(snapshot, snapshots)
     problems = verify_snapshot(path)
+    if (path / WARC_NAME).is_file():  # its revisits' payloads, where they are held
+        try:
+            problems += check_revisits(path / WARC_NAME)
+        except WARC_ERRORS as exc:
+            problems.append(f"{WARC_NAME}: {warc_error_text(exc)}")
     for problem in problems:
         click.echo(f"{path.name}: {problem}", err=True)
     if problems:
@@ -250,12 +260,17 @@ def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     """Package SNAPSHOT as a BagIt bag (sha256 manifests) under --out."""
     from exports.bag import make_bag
 
+    from .warc import PAYLOADS_NAME, WARC_ERRORS, WARC_NAME, carry_payloads, warc_error_text
+
     path = _snapshot_arg(snapshot, snapshots)
     target = out_dir / path.name
     try:
-        made = make_bag(path, target)
+        made = make_bag(path, target, carry=lambda copy: carry_payloads(
+            path / WARC_NAME, copy / PAYLOADS_NAME))
     except FileExistsError as exc:
         raise TroubleError(str(exc)) from None
+    except WARC_ERRORS as exc:
+        raise TroubleError(f"{path / WARC_NAME}: {warc_error_text(exc)}") from None
     click.echo(str(made))
 
 
@@ -290,11 +305,12 @@ def wacz_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     """Package SNAPSHOT's WARC as a WACZ 1.1 file (CDXJ index, pages/pages.jsonl of the case
     pages, datapackage.json with SHA-256 hashes) that ReplayWeb.page and pywb open."""
     from .wacz_package import WaczError, make_wacz
+    from .warc import WARC_ERRORS
 
     path = _snapshot_arg(snapshot, snapshots)
     try:
         made = make_wacz(path, out_dir)
-    except (WaczError, OSError, KeyError, ValueError) as exc:
+    except (WaczError, KeyError, *WARC_ERRORS) as exc:
         raise TroubleError(str(exc)) from None
     click.echo(str(made))
 

@@ -32,6 +32,7 @@ def write_released(writer: SnapshotWriter, entry: Released, report: CrawlReport)
                 warc_record_id=page.warc_record_id,
                 aliases=page.aliases,
                 case_key=case.case_key,
+                validators=page.validators,
             )
         )
     for failure in entry.failed_pages:

@@ -149,3 +149,7 @@ Envelope = tuple[int, ToWorker] | tuple[int, FromWorker]
 #: Scrapy stats key the extension sets when a budget (``--max-pages``, ``--max-cases``) stops
 #: the crawl; the archive then keeps what it has as a partial snapshot (``latest`` untouched).
 BUDGET_STAT = "casearchive/budget_exceeded"
+#: Scrapy stats: ids of the snapshots whose records this crawl's revisits refer to (the
+#: manifest's ``payload_snapshots``), and the number of revisit records written.
+PAYLOAD_SNAPSHOTS_STAT = "casearchive/payload_snapshots"
+REVISITS_STAT = "casearchive/revisits"

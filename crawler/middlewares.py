@@ -4,6 +4,7 @@ meta refreshes, and retries that back off."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -14,19 +15,35 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.http import Response
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
 from twisted.internet.defer import Deferred
+
+from exports.files import LATEST
 
 from .discovery import NON_HTML
 from .extension import extension_of
+from .messages import PAYLOAD_SNAPSHOTS_STAT, REVISITS_STAT
 from .options import CrawlOptions, has_credentials, origin_of, redact
 from .reasons import OutOfScope, describe
-from .warc import Exchange
+from .warc import (
+    WARC_ERRORS,
+    WARC_NAME,
+    Capture,
+    Exchange,
+    PayloadStore,
+    payload_digest,
+    previous_captures,
+    read_payload,
+    store_for,
+    warc_error_text,
+)
 
 if TYPE_CHECKING:
     from scrapy import Spider
-    from scrapy.http.headers import Headers
     from scrapy.settings import BaseSettings
+
+log = logging.getLogger(__name__)
 
 #: Request meta key of a page requisite (an image, stylesheet or script): fetched although
 #: not HTML, never parsed.
@@ -56,11 +73,104 @@ class WarcMiddleware:
             status=response.status,
             response_headers=_header_list(response.headers),
             body=response.body,
+            revisit_of=_revisited(request, response),
         )
         archive.record_exchange(exchange)
+        if exchange.revisit_of is not None and self.crawler.stats is not None:
+            held = set(self.crawler.stats.get_value(PAYLOAD_SNAPSHOTS_STAT) or ())
+            self.crawler.stats.set_value(PAYLOAD_SNAPSHOTS_STAT,
+                                         sorted(held | {exchange.revisit_of.snapshot_id}))
+            self.crawler.stats.inc_value(REVISITS_STAT)
         request.meta["warc_record_id"] = exchange.record_id
         request.meta["warc_date"] = exchange.date
         return response
+
+
+#: Request meta key: the previous snapshot's capture of the URL a conditional request
+#: revalidates (``RevalidationMiddleware``).
+PREVIOUS = "casearchive_previous"
+#: Conditional request headers, from a capture's ``ETag`` and ``Last-Modified``.
+CONDITIONAL = (b"If-None-Match", b"If-Modified-Since")
+
+
+def _revisited(request: Request, response: Response) -> Capture | None:
+    """The earlier capture a response repeats: a 304 to our conditional request, or a 200
+    whose payload digest is the capture's."""
+    capture: Capture | None = request.meta.get(PREVIOUS)
+    if capture is None or capture.url != response.url:
+        return None
+    if response.status == 304:
+        return capture
+    same = response.status == 200 and payload_digest(response.body) == capture.payload_digest
+    return capture if same else None
+
+
+class RevalidationMiddleware:
+    """Incremental crawling: each URL the previous snapshot (``OUT/latest``) captured with
+    status 200 is requested with ``If-None-Match``/``If-Modified-Since`` from that capture's
+    validators (order 840, inside Scrapy's download statistics, so a 304 is counted as one).
+    A 304 is answered from the previous payload (a 200 with the original headers and body,
+    flagged ``revalidated``), so it is parsed like a fresh page; ``WarcMiddleware`` records
+    it as a revisit. ``--full`` turns this off. A previous WARC that cannot be read means a
+    full crawl, with a warning."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._captures: dict[str, Capture] | None = None
+        self._store: PayloadStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RevalidationMiddleware:
+        return cls(crawler)
+
+    def captures(self) -> dict[str, Capture]:
+        if self._captures is None:
+            self._captures = {}
+            options = getattr(self.crawler.spider, "options", None)
+            previous = options.out_dir / LATEST if options is not None else None
+            if options is None or options.full or previous is None or not previous.is_dir():
+                return self._captures
+            self._store = store_for(previous / WARC_NAME)
+            try:
+                self._captures = previous_captures(previous)
+            except WARC_ERRORS as exc:
+                log.warning("the previous snapshot's WARC cannot be read (%s); crawling in "
+                            "full", warc_error_text(exc))
+        return self._captures
+
+    def process_request(self, request: Request) -> None:
+        for name in CONDITIONAL:  # a redirect's or retry's copy carries the original's
+            request.headers.pop(name, None)
+        request.meta.pop(PREVIOUS, None)
+        capture = self.captures().get(request.url) if request.method == "GET" else None
+        if capture is None:
+            return None
+        request.meta[PREVIOUS] = capture  # without validators: a revisit if the digest matches
+        if capture.etag:
+            request.headers[b"If-None-Match"] = capture.etag
+        if capture.last_modified:
+            request.headers[b"If-Modified-Since"] = capture.last_modified
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        capture: Capture | None = request.meta.get(PREVIOUS)
+        if response.status != 304 or capture is None or self._store is None:
+            return response
+        try:
+            original = self._store.find(capture.snapshot_id, capture.record_id)
+            body = read_payload(original, _options(self.crawler).max_size_mib << 20)
+        except WARC_ERRORS as exc:
+            log.warning("%s: 304, but the previous payload cannot be read (%s)",
+                        response.url, warc_error_text(exc))
+            return response
+        if body is None:
+            return response
+        headers = Headers({k: v for k, v in original.headers.items()
+                           if k not in ("content-encoding", "transfer-encoding",
+                                        "content-length")})
+        cls = responsetypes.from_args(headers=headers, url=response.url, body=body)
+        return cls(url=response.url, status=200, headers=headers, body=body, request=request,
+                   flags=[*response.flags, "revalidated"])
 
 
 #: Longest URL requested. Scrapy's own limit (``URLLENGTH_LIMIT``) drops links silently; ours

@@ -67,6 +67,9 @@ class CrawlOptions:
     in_process: bool = False
     """Run the page pipeline (parse, assemble, export) in Scrapy's process instead of the
     worker process: one process a debugger can follow; slower. For debugging only."""
+    full: bool = False
+    """Recrawl in full: no conditional requests, every page stored whole in the WARC (by
+    default pages the previous snapshot holds are revalidated and become revisit records)."""
 
     def __post_init__(self) -> None:
         if has_credentials(self.start_url):
@@ -181,6 +184,7 @@ _KINDS: dict[str, type] = {
     "retries": int, "case_pattern": str, "list_pattern": str, "ignore_url_case": bool,
     "log_level": str, "max_pages": int, "max_cases": int, "allow_origin": tuple,
     "requisites": bool, "operator": str, "in_process": bool,
+    "full": bool,
 }
 #: Config names of the flags' negative forms (``--ignore-robots``) and short forms (``--out``).
 _ALIASES = {"out": "out_dir"}

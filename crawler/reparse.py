@@ -27,9 +27,11 @@ from .requisites import archived_requisites
 from .settings import DOWNLOAD_MAXSIZE
 from .urls import canonical_url
 from .warc import (
+    PAYLOADS_NAME,
     WARC_ERRORS,
     WARC_NAME,
     ArchivedResponse,
+    carry_payloads,
     iter_responses,
     read_body,
     warc_error_text,
@@ -80,6 +82,8 @@ def reparse_snapshot(snapshot: Path, out_dir: Path) -> Path:
     archive = Archive(options)
     try:
         shutil.copyfile(warc, archive.writer.tmp_path / WARC_NAME)
+        # the payloads its revisits refer to travel with it: --out may be anywhere
+        carry_payloads(warc, archive.writer.tmp_path / PAYLOADS_NAME)
         with open(warc, "rb") as warc_file:
             _replay(archive, responses, unfetched, failed, warc_file, _size_limit(old_stats))
         closed = archive.close({}, extra={"reparsed_from": old.id,

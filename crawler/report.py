@@ -27,6 +27,8 @@ SCRAPY_STATS = {
     "spider_exceptions/count": "internal_errors",
     "casearchive/requisites_fetched": "requisites_fetched",
     "casearchive/requisites_failed": "requisites_failed",
+    "casearchive/revisits": "revisits",
+    "downloader/response_bytes": "bytes_received",
 }
 
 

@@ -18,12 +18,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from warcio.recordloader import ArcWarcRecord
+
 from parsers.case import content_hash
 
 from .assembly import Released
 from .messages import Requisite
 from .settings import DOWNLOAD_MAXSIZE
-from .warc import checked_records, raising_warcio_errors
+from .warc import (
+    REFERS_TO_SNAPSHOT,
+    PayloadStore,
+    checked_records,
+    raising_warcio_errors,
+    read_payload,
+    store_for,
+)
 
 
 @dataclass(slots=True)
@@ -77,18 +86,39 @@ class FigureResolver:
         return entry
 
 
+def _earlier_requisite(store: PayloadStore, record: ArcWarcRecord) -> Requisite | None:
+    """What a revisit of an earlier snapshot's capture archived, if it is a requisite."""
+    headers = record.rec_headers
+    original = store.find(headers.get_header(REFERS_TO_SNAPSHOT),
+                          headers.get_header("WARC-Refers-To"))
+    ctype = original.headers.get("content-type", "").split(";")[0].strip().lower() or None
+    if "html" in (ctype or "") or original.status != 200:
+        return None
+    body = read_payload(original, DOWNLOAD_MAXSIZE)
+    if body is None:
+        return None
+    return Requisite(headers.get_header("WARC-Target-URI"), ctype,
+                     hashlib.sha256(body).hexdigest(), headers.get_header("WARC-Record-ID"))
+
+
 def archived_requisites(warc: Path, canon: Callable[[str], str]) -> dict[str, Requisite]:
     """What a crawl archived of each non-HTML URL of ``warc``, by canonical URL: what
     ``reparse`` tells the archive in place of the spider. A ``revisit`` record stands for
     the payload of the response it refers to."""
     by_uri: dict[str, Requisite] = {}
     revisits: list[tuple[str, str, str, str | None]] = []
+    store = store_for(warc)
     with open(warc, "rb") as fh:
         for record, _ in checked_records(fh, offsets=False):
             if record.rec_type not in ("response", "revisit") or record.http_headers is None:
                 continue
             headers = record.rec_headers
             uri = headers.get_header("WARC-Target-URI")
+            if headers.get_header(REFERS_TO_SNAPSHOT):  # an earlier snapshot's payload
+                earlier = _earlier_requisite(store, record)
+                if earlier is not None:
+                    by_uri[uri] = earlier
+                continue
             ctype = (record.http_headers.get_header("Content-Type") or "").split(";")[0]
             ctype = ctype.strip().lower() or None
             if "html" in (ctype or "") or record.http_headers.get_statuscode() != "200":

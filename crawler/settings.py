@@ -49,6 +49,9 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader: archives every raw response before redirects and retries.
     "crawler.middlewares.WarcMiddleware": 950,
+    # Conditional requests from the previous snapshot; a 304 answered from its payload
+    # after Scrapy's download statistics (850) have counted it as a 304.
+    "crawler.middlewares.RevalidationMiddleware": 840,
     # First of all (redirects come back through here as new requests): refuse other origins
     # before robots.txt (100) would fetch theirs.
     "crawler.middlewares.ScopeMiddleware": 40,

@@ -5,7 +5,9 @@ The package is made by the ``wacz`` library (Webrecorder's reference implementat
 by hand: it copies the WARC under ``archive/``, indexes it into ``indexes/index.cdx.gz``
 (CDXJ), and writes ``datapackage.json`` listing every file with its SHA-256. We hand it
 ``pages/pages.jsonl``: one entry per archived case page (``url``, ``ts``, ``title``: the
-case title, with "page N" after page 1), so a replay tool lists the cases by title.
+case title, with "page N" after page 1), so a replay tool lists the cases by title. A
+snapshot with revisits of earlier snapshots' captures also hands it ``payloads.warc.gz``
+(those records, ``carry_payloads``), so the package stands alone.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from exports.load import load_snapshot
 
-from .warc import WARC_NAME
+from .warc import PAYLOADS_NAME, WARC_NAME, carry_payloads
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Case pages"}
 
@@ -63,6 +65,8 @@ def make_wacz(snapshot: Path, out_dir: Path) -> Path:
                 "--title", f"casearchive snapshot {snap.id}",
                 "--desc", f"Case pages crawled from {manifest.get('start_url')}",
                 str(snap.path / WARC_NAME)]
+        if carry_payloads(snap.path / WARC_NAME, Path(tmp) / PAYLOADS_NAME):
+            args.append(str(Path(tmp) / PAYLOADS_NAME))
         said = io.StringIO()
         with contextlib.redirect_stdout(said):
             code = wacz_main(args)

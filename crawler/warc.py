@@ -8,6 +8,7 @@ snapshot offline.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import queue
@@ -15,7 +16,7 @@ import threading
 import uuid
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO, StringIO
@@ -32,11 +33,26 @@ from warcio.warcwriter import WARCWriter
 from exports import files
 
 WARC_NAME = files.WARC_NAME
+#: A snapshot's or package's copy of the response records its revisits refer to in other
+#: snapshots (verbatim gzip members): what makes it stand alone (``carry_payloads``).
+PAYLOADS_NAME = "payloads.warc.gz"
 
 #: zlib level of each record's gzip member. warcio compresses at 9; on these HTML pages 1 costs
 #: about half the CPU (~0.25 vs ~0.46 ms a 20 KB page, the crawl's largest cost after parsing)
 #: for members ~10 % larger.
 GZIP_LEVEL = 1
+#: zlib level of a revisit record's member: ~0.5 KB of headers, where level 9 costs nothing
+#: and saves a few per cent of an incremental crawl's WARC.
+REVISIT_GZIP_LEVEL = 9
+
+#: WARC 1.1 revisit profiles (section 6.7): the server answered 304 Not Modified to a
+#: conditional request; the payload is byte-identical to an earlier capture's.
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+#: Our own WARC header on a revisit record whose payload lives in another snapshot's WARC:
+#: that snapshot's id (a sibling directory of this snapshot). ``WARC-Refers-To`` names the
+#: record there. The snapshot's manifest lists the same ids under ``payload_snapshots``.
+REFERS_TO_SNAPSHOT = "WARC-Refers-To-Snapshot"
 
 #: The WARC 1.1 specification (the ``conformsTo`` of the warcinfo record).
 WARC_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
@@ -73,6 +89,25 @@ def warcinfo_fields(
     return {k: v for k, v in info.items() if v}
 
 
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Where a payload is archived: the ``response`` record holding it, in which snapshot,
+    and the validators its server sent (what a conditional request repeats)."""
+
+    url: str
+    date: str
+    record_id: str
+    payload_digest: str
+    snapshot_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def payload_digest(body: bytes) -> str:
+    """``WARC-Payload-Digest`` as warcio writes it: ``sha1:`` and base32 of the SHA-1."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
 @dataclass(slots=True)
 class Exchange:
     """One HTTP request/response pair as the downloader saw it."""
@@ -89,6 +124,9 @@ class Exchange:
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     )
     """WARC-Date: when the response arrived, UTC with microseconds."""
+    revisit_of: Capture | None = None
+    """The earlier capture this response repeats (a 304 to a conditional request, or the
+    same payload digest): written as a ``revisit`` record referring to it."""
 
 
 def _status_line(status: int) -> str:
@@ -113,7 +151,7 @@ class WarcLog:
         self._fh: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
         self._plain = BytesIO()
         self._writer = WARCWriter(self._plain, gzip=False, warc_version="1.1")
-        self._members: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self._members: queue.Queue[tuple[bytes, int] | None] = queue.Queue(maxsize=64)
         self._error: Exception | None = None
         self._thread = threading.Thread(target=self._compress, name="warc-gzip", daemon=True)
         self._thread.start()
@@ -128,15 +166,17 @@ class WarcLog:
         if self._error is not None:
             raise self._error
         self._writer.write_record(record)
-        self._members.put(self._plain.getvalue())
+        level = REVISIT_GZIP_LEVEL if record.rec_type == "revisit" else GZIP_LEVEL
+        self._members.put((self._plain.getvalue(), level))
         self._plain.seek(0)
         self._plain.truncate()
 
     def _compress(self) -> None:
-        while (plain := self._members.get()) is not None:
+        while (item := self._members.get()) is not None:
             if self._error is not None:
                 continue
-            member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+            plain, level = item
+            member = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
             try:
                 self._fh.write(member.compress(plain) + member.flush())
             except Exception as exc:  # noqa: BLE001 - kept and raised by the next write or close
@@ -144,6 +184,11 @@ class WarcLog:
 
     def write_exchange(self, exchange: Exchange) -> None:
         """Write the response record, then its request record (concurrent to it).
+
+        A 304 to a conditional request is one ``revisit`` record and no request record: the
+        request repeated the capture's validators, which the 304's headers and the referred
+        record hold, and a revisit costs about 0.5 KB where a request record adds as much
+        again (on ~20 KB pages, 10 % of a full crawl's WARC instead of 20 %).
 
         A non-HTML payload (an image, a stylesheet) identical to one already archived is
         written as a ``revisit`` record (profile identical-payload-digest) that refers to the
@@ -157,7 +202,10 @@ class WarcLog:
         warc_headers = {"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date}
         key = self._dedup_key(exchange)
         first = self._payloads.get(key) if key else None
-        if first is not None:
+        if exchange.revisit_of is not None:
+            response = self._revisit(exchange, http_headers, warc_headers)
+            key = None
+        elif first is not None:
             response = self._writer.create_revisit_record(
                 exchange.url, first[2], first[0], first[1], http_headers=http_headers,
                 warc_headers_dict=warc_headers)
@@ -180,12 +228,30 @@ class WarcLog:
                                "WARC-Date": exchange.date},
         )
         self._write(response)
-        self._write(request)
-        self.records += 2
+        self.records += 1
+        if exchange.status != 304 or exchange.revisit_of is None:
+            self._write(request)
+            self.records += 1
         if key and first is None:
             digest = response.rec_headers.get_header("WARC-Payload-Digest")
             if digest:
                 self._payloads[key] = (exchange.url, exchange.date, digest)
+
+    def _revisit(self, exchange: Exchange, http_headers: StatusAndHeaders,
+                 warc_headers: dict[str, str]) -> ArcWarcRecord:
+        """A revisit of an earlier snapshot's capture: profile server-not-modified for a
+        304, identical-payload-digest for a 200 with the same payload; ``WARC-Refers-To``
+        (its record id) and ``WARC-Refers-To-Snapshot`` (its snapshot id) find the record."""
+        first = exchange.revisit_of
+        assert first is not None
+        record = self._writer.create_revisit_record(
+            exchange.url, first.payload_digest, first.url, first.date,
+            http_headers=http_headers, warc_headers_dict={
+                **warc_headers, "WARC-Refers-To": first.record_id,
+                REFERS_TO_SNAPSHOT: first.snapshot_id})
+        if exchange.status == 304:
+            record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED)
+        return record
 
     @staticmethod
     def _dedup_key(exchange: Exchange) -> str | None:
@@ -221,7 +287,11 @@ class WarcLog:
 
 @dataclass(slots=True)
 class ArchivedResponse:
-    """One response record of a WARC, without its body (``read_body`` fetches that)."""
+    """One response record of a WARC, without its body (``read_body`` fetches that).
+
+    For a revisit of another snapshot's capture, ``status``, ``headers`` and ``offset`` are
+    those of the original response record, in the WARC ``source``; ``record_id`` and
+    ``date`` stay the revisit's own (this crawl's capture)."""
 
     url: str
     status: int
@@ -230,6 +300,8 @@ class ArchivedResponse:
     date: str
     offset: int
     """Where the record's gzip member starts in the file."""
+    source: Path | None = None
+    """The WARC holding the payload when it is not the one being read (a revisit)."""
 
 
 #: What a broken WARC raises while being read (warcio, gzip, or a truncated file).
@@ -243,22 +315,193 @@ def warc_error_text(exc: BaseException) -> str:
     return printable if len(printable) <= 160 else printable[:157] + "..."
 
 
-def iter_responses(path: Path) -> Iterator[ArchivedResponse]:
+class PayloadStore:
+    """The payload records of a snapshots directory, by snapshot id and record id: what
+    revisit records of a later snapshot refer to. ``carried`` (a snapshot's or package's
+    ``payloads.warc.gz``) is looked in first. Each WARC is indexed once, when first needed;
+    a missing snapshot or record raises ``ArchiveLoadFailed``."""
+
+    def __init__(self, snapshots_dir: Path, carried: Path | None = None) -> None:
+        self.snapshots_dir = snapshots_dir
+        self._index: dict[str, dict[str, ArchivedResponse]] = {}
+        self._carried: dict[str, ArchivedResponse] = {}
+        if carried is not None and carried.is_file():
+            self._carried = {r.record_id: replace(r, source=carried)
+                             for r in iter_responses(carried, follow=False)}
+
+    def warc_of(self, snapshot_id: str) -> Path:
+        return self.snapshots_dir / snapshot_id / WARC_NAME
+
+    def find(self, snapshot_id: str, record_id: str) -> ArchivedResponse:
+        """The response record ``record_id`` of snapshot ``snapshot_id``."""
+        if record_id in self._carried:
+            return self._carried[record_id]
+        warc = self.warc_of(snapshot_id)
+        index = self._index.get(snapshot_id)
+        if index is None:
+            if "/" in snapshot_id or not warc.is_file():
+                raise ArchiveLoadFailed(f"a revisit record refers to snapshot {snapshot_id}, "
+                                        f"which is not in {self.snapshots_dir}")
+            index = {r.record_id: r for r in iter_responses(warc, follow=False)}
+            self._index[snapshot_id] = index
+        found = index.get(record_id)
+        if found is None:
+            raise ArchiveLoadFailed(f"{warc}: no response record {record_id}, which a revisit "
+                                    "record refers to")
+        return replace(found, source=warc)
+
+
+def store_for(warc: Path) -> PayloadStore:
+    """The payload store for ``warc``: the payloads carried next to it, then the snapshots
+    directory holding its snapshot."""
+    warc = warc.resolve()
+    return PayloadStore(warc.parent.parent, carried=warc.parent / PAYLOADS_NAME)
+
+
+def referred_records(warc: Path) -> list[tuple[str, str]]:
+    """(snapshot id, record id) of each capture the revisits of ``warc`` refer to in other
+    snapshots, once each, in file order."""
+    seen: dict[tuple[str, str], None] = {}
+    with open(warc, "rb") as fh:
+        for record, _ in checked_records(fh, offsets=False):
+            snapshot_id = record.rec_headers.get_header(REFERS_TO_SNAPSHOT)
+            if record.rec_type == "revisit" and snapshot_id:
+                seen[(snapshot_id, record.rec_headers.get_header("WARC-Refers-To"))] = None
+    return list(seen)
+
+
+def check_revisits(warc: Path) -> list[str]:
+    """What ``verify`` says of ``warc``'s revisits: each referred record must be found
+    (next to it or in its snapshot) and read back with its payload digest intact."""
+    store = store_for(warc)
+    problems = []
+    for snapshot_id, record_id in referred_records(warc):
+        try:
+            _check_record(store.find(snapshot_id, record_id))
+        except WARC_ERRORS as exc:
+            said = warc_error_text(exc).strip() or f"damaged record ({type(exc).__name__})"
+            problems.append(f"{WARC_NAME}: revisit of {record_id} in snapshot {snapshot_id}: "
+                            f"{said}")
+    return problems
+
+
+def _check_record(response: ArchivedResponse) -> None:
+    """Read a record's stored bytes through its digest check (never inflating its
+    content encoding: a compression bomb costs its stored size)."""
+    assert response.source is not None
+    with open(response.source, "rb") as fh:
+        fh.seek(response.offset)
+        with raising_warcio_errors():
+            record = next(iter(ArchiveIterator(fh, check_digests="raise")))
+            while record.raw_stream.read(1 << 16):
+                pass
+
+
+def carry_payloads(warc: Path, dest: Path) -> int:
+    """Write to ``dest`` a WARC of every record the revisits of ``warc`` refer to in other
+    snapshots, each copied verbatim (its gzip member as stored: digests and record ids
+    unchanged), so that a package or a re-parsed snapshot stands alone. Returns how many
+    records were copied; nothing is written when there is none."""
+    store = store_for(warc)
+    originals = [store.find(s, r) for s, r in referred_records(warc)]
+    if not originals:
+        return 0
+    with open(dest, "wb") as out:
+        for original in originals:
+            assert original.source is not None
+            with open(original.source, "rb") as fh:
+                out.write(_gzip_member(fh, original.offset))
+    return len(originals)
+
+
+def _gzip_member(fh: BinaryIO, offset: int) -> bytes:
+    """The gzip member that starts at ``offset`` of ``fh``, as stored."""
+    fh.seek(offset)
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    member = bytearray()
+    while not inflate.eof:
+        chunk = fh.read(1 << 16)
+        if not chunk:
+            raise ArchiveLoadFailed(f"a gzip member at offset {offset} breaks off")
+        inflate.decompress(chunk)
+        member += chunk
+    return bytes(member[: len(member) - len(inflate.unused_data)])
+
+
+def iter_responses(path: Path, follow: bool = True,
+                   store: PayloadStore | None = None) -> Iterator[ArchivedResponse]:
     """Every response record of a WARC, in file order; bodies stay on disk, so memory does
-    not grow with the archive. A damaged file raises ``ArchiveLoadFailed``."""
+    not grow with the archive. A damaged file raises ``ArchiveLoadFailed``.
+
+    With ``follow``, a revisit record of another snapshot's capture (it has
+    ``WARC-Refers-To-Snapshot``) counts as a response too, resolved to its original record
+    (``ArchivedResponse.source``); a revisit whose snapshot is gone raises
+    ``ArchiveLoadFailed``."""
+    if follow and store is None:
+        store = store_for(path)
     with open(path, "rb") as fh:
         for record, offset in checked_records(fh):
-            if record.rec_type != "response" or record.http_headers is None:
+            if record.http_headers is None:
+                continue
+            headers = record.rec_headers
+            if record.rec_type == "revisit" and store is not None and headers.get_header(
+                    REFERS_TO_SNAPSHOT):
+                original = store.find(headers.get_header(REFERS_TO_SNAPSHOT),
+                                      headers.get_header("WARC-Refers-To"))
+                yield replace(original, url=headers.get_header("WARC-Target-URI"),
+                              record_id=headers.get_header("WARC-Record-ID"),
+                              date=headers.get_header("WARC-Date"))
+                continue
+            if record.rec_type != "response":
                 continue
             http = record.http_headers
             yield ArchivedResponse(
-                url=record.rec_headers.get_header("WARC-Target-URI"),
+                url=headers.get_header("WARC-Target-URI"),
                 status=int(http.get_statuscode() or 0),
                 headers={k.lower(): v for k, v in http.headers},
-                record_id=record.rec_headers.get_header("WARC-Record-ID"),
-                date=record.rec_headers.get_header("WARC-Date"),
+                record_id=headers.get_header("WARC-Record-ID"),
+                date=headers.get_header("WARC-Date"),
                 offset=offset,
             )
+
+
+def previous_captures(snapshot: Path) -> dict[str, Capture]:
+    """The pages ``snapshot`` captured with status 200, by URL (the last capture counts),
+    with their validators: what the next crawl revalidates. A revisit of an older
+    snapshot's capture stands for that capture (so a chain of unchanged crawls always points
+    at the one full record), with the validators its 304 (or 200) sent; a page whose server
+    sent none is fetched in full next time (and stored as a revisit if unchanged)."""
+    snapshot = snapshot.resolve()
+    captures: dict[str, Capture] = {}
+    with open(snapshot / WARC_NAME, "rb") as fh:
+        for record, _ in checked_records(fh, offsets=False):
+            with raising_warcio_errors():
+                capture = _capture_of(record, snapshot.name)
+            if capture is not None:
+                captures[capture.url] = capture
+    return captures
+
+
+def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
+    """The capture a 200 response record is, or a revisit of another snapshot stands for."""
+    headers, http = record.rec_headers, record.http_headers
+    if http is None or record.rec_type not in ("response", "revisit"):
+        return None
+    validators = {"etag": http.get_header("ETag"),
+                  "last_modified": http.get_header("Last-Modified")}
+    if record.rec_type == "revisit":
+        if not headers.get_header(REFERS_TO_SNAPSHOT):
+            return None
+        return Capture(headers.get_header("WARC-Target-URI"),
+                       headers.get_header("WARC-Refers-To-Date"),
+                       headers.get_header("WARC-Refers-To"),
+                       headers.get_header("WARC-Payload-Digest"),
+                       headers.get_header(REFERS_TO_SNAPSHOT), **validators)
+    if http.get_statuscode() != "200":
+        return None
+    return Capture(headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date"),
+                   headers.get_header("WARC-Record-ID"),
+                   headers.get_header("WARC-Payload-Digest"), snapshot_id, **validators)
 
 
 def checked_records(
@@ -294,11 +537,21 @@ def raising_warcio_errors() -> Iterator[None]:
         raise ArchiveLoadFailed(said.getvalue().splitlines()[0])
 
 
+def read_payload(response: ArchivedResponse, limit: int) -> bytes | None:
+    """``read_body`` of a response whose ``source`` (the WARC holding it) is known."""
+    assert response.source is not None
+    with open(response.source, "rb") as source:
+        return read_body(source, replace(response, source=None), limit)
+
+
 def read_body(fh: BinaryIO, response: ArchivedResponse, limit: int) -> bytes | None:
-    """The payload of ``response`` from the open WARC ``fh``, decoded of any transfer or
-    content encoding; None when it is longer than ``limit`` bytes once decoded. warcio
-    decodes block by block, so a compression bomb costs at most ``limit`` plus one block's
-    expansion, never its full size. A damaged record raises ``ArchiveLoadFailed``."""
+    """The payload of ``response`` from the open WARC ``fh`` (or from its ``source``, the
+    WARC holding a revisit's payload), decoded of any transfer or content encoding; None when
+    it is longer than ``limit`` bytes once decoded. warcio decodes block by block, so a
+    compression bomb costs at most ``limit`` plus one block's expansion, never its full
+    size. A damaged record raises ``ArchiveLoadFailed``."""
+    if response.source is not None:
+        return read_payload(response, limit)
     fh.seek(response.offset)
     with raising_warcio_errors():  # damage the index pass did not see, read from here
         record = next(iter(ArchiveIterator(fh)))

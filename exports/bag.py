@@ -1,12 +1,15 @@
 """Package a snapshot as a BagIt bag (RFC 8493) for hand-off to an archive.
 
 The bag is a copy: the snapshot's files go under ``data/``, with SHA-256 payload and tag
-manifests that ``bagit.py --validate`` checks.
+manifests that ``bagit.py --validate`` checks. A snapshot whose WARC holds revisit records
+of earlier snapshots' captures gets those records too (``data/payloads.warc.gz``, written
+by the ``carry`` the crawler passes), so the bag stands alone.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import bagit
@@ -22,8 +25,10 @@ def make_bag(
     *,
     organization: str = DEFAULT_ORGANIZATION,
     extra_info: dict[str, str] | None = None,
+    carry: Callable[[Path], object] | None = None,
 ) -> Path:
-    """Copy ``snapshot`` (a directory or ``latest`` link) into a new bag at ``out``."""
+    """Copy ``snapshot`` (a directory or ``latest`` link) into a new bag at ``out``;
+    ``carry(copy)`` adds files to the copy before it is bagged (the referred payloads)."""
     snapshot = Path(snapshot).resolve()
     out = Path(out)
     if out.exists():
@@ -44,6 +49,8 @@ def make_bag(
         **(extra_info or {}),
     }
     try:
+        if carry is not None:
+            carry(out)
         bagit.make_bag(str(out), bag_info=info, checksums=["sha256"])
     except Exception:
         shutil.rmtree(out, ignore_errors=True)

@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exports.files import LATEST, MANIFEST, PARTIAL_KEY, PARTIAL_SUFFIX
+from exports.files import LATEST, MANIFEST, PARTIAL_KEY, PARTIAL_SUFFIX, PAYLOAD_SNAPSHOTS
 from exports.load import SNAPSHOT_NAME, list_snapshots
 from exports.manifest import read_manifest
 
 #: File in a snapshots directory naming snapshots that retention never removes.
 KEEP_FILE = "keep"
-#: Manifest key: ids of older snapshots whose WARC records this snapshot's revisits use.
-PAYLOAD_SNAPSHOTS = "payload_snapshots"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,9 @@ CASE_SCHEMA = "case.schema.json"
 WARC_NAME = "pages.warc.gz"
 #: Symlink in a snapshots directory to the newest complete snapshot.
 LATEST = "latest"
+#: Manifest key: ids of older snapshots whose WARC records this snapshot's revisit records
+#: refer to (``WARC-Refers-To-Snapshot``); retention keeps them while it is kept.
+PAYLOAD_SNAPSHOTS = "payload_snapshots"
 #: Prefix of a snapshot being built (``.tmp-<id>-<pid>-<random>``) and of a ``latest`` swap.
 TMP_PREFIX = ".tmp-"
 #: Suffix of a snapshot a budget stopped (``<id>.partial``): kept for inspection, never

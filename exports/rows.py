@@ -43,6 +43,10 @@ class PageRow:
     """Readable key of the case (``CaseRecord.case_key``)."""
     error: str | None = None
     """Why the page failed ("HTTP 500", "never fetched", ...); None for a fetched page."""
+    etag: str | None = None
+    last_modified: str | None = None
+    """The validators the server sent (``ETag``, ``Last-Modified``): what the next crawl's
+    conditional request repeats."""
 
     @classmethod
     def from_page(
@@ -57,6 +61,7 @@ class PageRow:
         warc_record_id: str | None = None,
         aliases: list[str] | None = None,
         case_key: str | None = None,
+        validators: tuple[str | None, str | None] = (None, None),
     ) -> PageRow:
         """Build the row of a parsed page (``page.url`` is the final URL)."""
         return cls(
@@ -75,6 +80,8 @@ class PageRow:
             aliases=sorted(aliases or []),
             sections=list(page.sections),
             case_key=case_key,
+            etag=validators[0],
+            last_modified=validators[1],
         )
 
 
@@ -103,4 +110,6 @@ def page_dict(row: PageRow) -> dict[str, Any]:
         "aliases": list(row.aliases),
         "case_key": row.case_key,
         "error": row.error,
+        "etag": row.etag,
+        "last_modified": row.last_modified,
     }

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 #: Parquet key-value metadata keys written on every table.
 META_VERSION = "casearchive.schema_version"
@@ -316,7 +316,8 @@ PAGES = Table(
             "per line; never part of a case field.", "Home | Case Studies",
         ),
         Field(
-            "warc_record_id", STRING, True, "WARC-Record-ID of the response in pages.warc.gz.",
+            "warc_record_id", STRING, True, "WARC-Record-ID of the response in pages.warc.gz "
+            "(or of its revisit record, when the crawl found the page unchanged).",
             "<urn:uuid:7f1c1c9e-1b7e-4c4e-9a57-2f8e3c1d9b11>",
         ),
         CASE_KEY,
@@ -332,6 +333,18 @@ PAGES = Table(
             "none; null only in snapshots written before schema 1.1). The page is recorded "
             "once, under its canonical URL.",
             ["https://example.org/node/77"],
+        ),
+        Field(
+            "etag", STRING, True,
+            "The page's ETag validator as its server sent it (from schema 1.2): the next crawl "
+            "sends it as If-None-Match; null when the server sent none or for a failed page.",
+            '"5d8c72a5edda8d6a"',
+        ),
+        Field(
+            "last_modified", STRING, True,
+            "The page's Last-Modified validator, as sent (from schema 1.2): the next crawl "
+            "sends it as If-Modified-Since; null when the server sent none or for a failed "
+            "page.", "Tue, 15 Nov 1994 12:45:26 GMT",
         ),
     ),
 )

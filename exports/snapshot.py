@@ -18,7 +18,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from exports.files import (
     MANIFEST,
     PARTIAL_KEY,
     PARTIAL_SUFFIX,
+    PAYLOAD_SNAPSHOTS,
     SPOOL_DIR,
     TMP_PREFIX,
 )
@@ -135,12 +136,15 @@ class SnapshotWriter:
             })
 
     def finish(
-        self, crawl_stats: dict[str, Any], complete: bool, partial: str | None = None
+        self, crawl_stats: dict[str, Any], complete: bool, partial: str | None = None,
+        payload_snapshots: Iterable[str] = (),
     ) -> Path:
         """Write every file, the manifest, rename into place, then switch ``latest``.
 
         ``partial`` (why the crawl stopped early) keeps the snapshot as ``<id>.partial``,
-        marked in the manifest and incomplete, and leaves ``latest`` where it was."""
+        marked in the manifest and incomplete, and leaves ``latest`` where it was.
+        ``payload_snapshots``: ids of the snapshots whose WARC records this one's revisit
+        records refer to (manifest ``payload_snapshots``; pruning keeps them)."""
         if not self._open:
             raise RuntimeError("snapshot writer already finished or aborted")
         counts = self._write_cases()
@@ -164,6 +168,8 @@ class SnapshotWriter:
         }
         if partial is not None:
             manifest[PARTIAL_KEY] = partial
+        if payload_snapshots:
+            manifest[PAYLOAD_SNAPSHOTS] = sorted(set(payload_snapshots))
         os.chmod(self.tmp_path, 0o755)
         self.path = self._rename_into_place(manifest, PARTIAL_SUFFIX if partial else "")
         if partial is None:
