@@ -6,6 +6,7 @@ Every command is callable as ``main([...])`` and returns its exit code instead o
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -14,7 +15,7 @@ import click
 
 from exports.render import DIFF_FORMATS, LOG_FORMATS
 
-from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, CrawlOptions, OptionsError, load_config
+from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, OptionsError, resolve_crawl
 from .version import TOOL_VERSION
 
 
@@ -85,14 +86,8 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     from .report import summary_lines
     from .run import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, run_crawl
 
-    values: dict[str, Any] = load_config(config) if config else {}
-    start = start_url or values.pop("start_url", None)
-    values.pop("start_url", None)
-    if not isinstance(start, str) or not start:
-        raise UsageError("START_URL is required (as an argument or in --config)")
-    options = CrawlOptions(start_url=start).with_overrides(values, str(config))
-    options = options.with_overrides(
-        {k: v for k, v in flags.items() if v is not None and v != ()})
+    options, as_json = resolve_crawl(start_url, {**flags, "as_json": as_json}, config,
+                                     os.environ)
     if options.out_dir.exists() and not options.out_dir.is_dir():
         click.echo(f"casearchive: --out {options.out_dir} is a file, not a directory; "
                    "no snapshot written", err=True)
@@ -320,8 +315,6 @@ def _write_report(text: str, output: Path | None) -> None:
 
 
 def _color(output: Path | None) -> bool:
-    import os
-
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
