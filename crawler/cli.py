@@ -30,7 +30,8 @@ snapshot (no case pages, the start URL unreachable, robots.txt unavailable, the 
 could not be written); 2 bad usage; 3 snapshot written, but some cases are incomplete or
 linked but not archived; 4 another crawl holds the lock; 5 interrupted, no snapshot, latest
 untouched; 6 a budget (--max-pages, --max-cases) was reached, a partial snapshot
-OUT/<id>.partial kept, latest untouched."""
+OUT/<id>.partial kept, latest untouched; 7 a health check failed (a redesign broke
+extraction?): the snapshot is kept and marked unhealthy, latest untouched."""
 
 
 @cli.command(epilog=CRAWL_EXIT_CODES)
@@ -79,6 +80,20 @@ OUT/<id>.partial kept, latest untouched."""
 @click.option("--in-process", is_flag=True, default=None,
               help="Parse, assemble and export in this process instead of a worker process, "
                    "so a debugger can follow a page through (slower; for debugging).")
+@click.option("--health-max-case-drop", type=float, metavar="SHARE",
+              help="Health check: fail (exit 7) when the case count dropped by more than this "
+                   "share of the previous snapshot's (default 0.10).")
+@click.option("--health-section-was-present", type=float, metavar="SHARE",
+              help="Health check: a section filled in more than this share of the previous "
+                   "snapshot's cases (default 0.5) ...")
+@click.option("--health-section-now-empty", type=float, metavar="SHARE",
+              help="... fails when empty in more than this share of the new cases (default 0.5).")
+@click.option("--health-max-warning-share", type=float, metavar="SHARE",
+              help="Health check: the largest share of pages with parser warnings or unplaced "
+                   "text (default 0.5).")
+@click.option("--health-max-error-rate", type=float, metavar="SHARE",
+              help="Health check: the largest share of requests whose page was lost "
+                   "(default 0.10).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out."""
@@ -118,6 +133,10 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     elif result.budget_exceeded:
         click.echo(f"casearchive: {result.error}; partial snapshot kept in {snapshot}, "
                    "latest untouched", err=True)
+    elif result.unhealthy:
+        failed = [c["check"] for c in result.stats["health"]["checks"] if not c["passed"]]
+        click.echo(f"casearchive: health check failed ({', '.join(failed)}); snapshot kept in "
+                   f"{snapshot}, marked unhealthy, latest untouched", err=True)
     elif options.keep is not None and result.exit_code == 0:
         _retain(options.out_dir, options.keep, quiet=as_json)
     raise SystemExit(result.exit_code)

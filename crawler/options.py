@@ -24,6 +24,11 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+#: The health checks' thresholds (``exports.health.HealthThresholds`` without the prefix).
+HEALTH_OPTIONS = ("health_max_case_drop", "health_section_was_present",
+                  "health_section_now_empty", "health_max_warning_share", "health_max_error_rate")
+
+
 class OptionsError(ValueError):
     """An option value that cannot be used; the message says which and why."""
 
@@ -65,6 +70,17 @@ class CrawlOptions:
     """Fetch the same-site images, stylesheets and scripts of list and case pages."""
     operator: str | None = None
     """Who runs the crawl (a person or organisation and a contact), for the WARC's warcinfo."""
+    health_max_case_drop: float | None = None
+    """Health check: the largest share of the previous snapshot's cases that may be gone
+    (None: ``exports.health.HealthThresholds``' default, as for the four below)."""
+    health_section_was_present: float | None = None
+    """Health check: a section filled in more than this share of the previous cases ..."""
+    health_section_now_empty: float | None = None
+    """... may be empty in at most this share of the new ones."""
+    health_max_warning_share: float | None = None
+    """Health check: the largest share of pages with parser warnings or unplaced text."""
+    health_max_error_rate: float | None = None
+    """Health check: the largest share of requests whose page was lost."""
     in_process: bool = False
     """Run the page pipeline (parse, assemble, export) in Scrapy's process instead of the
     worker process: one process a debugger can follow; slower. For debugging only."""
@@ -87,10 +103,6 @@ class CrawlOptions:
         for origin in self.allow_origin:
             if not _is_bare_origin(origin):
                 raise OptionsError(f"allow_origin: expected scheme://host[:port], got {origin!r}")
-        if self.max_pages < 1 or (self.max_cases is not None and self.max_cases < 1):
-            raise OptionsError("max_pages and max_cases must be at least 1")
-        if self.keep is not None and self.keep < 1:
-            raise OptionsError("keep must be at least 1")
         for name in ("case_pattern", "list_pattern"):
             value = getattr(self, name)
             if value is not None:
@@ -98,8 +110,20 @@ class CrawlOptions:
                     re.compile(value)
                 except re.error as exc:
                     raise OptionsError(f"--{name.replace('_', '-')}: bad regex: {exc}") from None
+        self._check_ranges()
+
+    def _check_ranges(self) -> None:
+        """Numbers out of their range: ``OptionsError`` naming the option."""
+        if self.max_pages < 1 or (self.max_cases is not None and self.max_cases < 1):
+            raise OptionsError("max_pages and max_cases must be at least 1")
+        if self.keep is not None and self.keep < 1:
+            raise OptionsError("keep must be at least 1")
         if self.concurrency is not None and self.concurrency < 1:
             raise OptionsError("--concurrency must be at least 1")
+        for name, share in self.health_thresholds().items():
+            if not 0 <= share <= 1:
+                raise OptionsError(f"health_{name}: expected a share between 0 and 1, "
+                                   f"got {share!r}")
         if self.timeout <= 0 or self.max_size_mib <= 0 or self.retries < 0:
             raise OptionsError("--timeout and --max-size-mib must be positive, --retries >= 0")
 
@@ -108,6 +132,11 @@ class CrawlOptions:
         to the same size limit)."""
         return {"max_size_mib": self.max_size_mib, "max_pages": self.max_pages,
                 "max_cases": self.max_cases}
+
+    def health_thresholds(self) -> dict[str, float]:
+        """The health thresholds given (``HealthThresholds`` field names), defaults aside."""
+        return {name.removeprefix("health_"): getattr(self, name) for name in HEALTH_OPTIONS
+                if getattr(self, name) is not None}
 
     def url_rules(self, ignore_case: bool | None = None) -> UrlRules:
         """Identity rules; ``ignore_case`` is what the server told when the option is auto."""

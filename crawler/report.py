@@ -147,6 +147,8 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
         "responses by status: "
         + (", ".join(f"{k}: {v}" for k, v in stats["responses_by_status"].items()) or "none"),
     ]
+    if isinstance(stats.get("health"), dict):
+        lines.extend(health_lines(stats["health"]))
     if stats.get("cases_with_warnings"):
         lines.append(f"cases with warnings: {stats['cases_with_warnings']} "
                      "(listed in the manifest under crawl_stats.warning_cases)")
@@ -167,6 +169,17 @@ def summary_lines(stats: dict[str, Any], snapshot: str | None) -> list[str]:
     lines.extend(f"warning: navigation link {_short(e['url'])} (linked from "
                  f"{_short(e['referer'] or 'the start')}): {e['reason']}"
                  for e in stats.get("navigation_warnings", []))
+    return lines
+
+
+def health_lines(health: dict[str, Any]) -> list[str]:
+    """The health checks' verdict (``exports.health``), then each check with its figure."""
+    against = f" (against {health['previous']})" if health.get("previous") else ""
+    lines = [f"health: {health['verdict']}{against}"]
+    for check in health["checks"]:
+        mark = "ok" if check["passed"] else "FAILED"
+        lines.append(f"  {check['check']}: {mark}: {check['detail']} "
+                     f"(limit {check['threshold']:.0%})")
     return lines
 
 

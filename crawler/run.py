@@ -24,6 +24,7 @@ EXIT_INCOMPLETE = 3
 EXIT_LOCKED = 4
 EXIT_INTERRUPTED = 5
 EXIT_BUDGET = 6
+EXIT_UNHEALTHY = 7
 
 #: Loggers whose lines name Scrapy's settings and Twisted's Failure objects: shown only with
 #: ``--log-level DEBUG``; otherwise every failure reaches the user through the summary.
@@ -40,6 +41,13 @@ class CrawlResult:
     budget_exceeded: bool = False
 
     @property
+    def unhealthy(self) -> bool:
+        """The health checks failed (``exports.health``): the snapshot is kept, ``latest``
+        was left where it was."""
+        health = self.stats.get("health")
+        return isinstance(health, dict) and health.get("verdict") == "failed"
+
+    @property
     def exit_code(self) -> int:
         if self.budget_exceeded:
             return EXIT_BUDGET
@@ -47,6 +55,8 @@ class CrawlResult:
             return EXIT_INTERRUPTED
         if self.snapshot is None:
             return EXIT_FAILED
+        if self.unhealthy:
+            return EXIT_UNHEALTHY
         if (self.stats.get("cases_incomplete") or self.stats.get("failures")
                 or self.stats.get("linked_not_archived") or self.stats.get("internal_errors")):
             return EXIT_INCOMPLETE

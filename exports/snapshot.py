@@ -36,6 +36,7 @@ from exports.files import (
     SPOOL_DIR,
     TMP_PREFIX,
 )
+from exports.health import HEALTH_KEY, OK
 from exports.jsonl import case_dict, dumps_line
 from exports.manifest import (
     dumps_manifest,
@@ -99,6 +100,8 @@ class SnapshotWriter:
         }
         self._page_keys: set[tuple[str, int]] = set()
         self.path: Path | None = None
+        self.health: dict[str, Any] | None = None
+        """The health checks' result, once ``finish`` has run them."""
         self._open = True
 
     def __enter__(self) -> SnapshotWriter:
@@ -135,12 +138,16 @@ class SnapshotWriter:
             })
 
     def finish(
-        self, crawl_stats: dict[str, Any], complete: bool, partial: str | None = None
+        self, crawl_stats: dict[str, Any], complete: bool, partial: str | None = None,
+        health: Callable[[Path], dict[str, Any]] | None = None,
     ) -> Path:
         """Write every file, the manifest, rename into place, then switch ``latest``.
 
         ``partial`` (why the crawl stopped early) keeps the snapshot as ``<id>.partial``,
-        marked in the manifest and incomplete, and leaves ``latest`` where it was."""
+        marked in the manifest and incomplete, and leaves ``latest`` where it was.
+        ``health`` (``exports.health``) judges the written tables before ``latest`` moves:
+        its result is the manifest's ``health`` and ``self.health``; a failed verdict keeps
+        the snapshot and leaves ``latest`` where it was."""
         if not self._open:
             raise RuntimeError("snapshot writer already finished or aborted")
         counts = self._write_cases()
@@ -148,6 +155,7 @@ class SnapshotWriter:
         shutil.rmtree(self.tmp_path / SPOOL_DIR)
         schema_text = json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
         (self.tmp_path / CASE_SCHEMA).write_text(schema_text, encoding="utf-8")
+        self.health = health(self.tmp_path) if health is not None and partial is None else None
         files = {n: file_digest(self.tmp_path / n, fsync=True) for n in list_files(self.tmp_path)}
         manifest = {
             "snapshot_id": self.snapshot_id,
@@ -164,9 +172,11 @@ class SnapshotWriter:
         }
         if partial is not None:
             manifest[PARTIAL_KEY] = partial
+        if self.health is not None:
+            manifest[HEALTH_KEY] = self.health
         os.chmod(self.tmp_path, 0o755)
         self.path = self._rename_into_place(manifest, PARTIAL_SUFFIX if partial else "")
-        if partial is None:
+        if partial is None and (self.health is None or self.health["verdict"] == OK):
             switch_latest(self.out_dir, self.path.name)
         self._open = False
         return self.path
