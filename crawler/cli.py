@@ -98,7 +98,7 @@ extraction?): the snapshot is kept and marked unhealthy, latest untouched."""
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out."""
     from .lock import LockHeld
-    from .report import summary_lines
+    from .report import one_line_summary, summary_lines
     from .run import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, run_crawl
 
     options, as_json = resolve_crawl(start_url, {**flags, "as_json": as_json}, config,
@@ -127,6 +127,7 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     elif result.stats:
         for line in summary_lines(result.stats, snapshot):
             click.echo(line)
+        click.echo(one_line_summary(result.stats, snapshot, result.exit_code))
     if result.snapshot is None:
         message = result.error or "the crawl found no case pages"
         click.echo(f"casearchive: {message}; no snapshot written", err=True)

@@ -66,6 +66,8 @@ class Verdict:
     once per crawl into the WARC, never parsed; empty with ``--no-requisites``)."""
     page_bases: frozenset[tuple[str, int]] | None = None
     """The site's pager bases (``UrlRules.page_bases``) when this page taught a new one."""
+    cases_done: int = 0
+    """Cases the archive has written so far (for the progress display)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from . import settings as settings_module
 from .extension import extension_of
 from .lock import CrawlLock
 from .options import CrawlOptions
+from .runlog import configure_console
 from .spiders.cases import CasesSpider
 
 #: Exit codes of ``casearchive crawl`` (documented in the README for scheduled jobs).
@@ -67,6 +68,8 @@ def scrapy_settings(options: CrawlOptions) -> Settings:
     settings = Settings()
     settings.setmodule(settings_module, priority="project")
     settings.set("CASEARCHIVE_LOCK_HELD", True, priority="cmdline")
+    # Our handlers (crawler.runlog): one timestamp format, the run log in the snapshot.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     return settings
 
 
@@ -84,6 +87,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     """
     with CrawlLock(options.out_dir):
         process = CrawlerProcess(scrapy_settings(options))
+        configure_console(options.log_level)
         quiet_library_logs(options.log_level)
         crawler = process.create_crawler(CasesSpider)
         process.crawl(crawler, options=options)

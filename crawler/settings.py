@@ -61,6 +61,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.extension.ArchiveExtension": 0,
+    "crawler.progress.ProgressExtension": 10,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }

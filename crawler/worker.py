@@ -21,6 +21,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,7 @@ from .messages import (
     Verdict,
 )
 from .options import CrawlOptions
+from .runlog import close_run_logs, configure_console, open_run_log
 from .version import TOOL_VERSION
 from .warc import WARC_NAME, Exchange, WarcLog, warcinfo_fields
 
@@ -54,7 +56,9 @@ _STOP = object()
 
 
 def _page(archive: Archive, msg: PageMessage) -> Verdict:
-    return archive.handle_page(msg)
+    verdict = archive.handle_page(msg)
+    verdict.cases_done = archive.report.cases_complete + archive.report.cases_incomplete
+    return verdict
 
 
 def _skip(archive: Archive, msg: SkipPage) -> None:
@@ -70,10 +74,12 @@ def _requisite(archive: Archive, msg: AddRequisite) -> None:
 
 
 def _close(archive: Archive, msg: Close) -> Closed:
+    close_run_logs()  # before the snapshot's files are checksummed
     return archive.close(msg.scrapy_stats, msg.seconds)
 
 
 def _abort(archive: Archive, msg: Abort) -> None:
+    close_run_logs()
     archive.abort()
 
 
@@ -130,7 +136,7 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
     # the snapshot (close or abort), and the pipe's EOF still tells us if the parent died.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    logging.basicConfig(level=level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    configure_console(level)
     from .archive import Archive  # the child alone loads the parser and the exports
 
     try:
@@ -138,6 +144,7 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the crawl
         outbox.send((0, Failed(f"{type(exc).__name__}: {exc}")))
         return
+    open_run_log(archive.writer.tmp_path)
     outbox.send((0, Ready(archive.writer.tmp_path, archive.writer.snapshot_id)))
     while True:
         try:
@@ -150,6 +157,14 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
             outbox.send((token, answer))
         if isinstance(message, FINAL):
             return
+
+
+@dataclass(slots=True)
+class ArchiveProgress:
+    """The archive's side of the progress, kept by its handle in the Scrapy process."""
+
+    cases_done: int = 0
+    failed: int = 0
 
 
 class WorkerArchive:
@@ -169,6 +184,8 @@ class WorkerArchive:
         self._tmp_path: Path | None = None
         self._snapshot_id = ""
         self._closing = False
+        self.progress = ArchiveProgress()
+        """What the progress display shows of the archive's side."""
         self._spawn()
 
     def _spawn(self) -> None:
@@ -194,6 +211,8 @@ class WorkerArchive:
         self._loop = asyncio.get_running_loop()
         ready = await self._open()
         self._tmp_path, self._snapshot_id = Path(ready.tmp_path), ready.snapshot_id
+        open_run_log(self._tmp_path)
+        log.info("crawl of %s started (casearchive %s)", self._options.start_url, TOOL_VERSION)
         try:
             self._warc = WarcLog(self._tmp_path / WARC_NAME, self._software,
                                  self._warcinfo())
@@ -308,16 +327,21 @@ class WorkerArchive:
         self._post(AddRequisite(requisite))
 
     def handle_skipped(self, item: Skipped) -> None:
+        self.progress.failed += item.failed
         self._post(SkipPage(item))
 
     async def handle_page(self, msg: PageMessage) -> Verdict:
         verdict = await self._ask(msg)
         assert isinstance(verdict, Verdict)
+        self.progress.cases_done = max(self.progress.cases_done, verdict.cases_done)
         return verdict
 
     async def close(self, scrapy_stats: dict[str, Any]) -> Closed:
         """Finish the WARC, then the snapshot (the worker checksums every file, WARC too)."""
         self._closing = True
+        log.info("downloads finished: %s cases written, %s pages lost; writing the snapshot",
+                 self.progress.cases_done, self.progress.failed)
+        close_run_logs()  # the worker checksums every file, this log too
         try:
             if self._warc is not None:
                 started = time.perf_counter()
@@ -334,6 +358,7 @@ class WorkerArchive:
             await self._wait_gone()
 
     def abort(self) -> None:
+        close_run_logs()
         self._discard_warc()
         self._post(Abort())
         self._stop_sending()

@@ -106,5 +106,5 @@ def test_the_checks_on_the_fixture_snapshot(fixture_crawl) -> None:
                            HealthThresholds())
     assert verdict["verdict"] == "ok"
     strict = check_health(snapshot, None, stats, HealthThresholds(max_error_rate=0.05))
-    errors = [c for c in strict["checks"] if c["check"] == "errors"][0]
+    errors = next(c for c in strict["checks"] if c["check"] == "errors")
     assert (strict["verdict"], errors["figure"], errors["passed"]) == ("failed", 0.1, False)
