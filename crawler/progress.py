@@ -2,13 +2,13 @@
 
 ``ProgressExtension`` (a Scrapy extension) samples the crawl every ``TTY_SECONDS`` on a
 terminal and every ``LOG_SECONDS`` off one (the Scrapy setting
-``CASEARCHIVE_PROGRESS_SECONDS`` changes that interval, for tests): pages done
-(responses received) and queued (requests scheduled but not yet sent), cases written,
-pages lost, the rate in pages a second and the elapsed time. On a terminal (stderr is a tty) it drives a ``rich`` progress bar on
-stderr, removed when the crawl ends so the summary stands alone; off a terminal (a timer,
-cron, a pipe) it writes one line a minute to the ``casearchive.progress`` logger, which
-reaches stderr at any ``--log-level`` and the run log (``crawler.runlog``). Either way the
-one-line-per-figure summary follows the crawl.
+``CASEARCHIVE_PROGRESS_SECONDS`` changes that interval, for tests): pages done (responses
+received) and queued (requests scheduled but not yet sent), cases written, pages lost, the
+rate in pages a second and the elapsed time. On a terminal (stderr is a tty) it drives a
+``rich`` progress bar on stderr, removed when the crawl ends so the summary stands alone;
+off a terminal (a timer, cron, a pipe) it writes one line a minute to the
+``casearchive.progress`` logger, which reaches stderr at any ``--log-level`` and the run
+log (``crawler.runlog``). Either way the summary follows the crawl, ending in one line.
 """
 
 from __future__ import annotations
