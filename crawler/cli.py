@@ -80,6 +80,9 @@ extraction?): the snapshot is kept and marked unhealthy, latest untouched."""
 @click.option("--in-process", is_flag=True, default=None,
               help="Parse, assemble and export in this process instead of a worker process, "
                    "so a debugger can follow a page through (slower; for debugging).")
+@click.option("--progress-seconds", type=float, metavar="S",
+              help="Seconds between progress updates: a live display on a terminal (default "
+                   "0.5), one log line on stderr and in the run log otherwise (default 60).")
 @click.option("--health-max-case-drop", type=float, metavar="SHARE",
               help="Health check: fail (exit 7) when the case count dropped by more than this "
                    "share of the previous snapshot's (default 0.10).")

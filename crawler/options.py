@@ -81,6 +81,9 @@ class CrawlOptions:
     """Health check: the largest share of pages with parser warnings or unplaced text."""
     health_max_error_rate: float | None = None
     """Health check: the largest share of requests whose page was lost."""
+    progress_seconds: float | None = None
+    """Seconds between progress updates (None: 0.5 on a terminal, 60 off one, where each
+    update is one log line)."""
     in_process: bool = False
     """Run the page pipeline (parse, assemble, export) in Scrapy's process instead of the
     worker process: one process a debugger can follow; slower. For debugging only."""
@@ -124,6 +127,8 @@ class CrawlOptions:
             if not 0 <= share <= 1:
                 raise OptionsError(f"health_{name}: expected a share between 0 and 1, "
                                    f"got {share!r}")
+        if self.progress_seconds is not None and self.progress_seconds <= 0:
+            raise OptionsError("--progress-seconds must be positive")
         if self.timeout <= 0 or self.max_size_mib <= 0 or self.retries < 0:
             raise OptionsError("--timeout and --max-size-mib must be positive, --retries >= 0")
 

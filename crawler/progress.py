@@ -1,8 +1,8 @@
 """The crawl's progress: a live display on a terminal, one log line a minute otherwise.
 
 ``ProgressExtension`` (a Scrapy extension) samples the crawl every ``TTY_SECONDS`` on a
-terminal and every ``LOG_SECONDS`` off one (the Scrapy setting
-``CASEARCHIVE_PROGRESS_SECONDS`` changes that interval, for tests): pages done (responses
+terminal and every ``LOG_SECONDS`` off one (``--progress-seconds`` sets the interval):
+pages done (responses
 received) and queued (requests scheduled but not yet sent), cases written, pages lost, the
 rate in pages a second and the elapsed time. On a terminal (stderr is a tty) it drives a
 ``rich`` progress bar on stderr, removed when the crawl ends so the summary stands alone;
@@ -92,9 +92,8 @@ class ProgressExtension:
             self._task = self._bar.add_task("starting", total=None)
             self._bar.start()
         self._loop = task.LoopingCall(self.tick)
-        default = TTY_SECONDS if self.tty else LOG_SECONDS
-        self._loop.start(self.crawler.settings.getfloat("CASEARCHIVE_PROGRESS_SECONDS", default),
-                         now=False)
+        interval = spider.options.progress_seconds
+        self._loop.start(interval or (TTY_SECONDS if self.tty else LOG_SECONDS), now=False)
 
     def tick(self) -> None:
         now = self.sample()
