@@ -102,6 +102,7 @@ class Archive:
             start_url=options.start_url,
             tool_version=TOOL_VERSION,
             parser_version=PARSER_VERSION,
+            resume=options.resume,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
         self._evidence: dict[str, str] = {}
@@ -348,6 +349,10 @@ class Archive:
         latest = self.options.out_dir / LATEST
         previous = latest.resolve() if latest.is_dir() else None
         return lambda tmp: check_health(tmp, previous, stats, thresholds)
+
+    def suspend(self) -> None:
+        """Stop, keeping the temporary snapshot for ``crawl --resume``."""
+        self.writer.suspend()
 
     def abort(self) -> None:
         """Drop the snapshot being written."""

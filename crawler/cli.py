@@ -80,6 +80,10 @@ extraction?): the snapshot is kept and marked unhealthy, latest untouched."""
 @click.option("--in-process", is_flag=True, default=None,
               help="Parse, assemble and export in this process instead of a worker process, "
                    "so a debugger can follow a page through (slower; for debugging).")
+@click.option("--resume", is_flag=True, default=None,
+              help="Continue the newest interrupted crawl (SIGTERM, SIGKILL, power loss) in "
+                   "its temporary snapshot, replaying what it archived instead of fetching "
+                   "it again (without it, leftovers are removed).")
 @click.option("--progress-seconds", type=float, metavar="S",
               help="Seconds between progress updates: a live display on a terminal (default "
                    "0.5), one log line on stderr and in the run log otherwise (default 60).")

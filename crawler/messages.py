@@ -117,6 +117,9 @@ class Close:
 class Abort:
     """Drop the snapshot being written; the worker ends."""
 
+    keep: bool = False
+    """Keep the temporary snapshot for ``crawl --resume`` (an interrupted crawl)."""
+
 
 @dataclass(slots=True)
 class Closed:

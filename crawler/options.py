@@ -81,6 +81,9 @@ class CrawlOptions:
     """Health check: the largest share of pages with parser warnings or unplaced text."""
     health_max_error_rate: float | None = None
     """Health check: the largest share of requests whose page was lost."""
+    resume: bool = False
+    """Continue the newest interrupted crawl's temporary snapshot, replaying what it archived
+    instead of fetching it again (``crawler.resume``); without it, leftovers are removed."""
     progress_seconds: float | None = None
     """Seconds between progress updates (None: 0.5 on a terminal, 60 off one, where each
     update is one log line)."""

@@ -49,6 +49,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader: archives every raw response before redirects and retries.
     "crawler.middlewares.WarcMiddleware": 950,
+    # Closer still, --resume only: answers from the interrupted crawl's WARC what it archived.
+    "crawler.resume.ReplayMiddleware": 960,
     # First of all (redirects come back through here as new requests): refuse other origins
     # before robots.txt (100) would fetch theirs.
     "crawler.middlewares.ScopeMiddleware": 40,

@@ -80,7 +80,10 @@ def _close(archive: Archive, msg: Close) -> Closed:
 
 def _abort(archive: Archive, msg: Abort) -> None:
     close_run_logs()
-    archive.abort()
+    if msg.keep:
+        archive.suspend()
+    else:
+        archive.abort()
 
 
 #: How each message sent to the worker is applied to the page pipeline, and its answer
@@ -149,8 +152,8 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
     while True:
         try:
             token, message = inbox.recv()
-        except EOFError:  # the parent died: drop the partial snapshot
-            archive.abort()
+        except EOFError:  # the parent died: keep what it archived, for --resume
+            archive.suspend()
             return
         answer = apply(archive, message)
         if answer is not None:
@@ -212,6 +215,10 @@ class WorkerArchive:
         ready = await self._open()
         self._tmp_path, self._snapshot_id = Path(ready.tmp_path), ready.snapshot_id
         open_run_log(self._tmp_path)
+        if self._options.resume:
+            from .resume import retire_warc
+
+            retire_warc(self._tmp_path)
         log.info("crawl of %s started (casearchive %s)", self._options.start_url, TOOL_VERSION)
         try:
             self._warc = WarcLog(self._tmp_path / WARC_NAME, self._software,
@@ -350,6 +357,10 @@ class WorkerArchive:
                 except OSError as exc:
                     self._warc_failed(exc)
                 self._warc_seconds += time.perf_counter() - started
+            if self._tmp_path is not None:
+                from .resume import drop_journals
+
+                drop_journals(self._tmp_path)
             closed = await self._ask(Close(scrapy_stats, {"warc": self._warc_seconds}))
             assert isinstance(closed, Closed)
             return closed
@@ -362,6 +373,24 @@ class WorkerArchive:
         self._discard_warc()
         self._post(Abort())
         self._stop_sending()
+
+    @property
+    def tmp_path(self) -> Path | None:
+        """The temporary snapshot directory, once the archive has opened it."""
+        return self._tmp_path
+
+    async def suspend(self) -> None:
+        """The crawl was interrupted: finish the WARC written so far and end the worker,
+        keeping the temporary snapshot for ``crawl --resume`` (``crawler.resume``)."""
+        self._closing = True
+        close_run_logs()
+        if self._warc is not None:
+            with contextlib.suppress(OSError):
+                self._warc.close()
+        self._post(Abort(keep=True))
+        self._stop_sending()
+        self._failure = self._failure or "the crawl was suspended"  # its exit is expected
+        await self._wait_gone(terminate=True)
 
     async def drop(self) -> None:
         """Abort, wait until the worker has gone, and make sure the snapshot being written
