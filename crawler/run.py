@@ -98,7 +98,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
             return CrawlResult(kept.snapshot if kept else None, kept.stats if kept else {},
                                error=extension.budget_exceeded, budget_exceeded=True)
         if extension is not None and extension.interrupted:
-            return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted})",
+            return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted}; "
+                                     "crawl --resume continues it)",
                                interrupted=True)
         if extension is None or extension.result is None:
             return CrawlResult(None, error=extension.error if extension is not None else None)
