@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,7 +32,31 @@ could not be written); 2 bad usage; 3 snapshot written, but some cases are incom
 linked but not archived; 4 another crawl holds the lock; 5 interrupted, no snapshot, latest
 untouched; 6 a budget (--max-pages, --max-cases) was reached, a partial snapshot
 OUT/<id>.partial kept, latest untouched; 7 a health check failed (a redesign broke
-extraction?): the snapshot is kept and marked unhealthy, latest untouched."""
+extraction?): the snapshot is kept and marked unhealthy, latest untouched. Alert on every
+code but 0 (4, an overlapping start, is harmless): the systemd unit in deploy/ does, through
+OnFailure=; the summary's health lines say which check failed."""
+
+
+#: The health checks' limits (``exports.health``; shares 0-1, as ``--health-NAME``), with
+#: their defaults in words (the values live in ``HealthThresholds``).
+HEALTH_HELP = {
+    "max-case-drop": "fail (exit 7) when the case count dropped by more than this share of "
+                     "the previous snapshot's (default 0.10)",
+    "section-was-present": "a section filled in more than this share of the previous "
+                           "snapshot's cases (default 0.5) ...",
+    "section-now-empty": "... fails when empty in more than this share of the new cases "
+                         "(default 0.5)",
+    "max-warning-share": "the largest share of pages with parser warnings or unplaced text "
+                         "(default 0.5)",
+    "max-error-rate": "the largest share of requests whose page was lost (default 0.10)",
+}
+
+
+def _health_options(command: Callable[..., None]) -> Callable[..., None]:
+    for name, text in reversed(HEALTH_HELP.items()):
+        command = click.option(f"--health-{name}", type=float, metavar="SHARE",
+                               help=f"Health check: {text}.")(command)
+    return command
 
 
 @cli.command(epilog=CRAWL_EXIT_CODES)
@@ -87,20 +112,7 @@ extraction?): the snapshot is kept and marked unhealthy, latest untouched."""
 @click.option("--progress-seconds", type=float, metavar="S",
               help="Seconds between progress updates: a live display on a terminal (default "
                    "0.5), one log line on stderr and in the run log otherwise (default 60).")
-@click.option("--health-max-case-drop", type=float, metavar="SHARE",
-              help="Health check: fail (exit 7) when the case count dropped by more than this "
-                   "share of the previous snapshot's (default 0.10).")
-@click.option("--health-section-was-present", type=float, metavar="SHARE",
-              help="Health check: a section filled in more than this share of the previous "
-                   "snapshot's cases (default 0.5) ...")
-@click.option("--health-section-now-empty", type=float, metavar="SHARE",
-              help="... fails when empty in more than this share of the new cases (default 0.5).")
-@click.option("--health-max-warning-share", type=float, metavar="SHARE",
-              help="Health check: the largest share of pages with parser warnings or unplaced "
-                   "text (default 0.5).")
-@click.option("--health-max-error-rate", type=float, metavar="SHARE",
-              help="Health check: the largest share of requests whose page was lost "
-                   "(default 0.10).")
+@_health_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out."""
