@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .items import Skipped
+from .journal import drop_journals, retire_warc
 from .messages import (
     Abort,
     AddAlias,
@@ -216,8 +217,6 @@ class WorkerArchive:
         self._tmp_path, self._snapshot_id = Path(ready.tmp_path), ready.snapshot_id
         open_run_log(self._tmp_path)
         if self._options.resume:
-            from .resume import retire_warc
-
             retire_warc(self._tmp_path)
         log.info("crawl of %s started (casearchive %s)", self._options.start_url, TOOL_VERSION)
         try:
@@ -358,8 +357,6 @@ class WorkerArchive:
                     self._warc_failed(exc)
                 self._warc_seconds += time.perf_counter() - started
             if self._tmp_path is not None:
-                from .resume import drop_journals
-
                 drop_journals(self._tmp_path)
             closed = await self._ask(Close(scrapy_stats, {"warc": self._warc_seconds}))
             assert isinstance(closed, Closed)
