@@ -2,14 +2,14 @@
 
 The interrupted crawl's WARC is its journal. A crawl stopped by SIGTERM or SIGINT keeps its
 temporary snapshot (``OUT/.tmp-<id>-<pid>-<random>``: the worker *suspends* instead of
-dropping it); one killed outright (SIGKILL, power loss) leaves it behind as it was.
-``crawl --resume`` adopts the newest such directory (``exports.snapshot.resumable``; same
-snapshot id and start time) and, before the new WARC is opened in it, renames the WARC
-written so far to ``resume-N.warc.gz`` (``crawler.journal.retire_warc``; a resume
-interrupted in turn adds the next N). The crawl then starts over from the start URL,
-but ``ReplayMiddleware``, the downloader middleware closest to the network, answers
-every request whose final response (not a 5xx or 429, which would be retried) is in a
-journal from that record instead of the network. The replayed responses go through the same pipeline as fetched ones: the WARC
+dropping it); one killed outright (SIGKILL, power loss) leaves it behind as it was. ``crawl
+--resume`` adopts the newest such directory (``exports.snapshot.resumable``; same snapshot
+id and start time) and, before the new WARC is opened in it, renames the WARC written so far
+to ``resume-N.warc.gz`` (``crawler.journal.retire_warc``; a resume interrupted in turn adds
+the next N). The crawl then starts over from the start URL, but ``ReplayMiddleware``, the
+downloader middleware closest to the network, answers every request whose final response
+(not a 5xx or 429, which would be retried) is in a journal from that record instead of the
+network. The replayed responses go through the same pipeline as fetched ones: the WARC
 middleware writes them into the new WARC, the worker parses, assembles and spools them
 again, so the archive's own state (spooled pages and rows, open cases, the report) is
 rebuilt exactly, and the snapshot equals an uninterrupted crawl's; the server sees no
