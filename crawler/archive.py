@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+from exports.files import LATEST
+from exports.health import HEALTH_KEY, HealthThresholds, check_health
 from exports.snapshot import SnapshotWriter
 from parsers.page import parse_page
 from parsers.records import PageRecord
@@ -98,6 +102,7 @@ class Archive:
             start_url=options.start_url,
             tool_version=TOOL_VERSION,
             parser_version=PARSER_VERSION,
+            resume=options.resume,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
         self._evidence: dict[str, str] = {}
@@ -330,13 +335,26 @@ class Archive:
             started = time.perf_counter()
             snapshot = self.writer.finish(
                 crawl_stats=stats, complete=complete, partial=str(partial) if partial else None,
-                payload_snapshots=scrapy_stats.get(PAYLOAD_SNAPSHOTS_STAT, ()))
+                payload_snapshots=scrapy_stats.get(PAYLOAD_SNAPSHOTS_STAT, ()),
+                health=self._health_check(stats))
+            stats[HEALTH_KEY] = self.writer.health
             # Known only once the manifest is written: in the summary, not the manifest.
             stats["archive_seconds"]["finish"] = round(time.perf_counter() - started, 3)
             return Closed(snapshot, stats)
         except BaseException:
             self.abort()
             raise
+
+    def _health_check(self, stats: dict[str, Any]) -> Callable[[Path], dict[str, Any]]:
+        """The health checks of the snapshot being finished, against ``OUT/latest``."""
+        thresholds = HealthThresholds(**self.options.health_thresholds())
+        latest = self.options.out_dir / LATEST
+        previous = latest.resolve() if latest.is_dir() else None
+        return lambda tmp: check_health(tmp, previous, stats, thresholds)
+
+    def suspend(self) -> None:
+        """Stop, keeping the temporary snapshot for ``crawl --resume``."""
+        self.writer.suspend()
 
     def abort(self) -> None:
         """Drop the snapshot being written."""

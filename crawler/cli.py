@@ -6,7 +6,9 @@ Every command is callable as ``main([...])`` and returns its exit code instead o
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,7 +16,7 @@ import click
 
 from exports.render import DIFF_FORMATS, LOG_FORMATS
 
-from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, CrawlOptions, OptionsError, load_config
+from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, OptionsError, resolve_crawl
 from .version import TOOL_VERSION
 
 
@@ -29,7 +31,32 @@ snapshot (no case pages, the start URL unreachable, robots.txt unavailable, the 
 could not be written); 2 bad usage; 3 snapshot written, but some cases are incomplete or
 linked but not archived; 4 another crawl holds the lock; 5 interrupted, no snapshot, latest
 untouched; 6 a budget (--max-pages, --max-cases) was reached, a partial snapshot
-OUT/<id>.partial kept, latest untouched."""
+OUT/<id>.partial kept, latest untouched; 7 a health check failed (a redesign broke
+extraction?): the snapshot is kept and marked unhealthy, latest untouched. Alert on every
+code but 0 (4, an overlapping start, is harmless): the systemd unit in deploy/ does, through
+OnFailure=; the summary's health lines say which check failed."""
+
+
+#: The health checks' limits (``exports.health``; shares 0-1, as ``--health-NAME``), with
+#: their defaults in words (the values live in ``HealthThresholds``).
+HEALTH_HELP = {
+    "max-case-drop": "fail (exit 7) when the case count dropped by more than this share of "
+                     "the previous snapshot's (default 0.10)",
+    "section-was-present": "a section filled in more than this share of the previous "
+                           "snapshot's cases (default 0.5) ...",
+    "section-now-empty": "... fails when empty in more than this share of the new cases "
+                         "(default 0.5)",
+    "max-warning-share": "the largest share of pages with parser warnings or unplaced text "
+                         "(default 0.5)",
+    "max-error-rate": "the largest share of requests whose page was lost (default 0.10)",
+}
+
+
+def _health_options(command: Callable[..., None]) -> Callable[..., None]:
+    for name, text in reversed(HEALTH_HELP.items()):
+        command = click.option(f"--health-{name}", type=float, metavar="SHARE",
+                               help=f"Health check: {text}.")(command)
+    return command
 
 
 @cli.command(epilog=CRAWL_EXIT_CODES)
@@ -81,21 +108,23 @@ OUT/<id>.partial kept, latest untouched."""
 @click.option("--full", is_flag=True, default=None,
               help="Recrawl in full: no conditional requests, every page stored whole "
                    "(default: revalidate the previous snapshot's pages, store revisits).")
+@click.option("--resume", is_flag=True, default=None,
+              help="Continue the newest interrupted crawl (SIGTERM, SIGKILL, power loss) in "
+                   "its temporary snapshot, replaying what it archived instead of fetching "
+                   "it again (without it, leftovers are removed).")
+@click.option("--progress-seconds", type=float, metavar="S",
+              help="Seconds between progress updates: a live display on a terminal (default "
+                   "0.5), one log line on stderr and in the run log otherwise (default 60).")
+@_health_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: Any) -> None:
     """Crawl START_URL (the case list) into a new snapshot under --out."""
     from .lock import LockHeld
-    from .report import summary_lines
+    from .report import one_line_summary, summary_lines
     from .run import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE, run_crawl
 
-    values: dict[str, Any] = load_config(config) if config else {}
-    start = start_url or values.pop("start_url", None)
-    values.pop("start_url", None)
-    if not isinstance(start, str) or not start:
-        raise UsageError("START_URL is required (as an argument or in --config)")
-    options = CrawlOptions(start_url=start).with_overrides(values, str(config))
-    options = options.with_overrides(
-        {k: v for k, v in flags.items() if v is not None and v != ()})
+    options, as_json = resolve_crawl(start_url, {**flags, "as_json": as_json}, config,
+                                     os.environ)
     if options.out_dir.exists() and not options.out_dir.is_dir():
         click.echo(f"casearchive: --out {options.out_dir} is a file, not a directory; "
                    "no snapshot written", err=True)
@@ -120,12 +149,17 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
     elif result.stats:
         for line in summary_lines(result.stats, snapshot):
             click.echo(line)
+        click.echo(one_line_summary(result.stats, snapshot, result.exit_code))
     if result.snapshot is None:
         message = result.error or "the crawl found no case pages"
         click.echo(f"casearchive: {message}; no snapshot written", err=True)
     elif result.budget_exceeded:
         click.echo(f"casearchive: {result.error}; partial snapshot kept in {snapshot}, "
                    "latest untouched", err=True)
+    elif result.unhealthy:
+        failed = [c["check"] for c in result.stats["health"]["checks"] if not c["passed"]]
+        click.echo(f"casearchive: health check failed ({', '.join(failed)}); snapshot kept in "
+                   f"{snapshot}, marked unhealthy, latest untouched", err=True)
     elif options.keep is not None and result.exit_code == 0:
         _retain(options.out_dir, options.keep, quiet=as_json)
     raise SystemExit(result.exit_code)
@@ -336,8 +370,6 @@ def _write_report(text: str, output: Path | None) -> None:
 
 
 def _color(output: Path | None) -> bool:
-    import os
-
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 

@@ -119,8 +119,9 @@ class ArchiveExtension:
                 # Stopped before the site was crawled (SIGTERM, SIGINT, a CLOSESPIDER_* limit):
                 # a snapshot of part of the site would make every unvisited case look removed.
                 self.interrupted = reason
-                log.error("the crawl was interrupted (%s); no snapshot written", reason)
-                await self.archive.drop()
+                log.error("the crawl was interrupted (%s); no snapshot written; its temporary "
+                          "snapshot is kept for crawl --resume", reason)
+                await self.archive.suspend()
             elif self.archive is not None:
                 stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
                 self.result = await self.archive.close(stats)

@@ -66,6 +66,8 @@ class Verdict:
     once per crawl into the WARC, never parsed; empty with ``--no-requisites``)."""
     page_bases: frozenset[tuple[str, int]] | None = None
     """The site's pager bases (``UrlRules.page_bases``) when this page taught a new one."""
+    cases_done: int = 0
+    """Cases the archive has written so far (for the progress display)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,9 @@ class Close:
 @dataclass(frozen=True, slots=True)
 class Abort:
     """Drop the snapshot being written; the worker ends."""
+
+    keep: bool = False
+    """Keep the temporary snapshot for ``crawl --resume`` (an interrupted crawl)."""
 
 
 @dataclass(slots=True)

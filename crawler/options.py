@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
 from .urls import UrlRules
@@ -21,6 +22,11 @@ DEFAULT_CONTACT_URL = "https://github.com/casearchive/casearchive#for-site-owner
 DEFAULT_MAX_PAGES = 50_000
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+#: The health checks' thresholds (``exports.health.HealthThresholds`` without the prefix).
+HEALTH_OPTIONS = ("health_max_case_drop", "health_section_was_present",
+                  "health_section_now_empty", "health_max_warning_share", "health_max_error_rate")
 
 
 class OptionsError(ValueError):
@@ -64,6 +70,23 @@ class CrawlOptions:
     """Fetch the same-site images, stylesheets and scripts of list and case pages."""
     operator: str | None = None
     """Who runs the crawl (a person or organisation and a contact), for the WARC's warcinfo."""
+    health_max_case_drop: float | None = None
+    """Health check: the largest share of the previous snapshot's cases that may be gone
+    (None: ``exports.health.HealthThresholds``' default, as for the four below)."""
+    health_section_was_present: float | None = None
+    """Health check: a section filled in more than this share of the previous cases ..."""
+    health_section_now_empty: float | None = None
+    """... may be empty in at most this share of the new ones."""
+    health_max_warning_share: float | None = None
+    """Health check: the largest share of pages with parser warnings or unplaced text."""
+    health_max_error_rate: float | None = None
+    """Health check: the largest share of requests whose page was lost."""
+    resume: bool = False
+    """Continue the newest interrupted crawl's temporary snapshot, replaying what it archived
+    instead of fetching it again (``crawler.resume``); without it, leftovers are removed."""
+    progress_seconds: float | None = None
+    """Seconds between progress updates (None: 0.5 on a terminal, 60 off one, where each
+    update is one log line)."""
     in_process: bool = False
     """Run the page pipeline (parse, assemble, export) in Scrapy's process instead of the
     worker process: one process a debugger can follow; slower. For debugging only."""
@@ -89,10 +112,6 @@ class CrawlOptions:
         for origin in self.allow_origin:
             if not _is_bare_origin(origin):
                 raise OptionsError(f"allow_origin: expected scheme://host[:port], got {origin!r}")
-        if self.max_pages < 1 or (self.max_cases is not None and self.max_cases < 1):
-            raise OptionsError("max_pages and max_cases must be at least 1")
-        if self.keep is not None and self.keep < 1:
-            raise OptionsError("keep must be at least 1")
         for name in ("case_pattern", "list_pattern"):
             value = getattr(self, name)
             if value is not None:
@@ -100,8 +119,22 @@ class CrawlOptions:
                     re.compile(value)
                 except re.error as exc:
                     raise OptionsError(f"--{name.replace('_', '-')}: bad regex: {exc}") from None
+        self._check_ranges()
+
+    def _check_ranges(self) -> None:
+        """Numbers out of their range: ``OptionsError`` naming the option."""
+        if self.max_pages < 1 or (self.max_cases is not None and self.max_cases < 1):
+            raise OptionsError("max_pages and max_cases must be at least 1")
+        if self.keep is not None and self.keep < 1:
+            raise OptionsError("keep must be at least 1")
         if self.concurrency is not None and self.concurrency < 1:
             raise OptionsError("--concurrency must be at least 1")
+        for name, share in self.health_thresholds().items():
+            if not 0 <= share <= 1:
+                raise OptionsError(f"health_{name}: expected a share between 0 and 1, "
+                                   f"got {share!r}")
+        if self.progress_seconds is not None and self.progress_seconds <= 0:
+            raise OptionsError("--progress-seconds must be positive")
         if self.timeout <= 0 or self.max_size_mib <= 0 or self.retries < 0:
             raise OptionsError("--timeout and --max-size-mib must be positive, --retries >= 0")
 
@@ -110,6 +143,11 @@ class CrawlOptions:
         to the same size limit)."""
         return {"max_size_mib": self.max_size_mib, "max_pages": self.max_pages,
                 "max_cases": self.max_cases}
+
+    def health_thresholds(self) -> dict[str, float]:
+        """The health thresholds given (``HealthThresholds`` field names), defaults aside."""
+        return {name.removeprefix("health_"): getattr(self, name) for name in HEALTH_OPTIONS
+                if getattr(self, name) is not None}
 
     def url_rules(self, ignore_case: bool | None = None) -> UrlRules:
         """Identity rules; ``ignore_case`` is what the server told when the option is auto."""
@@ -126,25 +164,95 @@ class CrawlOptions:
 
         Names are the flags' names, with dashes or underscores (``out``, ``ignore-robots``);
         ``source`` (the config file) is named in every error."""
+        return self.with_layers([(values, source)])
+
+    def with_layers(self, layers: list[tuple[dict[str, Any], str | None]]) -> CrawlOptions:
+        """A copy with each layer of ``(values, source)`` applied, lowest precedence first
+        (a config file, then the environment, then flags): a later layer's value of an
+        option wins. Every error names the option and the source of the value at fault (the
+        file, the environment variable; none for a flag, whose name says it)."""
         coerced: dict[str, Any] = {}
-        where = f"{source}: " if source else ""
-        for raw_name, value in values.items():
-            name = raw_name.replace("-", "_")
-            name = _ALIASES.get(name, name)
-            try:
-                if name in _NEGATIONS:
-                    name = _NEGATIONS[name]
-                    coerced[name] = not _coerce(name, value)
-                elif name in _KINDS:
-                    coerced[name] = _coerce(name, value)
-                else:
-                    raise OptionsError(f"unknown option {raw_name!r}")
-            except OptionsError as exc:
-                raise OptionsError(f"{where}{exc}") from None
+        sources: dict[str, str | None] = {}
+        for values, source in layers:
+            for raw_name, value in values.items():
+                name, setting = _coerce_named(raw_name, value, source)
+                coerced[name], sources[name] = setting, source
         try:
             return replace(self, **coerced)
         except OptionsError as exc:
-            raise OptionsError(f"{where}{exc}") from None
+            named = sorted({s for n, s in sources.items() if s and n in str(exc)})
+            raise OptionsError(f"{', '.join(named)}: {exc}" if named else str(exc)) from None
+
+
+def _coerce_named(raw_name: str, value: Any, source: str | None) -> tuple[str, Any]:
+    """The option a config/env/argument name sets, and ``value`` as it holds it."""
+    name = raw_name.replace("-", "_")
+    name = _ALIASES.get(name, name)
+    try:
+        if name in _NEGATIONS:
+            return _NEGATIONS[name], not _coerce(_NEGATIONS[name], value)
+        if name in _KINDS:
+            return name, _coerce(name, value)
+        raise OptionsError(f"unknown option {raw_name!r}")
+    except OptionsError as exc:
+        raise OptionsError(f"{source}: {exc}" if source else str(exc)) from None
+
+
+#: Prefix of the environment variables that set crawl options: ``CASEARCHIVE_MAX_PAGES=100``,
+#: ``CASEARCHIVE_IGNORE_ROBOTS=1``, ``CASEARCHIVE_ALLOW_ORIGIN="https://a https://b"``.
+ENV_PREFIX = "CASEARCHIVE_"
+#: Keys a config file or the environment may hold besides the options: the command's
+#: argument and ``--json``; the environment may also name the config file.
+COMMAND_KEYS = ("start_url", "json")
+ENV_CONFIG = f"{ENV_PREFIX}CONFIG"
+
+
+def env_values(environ: Mapping[str, str]) -> dict[str, tuple[str, Any]]:
+    """The crawl settings in ``environ``: ``{name: (variable, value)}``; a list option takes
+    its values separated by commas or spaces. An unknown ``CASEARCHIVE_*`` variable is an
+    ``OptionsError`` naming it (a misspelt variable would otherwise be silently ignored)."""
+    found: dict[str, tuple[str, Any]] = {}
+    for var, value in sorted(environ.items()):
+        if not var.startswith(ENV_PREFIX) or var == ENV_CONFIG:
+            continue
+        name = var[len(ENV_PREFIX):].lower()
+        option = _ALIASES.get(name, _NEGATIONS.get(name, name))
+        if option not in _KINDS and name not in COMMAND_KEYS:
+            raise OptionsError(f"{var}: unknown option {name!r} (environment variable)")
+        is_list = _KINDS.get(option) is tuple
+        found[name] = (var, value.replace(",", " ").split() if is_list else value)
+    return found
+
+
+def resolve_crawl(start_url: str | None, flags: dict[str, Any], config: Path | None,
+                  environ: Mapping[str, str]) -> tuple[CrawlOptions, bool]:
+    """The crawl's options, and whether the summary is JSON, from its four sources in order
+    of precedence: ``flags`` (None or empty where not given), ``environ``'s ``CASEARCHIVE_*``
+    variables, the TOML ``config`` file (``--config``, else ``CASEARCHIVE_CONFIG``), the
+    defaults. Raises ``OptionsError`` naming the key and its source."""
+    env = env_values(environ)
+    if config is None and environ.get(ENV_CONFIG):
+        config = Path(environ[ENV_CONFIG])
+    file_values = load_config(config) if config else {}
+    where = str(config)
+    command = {k: (file_values.pop(k), where) for k in COMMAND_KEYS if k in file_values}
+    command.update({k: (env.pop(k)[1], env_var) for k in COMMAND_KEYS if k in env
+                    for env_var in [f"{ENV_PREFIX}{k.upper()}"]})
+    start = start_url or command.get("start_url", (None, ""))[0]
+    if not isinstance(start, str) or not start:
+        raise OptionsError("START_URL is required (as an argument, in --config or in "
+                           f"{ENV_PREFIX}START_URL)")
+    as_json = bool(flags.pop("as_json", False))
+    if not as_json and "json" in command:
+        json_value, json_source = command["json"]
+        try:
+            as_json = _as_bool("json", json_value)
+        except OptionsError as exc:
+            raise OptionsError(f"{json_source}: {exc}") from None
+    layers: list[tuple[dict[str, Any], str | None]] = [(file_values, where)]
+    layers.extend(({name: value}, var) for name, (var, value) in env.items())
+    layers.append(({k: v for k, v in flags.items() if v is not None and v != ()}, None))
+    return CrawlOptions(start_url=start).with_layers(layers), as_json
 
 
 def has_credentials(url: str) -> bool:
@@ -176,16 +284,6 @@ def _is_bare_origin(url: str) -> bool:
             and not has_credentials(url))
 
 
-#: What each option holds, for values from a config file or spider arguments (strings).
-_KINDS: dict[str, type] = {
-    "keep": int,
-    "out_dir": Path, "polite": bool, "concurrency": int, "delay": float, "obey_robots": bool,
-    "contact_url": str, "user_agent": str, "timeout": float, "max_size_mib": int,
-    "retries": int, "case_pattern": str, "list_pattern": str, "ignore_url_case": bool,
-    "log_level": str, "max_pages": int, "max_cases": int, "allow_origin": tuple,
-    "requisites": bool, "operator": str, "in_process": bool,
-    "full": bool,
-}
 #: Config names of the flags' negative forms (``--ignore-robots``) and short forms (``--out``).
 _ALIASES = {"out": "out_dir"}
 _NEGATIONS = {"ignore_robots": "obey_robots", "keep_url_case": "ignore_url_case",
@@ -193,15 +291,29 @@ _NEGATIONS = {"ignore_robots": "obey_robots", "keep_url_case": "ignore_url_case"
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
+def _kind_of(annotation: Any) -> type:
+    """The value type of a ``CrawlOptions`` field's annotation (``int | None`` -> int)."""
+    if get_origin(annotation) is tuple:
+        return tuple
+    kinds = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    kind = kinds[0]
+    return kind if isinstance(kind, type) else type(kind)
+
+
+#: What each option holds, read off ``CrawlOptions``' own annotations (one definition of
+#: each option): how values from a config file, the environment or spider arguments (often
+#: strings) are coerced. ``start_url`` is the command's argument, not an option.
+_KINDS: dict[str, type] = {
+    name: _kind_of(hint) for name, hint in get_type_hints(CrawlOptions).items()
+    if name != "start_url"
+}
+
+
 def _coerce(name: str, value: Any) -> Any:
     """``value`` as option ``name`` holds it; ``OptionsError`` naming the option otherwise."""
     kind = _KINDS[name]
     if kind is bool:
-        if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
-            return value.strip().lower() in _TRUE
-        if isinstance(value, bool):
-            return value
-        raise OptionsError(f"{name}: expected true or false, got {value!r}")
+        return _as_bool(name, value)
     if kind in (int, float):
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise OptionsError(f"{name}: expected a number, got {value!r}")
@@ -223,6 +335,14 @@ def _coerce(name: str, value: Any) -> Any:
     if not isinstance(value, str):
         raise OptionsError(f"{name}: expected a string, got {value!r}")
     return Path(value) if kind is Path else value
+
+
+def _as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    if isinstance(value, bool):
+        return value
+    raise OptionsError(f"{name}: expected true or false, got {value!r}")
 
 
 def load_config(path: Path) -> dict[str, Any]:

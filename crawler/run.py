@@ -14,6 +14,7 @@ from . import settings as settings_module
 from .extension import extension_of
 from .lock import CrawlLock
 from .options import CrawlOptions
+from .runlog import configure_console
 from .spiders.cases import CasesSpider
 
 #: Exit codes of ``casearchive crawl`` (documented in the README for scheduled jobs).
@@ -24,6 +25,7 @@ EXIT_INCOMPLETE = 3
 EXIT_LOCKED = 4
 EXIT_INTERRUPTED = 5
 EXIT_BUDGET = 6
+EXIT_UNHEALTHY = 7
 
 #: Loggers whose lines name Scrapy's settings and Twisted's Failure objects: shown only with
 #: ``--log-level DEBUG``; otherwise every failure reaches the user through the summary.
@@ -40,6 +42,13 @@ class CrawlResult:
     budget_exceeded: bool = False
 
     @property
+    def unhealthy(self) -> bool:
+        """The health checks failed (``exports.health``): the snapshot is kept, ``latest``
+        was left where it was."""
+        health = self.stats.get("health")
+        return isinstance(health, dict) and health.get("verdict") == "failed"
+
+    @property
     def exit_code(self) -> int:
         if self.budget_exceeded:
             return EXIT_BUDGET
@@ -47,6 +56,8 @@ class CrawlResult:
             return EXIT_INTERRUPTED
         if self.snapshot is None:
             return EXIT_FAILED
+        if self.unhealthy:
+            return EXIT_UNHEALTHY
         if (self.stats.get("cases_incomplete") or self.stats.get("failures")
                 or self.stats.get("linked_not_archived") or self.stats.get("internal_errors")):
             return EXIT_INCOMPLETE
@@ -57,6 +68,8 @@ def scrapy_settings(options: CrawlOptions) -> Settings:
     settings = Settings()
     settings.setmodule(settings_module, priority="project")
     settings.set("CASEARCHIVE_LOCK_HELD", True, priority="cmdline")
+    # Our handlers (crawler.runlog): one timestamp format, the run log in the snapshot.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     return settings
 
 
@@ -74,6 +87,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     """
     with CrawlLock(options.out_dir):
         process = CrawlerProcess(scrapy_settings(options))
+        configure_console(options.log_level)
         quiet_library_logs(options.log_level)
         crawler = process.create_crawler(CasesSpider)
         process.crawl(crawler, options=options)
@@ -84,7 +98,8 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
             return CrawlResult(kept.snapshot if kept else None, kept.stats if kept else {},
                                error=extension.budget_exceeded, budget_exceeded=True)
         if extension is not None and extension.interrupted:
-            return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted})",
+            return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted}; "
+                                     "crawl --resume continues it)",
                                interrupted=True)
         if extension is None or extension.result is None:
             return CrawlResult(None, error=extension.error if extension is not None else None)

@@ -52,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Conditional requests from the previous snapshot; a 304 answered from its payload
     # after Scrapy's download statistics (850) have counted it as a 304.
     "crawler.middlewares.RevalidationMiddleware": 840,
+    # Closer still, --resume only: answers from the interrupted crawl's WARC what it archived.
+    "crawler.resume.ReplayMiddleware": 960,
     # First of all (redirects come back through here as new requests): refuse other origins
     # before robots.txt (100) would fetch theirs.
     "crawler.middlewares.ScopeMiddleware": 40,
@@ -64,6 +66,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.extension.ArchiveExtension": 0,
+    "crawler.progress.ProgressExtension": 10,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }

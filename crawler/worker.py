@@ -21,11 +21,13 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .items import Skipped
+from .journal import drop_journals, retire_warc
 from .messages import (
     Abort,
     AddAlias,
@@ -42,6 +44,7 @@ from .messages import (
     Verdict,
 )
 from .options import CrawlOptions
+from .runlog import close_run_logs, configure_console, open_run_log
 from .version import TOOL_VERSION
 from .warc import WARC_NAME, Exchange, WarcLog, warcinfo_fields
 
@@ -54,7 +57,9 @@ _STOP = object()
 
 
 def _page(archive: Archive, msg: PageMessage) -> Verdict:
-    return archive.handle_page(msg)
+    verdict = archive.handle_page(msg)
+    verdict.cases_done = archive.report.cases_complete + archive.report.cases_incomplete
+    return verdict
 
 
 def _skip(archive: Archive, msg: SkipPage) -> None:
@@ -70,11 +75,16 @@ def _requisite(archive: Archive, msg: AddRequisite) -> None:
 
 
 def _close(archive: Archive, msg: Close) -> Closed:
+    close_run_logs()  # before the snapshot's files are checksummed
     return archive.close(msg.scrapy_stats, msg.seconds)
 
 
 def _abort(archive: Archive, msg: Abort) -> None:
-    archive.abort()
+    close_run_logs()
+    if msg.keep:
+        archive.suspend()
+    else:
+        archive.abort()
 
 
 #: How each message sent to the worker is applied to the page pipeline, and its answer
@@ -130,7 +140,7 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
     # the snapshot (close or abort), and the pipe's EOF still tells us if the parent died.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    logging.basicConfig(level=level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    configure_console(level)
     from .archive import Archive  # the child alone loads the parser and the exports
 
     try:
@@ -138,18 +148,27 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the crawl
         outbox.send((0, Failed(f"{type(exc).__name__}: {exc}")))
         return
+    open_run_log(archive.writer.tmp_path)
     outbox.send((0, Ready(archive.writer.tmp_path, archive.writer.snapshot_id)))
     while True:
         try:
             token, message = inbox.recv()
-        except EOFError:  # the parent died: drop the partial snapshot
-            archive.abort()
+        except EOFError:  # the parent died: keep what it archived, for --resume
+            archive.suspend()
             return
         answer = apply(archive, message)
         if answer is not None:
             outbox.send((token, answer))
         if isinstance(message, FINAL):
             return
+
+
+@dataclass(slots=True)
+class ArchiveProgress:
+    """The archive's side of the progress, kept by its handle in the Scrapy process."""
+
+    cases_done: int = 0
+    failed: int = 0
 
 
 class WorkerArchive:
@@ -169,6 +188,8 @@ class WorkerArchive:
         self._tmp_path: Path | None = None
         self._snapshot_id = ""
         self._closing = False
+        self.progress = ArchiveProgress()
+        """What the progress display shows of the archive's side."""
         self._spawn()
 
     def _spawn(self) -> None:
@@ -194,6 +215,10 @@ class WorkerArchive:
         self._loop = asyncio.get_running_loop()
         ready = await self._open()
         self._tmp_path, self._snapshot_id = Path(ready.tmp_path), ready.snapshot_id
+        open_run_log(self._tmp_path)
+        if self._options.resume:
+            retire_warc(self._tmp_path)
+        log.info("crawl of %s started (casearchive %s)", self._options.start_url, TOOL_VERSION)
         try:
             self._warc = WarcLog(self._tmp_path / WARC_NAME, self._software,
                                  self._warcinfo())
@@ -308,16 +333,21 @@ class WorkerArchive:
         self._post(AddRequisite(requisite))
 
     def handle_skipped(self, item: Skipped) -> None:
+        self.progress.failed += item.failed
         self._post(SkipPage(item))
 
     async def handle_page(self, msg: PageMessage) -> Verdict:
         verdict = await self._ask(msg)
         assert isinstance(verdict, Verdict)
+        self.progress.cases_done = max(self.progress.cases_done, verdict.cases_done)
         return verdict
 
     async def close(self, scrapy_stats: dict[str, Any]) -> Closed:
         """Finish the WARC, then the snapshot (the worker checksums every file, WARC too)."""
         self._closing = True
+        log.info("downloads finished: %s cases written, %s pages lost; writing the snapshot",
+                 self.progress.cases_done, self.progress.failed)
+        close_run_logs()  # the worker checksums every file, this log too
         try:
             if self._warc is not None:
                 started = time.perf_counter()
@@ -326,6 +356,8 @@ class WorkerArchive:
                 except OSError as exc:
                     self._warc_failed(exc)
                 self._warc_seconds += time.perf_counter() - started
+            if self._tmp_path is not None:
+                drop_journals(self._tmp_path)
             closed = await self._ask(Close(scrapy_stats, {"warc": self._warc_seconds}))
             assert isinstance(closed, Closed)
             return closed
@@ -334,9 +366,28 @@ class WorkerArchive:
             await self._wait_gone()
 
     def abort(self) -> None:
+        close_run_logs()
         self._discard_warc()
         self._post(Abort())
         self._stop_sending()
+
+    @property
+    def tmp_path(self) -> Path | None:
+        """The temporary snapshot directory, once the archive has opened it."""
+        return self._tmp_path
+
+    async def suspend(self) -> None:
+        """The crawl was interrupted: finish the WARC written so far and end the worker,
+        keeping the temporary snapshot for ``crawl --resume`` (``crawler.resume``)."""
+        self._closing = True
+        close_run_logs()
+        if self._warc is not None:
+            with contextlib.suppress(OSError):
+                self._warc.close()
+        self._post(Abort(keep=True))
+        self._stop_sending()
+        self._failure = self._failure or "the crawl was suspended"  # its exit is expected
+        await self._wait_gone(terminate=True)
 
     async def drop(self) -> None:
         """Abort, wait until the worker has gone, and make sure the snapshot being written

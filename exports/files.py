@@ -16,6 +16,9 @@ CASES_JSONL = "cases.jsonl"
 CASE_SCHEMA = "case.schema.json"
 #: The raw HTTP requests and responses of the crawl (WARC/1.1, one gzip member per record).
 WARC_NAME = "pages.warc.gz"
+#: The crawl's log (both processes, INFO and above, ISO 8601 UTC timestamps), written
+#: until just before the manifest, so it is checksummed like every other file.
+RUN_LOG = "crawl.log"
 #: Symlink in a snapshots directory to the newest complete snapshot.
 LATEST = "latest"
 #: Manifest key: ids of older snapshots whose WARC records this snapshot's revisit records

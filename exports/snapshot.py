@@ -15,10 +15,11 @@ import contextlib
 import errno
 import json
 import os
+import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from exports.files import (
     SPOOL_DIR,
     TMP_PREFIX,
 )
+from exports.health import HEALTH_KEY, OK
 from exports.jsonl import case_dict, dumps_line
 from exports.manifest import (
     dumps_manifest,
@@ -55,6 +57,10 @@ from parsers.records import CaseRecord
 #: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row a few hundred
 #: bytes). Not part of the output format: ``finish`` re-chunks into ``ROW_GROUP_ROWS``.
 SPOOL_ROWS = {"cases": 64, "sections": 512, "pages": 4096}
+
+
+#: A snapshot id (``exports.manifest.snapshot_id``): ``YYYYMMDDTHHMMSSZ``.
+SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z$")
 
 
 def utc_now() -> datetime:
@@ -77,18 +83,32 @@ class SnapshotWriter:
         tool_version: str,
         parser_version: str,
         clock: Callable[[], datetime] = utc_now,
+        resume: bool = False,
     ) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(self.out_dir)
+        leftover = resumable(self.out_dir) if resume else None
+        remove_leftovers(self.out_dir, keep=leftover)
         self.start_url = start_url
         self.tool_version = tool_version
         self.parser_version = parser_version
         self._clock = clock
         self.started_at = clock()
         self.snapshot_id = snapshot_id(self.started_at)
-        prefix = f"{TMP_PREFIX}{self.snapshot_id}-{os.getpid()}-"
-        self.tmp_path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir))
+        if leftover is not None:  # --resume: the interrupted crawl's id, start and directory
+            self.snapshot_id = leftover.name.split("-")[1]
+            self.started_at = datetime.strptime(self.snapshot_id, "%Y%m%dT%H%M%SZ").replace(
+                tzinfo=UTC)
+            self.tmp_path = leftover.with_name(
+                f"{TMP_PREFIX}{self.snapshot_id}-{os.getpid()}-{leftover.name.split('-')[3]}")
+            os.rename(leftover, self.tmp_path)  # now ours: never a leftover while we run
+            shutil.rmtree(self.tmp_path / SPOOL_DIR, ignore_errors=True)
+        else:
+            prefix = f"{TMP_PREFIX}{self.snapshot_id}-{os.getpid()}-"
+            self.tmp_path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir))
+        self.resumed = leftover is not None
+        """This writer continues an interrupted crawl's temporary snapshot (``--resume``):
+        its spooled rows are rebuilt by the crawl replaying its WARC (``crawler.resume``)."""
         self.spool_dir = spool = self.tmp_path / SPOOL_DIR
         """Scratch space on the output's disk, removed with the snapshot's temporary files."""
         spool.mkdir()
@@ -100,6 +120,8 @@ class SnapshotWriter:
         }
         self._page_keys: set[tuple[str, int]] = set()
         self.path: Path | None = None
+        self.health: dict[str, Any] | None = None
+        """The health checks' result, once ``finish`` has run them."""
         self._open = True
 
     def __enter__(self) -> SnapshotWriter:
@@ -138,13 +160,17 @@ class SnapshotWriter:
     def finish(
         self, crawl_stats: dict[str, Any], complete: bool, partial: str | None = None,
         payload_snapshots: Iterable[str] = (),
+        health: Callable[[Path], dict[str, Any]] | None = None,
     ) -> Path:
         """Write every file, the manifest, rename into place, then switch ``latest``.
 
         ``partial`` (why the crawl stopped early) keeps the snapshot as ``<id>.partial``,
         marked in the manifest and incomplete, and leaves ``latest`` where it was.
         ``payload_snapshots``: ids of the snapshots whose WARC records this one's revisit
-        records refer to (manifest ``payload_snapshots``; pruning keeps them)."""
+        records refer to (manifest ``payload_snapshots``; pruning keeps them).
+        ``health`` (``exports.health``) judges the written tables before ``latest`` moves:
+        its result is the manifest's ``health`` and ``self.health``; a failed verdict keeps
+        the snapshot and leaves ``latest`` where it was."""
         if not self._open:
             raise RuntimeError("snapshot writer already finished or aborted")
         counts = self._write_cases()
@@ -152,6 +178,7 @@ class SnapshotWriter:
         shutil.rmtree(self.tmp_path / SPOOL_DIR)
         schema_text = json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
         (self.tmp_path / CASE_SCHEMA).write_text(schema_text, encoding="utf-8")
+        self.health = health(self.tmp_path) if health is not None and partial is None else None
         files = {n: file_digest(self.tmp_path / n, fsync=True) for n in list_files(self.tmp_path)}
         manifest = {
             "snapshot_id": self.snapshot_id,
@@ -170,12 +197,23 @@ class SnapshotWriter:
             manifest[PARTIAL_KEY] = partial
         if payload_snapshots:
             manifest[PAYLOAD_SNAPSHOTS] = sorted(set(payload_snapshots))
+        if self.health is not None:
+            manifest[HEALTH_KEY] = self.health
         os.chmod(self.tmp_path, 0o755)
         self.path = self._rename_into_place(manifest, PARTIAL_SUFFIX if partial else "")
-        if partial is None:
+        if partial is None and (self.health is None or self.health["verdict"] == OK):
             switch_latest(self.out_dir, self.path.name)
         self._open = False
         return self.path
+
+    def suspend(self) -> None:
+        """Stop writing but keep the temporary snapshot, for ``crawl --resume`` (the crawl
+        was interrupted); the next crawl without ``--resume`` removes it as a leftover."""
+        spools: list[LineSpool | ArrowSpool] = [self._lines, *self._arrow.values()]
+        for spool in spools:
+            with contextlib.suppress(OSError):
+                spool.close()
+        self._open = False
 
     def abort(self) -> None:
         """Drop everything written so far; ``latest`` and other snapshots are untouched.
@@ -315,15 +353,30 @@ def pid_alive(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
-def remove_leftovers(out_dir: Path) -> list[Path]:
-    """Remove ``.tmp-*`` entries whose writing process is gone; returns what was removed."""
-    removed = []
+def _abandoned(out_dir: Path) -> Iterator[Path]:
+    """``.tmp-*`` entries whose writing process is gone (``.tmp-<id>-<pid>-<random>``)."""
     for p in out_dir.glob(f"{TMP_PREFIX}*"):
         parts = p.name.split("-")
         if len(parts) < 4 or not parts[2].isdigit():
             continue
         pid = int(parts[2])
-        if pid == os.getpid() or pid_alive(pid):
+        if pid != os.getpid() and not pid_alive(pid):
+            yield p
+
+
+def resumable(out_dir: Path) -> Path | None:
+    """The newest abandoned temporary snapshot (an interrupted crawl's), or None."""
+    found = [p for p in _abandoned(out_dir)
+             if p.is_dir() and not p.is_symlink() and SNAPSHOT_ID.match(p.name.split("-")[1])]
+    return max(found, key=lambda p: p.name.split("-")[1], default=None)
+
+
+def remove_leftovers(out_dir: Path, keep: Path | None = None) -> list[Path]:
+    """Remove ``.tmp-*`` entries whose writing process is gone, but ``keep`` (the one being
+    resumed); returns what was removed."""
+    removed = []
+    for p in _abandoned(out_dir):
+        if p == keep:
             continue
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.options import CrawlOptions, load_config
+from crawler.options import resolve_crawl
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 UNITS = ("casearchive-crawl.service", "casearchive-crawl.timer", "casearchive-alert@.service")
@@ -43,8 +43,6 @@ def test_service_is_hardened_and_the_timer_persistent() -> None:
 
 
 def test_sample_config_is_a_valid_crawl_config() -> None:
-    values = load_config(DEPLOY / "crawl.toml")
-    start = values.pop("start_url")
-    options = CrawlOptions(start_url=start).with_overrides(values)
+    options, _json = resolve_crawl(None, {}, DEPLOY / "crawl.toml", {})
     assert options.polite and options.obey_robots
     assert str(options.out_dir) == "/srv/casearchive/snapshots"

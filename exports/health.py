@@ -1,0 +1,134 @@
+"""Health checks: a site redesign that broke extraction must not pass for a good night.
+
+At the end of a crawl, before ``latest`` moves, the new snapshot's tables are compared with
+the previous snapshot's (the one ``latest`` points at) and with absolute thresholds:
+
+* ``case_count``: the case count dropped by more than ``max_case_drop`` (a share, 0.10) of
+  the previous snapshot's;
+* ``sections``: a canonical section (``parsers.records.SECTION_KEYS``) that was filled in
+  more than ``section_was_present`` of the previous snapshot's cases is empty (null) in
+  more than ``section_now_empty`` of the new one's (the layout changed under the parser);
+* ``page_warnings``: the share of pages with parser warnings or unplaced text is above
+  ``max_warning_share``;
+* ``errors``: the share of requests whose page was lost (``crawl_stats.failures``) is above
+  ``max_error_rate``.
+
+The comparisons need a previous snapshot; without one (the first crawl) they pass and say
+so. The result is the manifest's ``health`` object::
+
+    {"verdict": "ok" | "failed", "previous": "<id>" | null,
+     "checks": [{"check": "case_count", "passed": true, "figure": 0.0, "threshold": 0.1,
+                 "detail": "14 cases, previous 14"}, ...]}
+
+A failed verdict keeps the snapshot but leaves ``latest`` where it was (the writer's job).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from exports.files import MANIFEST
+from exports.manifest import read_manifest
+from exports.schema import TABLES
+from parsers.records import SECTION_KEYS
+
+#: Manifest key of the health checks' result.
+HEALTH_KEY = "health"
+OK, FAILED = "ok", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class HealthThresholds:
+    """Each threshold is a share between 0 and 1 (the crawl's ``--health-*`` options)."""
+
+    max_case_drop: float = 0.10
+    section_was_present: float = 0.5
+    section_now_empty: float = 0.5
+    max_warning_share: float = 0.5
+    max_error_rate: float = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    check: str
+    passed: bool
+    figure: float | None
+    threshold: float
+    detail: str
+
+
+def check_health(snapshot: Path, previous: Path | None, crawl_stats: dict[str, Any],
+                 thresholds: HealthThresholds) -> dict[str, Any]:
+    """The ``health`` object of the snapshot whose tables are in ``snapshot`` (its manifest
+    may not be written yet), against ``previous`` (a finished snapshot, or None)."""
+    if previous is not None and not (previous / MANIFEST).is_file():
+        previous = None
+    cases = pq.read_table(snapshot / TABLES["cases"].file, columns=list(SECTION_KEYS))
+    checks = [
+        _case_count(cases.num_rows, previous, thresholds),
+        _sections(cases, previous, thresholds),
+        _page_warnings(snapshot, thresholds),
+        _errors(crawl_stats, thresholds),
+    ]
+    return {
+        "verdict": OK if all(c.passed for c in checks) else FAILED,
+        "previous": previous.name if previous is not None else None,
+        "checks": [asdict(c) for c in checks],
+    }
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _case_count(now: int, previous: Path | None, t: HealthThresholds) -> Check:
+    if previous is None:
+        return Check("case_count", True, None, t.max_case_drop, f"{now} cases, no previous")
+    before = int((read_manifest(previous).get("counts") or {}).get("cases", 0))
+    drop = _share(max(before - now, 0), before)
+    return Check("case_count", drop <= t.max_case_drop, drop, t.max_case_drop,
+                 f"{now} cases, previous {before} (dropped {drop:.0%})")
+
+
+def _filled(cases: Any) -> dict[str, float]:
+    """Share of cases in which each canonical section is filled."""
+    return {key: _share(cases.num_rows - cases.column(key).null_count, cases.num_rows)
+            for key in SECTION_KEYS}
+
+
+def _sections(cases: Any, previous: Path | None, t: HealthThresholds) -> Check:
+    if previous is None:
+        return Check("sections", True, None, t.section_now_empty, "no previous snapshot")
+    before = _filled(pq.read_table(previous / TABLES["cases"].file, columns=list(SECTION_KEYS)))
+    now = _filled(cases)
+    emptied = {key: round(1 - now[key], 4) for key in SECTION_KEYS
+               if before[key] > t.section_was_present and 1 - now[key] > t.section_now_empty}
+    worst = max((round(1 - now[k], 4) for k in SECTION_KEYS
+                 if before[k] > t.section_was_present), default=0.0)
+    detail = (", ".join(f"{k} empty in {v:.0%} of cases (was filled in {before[k]:.0%})"
+                        for k, v in sorted(emptied.items()))
+              or "every section the previous snapshot mostly had is still there")
+    return Check("sections", not emptied, worst, t.section_now_empty, detail)
+
+
+def _page_warnings(snapshot: Path, t: HealthThresholds) -> Check:
+    pages = pq.read_table(snapshot / TABLES["pages"].file, columns=["warnings", "unplaced_chars"])
+    flagged = pc.or_(pc.greater(pc.list_value_length(pages.column("warnings")), 0),
+                     pc.greater(pages.column("unplaced_chars"), 0))
+    count = int(pc.sum(flagged).as_py() or 0)
+    share = _share(count, pages.num_rows)
+    return Check("page_warnings", share <= t.max_warning_share, share, t.max_warning_share,
+                 f"{count} of {pages.num_rows} pages with warnings or unplaced text")
+
+
+def _errors(crawl_stats: dict[str, Any], t: HealthThresholds) -> Check:
+    failed = len(crawl_stats.get("failures") or [])
+    requests = int(crawl_stats.get("requests") or 0)
+    rate = _share(failed, requests)
+    return Check("errors", rate <= t.max_error_rate, rate, t.max_error_rate,
+                 f"{failed} pages lost of {requests} requests")

@@ -1,0 +1,103 @@
+"""``crawl --resume`` over loopback: a crawl killed mid-way (SIGKILL of its process group,
+as a power loss would; or SIGTERM, as systemd stops it) is continued into the same temporary
+snapshot; the result's case checksums equal an uninterrupted crawl's, and the server's log
+shows no page archived before the interruption fetched again."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from crawler.run import EXIT_INTERRUPTED
+from crawler.warc import WARC_ERRORS, WARC_NAME, iter_responses
+from tests.conftest import FIXTURES, ROOT, run_cli
+
+#: Requests the first crawl makes before it is interrupted (of 48 in the whole crawl).
+INTERRUPT_AFTER = 20
+
+
+def _args(base_url: str, out: Path) -> list[str]:
+    # One request at a time, 100 ms apart: slow enough to be interrupted mid-way.
+    return ["crawl", f"{base_url}/casestudies/index.asp", "--out", str(out), "--no-polite",
+            "--concurrency", "1", "--delay", "0.1", "--json"]
+
+
+def _interrupt(server, args: list[str], how: signal.Signals) -> int:
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(server.request_log) < INTERRUPT_AFTER and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if how == signal.SIGKILL:
+        os.killpg(process.pid, how)  # the crawl and its worker at once: a power loss
+    else:
+        process.send_signal(how)  # the worker ignores it; the crawl suspends
+    process.communicate(timeout=120)
+    return process.returncode
+
+
+def _archived_urls(tmp: Path) -> set[str]:
+    """Response URLs in the interrupted crawl's WARC, read up to where the kill cut it."""
+    urls: set[str] = set()
+    try:
+        urls.update(r.url for r in iter_responses(tmp / WARC_NAME))
+    except WARC_ERRORS:
+        pass
+    return urls
+
+
+def _checksums(snapshot: Path) -> dict[str, str]:
+    table = pq.read_table(snapshot / "cases.parquet", columns=["case_id", "content_sha256"])
+    return dict(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_resume_continues_without_refetching(tmp_path, serve_site, fixture_crawl, how) -> None:
+    good, _base, _result = fixture_crawl
+    server, base_url = serve_site(FIXTURES / "site")
+    out = tmp_path / "snapshots"
+    code = _interrupt(server, _args(base_url, out), how)
+    assert code == (-signal.SIGKILL if how == signal.SIGKILL else EXIT_INTERRUPTED)
+    (leftover,) = out.glob(".tmp-*")
+    archived = _archived_urls(leftover)
+    assert archived, "the interrupted crawl archived nothing"
+    first = len(server.request_log)
+
+    result = run_cli(*_args(base_url, out), "--resume")
+    assert result.returncode == 0, result.stderr
+    snapshot = Path(json.loads(result.stdout)["snapshot"])
+    assert snapshot.name == leftover.name.split("-")[1]  # the interrupted crawl's snapshot
+    assert not list(out.glob(".tmp-*")) and not list(snapshot.glob("resume-*"))
+    assert _checksums(snapshot) == _checksums((good / "latest").resolve())
+    assert run_cli("verify", str(snapshot)).returncode == 0
+
+    counts = Counter(f"{base_url}{path}" for _method, path in server.request_log)
+    print(f"{how.name}: {first} requests before, {len(server.request_log) - first} after; "
+          f"{len(archived)} pages archived before; fetched twice: "
+          f"{sorted(u for u, n in counts.items() if n > 1)}")
+    assert all(counts[url] == 1 for url in archived), counts
+    assert len(server.request_log) - first < 48 - len(archived) + 3
+
+
+@pytest.mark.slow
+def test_without_resume_leftovers_are_removed_and_all_refetched(tmp_path, serve_site) -> None:
+    server, base_url = serve_site(FIXTURES / "site")
+    out = tmp_path / "snapshots"
+    _interrupt(server, _args(base_url, out), signal.SIGTERM)
+    assert list(out.glob(".tmp-*"))
+    first = len(server.request_log)
+    result = run_cli(*_args(base_url, out))
+    assert result.returncode == 0, result.stderr
+    assert not list(out.glob(".tmp-*"))
+    assert len(server.request_log) - first == 48  # every request again: nothing replayed
