@@ -173,8 +173,10 @@ def scrapy_noop(site: Site, base_url: str) -> dict:
             "responses": counts["responses"], "peak_rss_mib": sampled["peak_rss_mib"]}
 
 
-def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
-    """``casearchive crawl --no-polite`` end to end; checks every case and page was found."""
+def casearchive_crawl(site: Site, base_url: str, work: Path, keep: bool = False) -> dict:
+    """``casearchive crawl --no-polite`` end to end; checks every case and page was found.
+    With ``keep``, the snapshot stays under ``work`` and its path is the result's
+    ``snapshot``."""
     out = work / "snapshots"
     shutil.rmtree(out, ignore_errors=True)
     wall, result, sampled = _timed([sys.executable, "-m", "crawler.cli", "crawl",
@@ -188,7 +190,8 @@ def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
     stats = summary["stats"]
     snapshot = Path(summary["snapshot"]) if summary["snapshot"] else None
     manifest = json.loads((snapshot / "manifest.json").read_text()) if snapshot else {}
-    shutil.rmtree(out, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(out, ignore_errors=True)
     counts = manifest.get("counts", {})
     found = (stats["cases_complete"], stats["case_pages"], stats["cases_incomplete"])
     if found != (site.cases, site.case_pages, 0) or summary["exit_code"] != 0:
@@ -208,4 +211,5 @@ def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
         "peak_rss_mib": sampled["peak_rss_mib"],
         "peak_pss_mib": sampled["peak_pss_mib"],
         "processes": sampled["processes"],
+        **({"snapshot": str(snapshot)} if keep else {}),
     }

@@ -240,10 +240,11 @@ def reparse(snapshot: str, out_dir: Path, workers: int | None, snapshots: Path |
     _check_trusted(path, [WARC_NAME], no_verify)
     workers = workers or default_workers()
 
-    def progress(pages: int, seconds: float) -> None:
+    def progress(pages: int, ahead: int, seconds: float) -> None:
         rate = pages / seconds if seconds > 0 else 0.0
-        click.echo(f"parsed {pages} pages in {seconds:.1f} s ({rate:.0f} pages/s, "
-                   f"{workers} worker{'s' if workers > 1 else ''})", err=True)
+        pool = f"{workers} workers, {ahead} parsed ahead" if workers > 1 else "1 worker"
+        click.echo(f"parsed {pages} pages in {seconds:.1f} s ({rate:.0f} pages/s, {pool})",
+                   err=True)
 
     try:
         new = reparse_snapshot(path, out_dir, workers, progress)

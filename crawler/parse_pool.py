@@ -80,7 +80,7 @@ class PrefetchedParser:
     (with one worker, every page is parsed in place); ``pages`` counts the pages parsed."""
 
     def __init__(self, warc: Path, responses: Sequence[ArchivedResponse], limit: int,
-                 workers: int, *, window: int = 4, keep: int = 2048) -> None:
+                 workers: int, *, window: int = 4, keep: int = 256) -> None:
         self._pool: Pool | None = None
         if workers > 1:  # one worker: parse in place, as the crawl does
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
@@ -98,6 +98,8 @@ class PrefetchedParser:
         self._keep = keep
         self.pages = 0
         """Pages handed out (parsed ahead or in place)."""
+        self.ahead = 0
+        """Of those, pages a worker had parsed ahead."""
         self._fill()
 
     def __call__(self, body: bytes, url: str, headers: dict[str, str]) -> PageRecord:
@@ -107,6 +109,7 @@ class PrefetchedParser:
             self._take()
         got = self._ready.pop(url, None)
         if got is not None and got[0] == digest:
+            self.ahead += 1
             return got[1]
         return parse_page(body, url, headers)
 

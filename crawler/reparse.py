@@ -56,12 +56,12 @@ def _size_limit(stats: dict[str, Any]) -> int:
 
 
 def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
-                     progress: Callable[[int, float], None] | None = None) -> Path:
+                     progress: Callable[[int, int, float], None] | None = None) -> Path:
     """Re-extract ``snapshot`` into a new snapshot under ``out_dir``; return its path.
 
     With ``workers`` > 1 the pages are parsed ahead on that many processes
     (``parse_pool``); the snapshot is the same byte for byte. ``progress`` is told the pages
-    parsed and the seconds taken, once at the end."""
+    parsed, how many of them the pool parsed ahead, and the seconds taken, once at the end."""
     old = load_snapshot(snapshot)
     warc = old.path / WARC_NAME
     if not warc.is_file():
@@ -104,7 +104,7 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     finally:
         parser.close()
     if progress is not None:
-        progress(parser.pages, time.perf_counter() - started)
+        progress(parser.pages, parser.ahead, time.perf_counter() - started)
     if closed.snapshot is None:
         raise ReplayError(f"{warc}: holds no case page to re-parse")
     return closed.snapshot
