@@ -175,15 +175,18 @@ def scrapy_noop(site: Site, base_url: str) -> dict:
             "responses": counts["responses"], "peak_rss_mib": sampled["peak_rss_mib"]}
 
 
-def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
-    """``casearchive crawl --no-polite`` end to end; checks every case and page was found."""
+def casearchive_crawl(site: Site, base_url: str, work: Path, keep: bool = False) -> dict:
+    """``casearchive crawl --no-polite`` end to end; checks every case and page was found.
+    With ``keep``, the snapshot stays under ``work`` and its path is the result's
+    ``snapshot``."""
     out = work / "snapshots"
     shutil.rmtree(out, ignore_errors=True)
     wall, summary, sampled = _run_crawl(site, base_url, out)
     stats = summary["stats"]
     snapshot = Path(summary["snapshot"]) if summary["snapshot"] else None
     manifest = json.loads((snapshot / "manifest.json").read_text()) if snapshot else {}
-    shutil.rmtree(out, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(out, ignore_errors=True)
     counts = manifest.get("counts", {})
     found = (stats["cases_complete"], stats["case_pages"], stats["cases_incomplete"])
     if found != (site.cases, site.case_pages, 0) or summary["exit_code"] != 0:
@@ -203,6 +206,7 @@ def casearchive_crawl(site: Site, base_url: str, work: Path) -> dict:
         "peak_rss_mib": sampled["peak_rss_mib"],
         "peak_pss_mib": sampled["peak_pss_mib"],
         "processes": sampled["processes"],
+        **({"snapshot": str(snapshot)} if keep else {}),
     }
 
 

@@ -1,8 +1,8 @@
 """Diff benchmark: ``python -m bench.diff_bench [n_cases] [changed_fraction] [--clustered]``.
 
 Writes two snapshots of synthetic cases straight to ``cases.parquet`` (same schema, writer
-options and 1,024-row groups as the SnapshotWriter) plus a minimal manifest: the diff reads
-nothing else, and going through the SnapshotWriter would also spool and write JSONL,
+options and 1,024-row groups as the SnapshotWriter), ``pages.parquet`` (four pages a case)
+and a minimal manifest: the diff reads nothing else, and going through the SnapshotWriter would also spool and write JSONL,
 pages and sections that no diff reads. NEW differs from OLD in one section of ``changed``
 of the cases, spread evenly over the file (every row group then holds changed rows: the
 worst case for pushdown) or, with ``--clustered``, in one contiguous run; 0.1 % of cases
@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -93,10 +94,27 @@ def _write(root: Path, name: str, rows: list[dict]) -> Path:
         writer.write(pa.RecordBatch.from_pylist(rows[start:start + size],
                                                 schema=arrow_schema("cases")))
     writer.close()
+    _write_pages(path, rows)
     manifest = {"snapshot_id": name, "schema_version": SCHEMA_VERSION, "parser_version": "bench",
                 "tool_version": "bench", "counts": {"cases": len(rows)}}
     (path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     return path
+
+
+def _write_pages(path: Path, rows: list[dict]) -> None:
+    """``pages.parquet``: one row per case page (the diff reads each reported case's first
+    fetched page from it to name its capture)."""
+    fetched = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    writer = TableWriter(path / "pages.parquet", "pages")
+    size = ROW_GROUP_ROWS["pages"]
+    pages = [{"case_id": row["case_id"], "page_number": p["page_number"], "url": p["url"],
+              "final_url": p["url"], "status": 200, "fetched_at": fetched,
+              "content_sha256": p["content_sha256"], "warnings": [], "unplaced_chars": 0}
+             for row in rows for p in row["pages"]]
+    for start in range(0, len(pages), size):
+        writer.write(pa.RecordBatch.from_pylist(pages[start:start + size],
+                                                schema=arrow_schema("pages")))
+    writer.close()
 
 
 def _is_changed(i: int, n_cases: int, changed: float, clustered: bool) -> bool:

@@ -42,6 +42,8 @@ from .version import TOOL_VERSION
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: ``parse_page``'s signature: ``(body, url, headers) -> PageRecord``.
+PageParser = Callable[[bytes, str, dict[str, str]], PageRecord]
 #: Case evidence a link carries (``PageMessage.role``); see ``crawler.discovery``.
 CASE_LINK = "case link"
 PAGER = "pager"
@@ -93,8 +95,10 @@ def _verdict(roles: LinkRoles, **kwargs: Any) -> Verdict:
 class Archive:
     """Owns the snapshot being written (but its WARC): case assembler, exports and report."""
 
-    def __init__(self, options: CrawlOptions) -> None:
+    def __init__(self, options: CrawlOptions, parse: PageParser = parse_page) -> None:
         self.options = options
+        self.parse = parse
+        """``parse_page`` or a drop-in for it (``reparse`` passes one that parsed ahead)."""
         self.scope = Scope(options.start_url, options.url_rules(), options.list_regex)
         self.report = CrawlReport()
         self.writer = SnapshotWriter(
@@ -124,7 +128,7 @@ class Archive:
         if ctype and not ctype.startswith(HTML_TYPES):
             return self._lost(msg, f"not HTML ({ctype.split(';')[0].strip()})")
         with self.report.timed("parse"):
-            record = parse_page(msg.body, msg.url, msg.headers)
+            record = self.parse(msg.body, msg.url, msg.headers)
         fold = msg.role == "list" and self._detect_case_folding(msg)
         bases = self._learn_page_bases(msg, record)
         if msg.role == "list":

@@ -106,6 +106,29 @@ def test_reparse_rebuilds_identical_exports_offline(snapshot: Path, tmp_path: Pa
     assert main(["verify", str(new)]) == 0
 
 
+@pytest.mark.slow
+def test_reparse_on_two_workers_writes_what_one_writes(snapshot: Path, tmp_path: Path,
+                                                       capsys) -> None:
+    """The pool parses ahead on two processes; the snapshot is the one-process one, byte for
+    byte (the manifest differs in its id, checksums of the manifest aside, and timings only)."""
+    built = {}
+    for workers in ("1", "2"):
+        out = tmp_path / workers
+        assert main(["reparse", str(snapshot), "--out", str(out), "--workers", workers]) == 0
+        err = capsys.readouterr().err
+        assert f"{workers} worker" in err and "pages/s" in err, err
+        built[workers] = (out / "latest").resolve()
+    for name in ("cases.jsonl", "cases.parquet", "sections.parquet", "pages.parquet",
+                 "references.parquet", "figures.parquet", "case.schema.json"):
+        assert (built["1"] / name).read_bytes() == (built["2"] / name).read_bytes(), name
+    stats = [json.loads((built[w] / "manifest.json").read_text())["crawl_stats"]
+             for w in ("1", "2")]
+    for s in stats:
+        s.pop("archive_seconds", None)
+        s.pop("duration_seconds", None)
+    assert stats[0] == stats[1]
+
+
 def test_commands_writing_to_an_impossible_place_exit_2(snapshot: Path, tmp_path: Path,
                                                          capsys) -> None:
     blocker = tmp_path / "a-file"
