@@ -265,7 +265,8 @@ def _excluded_short(text: str, runs: list[Run]) -> bool:
     """``is_excluded``'s tests of a line of <= 150 characters."""
     head = text[:2]
     if head in EXCLUDED_HEADS or not head.isascii():
-        if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)):
+        if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)
+                                     or _number_links(runs)):
             return True
         if RETURN_RE.match(text) or UPDATED_RE.match(text):
             return True
@@ -294,6 +295,13 @@ def _all_links(runs: list[Run], minimum: int) -> bool:
         elif not _SEPARATORS.issuperset(run[0].replace("\xa0", " ").strip()):
             return False
     return nlinks >= minimum
+
+
+def _number_links(runs: list[Run]) -> bool:
+    """A numbered pager row ("[1] [2] [3]", the current page unlinked): the caller has
+    matched ``PAGER_RE`` (nothing but numbers and separators); two or more of the numbers
+    are links. Citation marks sit inside a sentence, never alone on a line of links."""
+    return sum(1 for r in runs if r[3] is not None and r[0].strip(" []").isdigit()) >= 2
 
 
 def _is_footer(text: str, key: str | None) -> bool:
