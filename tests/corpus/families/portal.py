@@ -92,7 +92,8 @@ def build_portal(rng: random.Random, n: int) -> Site:
 
     for ci, case in enumerate(cases):
         cid = 300 + ci * 3
-        urls = [f"/casestudies/view.asp?id={cid}&pg={p}" for p in range(1, len(case.pages) + 1)]
+        urls = [f"/casestudies/view.asp?id={cid}" + (f"&pg={p}" if p > 1 else "")
+                for p in range(1, len(case.pages) + 1)]
         total = len(case.pages)
         run_in: set[int] = set()
         for parts in case.pages:
@@ -116,7 +117,7 @@ def build_portal(rng: random.Random, n: int) -> Site:
                        f"{body}\n{pager}")
             site.add(urls[p - 1], page(content, side))
         record_case(site, info, case, [{"url": u, "aliases": []} for u in urls])
-    links = "\n".join(f'<li><a href="/casestudies/view.asp?id={300 + i * 3}&pg=1">{E(c.title)}'
+    links = "\n".join(f'<li><a href="/casestudies/view.asp?id={300 + i * 3}">{E(c.title)}'
                       "</a></li>" for i, c in enumerate(cases))
     site.add(site.start_path, page(f"<h2>Case Studies</h2>\n<ul>{links}</ul>"))
     site.non_case("/default.asp", page("<p>Welcome to the society's portal.</p>"))
