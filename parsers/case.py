@@ -64,6 +64,7 @@ def assemble_case(
     failed = list(failed_urls)
     first = ordered[0] if ordered else None
     title = next((p.title for p, _ in ordered if p.title), "") or ""
+    title = _route_case_furniture([p for p, _ in ordered], title)
     totals = [p.page_total for p, _ in ordered if p.page_total]
     # Every known page counts, failed ones too: a failed page 2 still makes a 2-page case.
     page_count = max([len(ordered) + len(failed), *totals,
@@ -126,6 +127,87 @@ def assemble_case(
     case.figures = figures
     case.content_sha256 = content_hash(case)
     return case
+
+
+#: The longest line taken for a visible title block.
+_TITLE_MAX = 150
+
+
+def _title_like(text: str) -> bool:
+    """A short one-line text that could be a title: no list item, no sentence end."""
+    return (0 < len(text) <= _TITLE_MAX and "\n" not in text and not text.startswith("- ")
+            and not text.endswith((".", ":", ";", "|")) and any(c.isalpha() for c in text))
+
+
+def _page_texts(page: PageRecord) -> list[str]:
+    """A page's title-like texts in page order: headings, whole sections and paragraphs."""
+    out: list[str] = []
+    for section in page.sections:
+        for text in (section.heading or "", *section.text.split("\n\n")):
+            if _title_like(text) and text not in out:
+                out.append(text)
+    return out
+
+
+def _route_case_furniture(pages: list[PageRecord], title: str) -> str:
+    """The case title by cross-page evidence, and the case's furniture moved out of its
+    sections into each page's ``furniture`` (nothing dropped; pages changed in place).
+
+    * Visible title: a short one-line text that every page of a case of two or more pages
+      carries (a block of its own, a paragraph, a heading) is the title block the site
+      repeats over each page; the first such text of page 1 wins over a ``<title>`` that
+      no page shows (a generic site name).
+    * The title is never content: a paragraph equal to it (when it has cross-page
+      evidence) or a block of its own equal to it goes to furniture; a heading equal to
+      it is the repeated title over a continuing page, so its text is unplaced (it
+      continues the previous page's section).
+    * A boxed block (heading and text) repeated identically on two or more pages of the
+      case is a sidebar widget: furniture.
+    """
+    counts: dict[str, int] = {}
+    for page in pages:
+        for text in _page_texts(page):
+            counts[text] = counts.get(text, 0) + 1
+    if len(pages) >= 2:
+        every = [t for t in _page_texts(pages[0]) if counts.get(t) == len(pages)]
+        if every and title not in counts:
+            title = every[0]
+    boxes: dict[tuple[str, str], int] = {}
+    for page in pages:
+        for section in {(s.heading, s.text) for s in page.sections
+                        if s.key is None and s.heading is not None}:
+            boxes[section] = boxes.get(section, 0) + 1  # type: ignore[index]
+    evidence = counts.get(title, 0) >= 2
+    for page in pages:
+        _strip_page(page, title, evidence, {b for b, n in boxes.items() if n >= 2})
+    return title
+
+
+def _strip_page(page: PageRecord, title: str, evidence: bool,
+                boxes: set[tuple[str, str]]) -> None:
+    """``_route_case_furniture`` on one page."""
+    moved: list[str] = []
+    kept: list[Section] = []
+    for section in page.sections:
+        if section.key is None and section.heading is not None and (
+                (section.heading, section.text) in boxes or section.text == title):
+            moved.extend([section.heading, section.text])
+            continue
+        if title and section.heading == title and section.key is None:
+            moved.append(title)
+            section = Section(None, None, section.text)
+        if title and (evidence or section.heading is None):
+            paras = section.text.split("\n\n")
+            rest = [p for p in paras if p != title]
+            if len(rest) != len(paras):
+                moved.extend([title] * (len(paras) - len(rest)))
+                if not rest and section.key is None:
+                    continue
+                section = replace(section, text="\n\n".join(rest))
+        kept.append(section)
+    if moved:
+        page.sections = kept
+        page.furniture = "\n".join(filter(None, [page.furniture, *moved]))
 
 
 def _note_continuation(case: CaseRecord, page: int, what: str) -> None:

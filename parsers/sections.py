@@ -265,7 +265,8 @@ def _excluded_short(text: str, runs: list[Run]) -> bool:
     """``is_excluded``'s tests of a line of <= 150 characters."""
     head = text[:2]
     if head in EXCLUDED_HEADS or not head.isascii():
-        if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)):
+        if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)
+                                     or _number_links(runs)):
             return True
         if RETURN_RE.match(text) or UPDATED_RE.match(text):
             return True
@@ -294,6 +295,14 @@ def _all_links(runs: list[Run], minimum: int) -> bool:
         elif not _SEPARATORS.issuperset(run[0].replace("\xa0", " ").strip()):
             return False
     return nlinks >= minimum
+
+
+def _number_links(runs: list[Run]) -> bool:
+    """A numbered pager row ("[1] [2] [3]", the current page unlinked): the caller has
+    matched ``PAGER_RE`` (nothing but numbers and separators); two numbers or more, one of
+    them a link at least. Citation marks sit inside a sentence, never alone on a line of links."""
+    numbers = [r for r in runs if r[0].strip(" []").isdigit()]
+    return len(numbers) >= 2 and any(r[3] is not None for r in numbers)
 
 
 def _is_footer(text: str, key: str | None) -> bool:
@@ -562,7 +571,7 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     if blocks[keep[at][0]][1] == "li":
         return False  # a list item is an entry, never a heading
     if not own:
-        return hit.strong and hit.sig in known_sigs
+        return hit.strong and (hit.sig in known_sigs or _run_in_caps(hit, keep[at]))
     nxt = at + 1
     while nxt < len(keep) and blocks[keep[nxt][0]][4]:
         nxt += 1  # navigation between a heading and its text is furniture
@@ -571,6 +580,15 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     if _names_page(normalize_label(PAGE_SUFFIX_RE.sub("", keep[nxt][2])), "", title):
         return False  # a banner over the page's title (the site's name), not a section
     return not (colon and _leads_list(keep, blocks, nxt))
+
+
+def _run_in_caps(hit: LabelHit, kept: Kept) -> bool:
+    """A bold run-in label in CAPS with its colon that opens a paragraph ("<b>RETURN TO
+    PLAY:</b> text"): the print convention for a section label, not a sub-label (those are
+    short acronyms, "ECG:", "MRI:": two words or eight letters at least)."""
+    heading = hit.heading
+    return (hit.sig[2] and kept[1] == 0 and _is_caps(heading)
+            and (len(heading.split()) >= 2 or len(heading) >= 8))
 
 
 def _names_page(norm: str, fmt: str, title: str) -> bool:

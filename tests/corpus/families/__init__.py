@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from .cms import build_drupal, build_wordpress
 from .common import Site
+from .portal import build_portal
 from .legacy import (
     build_cmsdiv,
     build_dreamweaver,
@@ -31,6 +32,7 @@ FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
     "printfriendly": ("evaluate", build_printfriendly),
     "drupal": ("develop", build_drupal),
     "wordpress": ("evaluate", build_wordpress),
+    "portal": ("develop", build_portal),
 }
 
 
