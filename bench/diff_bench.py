@@ -2,9 +2,9 @@
 
 Writes two snapshots of synthetic cases straight to ``cases.parquet`` (same schema, writer
 options and 1,024-row groups as the SnapshotWriter), ``pages.parquet`` (four pages a case)
-and a minimal manifest: the diff reads nothing else, and going through the SnapshotWriter would also spool and write JSONL,
-pages and sections that no diff reads. NEW differs from OLD in one section of ``changed``
-of the cases, spread evenly over the file (every row group then holds changed rows: the
+and a minimal manifest: the diff reads nothing else, and going through the SnapshotWriter
+would also spool and write JSONL, pages and sections that no diff reads. NEW differs from
+OLD in one section of ``changed`` of the cases, spread evenly over the file (every row group then holds changed rows: the
 worst case for pushdown) or, with ``--clustered``, in one contiguous run; 0.1 % of cases
 are added and 0.1 % removed. Then the diff (and a JSON render) runs in a fresh process,
 which reports its own seconds and peak RSS.
@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -104,7 +104,7 @@ def _write(root: Path, name: str, rows: list[dict]) -> Path:
 def _write_pages(path: Path, rows: list[dict]) -> None:
     """``pages.parquet``: one row per case page (the diff reads each reported case's first
     fetched page from it to name its capture)."""
-    fetched = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    fetched = datetime(2025, 1, 1, tzinfo=UTC)
     writer = TableWriter(path / "pages.parquet", "pages")
     size = ROW_GROUP_ROWS["pages"]
     pages = [{"case_id": row["case_id"], "page_number": p["page_number"], "url": p["url"],

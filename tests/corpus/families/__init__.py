@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from .cms import build_drupal, build_wordpress
 from .common import Site
-from .portal import build_portal
 from .legacy import (
     build_cmsdiv,
     build_dreamweaver,
@@ -19,6 +18,7 @@ from .legacy import (
     build_word,
     build_xhtml,
 )
+from .portal import build_portal
 
 #: family name -> (split, builder). Splits: "develop" and "evaluate" (evaluate-only).
 FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
