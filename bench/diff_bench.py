@@ -4,10 +4,10 @@ Writes two snapshots of synthetic cases straight to ``cases.parquet`` (same sche
 options and 1,024-row groups as the SnapshotWriter), ``pages.parquet`` (four pages a case)
 and a minimal manifest: the diff reads nothing else, and going through the SnapshotWriter
 would also spool and write JSONL, pages and sections that no diff reads. NEW differs from
-OLD in one section of ``changed`` of the cases, spread evenly over the file (every row
-group then holds changed rows: the worst case for pushdown) or, with ``--clustered``, in one contiguous run; 0.1 % of cases
-are added and 0.1 % removed. Then the diff (and a JSON render) runs in a fresh process,
-which reports its own seconds and peak RSS.
+OLD in one section of ``changed`` of the cases, spread evenly over the file (every row group
+then holds changed rows: the worst case for pushdown) or, with ``--clustered``, in one
+contiguous run; 0.1 % of cases are added and 0.1 % removed. Then the diff (and a JSON
+render) runs in a fresh process, which reports its own seconds and peak RSS.
 
 Section text is random letters with English-like letter and space frequencies: unique per
 case, so Parquet compression is no kinder than on real text.
