@@ -78,7 +78,39 @@ def content_element(root: etree._Element) -> etree._Element | None:
         n = _text_len(el)
         if _MIN_SHARE * total <= n < _MAX_SHARE * total and n > best_len:
             best, best_len = el, n
-    return best
+    return best if best is not None else _whole_name_content(named, total)
+
+
+def _whole_name_content(named: list[etree._Element], total: int) -> etree._Element | None:
+    """The one element whose id or a class is a content name as a whole ("main",
+    "content", "main-content"; not "mainmenu", "content-meta"), when no named element holds
+    half the body's text: a short page's content beside a long footer and side column. It
+    must hold more text than each block beside it that no furniture name marks (an
+    unnamed side column is smaller than the content it stands beside)."""
+    whole = [el for el in named if _whole_content_name(el)]
+    if len(whole) != 1:
+        return None
+    el = whole[0]
+    n = _text_len(el)
+    if not 0 < n < _MAX_SHARE * total:
+        return None
+    for sibling in (*el.itersiblings(preceding=True), *el.itersiblings()):
+        if not isinstance(sibling.tag, str) or sibling.tag not in CONTAINER_TAGS:
+            continue
+        names = f"{sibling.get('id') or ''} {sibling.get('class') or ''}"
+        if NAV_ATTR_RE.search(names) is None and _text_len(sibling) >= n:
+            return None
+    return el
+
+
+#: Content names as a whole token, separators ignored (``_whole_name_content``).
+_WHOLE_CONTENT_NAMES = frozenset({"main", "content", "maincontent", "pagecontent",
+                                  "article", "story"})
+
+
+def _whole_content_name(el: etree._Element) -> bool:
+    tokens = f"{el.get('id') or ''} {el.get('class') or ''}".lower().split()
+    return any(t.replace("-", "").replace("_", "") in _WHOLE_CONTENT_NAMES for t in tokens)
 
 
 def mark_furniture(root: etree._Element) -> bool:

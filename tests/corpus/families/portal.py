@@ -4,7 +4,9 @@ era puts around a case, in its own markup.
 * a generic ``<title>`` (the society's name on every page);
 * a three-column layout table: a left menu cell and a right column of widget boxes
   ("Meetings", "Case of the Month" naming a case title, "Newsletter" signup) in narrow
-  ``<td width=...>`` cells, shown on some pages only;
+  ``<td width=...>`` cells, shown on some pages only; or (half the sites) the same in
+  positioned divs, the content in ``<div id="maincontent">`` (under half the body's text
+  on a short page) beside an unnamed side column;
 * the case title as a visible block over the text of every page, sometimes followed by a
   "Page N of M" line;
 * a numbered pager row ``[1] [2] [3]`` (the current number unlinked) under the text;
@@ -71,17 +73,28 @@ def build_portal(rng: random.Random, n: int) -> Site:
     meeting = rng.choice(_MEETINGS)
 
     def widgets(featured: str) -> str:
-        return ('<td width="190" valign="top" bgcolor="#F0F0E0">'
-                f'<p><b>Meetings</b></p><p>{E(meeting)}</p>'
-                f'<p><b>Case of the Month</b></p><p><a href="{site.start_path}">{E(featured)}'
-                '</a></p><p><b>Newsletter</b></p><p>Sign up for our quarterly bulletin.</p>'
-                '<form action="/signup.asp" method="post"><input name="email" size="12">'
-                '<input type="submit" value="Join"></form></td>')
+        boxes = (f'<p><b>Meetings</b></p><p>{E(meeting)}</p>'
+                 f'<p><b>Case of the Month</b></p><p><a href="{site.start_path}">{E(featured)}'
+                 '</a></p><p><b>Newsletter</b></p><p>Sign up for our quarterly bulletin.</p>'
+                 '<form action="/signup.asp" method="post"><input name="email" size="12">'
+                 '<input type="submit" value="Join"></form>')
+        if divs:
+            return f'<div id="col3">{boxes}</div>'
+        return f'<td width="190" valign="top" bgcolor="#F0F0E0">{boxes}</td>'
+
+    divs = rng.random() < 0.5  # the 2000s redesign: the same portal in positioned divs
 
     def page(content: str, side: str = "") -> str:
         menu = "<br>".join(f'<a href="{h}">{E(t)}</a>' for h, t in nav)
         note = note_line(info)
         foot = "<br>".join(E(x) for x in (note, info.copyright) if x)
+        if divs:
+            return (f"<html><head><title>{E(info.name)}</title></head><body>\n"
+                    f'<div id="masthead"><b>{E(info.name)}</b></div>\n'
+                    f'<div id="col1"><a href="/default.asp">Home</a><br><a href="'
+                    f'{site.start_path}">Case Studies</a><br>{menu}</div>\n'
+                    f'<div id="maincontent">\n{content}\n</div>\n{side}\n'
+                    f'<div id="footer"><font size="1">{foot}</font></div>\n</body></html>')
         return (f"<html><head><title>{E(info.name)}</title></head><body>\n"
                 f'<table width="760" cellpadding="4"><tr><td colspan="3"><b>{E(info.name)}'
                 '</b></td></tr>\n<tr><td width="150" valign="top"><a href="/default.asp">'
