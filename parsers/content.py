@@ -115,9 +115,11 @@ def _whole_content_name(el: etree._Element) -> bool:
 
 def mark_furniture(root: etree._Element) -> bool:
     """Mark the containers outside the content element as navigation, and the paragraphs
-    whose class names furniture; True when a content element was found."""
+    whose class names furniture; True when a content element was found. Without one, a
+    layout table's side columns are marked (``mark_side_cells``)."""
     content = content_element(root)
     if content is None:
+        mark_side_cells(root)
         return False
     el = content
     while el is not None and el.tag not in ("body", "html"):
@@ -144,3 +146,38 @@ def _names_furniture(cls: str) -> bool:
 
 
 _COMMENT_RE = re.compile(r"comment", re.I)
+
+
+#: How deep ``mark_side_cells`` follows the text down from ``<body>``.
+_LAYOUT_DEPTH = 12
+#: Blocks that make a cell a column of boxes rather than one heading or one value.
+_BOX_BLOCKS = ("p", "div", "table", "ul", "ol", "form", "h2", "h3", "h4", "h5", "h6")
+
+
+def mark_side_cells(root: etree._Element) -> None:
+    """A layout table names nothing, but its text density shows the content column: from
+    ``<body>``, follow the child that holds most of its parent's text (at least half); in
+    each table row on that path, a cell beside the content cell is a side column
+    (furniture: meetings, "featured case", newsletter boxes) when it holds two blocks or
+    more (a column of boxes, not one heading or one value: a two-column heading table's
+    left cell stays) and at most half the content cell's text."""
+    el = root.find("body")
+    for _ in range(_LAYOUT_DEPTH):
+        if el is None:
+            return
+        children = [(c, _text_len(c)) for c in el if isinstance(c.tag, str)]
+        if not children:
+            return
+        main, n = max(children, key=lambda cn: cn[1])
+        if el.tag == "tr":
+            for cell, m in children:
+                if cell is not main and cell.tag == "td" and 2 * m <= n and _boxes(cell):
+                    _mark(cell)
+        if 2 * n < sum(m for _, m in children) or n == 0:
+            return
+        el = main
+
+
+def _boxes(cell: etree._Element) -> bool:
+    """Two blocks or more directly in a cell."""
+    return sum(1 for c in cell if c.tag in _BOX_BLOCKS) >= 2
