@@ -317,6 +317,7 @@ def test_reparse_skips_rejected_bodies_and_stays_bounded(faulty_crawl, tmp_path)
 
 # --- scenarios that end the crawl ------------------------------------------------------------
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_robots_txt_answering_5xx_disallows_all_and_stops(tmp_path) -> None:
     server = FaultServer({"/robots.txt": Route(status=503, body=b"busy"),
                           LIST: Route(body=list_page([case_url(1)])),
@@ -386,6 +387,7 @@ def test_a_list_of_20000_links_stops_at_the_page_budget(tmp_path) -> None:
     assert listed[partial[0].name].partial and not listed[partial[0].name].latest
 
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_the_case_budget_from_a_toml_config(tmp_path) -> None:
     links = [case_url(n) for n in range(1, 30)]
     routes = {"/robots.txt": ROBOTS_OK, LIST: Route(body=list_page(links))}
@@ -405,6 +407,7 @@ def test_the_case_budget_from_a_toml_config(tmp_path) -> None:
     assert not (tmp_path / "s" / "latest").exists()
 
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_credentials_in_the_start_url_are_refused_unechoed(tmp_path) -> None:
     server = FaultServer({}).start()
     try:

@@ -86,6 +86,7 @@ def _crawl(site: Path, out: Path, legacy_server_module, *flags: str):
         server.shutdown()
 
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_a_failed_requisite_is_a_warning(tmp_path: Path, legacy_server_module) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "site", site)
