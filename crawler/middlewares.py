@@ -19,7 +19,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from twisted.internet.defer import Deferred
 
-from exports.files import LATEST
+from casearchive.exports.files import LATEST
 
 from .discovery import NON_HTML
 from .extension import extension_of
@@ -63,8 +63,8 @@ class WarcMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         extension = extension_of(self.crawler)
-        archive = extension.open_archive if extension is not None else None
-        if archive is None:
+        pipeline = extension.open_pipeline if extension is not None else None
+        if pipeline is None:
             return response
         exchange = Exchange(
             url=response.url,
@@ -75,7 +75,7 @@ class WarcMiddleware:
             body=response.body,
             revisit_of=_revisited(request, response),
         )
-        archive.record_exchange(exchange)
+        pipeline.record_exchange(exchange)
         if exchange.revisit_of is not None and self.crawler.stats is not None:
             held = set(self.crawler.stats.get_value(PAYLOAD_SNAPSHOTS_STAT) or ())
             self.crawler.stats.set_value(PAYLOAD_SNAPSHOTS_STAT,

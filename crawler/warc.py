@@ -30,7 +30,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from exports import files
+from casearchive.exports import files
 
 WARC_NAME = files.WARC_NAME
 #: A snapshot's or package's copy of the response records its revisits refer to in other
@@ -136,7 +136,7 @@ def _status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
-class WarcLog:
+class WarcWriter:
     """Appends request/response pairs to one gzip WARC file, one gzip member per record.
 
     Records are built here, then compressed and written in order by one background thread:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.run import EXIT_INTERRUPTED
-from crawler.warc import WARC_ERRORS, WARC_NAME, iter_responses
+from casearchive.crawler.run import EXIT_INTERRUPTED
+from casearchive.crawler.warc import WARC_ERRORS, WARC_NAME, iter_responses
 from tests.conftest import FIXTURES, ROOT, run_cli
 
 #: Requests the first crawl makes before it is interrupted (of 48 in the whole crawl).
@@ -32,7 +32,7 @@ def _args(base_url: str, out: Path) -> list[str]:
 
 
 def _interrupt(server, args: list[str], how: signal.Signals) -> int:
-    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "casearchive.crawler.cli", *args], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
     deadline = time.monotonic() + 120

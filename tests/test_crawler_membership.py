@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.urls import canonical_url
+from casearchive.crawler.urls import canonical_url
 from tests.conftest import run_cli
 from tests.fixtures import cms_site
 from tests.snapshots import cases_by_path, path_of

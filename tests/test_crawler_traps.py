@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.urls import canonical_url
+from casearchive.crawler.urls import canonical_url
 from tests.conftest import FIXTURES, run_cli
 from tests.snapshots import CONTENT_FIELDS, cases_by_path, content_of, load_expected, path_of
 

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
-from exports.catalog import list_catalog
+from casearchive.crawler.cli import main
+from casearchive.exports.catalog import list_catalog
 from tests.conftest import run_cli
 from tests.fault_server import FaultServer, Route, gzip_bomb
 
 RETRIES = 3
-#: ``--no-polite`` retries back off 0.2 s, 0.4 s, 0.8 s (crawler.settings.for_options).
+#: ``--no-polite`` retries back off 0.2 s, 0.4 s, 0.8 s (casearchive.crawler.settings.for_options).
 BACKOFF_BASE = 0.2
 LIST = "/cases/index.html"
 SECRET = "s3cr3t-pw"
@@ -281,7 +281,7 @@ def test_reparse_skips_rejected_bodies_and_stays_bounded(faulty_crawl, tmp_path)
     crawl's size limit: the peak RSS of the process stays under 300 MiB."""
     import shutil
 
-    from crawler.cli import main
+    from casearchive.crawler.cli import main
 
     snapshot = tmp_path / "snap"
     shutil.copytree((faulty_crawl["out"] / "latest").resolve(), snapshot)
@@ -303,7 +303,7 @@ def test_reparse_skips_rejected_bodies_and_stays_bounded(faulty_crawl, tmp_path)
     import sys
 
     measured = subprocess.run(
-        [sys.executable, "-c", script, sys.executable, "-m", "crawler.cli", "reparse",
+        [sys.executable, "-c", script, sys.executable, "-m", "casearchive.crawler.cli", "reparse",
          str(snapshot), "--out", str(tmp_path / "re")],
         capture_output=True, text=True, timeout=240, cwd=Path(__file__).parent.parent)
     code, rss_kib = map(int, measured.stdout.split())

@@ -16,14 +16,14 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from bench.site import SiteSpec, generate
-from crawler.warc import (
+from casearchive.crawler.warc import (
     IDENTICAL,
     NOT_MODIFIED,
     PAYLOADS_NAME,
     REFERS_TO_SNAPSHOT,
     WARC_NAME,
     Exchange,
-    WarcLog,
+    WarcWriter,
     carry_payloads,
     check_revisits,
     checked_records,
@@ -46,7 +46,7 @@ WARC_RATIO_BOUND = 0.12
 
 def _write(snapshot: Path, *exchanges: Exchange) -> Path:
     snapshot.mkdir(parents=True)
-    log = WarcLog(snapshot / WARC_NAME, "test")
+    log = WarcWriter(snapshot / WARC_NAME, "test")
     for exchange in exchanges:
         log.write_exchange(exchange)
     log.close()

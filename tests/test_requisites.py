@@ -119,7 +119,7 @@ def test_export_figures_writes_content_addressed_files_and_an_index(
 ) -> None:
     import csv
 
-    from crawler.cli import main
+    from casearchive.crawler.cli import main
 
     assert main(["export-figures", str(snapshot), "--out", str(tmp_path / "figs")]) == 0
     rows = list(csv.DictReader((tmp_path / "figs" / "index.csv").open(encoding="utf-8")))
