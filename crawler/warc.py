@@ -185,10 +185,12 @@ class WarcWriter:
     def write_exchange(self, exchange: Exchange) -> None:
         """Write the response record, then its request record (concurrent to it).
 
-        A 304 to a conditional request is one ``revisit`` record and no request record: the
-        request repeated the capture's validators, which the 304's headers and the referred
-        record hold, and a revisit costs about 0.5 KB where a request record adds as much
-        again (on ~20 KB pages, 10 % of a full crawl's WARC instead of 20 %).
+        A revisit of an earlier snapshot's capture (a 304 to a conditional request, or a 200
+        with that capture's payload digest) is one ``revisit`` record and no request record:
+        the request repeated the capture's request, whose record the referred snapshot holds,
+        plus the capture's validators, which the referred record holds too. A revisit costs
+        about 0.5 KB where a request record adds as much again (a page of a site that sends
+        no validators would cost twice as much unchanged).
 
         A non-HTML payload (an image, a stylesheet) identical to one already archived is
         written as a ``revisit`` record (profile identical-payload-digest) that refers to the
@@ -229,7 +231,7 @@ class WarcWriter:
         )
         self._write(response)
         self.records += 1
-        if exchange.status != 304 or exchange.revisit_of is None:
+        if exchange.revisit_of is None:
             self._write(request)
             self.records += 1
         if key and first is None:
