@@ -94,14 +94,15 @@ CONDITIONAL = (b"If-None-Match", b"If-Modified-Since")
 
 
 def _revisited(request: Request, response: Response) -> Capture | None:
-    """The earlier capture a response repeats: a 304 to our conditional request, or a 200
-    whose payload digest is the capture's."""
+    """The earlier capture a response repeats: a 304 to our conditional request, or an
+    answer with the capture's status (200, or a 404 or 410) and payload digest."""
     capture: Capture | None = request.meta.get(PREVIOUS)
     if capture is None or capture.url != response.url:
         return None
     if response.status == 304:
         return capture
-    same = response.status == 200 and payload_digest(response.body) == capture.payload_digest
+    same = (response.status == capture.status
+            and payload_digest(response.body) == capture.payload_digest)
     return capture if same else None
 
 
@@ -146,6 +147,8 @@ class RevalidationMiddleware:
         if capture is None:
             return None
         request.meta[PREVIOUS] = capture  # without validators: a revisit if the digest matches
+        if capture.status != 200:  # an error is compared by its digest, never revalidated
+            return None
         if capture.etag:
             request.headers[b"If-None-Match"] = capture.etag
         if capture.last_modified:

@@ -89,6 +89,11 @@ def warcinfo_fields(
     return {k: v for k, v in info.items() if v}
 
 
+#: Client errors whose answer is the payload alone (no ``Location`` to change under an
+#: identical body): an unchanged one is archived as a revisit like an unchanged page.
+UNCHANGED_ERRORS = frozenset({404, 410})
+
+
 @dataclass(frozen=True, slots=True)
 class Capture:
     """Where a payload is archived: the ``response`` record holding it, in which snapshot,
@@ -101,6 +106,9 @@ class Capture:
     snapshot_id: str
     etag: str | None = None
     last_modified: str | None = None
+    status: int = 200
+    """The captured status: 200, or a client error (``UNCHANGED_ERRORS``) whose unchanged
+    answer is a revisit too (a missing image answers 404 every night)."""
 
 
 def payload_digest(body: bytes) -> str:
@@ -468,8 +476,8 @@ def iter_responses(path: Path, follow: bool = True,
 
 
 def previous_captures(snapshot: Path) -> dict[str, Capture]:
-    """The pages ``snapshot`` captured with status 200, by URL (the last capture counts),
-    with their validators: what the next crawl revalidates. A revisit of an older
+    """The pages ``snapshot`` captured with status 200 (or ``UNCHANGED_ERRORS``), by URL
+    (the last capture counts), with their validators: what the next crawl revalidates. A revisit of an older
     snapshot's capture stands for that capture (so a chain of unchanged crawls always points
     at the one full record), with the validators its 304 (or 200) sent; a page whose server
     sent none is fetched in full next time (and stored as a revisit if unchanged)."""
@@ -485,10 +493,12 @@ def previous_captures(snapshot: Path) -> dict[str, Capture]:
 
 
 def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
-    """The capture a 200 response record is, or a revisit of another snapshot stands for."""
+    """The capture a 200 (or ``UNCHANGED_ERRORS``) response record is, or a revisit of
+    another snapshot stands for (a 304's revisit stands for a 200)."""
     headers, http = record.rec_headers, record.http_headers
     if http is None or record.rec_type not in ("response", "revisit"):
         return None
+    status = int(http.get_statuscode() or 0)
     validators = {"etag": http.get_header("ETag"),
                   "last_modified": http.get_header("Last-Modified")}
     if record.rec_type == "revisit":
@@ -498,12 +508,14 @@ def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
                        headers.get_header("WARC-Refers-To-Date"),
                        headers.get_header("WARC-Refers-To"),
                        headers.get_header("WARC-Payload-Digest"),
-                       headers.get_header(REFERS_TO_SNAPSHOT), **validators)
-    if http.get_statuscode() != "200":
+                       headers.get_header(REFERS_TO_SNAPSHOT), **validators,
+                       status=200 if status == 304 else status)
+    if status != 200 and status not in UNCHANGED_ERRORS:
         return None
     return Capture(headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date"),
                    headers.get_header("WARC-Record-ID"),
-                   headers.get_header("WARC-Payload-Digest"), snapshot_id, **validators)
+                   headers.get_header("WARC-Payload-Digest"), snapshot_id, **validators,
+                   status=status)
 
 
 def checked_records(

@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
 from warcio.archiveiterator import ArchiveIterator
 
 from bench.site import SiteSpec, generate
+from casearchive.crawler.middlewares import PREVIOUS, _revisited
 from casearchive.crawler.warc import (
     IDENTICAL,
     NOT_MODIFIED,
@@ -93,6 +96,27 @@ def test_a_revisit_points_at_its_capture_and_readers_follow_it(tmp_path):
     first.write_bytes(gzip.compress(damaged))
     assert any("damaged" in p for p in check_revisits(second))
 
+
+
+def test_an_unchanged_missing_page_is_a_revisit_and_a_moved_one_is_not(tmp_path):
+    """A 404 or 410 answered again with the same body is a revisit of the earlier capture
+    (a broken image answers 404 every night); a redirect never is (its body says nothing of
+    where it points), and a capture is only repeated by an answer with its own status."""
+    gone, moved = "http://site.test/img/banner.jpg", "http://site.test/old.asp"
+    plain = [("Content-Type", "text/html")]
+    _write(tmp_path / "A", Exchange(gone, "GET", [], 404, plain, b"Not Found"),
+           Exchange(moved, "GET", [], 301, [*plain, ("Location", "/new.asp")], b""))
+    captures = previous_captures(tmp_path / "A")
+    assert set(captures) == {gone} and captures[gone].status == 404
+    again = Request(gone, meta={PREVIOUS: captures[gone]})
+    assert _revisited(again, HtmlResponse(gone, status=404, body=b"Not Found")) is not None
+    assert _revisited(again, HtmlResponse(gone, status=200, body=b"Not Found")) is None
+    assert _revisited(again, HtmlResponse(gone, status=404, body=b"Gone away")) is None
+    second = _write(tmp_path / "B", Exchange(gone, "GET", [], 404, plain, b"Not Found",
+                                             revisit_of=captures[gone]))
+    assert [kind for kind, _, _ in _records(second)[1:]] == ["revisit"]
+    assert [r.status for r in iter_responses(second)] == [404]
+    assert previous_captures(tmp_path / "B")[gone].status == 404
 
 def _routes(root: Path) -> None:
     """A ``routes.json`` serving every file of a generated bench site as it is."""
