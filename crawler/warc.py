@@ -476,11 +476,12 @@ def iter_responses(path: Path, follow: bool = True,
 
 
 def previous_captures(snapshot: Path) -> dict[str, Capture]:
-    """The pages ``snapshot`` captured with status 200 (or ``UNCHANGED_ERRORS``), by URL
-    (the last capture counts), with their validators: what the next crawl revalidates. A revisit of an older
-    snapshot's capture stands for that capture (so a chain of unchanged crawls always points
-    at the one full record), with the validators its 304 (or 200) sent; a page whose server
-    sent none is fetched in full next time (and stored as a revisit if unchanged)."""
+    """The pages ``snapshot`` captured with status 200 (or ``UNCHANGED_ERRORS``), by URL (the
+    last capture counts), with their validators: what the next crawl revalidates. A
+    revisit of an older snapshot's capture stands for that capture (so a chain of
+    unchanged crawls always points at the one full record), with the validators its 304
+    (or 200) sent; a page whose server sent none is fetched in full next time (and
+    stored as a revisit if unchanged)."""
     snapshot = snapshot.resolve()
     captures: dict[str, Capture] = {}
     with open(snapshot / WARC_NAME, "rb") as fh:
