@@ -2,7 +2,7 @@
 
 The crawl is replayed: starting from the snapshot's start URL, each URL is looked up in
 the WARC (its last response counts, so a 503 followed by a successful retry yields the
-retry; redirects are followed and become aliases), handed to the same ``Archive`` a live
+retry; redirects are followed and become aliases), handed to the same ``PagePipeline`` a live
 crawl uses, and the links it says to follow are looked up in turn. URLs the crawl could not
 fetch, or skipped, are replayed from the old manifest. With an unchanged parser the new
 snapshot's content is identical to the old one's.
@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urldefrag, urljoin
 
-from exports.load import load_snapshot
+from casearchive.exports.load import load_snapshot
 
-from .archive import HTML_TYPES, Archive
-from .items import Skipped
 from .messages import PageMessage, Requisite
 from .options import CrawlOptions
 from .parse_pool import PrefetchedParser
+from .pipeline import HTML_TYPES, PagePipeline
 from .requisites import archived_requisites
 from .settings import DOWNLOAD_MAXSIZE
+from .skipped import Skipped
 from .urls import canonical_url
 from .warc import (
     PAYLOADS_NAME,
@@ -89,21 +89,21 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     limit = _size_limit(old_stats)
     parser = _parser(warc, responses, failed, limit, workers)
-    archive = Archive(options, parser)
+    pipeline = PagePipeline(options, parser)
     started = time.perf_counter()
     try:
-        shutil.copyfile(warc, archive.writer.tmp_path / WARC_NAME)
+        shutil.copyfile(warc, pipeline.writer.tmp_path / WARC_NAME)
         # the payloads its revisits refer to travel with it: --out may be anywhere
-        carry_payloads(warc, archive.writer.tmp_path / PAYLOADS_NAME)
+        carry_payloads(warc, pipeline.writer.tmp_path / PAYLOADS_NAME)
         with open(warc, "rb") as warc_file:
-            _replay(archive, responses, unfetched, failed, warc_file, limit)
-        closed = archive.close({}, extra={"reparsed_from": old.id,
+            _replay(pipeline, responses, unfetched, failed, warc_file, limit)
+        closed = pipeline.close({}, extra={"reparsed_from": old.id,
                                           "limits": old_stats.get("limits", {})})
     except WARC_ERRORS as exc:
-        archive.abort()
+        pipeline.abort()
         raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
     except BaseException:
-        archive.abort()
+        pipeline.abort()
         raise
     finally:
         parser.close()
@@ -129,7 +129,7 @@ def _is_html(headers: dict[str, str]) -> bool:
 
 
 def _replay(
-    archive: Archive,
+    pipeline: PagePipeline,
     responses: dict[str, ArchivedResponse],
     unfetched: dict[str, Skipped],
     failed: set[str],
@@ -138,13 +138,13 @@ def _replay(
 ) -> None:
     """Replay the crawl. Responses the crawl rejected (listed as failed in its manifest) are
     not read again; no body is decoded beyond the crawl's size limit."""
-    start = archive.scope.start_url
+    start = pipeline.scope.start_url
     requisites = archived_requisites(Path(warc_file.name), canonical_url)
     queue: deque[tuple[str, str]] = deque([(start, "list")])
     seen = {canonical_url(start)}
 
     def canon(url: str) -> str:
-        return canonical_url(url, archive.scope.rules)
+        return canonical_url(url, pipeline.scope.rules)
 
     def follow(urls: list[str], role: str) -> None:
         for url in urls:
@@ -161,24 +161,24 @@ def _replay(
             if response is None or not 300 <= response.status < 400:
                 break
             target = urljoin(response.url, response.headers.get("location", ""))
-            archive.add_alias(request_url, target)
+            pipeline.add_alias(request_url, target)
             seen.add(canon(target))
             response = responses.get(canon(target))
         if response is None or canon(url) in failed:
             skipped = unfetched.get(canon(url))
             if skipped is not None:
-                archive.handle_skipped(skipped)
+                pipeline.handle_skipped(skipped)
             continue
         if response.status != 200:
-            archive.handle_skipped(Skipped(url, f"HTTP {response.status}", response.status,
+            pipeline.handle_skipped(Skipped(url, f"HTTP {response.status}", response.status,
                                            failed=True))
             continue
         body = read_body(warc_file, response, limit)
         if body is None:
-            archive.handle_skipped(Skipped(url, f"larger than the size limit ({limit >> 20} MiB)"
+            pipeline.handle_skipped(Skipped(url, f"larger than the size limit ({limit >> 20} MiB)"
                                            " once decompressed", response.status, failed=True))
             continue
-        verdict = archive.handle_page(
+        verdict = pipeline.handle_page(
             PageMessage(role=role, link_role=role, url=response.url, request_url=request_url,
                         status=response.status, headers=response.headers, body=body,
                         fetched_at=response.date, warc_record_id=response.record_id,
@@ -194,5 +194,5 @@ def _replay(
             follow(urls, link_role)
         for wanted in verdict.requisites:  # what the spider would have fetched, from the WARC
             got = requisites.get(canonical_url(urldefrag(wanted)[0]))
-            archive.add_requisite(replace(got, url=wanted) if got else
+            pipeline.add_requisite(replace(got, url=wanted) if got else
                                   Requisite(wanted, error="not in the WARC"))
