@@ -209,7 +209,9 @@ def _route_case_furniture(pages: list[PageRecord], title: str) -> str:
       it is the repeated title over a continuing page, so its text is unplaced (it
       continues the previous page's section).
     * A boxed block (heading and text) repeated identically on two or more pages of the
-      case is a sidebar widget: furniture.
+      case is a sidebar widget: furniture. So is a boxed block whose heading and every
+      line of text another page of the case has as furniture (the side column the
+      structure marked there, on a page too short for its density to show).
     """
     counts: dict[str, int] = {}
     for page in pages:
@@ -223,9 +225,21 @@ def _route_case_furniture(pages: list[PageRecord], title: str) -> str:
                         if s.key is None and s.heading is not None}:
             boxes[section] = boxes.get(section, 0) + 1
     evidence = counts.get(title, 0) >= 2
-    for page in pages:
-        _strip_page(page, title, evidence, {b for b, n in boxes.items() if n >= 2})
+    repeated = {b for b, n in boxes.items() if n >= 2}
+    lines = [frozenset(page.furniture.split("\n")) for page in pages]
+    for i, page in enumerate(pages):
+        others = frozenset().union(*lines[:i], *lines[i + 1:])
+        _strip_page(page, title, evidence,
+                    repeated | {b for b in boxes if _furniture_elsewhere(b, others)})
     return title
+
+
+def _furniture_elsewhere(box: tuple[str, str], others: frozenset[str]) -> bool:
+    """Are a box's heading and every line of its text furniture lines of other pages?"""
+    heading, text = box
+    return heading in others and all(
+        line in others or line.removeprefix("- ") in others
+        for line in text.split("\n") if line)
 
 
 def _visible_title(pages: list[PageRecord]) -> str | None:

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE, NAV_ATTR_RE
+from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE, NAV_ATTR_RE, alias_key
 
 #: Appended to the class of a container outside the content (``NAV_ATTR_RE`` matches it).
 FURNITURE_CLASS = "casearchive-nav"
@@ -160,7 +160,8 @@ def mark_side_cells(root: etree._Element) -> None:
     each table row on that path, a cell beside the content cell is a side column
     (furniture: meetings, "featured case", newsletter boxes) when it holds two blocks or
     more (a column of boxes, not one heading or one value: a two-column heading table's
-    left cell stays) and at most half the content cell's text."""
+    left cell stays), at most half the content cell's text and no case heading (a short
+    page's content beside a longer column is never the column)."""
     el = root.find("body")
     for _ in range(_LAYOUT_DEPTH):
         if el is None:
@@ -171,11 +172,25 @@ def mark_side_cells(root: etree._Element) -> None:
         main, n = max(children, key=lambda cn: cn[1])
         if el.tag == "tr":
             for cell, m in children:
-                if cell is not main and cell.tag == "td" and 2 * m <= n and _boxes(cell):
+                if (cell is not main and cell.tag == "td" and 2 * m <= n and _boxes(cell)
+                        and not _holds_case_label(cell)):
                     _mark(cell)
         if 2 * n < sum(m for _, m in children) or n == 0:
             return
         el = main
+
+
+_LABEL_TAGS = ("b", "strong", "h2", "h3", "h4", "h5", "h6", "dt", "th")
+
+
+def _holds_case_label(cell: etree._Element) -> bool:
+    """Does a cell hold a case's section heading (an emphasised alias, "History:")? Then it
+    is the content, however short the page and however long the column beside it."""
+    for el in cell.iter(*_LABEL_TAGS):
+        text = " ".join("".join(el.itertext()).split()).rstrip(" :")
+        if 0 < len(text) <= 60 and alias_key(text)[0] is not None:
+            return True
+    return False
 
 
 def _boxes(cell: etree._Element) -> bool:

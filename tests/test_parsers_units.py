@@ -394,3 +394,16 @@ def test_main_named_as_a_whole_is_the_content_below_half_the_text() -> None:
             f"<div id='footer'>{foot}</div></body>")
     record = parse_page(page.encode(), URL)
     assert [s.heading for s in record.sections] == ["Outcome"] and "Events" in record.furniture
+
+
+def test_box_another_page_has_as_furniture_is_furniture() -> None:
+    text = " ".join(["The athlete improved steadily over the following weeks."] * 4)
+    side = ("<td width=180><p><b>Meetings</b></p><p>Spring course, May 2</p>"
+            "<p><b>Newsletter</b></p><p>Sign up today.</p></td>")
+    p1 = _site_page(1, f"<p><b>History:</b></p><p>{text}</p>", side)
+    p2 = _site_page(2, "<p><b>Outcome:</b></p><p>well</p>", side)
+    # too short for the side column's density to show: its boxes parse as sections
+    assert "Meetings" in [s.heading for s in p2[0].sections]
+    case = assemble_case("c", [p1, p2])
+    assert case.other_sections == [] and case.outcome == "well"
+    assert "Sign up today." in p2[0].furniture
