@@ -571,7 +571,8 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     if blocks[keep[at][0]][1] == "li":
         return False  # a list item is an entry, never a heading
     if not own:
-        return hit.strong and (hit.sig in known_sigs or _run_in_caps(hit, keep[at]))
+        return hit.strong and (hit.sig in known_sigs or _run_in_caps(hit, keep[at]) or (
+            not known_sigs and _run_in_title(hit, keep[at])))
     nxt = at + 1
     while nxt < len(keep) and blocks[keep[nxt][0]][4]:
         nxt += 1  # navigation between a heading and its text is furniture
@@ -589,6 +590,18 @@ def _run_in_caps(hit: LabelHit, kept: Kept) -> bool:
     heading = hit.heading
     return (hit.sig[2] and kept[1] == 0 and _is_caps(heading)
             and (len(heading.split()) >= 2 or len(heading) >= 8))
+
+
+def _run_in_title(hit: LabelHit, kept: Kept) -> bool:
+    """On a page with no recognised heading to compare formats with (a last page holding
+    one unknown section), a bold run-in label in Title Case with its colon that opens a
+    paragraph ("<b>Return to Play:</b> text") is a section label, as the CAPS one is;
+    a sentence-case one ("Laboratory studies:") or a short one ("Labs:", "X-ray:") stays
+    a sub-label of the text the page continues (sub-label words are refused before)."""
+    heading = hit.heading
+    words = heading.split()
+    return (hit.sig[2] and kept[1] == 0 and (len(words) >= 2 or len(heading) >= 8)
+            and all(w[0].isupper() for w in words if len(w) >= 4 or w is words[0]))
 
 
 def _names_page(norm: str, fmt: str, title: str) -> bool:

@@ -407,3 +407,12 @@ def test_box_another_page_has_as_furniture_is_furniture() -> None:
     case = assemble_case("c", [p1, p2])
     assert case.other_sections == [] and case.outcome == "well"
     assert "Sign up today." in p2[0].furniture
+
+
+def test_run_in_title_case_label_on_a_page_without_known_headings() -> None:
+    lone = parse_page(b"<title>T</title><p><b>Return to Play:</b> She trained again.</p>", URL)
+    assert [(s.heading, s.text) for s in lone.sections] == [("Return to Play",
+                                                            "She trained again.")]
+    for label in ("Laboratory studies", "Labs"):  # sentence case, short: sub-labels
+        page = parse_page(f"<title>T</title><p><b>{label}:</b> CBC normal.</p>".encode(), URL)
+        assert [s.heading for s in page.sections] == [None]

@@ -12,7 +12,9 @@ era puts around a case, in its own markup.
 * a numbered pager row ``[1] [2] [3]`` (the current number unlinked) under the text;
 * headings in varied tags (``<h3>``, ``<p><b><u>``, ``<div><strong>``), unknown one-paragraph
   sections sometimes as run-in CAPS labels inside their paragraph (``<p><b>LABEL:</b>
-  text``); sections continue over page breaks with no heading repeated (draw_cases).
+  text``); on some sites every label runs into its first paragraph as written
+  (``<p><b>Return to Play:</b> text</p>``), a page holding one unknown section included;
+  sections continue over page breaks with no heading repeated (draw_cases).
 """
 
 from __future__ import annotations
@@ -51,12 +53,16 @@ def _heading_tag(rng: random.Random):
     return render
 
 
-def _part_html(part: Part, heading, rng: random.Random, run_in: bool) -> str:
+def _part_html(part: Part, heading, rng: random.Random, run_in: bool,
+               inline: bool = False) -> str:
     if part.kind == "references":
         head = heading(part.heading) if part.heading else ""
         return head + refs_html(part, rng.choice(["ol", "numbered"]), rng)
     if run_in:  # one paragraph: "<p><b>LABEL:</b> text</p>"
         return f"<p><b>{E(part.heading or '')}:</b> {E(part.blocks[0].items[0])}</p>"
+    if inline and part.heading and part.blocks[0].kind == "p":  # every label run in
+        return (f"<p><b>{E(part.heading)}:</b> {E(part.blocks[0].items[0])}</p>\n"
+                + html_blocks(part.blocks[1:]))
     head = heading(part.heading) if part.heading else ""
     return head + html_blocks(part.blocks)
 
@@ -66,6 +72,7 @@ def build_portal(rng: random.Random, n: int) -> Site:
     cases = draw_cases(rng, n)
     heading = _heading_tag(rng)
     run_in_rate = rng.choice([0.0, 0.6, 1.0])
+    inline = rng.random() < 0.4  # the editors' habit: every label run into its paragraph
     marker_rate = rng.choice([0.0, 0.5, 1.0])
     site = Site("portal", "develop", "/casestudies/default.asp", server="Microsoft-IIS/6.0")
     nav = [("/about.asp", "About the Society"), ("/meetings.asp", "Meetings"),
@@ -117,7 +124,7 @@ def build_portal(rng: random.Random, n: int) -> Site:
                     part.heading = part.heading.upper()
                     run_in.add(id(part))
         for p, parts in enumerate(case.pages, start=1):
-            body = "\n".join(_part_html(part, heading, rng, id(part) in run_in)
+            body = "\n".join(_part_html(part, heading, rng, id(part) in run_in, inline)
                              for part in parts)
             marker = (f"<p>Page {p} of {total}</p>"
                       if total > 1 and rng.random() < marker_rate else "")
