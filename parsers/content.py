@@ -160,8 +160,9 @@ def mark_side_cells(root: etree._Element) -> None:
     each table row on that path, a cell beside the content cell is a side column
     (furniture: meetings, "featured case", newsletter boxes) when it holds two blocks or
     more (a column of boxes, not one heading or one value: a two-column heading table's
-    left cell stays), at most half the content cell's text and no case heading (a short
-    page's content beside a longer column is never the column)."""
+    left cell stays) and no case heading (a short page's content beside a longer column
+    is never the column), and at most half the content cell's text unless the content
+    cell is the row's one cell holding a case heading (``_mark_row``)."""
     el = root.find("body")
     for _ in range(_LAYOUT_DEPTH):
         if el is None:
@@ -171,13 +172,24 @@ def mark_side_cells(root: etree._Element) -> None:
             return
         main, n = max(children, key=lambda cn: cn[1])
         if el.tag == "tr":
-            for cell, m in children:
-                if (cell is not main and cell.tag == "td" and 2 * m <= n and _boxes(cell)
-                        and not _holds_case_label(cell)):
-                    _mark(cell)
+            _mark_row(children, main, n)
         if 2 * n < sum(m for _, m in children) or n == 0:
             return
         el = main
+
+
+def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: int) -> None:
+    """The side columns of one layout row. The content cell is the one cell holding a case
+    heading when exactly one does (then a column of boxes beside it is furniture however
+    long), else the densest cell (then only a column of at most half its text is)."""
+    labelled = [c for c, _ in cells if c.tag == "td" and _holds_case_label(c)]
+    anchored = len(labelled) == 1
+    content = labelled[0] if anchored else main
+    for cell, m in cells:
+        if cell.tag != "td" or cell is content or cell in labelled or not _boxes(cell):
+            continue
+        if anchored or 2 * m <= n:
+            _mark(cell)
 
 
 _LABEL_TAGS = ("b", "strong", "h2", "h3", "h4", "h5", "h6", "dt", "th")

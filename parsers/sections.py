@@ -515,6 +515,8 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: li
     positions = sorted(hits)
     _settle_conditionals(hits, positions)
     known_sigs = {h.sig for h in hits.values() if h.key is not None}
+    first_known = min((pos for pos, h in hits.items() if h.key is not None), default=None)
+    inline_known = any(not sig[1] for sig in known_sigs)
     order = {(k[0], k[1]): i for i, k in enumerate(keep)}
     seen: set[str] = set()
     duplicates: dict[str, int] = {}
@@ -523,7 +525,8 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: li
         if hit.key is None:
             if alias_key(hit.heading)[1]:
                 continue  # a demoted "Diagnosis" stays a heading
-            if not _form_heading(hit, keep, blocks, order[pos], known_sigs, title):
+            alone = not inline_known and (first_known is None or pos < first_known)
+            if not _form_heading(hit, keep, blocks, order[pos], known_sigs, title, alone):
                 hit.dropped = True
                 del hits[pos]
             elif len(synonym_keys(hit.heading)) > 1:
@@ -556,7 +559,7 @@ def _settle_conditionals(hits: dict[tuple[int, int], LabelHit],
 
 
 def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
-                  known_sigs: set[tuple[str, bool, bool]], title: str) -> bool:
+                  known_sigs: set[tuple[str, bool, bool]], title: str, alone: bool) -> bool:
     """Is an unknown candidate a heading by its form and place?
 
     * never a sub-label word ("MRI", "Labs") or the page's title;
@@ -572,7 +575,7 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
         return False  # a list item is an entry, never a heading
     if not own:
         return hit.strong and (hit.sig in known_sigs or _run_in_caps(hit, keep[at]) or (
-            not known_sigs and _run_in_title(hit, keep[at])))
+            alone and _run_in_title(hit, keep[at])))
     nxt = at + 1
     while nxt < len(keep) and blocks[keep[nxt][0]][4]:
         nxt += 1  # navigation between a heading and its text is furniture
@@ -593,8 +596,9 @@ def _run_in_caps(hit: LabelHit, kept: Kept) -> bool:
 
 
 def _run_in_title(hit: LabelHit, kept: Kept) -> bool:
-    """On a page with no recognised heading to compare formats with (a last page holding
-    one unknown section), a bold run-in label in Title Case with its colon that opens a
+    """With no recognised run-in label on the page to compare formats with and no
+    recognised heading above it (a last page holding one unknown section, perhaps before
+    its references), a bold run-in label in Title Case with its colon that opens a
     paragraph ("<b>Return to Play:</b> text") is a section label, as the CAPS one is;
     a sentence-case one ("Laboratory studies:") or a short one ("Labs:", "X-ray:") stays
     a sub-label of the text the page continues (sub-label words are refused before)."""
