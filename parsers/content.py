@@ -164,18 +164,29 @@ def mark_side_cells(root: etree._Element) -> None:
     is never the column), and at most half the content cell's text unless the content
     cell is the row's one cell holding a case heading (``_mark_row``)."""
     el = root.find("body")
+    if el is None or el.find(".//td") is None:
+        return
+    total = _text_len(el)
     for _ in range(_LAYOUT_DEPTH):
-        if el is None:
-            return
-        children = [(c, _text_len(c)) for c in el if isinstance(c.tag, str)]
+        layout = [c for c in el if c.tag in _LAYOUT_TAGS]
+        if len(layout) == 1 and el.tag != "tr":
+            el = layout[0]  # a wrapper: the path goes on without measuring
+            continue
+        children = [(c, _text_len(c)) for c in layout]
         if not children:
             return
         main, n = max(children, key=lambda cn: cn[1])
         if el.tag == "tr":
             _mark_row(children, main, n)
-        if 2 * n < sum(m for _, m in children) or n == 0:
+        if 2 * n < total or n == 0:
             return
-        el = main
+        el, total = main, n
+
+
+#: The elements a layout table's content column can be reached through (a paragraph or an
+#: inline element never holds one).
+_LAYOUT_TAGS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", "div", "center",
+                          "form", "font", "section", "main", "article", "span", "blockquote"})
 
 
 def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: int) -> None:
