@@ -507,6 +507,115 @@ def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
         click.echo(f"kept {name}: {reason}")
 
 
+IMPORT_EXIT_CODES = """Exit codes: 0 every moment imported, every case complete, every
+input read whole; 1 no snapshot written (no capture of the start URL at or before any
+moment, no case page); 2 bad usage, or an input that is not a WARC, WARC.gz or WACZ file
+(nothing is imported then); 3 snapshots written, but some cases are incomplete (pages not
+in the archive within the window, archived soft 404s), an input breaks off (the records
+before the break are imported), a revisit's original is in no input, or a moment had no
+capture of the start URL; 4 another crawl or import holds the lock."""
+
+
+def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
+    from .captures import parse_moment
+
+    try:
+        return [parse_moment(v, end) for v in values]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@cli.command("import", epilog=IMPORT_EXIT_CODES)
+@click.option("--warc", "warcs", type=click.Path(path_type=Path, dir_okay=False),
+              multiple=True, required=True,
+              help="A WARC, WARC.gz or WACZ file (repeatable; shell globs welcome).")
+@click.option("--site", "start_url", required=True,
+              help="The case list URL as the site knew it (the crawl's START_URL).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("snapshots"), show_default=True, help="Snapshots directory.")
+@click.option("--at", "at", multiple=True,
+              help="A moment to import (repeatable): YYYY[MM[DD[hh[mm[ss]]]]] (the end of that "
+                   "period) or ISO 8601.")
+@click.option("--every", type=click.Choice(["year", "quarter", "month"]), default=None,
+              help="One snapshot per period holding captures, at its last capture (default "
+                   "month, when no --at is given).")
+@click.option("--from", "from_", default=None, help="Ignore captures before this time.")
+@click.option("--to", default=None, help="Ignore captures after this time.")
+@click.option("--window", type=click.IntRange(min=1), default=365, show_default=True,
+              help="Days before a moment a capture still counts.")
+def import_command(warcs: tuple[Path, ...], start_url: str, out_dir: Path, at: tuple[str, ...],
+                   every: str | None, from_: str | None, to: str | None, window: int) -> None:
+    """Import other tools' web archives (wget, Heritrix, Browsertrix, pywb, ours) as
+    snapshots of the site at past moments: one summary line per snapshot."""
+    import time
+    from datetime import timedelta
+
+    from .captures import BadArchive, moments, read_archives
+    from .importer import Moment, import_archives, remove_scratch, scratch_dir
+    from .lock import LockHeld
+    from .options import CrawlOptions
+
+    CrawlOptions(start_url=start_url, out_dir=out_dir)  # the start URL's checks, exit 2
+    times = _moment_list(at, True)
+    bounds = _moment_list((from_,), False) if from_ else [None]
+    bounds += _moment_list((to,), True) if to else [None]
+    began = time.perf_counter()
+    scratch = scratch_dir(out_dir)
+    try:
+        index = read_archives(list(warcs), start_url, scratch)
+        for problem in index.problems:
+            click.echo(f"casearchive: {problem}", err=True)
+        chosen = [Moment(m, timedelta(days=window))
+                  for m in moments(index, times, every, bounds[0], bounds[1])]
+        results = list(_each_moment(import_archives(index, start_url, out_dir, chosen)))
+    except BadArchive as exc:
+        raise TroubleError(str(exc)) from None
+    except LockHeld as exc:
+        raise LockedError(str(exc)) from None
+    finally:
+        remove_scratch(scratch)
+    code = _import_code(results, bool(index.problems))
+    written = [r for r in results if r.snapshot is not None]
+    click.echo(f"casearchive: exit {code}; {len(written)} snapshots; "
+               f"{sum(int(r.stats.get('case_pages', 0)) for r in written)} case pages; "
+               f"{time.perf_counter() - began:.1f} s")
+    if code:
+        raise SystemExit(code)
+
+
+class LockedError(TroubleError):
+    """Another crawl or import holds the snapshots directory's lock: exit 4."""
+
+    exit_code = 4
+
+
+def _each_moment(results: Any) -> Any:
+    """Print one line per moment as it is imported."""
+    for result in results:
+        when = result.moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if result.snapshot is None or result.note:
+            click.echo(f"{when}: {result.note}" + (f" ({result.snapshot})"
+                                                  if result.snapshot else ""))
+        else:
+            stats = result.stats
+            click.echo(f"{when}: snapshot {result.snapshot.name}: "
+                       f"{stats.get('cases_complete', 0)} cases complete, "
+                       f"{stats.get('cases_incomplete', 0)} incomplete; "
+                       f"{stats.get('case_pages', 0)} case pages; "
+                       f"{len(stats.get('failures', []))} lost")
+        yield result
+
+
+def _import_code(results: list[Any], problems: bool) -> int:
+    """The import's exit code (see ``IMPORT_EXIT_CODES``)."""
+    written = [r for r in results if r.snapshot is not None]
+    if not written:
+        return 1
+    incomplete = any(r.stats.get("cases_incomplete") or r.stats.get("failures")
+                     for r in written)
+    return 3 if problems or incomplete or len(written) < len(results) else 0
+
+
 class UsageError(click.UsageError):
     """A usage problem found after click parsed the flags."""
 
