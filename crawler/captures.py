@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 from warcio.recordloader import ArcWarcRecord
 
 from .urls import canonical_url
-from .warc import WARC_ERRORS, checked_records, warc_error_text
+from .warc import WARC_ERRORS, checked_records, gzip_member, warc_error_text
 
 #: ``--every`` periods.
 PERIODS = ("year", "quarter", "month")
@@ -236,11 +236,19 @@ class _Reader:
     def read(self, path: Path, label: str) -> None:
         """Index one WARC; a file that breaks off keeps the records before the break."""
         records = captures = 0
+        last = -1
         try:
             with open(path, "rb") as fh:
                 for record, offset in checked_records(fh):
                     records += 1
                     captures += self._record(record, path, f"{label}#{offset}", offset)
+                    last = offset
+                if last >= 0 and fh.seek(0) == 0 and fh.read(2) == GZIP_MAGIC:
+                    try:  # warcio reads a last member cut short as a short record
+                        gzip_member(fh, last)
+                    except WARC_ERRORS:
+                        captures -= self._drop(path, last)
+                        raise
         except WARC_ERRORS as exc:
             if records == 0:
                 raise BadArchive(f"{label}: not a readable WARC ({warc_error_text(exc)})") \
@@ -250,6 +258,21 @@ class _Reader:
                 f"{captures} captures before the break are imported")
         self.index.files.append({"path": label, "bytes": path.stat().st_size,
                                  "records": records, "captures": captures})
+
+    def _drop(self, path: Path, offset: int) -> int:
+        """Forget the capture of the record at ``offset`` of ``path`` (it breaks off)."""
+        dropped, at = 0, (path, offset)
+        for captures in self.index.by_url.values():
+            kept = [c for c in captures if (c.file, c.offset) != at]
+            dropped += len(captures) - len(kept)
+            captures[:] = kept
+        self.revisits = [r for r in self.revisits
+                         if (r.capture.file, r.capture.offset) != at]
+        self.by_id = {k: c for k, c in self.by_id.items() if (c.file, c.offset) != at}
+        self.by_uri_date = {k: c for k, c in self.by_uri_date.items()
+                            if (c.file, c.offset) != at}
+        self.by_digest = {k: c for k, c in self.by_digest.items() if (c.file, c.offset) != at}
+        return dropped
 
     def _record(self, record: ArcWarcRecord, path: Path, origin: str, offset: int) -> int:
         if record.rec_type not in ("response", "revisit") or record.http_headers is None:

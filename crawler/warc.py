@@ -419,11 +419,11 @@ def carry_payloads(warc: Path, dest: Path) -> int:
         for original in originals:
             assert original.source is not None
             with open(original.source, "rb") as fh:
-                out.write(_gzip_member(fh, original.offset))
+                out.write(gzip_member(fh, original.offset))
     return len(originals)
 
 
-def _gzip_member(fh: BinaryIO, offset: int) -> bytes:
+def gzip_member(fh: BinaryIO, offset: int) -> bytes:
     """The gzip member that starts at ``offset`` of ``fh``, as stored."""
     fh.seek(offset)
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
