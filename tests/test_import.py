@@ -273,8 +273,8 @@ def test_revisit_without_its_original_is_reported(tmp_path: Path, mirrors, capsy
     out_warc = tmp_path / "revisit.warc.gz"
     with open(out_warc, "wb") as out:
         for plain in members(v1):
-            if f"WARC-Target-URI: {page}\r\n".encode() in plain and b"WARC-Type: response" \
-                    in plain:
+            if f"WARC-Target-URI: <{page}>\r\n".encode() in plain \
+                    and b"WARC-Type: response" in plain:  # wget writes WARC 1.0's <URI>
                 buffer = BytesIO()
                 writer = WARCWriter(buffer, gzip=True)
                 writer.write_record(writer.create_revisit_record(
@@ -337,7 +337,7 @@ def test_redirect_capture_soft_404_and_late_list_page(tmp_path: Path, mirrors,
     assert not out.exists() or not snapshots_of(out)
     # a window reaching back to the case pages' captures finds them
     assert main(["import", "--warc", str(late_list), "--site", site, "--out", str(out),
-                 "--window", "3650"]) == 0
+                 "--window", "3650", "--at", "202405"]) == 0
     (snapshot,) = snapshots_of(out)
     pages = pq.read_table(snapshot / "pages.parquet").to_pylist()
     assert len(pages) == 35 and {p["fetched_at"].year for p in pages} == {2019}
