@@ -478,7 +478,8 @@ def list_command(snapshots: Path, fmt: str) -> None:
         return
     for e in entries:
         marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned),
-                                         ("partial", e.partial is not None)) if on)
+                                         ("partial", e.partial is not None),
+                                         ("imported", e.source is not None)) if on)
         state = "complete" if e.complete else f"incomplete ({e.incomplete_cases} cases)"
         click.echo(f"{e.id}  {e.finished_at or '?'}  cases: {e.cases}  {state}  "
                    f"health: {e.health or '-'}  {marks}".rstrip())
