@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,12 +59,16 @@ class ArchiveCapture:
     status: int
     headers: dict[str, str]
     """HTTP response headers, names lower-cased."""
-    file: Path
-    """The WARC holding the payload record (a revisit's: its original's)."""
+    file: Path | None
+    """The WARC holding the payload record (a revisit's: its original's); None until a
+    capture listed by a CDX server is fetched (``fetch``)."""
     offset: int
     origin: str
-    """Where the capture came from, for people: ``FILE#OFFSET`` (``WACZ!MEMBER#OFFSET``)."""
+    """Where the capture came from, for people: ``FILE#OFFSET`` (``WACZ!MEMBER#OFFSET``)
+    or ``CDX`` and its CDX line."""
     digest: str | None = None
+    fetch: Callable[[ArchiveCapture], None] | None = None
+    """Fetches the payload of a CDX capture into a local WARC (sets ``file``/``offset``)."""
 
 
 @dataclass(slots=True)

@@ -528,8 +528,16 @@ def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
 
 @cli.command("import", epilog=IMPORT_EXIT_CODES)
 @click.option("--warc", "warcs", type=click.Path(path_type=Path, dir_okay=False),
-              multiple=True, required=True,
+              multiple=True,
               help="A WARC, WARC.gz or WACZ file (repeatable; shell globs welcome).")
+@click.option("--cdx", "cdx_url", default=None,
+              help="A Wayback-style CDX API (http://host/cdx/search/cdx, pywb's "
+                   "http://host/COLL/cdx) listing the site's captures; needs --replay.")
+@click.option("--replay", "replay_prefix", default=None,
+              help="The replay the CDX server's captures are fetched from, in id_ mode "
+                   "(http://host/COLL, https://web.archive.org/web).")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between requests to the CDX server and replay.")
 @click.option("--site", "start_url", required=True,
               help="The case list URL as the site knew it (the crawl's START_URL).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -544,33 +552,38 @@ def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
 @click.option("--to", default=None, help="Ignore captures after this time.")
 @click.option("--window", type=click.IntRange(min=1), default=365, show_default=True,
               help="Days before a moment a capture still counts.")
-def import_command(warcs: tuple[Path, ...], start_url: str, out_dir: Path, at: tuple[str, ...],
-                   every: str | None, from_: str | None, to: str | None, window: int) -> None:
-    """Import other tools' web archives (wget, Heritrix, Browsertrix, pywb, ours) as
-    snapshots of the site at past moments: one summary line per snapshot."""
+def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: str | None,
+                   from_: str | None, to: str | None, window: int, **source: Any) -> None:
+    """Import web archives (WARC/WACZ files of wget, Heritrix, Browsertrix, pywb or ours,
+    or a CDX server and its replay) as snapshots of the site at past moments: one summary
+    line per snapshot."""
     import time
     from datetime import timedelta
 
-    from .captures import BadArchive, moments, read_archives
+    from .captures import BadArchive
+    from .cdx import CdxError
     from .importer import Moment, import_archives, remove_scratch, scratch_dir
     from .lock import LockHeld
     from .options import CrawlOptions
 
     CrawlOptions(start_url=start_url, out_dir=out_dir)  # the start URL's checks, exit 2
+    if bool(source["warcs"]) == bool(source["cdx_url"]) or \
+            bool(source["cdx_url"]) != bool(source["replay_prefix"]):
+        raise UsageError("give either --warc FILE... or --cdx URL with --replay PREFIX")
     times = _moment_list(at, True)
-    bounds = _moment_list((from_,), False) if from_ else [None]
-    bounds += _moment_list((to,), True) if to else [None]
+    bounds = (_moment_list((from_,), False)[0] if from_ else None,
+              _moment_list((to,), True)[0] if to else None)
     began = time.perf_counter()
     scratch = scratch_dir(out_dir)
     try:
-        index = read_archives(list(warcs), start_url, scratch)
-        for problem in index.problems:
-            click.echo(f"casearchive: {problem}", err=True)
+        index = _capture_index(source, start_url, out_dir, scratch, bounds)
         chosen = [Moment(m, timedelta(days=window))
-                  for m in moments(index, times, every, bounds[0], bounds[1])]
+                  for m in _moments(index, times, every, bounds)]
         results = list(_each_moment(import_archives(index, start_url, out_dir, chosen)))
     except BadArchive as exc:
         raise TroubleError(str(exc)) from None
+    except CdxError as exc:
+        raise FailedError(str(exc)) from None
     except LockHeld as exc:
         raise LockedError(str(exc)) from None
     finally:
@@ -582,6 +595,37 @@ def import_command(warcs: tuple[Path, ...], start_url: str, out_dir: Path, at: t
                f"{time.perf_counter() - began:.1f} s")
     if code:
         raise SystemExit(code)
+
+
+def _capture_index(source: dict[str, Any], start_url: str, out_dir: Path, scratch: Path,
+                   bounds: tuple[Any, Any]) -> Any:
+    """The captures of ``--warc`` files or of ``--cdx``; input problems go to stderr."""
+    from .captures import read_archives
+    from .cdx import CdxSource, PoliteClient
+
+    if source["cdx_url"]:
+        cdx = CdxSource(source["cdx_url"], source["replay_prefix"], start_url, out_dir,
+                        PoliteClient(source["delay"]))
+        stamps = [b.strftime("%Y%m%d%H%M%S") if b else None for b in bounds]
+        index = cdx.index(stamps[0], stamps[1])
+    else:
+        index = read_archives(list(source["warcs"]), start_url, scratch)
+    for problem in index.problems:
+        click.echo(f"casearchive: {problem}", err=True)
+    return index
+
+
+def _moments(index: Any, times: list[Any], every: str | None,
+             bounds: tuple[Any, Any]) -> list[Any]:
+    from .captures import moments
+
+    return moments(index, times, every, bounds[0], bounds[1])
+
+
+class FailedError(TroubleError):
+    """The import could not go on (the CDX server or replay unreachable): exit 1."""
+
+    exit_code = 1
 
 
 class LockedError(TroubleError):

@@ -122,6 +122,9 @@ class MomentCaptures:
         capture = self._chosen(rules).get(canonical_url(url, rules))
         if capture is None:
             return None
+        if capture.fetch is not None:  # listed by a CDX server: fetched now, from its replay
+            capture.fetch(capture)
+        assert capture.file is not None
         self._by_position[(capture.file, capture.offset, capture.date)] = capture
         return ArchivedResponse(url=capture.site_url, status=capture.status,
                                 headers=capture.headers, record_id=capture.origin,
@@ -170,6 +173,7 @@ class MomentCaptures:
 
     def _copy(self, capture: ArchiveCapture, limit: int) -> str:
         """Copy ``capture`` into the snapshot's WARC (once); its record id there."""
+        assert capture.file is not None
         key = (capture.file, capture.offset, capture.date)
         if key in self._copied:
             return self._copied[key]
