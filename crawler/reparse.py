@@ -22,6 +22,7 @@ from urllib.parse import urldefrag, urljoin
 from exports.load import load_snapshot
 
 from .archive import HTML_TYPES, Archive
+from .captures import site_url
 from .items import Skipped
 from .messages import PageMessage, Requisite
 from .options import CrawlOptions
@@ -47,9 +48,15 @@ class ReplayError(RuntimeError):
 
 
 
-def _index(warc: Path) -> dict[str, ArchivedResponse]:
-    """The last response per canonical URL (headers and offsets; bodies stay on disk)."""
-    return {canonical_url(r.url): r for r in iter_responses(warc)}
+def _index(warc: Path, start_url: str | None = None) -> dict[str, ArchivedResponse]:
+    """The last response per canonical URL (headers and offsets; bodies stay on disk).
+    With ``start_url`` (an imported snapshot, whose records keep the URI the other tool
+    recorded), captures under the site's other scheme or ``www.`` host count as the site's,
+    as ``import`` read them."""
+    if start_url is None:
+        return {canonical_url(r.url): r for r in iter_responses(warc)}
+    spelled = (replace(r, url=site_url(r.url, start_url)) for r in iter_responses(warc))
+    return {canonical_url(r.url): r for r in spelled}
 
 
 def _size_limit(stats: dict[str, Any]) -> int:
@@ -83,7 +90,8 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
         )
     failed = {url for url, skipped in unfetched.items() if skipped.failed}
     try:
-        responses = _index(warc)
+        imported = old.manifest.get("source") == "import"
+        responses = _index(warc, old.manifest["start_url"] if imported else None)
     except WARC_ERRORS as exc:
         raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))

@@ -341,3 +341,59 @@ def test_redirect_capture_soft_404_and_late_list_page(tmp_path: Path, mirrors,
     (snapshot,) = snapshots_of(out)
     pages = pq.read_table(snapshot / "pages.parquet").to_pylist()
     assert len(pages) == 35 and {p["fetched_at"].year for p in pages} == {2019}
+
+
+def _chunked(data: bytes, size: int = 700) -> bytes:
+    parts = [b"%x\r\n%s\r\n" % (len(data[i:i + size]), data[i:i + size])
+             for i in range(0, len(data), size)]
+    return b"".join(parts) + b"0\r\n\r\n"
+
+
+def test_encodings_and_url_variants_read_as_the_crawl_reads_them(tmp_path: Path, mirrors,
+                                                                 fixture_crawl) -> None:
+    """A capture sent chunked and gzip-encoded, and one recorded under ``https://www.``,
+    give the same cases as our crawl; request and metadata records are passed over."""
+    site, v1, _v2 = mirrors
+    crawled, _base, _result = fixture_crawl
+    encoded = site.replace(LIST, "/casestudies/case.asp?cid=8&page=2")
+    moved = site.replace(LIST, "/casestudies/case.asp?cid=7")
+    variant = moved.replace("http://", "https://www.")
+    out_warc = tmp_path / "variants.warc.gz"
+    with open(out_warc, "wb") as out:
+        for plain in members(v1):
+            record = next(iter(ArchiveIterator(BytesIO(plain))))
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            if record.rec_type != "response" or url not in (encoded, moved):
+                out.write(gzip.compress(plain))  # as stored: its digests hold
+                continue
+            body = record.content_stream().read()
+            headers = [(k, v) for k, v in record.http_headers.headers
+                       if k.lower() != "content-length"]
+            if url == encoded:
+                headers += [("Transfer-Encoding", "chunked"), ("Content-Encoding", "gzip")]
+                body = _chunked(gzip.compress(body))
+            out.write(response_record(variant if url == moved else url, "200 OK", headers,
+                                      body, record.rec_headers.get_header("WARC-Date")))
+    snapshots = tmp_path / "snapshots"
+    assert main(["import", "--warc", str(out_warc), "--site", site, "--out",
+                 str(snapshots)]) == 0
+    (snapshot,) = snapshots_of(snapshots)
+    assert checksums(snapshot) == checksums(crawled / "latest")
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    assert manifest["crawl_stats"]["case_pages"] == 35
+    assert main(["verify", str(snapshot)]) == 0
+    assert main(["reparse", str(snapshot), "--out", str(tmp_path / "reparsed")]) == 0
+    (again,) = snapshots_of(tmp_path / "reparsed")
+    assert checksums(again) == checksums(snapshot)
+
+
+def test_moment_arguments() -> None:
+    from crawler.captures import parse_moment
+
+    assert parse_moment("2019", end=True) == datetime(2019, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert parse_moment("2019", end=False) == datetime(2019, 1, 1, tzinfo=UTC)
+    assert parse_moment("201902", end=True).day == 28
+    assert parse_moment("2019-03-15T10:00:00Z", end=True) == datetime(2019, 3, 15, 10,
+                                                                      tzinfo=UTC)
+    with pytest.raises(ValueError, match="not a timestamp"):
+        parse_moment("last tuesday", end=True)
