@@ -579,7 +579,10 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
         index = _capture_index(source, start_url, out_dir, scratch, bounds)
         chosen = [Moment(m, timedelta(days=window))
                   for m in _moments(index, times, every, bounds)]
-        results = list(_each_moment(import_archives(index, start_url, out_dir, chosen)))
+        update, display = _import_display()
+        with display:
+            results = list(_each_moment(import_archives(index, start_url, out_dir, chosen,
+                                                        update)))
     except BadArchive as exc:
         raise TroubleError(str(exc)) from None
     except CdxError as exc:
@@ -595,6 +598,23 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
                f"{time.perf_counter() - began:.1f} s")
     if code:
         raise SystemExit(code)
+
+
+def _import_display() -> tuple[Any, Any]:
+    """On a terminal, a live line on stderr (the moment and its pages read so far), gone when
+    the import ends; elsewhere nothing (each moment's summary line is the progress)."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return None, contextlib.nullcontext()
+    from rich.console import Console
+
+    status = Console(stderr=True).status("reading the archives")
+
+    def update(moment: Any, pages: int) -> None:
+        status.update(f"importing {moment:%Y-%m-%dT%H:%M:%SZ}: {pages} pages read")
+
+    return update, status
 
 
 def _capture_index(source: dict[str, Any], start_url: str, out_dir: Path, scratch: Path,

@@ -57,6 +57,8 @@ from .warc import (
     warcinfo_fields,
 )
 
+#: Told the moment being imported and the pages read for it so far (the live display).
+Progress = Callable[[datetime, int], None]
 #: The manifest's ``source`` of an imported snapshot.
 IMPORT_SOURCE = "import"
 SOFTWARE = f"casearchive/{TOOL_VERSION} import"
@@ -91,7 +93,8 @@ class MomentCaptures:
     every capture used is copied into the snapshot's WARC once."""
 
     def __init__(self, index: CaptureIndex, moment: Moment, warc: WarcLog,
-                 earlier: dict[str, Capture], archive: Archive) -> None:
+                 earlier: dict[str, Capture], archive: Archive,
+                 progress: Progress | None = None) -> None:
         self._index = index
         self._moment = moment
         self._warc = warc
@@ -104,6 +107,7 @@ class MomentCaptures:
         self._copied: dict[tuple[Path, int, str], str] = {}
         self.payload_snapshots: set[str] = set()
         self.pages = 0
+        self._progress = progress
 
     def _chosen(self, rules: UrlRules) -> dict[str, ArchiveCapture]:
         if rules != self._rules:  # the site's identity rules changed: key the captures anew
@@ -137,6 +141,8 @@ class MomentCaptures:
     def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
         record_id = self._copy(self._capture(response), limit)
         self.pages += 1
+        if self._progress is not None:
+            self._progress(self._moment.at, self.pages)
         return read_payload(response, limit), record_id
 
     def used(self, response: ArchivedResponse) -> None:
@@ -241,7 +247,7 @@ def imported_before(out_dir: Path, moment: datetime) -> Path | None:
 
 
 def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
-                  moment: Moment) -> Imported:
+                  moment: Moment, progress: Progress | None = None) -> Imported:
     """Build the snapshot of ``moment`` under ``out_dir`` (the caller holds its lock)."""
     result = Imported(moment.at)
     start = index.by_url.get(canonical_url(start_url), [])
@@ -256,7 +262,7 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
         software=SOFTWARE, snapshot_id=archive.writer.snapshot_id, start_url=start_url,
         obey_robots=False, user_agent="(imported captures)"))
     captures = MomentCaptures(index, moment, warc, _earlier_payloads(out_dir, moment.at),
-                              archive)
+                              archive, progress)
     try:
         replay(archive, captures, DOWNLOAD_MAXSIZE)
         warc.close()
@@ -279,9 +285,10 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
 
 
 def import_archives(index: CaptureIndex, start_url: str, out_dir: Path,
-                    moments: list[Moment]) -> Iterator[Imported]:
+                    moments: list[Moment], progress: Progress | None = None
+                    ) -> Iterator[Imported]:
     """Import each moment in turn, oldest first, under the snapshots directory's lock;
-    a moment imported before is not imported again."""
+    a moment imported before is not imported again. ``progress`` is told each page read."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with CrawlLock(out_dir):
         for moment in moments:
@@ -290,7 +297,7 @@ def import_archives(index: CaptureIndex, start_url: str, out_dir: Path,
                 yield Imported(moment.at, done, read_manifest(done).get("crawl_stats", {}),
                                note=f"imported before as {done.name}")
                 continue
-            yield import_moment(index, start_url, out_dir, moment)
+            yield import_moment(index, start_url, out_dir, moment, progress)
 
 
 def scratch_dir(out_dir: Path) -> Path:
