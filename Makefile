@@ -40,7 +40,7 @@ test-slow: install
 	$(BIN)/python -m pytest -m slow
 
 demo: install
-	$(BIN)/python -m crawler.demo --out snapshots
+	$(BIN)/python -m casearchive.crawler.demo --out snapshots
 
 # ruff, then the type gate.
 lint: install

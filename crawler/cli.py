@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import click
 
-from exports.render import DIFF_FORMATS, LOG_FORMATS
+from casearchive.exports.render import DIFF_FORMATS, LOG_FORMATS
 
 from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, OptionsError, resolve_crawl
 from .version import TOOL_VERSION
@@ -37,7 +37,8 @@ code but 0 (4, an overlapping start, is harmless): the systemd unit in deploy/ d
 OnFailure=; the summary's health lines say which check failed."""
 
 
-#: The health checks' limits (``exports.health``; shares 0-1, as ``--health-NAME``), with
+#: The health checks' limits (``casearchive.exports.health``; shares 0-1, as ``--health-NAME``),
+#: with
 #: their defaults in words (the values live in ``HealthThresholds``).
 HEALTH_HELP = {
     "max-case-drop": "fail (exit 7) when the case count dropped by more than this share of "
@@ -167,7 +168,7 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
 
 def _retain(out_dir: Path, keep: int, quiet: bool) -> None:
     """``--keep``: prune after a good crawl; a failure to prune is said, not fatal."""
-    from exports.catalog import prune as prune_snapshots
+    from casearchive.exports.catalog import prune as prune_snapshots
 
     try:
         plan = prune_snapshots(out_dir, keep)
@@ -189,7 +190,7 @@ def _retain(out_dir: Path, keep: int, quiet: bool) -> None:
                    "section, the furniture, and the verdict as a warning).")
 def parse(file: Path, url: str | None, headers: tuple[str, ...], as_case: bool) -> None:
     """Print one saved page's parsed record as JSON."""
-    from parsers.page import parse_as_case, parse_page
+    from casearchive.parsers.page import parse_as_case, parse_page
 
     header_map: dict[str, str] = {}
     for header in headers:
@@ -203,7 +204,7 @@ def parse(file: Path, url: str | None, headers: tuple[str, ...], as_case: bool) 
 
 
 def _snapshot_arg(ref: str, snapshots: Path | None) -> Path:
-    from exports.load import resolve_snapshot
+    from casearchive.exports.load import resolve_snapshot
 
     try:
         return resolve_snapshot(ref, snapshots)
@@ -220,7 +221,7 @@ _NO_VERIFY_OPTION = click.option(
 
 def _check_trusted(path: Path, names: list[str], no_verify: bool) -> None:
     """Refuse (exit 2) a snapshot whose files ``names`` differ from its manifest."""
-    from exports.verify import check_listed_files
+    from casearchive.exports.verify import check_listed_files
 
     if no_verify:
         return
@@ -246,7 +247,7 @@ _SNAPSHOTS_OPTION = click.option(
 def verify(snapshot: str, snapshots: Path | None) -> None:
     """Re-check a snapshot: checksums, JSON Schema of every line, Parquet schemas, and
     Parquet/JSONL agreement. Exit 0 when sound, 1 naming each problem."""
-    from exports.verify import verify_snapshot
+    from casearchive.exports.verify import verify_snapshot
 
     from .warc import WARC_ERRORS, WARC_NAME, check_revisits, warc_error_text
 
@@ -304,7 +305,7 @@ def reparse(snapshot: str, out_dir: Path, workers: int | None, snapshots: Path |
 @_SNAPSHOTS_OPTION
 def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     """Package SNAPSHOT as a BagIt bag (sha256 manifests) under --out."""
-    from exports.bag import make_bag
+    from casearchive.exports.bag import make_bag
 
     from .warc import PAYLOADS_NAME, WARC_ERRORS, WARC_NAME, carry_payloads, warc_error_text
 
@@ -406,9 +407,9 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
 
     Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
     """
-    from exports.diff import DiffError, diff_snapshots
-    from exports.render import render
-    from exports.schema import TABLES
+    from casearchive.exports.diff import DiffError, diff_snapshots
+    from casearchive.exports.render import render
+    from casearchive.exports.schema import TABLES
 
     from .reparse import reparse_snapshot
     from .warc import WARC_NAME
@@ -418,10 +419,12 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     _check_trusted(old_path, [cases, WARC_NAME] if reparse_old else [cases], no_verify)
     _check_trusted(new_path, [cases], no_verify)
     try:
-        # The CLI composes the layers: crawler.reparse re-extracts OLD, exports.diff compares.
+        # The CLI composes the layers: casearchive.crawler.reparse re-extracts OLD,
+        # casearchive.exports.diff compares.
         result = diff_snapshots(old_path, new_path,
                                 reparse=reparse_snapshot if reparse_old else None)
-    except (DiffError, RuntimeError) as exc:  # RuntimeError: crawler.reparse.ReplayError
+    # RuntimeError: casearchive.crawler.reparse.ReplayError
+    except (DiffError, RuntimeError) as exc:
         raise TroubleError(str(exc)) from None
     _write_report(render(result, fmt, color=_color(output), replay_url=replay_url), output)
     raise SystemExit(1 if result.has_changes else 0)
@@ -441,11 +444,11 @@ def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify:
     """The history of CASE_ID (a case_id, a case_key or a page URL of the case) across the
     snapshots: when it appeared, each change (with the fields that changed) and when it
     disappeared. Exit 2 if no snapshot has the case."""
-    from exports.diff import DiffError
-    from exports.history import case_log
-    from exports.load import list_snapshots
-    from exports.render import render_log
-    from exports.schema import TABLES
+    from casearchive.exports.diff import DiffError
+    from casearchive.exports.history import case_log
+    from casearchive.exports.load import list_snapshots
+    from casearchive.exports.render import render_log
+    from casearchive.exports.schema import TABLES
 
     if snapshots.is_dir():
         for path in list_snapshots(snapshots):
@@ -470,7 +473,7 @@ def _catalog_dir(snapshots: Path) -> Path:
               show_default=True, help="Listing format.")
 def list_command(snapshots: Path, fmt: str) -> None:
     """Each snapshot, oldest first: id, date, cases, completeness, health, latest, pinned."""
-    from exports.catalog import list_catalog
+    from casearchive.exports.catalog import list_catalog
 
     entries = list_catalog(_catalog_dir(snapshots))
     if fmt == "json":
@@ -495,8 +498,8 @@ def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
     """Remove the oldest snapshots beyond the newest --keep N. Never removes the one
     'latest' points at, one named in the directory's 'keep' file, one whose payload a kept
     snapshot's revisits refer to, or one being written."""
-    from exports.catalog import list_catalog, plan_prune
-    from exports.catalog import prune as prune_snapshots
+    from casearchive.exports.catalog import list_catalog, plan_prune
+    from casearchive.exports.catalog import prune as prune_snapshots
 
     directory = _catalog_dir(snapshots)
     plan = (plan_prune(list_catalog(directory), keep) if dry_run

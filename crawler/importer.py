@@ -1,7 +1,7 @@
 """``casearchive import``: other tools' web archives as snapshots of the site's past.
 
 For each moment (``captures.moments``) the crawl is replayed over the archive as it stood
-then (``reparse.replay``, the loop ``reparse`` uses, into the same ``Archive``: the same
+then (``reparse.replay``, the loop ``reparse`` uses, into the same ``PagePipeline``: the same
 parser, discovery, assembly and exports as a crawl): the start URL's capture decides which
 cases existed, pagers and case links are followed within the archive, and each URL is
 answered by its latest capture at or before the moment and no older than the window. A URL
@@ -11,7 +11,7 @@ with no such capture is lost with its reason (a page of a case: the case is inco
 Each capture used is copied into the snapshot's ``pages.warc.gz`` with its original
 ``WARC-Date`` and target URI and a ``WARC-Imported-From`` header saying where it came from;
 a payload the previous snapshot (by moment) already holds is a ``revisit`` record referring
-to it (``WarcLog``'s identical-payload-digest revisits, as an incremental crawl writes
+to it (``WarcWriter``'s identical-payload-digest revisits, as an incremental crawl writes
 them). The snapshot is named by its moment, so imported and crawled snapshots sort together
 and ``list``, ``log`` and ``diff`` span both; ``latest`` moves only to the newest.
 """
@@ -30,13 +30,13 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from exports.load import list_snapshots
-from exports.manifest import iso_utc, read_manifest
-from exports.snapshot import utc_now
+from casearchive.exports.load import list_snapshots
+from casearchive.exports.manifest import iso_utc, read_manifest
+from casearchive.exports.snapshot import utc_now
 
-from .archive import Archive
+from .pipeline import PagePipeline
 from .captures import ArchiveCapture, CaptureIndex
-from .items import Skipped
+from .skipped import Skipped
 from .lock import CrawlLock
 from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
 from .options import CrawlOptions
@@ -49,7 +49,7 @@ from .warc import (
     ArchivedResponse,
     Capture,
     Exchange,
-    WarcLog,
+    WarcWriter,
     payload_digest,
     previous_captures,
     raising_warcio_errors,
@@ -92,15 +92,15 @@ class MomentCaptures:
     """The archive at one moment, as ``reparse.replay`` reads it (``reparse.Captures``);
     every capture used is copied into the snapshot's WARC once."""
 
-    def __init__(self, index: CaptureIndex, moment: Moment, warc: WarcLog,
-                 earlier: dict[str, Capture], archive: Archive,
+    def __init__(self, index: CaptureIndex, moment: Moment, warc: WarcWriter,
+                 earlier: dict[str, Capture], pipeline: PagePipeline,
                  progress: Progress | None = None) -> None:
         self._index = index
         self._moment = moment
         self._warc = warc
         self._earlier = earlier
         """Payload digest -> the previous snapshot's capture of it (written as a revisit)."""
-        self._archive = archive
+        self._pipeline = pipeline
         self._rules: UrlRules | None = None
         self._by_key: dict[str, ArchiveCapture] = {}
         self._by_position: dict[tuple[Path, int, str], ArchiveCapture] = {}
@@ -198,7 +198,7 @@ class MomentCaptures:
         if earlier is not None:
             self.payload_snapshots.add(earlier.snapshot_id)
         self._copied[key] = exchange.record_id
-        self._archive.sources[exchange.record_id] = capture.origin
+        self._pipeline.sources[exchange.record_id] = capture.origin
         return exchange.record_id
 
 
@@ -255,28 +255,28 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
         result.note = (f"no capture of {start_url} at or before {iso_utc(moment.at)} within "
                        f"{moment.window.days} days: no snapshot of this moment")
         return result
-    archive = Archive(CrawlOptions(start_url=start_url, out_dir=out_dir),
+    pipeline = PagePipeline(CrawlOptions(start_url=start_url, out_dir=out_dir),
                       clock=_moment_clock(moment.at))
-    archive.health_checks = False
-    warc = WarcLog(archive.writer.tmp_path / WARC_NAME, SOFTWARE, info=warcinfo_fields(
-        software=SOFTWARE, snapshot_id=archive.writer.snapshot_id, start_url=start_url,
+    pipeline.health_checks = False
+    warc = WarcWriter(pipeline.writer.tmp_path / WARC_NAME, SOFTWARE, info=warcinfo_fields(
+        software=SOFTWARE, snapshot_id=pipeline.writer.snapshot_id, start_url=start_url,
         obey_robots=False, user_agent="(imported captures)"))
     captures = MomentCaptures(index, moment, warc, _earlier_payloads(out_dir, moment.at),
-                              archive, progress)
+                              pipeline, progress)
     try:
-        replay(archive, captures, DOWNLOAD_MAXSIZE)
+        replay(pipeline, captures, DOWNLOAD_MAXSIZE)
         warc.close()
-        archive.writer.provenance = {
+        pipeline.writer.provenance = {
             "source": IMPORT_SOURCE,
             "capture_window": {"moment": iso_utc(moment.at), "from": iso_utc(moment.earliest),
                                "to": iso_utc(moment.at), "window_days": moment.window.days},
             "import": {"files": index.files, "problems": index.problems},
         }
-        closed = archive.close({PAYLOAD_SNAPSHOTS_STAT: sorted(captures.payload_snapshots)},
+        closed = pipeline.close({PAYLOAD_SNAPSHOTS_STAT: sorted(captures.payload_snapshots)},
                                extra={"captures_used": captures.pages})
     except BaseException:
         warc.discard()
-        archive.abort()
+        pipeline.abort()
         raise
     result.snapshot, result.stats = closed.snapshot, closed.stats
     if closed.snapshot is None:

@@ -2,7 +2,7 @@
 
 The crawl is replayed: starting from the snapshot's start URL, each URL is looked up in
 the WARC (its last response counts, so a 503 followed by a successful retry yields the
-retry; redirects are followed and become aliases), handed to the same ``Archive`` a live
+retry; redirects are followed and become aliases), handed to the same ``PagePipeline`` a live
 crawl uses, and the links it says to follow are looked up in turn. URLs the crawl could not
 fetch, or skipped, are replayed from the old manifest. With an unchanged parser the new
 snapshot's content is identical to the old one's.
@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import urldefrag, urljoin
 
-from exports.load import load_snapshot
+from casearchive.exports.load import load_snapshot
 
-from .archive import HTML_TYPES, Archive
+from .pipeline import HTML_TYPES, PagePipeline
 from .captures import site_url
-from .items import Skipped
+from .skipped import Skipped
 from .messages import PageMessage, Requisite
 from .options import CrawlOptions
 from .parse_pool import PrefetchedParser
@@ -97,21 +97,21 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     limit = _size_limit(old_stats)
     parser = _parser(warc, responses, failed, limit, workers)
-    archive = Archive(options, parser)
+    pipeline = PagePipeline(options, parser)
     started = time.perf_counter()
     try:
-        shutil.copyfile(warc, archive.writer.tmp_path / WARC_NAME)
+        shutil.copyfile(warc, pipeline.writer.tmp_path / WARC_NAME)
         # the payloads its revisits refer to travel with it: --out may be anywhere
-        carry_payloads(warc, archive.writer.tmp_path / PAYLOADS_NAME)
+        carry_payloads(warc, pipeline.writer.tmp_path / PAYLOADS_NAME)
         with open(warc, "rb") as warc_file:
-            replay(archive, SnapshotCaptures(responses, unfetched, warc_file), limit)
-        closed = archive.close({}, extra={"reparsed_from": old.id,
+            replay(pipeline, SnapshotCaptures(responses, unfetched, warc_file), limit)
+        closed = pipeline.close({}, extra={"reparsed_from": old.id,
                                           "limits": old_stats.get("limits", {})})
     except WARC_ERRORS as exc:
-        archive.abort()
+        pipeline.abort()
         raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
     except BaseException:
-        archive.abort()
+        pipeline.abort()
         raise
     finally:
         parser.close()
@@ -138,7 +138,7 @@ def _is_html(headers: dict[str, str]) -> bool:
 
 class Captures(Protocol):
     """What a replay reads pages from: a snapshot's own WARC (``reparse``) or the captures of
-    other tools' archives at one moment (``crawler.importer``). ``canon`` is the archive's
+    other tools' archives at one moment (``crawler.importer``). ``rules`` are the pipeline's
     current URL identity rules (they change as the site is learned)."""
 
     def response(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
@@ -204,36 +204,36 @@ class SnapshotCaptures:
 MAX_ARCHIVED_REDIRECTS = 10
 
 
-def replay(archive: Archive, captures: Captures, limit: int) -> None:
+def replay(pipeline: PagePipeline, captures: Captures, limit: int) -> None:
     """Replay the crawl from the start URL through ``captures``: each URL is looked up,
-    recorded redirects are followed (and become aliases), pages go to ``archive`` and the
+    recorded redirects are followed (and become aliases), pages go to ``pipeline`` and the
     links it says to follow are looked up in turn. No body is decoded beyond ``limit``."""
-    start = archive.scope.start_url
+    start = pipeline.scope.start_url
     queue: deque[tuple[str, str]] = deque([(start, "list")])
     seen = {canonical_url(start)}
 
     def canon(url: str) -> str:
-        return canonical_url(url, archive.scope.rules)
+        return canonical_url(url, pipeline.scope.rules)
 
     while queue:
         url, role = queue.popleft()
-        response = _follow_redirects(archive, captures, url, seen)
+        response = _follow_redirects(pipeline, captures, url, seen)
         if response is None:
-            skipped = captures.missing(url, role, archive.scope.rules)
+            skipped = captures.missing(url, role, pipeline.scope.rules)
             if skipped is not None:
-                archive.handle_skipped(skipped)
+                pipeline.handle_skipped(skipped)
             continue
         if response.status != 200:
             captures.used(response)
-            archive.handle_skipped(Skipped(url, f"HTTP {response.status}", response.status,
+            pipeline.handle_skipped(Skipped(url, f"HTTP {response.status}", response.status,
                                            failed=True))
             continue
         body, record_id = captures.body(response, limit)
         if body is None:
-            archive.handle_skipped(Skipped(url, f"larger than the size limit ({limit >> 20} MiB)"
+            pipeline.handle_skipped(Skipped(url, f"larger than the size limit ({limit >> 20} MiB)"
                                            " once decompressed", response.status, failed=True))
             continue
-        verdict = archive.handle_page(
+        verdict = pipeline.handle_page(
             PageMessage(role=role, link_role=role, url=response.url, request_url=url,
                         status=response.status, headers=response.headers, body=body,
                         fetched_at=response.date, warc_record_id=record_id,
@@ -249,13 +249,13 @@ def replay(archive: Archive, captures: Captures, limit: int) -> None:
                     seen.add(canon(link))
                     queue.append((link, link_role))
         for wanted in verdict.requisites:  # what the spider would have fetched, archived
-            archive.add_requisite(captures.requisite(urldefrag(wanted)[0]))
+            pipeline.add_requisite(captures.requisite(urldefrag(wanted)[0]))
 
 
-def _follow_redirects(archive: Archive, captures: Captures, url: str,
+def _follow_redirects(pipeline: PagePipeline, captures: Captures, url: str,
                       seen: set[str]) -> ArchivedResponse | None:
     """The capture ``url`` leads to through its recorded redirects (each an alias)."""
-    rules = archive.scope.rules
+    rules = pipeline.scope.rules
     response = captures.response(url, rules)
     request_url = url
     for _ in range(MAX_ARCHIVED_REDIRECTS):
@@ -263,7 +263,7 @@ def _follow_redirects(archive: Archive, captures: Captures, url: str,
             break
         captures.used(response)
         target = urljoin(response.url, response.headers.get("location", ""))
-        archive.add_alias(request_url, target)
+        pipeline.add_alias(request_url, target)
         seen.add(canonical_url(target, rules))
         response = captures.response(target, rules)
     return response

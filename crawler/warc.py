@@ -30,7 +30,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from exports import files
+from casearchive.exports import files
 
 WARC_NAME = files.WARC_NAME
 #: A snapshot's or package's copy of the response records its revisits refer to in other
@@ -93,6 +93,11 @@ def warcinfo_fields(
     return {k: v for k, v in info.items() if v}
 
 
+#: Client errors whose answer is the payload alone (no ``Location`` to change under an
+#: identical body): an unchanged one is archived as a revisit like an unchanged page.
+UNCHANGED_ERRORS = frozenset({404, 410})
+
+
 @dataclass(frozen=True, slots=True)
 class Capture:
     """Where a payload is archived: the ``response`` record holding it, in which snapshot,
@@ -105,6 +110,9 @@ class Capture:
     snapshot_id: str
     etag: str | None = None
     last_modified: str | None = None
+    status: int = 200
+    """The captured status: 200, or a client error (``UNCHANGED_ERRORS``) whose unchanged
+    answer is a revisit too (a missing image answers 404 every night)."""
 
 
 def payload_digest(body: bytes) -> str:
@@ -143,7 +151,7 @@ def _status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
-class WarcLog:
+class WarcWriter:
     """Appends request/response pairs to one gzip WARC file, one gzip member per record.
 
     Records are built here, then compressed and written in order by one background thread:
@@ -192,10 +200,12 @@ class WarcLog:
     def write_exchange(self, exchange: Exchange) -> None:
         """Write the response record, then its request record (concurrent to it).
 
-        A 304 to a conditional request is one ``revisit`` record and no request record: the
-        request repeated the capture's validators, which the 304's headers and the referred
-        record hold, and a revisit costs about 0.5 KB where a request record adds as much
-        again (on ~20 KB pages, 10 % of a full crawl's WARC instead of 20 %).
+        A revisit of an earlier snapshot's capture (a 304 to a conditional request, or a 200
+        with that capture's payload digest) is one ``revisit`` record and no request record:
+        the request repeated the capture's request, whose record the referred snapshot holds,
+        plus the capture's validators, which the referred record holds too. A revisit costs
+        about 0.5 KB where a request record adds as much again (a page of a site that sends
+        no validators would cost twice as much unchanged).
 
         A non-HTML payload (an image, a stylesheet) identical to one already archived is
         written as a ``revisit`` record (profile identical-payload-digest) that refers to the
@@ -238,7 +248,7 @@ class WarcLog:
         )
         self._write(response)
         self.records += 1
-        if exchange.origin is None and (exchange.status != 304 or exchange.revisit_of is None):
+        if exchange.origin is None and exchange.revisit_of is None:
             self._write(request)
             self.records += 1
         if key and first is None:
@@ -475,11 +485,12 @@ def iter_responses(path: Path, follow: bool = True,
 
 
 def previous_captures(snapshot: Path) -> dict[str, Capture]:
-    """The pages ``snapshot`` captured with status 200, by URL (the last capture counts),
-    with their validators: what the next crawl revalidates. A revisit of an older
-    snapshot's capture stands for that capture (so a chain of unchanged crawls always points
-    at the one full record), with the validators its 304 (or 200) sent; a page whose server
-    sent none is fetched in full next time (and stored as a revisit if unchanged)."""
+    """The pages ``snapshot`` captured with status 200 (or ``UNCHANGED_ERRORS``), by URL (the
+    last capture counts), with their validators: what the next crawl revalidates. A
+    revisit of an older snapshot's capture stands for that capture (so a chain of
+    unchanged crawls always points at the one full record), with the validators its 304
+    (or 200) sent; a page whose server sent none is fetched in full next time (and
+    stored as a revisit if unchanged)."""
     snapshot = snapshot.resolve()
     captures: dict[str, Capture] = {}
     with open(snapshot / WARC_NAME, "rb") as fh:
@@ -492,10 +503,12 @@ def previous_captures(snapshot: Path) -> dict[str, Capture]:
 
 
 def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
-    """The capture a 200 response record is, or a revisit of another snapshot stands for."""
+    """The capture a 200 (or ``UNCHANGED_ERRORS``) response record is, or a revisit of
+    another snapshot stands for (a 304's revisit stands for a 200)."""
     headers, http = record.rec_headers, record.http_headers
     if http is None or record.rec_type not in ("response", "revisit"):
         return None
+    status = int(http.get_statuscode() or 0)
     validators = {"etag": http.get_header("ETag"),
                   "last_modified": http.get_header("Last-Modified")}
     if record.rec_type == "revisit":
@@ -505,12 +518,14 @@ def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
                        headers.get_header("WARC-Refers-To-Date"),
                        headers.get_header("WARC-Refers-To"),
                        headers.get_header("WARC-Payload-Digest"),
-                       headers.get_header(REFERS_TO_SNAPSHOT), **validators)
-    if http.get_statuscode() != "200":
+                       headers.get_header(REFERS_TO_SNAPSHOT), **validators,
+                       status=200 if status == 304 else status)
+    if status != 200 and status not in UNCHANGED_ERRORS:
         return None
     return Capture(headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date"),
                    headers.get_header("WARC-Record-ID"),
-                   headers.get_header("WARC-Payload-Digest"), snapshot_id, **validators)
+                   headers.get_header("WARC-Payload-Digest"), snapshot_id, **validators,
+                   status=status)
 
 
 def checked_records(

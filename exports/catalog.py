@@ -22,9 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exports.files import LATEST, MANIFEST, PARTIAL_KEY, PARTIAL_SUFFIX, PAYLOAD_SNAPSHOTS
-from exports.load import SNAPSHOT_NAME, list_snapshots
-from exports.manifest import read_manifest
+from casearchive.exports.files import (
+    LATEST,
+    MANIFEST,
+    PARTIAL_KEY,
+    PARTIAL_SUFFIX,
+    PAYLOAD_SNAPSHOTS,
+)
+from casearchive.exports.load import SNAPSHOT_NAME, list_snapshots
+from casearchive.exports.manifest import read_manifest
 
 #: File in a snapshots directory naming snapshots that retention never removes.
 KEEP_FILE = "keep"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from parsers.records import PageRecord, Section
+from casearchive.parsers.records import PageRecord, Section
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

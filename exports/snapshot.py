@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from exports.files import (
+from casearchive.exports.files import (
     CASE_SCHEMA,
     CASES_JSONL,
     LATEST,
@@ -38,21 +38,21 @@ from exports.files import (
     SPOOL_DIR,
     TMP_PREFIX,
 )
-from exports.health import HEALTH_KEY, OK
-from exports.jsonl import case_dict, dumps_line
-from exports.load import list_snapshots
-from exports.manifest import (
+from casearchive.exports.health import HEALTH_KEY, OK
+from casearchive.exports.jsonl import case_dict, dumps_line
+from casearchive.exports.load import list_snapshots
+from casearchive.exports.manifest import (
     dumps_manifest,
     file_digest,
     iso_utc,
     list_files,
     snapshot_id,
 )
-from exports.parquet import ROW_GROUP_ROWS, TableWriter
-from exports.rows import PageRow, page_dict
-from exports.schema import SCHEMA_VERSION, TABLES, arrow_schema, case_json_schema
-from exports.spool import ArrowSpool, LineSpool
-from parsers.records import CaseRecord
+from casearchive.exports.parquet import ROW_GROUP_ROWS, TableWriter
+from casearchive.exports.rows import PageRow, page_dict
+from casearchive.exports.schema import SCHEMA_VERSION, TABLES, arrow_schema, case_json_schema
+from casearchive.exports.spool import ArrowSpool, LineSpool
+from casearchive.parsers.records import CaseRecord
 
 #: Rows a spool buffers before writing a batch: a few MiB each (a case row carries the text
 #: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row a few hundred
@@ -60,7 +60,7 @@ from parsers.records import CaseRecord
 SPOOL_ROWS = {"cases": 64, "sections": 512, "pages": 4096}
 
 
-#: A snapshot id (``exports.manifest.snapshot_id``): ``YYYYMMDDTHHMMSSZ``.
+#: A snapshot id (``casearchive.exports.manifest.snapshot_id``): ``YYYYMMDDTHHMMSSZ``.
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z$")
 
 
@@ -109,7 +109,8 @@ class SnapshotWriter:
             self.tmp_path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir))
         self.resumed = leftover is not None
         """This writer continues an interrupted crawl's temporary snapshot (``--resume``):
-        its spooled rows are rebuilt by the crawl replaying its WARC (``crawler.resume``)."""
+        its spooled rows are rebuilt by the crawl replaying its WARC
+        (``casearchive.crawler.resume``)."""
         self.spool_dir = spool = self.tmp_path / SPOOL_DIR
         """Scratch space on the output's disk, removed with the snapshot's temporary files."""
         spool.mkdir()
@@ -172,7 +173,8 @@ class SnapshotWriter:
         marked in the manifest and incomplete, and leaves ``latest`` where it was.
         ``payload_snapshots``: ids of the snapshots whose WARC records this one's revisit
         records refer to (manifest ``payload_snapshots``; pruning keeps them).
-        ``health`` (``exports.health``) judges the written tables before ``latest`` moves:
+        ``health`` (``casearchive.exports.health``) judges the written tables before ``latest``
+        moves:
         its result is the manifest's ``health`` and ``self.health``; a failed verdict keeps
         the snapshot and leaves ``latest`` where it was."""
         if not self._open:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.run import EXIT_UNHEALTHY
-from exports.catalog import list_catalog
-from exports.health import HealthThresholds, check_health
+from casearchive.crawler.run import EXIT_UNHEALTHY
+from casearchive.exports.catalog import list_catalog
+from casearchive.exports.health import HealthThresholds, check_health
 from tests.conftest import FIXTURES, run_cli
 
 #: The v2 "redesign": the History and Physical Exam headings get wordings no alias, synonym

@@ -22,8 +22,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.cli import main
-from crawler.urls import case_id, case_key
+from casearchive.crawler.cli import main
+from casearchive.crawler.urls import case_id, case_key
 from tests.conftest import FIXTURES, run_cli
 
 pytestmark = pytest.mark.slow
@@ -388,7 +388,7 @@ def test_encodings_and_url_variants_read_as_the_crawl_reads_them(tmp_path: Path,
 
 
 def test_moment_arguments() -> None:
-    from crawler.captures import parse_moment
+    from casearchive.crawler.captures import parse_moment
 
     assert parse_moment("2019", end=True) == datetime(2019, 12, 31, 23, 59, 59, tzinfo=UTC)
     assert parse_moment("2019", end=False) == datetime(2019, 1, 1, tzinfo=UTC)

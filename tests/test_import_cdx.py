@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
+from casearchive.crawler.cli import main
 from tests.test_import import checksums, mirrors, snapshots_of  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow

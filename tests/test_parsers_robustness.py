@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.page import parse_page
-from parsers.records import PageRecord
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import PageRecord
 from tests.conftest import SHARED
 
 URL = "http://example.org/cases/x/page1.html"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from exports.rows import PageRow
-from exports.snapshot import SnapshotWriter
+from casearchive.exports.rows import PageRow
+from casearchive.exports.snapshot import SnapshotWriter
 
 from .assembly import Released
 from .report import CrawlReport

@@ -1,7 +1,7 @@
 """Everything done with a response after it is downloaded: parse, assemble, export.
 
-``Archive`` is plain Python (no Scrapy, no reactor). A live crawl runs it in a worker
-process (``crawler.worker``) so parsing and exports use the second core while Scrapy
+``PagePipeline`` is plain Python (no Scrapy, no reactor). A live crawl runs it in a worker
+process (``casearchive.crawler.worker``) so parsing and exports use the second core while Scrapy
 downloads (and writes the WARC) on the first; ``reparse`` runs it in-process over a WARC.
 Both feed it the same calls, so both build the same snapshot from the same bytes.
 """
@@ -16,12 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from exports.files import LATEST
-from exports.health import HEALTH_KEY, HealthThresholds, check_health
-from exports.snapshot import SnapshotWriter, utc_now
-from parsers.page import parse_page
-from parsers.records import PageRecord
-from parsers.version import PARSER_VERSION
+from casearchive.exports.files import LATEST
+from casearchive.exports.health import HEALTH_KEY, HealthThresholds, check_health
+from casearchive.exports.snapshot import SnapshotWriter, utc_now
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import PageRecord
+from casearchive.parsers.version import PARSER_VERSION
 
 from .assembly import CaseAssembler, FetchedPage, Released
 from .discovery import (
@@ -31,12 +31,12 @@ from .discovery import (
     Scope,
     learn_page_bases,
 )
-from .export import write_released
-from .items import Skipped
 from .messages import BUDGET_STAT, PAYLOAD_SNAPSHOTS_STAT, Closed, PageMessage, Requisite, Verdict
 from .options import CrawlOptions
+from .release import write_released
 from .report import CrawlReport
 from .requisites import FigureResolver
+from .skipped import Skipped
 from .urls import UrlRules, canonical_url, case_key, page_number_in_url, page_param, same_site
 from .version import TOOL_VERSION
 
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: ``parse_page``'s signature: ``(body, url, headers) -> PageRecord``.
 PageParser = Callable[[bytes, str, dict[str, str]], PageRecord]
-#: Case evidence a link carries (``PageMessage.role``); see ``crawler.discovery``.
+#: Case evidence a link carries (``PageMessage.role``); see ``casearchive.crawler.discovery``.
 CASE_LINK = "case link"
 PAGER = "pager"
 #: Parser verdicts that mean a page of a case is not there (a soft 404 answers 200).
@@ -93,7 +93,7 @@ def _verdict(roles: LinkRoles, **kwargs: Any) -> Verdict:
                    nav=roles.nav, **kwargs)
 
 
-class Archive:
+class PagePipeline:
     """Owns the snapshot being written (but its WARC): case assembler, exports and report."""
 
     def __init__(self, options: CrawlOptions, parse: PageParser = parse_page,
