@@ -32,7 +32,8 @@ from bench.site import SiteSpec, generate
 
 
 def _run(args: list[str], what: str) -> dict:
-    wall, result, sampled = crawl_bench._timed([sys.executable, "-m", "casearchive.crawler.cli", *args])
+    wall, result, sampled = crawl_bench._timed([sys.executable, "-m", "casearchive.crawler.cli",
+                                                *args])
     if result.returncode != 0:
         raise RuntimeError(f"{what} exited {result.returncode}: {result.stderr[-2000:]}")
     return {"seconds": round(wall, 3), "peak_rss_mib": sampled["peak_rss_mib"],

@@ -1,9 +1,9 @@
 """A Wayback-style CDX server plus replay as a source of captures (``import --cdx``).
 
-The CDX API (the Internet PagePipeline's ``/cdx/search/cdx``, pywb's ``/<collection>/cdx``) is
+The CDX API (the Internet Archive's ``/cdx/search/cdx``, pywb's ``/<collection>/cdx``) is
 asked once for every capture under the site's host: ``url=HOST/``, ``matchType=prefix``,
 ``output=json``, ``from``/``to`` when given, ``limit`` with ``showResumeKey=true`` for
-long results (the Internet PagePipeline answers a JSON array whose first row names the fields
+long results (the Internet Archive answers a JSON array whose first row names the fields
 and, after an empty row, the resumption key; pywb answers one JSON object per line and
 returns everything at once). Each line becomes a capture; its payload is fetched only when
 a snapshot needs it, from the replay in ``id_`` mode (``PREFIX/TIMESTAMPid_/URL``: the
@@ -123,7 +123,7 @@ def _rows(text: str) -> tuple[list[dict[str, str]], str | None]:
     text = text.strip()
     if not text:
         return [], None
-    if text.startswith("["):  # the Internet PagePipeline: [[fields...], [values...], ..., [], [key]]
+    if text.startswith("["):  # the Internet Archive: [[fields...], [values...], ..., [], [key]]
         table = json.loads(text)
         if not table:
             return [], None

@@ -34,14 +34,14 @@ from casearchive.exports.load import list_snapshots
 from casearchive.exports.manifest import iso_utc, read_manifest
 from casearchive.exports.snapshot import utc_now
 
-from .pipeline import PagePipeline
 from .captures import ArchiveCapture, CaptureIndex
-from .skipped import Skipped
 from .lock import CrawlLock
 from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
 from .options import CrawlOptions
+from .pipeline import PagePipeline
 from .reparse import replay
 from .settings import DOWNLOAD_MAXSIZE
+from .skipped import Skipped
 from .urls import DEFAULT_RULES, UrlRules, canonical_url
 from .version import TOOL_VERSION
 from .warc import (

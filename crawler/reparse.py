@@ -21,14 +21,14 @@ from urllib.parse import urldefrag, urljoin
 
 from casearchive.exports.load import load_snapshot
 
-from .pipeline import HTML_TYPES, PagePipeline
 from .captures import site_url
-from .skipped import Skipped
 from .messages import PageMessage, Requisite
 from .options import CrawlOptions
 from .parse_pool import PrefetchedParser
+from .pipeline import HTML_TYPES, PagePipeline
 from .requisites import archived_requisites
 from .settings import DOWNLOAD_MAXSIZE
+from .skipped import Skipped
 from .urls import DEFAULT_RULES, UrlRules, canonical_url
 from .warc import (
     PAYLOADS_NAME,
