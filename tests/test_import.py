@@ -134,15 +134,20 @@ def snapshots_of(out: Path) -> list[Path]:
     return sorted(p for p in out.iterdir() if re.fullmatch(r"\d{8}T\d{6}Z", p.name))
 
 
-@pytest.fixture(scope="module")
-def v2_crawl(tmp_path_factory, legacy_server_module) -> Path:
-    out = tmp_path_factory.mktemp("v2crawl")
+def crawl_v2(legacy_server_module, out: Path) -> None:
+    """Our own crawl of the fixture site's v2 into ``out``."""
     server, base = legacy_server_module.serve(FIXTURES / "site_v2")
     try:
         result = run_cli("crawl", f"{base}{LIST}", "--out", str(out), "--no-polite")
     finally:
         server.shutdown()
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def v2_crawl(tmp_path_factory, legacy_server_module) -> Path:
+    out = tmp_path_factory.mktemp("v2crawl")
+    crawl_v2(legacy_server_module, out)
     return out / "latest"
 
 
@@ -202,12 +207,7 @@ def test_log_spans_imported_and_crawled_snapshots(tmp_path: Path, mirrors,
     site, v1, _v2 = mirrors
     out = tmp_path / "snapshots"
     assert main(["import", "--warc", str(v1), "--site", site, "--out", str(out)]) == 0
-    server, base = legacy_server_module.serve(FIXTURES / "site_v2")
-    try:
-        result = run_cli("crawl", f"{base}{LIST}", "--out", str(out), "--no-polite")
-    finally:
-        server.shutdown()
-    assert result.returncode == 0, result.stderr[-2000:]
+    crawl_v2(legacy_server_module, out)
     capsys.readouterr()
     assert main(["log", cid("/casestudies/case.asp?cid=7"), "--snapshots", str(out),
                  "--format", "json"]) == 0
