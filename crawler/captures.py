@@ -90,6 +90,16 @@ class CaptureIndex:
         for captures in self.by_url.values():
             yield from captures
 
+    def restrict(self, start: datetime | None, end: datetime | None) -> None:
+        """Forget the captures before ``start`` and after ``end`` (``--from``/``--to``)."""
+        for key, captures in list(self.by_url.items()):
+            kept = [c for c in captures
+                    if (start is None or c.when >= start) and (end is None or c.when <= end)]
+            if kept:
+                self.by_url[key] = kept
+            else:
+                del self.by_url[key]
+
     def sort(self) -> None:
         for captures in self.by_url.values():
             captures.sort(key=lambda c: c.when)

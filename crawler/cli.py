@@ -633,6 +633,7 @@ def _capture_index(source: dict[str, Any], start_url: str, out_dir: Path, scratc
         index = cdx.index(stamps[0], stamps[1])
     else:
         index = read_archives(list(source["warcs"]), start_url, scratch)
+    index.restrict(*bounds)
     for problem in index.problems:
         click.echo(f"casearchive: {problem}", err=True)
     return index

@@ -397,3 +397,19 @@ def test_moment_arguments() -> None:
                                                                       tzinfo=UTC)
     with pytest.raises(ValueError, match="not a timestamp"):
         parse_moment("last tuesday", end=True)
+
+
+def test_every_from_and_to_choose_the_moments(tmp_path: Path, mirrors, capsys) -> None:
+    site, v1, v2 = mirrors
+    files = ["--warc", str(v1), "--warc", str(v2), "--site", site]
+    assert main(["import", *files, "--out", str(tmp_path / "year"), "--every", "year"]) == 0
+    (yearly,) = snapshots_of(tmp_path / "year")
+    assert yearly.name.startswith("20240310")  # the year's last capture: v2
+    assert main(["import", *files, "--out", str(tmp_path / "to"), "--to", "202402"]) == 0
+    (early,) = snapshots_of(tmp_path / "to")
+    assert early.name.startswith("20240110")
+    assert main(["import", *files, "--out", str(tmp_path / "from"), "--from", "202402"]) == 0
+    assert [p.name[:8] for p in snapshots_of(tmp_path / "from")] == ["20240310"]
+    capsys.readouterr()
+    assert main(["import", *files, "--out", str(tmp_path / "bad"), "--at", "soon"]) == 2
+    assert "not a timestamp: 'soon'" in capsys.readouterr().err
