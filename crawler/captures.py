@@ -177,17 +177,14 @@ def period_start(when: datetime, every: str) -> datetime:
     return datetime(when.year, month, 1, tzinfo=UTC)
 
 
-def moments(index: CaptureIndex, at: list[datetime], every: str | None,
-            start: datetime | None, end: datetime | None) -> list[datetime]:
+def moments(index: CaptureIndex, at: list[datetime], every: str | None) -> list[datetime]:
     """The moments to import, oldest first: the ``--at`` times; else, per ``every`` period
-    (``month`` by default) within ``start``/``end`` that holds captures, the time of its
-    last capture (the site as last seen in that period)."""
+    (``month`` by default) that holds captures, the time of its last capture (the site as
+    last seen in that period)."""
     if at:
         return sorted(set(at))
     last: dict[datetime, datetime] = {}
     for capture in index.all():
-        if (start and capture.when < start) or (end and capture.when > end):
-            continue
         period = period_start(capture.when, every or "month")
         last[period] = max(last.get(period, capture.when), capture.when)
     return sorted(last.values())

@@ -563,7 +563,7 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
     import time
     from datetime import timedelta
 
-    from .captures import BadArchive
+    from .captures import BadArchive, moments
     from .cdx import CdxError
     from .importer import Moment, import_archives, remove_scratch, scratch_dir
     from .lock import LockHeld
@@ -580,8 +580,7 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
     scratch = scratch_dir(out_dir)
     try:
         index = _capture_index(source, start_url, out_dir, scratch, bounds)
-        chosen = [Moment(m, timedelta(days=window))
-                  for m in _moments(index, times, every, bounds)]
+        chosen = [Moment(m, timedelta(days=window)) for m in moments(index, times, every)]
         update, display = _import_display()
         with display:
             results = list(_each_moment(import_archives(index, start_url, out_dir, chosen,
@@ -637,13 +636,6 @@ def _capture_index(source: dict[str, Any], start_url: str, out_dir: Path, scratc
     for problem in index.problems:
         click.echo(f"casearchive: {problem}", err=True)
     return index
-
-
-def _moments(index: Any, times: list[Any], every: str | None,
-             bounds: tuple[Any, Any]) -> list[Any]:
-    from .captures import moments
-
-    return moments(index, times, every, bounds[0], bounds[1])
 
 
 class FailedError(TroubleError):

@@ -13,10 +13,12 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -120,6 +122,28 @@ def test_cdx_429_then_200_honours_retry_after(tmp_path: Path, mirrors,  # noqa: 
     assert len(snapshots_of(tmp_path)) == 1
 
 
+def test_internet_archive_style_cdx_pages_with_a_resumption_key(
+        tmp_path: Path, mirrors, wayback: str) -> None:  # noqa: F811 - the fixture above
+    """The Internet Archive's JSON arrays, 25 lines a page with ``resumeKey``: every page is
+    read, and the snapshots equal those of the WARCs themselves."""
+    site, v1, v2 = mirrors
+    assert main(["import", "--warc", str(v1), "--warc", str(v2), "--site", site,
+                 "--out", str(tmp_path / "warc")]) == 0
+    proxy, seen = _serve_proxy(wayback, fail_first=0, ia_page=25)
+    try:
+        base = f"http://127.0.0.1:{proxy.server_address[1]}"
+        assert main(["import", "--cdx", f"{base}/site/cdx", "--replay", f"{base}/site",
+                     "--delay", "0", "--site", site, "--out", str(tmp_path / "cdx")]) == 0
+    finally:
+        proxy.shutdown()
+    pages = [path for path, _agent, _when in seen if "/cdx" in path]
+    assert len(pages) >= 3 and all("resumeKey" in path for path in pages[1:])
+    ours, theirs = snapshots_of(tmp_path / "warc"), snapshots_of(tmp_path / "cdx")
+    assert [p.name for p in ours] == [p.name for p in theirs]
+    for one, other in zip(ours, theirs, strict=True):
+        assert checksums(one) == checksums(other)
+
+
 def test_cdx_server_down_is_one_line_and_exit_1(tmp_path: Path, capsys) -> None:
     port = free_port()
     assert main(["import", "--cdx", f"http://127.0.0.1:{port}/site/cdx", "--replay",
@@ -129,10 +153,33 @@ def test_cdx_server_down_is_one_line_and_exit_1(tmp_path: Path, capsys) -> None:
     assert len(err) == 1 and "cannot reach" in err[0] and "Traceback" not in err[0]
 
 
-def _serve_proxy(upstream: str, fail_first: int) -> tuple[ThreadingHTTPServer,
-                                                         list[tuple[str, str, float]]]:
+#: The Internet Archive's CDX fields, in its order.
+IA_FIELDS = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
+
+
+def _ia_page(upstream: str, path: str, size: int) -> bytes:
+    """pywb's CDX answer for ``path`` as the Internet Archive pages it: a JSON array with a
+    header row, ``size`` rows a page, then ``[]`` and the resumption key if more follow."""
+    parts = urlsplit(path)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    start = int(query.pop("resumeKey", "0"))
+    for key in ("limit", "showResumeKey"):
+        query.pop(key, None)
+    answer = urllib.request.urlopen(f"{upstream}{parts.path}?{urlencode(query)}", timeout=30)
+    rows = [json.loads(line) for line in answer.read().splitlines() if line.strip()]
+    table = [[r["urlkey"], r["timestamp"], r["url"], r["mime"], r["status"], r["digest"],
+              r["length"]] for r in rows]
+    page: list[list[str]] = [IA_FIELDS, *table[start:start + size]]
+    if start + size < len(table):
+        page += [[], [str(start + size)]]
+    return json.dumps(page).encode()
+
+
+def _serve_proxy(upstream: str, fail_first: int, ia_page: int = 0
+                 ) -> tuple[ThreadingHTTPServer, list[tuple[str, str, float]]]:
     """A loopback proxy to pywb that answers its first ``fail_first`` CDX requests 429
-    (``Retry-After: 1``) and logs (path, User-Agent, time) of every request."""
+    (``Retry-After: 1``), with ``ia_page`` answers CDX requests as the Internet Archive
+    does (``_ia_page``), and logs (path, User-Agent, time) of every request."""
     seen: list[tuple[str, str, float]] = []
     failures = [fail_first]
 
@@ -147,8 +194,12 @@ def _serve_proxy(upstream: str, fail_first: int) -> tuple[ThreadingHTTPServer,
                 self.end_headers()
                 return
             try:
-                answer = urllib.request.urlopen(upstream + self.path, timeout=30)
-                status, headers, body = answer.status, answer.headers.items(), answer.read()
+                if "/cdx" in self.path and ia_page:
+                    status, headers = 200, [("Content-Type", "application/json")]
+                    body = _ia_page(upstream, self.path, ia_page)
+                else:
+                    answer = urllib.request.urlopen(upstream + self.path, timeout=30)
+                    status, headers, body = answer.status, answer.headers.items(), answer.read()
             except urllib.error.HTTPError as exc:
                 status, headers, body = exc.code, exc.headers.items(), exc.read()
             self.send_response(status)
