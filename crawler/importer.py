@@ -93,13 +93,13 @@ class MomentCaptures:
     every capture used is copied into the snapshot's WARC once."""
 
     def __init__(self, index: CaptureIndex, moment: Moment, warc: WarcWriter,
-                 earlier: dict[str, Capture], pipeline: PagePipeline,
+                 earlier: dict[tuple[str, int], Capture], pipeline: PagePipeline,
                  progress: Progress | None = None) -> None:
         self._index = index
         self._moment = moment
         self._warc = warc
         self._earlier = earlier
-        """Payload digest -> the previous snapshot's capture of it (written as a revisit)."""
+        """(payload digest, status) -> the previous snapshot's capture of it (a revisit)."""
         self._pipeline = pipeline
         self._rules: UrlRules | None = None
         self._by_key: dict[str, ArchiveCapture] = {}
@@ -140,6 +140,8 @@ class MomentCaptures:
 
     def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
         record_id = self._copy(self._capture(response), limit)
+        if record_id is None:
+            return None, None
         self.pages += 1
         if self._progress is not None:
             self._progress(self._moment.at, self.pages)
@@ -171,14 +173,16 @@ class MomentCaptures:
         response = self.response(url, self._rules or DEFAULT_RULES)
         assert response is not None
         body = read_payload(response, DOWNLOAD_MAXSIZE)
-        if body is None:
-            return Requisite(url, error="larger than the size limit once decompressed")
+        record_id = self._copy(capture, DOWNLOAD_MAXSIZE)
+        if body is None or record_id is None:
+            return Requisite(url, error="larger than the size limit")
         ctype = (capture.headers.get("content-type") or "").split(";")[0].strip().lower()
-        return Requisite(url, ctype or None, hashlib.sha256(body).hexdigest(),
-                         self._copy(capture, DOWNLOAD_MAXSIZE))
+        return Requisite(url, ctype or None, hashlib.sha256(body).hexdigest(), record_id)
 
-    def _copy(self, capture: ArchiveCapture, limit: int) -> str:
-        """Copy ``capture`` into the snapshot's WARC (once); its record id there."""
+    def _copy(self, capture: ArchiveCapture, limit: int) -> str | None:
+        """Copy ``capture`` into the snapshot's WARC (once); its record id there. A payload
+        stored larger than ``limit`` is not copied (None): the crawl would not have kept it
+        either, and the page is reported as too large."""
         assert capture.file is not None
         key = (capture.file, capture.offset, capture.date)
         if key in self._copied:
@@ -188,7 +192,9 @@ class MomentCaptures:
             with raising_warcio_errors():
                 record = next(iter(ArchiveIterator(fh)))
                 raw = record.raw_stream.read(limit + 1)  # as stored: chunked, gzip, ...
-        earlier = self._earlier.get(payload_digest(raw))
+        if len(raw) > limit:
+            return None
+        earlier = self._earlier.get((payload_digest(raw), capture.status))
         exchange = Exchange(url=capture.url, method="GET", request_headers=[],
                             status=capture.status, response_headers=list(
                                 record.http_headers.headers if record.http_headers else []),
@@ -226,13 +232,14 @@ def _moment_clock(moment: datetime) -> Callable[[], datetime]:
     return clock
 
 
-def _earlier_payloads(out_dir: Path, moment: datetime) -> dict[str, Capture]:
-    """Payload digest -> capture of the newest finished snapshot before ``moment``."""
+def _earlier_payloads(out_dir: Path, moment: datetime) -> dict[tuple[str, int], Capture]:
+    """(payload digest, status) -> capture of the newest finished snapshot before
+    ``moment``: a revisit stands for a payload with the status it was captured with."""
     name = moment.strftime("%Y%m%dT%H%M%SZ")
     before = [p for p in list_snapshots(out_dir) if p.name.split("-")[0] < name]
     if not before or not (before[-1] / WARC_NAME).is_file():
         return {}
-    return {c.payload_digest: c for c in previous_captures(before[-1]).values()}
+    return {(c.payload_digest, c.status): c for c in previous_captures(before[-1]).values()}
 
 
 def imported_before(out_dir: Path, moment: datetime) -> Path | None:
