@@ -108,6 +108,8 @@ class MomentCaptures:
         self.payload_snapshots: set[str] = set()
         self.pages = 0
         self._progress = progress
+        self.copied_from: dict[str, list[str]] = {}
+        """Input (file, WACZ member or CDX server) -> dates of the captures copied from it."""
 
     def _chosen(self, rules: UrlRules) -> dict[str, ArchiveCapture]:
         if rules != self._rules:  # the site's identity rules changed: key the captures anew
@@ -205,6 +207,8 @@ class MomentCaptures:
             self.payload_snapshots.add(earlier.snapshot_id)
         self._copied[key] = exchange.record_id
         self._pipeline.sources[exchange.record_id] = capture.origin
+        source = "CDX" if capture.origin.startswith("CDX ") else capture.origin.rsplit("#", 1)[0]
+        self.copied_from.setdefault(source, []).append(capture.date)
         return exchange.record_id
 
 
@@ -253,6 +257,12 @@ def imported_before(out_dir: Path, moment: datetime) -> Path | None:
     return None
 
 
+def _used(used: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """What each input gave this snapshot: captures copied, their earliest and latest date."""
+    return [{"source": source, "captures": len(dates), "earliest": min(dates),
+             "latest": max(dates)} for source, dates in sorted(used.items())]
+
+
 def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
                   moment: Moment, progress: Progress | None = None) -> Imported:
     """Build the snapshot of ``moment`` under ``out_dir`` (the caller holds its lock)."""
@@ -277,7 +287,8 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
             "source": IMPORT_SOURCE,
             "capture_window": {"moment": iso_utc(moment.at), "from": iso_utc(moment.earliest),
                                "to": iso_utc(moment.at), "window_days": moment.window.days},
-            "import": {"files": index.files, "problems": index.problems},
+            "import": {"files": index.files, "problems": index.problems,
+                       "used": _used(captures.copied_from)},
         }
         closed = pipeline.close({PAYLOAD_SNAPSHOTS_STAT: sorted(captures.payload_snapshots)},
                                extra={"captures_used": captures.pages})

@@ -183,6 +183,9 @@ def test_imported_snapshots_are_full_snapshots(imported: Path, mirrors, capsys) 
         month = 1 if snapshot == first else 3
         assert {p["fetched_at"].month for p in pages} == {month}
         assert all(re.fullmatch(r".+\.warc\.gz#\d+", p["capture_source"]) for p in pages)
+        used = manifest["import"]["used"]
+        assert [u["source"] for u in used] == [str(v1 if snapshot == first else v2)]
+        assert used[0]["captures"] >= len(pages) and used[0]["earliest"] >= "2024-0"
     # the second snapshot stores what the first holds already as revisit records
     manifest = json.loads((second / "manifest.json").read_text())
     assert manifest["payload_snapshots"] == [first.name]
@@ -214,6 +217,9 @@ def test_log_spans_imported_and_crawled_snapshots(tmp_path: Path, mirrors,
     text = capsys.readouterr().out
     assert "appeared" in text and "treatment" in text and "20240110T1200" in text
     assert (out / "latest").resolve().name != snapshots_of(out)[0].name
+    assert main(["list", "--snapshots", str(out)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].endswith("imported") and "imported" not in listed[1]
 
 
 def test_import_a_wacz_of_our_own(tmp_path: Path, fixture_crawl) -> None:
