@@ -30,7 +30,7 @@ from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -47,6 +47,8 @@ PAGE_LINES = 5000
 #: Attempts at one URL answered 429 or 503 before giving up; the longest wait honoured.
 MAX_ATTEMPTS = 6
 MAX_WAIT = 120.0
+#: Redirects of the replay itself (to its nearest capture) followed for one capture.
+MAX_REPLAY_HOPS = 5
 CACHE_DIR = ".import-cache"
 #: The prefix pywb and the Wayback Machine put on the archived response's own headers.
 ORIGINAL = "x-archive-orig-"
@@ -54,6 +56,10 @@ ORIGINAL = "x-archive-orig-"
 DROPPED_HEADERS = frozenset({"transfer-encoding", "content-length", "connection",
                              "keep-alive", "memento-datetime", "link", "date",
                              "content-location"})
+
+
+#: A payload in the cache WARC: its offset, HTTP status and headers (names lower-cased).
+_Cached = tuple[int, int, dict[str, str]]
 
 
 class CdxError(RuntimeError):
@@ -151,9 +157,10 @@ class CdxSource:
         self.fetched = 0
         """Payloads fetched from the replay by this run (cached ones are not counted)."""
 
-    def _index_cache(self) -> dict[tuple[str, str], int]:
-        """(URL, timestamp) -> offset of each payload a run before fetched."""
-        found: dict[tuple[str, str], int] = {}
+    def _index_cache(self) -> dict[tuple[str, str], _Cached]:
+        """(URL, timestamp) -> each payload a run before fetched: its offset in the cache
+        WARC, its status and headers."""
+        found: dict[tuple[str, str], _Cached] = {}
         if not self.warc.is_file():
             return found
         try:
@@ -161,7 +168,10 @@ class CdxSource:
                 records = ArchiveIterator(fh)
                 for record in records:
                     line = json.loads(record.rec_headers.get_header(IMPORTED_FROM)[4:])
-                    found[(line["url"], line["timestamp"])] = records.get_record_offset()
+                    http = record.http_headers
+                    found[(line.get("url") or line.get("original"), line["timestamp"])] = (
+                        records.get_record_offset(), int(http.get_statuscode()),
+                        {k.lower(): v for k, v in http.headers})
         except Exception:  # noqa: BLE001 - a cache cut short by a kill: start it again
             self.warc.unlink()
             return {}
@@ -225,26 +235,20 @@ class CdxSource:
         """Make ``capture`` a capture of the cache WARC (fetching it from the replay)."""
         line = json.loads(capture.origin[4:])
         key = (line.get("url") or line.get("original"), line["timestamp"])
-        offset = self._fetched.get(key)
-        if offset is None:
-            offset = self._store(capture, line)
-            self._fetched[key] = offset
-        capture.file, capture.offset, capture.fetch = self.warc, offset, None
+        cached = self._fetched.get(key)
+        if cached is None:
+            cached = self._store(capture, line)
+            self._fetched[key] = cached
+        capture.offset, capture.status, capture.headers = cached
+        capture.file, capture.fetch = self.warc, None
 
-    def _store(self, capture: ArchiveCapture, line: dict[str, str]) -> int:
+    def _store(self, capture: ArchiveCapture, line: dict[str, str]) -> _Cached:
         stamp = line["timestamp"]
-        status, headers, body = self.client.get(f"{self.replay}/{stamp}id_/{capture.url}")
-        self.fetched += 1
-        if status >= 400 and capture.status < 400:
-            raise CdxError(f"{self.replay}: the replay answered HTTP {status} for "
-                           f"{capture.url} at {stamp}")
+        status, headers, body = self._replayed(capture, stamp)
         kept = [(k, self._unrewrite(v) if k.lower() == "location" else v)
                 for k, v in headers if k.lower() not in DROPPED_HEADERS]
         kept = [(k[len(ORIGINAL):] if k.lower().startswith(ORIGINAL) else k, v)
                 for k, v in kept]
-        if status != capture.status:  # a redirect the replay answers for the capture's
-            status = capture.status
-        capture.headers = {k.lower(): v for k, v in kept}
         offset = self.warc.stat().st_size if self.warc.is_file() else 0
         with open(self.warc, "ab") as out:
             writer = WARCWriter(out, gzip=True, warc_version="1.1")
@@ -253,7 +257,26 @@ class CdxSource:
                 http_headers=StatusAndHeaders(_status_line(status), kept, protocol="HTTP/1.1"),
                 warc_headers_dict={"WARC-Date": capture.date,
                                    IMPORTED_FROM: capture.origin}))
-        return offset
+        return offset, status, {k.lower(): v for k, v in kept}
+
+    def _replayed(self, capture: ArchiveCapture, stamp: str
+                  ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The capture from the replay in ``id_`` mode. A redirect the replay makes to its
+        own nearest capture of a capture listed as no redirect is followed (at most
+        ``MAX_REPLAY_HOPS``); a capture of a redirect is the archived redirect itself."""
+        url = f"{self.replay}/{stamp}id_/{capture.url}"
+        for _hop in range(MAX_REPLAY_HOPS):
+            status, headers, body = self.client.get(url)
+            self.fetched += 1
+            location = next((v for k, v in headers if k.lower() == "location"), "")
+            if not (300 <= status < 400 and capture.status < 300 and location):
+                break
+            url = urljoin(url, location)
+        if status >= 400 and capture.status < 400:
+            raise CdxError(f"{self.replay}: the replay answered HTTP {status} for "
+                           f"{capture.url} at {stamp}, which the CDX server lists as "
+                           f"{capture.status}")
+        return status, headers, body
 
     def _unrewrite(self, location: str) -> str:
         """A replay's Location (``PREFIX/TSid_/URL``) back to the archived URL."""

@@ -23,7 +23,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from casearchive.crawler.cli import main
-from tests.test_import import checksums, mirrors, snapshots_of  # noqa: F401 - fixture
+from tests.test_import import (  # noqa: F401 - mirrors is a fixture
+    LIST,
+    checksums,
+    mirrors,
+    response_record,
+    snapshots_of,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -43,10 +49,14 @@ def wayback(tmp_path_factory, mirrors) -> Iterator[str]:  # noqa: F811 - the fix
     if manager is None or server is None:
         pytest.skip("pywb is not installed (it is in the test extras)")
     work = tmp_path_factory.mktemp("pywb")
-    _site, v1, v2 = mirrors
+    site, v1, v2 = mirrors
+    redirect = work / "redirect.warc.gz"  # the old list URL, a 302 to the list page
+    redirect.write_bytes(response_record(
+        site.replace(LIST, "/casestudies/"), "302 Found", [("Location", site)], b"",
+        "2024-01-10T11:59:00Z"))
     subprocess.run([manager, "init", "site"], cwd=work, check=True, capture_output=True)
-    subprocess.run([manager, "add", "site", str(v1), str(v2)], cwd=work, check=True,
-                   capture_output=True)
+    subprocess.run([manager, "add", "site", str(v1), str(v2), str(redirect)], cwd=work,
+                   check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen([server, "-p", str(port), "-b", "127.0.0.1"], cwd=work,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -142,6 +152,21 @@ def test_internet_archive_style_cdx_pages_with_a_resumption_key(
     assert [p.name for p in ours] == [p.name for p in theirs]
     for one, other in zip(ours, theirs, strict=True):
         assert checksums(one) == checksums(other)
+
+
+def test_cdx_redirect_capture_is_followed(tmp_path: Path, mirrors,  # noqa: F811
+                                          wayback: str) -> None:
+    """The replay serves a 302 capture with its Location rewritten into the replay; it is
+    read back as the archived URL and followed within the archive."""
+    site, v1, _v2 = mirrors
+    old_list = site.replace(LIST, "/casestudies/")
+    assert main(["import", "--warc", str(v1), "--site", site, "--out",
+                 str(tmp_path / "warc"), "--at", "202401"]) == 0
+    assert main(["import", "--cdx", f"{wayback}/site/cdx", "--replay", f"{wayback}/site",
+                 "--delay", "0", "--site", old_list, "--out", str(tmp_path / "cdx"),
+                 "--at", "202401"]) == 0
+    (ours,), (theirs,) = snapshots_of(tmp_path / "warc"), snapshots_of(tmp_path / "cdx")
+    assert checksums(ours) == checksums(theirs)
 
 
 def test_cdx_server_down_is_one_line_and_exit_1(tmp_path: Path, capsys) -> None:
