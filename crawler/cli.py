@@ -512,8 +512,8 @@ def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
 
 
 IMPORT_EXIT_CODES = """Exit codes: 0 every moment imported, every case complete, every
-input read whole; 1 no snapshot written (no capture of the start URL at or before any
-moment, no case page); 2 bad usage, or an input that is not a WARC, WARC.gz or WACZ file
+input read whole; 1 no snapshot written (no capture in the inputs, no capture of the start
+URL at or before any moment, no case page; the CDX server or replay unreachable); 2 bad usage, or an input that is not a WARC, WARC.gz or WACZ file
 (nothing is imported then); 3 snapshots written, but some cases are incomplete (pages not
 in the archive within the window, archived soft 404s), an input breaks off (the records
 before the break are imported), a revisit's original is in no input, or a moment had no
@@ -581,6 +581,9 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
     try:
         index = _capture_index(source, start_url, out_dir, scratch, bounds)
         chosen = [Moment(m, timedelta(days=window)) for m in moments(index, times, every)]
+        if not chosen:
+            raise FailedError(f"no capture in the given archives (within --from/--to) to "
+                              f"import the site {start_url} from")
         update, display = _import_display()
         with display:
             results = list(_each_moment(import_archives(index, start_url, out_dir, chosen,

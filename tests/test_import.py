@@ -419,3 +419,5 @@ def test_every_from_and_to_choose_the_moments(tmp_path: Path, mirrors, capsys) -
     capsys.readouterr()
     assert main(["import", *files, "--out", str(tmp_path / "bad"), "--at", "soon"]) == 2
     assert "not a timestamp: 'soon'" in capsys.readouterr().err
+    assert main(["import", *files, "--out", str(tmp_path / "none"), "--from", "2030"]) == 1
+    assert "no capture in the given archives" in capsys.readouterr().err
