@@ -513,11 +513,12 @@ def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
 
 IMPORT_EXIT_CODES = """Exit codes: 0 every moment imported, every case complete, every
 input read whole; 1 no snapshot written (no capture in the inputs, no capture of the start
-URL at or before any moment, no case page; the CDX server or replay unreachable); 2 bad usage, or an input that is not a WARC, WARC.gz or WACZ file
-(nothing is imported then); 3 snapshots written, but some cases are incomplete (pages not
-in the archive within the window, archived soft 404s), an input breaks off (the records
-before the break are imported), a revisit's original is in no input, or a moment had no
-capture of the start URL; 4 another crawl or import holds the lock."""
+URL at or before any moment, no case page; the CDX server or replay unreachable); 2 bad
+usage, or an input that is not a WARC, WARC.gz or WACZ file (nothing is imported then); 3
+snapshots written, but some cases are incomplete (pages not in the archive within the
+window, archived soft 404s), an input breaks off (the records before the break are
+imported), a revisit's original is in no input, or a moment had no capture of the start
+URL; 4 another crawl or import holds the lock."""
 
 
 def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
