@@ -170,7 +170,8 @@ def test_diff_across_imported_snapshots_is_the_known_change(imported: Path, caps
     assert changed == {cid(p): sorted(f) for p, f in EXPECTED["changed"].items()}
 
 
-def test_imported_snapshots_are_full_snapshots(imported: Path, mirrors, capsys) -> None:
+def test_imported_snapshots_are_full_snapshots(imported: Path, mirrors, tmp_path: Path,
+                                               capsys) -> None:
     site, v1, v2 = mirrors
     first, second = snapshots_of(imported)
     for snapshot in (first, second):
@@ -197,6 +198,10 @@ def test_imported_snapshots_are_full_snapshots(imported: Path, mirrors, capsys) 
                   r.rec_headers.get_header("WARC-Imported-From"))
                  for r in ArchiveIterator(fh) if r.rec_type == "response"]
     assert all(d.startswith("2024-01-10") and src.startswith(str(v1)) for d, src in dated)
+    # the revisits of the second resolve into the first: reparse rebuilds the same cases
+    assert main(["reparse", str(second), "--out", str(tmp_path / "reparsed")]) == 0
+    (again,) = snapshots_of(tmp_path / "reparsed")
+    assert checksums(again) == checksums(second)
     # importing again adds nothing
     capsys.readouterr()
     assert main(["import", "--warc", str(v1), "--warc", str(v2), "--site", site,
@@ -216,10 +221,15 @@ def test_log_spans_imported_and_crawled_snapshots(tmp_path: Path, mirrors,
                  "--format", "json"]) == 0
     text = capsys.readouterr().out
     assert "appeared" in text and "treatment" in text and "20240110T1200" in text
-    assert (out / "latest").resolve().name != snapshots_of(out)[0].name
+    crawled = (out / "latest").resolve().name
+    assert crawled != snapshots_of(out)[0].name
+    assert main(["import", "--warc", str(_v2), "--site", site, "--out", str(out)]) == 0
+    assert len(snapshots_of(out)) == 3 and (out / "latest").resolve().name == crawled
+    capsys.readouterr()
     assert main(["list", "--snapshots", str(out)]) == 0
     listed = capsys.readouterr().out.splitlines()
-    assert listed[0].endswith("imported") and "imported" not in listed[1]
+    assert [line.endswith("imported") for line in listed] == [True, True, False]
+    assert listed[-1].endswith("latest")
 
 
 def test_import_a_wacz_of_our_own(tmp_path: Path, fixture_crawl) -> None:
