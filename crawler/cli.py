@@ -481,7 +481,8 @@ def list_command(snapshots: Path, fmt: str) -> None:
         return
     for e in entries:
         marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned),
-                                         ("partial", e.partial is not None)) if on)
+                                         ("partial", e.partial is not None),
+                                         ("imported", e.source is not None)) if on)
         state = "complete" if e.complete else f"incomplete ({e.incomplete_cases} cases)"
         click.echo(f"{e.id}  {e.finished_at or '?'}  cases: {e.cases}  {state}  "
                    f"health: {e.health or '-'}  {marks}".rstrip())
@@ -508,6 +509,176 @@ def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
         click.echo(f"{verb} {entry.id}")
     for name, reason in sorted(plan.kept.items()):
         click.echo(f"kept {name}: {reason}")
+
+
+IMPORT_EXIT_CODES = """Exit codes: 0 every moment imported, every case complete, every
+input read whole; 1 no snapshot written (no capture in the inputs, no capture of the start
+URL at or before any moment, no case page; the CDX server or replay unreachable); 2 bad
+usage, or an input that is not a WARC, WARC.gz or WACZ file (nothing is imported then); 3
+snapshots written, but some cases are incomplete (pages not in the archive within the
+window, archived soft 404s), an input breaks off (the records before the break are
+imported), a revisit's original is in no input, or a moment had no capture of the start
+URL; 4 another crawl or import holds the lock."""
+
+
+def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
+    from .captures import parse_moment
+
+    try:
+        return [parse_moment(v, end) for v in values]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@cli.command("import", epilog=IMPORT_EXIT_CODES)
+@click.option("--warc", "warcs", type=click.Path(path_type=Path, dir_okay=False),
+              multiple=True,
+              help="A WARC, WARC.gz or WACZ file (repeatable; shell globs welcome).")
+@click.option("--cdx", "cdx_url", default=None,
+              help="A Wayback-style CDX API (http://host/cdx/search/cdx, pywb's "
+                   "http://host/COLL/cdx) listing the site's captures; needs --replay.")
+@click.option("--replay", "replay_prefix", default=None,
+              help="The replay the CDX server's captures are fetched from, in id_ mode "
+                   "(http://host/COLL, https://web.archive.org/web).")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between requests to the CDX server and replay.")
+@click.option("--site", "start_url", required=True,
+              help="The case list URL as the site knew it (the crawl's START_URL).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("snapshots"), show_default=True, help="Snapshots directory.")
+@click.option("--at", "at", multiple=True,
+              help="A moment to import (repeatable): YYYY[MM[DD[hh[mm[ss]]]]] (the end of that "
+                   "period) or ISO 8601.")
+@click.option("--every", type=click.Choice(["year", "quarter", "month"]), default=None,
+              help="One snapshot per period holding captures, at its last capture (default "
+                   "month, when no --at is given).")
+@click.option("--from", "from_", default=None, help="Ignore captures before this time.")
+@click.option("--to", default=None, help="Ignore captures after this time.")
+@click.option("--window", type=click.IntRange(min=1), default=365, show_default=True,
+              help="Days before a moment a capture still counts.")
+def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: str | None,
+                   from_: str | None, to: str | None, window: int, **source: Any) -> None:
+    """Import web archives (WARC/WACZ files of wget, Heritrix, Browsertrix, pywb or ours,
+    or a CDX server and its replay) as snapshots of the site at past moments: one summary
+    line per snapshot."""
+    import time
+    from datetime import timedelta
+
+    from .captures import BadArchive, moments
+    from .cdx import CdxError
+    from .importer import Moment, import_archives, remove_scratch, scratch_dir
+    from .lock import LockHeld
+    from .options import CrawlOptions
+
+    CrawlOptions(start_url=start_url, out_dir=out_dir)  # the start URL's checks, exit 2
+    if bool(source["warcs"]) == bool(source["cdx_url"]) or \
+            bool(source["cdx_url"]) != bool(source["replay_prefix"]):
+        raise UsageError("give either --warc FILE... or --cdx URL with --replay PREFIX")
+    times = _moment_list(at, True)
+    bounds = (_moment_list((from_,), False)[0] if from_ else None,
+              _moment_list((to,), True)[0] if to else None)
+    began = time.perf_counter()
+    scratch = scratch_dir(out_dir)
+    try:
+        index = _capture_index(source, start_url, out_dir, scratch, bounds)
+        chosen = [Moment(m, timedelta(days=window)) for m in moments(index, times, every)]
+        if not chosen:
+            raise FailedError(f"no capture in the given archives (within --from/--to) to "
+                              f"import the site {start_url} from")
+        update, display = _import_display()
+        with display:
+            results = list(_each_moment(import_archives(index, start_url, out_dir, chosen,
+                                                        update)))
+    except BadArchive as exc:
+        raise TroubleError(str(exc)) from None
+    except CdxError as exc:
+        raise FailedError(str(exc)) from None
+    except LockHeld as exc:
+        raise LockedError(str(exc)) from None
+    finally:
+        remove_scratch(scratch)
+    code = _import_code(results, bool(index.problems))
+    written = [r for r in results if r.snapshot is not None]
+    click.echo(f"casearchive: exit {code}; {len(written)} snapshots; "
+               f"{sum(int(r.stats.get('case_pages', 0)) for r in written)} case pages; "
+               f"{time.perf_counter() - began:.1f} s")
+    if code:
+        raise SystemExit(code)
+
+
+def _import_display() -> tuple[Any, Any]:
+    """On a terminal, a live line on stderr (the moment and its pages read so far), gone when
+    the import ends; elsewhere nothing (each moment's summary line is the progress)."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return None, contextlib.nullcontext()
+    from rich.console import Console
+
+    status = Console(stderr=True).status("reading the archives")
+
+    def update(moment: Any, pages: int) -> None:
+        status.update(f"importing {moment:%Y-%m-%dT%H:%M:%SZ}: {pages} pages read")
+
+    return update, status
+
+
+def _capture_index(source: dict[str, Any], start_url: str, out_dir: Path, scratch: Path,
+                   bounds: tuple[Any, Any]) -> Any:
+    """The captures of ``--warc`` files or of ``--cdx``; input problems go to stderr."""
+    from .captures import read_archives
+    from .cdx import CdxSource, PoliteClient
+
+    if source["cdx_url"]:
+        cdx = CdxSource(source["cdx_url"], source["replay_prefix"], start_url, out_dir,
+                        PoliteClient(source["delay"]))
+        stamps = [b.strftime("%Y%m%d%H%M%S") if b else None for b in bounds]
+        index = cdx.index(stamps[0], stamps[1])
+    else:
+        index = read_archives(list(source["warcs"]), start_url, scratch)
+    index.restrict(*bounds)
+    for problem in index.problems:
+        click.echo(f"casearchive: {problem}", err=True)
+    return index
+
+
+class FailedError(TroubleError):
+    """The import could not go on (the CDX server or replay unreachable): exit 1."""
+
+    exit_code = 1
+
+
+class LockedError(TroubleError):
+    """Another crawl or import holds the snapshots directory's lock: exit 4."""
+
+    exit_code = 4
+
+
+def _each_moment(results: Any) -> Any:
+    """Print one line per moment as it is imported."""
+    for result in results:
+        when = result.moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if result.snapshot is None or result.note:
+            click.echo(f"{when}: {result.note}" + (f" ({result.snapshot})"
+                                                  if result.snapshot else ""))
+        else:
+            stats = result.stats
+            click.echo(f"{when}: snapshot {result.snapshot.name}: "
+                       f"{stats.get('cases_complete', 0)} cases complete, "
+                       f"{stats.get('cases_incomplete', 0)} incomplete; "
+                       f"{stats.get('case_pages', 0)} case pages; "
+                       f"{len(stats.get('failures', []))} lost")
+        yield result
+
+
+def _import_code(results: list[Any], problems: bool) -> int:
+    """The import's exit code (see ``IMPORT_EXIT_CODES``)."""
+    written = [r for r in results if r.snapshot is not None]
+    if not written:
+        return 1
+    incomplete = any(r.stats.get("cases_incomplete") or r.stats.get("failures")
+                     for r in written)
+    return 3 if problems or incomplete or len(written) < len(results) else 0
 
 
 class UsageError(click.UsageError):

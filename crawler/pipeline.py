@@ -12,12 +12,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from casearchive.exports.files import LATEST
 from casearchive.exports.health import HEALTH_KEY, HealthThresholds, check_health
-from casearchive.exports.snapshot import SnapshotWriter
+from casearchive.exports.snapshot import SnapshotWriter, utc_now
 from casearchive.parsers.page import parse_page
 from casearchive.parsers.records import PageRecord
 from casearchive.parsers.version import PARSER_VERSION
@@ -95,7 +96,10 @@ def _verdict(roles: LinkRoles, **kwargs: Any) -> Verdict:
 class PagePipeline:
     """Owns the snapshot being written (but its WARC): case assembler, exports and report."""
 
-    def __init__(self, options: CrawlOptions, parse: PageParser = parse_page) -> None:
+    def __init__(self, options: CrawlOptions, parse: PageParser = parse_page,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        """``clock`` gives the snapshot its id and start time (an import: the moment it
+        represents)."""
         self.options = options
         self.parse = parse
         """``parse_page`` or a drop-in for it (``reparse`` passes one that parsed ahead)."""
@@ -107,6 +111,7 @@ class PagePipeline:
             tool_version=TOOL_VERSION,
             parser_version=PARSER_VERSION,
             resume=options.resume,
+            clock=clock,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
         self._evidence: dict[str, str] = {}
@@ -115,6 +120,11 @@ class PagePipeline:
         self._pager_labels: dict[str, int] = {}
         """Canonical URL -> the page number a case pager's link label gave it."""
         self.figures = FigureResolver()
+        self.sources: dict[str, str] = {}
+        """WARC record id -> where an imported capture came from (``pages.capture_source``)."""
+        self.health_checks = True
+        """Run the health checks before ``latest`` moves (an import does not: the archive,
+        not a live site, decides what existed)."""
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
@@ -306,7 +316,7 @@ class PagePipeline:
         ready = released if resolved else self.figures.release(released)
         with self.report.timed("export"):
             for entry in ready:
-                write_released(self.writer, entry, self.report)
+                write_released(self.writer, entry, self.report, self.sources)
                 self.report.add_case_warnings(entry.case)
 
     def close(
@@ -340,7 +350,7 @@ class PagePipeline:
             snapshot = self.writer.finish(
                 crawl_stats=stats, complete=complete, partial=str(partial) if partial else None,
                 payload_snapshots=scrapy_stats.get(PAYLOAD_SNAPSHOTS_STAT, ()),
-                health=self._health_check(stats))
+                health=self._health_check(stats) if self.health_checks else None)
             stats[HEALTH_KEY] = self.writer.health
             # Known only once the manifest is written: in the summary, not the manifest.
             stats["archive_seconds"]["finish"] = round(time.perf_counter() - started, 3)

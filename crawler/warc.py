@@ -54,6 +54,10 @@ IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 #: record there. The snapshot's manifest lists the same ids under ``payload_snapshots``.
 REFERS_TO_SNAPSHOT = "WARC-Refers-To-Snapshot"
 
+#: Our own WARC header on a record ``casearchive import`` copied from another tool's archive:
+#: where it came from (the file and the record's byte offset there, or the CDX line).
+IMPORTED_FROM = "WARC-Imported-From"
+
 #: The WARC 1.1 specification (the ``conformsTo`` of the warcinfo record).
 WARC_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 
@@ -135,6 +139,9 @@ class Exchange:
     revisit_of: Capture | None = None
     """The earlier capture this response repeats (a 304 to a conditional request, or the
     same payload digest): written as a ``revisit`` record referring to it."""
+    origin: str | None = None
+    """Where an imported capture came from (``FILE#OFFSET`` or a CDX line): written as
+    ``WARC-Imported-From``; an imported exchange has no request record (none was made)."""
 
 
 def _status_line(status: int) -> str:
@@ -210,6 +217,8 @@ class WarcWriter:
             _status_line(exchange.status), exchange.response_headers, protocol="HTTP/1.1"
         )
         warc_headers = {"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date}
+        if exchange.origin is not None:
+            warc_headers[IMPORTED_FROM] = exchange.origin
         key = self._dedup_key(exchange)
         first = self._payloads.get(key) if key else None
         if exchange.revisit_of is not None:
@@ -239,7 +248,7 @@ class WarcWriter:
         )
         self._write(response)
         self.records += 1
-        if exchange.revisit_of is None:
+        if exchange.origin is None and exchange.revisit_of is None:
             self._write(request)
             self.records += 1
         if key and first is None:
@@ -420,11 +429,11 @@ def carry_payloads(warc: Path, dest: Path) -> int:
         for original in originals:
             assert original.source is not None
             with open(original.source, "rb") as fh:
-                out.write(_gzip_member(fh, original.offset))
+                out.write(gzip_member(fh, original.offset))
     return len(originals)
 
 
-def _gzip_member(fh: BinaryIO, offset: int) -> bytes:
+def gzip_member(fh: BinaryIO, offset: int) -> bytes:
     """The gzip member that starts at ``offset`` of ``fh``, as stored."""
     fh.seek(offset)
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)

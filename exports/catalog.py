@@ -55,6 +55,9 @@ class CatalogEntry:
     payload_snapshots: tuple[str, ...]
     partial: str | None = None
     """Why the crawl stopped early (a budget), for a ``<id>.partial`` snapshot."""
+    source: str | None = None
+    """``import`` for a snapshot ``casearchive import`` made of other tools' archives (its
+    id is the moment it represents); None for a crawl."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +66,7 @@ class CatalogEntry:
             "incomplete_cases": self.incomplete_cases, "complete": self.complete,
             "health": self.health, "latest": self.latest, "pinned": self.pinned,
             "payload_snapshots": list(self.payload_snapshots), "partial": self.partial,
+            "source": self.source,
         }
 
 
@@ -106,6 +110,7 @@ def _entry(path: Path, latest: str | None, pins: frozenset[str]) -> CatalogEntry
         latest=path.name == latest,
         pinned=path.name in pins,
         payload_snapshots=tuple(manifest.get(PAYLOAD_SNAPSHOTS) or ()),
+        source=manifest.get("source"),
     )
 
 

@@ -40,6 +40,7 @@ from casearchive.exports.files import (
 )
 from casearchive.exports.health import HEALTH_KEY, OK
 from casearchive.exports.jsonl import case_dict, dumps_line
+from casearchive.exports.load import list_snapshots
 from casearchive.exports.manifest import (
     dumps_manifest,
     file_digest,
@@ -121,6 +122,9 @@ class SnapshotWriter:
         }
         self._page_keys: set[tuple[str, int]] = set()
         self.path: Path | None = None
+        self.provenance: dict[str, Any] = {}
+        """Top-level manifest keys saying where the snapshot came from (an import's
+        ``source``, ``capture_window`` and ``import``); none for a crawl."""
         self.health: dict[str, Any] | None = None
         """The health checks' result, once ``finish`` has run them."""
         self._open = True
@@ -201,9 +205,11 @@ class SnapshotWriter:
             manifest[PAYLOAD_SNAPSHOTS] = sorted(set(payload_snapshots))
         if self.health is not None:
             manifest[HEALTH_KEY] = self.health
+        manifest.update(self.provenance)
         os.chmod(self.tmp_path, 0o755)
         self.path = self._rename_into_place(manifest, PARTIAL_SUFFIX if partial else "")
-        if partial is None and (self.health is None or self.health["verdict"] == OK):
+        healthy = self.health is None or self.health["verdict"] == OK
+        if partial is None and healthy and _newest(self.out_dir, self.path.name):
             switch_latest(self.out_dir, self.path.name)
         self._open = False
         return self.path
@@ -311,6 +317,13 @@ def figures_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
          *flat.flatten(), cases.column("case_key").take(parents)],
         schema=schema,
     )
+
+
+def _newest(out_dir: Path, name: str) -> bool:
+    """``name`` is the newest finished snapshot by the moment it represents (an import of an
+    earlier moment never moves ``latest`` back)."""
+    found = list_snapshots(out_dir)
+    return not found or found[-1].name == name
 
 
 def _write_synced(path: Path, data: bytes) -> None:
