@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: install lock test test-all test-slow demo lint typecheck fixtures bench bench-quick eval clean
 
@@ -64,13 +65,18 @@ NGINX_INSTALL = command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx) \
 	  >/tmp/bench-nginx.log 2>&1; } || echo "nginx not installed: wget ratios not comparable"
 
-bench: install
+bench: install $(BENCH_STAMP)
 	@$(NGINX_INSTALL)
 	$(BIN)/python -m bench.run
 
-bench-quick: install
+bench-quick: install $(BENCH_STAMP)
 	@$(NGINX_INSTALL)
 	$(BIN)/python -m bench.run --quick
+
+# The bench extra (matplotlib, for the plots), pinned like the rest; not needed by the tests.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
