@@ -16,15 +16,20 @@ and measures, each the median of ``runs`` runs, one heavy thing at a time:
 6. ``casearchive diff`` of two 100,000-case snapshots with 1 % changed (``diff_bench``).
 7. a second crawl of the unchanged large site into the same snapshots directory
    (``crawl_bench.second_crawl``): wall time, bytes received and WARC bytes as ratios to the
-   first crawl, and the share of 304 answers.
+   first crawl, and the share of 304 answers;
+8. ``reparse --workers 1`` and ``--workers 2`` of one crawl (``reparse_bench``), in turn:
+   the speed-up of two workers over one, and whether both wrote the same exports.
 
 wget's figures are a baseline only against nginx (``make bench`` installs Debian's nginx
 when it is missing and it can); against the Twisted fallback, which serves a fraction of
 nginx's pages per second, they are marked not comparable (``wget_comparable``).
 
-Prints a table (measure, value, target, PASS/MISS) and writes ``bench/results.json``
-(``bench/results-quick.json`` with ``--quick``: a small site, one run each). A miss is a
-finding, not an error: the exit code is 0 unless a measurement could not be made.
+Prints a table (measure, value and its same-run baseline, bound, PASS/MISS) and writes
+``bench/results.json`` with a dated copy under ``bench/records/``, and the plots of
+``bench.plots`` beside it (``bench/results-quick.json`` and ``*-quick.png`` with ``--quick``:
+small sites, one run each, and every size-bearing figure named for the size it measured,
+see ``sized_keys``). A miss is a finding, not an error: the exit code is 0 unless a
+measurement could not be made.
 """
 
 from __future__ import annotations
