@@ -238,7 +238,7 @@ def casearchive_crawl(site: Site, base_url: str, work: Path, keep: bool = False)
 def _run_crawl(site: Site, base_url: str, out: Path) -> tuple[float, dict, dict]:
     """``casearchive crawl --no-polite --json`` into ``out``: (wall seconds, its summary,
     the sampler's figures); ``IncompleteCrawl`` when it printed no summary."""
-    wall, result, sampled = _timed([sys.executable, "-m", "crawler.cli", "crawl",
+    wall, result, sampled = _timed([sys.executable, "-m", "casearchive.crawler.cli", "crawl",
                                     base_url + site.start_path, "--out", str(out),
                                     "--no-polite", "--json"])
     try:

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from exports.files import MANIFEST
-from exports.parquet import ROW_GROUP_ROWS, TableWriter
-from exports.schema import SCHEMA_VERSION, arrow_schema
-from parsers.records import SECTION_KEYS
+from casearchive.exports.files import MANIFEST
+from casearchive.exports.parquet import ROW_GROUP_ROWS, TableWriter
+from casearchive.exports.schema import SCHEMA_VERSION, arrow_schema
+from casearchive.parsers.records import SECTION_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION_CHARS = 1200
@@ -43,8 +43,8 @@ TABLE = bytes((ALPHABET * 3)[:256], "ascii")
 CHILD = """
 import json, resource, sys, time
 t = time.perf_counter()
-from exports.diff import diff_snapshots
-from exports.render import render
+from casearchive.exports.diff import diff_snapshots
+from casearchive.exports.render import render
 imported = time.perf_counter() - t
 t, cpu = time.perf_counter(), time.process_time()
 result = diff_snapshots(sys.argv[1], sys.argv[2])

@@ -18,11 +18,18 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from crawler.warc import Exchange, WarcLog
-from exports.rows import PageRow
-from exports.snapshot import SnapshotWriter
-from exports.verify import verify_snapshot
-from parsers.records import SECTION_KEYS, CaseRecord, Contact, PageRef, Reference, Section
+from casearchive.crawler.warc import Exchange, WarcWriter
+from casearchive.exports.rows import PageRow
+from casearchive.exports.snapshot import SnapshotWriter
+from casearchive.exports.verify import verify_snapshot
+from casearchive.parsers.records import (
+    SECTION_KEYS,
+    CaseRecord,
+    Contact,
+    PageRef,
+    Reference,
+    Section,
+)
 
 PAGES_PER_CASE = 4
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -110,7 +117,7 @@ def run_warc(bodies: list[tuple[str, bytes]]) -> dict:
     out = Path(tempfile.mkdtemp(prefix="warc-bench-"))
     try:
         t = time.perf_counter()
-        log = WarcLog(out / "pages.warc.gz", "bench")
+        log = WarcWriter(out / "pages.warc.gz", "bench")
         for exchange in exchanges:
             log.write_exchange(exchange)
         log.close()

@@ -1,10 +1,10 @@
 """Scrapy's own ceiling: a spider that follows every same-site link and does nothing else.
 
 ``python -m bench.noop_spider START_URL`` prints ``{"responses", "html_pages", "seconds"}``
-as JSON. Settings are the crawl's own with ``--no-polite`` (``crawler.settings`` and
+as JSON. Settings are the crawl's own with ``--no-polite`` (``casearchive.crawler.settings`` and
 ``for_options``), without its middlewares and extension: same concurrency, robots.txt obeyed.
 Links are de-duplicated in the spider before a request is built, and the non-HTML links the
-crawl never requests (``crawler.discovery.NON_HTML``) are skipped the same way.
+crawl never requests (``casearchive.crawler.discovery.NON_HTML``) are skipped the same way.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
 
-from crawler import settings as crawl_settings
-from crawler.discovery import NON_HTML
-from crawler.options import CrawlOptions
-from crawler.settings import for_options
+from casearchive.crawler import settings as crawl_settings
+from casearchive.crawler.discovery import NON_HTML
+from casearchive.crawler.options import CrawlOptions
+from casearchive.crawler.settings import for_options
 
 
 class NoopSpider(scrapy.Spider):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import lxml.html
 
-from parsers.page import parse_page
+from casearchive.parsers.page import parse_page
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "pages"

@@ -25,9 +25,20 @@ EXPORTS = ("cases.jsonl", "cases.parquet", "sections.parquet", "pages.parquet",
 
 
 def _reparse(snapshot: Path, out: Path, workers: int) -> dict:
-    wall, result, sampled = crawl_bench._timed([
-        sys.executable, "-m", "crawler.cli", "reparse", str(snapshot), "--out", str(out),
-        "--workers", str(workers), "--no-verify"])
+    wall, result, sampled = crawl_bench._timed(
+        [
+            sys.executable,
+            "-m",
+            "casearchive.crawler.cli",
+            "reparse",
+            str(snapshot),
+            "--out",
+            str(out),
+            "--workers",
+            str(workers),
+            "--no-verify",
+        ]
+    )
     if result.returncode != 0:
         raise RuntimeError(f"reparse --workers {workers} exited {result.returncode}: "
                            f"{result.stderr[-2000:]}")

@@ -1,6 +1,6 @@
 """The bench site: a large legacy case-study site like the fixture site, as static files.
 
-``generate(spec)`` writes, deterministically (seeded per case), under ``bench/site/<name>/``:
+``generate(spec)`` writes, deterministically (seeded per case), under ``bench/sites/<name>/``:
 
 - ``/index.html`` (home), ``/meetings/annual.html``, ``/topics/topicNN.html`` (the nav pages),
   ``/members/login.html`` (robots.txt disallows ``/members/``), ``/docs/brochure.pdf``;
@@ -33,7 +33,7 @@ from bench import parse_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_SRC = ROOT / "tests" / "fixtures" / "site_src"
-SITES = ROOT / "bench" / "site"
+SITES = ROOT / "bench" / "sites"  # not bench/site/: mypy would take it for bench.site
 STYLES = ("era1", "era2", "era3", "frontpage", "word")
 TARGET_BYTES = 20_000
 LIST_PATH = "/cases/index.htm"

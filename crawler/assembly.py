@@ -29,8 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from parsers.case import assemble_case
-from parsers.records import CaseRecord, PageRecord, PageRef
+from casearchive.parsers.case import assemble_case
+from casearchive.parsers.records import CaseRecord, PageRecord, PageRef
 
 from .urls import PAGE_PARAMS, PATH_PAGE, UrlRules, canonical_url, case_id, case_key
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import click
 
-from exports.render import DIFF_FORMATS, LOG_FORMATS
+from casearchive.exports.render import DIFF_FORMATS, LOG_FORMATS
 
 from .options import DEFAULT_MAX_PAGES, LOG_LEVELS, OptionsError, resolve_crawl
 from .version import TOOL_VERSION
@@ -37,7 +37,8 @@ code but 0 (4, an overlapping start, is harmless): the systemd unit in deploy/ d
 OnFailure=; the summary's health lines say which check failed."""
 
 
-#: The health checks' limits (``exports.health``; shares 0-1, as ``--health-NAME``), with
+#: The health checks' limits (``casearchive.exports.health``; shares 0-1, as ``--health-NAME``),
+#: with
 #: their defaults in words (the values live in ``HealthThresholds``).
 HEALTH_HELP = {
     "max-case-drop": "fail (exit 7) when the case count dropped by more than this share of "
@@ -167,7 +168,7 @@ def crawl(start_url: str | None, config: Path | None, as_json: bool, **flags: An
 
 def _retain(out_dir: Path, keep: int, quiet: bool) -> None:
     """``--keep``: prune after a good crawl; a failure to prune is said, not fatal."""
-    from exports.catalog import prune as prune_snapshots
+    from casearchive.exports.catalog import prune as prune_snapshots
 
     try:
         plan = prune_snapshots(out_dir, keep)
@@ -189,7 +190,7 @@ def _retain(out_dir: Path, keep: int, quiet: bool) -> None:
                    "section, the furniture, and the verdict as a warning).")
 def parse(file: Path, url: str | None, headers: tuple[str, ...], as_case: bool) -> None:
     """Print one saved page's parsed record as JSON."""
-    from parsers.page import parse_as_case, parse_page
+    from casearchive.parsers.page import parse_as_case, parse_page
 
     header_map: dict[str, str] = {}
     for header in headers:
@@ -203,7 +204,7 @@ def parse(file: Path, url: str | None, headers: tuple[str, ...], as_case: bool) 
 
 
 def _snapshot_arg(ref: str, snapshots: Path | None) -> Path:
-    from exports.load import resolve_snapshot
+    from casearchive.exports.load import resolve_snapshot
 
     try:
         return resolve_snapshot(ref, snapshots)
@@ -220,7 +221,7 @@ _NO_VERIFY_OPTION = click.option(
 
 def _check_trusted(path: Path, names: list[str], no_verify: bool) -> None:
     """Refuse (exit 2) a snapshot whose files ``names`` differ from its manifest."""
-    from exports.verify import check_listed_files
+    from casearchive.exports.verify import check_listed_files
 
     if no_verify:
         return
@@ -246,7 +247,7 @@ _SNAPSHOTS_OPTION = click.option(
 def verify(snapshot: str, snapshots: Path | None) -> None:
     """Re-check a snapshot: checksums, JSON Schema of every line, Parquet schemas, and
     Parquet/JSONL agreement. Exit 0 when sound, 1 naming each problem."""
-    from exports.verify import verify_snapshot
+    from casearchive.exports.verify import verify_snapshot
 
     from .warc import WARC_ERRORS, WARC_NAME, check_revisits, warc_error_text
 
@@ -304,7 +305,7 @@ def reparse(snapshot: str, out_dir: Path, workers: int | None, snapshots: Path |
 @_SNAPSHOTS_OPTION
 def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     """Package SNAPSHOT as a BagIt bag (sha256 manifests) under --out."""
-    from exports.bag import make_bag
+    from casearchive.exports.bag import make_bag
 
     from .warc import PAYLOADS_NAME, WARC_ERRORS, WARC_NAME, carry_payloads, warc_error_text
 
@@ -406,9 +407,9 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
 
     Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
     """
-    from exports.diff import DiffError, diff_snapshots
-    from exports.render import render
-    from exports.schema import TABLES
+    from casearchive.exports.diff import DiffError, diff_snapshots
+    from casearchive.exports.render import render
+    from casearchive.exports.schema import TABLES
 
     from .reparse import reparse_snapshot
     from .warc import WARC_NAME
@@ -418,10 +419,12 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     _check_trusted(old_path, [cases, WARC_NAME] if reparse_old else [cases], no_verify)
     _check_trusted(new_path, [cases], no_verify)
     try:
-        # The CLI composes the layers: crawler.reparse re-extracts OLD, exports.diff compares.
+        # The CLI composes the layers: casearchive.crawler.reparse re-extracts OLD,
+        # casearchive.exports.diff compares.
         result = diff_snapshots(old_path, new_path,
                                 reparse=reparse_snapshot if reparse_old else None)
-    except (DiffError, RuntimeError) as exc:  # RuntimeError: crawler.reparse.ReplayError
+    # RuntimeError: casearchive.crawler.reparse.ReplayError
+    except (DiffError, RuntimeError) as exc:
         raise TroubleError(str(exc)) from None
     _write_report(render(result, fmt, color=_color(output), replay_url=replay_url), output)
     raise SystemExit(1 if result.has_changes else 0)
@@ -441,11 +444,11 @@ def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify:
     """The history of CASE_ID (a case_id, a case_key or a page URL of the case) across the
     snapshots: when it appeared, each change (with the fields that changed) and when it
     disappeared. Exit 2 if no snapshot has the case."""
-    from exports.diff import DiffError
-    from exports.history import case_log
-    from exports.load import list_snapshots
-    from exports.render import render_log
-    from exports.schema import TABLES
+    from casearchive.exports.diff import DiffError
+    from casearchive.exports.history import case_log
+    from casearchive.exports.load import list_snapshots
+    from casearchive.exports.render import render_log
+    from casearchive.exports.schema import TABLES
 
     if snapshots.is_dir():
         for path in list_snapshots(snapshots):
@@ -470,7 +473,7 @@ def _catalog_dir(snapshots: Path) -> Path:
               show_default=True, help="Listing format.")
 def list_command(snapshots: Path, fmt: str) -> None:
     """Each snapshot, oldest first: id, date, cases, completeness, health, latest, pinned."""
-    from exports.catalog import list_catalog
+    from casearchive.exports.catalog import list_catalog
 
     entries = list_catalog(_catalog_dir(snapshots))
     if fmt == "json":
@@ -478,7 +481,8 @@ def list_command(snapshots: Path, fmt: str) -> None:
         return
     for e in entries:
         marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned),
-                                         ("partial", e.partial is not None)) if on)
+                                         ("partial", e.partial is not None),
+                                         ("imported", e.source is not None)) if on)
         state = "complete" if e.complete else f"incomplete ({e.incomplete_cases} cases)"
         click.echo(f"{e.id}  {e.finished_at or '?'}  cases: {e.cases}  {state}  "
                    f"health: {e.health or '-'}  {marks}".rstrip())
@@ -494,8 +498,8 @@ def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
     """Remove the oldest snapshots beyond the newest --keep N. Never removes the one
     'latest' points at, one named in the directory's 'keep' file, one whose payload a kept
     snapshot's revisits refer to, or one being written."""
-    from exports.catalog import list_catalog, plan_prune
-    from exports.catalog import prune as prune_snapshots
+    from casearchive.exports.catalog import list_catalog, plan_prune
+    from casearchive.exports.catalog import prune as prune_snapshots
 
     directory = _catalog_dir(snapshots)
     plan = (plan_prune(list_catalog(directory), keep) if dry_run
@@ -505,6 +509,176 @@ def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
         click.echo(f"{verb} {entry.id}")
     for name, reason in sorted(plan.kept.items()):
         click.echo(f"kept {name}: {reason}")
+
+
+IMPORT_EXIT_CODES = """Exit codes: 0 every moment imported, every case complete, every
+input read whole; 1 no snapshot written (no capture in the inputs, no capture of the start
+URL at or before any moment, no case page; the CDX server or replay unreachable); 2 bad
+usage, or an input that is not a WARC, WARC.gz or WACZ file (nothing is imported then); 3
+snapshots written, but some cases are incomplete (pages not in the archive within the
+window, archived soft 404s), an input breaks off (the records before the break are
+imported), a revisit's original is in no input, or a moment had no capture of the start
+URL; 4 another crawl or import holds the lock."""
+
+
+def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
+    from .captures import parse_moment
+
+    try:
+        return [parse_moment(v, end) for v in values]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@cli.command("import", epilog=IMPORT_EXIT_CODES)
+@click.option("--warc", "warcs", type=click.Path(path_type=Path, dir_okay=False),
+              multiple=True,
+              help="A WARC, WARC.gz or WACZ file (repeatable; shell globs welcome).")
+@click.option("--cdx", "cdx_url", default=None,
+              help="A Wayback-style CDX API (http://host/cdx/search/cdx, pywb's "
+                   "http://host/COLL/cdx) listing the site's captures; needs --replay.")
+@click.option("--replay", "replay_prefix", default=None,
+              help="The replay the CDX server's captures are fetched from, in id_ mode "
+                   "(http://host/COLL, https://web.archive.org/web).")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between requests to the CDX server and replay.")
+@click.option("--site", "start_url", required=True,
+              help="The case list URL as the site knew it (the crawl's START_URL).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("snapshots"), show_default=True, help="Snapshots directory.")
+@click.option("--at", "at", multiple=True,
+              help="A moment to import (repeatable): YYYY[MM[DD[hh[mm[ss]]]]] (the end of that "
+                   "period) or ISO 8601.")
+@click.option("--every", type=click.Choice(["year", "quarter", "month"]), default=None,
+              help="One snapshot per period holding captures, at its last capture (default "
+                   "month, when no --at is given).")
+@click.option("--from", "from_", default=None, help="Ignore captures before this time.")
+@click.option("--to", default=None, help="Ignore captures after this time.")
+@click.option("--window", type=click.IntRange(min=1), default=365, show_default=True,
+              help="Days before a moment a capture still counts.")
+def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: str | None,
+                   from_: str | None, to: str | None, window: int, **source: Any) -> None:
+    """Import web archives (WARC/WACZ files of wget, Heritrix, Browsertrix, pywb or ours,
+    or a CDX server and its replay) as snapshots of the site at past moments: one summary
+    line per snapshot."""
+    import time
+    from datetime import timedelta
+
+    from .captures import BadArchive, moments
+    from .cdx import CdxError
+    from .importer import Moment, import_archives, remove_scratch, scratch_dir
+    from .lock import LockHeld
+    from .options import CrawlOptions
+
+    CrawlOptions(start_url=start_url, out_dir=out_dir)  # the start URL's checks, exit 2
+    if bool(source["warcs"]) == bool(source["cdx_url"]) or \
+            bool(source["cdx_url"]) != bool(source["replay_prefix"]):
+        raise UsageError("give either --warc FILE... or --cdx URL with --replay PREFIX")
+    times = _moment_list(at, True)
+    bounds = (_moment_list((from_,), False)[0] if from_ else None,
+              _moment_list((to,), True)[0] if to else None)
+    began = time.perf_counter()
+    scratch = scratch_dir(out_dir)
+    try:
+        index = _capture_index(source, start_url, out_dir, scratch, bounds)
+        chosen = [Moment(m, timedelta(days=window)) for m in moments(index, times, every)]
+        if not chosen:
+            raise FailedError(f"no capture in the given archives (within --from/--to) to "
+                              f"import the site {start_url} from")
+        update, display = _import_display()
+        with display:
+            results = list(_each_moment(import_archives(index, start_url, out_dir, chosen,
+                                                        update)))
+    except BadArchive as exc:
+        raise TroubleError(str(exc)) from None
+    except CdxError as exc:
+        raise FailedError(str(exc)) from None
+    except LockHeld as exc:
+        raise LockedError(str(exc)) from None
+    finally:
+        remove_scratch(scratch)
+    code = _import_code(results, bool(index.problems))
+    written = [r for r in results if r.snapshot is not None]
+    click.echo(f"casearchive: exit {code}; {len(written)} snapshots; "
+               f"{sum(int(r.stats.get('case_pages', 0)) for r in written)} case pages; "
+               f"{time.perf_counter() - began:.1f} s")
+    if code:
+        raise SystemExit(code)
+
+
+def _import_display() -> tuple[Any, Any]:
+    """On a terminal, a live line on stderr (the moment and its pages read so far), gone when
+    the import ends; elsewhere nothing (each moment's summary line is the progress)."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return None, contextlib.nullcontext()
+    from rich.console import Console
+
+    status = Console(stderr=True).status("reading the archives")
+
+    def update(moment: Any, pages: int) -> None:
+        status.update(f"importing {moment:%Y-%m-%dT%H:%M:%SZ}: {pages} pages read")
+
+    return update, status
+
+
+def _capture_index(source: dict[str, Any], start_url: str, out_dir: Path, scratch: Path,
+                   bounds: tuple[Any, Any]) -> Any:
+    """The captures of ``--warc`` files or of ``--cdx``; input problems go to stderr."""
+    from .captures import read_archives
+    from .cdx import CdxSource, PoliteClient
+
+    if source["cdx_url"]:
+        cdx = CdxSource(source["cdx_url"], source["replay_prefix"], start_url, out_dir,
+                        PoliteClient(source["delay"]))
+        stamps = [b.strftime("%Y%m%d%H%M%S") if b else None for b in bounds]
+        index = cdx.index(stamps[0], stamps[1])
+    else:
+        index = read_archives(list(source["warcs"]), start_url, scratch)
+    index.restrict(*bounds)
+    for problem in index.problems:
+        click.echo(f"casearchive: {problem}", err=True)
+    return index
+
+
+class FailedError(TroubleError):
+    """The import could not go on (the CDX server or replay unreachable): exit 1."""
+
+    exit_code = 1
+
+
+class LockedError(TroubleError):
+    """Another crawl or import holds the snapshots directory's lock: exit 4."""
+
+    exit_code = 4
+
+
+def _each_moment(results: Any) -> Any:
+    """Print one line per moment as it is imported."""
+    for result in results:
+        when = result.moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if result.snapshot is None or result.note:
+            click.echo(f"{when}: {result.note}" + (f" ({result.snapshot})"
+                                                  if result.snapshot else ""))
+        else:
+            stats = result.stats
+            click.echo(f"{when}: snapshot {result.snapshot.name}: "
+                       f"{stats.get('cases_complete', 0)} cases complete, "
+                       f"{stats.get('cases_incomplete', 0)} incomplete; "
+                       f"{stats.get('case_pages', 0)} case pages; "
+                       f"{len(stats.get('failures', []))} lost")
+        yield result
+
+
+def _import_code(results: list[Any], problems: bool) -> int:
+    """The import's exit code (see ``IMPORT_EXIT_CODES``)."""
+    written = [r for r in results if r.snapshot is not None]
+    if not written:
+        return 1
+    incomplete = any(r.stats.get("cases_incomplete") or r.stats.get("failures")
+                     for r in written)
+    return 3 if problems or incomplete or len(written) < len(results) else 0
 
 
 class UsageError(click.UsageError):

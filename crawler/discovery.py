@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from parsers.records import Link
+from casearchive.parsers.records import Link
 
 from .urls import (
     INDEX_DOCS,

@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from .lock import CrawlLock
 from .messages import BUDGET_STAT, Closed
 from .urls import canonical_url
-from .worker import InProcessArchive, WorkerArchive
+from .worker import InProcessPipeline, PipelineProcess
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,13 @@ COMPLETE_REASONS = frozenset({"finished", "archive_failed"})
 FATAL, BUDGET = "fatal", "budget_exceeded"
 
 
-class ArchiveExtension:
+class CrawlExtension:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.lock: CrawlLock | None = None
-        self.archive: WorkerArchive | None = None
+        self.pipeline: PipelineProcess | None = None
         """The page pipeline's handle, from the moment it is being started."""
-        self.open_archive: WorkerArchive | None = None
+        self.open_pipeline: PipelineProcess | None = None
         """The same handle once it has started: what the spider and the WARC middleware
         hand pages to (None before, and when it could not start)."""
         self.result: Closed | None = None
@@ -49,7 +49,7 @@ class ArchiveExtension:
         """Which budget (``--max-pages``, ``--max-cases``) stopped the crawl, in words."""
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
+    def from_crawler(cls, crawler: Crawler) -> CrawlExtension:
         extension = cls(crawler)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
@@ -76,34 +76,34 @@ class ArchiveExtension:
         this is a redirect: back into its own chain (a loop, a self-redirect) the page is
         lost; to a page requested elsewhere it is only an alias of that page."""
         spider = self.crawler.spider
-        archive = self.open_archive
-        if spider is None or archive is None:
+        pipeline = self.open_pipeline
+        if spider is None or pipeline is None:
             return
         chain = request.meta.get("redirect_urls") or []
         if not chain:
             return
         rules = spider.rules
         if canonical_url(request.url, rules) in {canonical_url(u, rules) for u in chain}:
-            archive.handle_skipped(spider.lost(request, "redirect loop"))
+            pipeline.handle_skipped(spider.lost(request, "redirect loop"))
         else:
-            archive.add_alias(chain[0], request.url)
+            pipeline.add_alias(chain[0], request.url)
 
     async def opened(self, spider: Any) -> None:
         if not self.crawler.settings.getbool("CASEARCHIVE_LOCK_HELD"):
             self.lock = CrawlLock(spider.options.out_dir).__enter__()
-        pipeline = InProcessArchive if spider.options.in_process else WorkerArchive
+        pipeline = InProcessPipeline if spider.options.in_process else PipelineProcess
         if spider.options.in_process:
             log.info("the page pipeline runs in the crawl's own process (--in-process)")
-        self.archive = pipeline(spider.options, on_failure=self._archive_failed)
+        self.pipeline = pipeline(spider.options, on_failure=self._pipeline_failed)
         try:
-            await self.archive.start()
+            await self.pipeline.start()
         except RuntimeError as exc:  # usually reported already, through on_failure
             if self.error is None:
-                self._archive_failed(str(exc))
+                self._pipeline_failed(str(exc))
             return
-        self.open_archive = self.archive
+        self.open_pipeline = self.pipeline
 
-    def _archive_failed(self, reason: str) -> None:
+    def _pipeline_failed(self, reason: str) -> None:
         """The worker is gone: stop downloading, nothing more can be archived."""
         self.error = reason
         log.error("the crawl's archive failed: %s; stopping the crawl", reason)
@@ -113,18 +113,18 @@ class ArchiveExtension:
 
     async def closed(self, spider: Any, reason: str) -> None:
         try:
-            if self.archive is not None and reason == FATAL:
-                await self.archive.drop()
-            elif self.archive is not None and reason not in (*COMPLETE_REASONS, BUDGET):
+            if self.pipeline is not None and reason == FATAL:
+                await self.pipeline.drop()
+            elif self.pipeline is not None and reason not in (*COMPLETE_REASONS, BUDGET):
                 # Stopped before the site was crawled (SIGTERM, SIGINT, a CLOSESPIDER_* limit):
                 # a snapshot of part of the site would make every unvisited case look removed.
                 self.interrupted = reason
                 log.error("the crawl was interrupted (%s); no snapshot written; its temporary "
                           "snapshot is kept for crawl --resume", reason)
-                await self.archive.suspend()
-            elif self.archive is not None:
+                await self.pipeline.suspend()
+            elif self.pipeline is not None:
                 stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-                self.result = await self.archive.close(stats)
+                self.result = await self.pipeline.close(stats)
         except RuntimeError as exc:
             self.error = str(exc)
             log.error("the crawl's archive failed: %s; no snapshot written", exc)
@@ -133,13 +133,13 @@ class ArchiveExtension:
                 self.lock.__exit__(None, None, None)
 
 
-def extension_of(crawler: Crawler | None) -> ArchiveExtension | None:
-    """The crawl's ``ArchiveExtension`` (None before Scrapy has built its extensions, or
+def extension_of(crawler: Crawler | None) -> CrawlExtension | None:
+    """The crawl's ``CrawlExtension`` (None before Scrapy has built its extensions, or
     when it is not enabled): how the spider, the middlewares and ``run_crawl`` reach the
     archive and ask the crawl to stop."""
     if crawler is None:
         return None
     try:
-        return crawler.get_extension(ArchiveExtension)
+        return crawler.get_extension(CrawlExtension)
     except RuntimeError:  # the extension manager is not built yet
         return None

@@ -14,7 +14,7 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
-from exports.load import load_snapshot
+from casearchive.exports.load import load_snapshot
 
 from .settings import DOWNLOAD_MAXSIZE
 from .warc import WARC_NAME, iter_responses, read_body

@@ -1,5 +1,6 @@
 """The journals of ``crawl --resume``: the WARCs an interrupted crawl wrote, kept in its
-temporary snapshot as ``resume-N.warc.gz`` and indexed by URL (``crawler.resume`` replays
+temporary snapshot as ``resume-N.warc.gz`` and indexed by URL (``casearchive.crawler.resume``
+replays
 them). Files and records only: no Scrapy, so both of the crawl's processes can use it.
 """
 

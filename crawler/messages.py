@@ -1,13 +1,15 @@
-"""What the crawl's two processes tell each other (``crawler.worker``), one class a message.
+"""What the crawl's two processes tell each other (``casearchive.crawler.worker``), one class a
+message.
 
 Down the pipe, the Scrapy process sends ``ToWorker`` messages: ``PageMessage`` (answered
 with a ``Verdict``), ``SkipPage``, ``AddAlias``, ``AddRequisite``, ``Close`` (answered with
 ``Closed``) or ``Abort``. Up the pipe, the worker sends ``FromWorker`` messages: ``Ready``
 once, then the answers, or ``Failed``. Each travels as ``(token, message)``; the token pairs
 an answer with its question (0: no answer awaited). The worker applies each message to the
-page pipeline through one table, ``crawler.worker.HANDLERS``.
+page pipeline through one table, ``casearchive.crawler.worker.HANDLERS``.
 
-Kept apart from ``crawler.archive`` so that Scrapy's process never imports the parser's or
+Kept apart from ``casearchive.crawler.pipeline`` so that Scrapy's process never imports the
+parser's or
 the exports' libraries (pyarrow alone is ~60 MiB of resident memory): only the worker does.
 """
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .items import Skipped
+from .skipped import Skipped
 
 
 @dataclass(slots=True)
@@ -72,7 +74,8 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Requisite:
-    """What fetching one page requisite gave (``crawler.requisites``): None members when it
+    """What fetching one page requisite gave (``casearchive.crawler.requisites``): None members
+    when it
     failed, ``error`` saying why."""
 
     url: str

@@ -19,7 +19,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from twisted.internet.defer import Deferred
 
-from exports.files import LATEST
+from casearchive.exports.files import LATEST
 
 from .discovery import NON_HTML
 from .extension import extension_of
@@ -63,8 +63,8 @@ class WarcMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         extension = extension_of(self.crawler)
-        archive = extension.open_archive if extension is not None else None
-        if archive is None:
+        pipeline = extension.open_pipeline if extension is not None else None
+        if pipeline is None:
             return response
         exchange = Exchange(
             url=response.url,
@@ -75,7 +75,7 @@ class WarcMiddleware:
             body=response.body,
             revisit_of=_revisited(request, response),
         )
-        archive.record_exchange(exchange)
+        pipeline.record_exchange(exchange)
         if exchange.revisit_of is not None and self.crawler.stats is not None:
             held = set(self.crawler.stats.get_value(PAYLOAD_SNAPSHOTS_STAT) or ())
             self.crawler.stats.set_value(PAYLOAD_SNAPSHOTS_STAT,
@@ -94,14 +94,15 @@ CONDITIONAL = (b"If-None-Match", b"If-Modified-Since")
 
 
 def _revisited(request: Request, response: Response) -> Capture | None:
-    """The earlier capture a response repeats: a 304 to our conditional request, or a 200
-    whose payload digest is the capture's."""
+    """The earlier capture a response repeats: a 304 to our conditional request, or an
+    answer with the capture's status (200, or a 404 or 410) and payload digest."""
     capture: Capture | None = request.meta.get(PREVIOUS)
     if capture is None or capture.url != response.url:
         return None
     if response.status == 304:
         return capture
-    same = response.status == 200 and payload_digest(response.body) == capture.payload_digest
+    same = (response.status == capture.status
+            and payload_digest(response.body) == capture.payload_digest)
     return capture if same else None
 
 
@@ -146,6 +147,8 @@ class RevalidationMiddleware:
         if capture is None:
             return None
         request.meta[PREVIOUS] = capture  # without validators: a revisit if the digest matches
+        if capture.status != 200:  # an error is compared by its digest, never revalidated
+            return None
         if capture.etag:
             request.headers[b"If-None-Match"] = capture.etag
         if capture.last_modified:

@@ -24,7 +24,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-#: The health checks' thresholds (``exports.health.HealthThresholds`` without the prefix).
+#: The health checks' thresholds (``casearchive.exports.health.HealthThresholds`` without the
+#: prefix).
 HEALTH_OPTIONS = ("health_max_case_drop", "health_section_was_present",
                   "health_section_now_empty", "health_max_warning_share", "health_max_error_rate")
 
@@ -72,7 +73,7 @@ class CrawlOptions:
     """Who runs the crawl (a person or organisation and a contact), for the WARC's warcinfo."""
     health_max_case_drop: float | None = None
     """Health check: the largest share of the previous snapshot's cases that may be gone
-    (None: ``exports.health.HealthThresholds``' default, as for the four below)."""
+    (None: ``casearchive.exports.health.HealthThresholds``' default, as for the four below)."""
     health_section_was_present: float | None = None
     """Health check: a section filled in more than this share of the previous cases ..."""
     health_section_now_empty: float | None = None
@@ -83,7 +84,8 @@ class CrawlOptions:
     """Health check: the largest share of requests whose page was lost."""
     resume: bool = False
     """Continue the newest interrupted crawl's temporary snapshot, replaying what it archived
-    instead of fetching it again (``crawler.resume``); without it, leftovers are removed."""
+    instead of fetching it again (``casearchive.crawler.resume``); without it, leftovers are
+    removed."""
     progress_seconds: float | None = None
     """Seconds between progress updates (None: 0.5 on a terminal, 60 off one, where each
     update is one log line)."""

@@ -26,8 +26,8 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import BinaryIO
 
-from parsers.page import parse_page
-from parsers.records import PageRecord
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import PageRecord
 
 from .warc import ArchivedResponse, read_body
 

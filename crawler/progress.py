@@ -8,7 +8,7 @@ rate in pages a second and the elapsed time. On a terminal (stderr is a tty) it 
 ``rich`` progress bar on stderr, removed when the crawl ends so the summary stands alone;
 off a terminal (a timer, cron, a pipe) it writes one line a minute to the
 ``casearchive.progress`` logger, which reaches stderr at any ``--log-level`` and the run
-log (``crawler.runlog``). Either way the summary follows the crawl, ending in one line.
+log (``casearchive.crawler.runlog``). Either way the summary follows the crawl, ending in one line.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ class ProgressExtension:
         stats = self.crawler.stats
         value = stats.get_value if stats is not None else (lambda _key, default: default)
         queued = value("scheduler/enqueued", 0) - value("scheduler/dequeued", 0)
-        archive = getattr(extension_of(self.crawler), "archive", None)
-        progress = archive.progress if archive is not None else ArchiveProgress()
+        pipeline = getattr(extension_of(self.crawler), "archive", None)
+        progress = pipeline.progress if pipeline is not None else ArchiveProgress()
         return Sample(done=value("response_received_count", 0), queued=max(queued, 0),
                       cases=progress.cases_done, failed=progress.failed,
                       elapsed=time.monotonic() - self.started)

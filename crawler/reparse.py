@@ -2,7 +2,7 @@
 
 The crawl is replayed: starting from the snapshot's start URL, each URL is looked up in
 the WARC (its last response counts, so a 503 followed by a successful retry yields the
-retry; redirects are followed and become aliases), handed to the same ``Archive`` a live
+retry; redirects are followed and become aliases), handed to the same ``PagePipeline`` a live
 crawl uses, and the links it says to follow are looked up in turn. URLs the crawl could not
 fetch, or skipped, are replayed from the old manifest. With an unchanged parser the new
 snapshot's content is identical to the old one's.
@@ -16,19 +16,20 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import urldefrag, urljoin
 
-from exports.load import load_snapshot
+from casearchive.exports.load import load_snapshot
 
-from .archive import HTML_TYPES, Archive
-from .items import Skipped
+from .captures import site_url
 from .messages import PageMessage, Requisite
 from .options import CrawlOptions
 from .parse_pool import PrefetchedParser
+from .pipeline import HTML_TYPES, PagePipeline
 from .requisites import archived_requisites
 from .settings import DOWNLOAD_MAXSIZE
-from .urls import canonical_url
+from .skipped import Skipped
+from .urls import DEFAULT_RULES, UrlRules, canonical_url
 from .warc import (
     PAYLOADS_NAME,
     WARC_ERRORS,
@@ -47,9 +48,15 @@ class ReplayError(RuntimeError):
 
 
 
-def _index(warc: Path) -> dict[str, ArchivedResponse]:
-    """The last response per canonical URL (headers and offsets; bodies stay on disk)."""
-    return {canonical_url(r.url): r for r in iter_responses(warc)}
+def _index(warc: Path, start_url: str | None = None) -> dict[str, ArchivedResponse]:
+    """The last response per canonical URL (headers and offsets; bodies stay on disk).
+    With ``start_url`` (an imported snapshot, whose records keep the URI the other tool
+    recorded), captures under the site's other scheme or ``www.`` host count as the site's,
+    as ``import`` read them."""
+    if start_url is None:
+        return {canonical_url(r.url): r for r in iter_responses(warc)}
+    spelled = (replace(r, url=site_url(r.url, start_url)) for r in iter_responses(warc))
+    return {canonical_url(r.url): r for r in spelled}
 
 
 def _size_limit(stats: dict[str, Any]) -> int:
@@ -83,27 +90,28 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
         )
     failed = {url for url, skipped in unfetched.items() if skipped.failed}
     try:
-        responses = _index(warc)
+        imported = old.manifest.get("source") == "import"
+        responses = _index(warc, old.manifest["start_url"] if imported else None)
     except WARC_ERRORS as exc:
         raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     limit = _size_limit(old_stats)
     parser = _parser(warc, responses, failed, limit, workers)
-    archive = Archive(options, parser)
+    pipeline = PagePipeline(options, parser)
     started = time.perf_counter()
     try:
-        shutil.copyfile(warc, archive.writer.tmp_path / WARC_NAME)
+        shutil.copyfile(warc, pipeline.writer.tmp_path / WARC_NAME)
         # the payloads its revisits refer to travel with it: --out may be anywhere
-        carry_payloads(warc, archive.writer.tmp_path / PAYLOADS_NAME)
+        carry_payloads(warc, pipeline.writer.tmp_path / PAYLOADS_NAME)
         with open(warc, "rb") as warc_file:
-            _replay(archive, responses, unfetched, failed, warc_file, limit)
-        closed = archive.close({}, extra={"reparsed_from": old.id,
+            replay(pipeline, SnapshotCaptures(responses, unfetched, warc_file), limit)
+        closed = pipeline.close({}, extra={"reparsed_from": old.id,
                                           "limits": old_stats.get("limits", {})})
     except WARC_ERRORS as exc:
-        archive.abort()
+        pipeline.abort()
         raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
     except BaseException:
-        archive.abort()
+        pipeline.abort()
         raise
     finally:
         parser.close()
@@ -128,71 +136,134 @@ def _is_html(headers: dict[str, str]) -> bool:
     return not ctype or ctype.startswith(HTML_TYPES)
 
 
-def _replay(
-    archive: Archive,
-    responses: dict[str, ArchivedResponse],
-    unfetched: dict[str, Skipped],
-    failed: set[str],
-    warc_file: BinaryIO,
-    limit: int,
-) -> None:
-    """Replay the crawl. Responses the crawl rejected (listed as failed in its manifest) are
-    not read again; no body is decoded beyond the crawl's size limit."""
-    start = archive.scope.start_url
-    requisites = archived_requisites(Path(warc_file.name), canonical_url)
+class Captures(Protocol):
+    """What a replay reads pages from: a snapshot's own WARC (``reparse``) or the captures of
+    other tools' archives at one moment (``crawler.importer``). ``rules`` are the pipeline's
+    current URL identity rules (they change as the site is learned)."""
+
+    def response(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
+        """The capture of ``url``, or None when there is none."""
+
+    def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
+        """The payload of a 200 capture (None beyond ``limit``) and its record id in the
+        new snapshot's WARC."""
+
+    def used(self, response: ArchivedResponse) -> None:
+        """A capture that is not a page (a redirect) is part of the snapshot."""
+
+    def missing(self, url: str, role: str, rules: UrlRules) -> Skipped | None:
+        """What to report for a URL with no capture (None: nothing)."""
+
+    def requisite(self, url: str) -> Requisite:
+        """The archived payload of a page requisite, or why there is none."""
+
+
+class SnapshotCaptures:
+    """The captures of a snapshot's own WARC: its last response per canonical URL; the URLs
+    its crawl could not fetch or skipped come back from its manifest."""
+
+    def __init__(self, responses: dict[str, ArchivedResponse], unfetched: dict[str, Skipped],
+                 warc_file: BinaryIO) -> None:
+        self._responses = responses
+        self._unfetched = unfetched
+        self._failed = {url for url, skipped in unfetched.items() if skipped.failed}
+        self._file = warc_file
+        self._requisites = archived_requisites(Path(warc_file.name), canonical_url)
+        self._rules = DEFAULT_RULES
+
+    def _rekey(self, rules: UrlRules) -> None:
+        if rules != self._rules:  # new identity rules: re-key what is known
+            self._responses = {canonical_url(r.url, rules): r for r in self._responses.values()}
+            self._unfetched = {canonical_url(s.url, rules): s for s in self._unfetched.values()}
+            self._failed = {canonical_url(s.url, rules) for s in self._unfetched.values()
+                            if s.failed}
+            self._rules = rules
+
+    def response(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
+        self._rekey(rules)
+        key = canonical_url(url, rules)
+        return None if key in self._failed else self._responses.get(key)
+
+    def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
+        return read_body(self._file, response, limit), response.record_id
+
+    def used(self, response: ArchivedResponse) -> None:
+        """Nothing to do: the snapshot's WARC is copied whole."""
+
+    def missing(self, url: str, role: str, rules: UrlRules) -> Skipped | None:
+        self._rekey(rules)
+        return self._unfetched.get(canonical_url(url, rules))
+
+    def requisite(self, url: str) -> Requisite:
+        got = self._requisites.get(canonical_url(url))
+        return replace(got, url=url) if got else Requisite(url, error="not in the WARC")
+
+
+#: Redirects followed from one URL within an archive (a crawl gives up after 20; archives
+#: hold what was followed, and a loop must end).
+MAX_ARCHIVED_REDIRECTS = 10
+
+
+def replay(pipeline: PagePipeline, captures: Captures, limit: int) -> None:
+    """Replay the crawl from the start URL through ``captures``: each URL is looked up,
+    recorded redirects are followed (and become aliases), pages go to ``pipeline`` and the
+    links it says to follow are looked up in turn. No body is decoded beyond ``limit``."""
+    start = pipeline.scope.start_url
     queue: deque[tuple[str, str]] = deque([(start, "list")])
     seen = {canonical_url(start)}
 
     def canon(url: str) -> str:
-        return canonical_url(url, archive.scope.rules)
-
-    def follow(urls: list[str], role: str) -> None:
-        for url in urls:
-            url = urldefrag(url)[0]
-            if canon(url) not in seen:
-                seen.add(canon(url))
-                queue.append((url, role))
+        return canonical_url(url, pipeline.scope.rules)
 
     while queue:
         url, role = queue.popleft()
-        request_url = url
-        response = responses.get(canon(url))
-        for _ in range(10):  # follow recorded redirects
-            if response is None or not 300 <= response.status < 400:
-                break
-            target = urljoin(response.url, response.headers.get("location", ""))
-            archive.add_alias(request_url, target)
-            seen.add(canon(target))
-            response = responses.get(canon(target))
-        if response is None or canon(url) in failed:
-            skipped = unfetched.get(canon(url))
+        response = _follow_redirects(pipeline, captures, url, seen)
+        if response is None:
+            skipped = captures.missing(url, role, pipeline.scope.rules)
             if skipped is not None:
-                archive.handle_skipped(skipped)
+                pipeline.handle_skipped(skipped)
             continue
         if response.status != 200:
-            archive.handle_skipped(Skipped(url, f"HTTP {response.status}", response.status,
+            captures.used(response)
+            pipeline.handle_skipped(Skipped(url, f"HTTP {response.status}", response.status,
                                            failed=True))
             continue
-        body = read_body(warc_file, response, limit)
+        body, record_id = captures.body(response, limit)
         if body is None:
-            archive.handle_skipped(Skipped(url, f"larger than the size limit ({limit >> 20} MiB)"
+            pipeline.handle_skipped(Skipped(url, f"larger than the size limit ({limit >> 20} MiB)"
                                            " once decompressed", response.status, failed=True))
             continue
-        verdict = archive.handle_page(
-            PageMessage(role=role, link_role=role, url=response.url, request_url=request_url,
+        verdict = pipeline.handle_page(
+            PageMessage(role=role, link_role=role, url=response.url, request_url=url,
                         status=response.status, headers=response.headers, body=body,
-                        fetched_at=response.date, warc_record_id=response.record_id,
-                        redirects=[request_url] if request_url != response.url else [])
+                        fetched_at=response.date, warc_record_id=record_id,
+                        redirects=[url] if url != response.url else [])
         )
-        if verdict.fold_case or verdict.page_bases:  # new identity rules: re-key what is known
-            responses = {canon(r.url): r for r in responses.values()}
-            unfetched = {canon(s.url): s for s in unfetched.values()}
-            seen = {canon(u) for u in seen}
+        seen = {canon(u) for u in seen} if verdict.fold_case or verdict.page_bases else seen
         seen.update(canon(u) for u in verdict.aliases)
         for urls, link_role in ((verdict.lists, "list"), (verdict.pager, "pager"),
                                 (verdict.candidates, "case link"), (verdict.nav, "nav")):
-            follow(urls, link_role)
-        for wanted in verdict.requisites:  # what the spider would have fetched, from the WARC
-            got = requisites.get(canonical_url(urldefrag(wanted)[0]))
-            archive.add_requisite(replace(got, url=wanted) if got else
-                                  Requisite(wanted, error="not in the WARC"))
+            for link in urls:
+                link = urldefrag(link)[0]
+                if canon(link) not in seen:
+                    seen.add(canon(link))
+                    queue.append((link, link_role))
+        for wanted in verdict.requisites:  # what the spider would have fetched, archived
+            pipeline.add_requisite(captures.requisite(urldefrag(wanted)[0]))
+
+
+def _follow_redirects(pipeline: PagePipeline, captures: Captures, url: str,
+                      seen: set[str]) -> ArchivedResponse | None:
+    """The capture ``url`` leads to through its recorded redirects (each an alias)."""
+    rules = pipeline.scope.rules
+    response = captures.response(url, rules)
+    request_url = url
+    for _ in range(MAX_ARCHIVED_REDIRECTS):
+        if response is None or not 300 <= response.status < 400:
+            break
+        captures.used(response)
+        target = urljoin(response.url, response.headers.get("location", ""))
+        pipeline.add_alias(request_url, target)
+        seen.add(canonical_url(target, rules))
+        response = captures.response(target, rules)
+    return response

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .items import Skipped
+from .skipped import Skipped
 from .urls import PAGE_PARAMS
 
 if TYPE_CHECKING:  # the crawl's Scrapy process imports this module, not the parser
-    from parsers.records import CaseRecord
+    from casearchive.parsers.records import CaseRecord
 
 #: Scrapy stats copied into the manifest, under the names we document.
 SCRAPY_STATS = {
@@ -189,7 +189,8 @@ def one_line_summary(stats: dict[str, Any], snapshot: str | None, exit_code: int
 
 
 def health_lines(health: dict[str, Any]) -> list[str]:
-    """The health checks' verdict (``exports.health``), then each check with its figure."""
+    """The health checks' verdict (``casearchive.exports.health``), then each check with its
+    figure."""
     against = f" (against {health['previous']})" if health.get("previous") else ""
     lines = [f"health: {health['verdict']}{against}"]
     for check in health["checks"]:

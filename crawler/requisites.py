@@ -20,7 +20,7 @@ from pathlib import Path
 
 from warcio.recordloader import ArcWarcRecord
 
-from parsers.case import content_hash
+from casearchive.parsers.case import content_hash
 
 from .assembly import Released
 from .messages import Requisite

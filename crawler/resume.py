@@ -3,9 +3,11 @@
 The interrupted crawl's WARC is its journal. A crawl stopped by SIGTERM or SIGINT keeps its
 temporary snapshot (``OUT/.tmp-<id>-<pid>-<random>``: the worker *suspends* instead of
 dropping it); one killed outright (SIGKILL, power loss) leaves it behind as it was. ``crawl
---resume`` adopts the newest such directory (``exports.snapshot.resumable``; same snapshot
+--resume`` adopts the newest such directory (``casearchive.exports.snapshot.resumable``; same
+snapshot
 id and start time) and, before the new WARC is opened in it, renames the WARC written so far
-to ``resume-N.warc.gz`` (``crawler.journal.retire_warc``; a resume interrupted in turn adds
+to ``resume-N.warc.gz`` (``casearchive.crawler.journal.retire_warc``; a resume interrupted in turn
+adds
 the next N). The crawl then starts over from the start URL, but ``ReplayMiddleware``, the
 downloader middleware closest to the network, answers every request whose final response
 (not a 5xx or 429, which would be retried) is in a journal from that record instead of the
@@ -15,7 +17,7 @@ again, so the archive's own state (spooled pages and rows, open cases, the repor
 rebuilt exactly, and the snapshot equals an uninterrupted crawl's; the server sees no
 request for a page already archived. A record the kill cut short is fetched again. The
 journals are removed before the snapshot's files are checksummed
-(``crawler.journal.drop_journals``).
+(``casearchive.crawler.journal.drop_journals``).
 
 Without ``--resume`` nothing is replayed and the leftovers are removed, as always.
 """
@@ -52,8 +54,8 @@ class ReplayMiddleware:
     def _journals(self) -> dict[str, Entry]:
         if self._index is None:
             extension = extension_of(self.crawler)
-            archive = extension.open_archive if extension is not None else None
-            tmp_path = archive.tmp_path if archive is not None else None
+            pipeline = extension.open_pipeline if extension is not None else None
+            tmp_path = pipeline.tmp_path if pipeline is not None else None
             if tmp_path is None:
                 return {}
             self._index = index_journals(tmp_path)

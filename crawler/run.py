@@ -43,7 +43,8 @@ class CrawlResult:
 
     @property
     def unhealthy(self) -> bool:
-        """The health checks failed (``exports.health``): the snapshot is kept, ``latest``
+        """The health checks failed (``casearchive.exports.health``): the snapshot is kept,
+        ``latest``
         was left where it was."""
         health = self.stats.get("health")
         return isinstance(health, dict) and health.get("verdict") == "failed"
@@ -68,7 +69,7 @@ def scrapy_settings(options: CrawlOptions) -> Settings:
     settings = Settings()
     settings.setmodule(settings_module, priority="project")
     settings.set("CASEARCHIVE_LOCK_HELD", True, priority="cmdline")
-    # Our handlers (crawler.runlog): one timestamp format, the run log in the snapshot.
+    # Our handlers (casearchive.crawler.runlog): one timestamp format, the run log in the snapshot.
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     return settings
 

@@ -3,7 +3,7 @@
 Every line, on stderr and in the file, starts with an ISO 8601 UTC timestamp
 (``2026-12-05T03:04:05Z``), then the process (``MainProcess``, or the worker's
 ``SpawnProcess-1``), the logger and the level. Both of the crawl's processes append to the
-snapshot's ``crawl.log`` (``exports.files.RUN_LOG``) at INFO level whatever
+snapshot's ``crawl.log`` (``casearchive.exports.files.RUN_LOG``) at INFO level whatever
 ``--log-level`` says (which sets stderr only), from the moment the snapshot directory
 exists until just before its files are checksummed: each process closes its handler before
 the manifest is written (the worker when it is told to close, the Scrapy process before it
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from exports.files import RUN_LOG
+from casearchive.exports.files import RUN_LOG
 
 #: The one timestamp format of every log line: ISO 8601, UTC, to the second.
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

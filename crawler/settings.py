@@ -12,8 +12,8 @@ from .options import CrawlOptions
 from .version import TOOL_VERSION
 
 BOT_NAME = "casearchive"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["casearchive.crawler.spiders"]
+NEWSPIDER_MODULE = "casearchive.crawler.spiders"
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -48,25 +48,25 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader: archives every raw response before redirects and retries.
-    "crawler.middlewares.WarcMiddleware": 950,
+    "casearchive.crawler.middlewares.WarcMiddleware": 950,
     # Conditional requests from the previous snapshot; a 304 answered from its payload
     # after Scrapy's download statistics (850) have counted it as a 304.
-    "crawler.middlewares.RevalidationMiddleware": 840,
+    "casearchive.crawler.middlewares.RevalidationMiddleware": 840,
     # Closer still, --resume only: answers from the interrupted crawl's WARC what it archived.
-    "crawler.resume.ReplayMiddleware": 960,
+    "casearchive.crawler.resume.ReplayMiddleware": 960,
     # First of all (redirects come back through here as new requests): refuse other origins
     # before robots.txt (100) would fetch theirs.
-    "crawler.middlewares.ScopeMiddleware": 40,
+    "casearchive.crawler.middlewares.ScopeMiddleware": 40,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.StrictRobotsTxtMiddleware": 100,
+    "casearchive.crawler.middlewares.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.CheapMetaRefreshMiddleware": 580,
+    "casearchive.crawler.middlewares.CheapMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "casearchive.crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 EXTENSIONS = {
-    "crawler.extension.ArchiveExtension": 0,
-    "crawler.progress.ProgressExtension": 10,
+    "casearchive.crawler.extension.CrawlExtension": 0,
+    "casearchive.crawler.progress.ProgressExtension": 10,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }

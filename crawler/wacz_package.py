@@ -19,7 +19,7 @@ import tempfile
 from datetime import UTC
 from pathlib import Path
 
-from exports.load import load_snapshot
+from casearchive.exports.load import load_snapshot
 
 from .warc import PAYLOADS_NAME, WARC_NAME, carry_payloads
 

@@ -30,7 +30,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from exports import files
+from casearchive.exports import files
 
 WARC_NAME = files.WARC_NAME
 #: A snapshot's or package's copy of the response records its revisits refer to in other
@@ -53,6 +53,10 @@ IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 #: that snapshot's id (a sibling directory of this snapshot). ``WARC-Refers-To`` names the
 #: record there. The snapshot's manifest lists the same ids under ``payload_snapshots``.
 REFERS_TO_SNAPSHOT = "WARC-Refers-To-Snapshot"
+
+#: Our own WARC header on a record ``casearchive import`` copied from another tool's archive:
+#: where it came from (the file and the record's byte offset there, or the CDX line).
+IMPORTED_FROM = "WARC-Imported-From"
 
 #: The WARC 1.1 specification (the ``conformsTo`` of the warcinfo record).
 WARC_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
@@ -89,6 +93,11 @@ def warcinfo_fields(
     return {k: v for k, v in info.items() if v}
 
 
+#: Client errors whose answer is the payload alone (no ``Location`` to change under an
+#: identical body): an unchanged one is archived as a revisit like an unchanged page.
+UNCHANGED_ERRORS = frozenset({404, 410})
+
+
 @dataclass(frozen=True, slots=True)
 class Capture:
     """Where a payload is archived: the ``response`` record holding it, in which snapshot,
@@ -101,6 +110,9 @@ class Capture:
     snapshot_id: str
     etag: str | None = None
     last_modified: str | None = None
+    status: int = 200
+    """The captured status: 200, or a client error (``UNCHANGED_ERRORS``) whose unchanged
+    answer is a revisit too (a missing image answers 404 every night)."""
 
 
 def payload_digest(body: bytes) -> str:
@@ -127,6 +139,9 @@ class Exchange:
     revisit_of: Capture | None = None
     """The earlier capture this response repeats (a 304 to a conditional request, or the
     same payload digest): written as a ``revisit`` record referring to it."""
+    origin: str | None = None
+    """Where an imported capture came from (``FILE#OFFSET`` or a CDX line): written as
+    ``WARC-Imported-From``; an imported exchange has no request record (none was made)."""
 
 
 def _status_line(status: int) -> str:
@@ -136,7 +151,7 @@ def _status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
-class WarcLog:
+class WarcWriter:
     """Appends request/response pairs to one gzip WARC file, one gzip member per record.
 
     ``write_exchange`` only queues the exchange: one background thread builds its records
@@ -210,10 +225,12 @@ class WarcLog:
     def _archive(self, exchange: Exchange) -> None:
         """Write the response record, then its request record (concurrent to it).
 
-        A 304 to a conditional request is one ``revisit`` record and no request record: the
-        request repeated the capture's validators, which the 304's headers and the referred
-        record hold, and a revisit costs about 0.5 KB where a request record adds as much
-        again (on ~20 KB pages, 10 % of a full crawl's WARC instead of 20 %).
+        A revisit of an earlier snapshot's capture (a 304 to a conditional request, or a 200
+        with that capture's payload digest) is one ``revisit`` record and no request record:
+        the request repeated the capture's request, whose record the referred snapshot holds,
+        plus the capture's validators, which the referred record holds too. A revisit costs
+        about 0.5 KB where a request record adds as much again (a page of a site that sends
+        no validators would cost twice as much unchanged).
 
         A non-HTML payload (an image, a stylesheet) identical to one already archived is
         written as a ``revisit`` record (profile identical-payload-digest) that refers to the
@@ -225,6 +242,8 @@ class WarcLog:
             _status_line(exchange.status), exchange.response_headers, protocol="HTTP/1.1"
         )
         warc_headers = {"WARC-Record-ID": exchange.record_id, "WARC-Date": exchange.date}
+        if exchange.origin is not None:
+            warc_headers[IMPORTED_FROM] = exchange.origin
         key = self._dedup_key(exchange)
         first = self._payloads.get(key) if key else None
         if exchange.revisit_of is not None:
@@ -254,7 +273,7 @@ class WarcLog:
         )
         self._write(response)
         self.records += 1
-        if exchange.status != 304 or exchange.revisit_of is None:
+        if exchange.origin is None and exchange.revisit_of is None:
             self._write(request)
             self.records += 1
         if key and first is None:
@@ -435,11 +454,11 @@ def carry_payloads(warc: Path, dest: Path) -> int:
         for original in originals:
             assert original.source is not None
             with open(original.source, "rb") as fh:
-                out.write(_gzip_member(fh, original.offset))
+                out.write(gzip_member(fh, original.offset))
     return len(originals)
 
 
-def _gzip_member(fh: BinaryIO, offset: int) -> bytes:
+def gzip_member(fh: BinaryIO, offset: int) -> bytes:
     """The gzip member that starts at ``offset`` of ``fh``, as stored."""
     fh.seek(offset)
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
@@ -491,11 +510,12 @@ def iter_responses(path: Path, follow: bool = True,
 
 
 def previous_captures(snapshot: Path) -> dict[str, Capture]:
-    """The pages ``snapshot`` captured with status 200, by URL (the last capture counts),
-    with their validators: what the next crawl revalidates. A revisit of an older
-    snapshot's capture stands for that capture (so a chain of unchanged crawls always points
-    at the one full record), with the validators its 304 (or 200) sent; a page whose server
-    sent none is fetched in full next time (and stored as a revisit if unchanged)."""
+    """The pages ``snapshot`` captured with status 200 (or ``UNCHANGED_ERRORS``), by URL (the
+    last capture counts), with their validators: what the next crawl revalidates. A
+    revisit of an older snapshot's capture stands for that capture (so a chain of
+    unchanged crawls always points at the one full record), with the validators its 304
+    (or 200) sent; a page whose server sent none is fetched in full next time (and
+    stored as a revisit if unchanged)."""
     snapshot = snapshot.resolve()
     captures: dict[str, Capture] = {}
     with open(snapshot / WARC_NAME, "rb") as fh:
@@ -508,10 +528,12 @@ def previous_captures(snapshot: Path) -> dict[str, Capture]:
 
 
 def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
-    """The capture a 200 response record is, or a revisit of another snapshot stands for."""
+    """The capture a 200 (or ``UNCHANGED_ERRORS``) response record is, or a revisit of
+    another snapshot stands for (a 304's revisit stands for a 200)."""
     headers, http = record.rec_headers, record.http_headers
     if http is None or record.rec_type not in ("response", "revisit"):
         return None
+    status = int(http.get_statuscode() or 0)
     validators = {"etag": http.get_header("ETag"),
                   "last_modified": http.get_header("Last-Modified")}
     if record.rec_type == "revisit":
@@ -521,12 +543,14 @@ def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
                        headers.get_header("WARC-Refers-To-Date"),
                        headers.get_header("WARC-Refers-To"),
                        headers.get_header("WARC-Payload-Digest"),
-                       headers.get_header(REFERS_TO_SNAPSHOT), **validators)
-    if http.get_statuscode() != "200":
+                       headers.get_header(REFERS_TO_SNAPSHOT), **validators,
+                       status=200 if status == 304 else status)
+    if status != 200 and status not in UNCHANGED_ERRORS:
         return None
     return Capture(headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date"),
                    headers.get_header("WARC-Record-ID"),
-                   headers.get_header("WARC-Payload-Digest"), snapshot_id, **validators)
+                   headers.get_header("WARC-Payload-Digest"), snapshot_id, **validators,
+                   status=status)
 
 
 def checked_records(

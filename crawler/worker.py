@@ -1,4 +1,4 @@
-"""Run an ``Archive`` in a child process so the crawl uses both cores.
+"""Run a ``PagePipeline`` in a child process so the crawl uses both cores.
 
 Scrapy (downloads, scheduling) and the WARC stay in the main process, where the raw
 responses are (a background thread compresses them with the GIL released); parsing,
@@ -26,7 +26,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .items import Skipped
 from .journal import drop_journals, retire_warc
 from .messages import (
     Abort,
@@ -45,51 +44,52 @@ from .messages import (
 )
 from .options import CrawlOptions
 from .runlog import close_run_logs, configure_console, open_run_log
+from .skipped import Skipped
 from .version import TOOL_VERSION
-from .warc import WARC_NAME, Exchange, WarcLog, warcinfo_fields
+from .warc import WARC_NAME, Exchange, WarcWriter, warcinfo_fields
 
 if TYPE_CHECKING:
-    from .archive import Archive
+    from .pipeline import PagePipeline
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
 
 
-def _page(archive: Archive, msg: PageMessage) -> Verdict:
-    verdict = archive.handle_page(msg)
-    verdict.cases_done = archive.report.cases_complete + archive.report.cases_incomplete
+def _page(pipeline: PagePipeline, msg: PageMessage) -> Verdict:
+    verdict = pipeline.handle_page(msg)
+    verdict.cases_done = pipeline.report.cases_complete + pipeline.report.cases_incomplete
     return verdict
 
 
-def _skip(archive: Archive, msg: SkipPage) -> None:
-    archive.handle_skipped(msg.item)
+def _skip(pipeline: PagePipeline, msg: SkipPage) -> None:
+    pipeline.handle_skipped(msg.item)
 
 
-def _alias(archive: Archive, msg: AddAlias) -> None:
-    archive.add_alias(msg.url, msg.final_url)
+def _alias(pipeline: PagePipeline, msg: AddAlias) -> None:
+    pipeline.add_alias(msg.url, msg.final_url)
 
 
-def _requisite(archive: Archive, msg: AddRequisite) -> None:
-    archive.add_requisite(msg.requisite)
+def _requisite(pipeline: PagePipeline, msg: AddRequisite) -> None:
+    pipeline.add_requisite(msg.requisite)
 
 
-def _close(archive: Archive, msg: Close) -> Closed:
+def _close(pipeline: PagePipeline, msg: Close) -> Closed:
     close_run_logs()  # before the snapshot's files are checksummed
-    return archive.close(msg.scrapy_stats, msg.seconds)
+    return pipeline.close(msg.scrapy_stats, msg.seconds)
 
 
-def _abort(archive: Archive, msg: Abort) -> None:
+def _abort(pipeline: PagePipeline, msg: Abort) -> None:
     close_run_logs()
     if msg.keep:
-        archive.suspend()
+        pipeline.suspend()
     else:
-        archive.abort()
+        pipeline.abort()
 
 
 #: How each message sent to the worker is applied to the page pipeline, and its answer
 #: (None: no answer is sent). The one place a new message type is wired in.
-HANDLERS: dict[type[Any], Callable[[Archive, Any], FromWorker | None]] = {
+HANDLERS: dict[type[Any], Callable[[PagePipeline, Any], FromWorker | None]] = {
     PageMessage: _page,
     SkipPage: _skip,
     AddAlias: _alias,
@@ -112,18 +112,18 @@ def _url_of(message: ToWorker) -> str | None:
     return None
 
 
-def apply(archive: Archive, message: ToWorker) -> FromWorker | None:
+def apply(pipeline: PagePipeline, message: ToWorker) -> FromWorker | None:
     """Apply one message through ``HANDLERS`` and return its answer. One bad page must not
     lose the crawl: an exception becomes a failure in the report and, when an answer is
     awaited, an answer that says so (a skipped page; ``Failed`` for ``Close``)."""
     try:
-        return HANDLERS[type(message)](archive, message)
+        return HANDLERS[type(message)](pipeline, message)
     except Exception as exc:  # one bad page must not lose the crawl
         kind = type(message).__name__
         # One line for the operator; the traceback only when debugging (--log-level DEBUG).
         log.error("archive worker: %s message failed: %s: %s", kind, type(exc).__name__, exc,
                   exc_info=log.isEnabledFor(logging.DEBUG))
-        archive.report.failures.append(
+        pipeline.report.failures.append(
             {"url": _url_of(message), "reason": f"internal error: {exc!r}",
              "status": None, "referer": None}
         )
@@ -135,28 +135,28 @@ def apply(archive: Archive, message: ToWorker) -> FromWorker | None:
 
 
 def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: str) -> None:
-    """The child's loop: apply every message to one Archive, answer, end after the last."""
+    """The child's loop: apply every message to one PagePipeline, answer, end after the last."""
     # Ctrl-C and systemd signal the whole process group; the parent decides what happens to
     # the snapshot (close or abort), and the pipe's EOF still tells us if the parent died.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     configure_console(level)
-    from .archive import Archive  # the child alone loads the parser and the exports
+    from .pipeline import PagePipeline  # the child alone loads the parser and the exports
 
     try:
-        archive = Archive(options)
+        pipeline = PagePipeline(options)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the crawl
         outbox.send((0, Failed(f"{type(exc).__name__}: {exc}")))
         return
-    open_run_log(archive.writer.tmp_path)
-    outbox.send((0, Ready(archive.writer.tmp_path, archive.writer.snapshot_id)))
+    open_run_log(pipeline.writer.tmp_path)
+    outbox.send((0, Ready(pipeline.writer.tmp_path, pipeline.writer.snapshot_id)))
     while True:
         try:
             token, message = inbox.recv()
         except EOFError:  # the parent died: keep what it archived, for --resume
-            archive.suspend()
+            pipeline.suspend()
             return
-        answer = apply(archive, message)
+        answer = apply(pipeline, message)
         if answer is not None:
             outbox.send((token, answer))
         if isinstance(message, FINAL):
@@ -171,8 +171,8 @@ class ArchiveProgress:
     failed: int = 0
 
 
-class WorkerArchive:
-    """The main process's handle on an Archive running in a child process."""
+class PipelineProcess:
+    """The main process's handle on a PagePipeline running in a child process."""
 
     def __init__(
         self, options: CrawlOptions, on_failure: Callable[[str], None] | None = None
@@ -183,7 +183,7 @@ class WorkerArchive:
         self._pending: dict[int, asyncio.Future[FromWorker]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._failure: str | None = None
-        self._warc: WarcLog | None = None
+        self._warc: WarcWriter | None = None
         self._warc_seconds = 0.0
         self._tmp_path: Path | None = None
         self._snapshot_id = ""
@@ -220,7 +220,7 @@ class WorkerArchive:
             retire_warc(self._tmp_path)
         log.info("crawl of %s started (casearchive %s)", self._options.start_url, TOOL_VERSION)
         try:
-            self._warc = WarcLog(self._tmp_path / WARC_NAME, self._software,
+            self._warc = WarcWriter(self._tmp_path / WARC_NAME, self._software,
                                  self._warcinfo())
         except OSError as exc:
             self._warc_failed(exc)
@@ -329,7 +329,7 @@ class WorkerArchive:
         self._post(AddAlias(url, final_url))
 
     def add_requisite(self, requisite: Requisite) -> None:
-        """A requisite's fetch result (``crawler.requisites``) for the figures."""
+        """A requisite's fetch result (``casearchive.crawler.requisites``) for the figures."""
         self._post(AddRequisite(requisite))
 
     def handle_skipped(self, item: Skipped) -> None:
@@ -378,7 +378,7 @@ class WorkerArchive:
 
     async def suspend(self) -> None:
         """The crawl was interrupted: finish the WARC written so far and end the worker,
-        keeping the temporary snapshot for ``crawl --resume`` (``crawler.resume``)."""
+        keeping the temporary snapshot for ``crawl --resume`` (``casearchive.crawler.resume``)."""
         self._closing = True
         close_run_logs()
         if self._warc is not None:
@@ -420,28 +420,28 @@ class WorkerArchive:
 
 
 
-class InProcessArchive(WorkerArchive):
+class InProcessPipeline(PipelineProcess):
     """The page pipeline run in the Scrapy process itself, on the reactor's thread
     (``casearchive crawl --in-process``): the same messages through the same table
     (``apply``), without the child process, so a debugger can follow a page from download
     to export. Slower (parsing holds up downloading); for debugging only."""
 
     def _spawn(self) -> None:
-        self._archive: Archive | None = None
+        self._pipeline: PagePipeline | None = None
 
     async def _open(self) -> Ready:
-        from .archive import Archive  # loads the parser and the exports into this process
+        from .pipeline import PagePipeline  # loads the parser and the exports into this process
 
         try:
-            self._archive = Archive(self._options)
+            self._pipeline = PagePipeline(self._options)
         except Exception as exc:  # noqa: BLE001 - reported like a worker that cannot start
             reason = f"{type(exc).__name__}: {exc}"
             self._fail_all(reason)
             raise RuntimeError(reason) from None
-        return Ready(self._archive.writer.tmp_path, self._archive.writer.snapshot_id)
+        return Ready(self._pipeline.writer.tmp_path, self._pipeline.writer.snapshot_id)
 
     def _post(self, message: ToWorker, token: int = 0) -> None:
-        if self._failure is None and self._archive is not None:
+        if self._failure is None and self._pipeline is not None:
             self._answer(message)
 
     async def _ask(self, message: ToWorker) -> FromWorker:
@@ -454,9 +454,9 @@ class InProcessArchive(WorkerArchive):
 
     def _answer(self, message: ToWorker) -> FromWorker | None:
         """Apply the message; a ``Failed`` answer fails the crawl, as the worker's would."""
-        if self._archive is None:
+        if self._pipeline is None:
             return None
-        answer = apply(self._archive, message)
+        answer = apply(self._pipeline, message)
         if isinstance(answer, Failed):
             self._fail_all(answer.reason)
             raise RuntimeError(answer.reason)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import bagit
 
-from exports.manifest import read_manifest
+from casearchive.exports.manifest import read_manifest
 
 DEFAULT_ORGANIZATION = "casearchive"
 

@@ -22,9 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exports.files import LATEST, MANIFEST, PARTIAL_KEY, PARTIAL_SUFFIX, PAYLOAD_SNAPSHOTS
-from exports.load import SNAPSHOT_NAME, list_snapshots
-from exports.manifest import read_manifest
+from casearchive.exports.files import (
+    LATEST,
+    MANIFEST,
+    PARTIAL_KEY,
+    PARTIAL_SUFFIX,
+    PAYLOAD_SNAPSHOTS,
+)
+from casearchive.exports.load import SNAPSHOT_NAME, list_snapshots
+from casearchive.exports.manifest import read_manifest
 
 #: File in a snapshots directory naming snapshots that retention never removes.
 KEEP_FILE = "keep"
@@ -49,6 +55,9 @@ class CatalogEntry:
     payload_snapshots: tuple[str, ...]
     partial: str | None = None
     """Why the crawl stopped early (a budget), for a ``<id>.partial`` snapshot."""
+    source: str | None = None
+    """``import`` for a snapshot ``casearchive import`` made of other tools' archives (its
+    id is the moment it represents); None for a crawl."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +66,7 @@ class CatalogEntry:
             "incomplete_cases": self.incomplete_cases, "complete": self.complete,
             "health": self.health, "latest": self.latest, "pinned": self.pinned,
             "payload_snapshots": list(self.payload_snapshots), "partial": self.partial,
+            "source": self.source,
         }
 
 
@@ -100,6 +110,7 @@ def _entry(path: Path, latest: str | None, pins: frozenset[str]) -> CatalogEntry
         latest=path.name == latest,
         pinned=path.name in pins,
         payload_snapshots=tuple(manifest.get(PAYLOAD_SNAPSHOTS) or ()),
+        source=manifest.get("source"),
     )
 
 

@@ -7,7 +7,7 @@ hash, never compared) and candidates; *load* reads the full rows of the candidat
 section, ``other_sections`` by heading, ``references`` by number, contact and copyright.
 Page URLs, body hashes, fetch times and parser warnings are never compared, so markup-only
 changes of the site (whitespace, counters, session ids, dates, navigation) are not changes.
-Each changed value carries a word diff (``exports.worddiff``).
+Each changed value carries a word diff (``casearchive.exports.worddiff``).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from exports.load import Snapshot, iter_case_rows, load_snapshot, read_case_rows
-from exports.worddiff import Op, word_diff
-from parsers.records import CASE_CONTENT_FIELDS, CASE_HIDDEN_MEMBERS
+from casearchive.exports.load import Snapshot, iter_case_rows, load_snapshot, read_case_rows
+from casearchive.exports.worddiff import Op, word_diff
+from casearchive.parsers.records import CASE_CONTENT_FIELDS, CASE_HIDDEN_MEMBERS
 
 T = TypeVar("T")
 
@@ -354,7 +354,7 @@ def _rows(snap: Snapshot, ids: list[str], columns: list[str] | None = None
 
 
 #: Re-extracts a snapshot into a new one under a directory and returns its path; the CLI
-#: passes ``crawler.reparse.reparse_snapshot`` (exports does not import the crawler).
+#: passes ``casearchive.crawler.reparse.reparse_snapshot`` (exports does not import the crawler).
 Reparser = Callable[[Path, Path], Path]
 
 

@@ -3,7 +3,7 @@
 The writer (``snapshot.py``), the readers (``load.py``, ``verify.py``, ``bag.py``) and the
 crawler's WARC writer all name files through this module, so a reader never imports the
 writer for a constant. The Parquet tables' names live with their schemas
-(``exports.schema.TABLES``).
+(``casearchive.exports.schema.TABLES``).
 """
 
 from __future__ import annotations

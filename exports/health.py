@@ -5,7 +5,8 @@ the previous snapshot's (the one ``latest`` points at) and with absolute thresho
 
 * ``case_count``: the case count dropped by more than ``max_case_drop`` (a share, 0.10) of
   the previous snapshot's;
-* ``sections``: a canonical section (``parsers.records.SECTION_KEYS``) that was filled in
+* ``sections``: a canonical section (``casearchive.parsers.records.SECTION_KEYS``) that was filled
+in
   more than ``section_was_present`` of the previous snapshot's cases is empty (null) in
   more than ``section_now_empty`` of the new one's (the layout changed under the parser);
 * ``page_warnings``: the share of pages with parser warnings or unplaced text is above
@@ -32,10 +33,10 @@ from typing import Any
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from exports.files import MANIFEST
-from exports.manifest import read_manifest
-from exports.schema import TABLES
-from parsers.records import SECTION_KEYS
+from casearchive.exports.files import MANIFEST
+from casearchive.exports.manifest import read_manifest
+from casearchive.exports.schema import TABLES
+from casearchive.parsers.records import SECTION_KEYS
 
 #: Manifest key of the health checks' result.
 HEALTH_KEY = "health"

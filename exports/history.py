@@ -22,8 +22,14 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from exports.diff import DiffError, ItemChange, compare_case, open_snapshot, read_parquet
-from exports.load import Snapshot, list_snapshots, read_case_rows
+from casearchive.exports.diff import (
+    DiffError,
+    ItemChange,
+    compare_case,
+    open_snapshot,
+    read_parquet,
+)
+from casearchive.exports.load import Snapshot, list_snapshots, read_case_rows
 
 CASE_ID_FORM = re.compile(r"[0-9a-f]{16}")
 

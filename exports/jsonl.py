@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from exports.schema import CASE_FIELDS, Field, ListOf, Struct
+from casearchive.exports.schema import CASE_FIELDS, Field, ListOf, Struct
 
 
 def dumps_line(obj: dict[str, Any]) -> bytes:

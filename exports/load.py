@@ -15,11 +15,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from exports.files import CASES_JSONL, LATEST, MANIFEST
-from exports.jsonl import iter_objects
-from exports.manifest import read_manifest
-from exports.schema import TABLES
-from parsers.records import CaseRecord, nested_record_types
+from casearchive.exports.files import CASES_JSONL, LATEST, MANIFEST
+from casearchive.exports.jsonl import iter_objects
+from casearchive.exports.manifest import read_manifest
+from casearchive.exports.schema import TABLES
+from casearchive.parsers.records import CaseRecord, nested_record_types
 
 SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from exports.files import MANIFEST
+from casearchive.exports.files import MANIFEST
 
 ID_FORMAT = "%Y%m%dT%H%M%SZ"
 

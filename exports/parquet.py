@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from exports.schema import arrow_schema
+from casearchive.exports.schema import arrow_schema
 
 WRITER_OPTIONS = {
     "compression": "zstd",

@@ -17,9 +17,16 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: the CLI imports the format lists without pyarrow
-    from exports.diff import Capture, CaseChange, CaseInfo, ItemChange, SnapshotDiff, SnapshotInfo
-    from exports.history import CaseLog
-    from exports.worddiff import Op
+    from casearchive.exports.diff import (
+        Capture,
+        CaseChange,
+        CaseInfo,
+        ItemChange,
+        SnapshotDiff,
+        SnapshotInfo,
+    )
+    from casearchive.exports.history import CaseLog
+    from casearchive.exports.worddiff import Op
 
 #: ``casearchive diff --format`` choices.
 DIFF_FORMATS = ("text", "json", "html")
@@ -76,7 +83,7 @@ def field_label(item: ItemChange) -> str:
     if item.key is None:
         return name[:1].upper() + name[1:]
     if item.field == "other_sections":
-        from exports.diff import UNPLACED
+        from casearchive.exports.diff import UNPLACED
 
         return "Text under no heading" if item.key == UNPLACED else f"{item.key} (other section)"
     if item.field == "contact":

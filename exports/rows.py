@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from parsers.records import PageRecord, Section
+from casearchive.parsers.records import PageRecord, Section
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -47,6 +47,8 @@ class PageRow:
     last_modified: str | None = None
     """The validators the server sent (``ETag``, ``Last-Modified``): what the next crawl's
     conditional request repeats."""
+    capture_source: str | None = None
+    """Where an imported page's capture came from: ``FILE#OFFSET`` or a CDX line."""
 
     @classmethod
     def from_page(
@@ -62,6 +64,7 @@ class PageRow:
         aliases: list[str] | None = None,
         case_key: str | None = None,
         validators: tuple[str | None, str | None] = (None, None),
+        capture_source: str | None = None,
     ) -> PageRow:
         """Build the row of a parsed page (``page.url`` is the final URL)."""
         return cls(
@@ -82,6 +85,7 @@ class PageRow:
             case_key=case_key,
             etag=validators[0],
             last_modified=validators[1],
+            capture_source=capture_source,
         )
 
 
@@ -112,4 +116,5 @@ def page_dict(row: PageRow) -> dict[str, Any]:
         "error": row.error,
         "etag": row.etag,
         "last_modified": row.last_modified,
+        "capture_source": row.capture_source,
     }

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 #: Parquet key-value metadata keys written on every table.
 META_VERSION = "casearchive.schema_version"
@@ -345,6 +345,14 @@ PAGES = Table(
             "The page's Last-Modified validator, as sent (from schema 1.2): the next crawl "
             "sends it as If-Modified-Since; null when the server sent none or for a failed "
             "page.", "Tue, 15 Nov 1994 12:45:26 GMT",
+        ),
+        Field(
+            "capture_source", STRING, True,
+            "Where an imported page's capture came from (from schema 1.3; `casearchive "
+            "import`): the archive file and the byte offset of its record, or the CDX line "
+            "it was found by; `fetched_at` is then the capture's own date. Null for a page "
+            "this tool crawled, and for a page missing from the archive.",
+            "wget-2019.warc.gz#48213",
         ),
     ),
 )

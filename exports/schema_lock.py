@@ -4,7 +4,7 @@ Each entry holds a version, the fingerprint of its structure and its flat field 
 test can tell (a) that the current schema matches the lock for ``SCHEMA_VERSION`` and
 (b) that each version bump was big enough for the change it made.
 
-Run ``python -m exports.schema_lock`` after bumping ``SCHEMA_VERSION`` to record it.
+Run ``python -m casearchive.exports.schema_lock`` after bumping ``SCHEMA_VERSION`` to record it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from exports.schema import SCHEMA_VERSION, fingerprint, flat_fields
+from casearchive.exports.schema import SCHEMA_VERSION, fingerprint, flat_fields
 
 LOCK_PATH = Path(__file__).with_name("schema.lock.json")
 
@@ -74,12 +74,12 @@ def check_lock(path: Path = LOCK_PATH) -> list[str]:
     if current is None:
         problems.append(
             f"{path.name}: SCHEMA_VERSION {SCHEMA_VERSION} is not recorded; "
-            "run `python -m exports.schema_lock`."
+            "run `python -m casearchive.exports.schema_lock`."
         )
     elif current["sha256"] != fingerprint():
         problems.append(
             f"{path.name}: the schema changed but SCHEMA_VERSION is still {SCHEMA_VERSION}; "
-            "bump it (see docs/migration.md) and run `python -m exports.schema_lock`."
+            "bump it (see docs/migration.md) and run `python -m casearchive.exports.schema_lock`."
         )
     if versions and versions[-1]["version"] != SCHEMA_VERSION and current is not None:
         problems.append(f"{path.name}: SCHEMA_VERSION {SCHEMA_VERSION} is not the newest entry.")

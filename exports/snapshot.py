@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from exports.files import (
+from casearchive.exports.files import (
     CASE_SCHEMA,
     CASES_JSONL,
     LATEST,
@@ -38,20 +38,21 @@ from exports.files import (
     SPOOL_DIR,
     TMP_PREFIX,
 )
-from exports.health import HEALTH_KEY, OK
-from exports.jsonl import case_dict, dumps_line
-from exports.manifest import (
+from casearchive.exports.health import HEALTH_KEY, OK
+from casearchive.exports.jsonl import case_dict, dumps_line
+from casearchive.exports.load import list_snapshots
+from casearchive.exports.manifest import (
     dumps_manifest,
     file_digest,
     iso_utc,
     list_files,
     snapshot_id,
 )
-from exports.parquet import ROW_GROUP_ROWS, TableWriter
-from exports.rows import PageRow, page_dict
-from exports.schema import SCHEMA_VERSION, TABLES, arrow_schema, case_json_schema
-from exports.spool import ArrowSpool, LineSpool
-from parsers.records import CaseRecord
+from casearchive.exports.parquet import ROW_GROUP_ROWS, TableWriter
+from casearchive.exports.rows import PageRow, page_dict
+from casearchive.exports.schema import SCHEMA_VERSION, TABLES, arrow_schema, case_json_schema
+from casearchive.exports.spool import ArrowSpool, LineSpool
+from casearchive.parsers.records import CaseRecord
 
 #: Rows a spool buffers before writing a batch: a few MiB each (a case row carries the text
 #: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row a few hundred
@@ -59,7 +60,7 @@ from parsers.records import CaseRecord
 SPOOL_ROWS = {"cases": 64, "sections": 512, "pages": 4096}
 
 
-#: A snapshot id (``exports.manifest.snapshot_id``): ``YYYYMMDDTHHMMSSZ``.
+#: A snapshot id (``casearchive.exports.manifest.snapshot_id``): ``YYYYMMDDTHHMMSSZ``.
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z$")
 
 
@@ -108,7 +109,8 @@ class SnapshotWriter:
             self.tmp_path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out_dir))
         self.resumed = leftover is not None
         """This writer continues an interrupted crawl's temporary snapshot (``--resume``):
-        its spooled rows are rebuilt by the crawl replaying its WARC (``crawler.resume``)."""
+        its spooled rows are rebuilt by the crawl replaying its WARC
+        (``casearchive.crawler.resume``)."""
         self.spool_dir = spool = self.tmp_path / SPOOL_DIR
         """Scratch space on the output's disk, removed with the snapshot's temporary files."""
         spool.mkdir()
@@ -120,6 +122,9 @@ class SnapshotWriter:
         }
         self._page_keys: set[tuple[str, int]] = set()
         self.path: Path | None = None
+        self.provenance: dict[str, Any] = {}
+        """Top-level manifest keys saying where the snapshot came from (an import's
+        ``source``, ``capture_window`` and ``import``); none for a crawl."""
         self.health: dict[str, Any] | None = None
         """The health checks' result, once ``finish`` has run them."""
         self._open = True
@@ -168,7 +173,8 @@ class SnapshotWriter:
         marked in the manifest and incomplete, and leaves ``latest`` where it was.
         ``payload_snapshots``: ids of the snapshots whose WARC records this one's revisit
         records refer to (manifest ``payload_snapshots``; pruning keeps them).
-        ``health`` (``exports.health``) judges the written tables before ``latest`` moves:
+        ``health`` (``casearchive.exports.health``) judges the written tables before ``latest``
+        moves:
         its result is the manifest's ``health`` and ``self.health``; a failed verdict keeps
         the snapshot and leaves ``latest`` where it was."""
         if not self._open:
@@ -199,9 +205,11 @@ class SnapshotWriter:
             manifest[PAYLOAD_SNAPSHOTS] = sorted(set(payload_snapshots))
         if self.health is not None:
             manifest[HEALTH_KEY] = self.health
+        manifest.update(self.provenance)
         os.chmod(self.tmp_path, 0o755)
         self.path = self._rename_into_place(manifest, PARTIAL_SUFFIX if partial else "")
-        if partial is None and (self.health is None or self.health["verdict"] == OK):
+        healthy = self.health is None or self.health["verdict"] == OK
+        if partial is None and healthy and _newest(self.out_dir, self.path.name):
             switch_latest(self.out_dir, self.path.name)
         self._open = False
         return self.path
@@ -309,6 +317,13 @@ def figures_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
          *flat.flatten(), cases.column("case_key").take(parents)],
         schema=schema,
     )
+
+
+def _newest(out_dir: Path, name: str) -> bool:
+    """``name`` is the newest finished snapshot by the moment it represents (an import of an
+    earlier moment never moves ``latest`` back)."""
+    found = list_snapshots(out_dir)
+    return not found or found[-1].name == name
 
 
 def _write_synced(path: Path, data: bytes) -> None:

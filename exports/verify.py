@@ -19,11 +19,17 @@ import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from exports.files import CASE_SCHEMA, CASES_JSONL, MANIFEST, MANIFEST_KEYS
-from exports.jsonl import dumps_line, iter_lines
-from exports.manifest import file_digest, list_files
-from exports.schema import META_TABLE, META_VERSION, SCHEMA_VERSION, TABLES, arrow_schema
-from exports.schema import case_json_schema as current_case_schema
+from casearchive.exports.files import CASE_SCHEMA, CASES_JSONL, MANIFEST, MANIFEST_KEYS
+from casearchive.exports.jsonl import dumps_line, iter_lines
+from casearchive.exports.manifest import file_digest, list_files
+from casearchive.exports.schema import (
+    META_TABLE,
+    META_VERSION,
+    SCHEMA_VERSION,
+    TABLES,
+    arrow_schema,
+)
+from casearchive.exports.schema import case_json_schema as current_case_schema
 
 REQUIRED_FILES = (*(t.file for t in TABLES.values()), CASES_JSONL, CASE_SCHEMA)
 MAX_PER_FILE = 20

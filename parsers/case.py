@@ -176,7 +176,7 @@ def _route_case_furniture(pages: list[PageRecord], title: str) -> str:
     for page in pages:
         for section in {(s.heading, s.text) for s in page.sections
                         if s.key is None and s.heading is not None}:
-            boxes[section] = boxes.get(section, 0) + 1  # type: ignore[index]
+            boxes[section] = boxes.get(section, 0) + 1
     evidence = counts.get(title, 0) >= 2
     for page in pages:
         _strip_page(page, title, evidence, {b for b, n in boxes.items() if n >= 2})

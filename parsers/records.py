@@ -192,7 +192,7 @@ class PageRecord:
     requisites: list[str] = field(default_factory=list)
     """URLs of what a browser fetches to render the page (images, stylesheets, scripts)."""
     figures: list[Figure] = field(default_factory=list)
-    """Images of the page's content (not site chrome); ``parsers.figures``."""
+    """Images of the page's content (not site chrome); ``casearchive.parsers.figures``."""
 
     def to_json(self) -> dict[str, Any]:
         """The page as printed by ``casearchive parse``."""

@@ -50,7 +50,7 @@ def run_cli(
     """Run ``casearchive`` in a fresh interpreter (a crawl owns its process: Twisted's reactor
     cannot restart); ``env`` replaces the environment."""
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "casearchive.crawler.cli", *args],
         cwd=cwd or ROOT,
         capture_output=True,
         text=True,

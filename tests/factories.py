@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from exports.rows import PageRow
-from exports.snapshot import SnapshotWriter
-from parsers.records import (
+from casearchive.exports.rows import PageRow
+from casearchive.exports.snapshot import SnapshotWriter
+from casearchive.parsers.records import (
     SECTION_KEYS,
     CaseRecord,
     Contact,

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from parsers.records import CASE_CONTENT_FIELDS
+from casearchive.parsers.records import CASE_CONTENT_FIELDS
 
 #: Case fields the fixture sites' expected_cases.json spell out (content, not identity).
 CONTENT_FIELDS = list(CASE_CONTENT_FIELDS)

@@ -1,6 +1,6 @@
 """One source for the case fields: the record, the schema and the exports agree.
 
-``parsers.records.CaseRecord`` declares every field once, with its role and a docstring;
+``casearchive.parsers.records.CaseRecord`` declares every field once, with its role and a docstring;
 the content-field list, the hash and the diff derive from it. These tests fail when a field
 is added in one place and forgotten in another.
 """
@@ -12,12 +12,18 @@ import inspect
 import re
 from dataclasses import fields
 
-import parsers.records as records
-from exports.diff import FIELDS as DIFF_FIELDS
-from exports.jsonl import case_dict
-from exports.schema import CASE_FIELDS, case_json_schema
-from parsers.case import content_hash
-from parsers.records import CASE_CONTENT_FIELDS, CONTENT, IDENTITY, PROVENANCE, CaseRecord
+import casearchive.parsers.records as records
+from casearchive.exports.diff import FIELDS as DIFF_FIELDS
+from casearchive.exports.jsonl import case_dict
+from casearchive.exports.schema import CASE_FIELDS, case_json_schema
+from casearchive.parsers.case import content_hash
+from casearchive.parsers.records import (
+    CASE_CONTENT_FIELDS,
+    CONTENT,
+    IDENTITY,
+    PROVENANCE,
+    CaseRecord,
+)
 from tests.factories import make_case
 
 
@@ -96,7 +102,7 @@ def value_for_list() -> object:
 
 
 def test_every_nested_record_field_docstring_matches_the_schema_description():
-    from exports.schema import STRUCTS
+    from casearchive.exports.schema import STRUCTS
 
     problems = {}
     for struct in STRUCTS:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.cli import main
-from crawler.options import CrawlOptions
-from crawler.run import scrapy_settings
-from crawler.warc import iter_responses
-from exports.files import MANIFEST
-from exports.manifest import file_digest
+from casearchive.crawler.cli import main
+from casearchive.crawler.options import CrawlOptions
+from casearchive.crawler.run import scrapy_settings
+from casearchive.crawler.warc import iter_responses
+from casearchive.exports.files import MANIFEST
+from casearchive.exports.manifest import file_digest
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_a_bad_config_value_exits_2_naming_key_and_file(tmp_path, capsys, line, 
 
 
 def test_config_keys_are_the_flags_names(tmp_path) -> None:
-    from crawler.options import load_config
+    from casearchive.crawler.options import load_config
 
     config = tmp_path / "crawl.toml"
     config.write_text('[crawl]\nout = "snaps"\nignore_robots = true\nno-polite = true\n'

@@ -15,9 +15,9 @@ import pyarrow.parquet as pq
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.cli import main
-from crawler.lock import CrawlLock
-from crawler.warc import Exchange, WarcLog
+from casearchive.crawler.cli import main
+from casearchive.crawler.lock import CrawlLock
+from casearchive.crawler.warc import Exchange, WarcWriter
 from tests.conftest import FIXTURES, run_cli
 
 
@@ -209,7 +209,7 @@ def test_crawl_of_a_site_without_cases_exits_1(serve_site, tmp_path: Path) -> No
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full to fill")
 def test_a_warc_write_error_is_raised_not_lost() -> None:
     """Compression runs in a thread: a failed write (a full disk) still reaches the caller."""
-    log = WarcLog(Path("/dev/full"), "test")
+    log = WarcWriter(Path("/dev/full"), "test")
     exchange = Exchange(url="http://h/a", method="GET", request_headers=[], status=200,
                         response_headers=[("Content-Type", "text/html")], body=b"<p>x</p>" * 999)
     def write_then_close() -> None:
@@ -226,7 +226,7 @@ def test_a_warc_write_error_is_raised_not_lost() -> None:
 def test_a_failed_final_flush_of_the_warc_is_raised() -> None:
     """Small records sit in the file's buffer until close: losing them must not pass silently
     (the snapshot would be checksummed over a truncated WARC)."""
-    log = WarcLog(Path("/dev/full"), "test")
+    log = WarcWriter(Path("/dev/full"), "test")
     log.write_exchange(Exchange(url="http://h/a", method="GET", request_headers=[], status=200,
                                 response_headers=[], body=b"<p>x</p>"))
     with pytest.raises(OSError, match="No space left"):
@@ -237,7 +237,7 @@ def test_warcinfo_says_who_made_the_warc_how_and_under_which_rules(
     fixture_crawl, snapshot: Path
 ) -> None:
     """Fields named as Heritrix and Browsertrix write them, read back with warcio."""
-    from crawler.version import TOOL_VERSION
+    from casearchive.crawler.version import TOOL_VERSION
     from tests.conftest import OPERATOR
 
     with open(snapshot / "pages.warc.gz", "rb") as fh:

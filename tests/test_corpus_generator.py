@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from parsers.records import SECTION_KEYS
+from casearchive.parsers.records import SECTION_KEYS
 from tests.corpus.families import FAMILIES, build_site
 from tests.corpus.model import Block, blocks_text
 from tests.corpus.score import FIELDS, url_key
@@ -77,7 +77,7 @@ def test_corpus_exercises_what_the_issues_ask_for():
     references and a last page holding one unknown section all occur across a few seeds."""
     from random import Random
 
-    from parsers.labels import heading_rule
+    from casearchive.parsers.labels import heading_rule
     from tests.corpus.bank import make_case
 
     seen = {"unknown_alias": 0, "unheaded_refs": 0, "refs_only_page": 0,

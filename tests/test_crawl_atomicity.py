@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from crawler.cli import main
+from casearchive.crawler.cli import main
 from tests.conftest import FIXTURES, ROOT
 
 
 def crawl(base: str, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "crawl", f"{base}/casestudies/index.asp",
+        [sys.executable, "-m", "casearchive.crawler.cli", "crawl", f"{base}/casestudies/index.asp",
          "--out", str(out), "--no-polite", *extra],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )

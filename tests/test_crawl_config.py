@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
-from crawler.options import DEFAULT_MAX_PAGES, CrawlOptions, OptionsError, resolve_crawl
+from casearchive.crawler.cli import main
+from casearchive.crawler.options import DEFAULT_MAX_PAGES, CrawlOptions, OptionsError, resolve_crawl
 
 URL = "http://127.0.0.1:9/cases/"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.run import EXIT_UNHEALTHY
-from exports.catalog import list_catalog
-from exports.health import HealthThresholds, check_health
+from casearchive.crawler.run import EXIT_UNHEALTHY
+from casearchive.exports.catalog import list_catalog
+from casearchive.exports.health import HealthThresholds, check_health
 from tests.conftest import FIXTURES, run_cli
 
 #: The v2 "redesign": the History and Physical Exam headings get wordings no alias, synonym
@@ -116,9 +116,9 @@ def test_section_shares_come_from_the_footer_and_match_the_text(tmp_path, monkey
     same shares as counting the read columns, over several row groups."""
     import pyarrow.parquet as pq
 
-    from exports.health import _filled
-    from exports.parquet import ROW_GROUP_ROWS
-    from parsers.records import SECTION_KEYS
+    from casearchive.exports.health import _filled
+    from casearchive.exports.parquet import ROW_GROUP_ROWS
+    from casearchive.parsers.records import SECTION_KEYS
     from tests.test_diff_cli import case, write
 
     monkeypatch.setitem(ROW_GROUP_ROWS, "cases", 3)

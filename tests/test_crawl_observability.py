@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
+from casearchive.crawler.cli import main
 from tests.conftest import ROOT, run_cli
 
 ISO_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \S+ \[[\w.]+\] [A-Z]+: ")
@@ -75,9 +75,18 @@ def test_on_a_tty_a_live_display(tmp_path, fixture_site) -> None:
     _server, base_url = fixture_site
     primary, secondary = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", *_slow_crawl_args(base_url, tmp_path / "s")],
-        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary,
-        env={**os.environ, "COLUMNS": "160", "TERM": "xterm"})
+        [
+            sys.executable,
+            "-m",
+            "casearchive.crawler.cli",
+            *_slow_crawl_args(base_url, tmp_path / "s"),
+        ],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        env={**os.environ, "COLUMNS": "160", "TERM": "xterm"},
+    )
     os.close(secondary)
     screen = b""
     deadline = time.monotonic() + 120

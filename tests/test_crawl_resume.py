@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.run import EXIT_INTERRUPTED
-from crawler.warc import WARC_ERRORS, WARC_NAME, iter_responses
+from casearchive.crawler.run import EXIT_INTERRUPTED
+from casearchive.crawler.warc import WARC_ERRORS, WARC_NAME, iter_responses
 from tests.conftest import FIXTURES, ROOT, run_cli
 
 #: Requests the first crawl makes before it is interrupted (of 48 in the whole crawl).
@@ -32,11 +32,11 @@ def _args(base_url: str, out: Path) -> list[str]:
 
 
 def _interrupt(server, args: list[str], how: signal.Signals) -> int:
-    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "casearchive.crawler.cli", *args], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
-    deadline = time.monotonic() + 120
-    while len(server.request_log) < INTERRUPT_AFTER and time.monotonic() < deadline:
+    deadline, start = time.monotonic() + 120, len(server.request_log)
+    while len(server.request_log) < start + INTERRUPT_AFTER and time.monotonic() < deadline:
         time.sleep(0.02)
     if how == signal.SIGKILL:
         os.killpg(process.pid, how)  # the crawl and its worker at once: a power loss
@@ -101,3 +101,33 @@ def test_without_resume_leftovers_are_removed_and_all_refetched(tmp_path, serve_
     assert result.returncode == 0, result.stderr
     assert not list(out.glob(".tmp-*"))
     assert len(server.request_log) - first == 48  # every request again: nothing replayed
+
+
+@pytest.mark.slow
+def test_an_interrupted_incremental_crawl_resumes_without_refetching(
+        tmp_path, serve_site) -> None:
+    """The nightly case: a crawl revalidating the previous snapshot (304s archived as
+    revisits) is killed; ``--resume`` replays its revisits too, so no page it archived is
+    requested again, and the snapshot still refers to the first crawl's payloads."""
+    server, base_url = serve_site(FIXTURES / "site")
+    out = tmp_path / "snapshots"
+    first = run_cli(*_args(base_url, out))
+    assert first.returncode == 0, first.stderr
+    full = Path(json.loads(first.stdout)["snapshot"])
+    before = len(server.request_log)
+    _interrupt(server, _args(base_url, out), signal.SIGKILL)
+    (leftover,) = out.glob(".tmp-*")
+    archived = _archived_urls(leftover)
+    assert archived, "the interrupted crawl archived nothing"
+    interrupted = len(server.request_log)
+
+    result = run_cli(*_args(base_url, out), "--resume")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    snapshot = Path(summary["snapshot"])
+    assert _checksums(snapshot) == _checksums(full)
+    assert summary["stats"]["revisits"] > 0
+    assert run_cli("verify", str(snapshot)).returncode == 0
+    again = Counter(f"{base_url}{path}" for _m, path in server.request_log[before:])
+    assert all(again[url] == 1 for url in archived), again
+    assert len(server.request_log) - interrupted < 48 - len(archived) + 3

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from crawler.assembly import CaseAssembler, FetchedPage
-from parsers.records import PageRecord, Section
+from casearchive.crawler.assembly import CaseAssembler, FetchedPage
+from casearchive.parsers.records import PageRecord, Section
 
 BASE = "http://127.0.0.1:8080/casestudies/case.asp?cid=7"
 
@@ -108,7 +108,7 @@ def test_a_duplicate_after_release_is_reported_not_a_new_case() -> None:
 
 
 def test_learned_pager_base_rekeys_what_open_cases_expect() -> None:
-    from crawler.urls import UrlRules
+    from casearchive.crawler.urls import UrlRules
 
     assembler = CaseAssembler()
     first = page(1, total=2)

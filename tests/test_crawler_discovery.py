@@ -2,8 +2,8 @@
 
 import re
 
-from crawler.discovery import Scope
-from parsers.records import Link
+from casearchive.crawler.discovery import Scope
+from casearchive.parsers.records import Link
 
 BASE = "http://127.0.0.1:8080"
 START = BASE + "/casestudies/index.asp"

@@ -1,9 +1,9 @@
-"""What losing a link means, from how it was linked (``crawler.report``)."""
+"""What losing a link means, from how it was linked (``casearchive.crawler.report``)."""
 
 from __future__ import annotations
 
-from crawler.items import Skipped
-from crawler.report import CrawlReport, link_family, summary_lines
+from casearchive.crawler.report import CrawlReport, link_family, summary_lines
+from casearchive.crawler.skipped import Skipped
 
 LIST = "http://h/cases/index.html"
 
@@ -67,7 +67,7 @@ def test_failure_reasons_are_plain_words() -> None:
     )
     from twisted.internet.error import ConnectionLost, DNSLookupError
 
-    from crawler.reasons import describe
+    from casearchive.crawler.reasons import describe
 
     cases = {
         CannotResolveHostError("x"): "host name not found",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.urls import canonical_url
+from casearchive.crawler.urls import canonical_url
 from tests.conftest import run_cli
 from tests.fixtures import cms_site
 from tests.snapshots import cases_by_path, path_of
@@ -118,6 +118,7 @@ def test_a_case_linked_only_from_a_teaser_page_is_found(cms_crawl) -> None:
     assert "/cases/wrist-pain" in cases_by_path((out / "latest").resolve())
 
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_a_soft_404_in_a_case_pager_is_a_missing_page(tmp_path: Path, serve_site) -> None:
     truth, result, out, _log = _crawl(tmp_path, serve_site, soft_404=True)
     assert result.returncode == 3, result.stderr[-3000:]

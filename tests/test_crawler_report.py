@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.report import CrawlReport, summary_lines
-from parsers.records import CaseRecord
+from casearchive.crawler.report import CrawlReport, summary_lines
+from casearchive.parsers.records import CaseRecord
 
 
 def _case(case_id: str, warnings: list[str]) -> CaseRecord:

@@ -13,10 +13,10 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler
 
-from crawler.middlewares import CheapMetaRefreshMiddleware
-from crawler.options import CrawlOptions
-from crawler.run import scrapy_settings
-from crawler.spiders.cases import CasesSpider
+from casearchive.crawler.middlewares import CheapMetaRefreshMiddleware
+from casearchive.crawler.options import CrawlOptions
+from casearchive.crawler.run import scrapy_settings
+from casearchive.crawler.spiders.cases import CasesSpider
 from tests.conftest import ROOT
 
 
@@ -90,7 +90,7 @@ def test_meta_refresh_redirects_without_decoding_every_page() -> None:
     crawler = Crawler(CasesSpider, scrapy_settings(options))
     mws = crawler.settings.getdict("DOWNLOADER_MIDDLEWARES")
     assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
-    assert "crawler.middlewares.CheapMetaRefreshMiddleware" in mws
+    assert "casearchive.crawler.middlewares.CheapMetaRefreshMiddleware" in mws
     mw = build_from_crawler(CheapMetaRefreshMiddleware, crawler)
     request = Request("http://h/old/case.asp?id=3")
 

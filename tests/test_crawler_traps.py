@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.urls import canonical_url
+from casearchive.crawler.urls import canonical_url
 from tests.conftest import FIXTURES, run_cli
 from tests.snapshots import CONTENT_FIELDS, cases_by_path, content_of, load_expected, path_of
 
@@ -128,6 +128,7 @@ def test_a_site_with_another_url_scheme_needs_no_options(serve_site, tmp_path: P
     assert max(counts.values()) == 1, [p for p, n in counts.items() if n > 1]
 
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_a_redirect_off_the_site_is_not_followed(serve_site, tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

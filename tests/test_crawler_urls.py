@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from crawler.discovery import learn_page_bases
-from crawler.urls import (
+from casearchive.crawler.discovery import learn_page_bases
+from casearchive.crawler.urls import (
     UrlRules,
     canonical_url,
     case_id,
@@ -13,7 +13,7 @@ from crawler.urls import (
     page_number_in_url,
     same_site,
 )
-from parsers.records import Link
+from casearchive.parsers.records import Link
 
 BASE = "http://127.0.0.1:8080"
 
@@ -73,7 +73,7 @@ def test_case_key_removes_the_page_part(page_url: str, key: str) -> None:
 
 
 def test_pager_text_links_to_numbered_directories_are_pages_of_the_case() -> None:
-    from crawler.discovery import Scope
+    from casearchive.crawler.discovery import Scope
 
     scope = Scope(BASE + "/cases/")
     page = BASE + "/cases/knee-pain/2/"

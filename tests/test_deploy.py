@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.options import resolve_crawl
+from casearchive.crawler.options import resolve_crawl
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 UNITS = ("casearchive-crawl.service", "casearchive-crawl.timer", "casearchive-alert@.service")

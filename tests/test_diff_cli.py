@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
-from exports.diff import diff_snapshots
-from exports.snapshot import SnapshotWriter
-from parsers.records import CaseRecord, OtherSection, Reference
+from casearchive.crawler.cli import main
+from casearchive.exports.diff import diff_snapshots
+from casearchive.exports.snapshot import SnapshotWriter
+from casearchive.parsers.records import CaseRecord, OtherSection, Reference
 from tests.factories import START_URL, T0, fixed_clock, make_case, make_pages
 
 JSON_KEYS = {"added", "removed", "changed", "unchanged", "old", "new"}
@@ -220,9 +220,9 @@ def test_reparse_separates_extractor_changes_from_site_changes(tmp_path, capsys,
         calls.append(snapshot)
         return write(out_dir, reparsed_cases, 3, parser="parsers-2")
 
-    fake = types.ModuleType("crawler.reparse")
+    fake = types.ModuleType("casearchive.crawler.reparse")
     fake.__dict__["reparse_snapshot"] = reparse_snapshot
-    monkeypatch.setitem(sys.modules, "crawler.reparse", fake)
+    monkeypatch.setitem(sys.modules, "casearchive.crawler.reparse", fake)
     # These snapshots have no WARC (the re-parse is faked): skip the manifest check of it.
     code, data = as_json(capsys, old, new, "--reparse", "--no-verify")
     assert calls == [old]

@@ -7,10 +7,10 @@ from dataclasses import asdict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exports.diff import compare_case, norm_text
-from exports.render import changes_to_json, inline_diff
-from exports.worddiff import word_diff
-from parsers.records import Contact, OtherSection, Reference
+from casearchive.exports.diff import compare_case, norm_text
+from casearchive.exports.render import changes_to_json, inline_diff
+from casearchive.exports.worddiff import word_diff
+from casearchive.parsers.records import Contact, OtherSection, Reference
 from tests.factories import make_case
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
-from crawler.urls import case_id, case_key
+from casearchive.crawler.cli import main
+from casearchive.crawler.urls import case_id, case_key
 from tests.conftest import FIXTURES, run_cli
 
 EXPECTED = json.loads((FIXTURES / "site_v2" / "expected_diff.json").read_text())

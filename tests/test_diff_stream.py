@@ -6,9 +6,9 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
-from exports.diff import diff_snapshots
-from exports.parquet import ROW_GROUP_ROWS
-from exports.render import render
+from casearchive.exports.diff import diff_snapshots
+from casearchive.exports.parquet import ROW_GROUP_ROWS
+from casearchive.exports.render import render
 from tests.test_diff_cli import case, write
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import cli
-from parsers import labels
+from casearchive.crawler.cli import cli
+from casearchive.parsers import labels
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

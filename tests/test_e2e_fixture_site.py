@@ -11,7 +11,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.urls import canonical_url, case_id, case_key
+from casearchive.crawler.urls import canonical_url, case_id, case_key
 from tests.conftest import FIXTURES
 from tests.snapshots import CONTENT_FIELDS, cases_by_path, content_of, load_expected
 

@@ -8,8 +8,8 @@ import sys
 import bagit
 import pytest
 
-from exports.bag import make_bag, validate_bag
-from exports.verify import verify_snapshot
+from casearchive.exports.bag import make_bag, validate_bag
+from casearchive.exports.verify import verify_snapshot
 from tests.factories import make_corpus, write_snapshot
 
 

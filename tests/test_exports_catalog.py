@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from exports.catalog import KEEP_FILE, list_catalog, plan_prune, prune
+from casearchive.exports.catalog import KEEP_FILE, list_catalog, plan_prune, prune
 from tests.factories import T0, fixed_clock, make_corpus, write_snapshot
 
 
@@ -72,7 +72,7 @@ def test_keep_must_be_positive(tmp_path: Path) -> None:
 
 
 def test_cli_list_and_prune(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from crawler.cli import main
+    from casearchive.crawler.cli import main
 
     paths = _snapshots(tmp_path, 3)
     assert main(["list", "--snapshots", str(tmp_path), "--format", "json"]) == 0

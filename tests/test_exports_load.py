@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from exports.load import list_snapshots, load_snapshot, resolve_snapshot
+from casearchive.exports.load import list_snapshots, load_snapshot, resolve_snapshot
 from tests.factories import T0, fixed_clock, make_corpus, write_snapshot
 
 

@@ -10,11 +10,11 @@ import pyarrow as pa
 import pytest
 from jsonschema import Draft202012Validator
 
-from exports import schema
-from exports.docgen import FIELDS_MD, render_fields_md
-from exports.docgen import main as docgen_main
-from exports.schema_lock import actual_bump, check_lock, required_bump
-from parsers.records import CaseRecord, Contact, OtherSection, PageRef, Reference
+from casearchive.exports import schema
+from casearchive.exports.docgen import FIELDS_MD, render_fields_md
+from casearchive.exports.docgen import main as docgen_main
+from casearchive.exports.schema_lock import actual_bump, check_lock, required_bump
+from casearchive.parsers.records import CaseRecord, Contact, OtherSection, PageRef, Reference
 from tests.factories import make_case
 
 
@@ -93,7 +93,7 @@ def test_lock_detects_unbumped_change(tmp_path):
 
 def test_fields_md_is_up_to_date():
     assert FIELDS_MD.read_text(encoding="utf-8") == render_fields_md(), (
-        "docs/fields.md is stale: run `python -m exports.docgen`"
+        "docs/fields.md is stale: run `python -m casearchive.exports.docgen`"
     )
     assert docgen_main(["--check"]) == 0
 

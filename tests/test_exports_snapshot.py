@@ -18,10 +18,10 @@ import pyarrow.parquet as pq
 import pytest
 from jsonschema import Draft202012Validator
 
-from exports.rows import PageRow
-from exports.schema import META_VERSION, SCHEMA_VERSION, TABLES, arrow_schema
-from exports.snapshot import SnapshotWriter, remove_leftovers
-from exports.verify import verify_snapshot
+from casearchive.exports.rows import PageRow
+from casearchive.exports.schema import META_VERSION, SCHEMA_VERSION, TABLES, arrow_schema
+from casearchive.exports.snapshot import SnapshotWriter, remove_leftovers
+from casearchive.exports.verify import verify_snapshot
 from tests.factories import T0, fixed_clock, make_case, make_corpus, make_pages, write_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,7 +254,7 @@ def test_killed_writer_leaves_latest_and_is_cleaned_next_time(tmp_path):
         import os, sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from tests.factories import make_case
-        from exports.snapshot import SnapshotWriter
+        from casearchive.exports.snapshot import SnapshotWriter
         w = SnapshotWriter(__import__("pathlib").Path({str(tmp_path)!r}), start_url="u",
                            tool_version="t", parser_version="p")
         w.add_case(make_case(1))

@@ -8,10 +8,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from exports.manifest import file_digest
-from exports.parquet import WRITER_OPTIONS
-from exports.schema import SCHEMA_VERSION, arrow_schema
-from exports.verify import verify_snapshot
+from casearchive.exports.manifest import file_digest
+from casearchive.exports.parquet import WRITER_OPTIONS
+from casearchive.exports.schema import SCHEMA_VERSION, arrow_schema
+from casearchive.exports.verify import verify_snapshot
 from tests.factories import make_corpus, write_snapshot
 
 

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
-from exports.catalog import list_catalog
+from casearchive.crawler.cli import main
+from casearchive.exports.catalog import list_catalog
 from tests.conftest import run_cli
 from tests.fault_server import FaultServer, Route, gzip_bomb
 
 RETRIES = 3
-#: ``--no-polite`` retries back off 0.2 s, 0.4 s, 0.8 s (crawler.settings.for_options).
+#: ``--no-polite`` retries back off 0.2 s, 0.4 s, 0.8 s (casearchive.crawler.settings.for_options).
 BACKOFF_BASE = 0.2
 LIST = "/cases/index.html"
 SECRET = "s3cr3t-pw"
@@ -281,7 +281,7 @@ def test_reparse_skips_rejected_bodies_and_stays_bounded(faulty_crawl, tmp_path)
     crawl's size limit: the peak RSS of the process stays under 300 MiB."""
     import shutil
 
-    from crawler.cli import main
+    from casearchive.crawler.cli import main
 
     snapshot = tmp_path / "snap"
     shutil.copytree((faulty_crawl["out"] / "latest").resolve(), snapshot)
@@ -303,7 +303,7 @@ def test_reparse_skips_rejected_bodies_and_stays_bounded(faulty_crawl, tmp_path)
     import sys
 
     measured = subprocess.run(
-        [sys.executable, "-c", script, sys.executable, "-m", "crawler.cli", "reparse",
+        [sys.executable, "-c", script, sys.executable, "-m", "casearchive.crawler.cli", "reparse",
          str(snapshot), "--out", str(tmp_path / "re")],
         capture_output=True, text=True, timeout=240, cwd=Path(__file__).parent.parent)
     code, rss_kib = map(int, measured.stdout.split())
@@ -317,6 +317,7 @@ def test_reparse_skips_rejected_bodies_and_stays_bounded(faulty_crawl, tmp_path)
 
 # --- scenarios that end the crawl ------------------------------------------------------------
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_robots_txt_answering_5xx_disallows_all_and_stops(tmp_path) -> None:
     server = FaultServer({"/robots.txt": Route(status=503, body=b"busy"),
                           LIST: Route(body=list_page([case_url(1)])),
@@ -386,6 +387,7 @@ def test_a_list_of_20000_links_stops_at_the_page_budget(tmp_path) -> None:
     assert listed[partial[0].name].partial and not listed[partial[0].name].latest
 
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_the_case_budget_from_a_toml_config(tmp_path) -> None:
     links = [case_url(n) for n in range(1, 30)]
     routes = {"/robots.txt": ROBOTS_OK, LIST: Route(body=list_page(links))}
@@ -405,6 +407,7 @@ def test_the_case_budget_from_a_toml_config(tmp_path) -> None:
     assert not (tmp_path / "s" / "latest").exists()
 
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_credentials_in_the_start_url_are_refused_unechoed(tmp_path) -> None:
     server = FaultServer({}).start()
     try:

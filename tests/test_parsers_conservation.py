@@ -20,9 +20,9 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from parsers.encoding import decode
-from parsers.page import parse_as_case
-from parsers.records import PageRecord
+from casearchive.parsers.encoding import decode
+from casearchive.parsers.page import parse_as_case
+from casearchive.parsers.records import PageRecord
 from tests.conftest import SHARED
 from tests.fixtures.regenerate import load, page_dirs
 

@@ -1,4 +1,5 @@
-"""windows-1252 decoding by latin-1 plus C1 replacement (``parsers.encoding._cp1252``) gives
+"""windows-1252 decoding by latin-1 plus C1 replacement (``casearchive.parsers.encoding._cp1252``)
+gives
 exactly the text of Python's cp1252 codec with undefined bytes kept as C1 controls."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.encoding import _cp1252, decode
+from casearchive.parsers.encoding import _cp1252, decode
 
 
 def _reference(body: bytes) -> str:

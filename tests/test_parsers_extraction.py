@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.labels import alias_key, heading_rule, synonym_keys
-from parsers.page import parse_page
-from parsers.records import PageRecord
+from casearchive.parsers.labels import alias_key, heading_rule, synonym_keys
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import PageRecord
 
 URL = "http://example.org/cases/c.html"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from parsers.encoding import decode
-from parsers.page import parse_page
-from parsers.records import PageRecord
+from casearchive.parsers.encoding import decode
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import PageRecord
 from tests.conftest import SHARED
 from tests.fixtures.regenerate import load, page_dirs
 

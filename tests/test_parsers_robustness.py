@@ -1,66 +1,68 @@
-"""parse_page never raises and stays fast on hostile or foreign input."""
+"""parse_page never raises and never hangs on hostile or foreign input.
+
+Speed is measured by ``make bench``, never by timed assertions (they fail on a loaded
+machine and pass on a fast one): ``pytest.mark.timeout`` only catches a hang, with a bound
+far above any machine's parse time.
+"""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.page import parse_page
-from parsers.records import PageRecord
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import PageRecord
 from tests.conftest import SHARED
 
 URL = "http://example.org/cases/x/page1.html"
 REALWORLD = SHARED / "realworld-html"
 
 
-def _timed(body: bytes, headers: dict | None = None) -> tuple[PageRecord, float]:
-    start = time.perf_counter()
-    record = parse_page(body, URL, headers)
-    return record, time.perf_counter() - start
+def _parse(body: bytes, headers: dict | None = None) -> PageRecord:
+    return parse_page(body, URL, headers)
 
 
+@pytest.mark.timeout(120)
 @given(st.binary(max_size=4096))
 @settings(max_examples=200, deadline=None)
 def test_random_bytes(body: bytes) -> None:
-    record, took = _timed(body)
+    record = _parse(body)
     assert isinstance(record, PageRecord)
-    assert took < 1.0
 
 
 @pytest.mark.parametrize("body", [b"", b"   \n", b"\x00\x00", b"<", b"<html>", b"<?xml?>",
                                   b"\xef\xbb\xbf", b"\xff\xfe<\x00b\x00>\x00"])
 def test_degenerate_inputs(body: bytes) -> None:
-    record, _ = _timed(body)
+    record = _parse(body)
     assert not record.is_case_page
 
 
 def test_truncated_document() -> None:
     page = b"<html><head><title>X - Page 2</title></head><body><p><b>History:</b> A 20-year"
-    record, _ = _timed(page)
+    record = _parse(page)
     assert record.is_case_page and record.sections[0].text == "A 20-year"
 
 
+@pytest.mark.timeout(60)
 def test_50000_deep_nesting() -> None:
     body = (b"<html><body><p><b>History:</b> deep</p>" + b"<div>" * 50000 + b"inner text"
             + b"</div>" * 50000 + b"<p><b>Treatment:</b> rest</p></body></html>")
-    record, took = _timed(body)
-    assert took < 1.0
+    record = _parse(body)
     assert any("nesting" in w for w in record.warnings)
     text = " ".join(s.text for s in record.sections)
     assert "inner text" in text and "rest" in text
 
 
 @pytest.mark.slow  # stress: a 20 MB body
+@pytest.mark.timeout(240)
 def test_20mb_page() -> None:
     para = b"<p><b>History:</b> " + b"word " * 40 + b"</p>\n"
     body = b"<html><body>" + para * (20_000_000 // len(para)) + b"</body></html>"
-    record, took = _timed(body)
+    record = _parse(body)
     assert isinstance(record, PageRecord)
-    assert took < 10.0
 
 
 _LABELS = ["History", "Physical Exam", "Tests and Results", "Author's Comments",
@@ -94,12 +96,12 @@ def legacy_pages(draw: st.DrawFn) -> tuple[bytes, list[str]]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(240)
 @given(legacy_pages())
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_random_label_nestings(page: tuple[bytes, list[str]]) -> None:
     body, words = page
-    record, took = _timed(body)
-    assert took < 1.0
+    record = _parse(body)
     assert isinstance(record, PageRecord)
     if record.is_case_page:  # every word of the bodies lands somewhere, unmangled
         text = f"{record.title} " + " ".join(f"{s.heading} {s.text}" for s in record.sections)
@@ -109,10 +111,10 @@ def test_random_label_nestings(page: tuple[bytes, list[str]]) -> None:
 
 
 @pytest.mark.skipif(not REALWORLD.is_dir(), reason="no real-world corpus")
+@pytest.mark.timeout(60)
 @pytest.mark.parametrize("path", sorted(REALWORLD.glob("*.html")) if REALWORLD.is_dir()
                          else [], ids=lambda p: p.name)
 def test_realworld_pages(path: Path) -> None:
-    record, took = _timed(path.read_bytes(), {})
+    record = _parse(path.read_bytes(), {})
     assert isinstance(record, PageRecord)
     assert record.skip_reason != "parse error", record.warnings
-    assert took < 1.0

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.case import assemble_case
-from parsers.encoding import decode
-from parsers.page import parse_page, parse_title, strip_site
-from parsers.records import PageRef, Reference
-from parsers.references import clean_url, make_reference
+from casearchive.parsers.case import assemble_case
+from casearchive.parsers.encoding import decode
+from casearchive.parsers.page import parse_page, parse_title, strip_site
+from casearchive.parsers.records import PageRef, Reference
+from casearchive.parsers.references import clean_url, make_reference
 
 URL = "http://example.org/cases/c/page2.html"
 TEXT = "Author’s © – é"
@@ -292,7 +292,7 @@ def test_assemble_case() -> None:
 def test_line_prefilters_never_hide_a_match() -> None:
     """The cheap first-character tests in ``sections`` must let through every line the
     pager/return/updated and footer regexes could match (brute force over the BMP)."""
-    from parsers import labels as lb
+    from casearchive.parsers import labels as lb
 
     suffixes = ["", "age 2 of 4", "ext >>", "ast updated: May 2004", "eturn to the case studies",
                 "his page was last updated", "ote: for more information contact us",

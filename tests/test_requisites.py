@@ -86,6 +86,7 @@ def _crawl(site: Path, out: Path, legacy_server_module, *flags: str):
         server.shutdown()
 
 
+@pytest.mark.slow  # a crawl of its own; CI runs it in make test-slow
 def test_a_failed_requisite_is_a_warning(tmp_path: Path, legacy_server_module) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "site", site)
@@ -118,7 +119,7 @@ def test_export_figures_writes_content_addressed_files_and_an_index(
 ) -> None:
     import csv
 
-    from crawler.cli import main
+    from casearchive.crawler.cli import main
 
     assert main(["export-figures", str(snapshot), "--out", str(tmp_path / "figs")]) == 0
     rows = list(csv.DictReader((tmp_path / "figs" / "index.csv").open(encoding="utf-8")))

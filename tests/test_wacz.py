@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.cli import main
-from crawler.wacz_package import validate_wacz
+from casearchive.crawler.cli import main
+from casearchive.crawler.wacz_package import validate_wacz
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""``WarcLog`` builds and compresses records on its own thread: what the crawl queues is what
+"""``WarcWriter`` builds and compresses records on its own thread: what the crawl queues is what
 the WARC holds, in order, as warcio serialises it, one gzip member a record."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.warc import Exchange, WarcLog
+from casearchive.crawler.warc import Exchange, WarcWriter
 
 
 def _exchanges(n: int) -> list[Exchange]:
@@ -35,8 +35,8 @@ def _members(path: Path) -> list[bytes]:
 
 @pytest.mark.slow
 def test_every_queued_exchange_is_written_in_order_as_warcio_serialises_it(tmp_path) -> None:
-    exchanges = _exchanges(3 * WarcLog.QUEUED)  # more than the queue holds: back-pressure
-    log = WarcLog(tmp_path / "pages.warc.gz", "test")
+    exchanges = _exchanges(3 * WarcWriter.QUEUED)  # more than the queue holds: back-pressure
+    log = WarcWriter(tmp_path / "pages.warc.gz", "test")
     for exchange in exchanges:
         log.write_exchange(exchange)
     log.close()

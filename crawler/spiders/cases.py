@@ -1,10 +1,12 @@
 """The ``cases`` spider: navigates the case list and the cases, nothing else.
 
-Every response is handed to the crawl's archive (``crawler.archive``, in a worker process),
+Every response is handed to the crawl's archive (``casearchive.crawler.pipeline``, in a worker
+process),
 which parses it and answers what to follow. Each URL is requested once: links are
 de-duplicated on their canonical form before a request is built. Each request carries, in
 ``meta["link_role"]``, the evidence its link gives ("list", "case link", "pager", "nav"; see
-``crawler.discovery``): the archive decides on it whether the response is a case page, and
+``casearchive.crawler.discovery``): the archive decides on it whether the response is a case page,
+and
 the report what losing it means.
 """
 
@@ -22,19 +24,19 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from ..extension import ArchiveExtension, extension_of
-from ..items import Skipped
+from ..extension import CrawlExtension, extension_of
 from ..messages import PageMessage, Requisite, Verdict
 from ..middlewares import REQUISITE
 from ..options import CrawlOptions, OptionsError, redact
 from ..reasons import Reason, describe
 from ..settings import for_options
+from ..skipped import Skipped
 from ..urls import canonical_url, case_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from ..worker import WorkerArchive
+    from ..worker import PipelineProcess
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +69,15 @@ class CasesSpider(scrapy.Spider):
         """Case keys of the case links requested so far (for ``--max-cases``)."""
 
     @property
-    def extension(self) -> ArchiveExtension | None:
+    def extension(self) -> CrawlExtension | None:
         """The crawl's extension (``extension_of``): it stops the crawl."""
         return extension_of(getattr(self, "crawler", None))
 
     @property
-    def archive(self) -> WorkerArchive | None:
-        """The crawl's page pipeline, once open (``ArchiveExtension.open_archive``)."""
+    def pipeline(self) -> PipelineProcess | None:
+        """The crawl's page pipeline, once open (``CrawlExtension.open_pipeline``)."""
         extension = self.extension
-        return extension.open_archive if extension is not None else None
+        return extension.open_pipeline if extension is not None else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CasesSpider:
@@ -129,14 +131,14 @@ class CasesSpider(scrapy.Spider):
     async def _hand_over(self, response: Response, role: str) -> Verdict:
         self.seen.add(canonical_url(response.url, self.rules))
         redirects = response.meta.get("redirect_urls") or []
-        archive = self.archive
-        if archive is None:  # the crawl is stopping before the archive opened
+        pipeline = self.pipeline
+        if pipeline is None:  # the crawl is stopping before the archive opened
             return Verdict(skipped="the archive is not open")
         for source in redirects:
             self.seen.add(canonical_url(source, self.rules))
-            archive.add_alias(source, response.url)
+            pipeline.add_alias(source, response.url)
         try:
-            return await archive.handle_page(self._message(response, role, redirects))
+            return await pipeline.handle_page(self._message(response, role, redirects))
         except RuntimeError as exc:  # the archive worker is gone; the crawl is stopping
             return Verdict(skipped=str(exc))
 
@@ -194,8 +196,8 @@ class CasesSpider(scrapy.Spider):
                                          error=reason))
 
     def _report_requisite(self, requisite: Requisite) -> None:
-        if self.archive is not None:
-            self.archive.add_requisite(requisite)
+        if self.pipeline is not None:
+            self.pipeline.add_requisite(requisite)
 
     def _count(self, name: str) -> None:
         stats = getattr(getattr(self, "crawler", None), "stats", None)
@@ -246,5 +248,5 @@ class CasesSpider(scrapy.Spider):
         if item.url == redact(self.options.start_url) and self.extension is not None:
             verb = "fetch" if reason.status or not reason.failed else "reach"
             self.extension.stop("fatal", f"cannot {verb} {item.url}: {reason.text}")
-        if self.archive is not None:
-            self.archive.handle_skipped(item)
+        if self.pipeline is not None:
+            self.pipeline.handle_skipped(item)

@@ -37,7 +37,7 @@ def crawl(start_url: str, out: Path) -> tuple[int, Path | None]:
     """Crawl with the real CLI in a fresh interpreter; (exit code, snapshot or None)."""
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "crawl", start_url, "--out", str(out),
+            [sys.executable, "-m", "casearchive.crawler.cli", "crawl", start_url, "--out", str(out),
              "--no-polite", "--json"],
             cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT, check=False,
         )

@@ -102,7 +102,7 @@ def case_truth(case: CaseContent, site: SiteInfo, urls: list[dict]) -> dict:
     """The expected export of a case: the fields of ``cases.jsonl`` the score compares.
 
     ``urls`` has one dict per page: ``{"url": canonical, "aliases": [...]}``."""
-    from parsers.records import SECTION_KEYS
+    from casearchive.parsers.records import SECTION_KEYS
 
     sections: dict[str, list[str]] = {}
     other: list[dict] = []

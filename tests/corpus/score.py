@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from parsers.records import SECTION_KEYS
+from casearchive.parsers.records import SECTION_KEYS
 
 FIELDS: tuple[str, ...] = ("title", "page_count", *SECTION_KEYS, "other_sections",
                            "references", "contact", "copyright")

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from exports.rows import PageRow
-from exports.snapshot import SnapshotWriter
+from casearchive.exports.rows import PageRow
+from casearchive.exports.snapshot import SnapshotWriter
 
 from .assembly import Released
 from .report import CrawlReport
 
 
-def write_released(writer: SnapshotWriter, entry: Released, report: CrawlReport) -> None:
+def write_released(writer: SnapshotWriter, entry: Released, report: CrawlReport,
+                   sources: Mapping[str, str] | None = None) -> None:
     """Spool one case and one ``pages.parquet`` row per page, failed pages included (with
-    their status and reason); count it in ``report``."""
+    their status and reason); count it in ``report``. ``sources``: where each imported
+    page's capture came from, by its WARC record id (``casearchive import``)."""
     case = entry.case
     if case.complete:
         report.cases_complete += 1
@@ -33,6 +36,7 @@ def write_released(writer: SnapshotWriter, entry: Released, report: CrawlReport)
                 aliases=page.aliases,
                 case_key=case.case_key,
                 validators=page.validators,
+                capture_source=(sources or {}).get(page.warc_record_id or ""),
             )
         )
     for failure in entry.failed_pages:

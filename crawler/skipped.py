@@ -1,4 +1,5 @@
-"""Items the spider yields besides parsed case pages (``assembly.FetchedPage``)."""
+"""``Skipped``: a URL that yields no page, and why (the spider yields only requests;
+this record travels to the report and to the page pipeline)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Everything done with a response after it is downloaded: parse, assemble, export.
 
-``Archive`` is plain Python (no Scrapy, no reactor). A live crawl runs it in a worker
-process (``crawler.worker``) so parsing and exports use the second core while Scrapy
+``PagePipeline`` is plain Python (no Scrapy, no reactor). A live crawl runs it in a worker
+process (``casearchive.crawler.worker``) so parsing and exports use the second core while Scrapy
 downloads (and writes the WARC) on the first; ``reparse`` runs it in-process over a WARC.
 Both feed it the same calls, so both build the same snapshot from the same bytes.
 """
@@ -12,15 +12,16 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from exports.files import LATEST
-from exports.health import HEALTH_KEY, HealthThresholds, check_health
-from exports.snapshot import SnapshotWriter
-from parsers.page import parse_page
-from parsers.records import PageRecord
-from parsers.version import PARSER_VERSION
+from casearchive.exports.files import LATEST
+from casearchive.exports.health import HEALTH_KEY, HealthThresholds, check_health
+from casearchive.exports.snapshot import SnapshotWriter, utc_now
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import PageRecord
+from casearchive.parsers.version import PARSER_VERSION
 
 from .assembly import CaseAssembler, FetchedPage, Released
 from .discovery import (
@@ -30,12 +31,12 @@ from .discovery import (
     Scope,
     learn_page_bases,
 )
-from .export import write_released
-from .items import Skipped
 from .messages import BUDGET_STAT, PAYLOAD_SNAPSHOTS_STAT, Closed, PageMessage, Requisite, Verdict
 from .options import CrawlOptions
+from .release import write_released
 from .report import CrawlReport
 from .requisites import FigureResolver
+from .skipped import Skipped
 from .urls import UrlRules, canonical_url, case_key, page_number_in_url, page_param, same_site
 from .version import TOOL_VERSION
 
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: ``parse_page``'s signature: ``(body, url, headers) -> PageRecord``.
 PageParser = Callable[[bytes, str, dict[str, str]], PageRecord]
-#: Case evidence a link carries (``PageMessage.role``); see ``crawler.discovery``.
+#: Case evidence a link carries (``PageMessage.role``); see ``casearchive.crawler.discovery``.
 CASE_LINK = "case link"
 PAGER = "pager"
 #: Parser verdicts that mean a page of a case is not there (a soft 404 answers 200).
@@ -92,10 +93,13 @@ def _verdict(roles: LinkRoles, **kwargs: Any) -> Verdict:
                    nav=roles.nav, **kwargs)
 
 
-class Archive:
+class PagePipeline:
     """Owns the snapshot being written (but its WARC): case assembler, exports and report."""
 
-    def __init__(self, options: CrawlOptions, parse: PageParser = parse_page) -> None:
+    def __init__(self, options: CrawlOptions, parse: PageParser = parse_page,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        """``clock`` gives the snapshot its id and start time (an import: the moment it
+        represents)."""
         self.options = options
         self.parse = parse
         """``parse_page`` or a drop-in for it (``reparse`` passes one that parsed ahead)."""
@@ -107,6 +111,7 @@ class Archive:
             tool_version=TOOL_VERSION,
             parser_version=PARSER_VERSION,
             resume=options.resume,
+            clock=clock,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
         self._evidence: dict[str, str] = {}
@@ -115,6 +120,11 @@ class Archive:
         self._pager_labels: dict[str, int] = {}
         """Canonical URL -> the page number a case pager's link label gave it."""
         self.figures = FigureResolver()
+        self.sources: dict[str, str] = {}
+        """WARC record id -> where an imported capture came from (``pages.capture_source``)."""
+        self.health_checks = True
+        """Run the health checks before ``latest`` moves (an import does not: the archive,
+        not a live site, decides what existed)."""
 
     def add_alias(self, url: str, final_url: str) -> None:
         self.assembler.add_alias(url, final_url)
@@ -306,7 +316,7 @@ class Archive:
         ready = released if resolved else self.figures.release(released)
         with self.report.timed("export"):
             for entry in ready:
-                write_released(self.writer, entry, self.report)
+                write_released(self.writer, entry, self.report, self.sources)
                 self.report.add_case_warnings(entry.case)
 
     def close(
@@ -340,7 +350,7 @@ class Archive:
             snapshot = self.writer.finish(
                 crawl_stats=stats, complete=complete, partial=str(partial) if partial else None,
                 payload_snapshots=scrapy_stats.get(PAYLOAD_SNAPSHOTS_STAT, ()),
-                health=self._health_check(stats))
+                health=self._health_check(stats) if self.health_checks else None)
             stats[HEALTH_KEY] = self.writer.health
             # Known only once the manifest is written: in the summary, not the manifest.
             stats["archive_seconds"]["finish"] = round(time.perf_counter() - started, 3)

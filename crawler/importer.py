@@ -1,0 +1,329 @@
+"""``casearchive import``: other tools' web archives as snapshots of the site's past.
+
+For each moment (``captures.moments``) the crawl is replayed over the archive as it stood
+then (``reparse.replay``, the loop ``reparse`` uses, into the same ``PagePipeline``: the same
+parser, discovery, assembly and exports as a crawl): the start URL's capture decides which
+cases existed, pagers and case links are followed within the archive, and each URL is
+answered by its latest capture at or before the moment and no older than the window. A URL
+with no such capture is lost with its reason (a page of a case: the case is incomplete,
+``failed_urls`` says why); nothing is shortened silently.
+
+Each capture used is copied into the snapshot's ``pages.warc.gz`` with its original
+``WARC-Date`` and target URI and a ``WARC-Imported-From`` header saying where it came from;
+a payload the previous snapshot (by moment) already holds is a ``revisit`` record referring
+to it (``WarcWriter``'s identical-payload-digest revisits, as an incremental crawl writes
+them). The snapshot is named by its moment, so imported and crawled snapshots sort together
+and ``list``, ``log`` and ``diff`` span both; ``latest`` moves only to the newest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from casearchive.exports.load import list_snapshots
+from casearchive.exports.manifest import iso_utc, read_manifest
+from casearchive.exports.snapshot import utc_now
+
+from .captures import ArchiveCapture, CaptureIndex
+from .lock import CrawlLock
+from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
+from .options import CrawlOptions
+from .pipeline import PagePipeline
+from .reparse import replay
+from .settings import DOWNLOAD_MAXSIZE
+from .skipped import Skipped
+from .urls import DEFAULT_RULES, UrlRules, canonical_url
+from .version import TOOL_VERSION
+from .warc import (
+    WARC_NAME,
+    ArchivedResponse,
+    Capture,
+    Exchange,
+    WarcWriter,
+    payload_digest,
+    previous_captures,
+    raising_warcio_errors,
+    read_payload,
+    warcinfo_fields,
+)
+
+#: Told the moment being imported and the pages read for it so far (the live display).
+Progress = Callable[[datetime, int], None]
+#: The manifest's ``source`` of an imported snapshot.
+IMPORT_SOURCE = "import"
+SOFTWARE = f"casearchive/{TOOL_VERSION} import"
+
+
+@dataclass(slots=True)
+class Moment:
+    """One snapshot to build: the site as it stood at ``at``, from captures no older than
+    ``window``."""
+
+    at: datetime
+    window: timedelta
+
+    @property
+    def earliest(self) -> datetime:
+        return self.at - self.window
+
+    def covers(self, capture: ArchiveCapture) -> bool:
+        return self.earliest <= capture.when <= self.at
+
+
+def _pick(captures: list[ArchiveCapture], moment: Moment) -> ArchiveCapture | None:
+    """The latest capture in the moment's window, an answer below 500 before a server error
+    (a crawler's retry is the better record of the page)."""
+    inside = [c for c in captures if moment.covers(c)]
+    good = [c for c in inside if c.status < 500]
+    return (good or inside)[-1] if inside else None
+
+
+class MomentCaptures:
+    """The archive at one moment, as ``reparse.replay`` reads it (``reparse.Captures``);
+    every capture used is copied into the snapshot's WARC once."""
+
+    def __init__(self, index: CaptureIndex, moment: Moment, warc: WarcWriter,
+                 earlier: dict[tuple[str, int], Capture], pipeline: PagePipeline,
+                 progress: Progress | None = None) -> None:
+        self._index = index
+        self._moment = moment
+        self._warc = warc
+        self._earlier = earlier
+        """(payload digest, status) -> the previous snapshot's capture of it (a revisit)."""
+        self._pipeline = pipeline
+        self._rules: UrlRules | None = None
+        self._by_key: dict[str, ArchiveCapture] = {}
+        self._by_position: dict[tuple[Path, int, str], ArchiveCapture] = {}
+        self._copied: dict[tuple[Path, int, str], str] = {}
+        self.payload_snapshots: set[str] = set()
+        self.pages = 0
+        self._progress = progress
+        self.copied_from: dict[str, list[str]] = {}
+        """Input (file, WACZ member or CDX server) -> dates of the captures copied from it."""
+
+    def _chosen(self, rules: UrlRules) -> dict[str, ArchiveCapture]:
+        if rules != self._rules:  # the site's identity rules changed: key the captures anew
+            chosen: dict[str, ArchiveCapture] = {}
+            for captures in self._index.by_url.values():
+                picked = _pick(captures, self._moment)
+                if picked is None:
+                    continue
+                key = canonical_url(picked.site_url, rules)
+                if key not in chosen or chosen[key].when < picked.when:
+                    chosen[key] = picked
+            self._by_key, self._rules = chosen, rules
+        return self._by_key
+
+    def response(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
+        capture = self._chosen(rules).get(canonical_url(url, rules))
+        if capture is None:
+            return None
+        if capture.fetch is not None:  # listed by a CDX server: fetched now, from its replay
+            capture.fetch(capture)
+        assert capture.file is not None
+        self._by_position[(capture.file, capture.offset, capture.date)] = capture
+        return ArchivedResponse(url=capture.site_url, status=capture.status,
+                                headers=capture.headers, record_id=capture.origin,
+                                date=capture.date, offset=capture.offset, source=capture.file)
+
+    def _capture(self, response: ArchivedResponse) -> ArchiveCapture:
+        assert response.source is not None
+        return self._by_position[(response.source, response.offset, response.date)]
+
+    def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
+        record_id = self._copy(self._capture(response), limit)
+        if record_id is None:
+            return None, None
+        self.pages += 1
+        if self._progress is not None:
+            self._progress(self._moment.at, self.pages)
+        return read_payload(response, limit), record_id
+
+    def used(self, response: ArchivedResponse) -> None:
+        self._copy(self._capture(response), DOWNLOAD_MAXSIZE)
+
+    def missing(self, url: str, role: str, rules: UrlRules) -> Skipped | None:
+        return Skipped(url, self._why_missing(url), None, failed=True, role=role)
+
+    def _why_missing(self, url: str) -> str:
+        at = iso_utc(self._moment.at)
+        captures = self._index.by_url.get(canonical_url(url, DEFAULT_RULES), [])
+        before = [c for c in captures if c.when <= self._moment.at]
+        if before:
+            return (f"not in the archive within the window: its latest capture at or before "
+                    f"{at} is of {before[-1].date}, older than {self._moment.window.days} days")
+        if captures:
+            return f"not in the archive at or before {at}: first captured {captures[0].date}"
+        return f"not in the archive: no capture at or before {at}"
+
+    def requisite(self, url: str) -> Requisite:
+        capture = self._chosen(self._rules or DEFAULT_RULES).get(
+            canonical_url(url, self._rules or DEFAULT_RULES))
+        if capture is None or capture.status != 200:
+            return Requisite(url, error="not in the archive at or before the moment"
+                             if capture is None else f"archived as HTTP {capture.status}")
+        response = self.response(url, self._rules or DEFAULT_RULES)
+        assert response is not None
+        body = read_payload(response, DOWNLOAD_MAXSIZE)
+        record_id = self._copy(capture, DOWNLOAD_MAXSIZE)
+        if body is None or record_id is None:
+            return Requisite(url, error="larger than the size limit")
+        ctype = (capture.headers.get("content-type") or "").split(";")[0].strip().lower()
+        return Requisite(url, ctype or None, hashlib.sha256(body).hexdigest(), record_id)
+
+    def _copy(self, capture: ArchiveCapture, limit: int) -> str | None:
+        """Copy ``capture`` into the snapshot's WARC (once); its record id there. A payload
+        stored larger than ``limit`` is not copied (None): the crawl would not have kept it
+        either, and the page is reported as too large."""
+        assert capture.file is not None
+        key = (capture.file, capture.offset, capture.date)
+        if key in self._copied:
+            return self._copied[key]
+        with open(capture.file, "rb") as fh:
+            fh.seek(capture.offset)
+            with raising_warcio_errors():
+                record = next(iter(ArchiveIterator(fh)))
+                raw = record.raw_stream.read(limit + 1)  # as stored: chunked, gzip, ...
+        if len(raw) > limit:
+            return None
+        earlier = self._earlier.get((payload_digest(raw), capture.status))
+        exchange = Exchange(url=capture.url, method="GET", request_headers=[],
+                            status=capture.status, response_headers=list(
+                                record.http_headers.headers if record.http_headers else []),
+                            body=raw, date=capture.date, revisit_of=earlier,
+                            origin=capture.origin)
+        self._warc.write_exchange(exchange)
+        if earlier is not None:
+            self.payload_snapshots.add(earlier.snapshot_id)
+        self._copied[key] = exchange.record_id
+        self._pipeline.sources[exchange.record_id] = capture.origin
+        source = "CDX" if capture.origin.startswith("CDX ") else capture.origin.rsplit("#", 1)[0]
+        self.copied_from.setdefault(source, []).append(capture.date)
+        return exchange.record_id
+
+
+@dataclass(slots=True)
+class Imported:
+    """What one moment gave: its snapshot (None: none written) and stats, or why not."""
+
+    moment: datetime
+    snapshot: Path | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None
+    """Why no snapshot was written, or that the moment was imported before."""
+
+
+def _moment_clock(moment: datetime) -> Callable[[], datetime]:
+    """A clock that says ``moment`` once (the snapshot's id and start) and the time after."""
+    told: list[datetime] = []
+
+    def clock() -> datetime:
+        if told:
+            return utc_now()
+        told.append(moment)
+        return moment
+
+    return clock
+
+
+def _earlier_payloads(out_dir: Path, moment: datetime) -> dict[tuple[str, int], Capture]:
+    """(payload digest, status) -> capture of the newest finished snapshot before
+    ``moment``: a revisit stands for a payload with the status it was captured with."""
+    name = moment.strftime("%Y%m%dT%H%M%SZ")
+    before = [p for p in list_snapshots(out_dir) if p.name.split("-")[0] < name]
+    if not before or not (before[-1] / WARC_NAME).is_file():
+        return {}
+    return {(c.payload_digest, c.status): c for c in previous_captures(before[-1]).values()}
+
+
+def imported_before(out_dir: Path, moment: datetime) -> Path | None:
+    """The snapshot an earlier import made of ``moment`` (importing again adds nothing)."""
+    at = iso_utc(moment)
+    for path in list_snapshots(out_dir) if out_dir.is_dir() else []:
+        manifest = read_manifest(path)
+        window = manifest.get("capture_window") or {}
+        if manifest.get("source") == IMPORT_SOURCE and window.get("moment") == at:
+            return path
+    return None
+
+
+def _used(used: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """What each input gave this snapshot: captures copied, their earliest and latest date."""
+    return [{"source": source, "captures": len(dates), "earliest": min(dates),
+             "latest": max(dates)} for source, dates in sorted(used.items())]
+
+
+def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
+                  moment: Moment, progress: Progress | None = None) -> Imported:
+    """Build the snapshot of ``moment`` under ``out_dir`` (the caller holds its lock)."""
+    result = Imported(moment.at)
+    start = index.by_url.get(canonical_url(start_url), [])
+    if _pick(start, moment) is None:
+        result.note = (f"no capture of {start_url} at or before {iso_utc(moment.at)} within "
+                       f"{moment.window.days} days: no snapshot of this moment")
+        return result
+    pipeline = PagePipeline(CrawlOptions(start_url=start_url, out_dir=out_dir),
+                      clock=_moment_clock(moment.at))
+    pipeline.health_checks = False
+    warc = WarcWriter(pipeline.writer.tmp_path / WARC_NAME, SOFTWARE, info=warcinfo_fields(
+        software=SOFTWARE, snapshot_id=pipeline.writer.snapshot_id, start_url=start_url,
+        obey_robots=False, user_agent="(imported captures)"))
+    captures = MomentCaptures(index, moment, warc, _earlier_payloads(out_dir, moment.at),
+                              pipeline, progress)
+    try:
+        replay(pipeline, captures, DOWNLOAD_MAXSIZE)
+        warc.close()
+        pipeline.writer.provenance = {
+            "source": IMPORT_SOURCE,
+            "capture_window": {"moment": iso_utc(moment.at), "from": iso_utc(moment.earliest),
+                               "to": iso_utc(moment.at), "window_days": moment.window.days},
+            "import": {"files": index.files, "problems": index.problems,
+                       "used": _used(captures.copied_from)},
+        }
+        closed = pipeline.close({PAYLOAD_SNAPSHOTS_STAT: sorted(captures.payload_snapshots)},
+                               extra={"captures_used": captures.pages})
+    except BaseException:
+        warc.discard()
+        pipeline.abort()
+        raise
+    result.snapshot, result.stats = closed.snapshot, closed.stats
+    if closed.snapshot is None:
+        result.note = f"no case page in the archive at {iso_utc(moment.at)}: no snapshot"
+    return result
+
+
+def import_archives(index: CaptureIndex, start_url: str, out_dir: Path,
+                    moments: list[Moment], progress: Progress | None = None
+                    ) -> Iterator[Imported]:
+    """Import each moment in turn, oldest first, under the snapshots directory's lock;
+    a moment imported before is not imported again. ``progress`` is told each page read."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with CrawlLock(out_dir):
+        for moment in moments:
+            done = imported_before(out_dir, moment.at)
+            if done is not None:
+                yield Imported(moment.at, done, read_manifest(done).get("crawl_stats", {}),
+                               note=f"imported before as {done.name}")
+                continue
+            yield import_moment(index, start_url, out_dir, moment, progress)
+
+
+def scratch_dir(out_dir: Path) -> Path:
+    """A scratch directory next to the snapshots (WACZ members are extracted there); a
+    leftover of a killed import is removed by the next run, as a crawl's are."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".tmp-import-{os.getpid()}-", dir=out_dir))
+
+
+def remove_scratch(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
