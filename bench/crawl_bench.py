@@ -50,6 +50,8 @@ class TreeSampler:
     peak_total_pss_mib: float = 0.0
     """Proportional set size: shared pages (the interpreter, libraries) counted once."""
     processes: dict[int, ProcessPeak] = field(default_factory=dict)
+    timeline: list[tuple[float, dict[str, float]]] = field(default_factory=list)
+    """Every sample: seconds since the sampler started, and RSS (MiB) summed per role."""
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -92,8 +94,10 @@ class TreeSampler:
         return "worker" if b"spawn_main" in cmdline else "child"
 
     def _run(self) -> None:
+        started = time.perf_counter()
         while not self._stop.is_set():
             total = pss = 0.0
+            roles: dict[str, float] = {}
             for pid in self._tree():
                 try:
                     rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
@@ -107,6 +111,8 @@ class TreeSampler:
                     pid, ProcessPeak(self._role(pid)))
                 peak.rss_mib = max(peak.rss_mib, mib)
                 peak.cpu_seconds = (int(fields[11]) + int(fields[12])) / TICKS
+                roles[peak.role] = roles.get(peak.role, 0.0) + mib
+            self.timeline.append((time.perf_counter() - started, roles))
             self.peak_total_mib = max(self.peak_total_mib, total)
             self.peak_total_pss_mib = max(self.peak_total_pss_mib, pss)
             self._stop.wait(self.interval)
@@ -143,7 +149,25 @@ def _timed(args: list[str], cwd: Path = ROOT) -> tuple[float, subprocess.Complet
     result = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
     return wall, result, {"peak_rss_mib": round(sampler.peak_total_mib, 1),
                           "peak_pss_mib": round(sampler.peak_total_pss_mib, 1),
-                          "processes": sampler.by_role()}
+                          "processes": sampler.by_role(),
+                          "rss_timeline": _thin(sampler.timeline)}
+
+
+#: Samples kept of a run's RSS timeline (for ``bench.plots``): enough to draw its shape.
+TIMELINE_POINTS = 400
+
+
+def _thin(timeline: list[tuple[float, dict[str, float]]]) -> list[dict[str, float]]:
+    """At most ``TIMELINE_POINTS`` samples, each the largest of its stretch (peaks stay):
+    ``{"t": seconds, role: MiB, ..., "total": MiB}``."""
+    step = max(1, -(-len(timeline) // TIMELINE_POINTS))
+    out = []
+    for first in range(0, len(timeline), step):
+        stretch = timeline[first:first + step]
+        t, roles = max(stretch, key=lambda s: sum(s[1].values()))
+        out.append({"t": round(t, 2), **{r: round(m, 1) for r, m in roles.items()},
+                    "total": round(sum(roles.values()), 1)})
+    return out
 
 
 def wget(site: Site, base_url: str, work: Path) -> dict:
@@ -206,6 +230,7 @@ def casearchive_crawl(site: Site, base_url: str, work: Path, keep: bool = False)
         "peak_rss_mib": sampled["peak_rss_mib"],
         "peak_pss_mib": sampled["peak_pss_mib"],
         "processes": sampled["processes"],
+        "rss_timeline": sampled["rss_timeline"],
         **({"snapshot": str(snapshot)} if keep else {}),
     }
 

@@ -46,11 +46,11 @@ t = time.perf_counter()
 from casearchive.exports.diff import diff_snapshots
 from casearchive.exports.render import render
 imported = time.perf_counter() - t
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 result = diff_snapshots(sys.argv[1], sys.argv[2])
 text = render(result, "json")
-seconds = time.perf_counter() - t
-print(json.dumps({"diff_seconds": seconds, "import_seconds": imported,
+seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+print(json.dumps({"diff_seconds": seconds, "cpu_seconds": cpu, "import_seconds": imported,
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "changed": len(result.changed), "added": len(result.added),
                   "removed": len(result.removed), "unchanged": result.unchanged,
@@ -179,7 +179,8 @@ def run(n_cases: int = 100_000, changed: float = 0.01, clustered: bool = False,
     finally:
         shutil.rmtree(root)
     child = dict(runs[0])
-    for key in ("diff_seconds", "import_seconds", "process_seconds", "peak_rss_mib"):
+    for key in ("diff_seconds", "cpu_seconds", "import_seconds", "process_seconds",
+                "peak_rss_mib"):
         child[key] = statistics.median(r[key] for r in runs)
     return {
         "cases": n_cases,
@@ -188,12 +189,13 @@ def run(n_cases: int = 100_000, changed: float = 0.01, clustered: bool = False,
         "generate_seconds": round(generate, 2),
         "cases_parquet_mib": round(size / 2**20, 1),
         "diff_seconds": round(child.pop("diff_seconds"), 3),
+        "cpu_seconds": round(child.pop("cpu_seconds"), 3),
         "import_seconds": round(child.pop("import_seconds"), 3),
         "process_seconds": round(child.pop("process_seconds"), 3),
         "peak_rss_mib": round(child.pop("peak_rss_mib"), 1),
         **child,
-        "runs": [{k: round(r[k], 3) for k in ("diff_seconds", "process_seconds", "peak_rss_mib")}
-                 for r in runs],
+        "runs": [{k: round(r[k], 3) for k in ("diff_seconds", "cpu_seconds", "process_seconds",
+                                              "peak_rss_mib")} for r in runs],
     }
 
 

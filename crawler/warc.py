@@ -154,10 +154,16 @@ def _status_line(status: int) -> str:
 class WarcWriter:
     """Appends request/response pairs to one gzip WARC file, one gzip member per record.
 
-    Records are built here, then compressed and written in order by one background thread:
-    zlib and file writes release the GIL, so compression overlaps the crawl's other work on
-    whichever core has room. A write error is raised by the next call, or by ``close``.
+    ``write_exchange`` only queues the exchange: one background thread builds its records
+    (warcio: headers, block and payload digests), compresses and writes them, in the order
+    they were queued, so the crawl's own thread (Scrapy's reactor) spends no time on the
+    WARC unless the thread falls ``QUEUED`` exchanges behind (back-pressure). zlib, hashing
+    and file writes release the GIL, so most of that work runs on whichever core has room.
+    A write error is raised by the next call, or by ``close``.
     """
+
+    #: Exchanges waiting for the writer thread (at ~20 KB a page, about a MiB).
+    QUEUED = 64
 
     def __init__(self, path: Path, software: str, info: dict[str, str] | None = None) -> None:
         """Open ``path`` and write its ``warcinfo`` record: ``info`` (see ``warcinfo_fields``)
@@ -166,38 +172,57 @@ class WarcWriter:
         self._fh: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
         self._plain = BytesIO()
         self._writer = WARCWriter(self._plain, gzip=False, warc_version="1.1")
-        self._members: queue.Queue[tuple[bytes, int] | None] = queue.Queue(maxsize=64)
+        self._queue: queue.Queue[Exchange | None] = queue.Queue(maxsize=self.QUEUED)
         self._error: Exception | None = None
-        self._thread = threading.Thread(target=self._compress, name="warc-gzip", daemon=True)
-        self._thread.start()
-        fields = info or {"software": software, "format": "WARC File Format 1.1"}
-        info_record = self._writer.create_warcinfo_record(path.name, fields)
-        self._write(info_record)
         self.records = 0
+        """Records written so far (by the writer thread; final after ``close``)."""
         self._payloads: dict[str, tuple[str, str, str]] = {}
         """SHA-256 of an archived non-HTML payload -> (URL, WARC-Date, payload digest)."""
-
-    def _write(self, record: ArcWarcRecord) -> None:
+        fields = info or {"software": software, "format": "WARC File Format 1.1"}
+        self._write(self._writer.create_warcinfo_record(path.name, fields))
         if self._error is not None:
             raise self._error
-        self._writer.write_record(record)
-        level = REVISIT_GZIP_LEVEL if record.rec_type == "revisit" else GZIP_LEVEL
-        self._members.put((self._plain.getvalue(), level))
-        self._plain.seek(0)
-        self._plain.truncate()
+        self._thread = threading.Thread(target=self._run, name="warc-writer", daemon=True)
+        self._thread.start()
 
-    def _compress(self) -> None:
-        while (item := self._members.get()) is not None:
+    def _run(self) -> None:
+        """The writer thread: every queued exchange, in order, until ``None``; after an
+        error, the rest is drained unwritten (the error is raised to the crawl)."""
+        while (exchange := self._queue.get()) is not None:
             if self._error is not None:
                 continue
-            plain, level = item
-            member = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
             try:
-                self._fh.write(member.compress(plain) + member.flush())
+                self._archive(exchange)
             except Exception as exc:  # noqa: BLE001 - kept and raised by the next write or close
                 self._error = exc
 
+    def _write(self, record: ArcWarcRecord) -> None:
+        """Serialise ``record`` and append it as one gzip member (nothing after an error)."""
+        if self._error is not None:
+            return
+        self._writer.write_record(record)
+        level = REVISIT_GZIP_LEVEL if record.rec_type == "revisit" else GZIP_LEVEL
+        member = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        plain = self._plain.getbuffer()
+        try:
+            data = member.compress(plain) + member.flush()
+        finally:
+            plain.release()
+        self._plain.seek(0)
+        self._plain.truncate()
+        try:
+            self._fh.write(data)
+        except Exception as exc:  # noqa: BLE001 - kept and raised by the next write or close
+            self._error = exc
+
     def write_exchange(self, exchange: Exchange) -> None:
+        """Queue the exchange for the writer thread (see ``_archive`` for its records);
+        raises the error of an earlier write, if any."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put(exchange)
+
+    def _archive(self, exchange: Exchange) -> None:
         """Write the response record, then its request record (concurrent to it).
 
         A revisit of an earlier snapshot's capture (a 304 to a conditional request, or a 200
@@ -300,7 +325,7 @@ class WarcWriter:
 
     def _stop(self) -> None:
         if self._thread.is_alive():
-            self._members.put(None)
+            self._queue.put(None)
             self._thread.join()
 
 

@@ -12,12 +12,14 @@ Each changed value carries a word diff (``casearchive.exports.worddiff``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import queue
 import re
 import tempfile
+import threading
 import unicodedata
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,7 +27,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from casearchive.exports.load import Snapshot, load_snapshot, read_case_rows
+from casearchive.exports.load import Snapshot, iter_case_rows, load_snapshot, read_case_rows
 from casearchive.exports.worddiff import Op, word_diff
 from casearchive.parsers.records import CASE_CONTENT_FIELDS, CASE_HIDDEN_MEMBERS
 
@@ -399,35 +401,125 @@ def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     differ = pc.fill_null(pc.or_(pc.not_equal(sha_a, sha_b), pc.equal(sha_b, "")), False)
     candidates = _ids(ids_b.filter(differ))
     both = b.num_rows - len(added)
-    # Decompression dominates; pyarrow releases the GIL, so the two sides run in parallel.
-    with ThreadPoolExecutor(2) as pool:
-        side_a = pool.submit(_rows, old, candidates, ROW_COLUMNS)
-        side_b = pool.submit(_rows, new, candidates, ROW_COLUMNS)
-        rows_a, rows_b = side_a.result(), side_b.result()
-    changed = []
-    for cid in candidates:
-        items = compare_case(rows_a[cid], rows_b[cid])
+    del a, b, ids_a, ids_b, pos, sha_a, sha_b, differ  # the index is not needed any more
+    found: dict[str, CaseChange] = {}
+    named: dict[str, CaseInfo] = {}
+    for row_a, row_b in _paired_rows(old, new, candidates):
+        items = compare_case(row_a, row_b)
         if items:
-            changed.append(CaseChange(cid, rows_b[cid]["title"], items,
-                                      _notes(rows_a[cid], rows_b[cid])))
-    cases = _case_infos(old, new, added, removed, [c.case_id for c in changed])
+            cid = row_b["case_id"]
+            found[cid] = CaseChange(cid, row_b["title"], items, _notes(row_a, row_b))
+            named[cid] = _info(row_b)
+    changed = [found[cid] for cid in candidates if cid in found]
+    cases = _case_infos(old, new, added, removed, named)
     titles = {cid: cases[cid].title for cid in [*added, *removed] if cid in cases}
     return SnapshotDiff(SnapshotInfo.of(old), SnapshotInfo.of(new), added, removed, changed,
                         both - len(changed), titles, cases=cases)
 
 
+#: Row groups of candidates each side reads ahead of the comparison (a few MiB of rows).
+READ_AHEAD = 2
+_END = object()
+
+
+def _paired_rows(old: Snapshot, new: Snapshot, ids: list[str]
+                 ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """``(old row, new row)`` of every id in ``ids``, as soon as both sides have read it.
+
+    Each side's rows are read row group by row group in a thread of its own (decompression
+    releases the GIL, so reading overlaps the comparison on the other core) and kept only
+    until the other side's row arrives. Both files are sorted by ``case_id``, so reading
+    from the side that is behind keeps that wait to about one row group a side: memory is
+    bounded by ``READ_AHEAD`` row groups, whatever the number of cases or changes.
+    """
+    sides = [_read_ahead(snap, ids) for snap in (old, new)]
+    waiting: tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]] = ({}, {})
+    last: list[str | None] = ["", ""]  # the last case_id each side read; None: side done
+    try:
+        while last[0] is not None or last[1] is not None:
+            k = _behind(last)
+            batch = next(sides[k])
+            if batch is None:
+                last[k] = None
+                continue
+            for row in batch:
+                other = waiting[1 - k].pop(row["case_id"], None)
+                if other is None:
+                    waiting[k][row["case_id"]] = row
+                else:
+                    yield (other, row) if k else (row, other)
+            last[k] = batch[-1]["case_id"]
+    finally:
+        for side in sides:
+            side.close()
+
+
+def _behind(last: list[str | None]) -> int:
+    """The side to read next: the one whose last case_id is smaller (the one not done)."""
+    if last[0] is None:
+        return 1
+    if last[1] is None:
+        return 0
+    return 0 if last[0] <= last[1] else 1
+
+
+def _read_ahead(snap: Snapshot, ids: list[str]
+                ) -> Generator[list[dict[str, Any]] | None, None, None]:
+    """The rows of ``ids`` in ``snap``, a row group's worth a time, read by a thread up to
+    ``READ_AHEAD`` groups ahead; then None (for ever). A read error is raised here."""
+    columns = [*ROW_COLUMNS, *_info_columns(snap)]
+    ready: queue.Queue[Any] = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            tables = iter_case_rows(snap, ids, columns)
+            while not stop.is_set():
+                table = read_parquet(snap, "cases.parquet", next, tables, None)
+                ready.put(_END if table is None else table.to_pylist())
+                if table is None:
+                    return
+        except Exception as exc:  # noqa: BLE001 - raised again in the reading thread
+            ready.put(exc)
+
+    thread = threading.Thread(target=produce, name="diff-read", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not _END:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+        while True:
+            yield None
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a producer blocked on a full queue see ``stop``
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.05)
+
+
+#: What names a case in a report, read with its rows (``case_key`` when the file has it).
 INFO_COLUMNS = ["case_id", "title", "url"]
 
 
+def _info_columns(snap: Snapshot) -> list[str]:
+    extra = ["case_key"] if _has_column(snap, "cases", "case_key") else []
+    return [c for c in [*INFO_COLUMNS, *extra] if c not in ROW_COLUMNS]
+
+
+def _info(row: dict[str, Any]) -> CaseInfo:
+    return CaseInfo(row["case_id"], row.get("case_key"), row["title"], row["url"])
+
+
 def _case_infos(old: Snapshot, new: Snapshot, added: list[str], removed: list[str],
-                changed: list[str]) -> dict[str, CaseInfo]:
-    """Names and captures of the reported cases (only their rows are read)."""
-    out: dict[str, CaseInfo] = {}
-    for snap, ids in ((new, [*added, *changed]), (old, removed)):
-        columns = INFO_COLUMNS + (["case_key"] if _has_column(snap, "cases", "case_key") else [])
-        for row in _rows(snap, ids, columns).values():
-            out[row["case_id"]] = CaseInfo(row["case_id"], row.get("case_key"), row["title"],
-                                           row["url"])
+                changed: dict[str, CaseInfo]) -> dict[str, CaseInfo]:
+    """Names and captures of the reported cases: ``changed`` are named already (from the
+    rows compared), the added and removed ones are read (only their rows)."""
+    out = dict(changed)
+    for snap, ids in ((new, added), (old, removed)):
+        columns = [*INFO_COLUMNS, *_info_columns(snap)]
+        for row in _rows(snap, ids, list(dict.fromkeys(columns))).values():
+            out[row["case_id"]] = _info(row)
     for side, snap, ids in (("old", old, [*removed, *changed]), ("new", new, [*added, *changed])):
         for cid, capture in _captures(snap, ids).items():
             if cid in out:
@@ -446,10 +538,14 @@ def _captures(snap: Snapshot, ids: list[str]) -> dict[str, Capture]:
     """The first fetched page of each case in ``ids``: its final URL and fetch time."""
     if not ids:
         return {}
+    import pyarrow.parquet as pq
+
     columns = ["case_id", "page_number", "final_url", "fetched_at"]
-    table = read_parquet(snap, "pages.parquet", snap.read_table, "pages", columns)
-    table = table.filter(pc.and_(pc.is_in(table["case_id"], value_set=pa.array(ids)),
-                                 pc.is_valid(table["final_url"])))
+    wanted = pc.field("case_id").isin(pa.array(ids, pa.string()))
+    # Filtered as it is read, a batch at a time: only the wanted pages are ever held.
+    table = read_parquet(snap, "pages.parquet", lambda: pq.read_table(
+        snap.path / "pages.parquet", columns=columns,
+        filters=wanted & pc.field("final_url").is_valid()))
     out: dict[str, Capture] = {}
     for row in table.sort_by([("case_id", "ascending"), ("page_number", "ascending")]).to_pylist():
         if row["case_id"] not in out:

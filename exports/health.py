@@ -69,10 +69,10 @@ def check_health(snapshot: Path, previous: Path | None, crawl_stats: dict[str, A
     may not be written yet), against ``previous`` (a finished snapshot, or None)."""
     if previous is not None and not (previous / MANIFEST).is_file():
         previous = None
-    cases = pq.read_table(snapshot / TABLES["cases"].file, columns=list(SECTION_KEYS))
+    rows, filled = _filled(snapshot)
     checks = [
-        _case_count(cases.num_rows, previous, thresholds),
-        _sections(cases, previous, thresholds),
+        _case_count(rows, previous, thresholds),
+        _sections(filled, previous, thresholds),
         _page_warnings(snapshot, thresholds),
         _errors(crawl_stats, thresholds),
     ]
@@ -96,17 +96,33 @@ def _case_count(now: int, previous: Path | None, t: HealthThresholds) -> Check:
                  f"{now} cases, previous {before} (dropped {drop:.0%})")
 
 
-def _filled(cases: Any) -> dict[str, float]:
-    """Share of cases in which each canonical section is filled."""
-    return {key: _share(cases.num_rows - cases.column(key).null_count, cases.num_rows)
-            for key in SECTION_KEYS}
+def _filled(snapshot: Path) -> tuple[int, dict[str, float]]:
+    """The number of cases, and the share of them in which each canonical section is filled.
+
+    Counted from the null counts the Parquet footer keeps per row group and column, so no
+    text is read (reading the section columns would hold every case's text at once, at the
+    end of every crawl); a row group without that statistic has its column read alone.
+    """
+    parquet = pq.ParquetFile(snapshot / TABLES["cases"].file)
+    rows = parquet.metadata.num_rows
+    leaves = parquet.metadata.schema  # statistics are per leaf column, not per Arrow field
+    index = {leaves.column(i).path: i for i in range(len(leaves))}
+    nulls = dict.fromkeys(SECTION_KEYS, 0)
+    for group in range(parquet.num_row_groups):
+        meta = parquet.metadata.row_group(group)
+        for key in SECTION_KEYS:
+            stats = meta.column(index[key]).statistics
+            if stats is not None and stats.has_null_count:
+                nulls[key] += stats.null_count
+            else:
+                nulls[key] += parquet.read_row_group(group, columns=[key]).column(0).null_count
+    return rows, {key: _share(rows - nulls[key], rows) for key in SECTION_KEYS}
 
 
-def _sections(cases: Any, previous: Path | None, t: HealthThresholds) -> Check:
+def _sections(now: dict[str, float], previous: Path | None, t: HealthThresholds) -> Check:
     if previous is None:
         return Check("sections", True, None, t.section_now_empty, "no previous snapshot")
-    before = _filled(pq.read_table(previous / TABLES["cases"].file, columns=list(SECTION_KEYS)))
-    now = _filled(cases)
+    before = _filled(previous)[1]
     emptied = {key: round(1 - now[key], 4) for key in SECTION_KEYS
                if before[key] > t.section_was_present and 1 - now[key] > t.section_now_empty}
     worst = max((round(1 - now[k], 4) for k in SECTION_KEYS

@@ -125,11 +125,33 @@ _NESTED = nested_record_types(CaseRecord)
 def read_case_rows(
     snapshot: Snapshot, case_ids: list[str], columns: list[str] | None = None
 ) -> pa.Table:
-    """Rows of ``cases.parquet`` whose ``case_id`` is in ``case_ids``, in file order.
+    """Rows of ``cases.parquet`` whose ``case_id`` is in ``case_ids``, in file order
+    (``iter_case_rows`` gathered into one table)."""
+    parts = list(iter_case_rows(snapshot, case_ids, columns))
+    if not parts:
+        parquet = pq.ParquetFile(snapshot.path / TABLES["cases"].file)
+        schema = parquet.schema_arrow
+        wanted = _with_id(columns)
+        fields = [schema.field(c) for c in wanted] if wanted else list(schema)
+        return pa.schema(fields).empty_table()
+    return pa.concat_tables(parts)
+
+
+def _with_id(columns: list[str] | None) -> list[str] | None:
+    if columns is not None and "case_id" not in columns:
+        return ["case_id", *columns]
+    return columns
+
+
+def iter_case_rows(
+    snapshot: Snapshot, case_ids: list[str], columns: list[str] | None = None
+) -> Iterator[pa.Table]:
+    """Rows of ``cases.parquet`` whose ``case_id`` is in ``case_ids``: one table per row
+    group that holds any (never an empty one), in file order.
 
     Row groups whose ``case_id`` min/max statistics hold no wanted id are skipped (the
     table is sorted by ``case_id``, so clustered ids touch few groups); the others are read
-    one at a time and filtered, so memory stays at one row group plus the rows returned.
+    one at a time and filtered, so memory stays at one row group plus the rows yielded.
     """
     import bisect
 
@@ -137,11 +159,11 @@ def read_case_rows(
 
     parquet = pq.ParquetFile(snapshot.path / TABLES["cases"].file)
     wanted = sorted(set(case_ids))
+    if not wanted:
+        return
     lookup = pa.array(wanted, pa.string())
-    if columns is not None and "case_id" not in columns:
-        columns = ["case_id", *columns]
+    columns = _with_id(columns)
     id_col = parquet.schema_arrow.get_field_index("case_id")
-    parts = []
     for i in range(parquet.num_row_groups):
         stats = parquet.metadata.row_group(i).column(id_col).statistics
         if stats is not None and stats.has_min_max:
@@ -149,9 +171,7 @@ def read_case_rows(
             if first == len(wanted) or wanted[first] > stats.max:
                 continue
         group = parquet.read_row_group(i, columns=columns)
-        parts.append(group.filter(pc.is_in(group["case_id"], value_set=lookup)))
-    if not parts:
-        schema = parquet.schema_arrow
-        fields = [schema.field(c) for c in columns] if columns else list(schema)
-        return pa.schema(fields).empty_table()
-    return pa.concat_tables(parts)
+        rows = group.filter(pc.is_in(group["case_id"], value_set=lookup))
+        del group  # the row group's text goes before the next one is read
+        if rows.num_rows:
+            yield rows

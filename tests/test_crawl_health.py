@@ -108,3 +108,25 @@ def test_the_checks_on_the_fixture_snapshot(fixture_crawl) -> None:
     strict = check_health(snapshot, None, stats, HealthThresholds(max_error_rate=0.05))
     errors = next(c for c in strict["checks"] if c["check"] == "errors")
     assert (strict["verdict"], errors["figure"], errors["passed"]) == ("failed", 0.1, False)
+
+
+@pytest.mark.slow
+def test_section_shares_come_from_the_footer_and_match_the_text(tmp_path, monkeypatch) -> None:
+    """``_filled`` counts filled sections from the Parquet statistics (no text read): the
+    same shares as counting the read columns, over several row groups."""
+    import pyarrow.parquet as pq
+
+    from casearchive.exports.health import _filled
+    from casearchive.exports.parquet import ROW_GROUP_ROWS
+    from casearchive.parsers.records import SECTION_KEYS
+    from tests.test_diff_cli import case, write
+
+    monkeypatch.setitem(ROW_GROUP_ROWS, "cases", 3)
+    snap = write(tmp_path, [case(i, history=None if i % 3 == 0 else f"h{i}")
+                            for i in range(10)], 1)
+    assert pq.ParquetFile(snap / "cases.parquet").num_row_groups == 4
+    table = pq.read_table(snap / "cases.parquet", columns=list(SECTION_KEYS))
+    rows, filled = _filled(snap)
+    assert rows == 10
+    assert filled == {k: round((10 - table.column(k).null_count) / 10, 4) for k in SECTION_KEYS}
+    assert filled["history"] == 0.6 and filled["treatment"] == 0.5
