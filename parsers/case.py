@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass, replace
 from typing import Any
 
+from .labels import alias_key
 from .records import (
     CASE_CONTENT_FIELDS,
     CASE_HIDDEN_MEMBERS,
@@ -149,6 +150,52 @@ def _page_texts(page: PageRecord) -> list[str]:
     return out
 
 
+#: How many title-like texts at the top of a page may hold its title block (a breadcrumb,
+#: a "Page N of M" line or a site banner can stand above it).
+_LEAD_MAX = 3
+
+
+def _lead_texts(page: PageRecord) -> list[str]:
+    """Where a page's title block stands: its first title-like texts before the first
+    section under a recognised heading. A recognised heading (alias or synonym) is never
+    one of them, nor a heading the page opens a section with (its text follows)."""
+    out: list[str] = []
+    for section in page.sections:
+        if section.key is not None or len(out) >= _LEAD_MAX:
+            break
+        for text in _title_parts(section):
+            if _title_like(text) and alias_key(text)[0] is None and text not in out:
+                out.append(text)
+    return out[:_LEAD_MAX]
+
+
+def _title_parts(section: Section) -> list[str]:
+    """A section's texts that may be a title block: its heading and its paragraphs."""
+    paras = section.text.split("\n\n") if section.text else []
+    return [section.heading, *paras] if section.heading else paras
+
+
+def _section_headings(pages: list[PageRecord]) -> set[str]:
+    """Headings the pages use as section headings: a recognised key, or text under the
+    heading on every page that shows it (a title block stands alone on some page: over
+    page 1's first heading, or as a paragraph)."""
+    keyed: set[str] = set()
+    with_body: set[str] = set()
+    alone: set[str] = set()
+    for page in pages:
+        for s in page.sections:
+            if s.heading and s.key is not None:
+                keyed.add(s.heading)
+            elif s.heading:
+                (with_body if _has_body(s.text) else alone).add(s.heading)
+            alone.update(s.text.split("\n\n"))
+    return keyed | (with_body - alone)
+
+
+def _has_body(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
 def _route_case_furniture(pages: list[PageRecord], title: str) -> str:
     """The case title by cross-page evidence, and the case's furniture moved out of its
     sections into each page's ``furniture`` (nothing dropped; pages changed in place).
@@ -162,25 +209,46 @@ def _route_case_furniture(pages: list[PageRecord], title: str) -> str:
       it is the repeated title over a continuing page, so its text is unplaced (it
       continues the previous page's section).
     * A boxed block (heading and text) repeated identically on two or more pages of the
-      case is a sidebar widget: furniture.
+      case is a sidebar widget: furniture. So is a boxed block whose heading and every
+      line of text another page of the case has as furniture (the side column the
+      structure marked there, on a page too short for its density to show).
     """
     counts: dict[str, int] = {}
     for page in pages:
         for text in _page_texts(page):
             counts[text] = counts.get(text, 0) + 1
-    if len(pages) >= 2:
-        every = [t for t in _page_texts(pages[0]) if counts.get(t) == len(pages)]
-        if every and title not in counts:
-            title = every[0]
+    if len(pages) >= 2 and title not in counts:
+        title = _visible_title(pages) or title
     boxes: dict[tuple[str, str], int] = {}
     for page in pages:
         for section in {(s.heading, s.text) for s in page.sections
                         if s.key is None and s.heading is not None}:
             boxes[section] = boxes.get(section, 0) + 1
     evidence = counts.get(title, 0) >= 2
-    for page in pages:
-        _strip_page(page, title, evidence, {b for b, n in boxes.items() if n >= 2})
+    repeated = {b for b, n in boxes.items() if n >= 2}
+    lines = [frozenset(page.furniture.split("\n")) for page in pages]
+    for i, page in enumerate(pages):
+        others = frozenset().union(*lines[:i], *lines[i + 1:])
+        _strip_page(page, title, evidence,
+                    repeated | {b for b in boxes if _furniture_elsewhere(b, others)})
     return title
+
+
+def _furniture_elsewhere(box: tuple[str, str], others: frozenset[str]) -> bool:
+    """Are a box's heading and every line of its text furniture lines of other pages?"""
+    heading, text = box
+    return heading in others and all(
+        line in others or line.removeprefix("- ") in others
+        for line in text.split("\n") if line)
+
+
+def _visible_title(pages: list[PageRecord]) -> str | None:
+    """The title block every page shows: a text at the top of every page (``_lead_texts``)
+    that no page uses as a section heading; the first such text of page 1."""
+    leads = [_lead_texts(page) for page in pages]
+    headings = _section_headings(pages)
+    return next((t for t in leads[0] if t not in headings
+                 and all(t in lead for lead in leads[1:])), None)
 
 
 def _strip_page(page: PageRecord, title: str, evidence: bool,
@@ -208,6 +276,25 @@ def _strip_page(page: PageRecord, title: str, evidence: bool,
     if moved:
         page.sections = kept
         page.furniture = "\n".join(filter(None, [page.furniture, *moved]))
+        _recount_unplaced(page)
+
+
+def _recount_unplaced(page: PageRecord) -> None:
+    """``unplaced_chars`` and the "unplaced text" warnings of a page whose furniture the
+    case moved out of its sections: what is left unplaced, and nothing else (the moved text
+    is the case's furniture, placed and accounted for)."""
+    warnings = [w for w in page.warnings if not w.startswith("unplaced text: ")]
+    unplaced = 0
+    for i, section in enumerate(page.sections):
+        if section.rule != "unplaced":
+            continue
+        unplaced += len(section.text)
+        last = len(page.sections) - 1
+        where = ("under no heading" if last == 0 else
+                 "among the footer" if i == last else "before the first heading")
+        warnings.append(f"unplaced text: {len(section.text)} chars {where}")
+    page.warnings = warnings
+    page.unplaced_chars = unplaced
 
 
 def _note_continuation(case: CaseRecord, page: int, what: str) -> None:

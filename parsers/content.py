@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE, NAV_ATTR_RE
+from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE, NAV_ATTR_RE, alias_key
 
 #: Appended to the class of a container outside the content (``NAV_ATTR_RE`` matches it).
 FURNITURE_CLASS = "casearchive-nav"
@@ -78,14 +78,48 @@ def content_element(root: etree._Element) -> etree._Element | None:
         n = _text_len(el)
         if _MIN_SHARE * total <= n < _MAX_SHARE * total and n > best_len:
             best, best_len = el, n
-    return best
+    return best if best is not None else _whole_name_content(named, total)
+
+
+def _whole_name_content(named: list[etree._Element], total: int) -> etree._Element | None:
+    """The one element whose id or a class is a content name as a whole ("main",
+    "content", "main-content"; not "mainmenu", "content-meta"), when no named element holds
+    half the body's text: a short page's content beside a long footer and side column. It
+    must hold more text than each block beside it that no furniture name marks (an
+    unnamed side column is smaller than the content it stands beside)."""
+    whole = [el for el in named if _whole_content_name(el)]
+    if len(whole) != 1:
+        return None
+    el = whole[0]
+    n = _text_len(el)
+    if not 0 < n < _MAX_SHARE * total:
+        return None
+    for sibling in (*el.itersiblings(preceding=True), *el.itersiblings()):
+        if not isinstance(sibling.tag, str) or sibling.tag not in CONTAINER_TAGS:
+            continue
+        names = f"{sibling.get('id') or ''} {sibling.get('class') or ''}"
+        if NAV_ATTR_RE.search(names) is None and _text_len(sibling) >= n:
+            return None
+    return el
+
+
+#: Content names as a whole token, separators ignored (``_whole_name_content``).
+_WHOLE_CONTENT_NAMES = frozenset({"main", "content", "maincontent", "pagecontent",
+                                  "article", "story"})
+
+
+def _whole_content_name(el: etree._Element) -> bool:
+    tokens = f"{el.get('id') or ''} {el.get('class') or ''}".lower().split()
+    return any(t.replace("-", "").replace("_", "") in _WHOLE_CONTENT_NAMES for t in tokens)
 
 
 def mark_furniture(root: etree._Element) -> bool:
     """Mark the containers outside the content element as navigation, and the paragraphs
-    whose class names furniture; True when a content element was found."""
+    whose class names furniture; True when a content element was found. Without one, a
+    layout table's side columns are marked (``mark_side_cells``)."""
     content = content_element(root)
     if content is None:
+        mark_side_cells(root)
         return False
     el = content
     while el is not None and el.tag not in ("body", "html"):
@@ -112,3 +146,76 @@ def _names_furniture(cls: str) -> bool:
 
 
 _COMMENT_RE = re.compile(r"comment", re.I)
+
+
+#: How deep ``mark_side_cells`` follows the text down from ``<body>``.
+_LAYOUT_DEPTH = 12
+#: Blocks that make a cell a column of boxes rather than one heading or one value.
+_BOX_BLOCKS = ("p", "div", "table", "ul", "ol", "form", "h2", "h3", "h4", "h5", "h6")
+
+
+def mark_side_cells(root: etree._Element) -> None:
+    """A layout table names nothing, but its text density shows the content column: from
+    ``<body>``, follow the child that holds most of its parent's text (at least half); in
+    each table row on that path, a cell beside the content cell is a side column
+    (furniture: meetings, "featured case", newsletter boxes) when it holds two blocks or
+    more (a column of boxes, not one heading or one value: a two-column heading table's
+    left cell stays) and no case heading (a short page's content beside a longer column
+    is never the column), and at most half the content cell's text unless the content
+    cell is the row's one cell holding a case heading (``_mark_row``)."""
+    el = root.find("body")
+    if el is None or el.find(".//td") is None:
+        return
+    total = _text_len(el)
+    for _ in range(_LAYOUT_DEPTH):
+        layout = [c for c in el if c.tag in _LAYOUT_TAGS]
+        if len(layout) == 1 and el.tag != "tr":
+            el = layout[0]  # a wrapper: the path goes on without measuring
+            continue
+        children = [(c, _text_len(c)) for c in layout]
+        if not children:
+            return
+        main, n = max(children, key=lambda cn: cn[1])
+        if el.tag == "tr":
+            _mark_row(children, main, n)
+        if 2 * n < total or n == 0:
+            return
+        el, total = main, n
+
+
+#: The elements a layout table's content column can be reached through (a paragraph or an
+#: inline element never holds one).
+_LAYOUT_TAGS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", "div", "center",
+                          "form", "font", "section", "main", "article", "span", "blockquote"})
+
+
+def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: int) -> None:
+    """The side columns of one layout row. The content cell is the one cell holding a case
+    heading when exactly one does (then a column of boxes beside it is furniture however
+    long), else the densest cell (then only a column of at most half its text is)."""
+    labelled = [c for c, _ in cells if c.tag == "td" and _holds_case_label(c)]
+    anchored = len(labelled) == 1
+    content = labelled[0] if anchored else main
+    for cell, m in cells:
+        if cell.tag != "td" or cell is content or cell in labelled or not _boxes(cell):
+            continue
+        if anchored or 2 * m <= n:
+            _mark(cell)
+
+
+_LABEL_TAGS = ("b", "strong", "h2", "h3", "h4", "h5", "h6", "dt", "th")
+
+
+def _holds_case_label(cell: etree._Element) -> bool:
+    """Does a cell hold a case's section heading (an emphasised alias, "History:")? Then it
+    is the content, however short the page and however long the column beside it."""
+    for el in cell.iter(*_LABEL_TAGS):
+        text = " ".join("".join(el.itertext()).split()).rstrip(" :")
+        if 0 < len(text) <= 60 and alias_key(text)[0] is not None:
+            return True
+    return False
+
+
+def _boxes(cell: etree._Element) -> bool:
+    """Two blocks or more directly in a cell."""
+    return sum(1 for c in cell if c.tag in _BOX_BLOCKS) >= 2

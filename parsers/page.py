@@ -181,8 +181,9 @@ def strip_site(title: str, names_site: Callable[[str], bool]) -> str:
     return pieces[0] + "".join(sep + piece for sep, piece in zip(seps, pieces[1:], strict=True))
 
 
-def _site_namer(segs: Segments) -> Callable[[str], bool]:
-    """Does a title part name the site? When it is a short furniture line or the copyright
+def _site_namer(segs: Segments, furniture: bool = True) -> Callable[[str], bool]:
+    """Does a title part name the site? When it is a short furniture line (unless
+    ``furniture`` is False: a side list of recent cases names cases too) or the copyright
     holder, and never a generic page name ("Home", "Case Studies": a menu entry, not the
     site). Lines are compared only when their lengths are close (most pages never ask)."""
     def names_site(part: str) -> bool:
@@ -190,8 +191,8 @@ def _site_namer(segs: Segments) -> Callable[[str], bool]:
         if not norm or JUNK_TITLE_RE.match(norm):
             return False
         n = len(part)
-        if any(abs(len(line) - n) <= 3 and normalize_label(line) == norm
-               for line in segs.furniture):
+        if furniture and any(abs(len(line) - n) <= 3 and normalize_label(line) == norm
+                             for line in segs.furniture):
             return True
         copyright_line = segs.footer.copyright_line
         holder = copyright_holder(split_copyright(copyright_line)[0]) if copyright_line else None
@@ -219,8 +220,8 @@ def _title_and_preamble(tag_title: str, segs: Segments
     preamble minus that heading. A generic ``<title>`` (editor default, site name followed
     by nothing) yields to a strong visible heading; a ``<title>`` that is the visible
     heading plus a site suffix ("X - NSMS") yields the visible one."""
-    if tag_title:
-        tag_title = strip_site(collapse(tag_title), _site_namer(segs))
+    names_site = _site_namer(segs, furniture=False)
+    tag_title = _own_title(tag_title, _site_namer(segs), names_site)
     title, number, total = parse_title(tag_title)
     evidence: Evidence = {}
     if number is not None:
@@ -239,6 +240,10 @@ def _title_and_preamble(tag_title: str, segs: Segments
             continue
         vtitle, vnum, vtotal = parse_title(text)
         if vtitle is None and vnum is None:
+            continue
+        if vnum is None and want is None and names_site(text):
+            excluded.add(bi)  # the holder's name as a banner over the case: furniture
+            segs.furniture.append(text)
             continue
         match = vtitle is not None and want is not None and _same_title(vtitle, want)
         if not match and vtitle is not None and want is not None:
@@ -263,6 +268,17 @@ def _title_and_preamble(tag_title: str, segs: Segments
     if title_block is not None:
         rest = _drop_masthead(rest, title_block, segs.furniture)
     return title, evidence, rest
+
+
+def _own_title(tag_title: str, names_part: Callable[[str], bool],
+               is_holder: Callable[[str], bool]) -> str:
+    """The ``<title>`` without the parts that name the site (``strip_site``); "" when it is
+    the copyright holder's name and nothing else (a generic ``<title>``, the site's name:
+    the visible heading decides)."""
+    if not tag_title:
+        return tag_title
+    tag_title = strip_site(collapse(tag_title), names_part)
+    return "" if is_holder(tag_title) else tag_title
 
 
 _MASTHEAD_MAX = 120

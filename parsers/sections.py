@@ -515,6 +515,8 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: li
     positions = sorted(hits)
     _settle_conditionals(hits, positions)
     known_sigs = {h.sig for h in hits.values() if h.key is not None}
+    first_known = min((pos for pos, h in hits.items() if h.key is not None), default=None)
+    inline_known = any(not sig[1] for sig in known_sigs)
     order = {(k[0], k[1]): i for i, k in enumerate(keep)}
     seen: set[str] = set()
     duplicates: dict[str, int] = {}
@@ -523,7 +525,8 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: li
         if hit.key is None:
             if alias_key(hit.heading)[1]:
                 continue  # a demoted "Diagnosis" stays a heading
-            if not _form_heading(hit, keep, blocks, order[pos], known_sigs, title):
+            alone = not inline_known and (first_known is None or pos < first_known)
+            if not _form_heading(hit, keep, blocks, order[pos], known_sigs, title, alone):
                 hit.dropped = True
                 del hits[pos]
             elif len(synonym_keys(hit.heading)) > 1:
@@ -556,7 +559,7 @@ def _settle_conditionals(hits: dict[tuple[int, int], LabelHit],
 
 
 def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
-                  known_sigs: set[tuple[str, bool, bool]], title: str) -> bool:
+                  known_sigs: set[tuple[str, bool, bool]], title: str, alone: bool) -> bool:
     """Is an unknown candidate a heading by its form and place?
 
     * never a sub-label word ("MRI", "Labs") or the page's title;
@@ -571,7 +574,8 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     if blocks[keep[at][0]][1] == "li":
         return False  # a list item is an entry, never a heading
     if not own:
-        return hit.strong and (hit.sig in known_sigs or _run_in_caps(hit, keep[at]))
+        return hit.strong and (hit.sig in known_sigs or _run_in_caps(hit, keep[at]) or (
+            alone and _run_in_title(hit, keep[at])))
     nxt = at + 1
     while nxt < len(keep) and blocks[keep[nxt][0]][4]:
         nxt += 1  # navigation between a heading and its text is furniture
@@ -589,6 +593,19 @@ def _run_in_caps(hit: LabelHit, kept: Kept) -> bool:
     heading = hit.heading
     return (hit.sig[2] and kept[1] == 0 and _is_caps(heading)
             and (len(heading.split()) >= 2 or len(heading) >= 8))
+
+
+def _run_in_title(hit: LabelHit, kept: Kept) -> bool:
+    """With no recognised run-in label on the page to compare formats with and no
+    recognised heading above it (a last page holding one unknown section, perhaps before
+    its references), a bold run-in label in Title Case with its colon that opens a
+    paragraph ("<b>Return to Play:</b> text") is a section label, as the CAPS one is;
+    a sentence-case one ("Laboratory studies:") or a short one ("Labs:", "X-ray:") stays
+    a sub-label of the text the page continues (sub-label words are refused before)."""
+    heading = hit.heading
+    words = heading.split()
+    return (hit.sig[2] and kept[1] == 0 and (len(words) >= 2 or len(heading) >= 8)
+            and all(w[0].isupper() for w in words if len(w) >= 4 or w is words[0]))
 
 
 def _names_page(norm: str, fmt: str, title: str) -> bool:

@@ -28,8 +28,10 @@ from tests.fixtures.regenerate import load, page_dirs
 
 REALWORLD = SHARED / "realworld-html"
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_INVISIBLE = ("//script|//style|//head|//noscript|//comment()|//select|//option|//textarea"
-              "|//template|//svg|//math|//button|//iframe|//object|//map")
+#: Never rendered: a ``<title>`` that a broken page puts inside ``<body>`` included (browsers
+#: hide it there too).
+_INVISIBLE = ("//script|//style|//head|//title|//noscript|//comment()|//select|//option"
+              "|//textarea|//template|//svg|//math|//button|//iframe|//object|//map")
 #: Words a parse consumes by design: page markers and the contact NOTE's lead-in.
 _CONSUMED = frozenset({"page", "of", "note", "for", "more", "information", "please",
                        "contact", "the", "phone", "fax", "email", "mail", "tel"})

@@ -351,3 +351,81 @@ def test_css_bold_classes_and_layout_table() -> None:
         ("history", "History", "Knee pain for weeks."),
         (None, "Return to Play", "After eight weeks."),
     ]
+
+
+def _site_page(n: int, body: str, side: str = "") -> tuple:
+    """A page of a portal whose <title> is the society's name (its copyright holder)."""
+    html = ("<html><head><title>Plains Sports Society</title></head><body><table><tr>"
+            f"<td colspan=2><b>Plains Sports Society</b></td></tr><tr><td>{body}</td>{side}"
+            "</tr></table><p>© 2001 Plains Sports Society</p></body></html>")
+    return parse_page(html.encode(), f"{URL}?pg={n}"), PageRef(n, f"{URL}?pg={n}", "h")
+
+
+def test_case_title_block_over_every_page_wins_over_a_generic_title() -> None:
+    block = "<p><font size=4><b>Knee Pain in a Skier</b></font></p>"
+    p1 = _site_page(1, f"{block}<p><b>History:</b></p><p>a fall</p>")
+    p2 = _site_page(2, f"{block}<p>more of it</p><p><b>Outcome:</b></p><p>well</p>")
+    # the holder's name alone is a generic <title>; its banner is furniture
+    assert p1[0].title == "Knee Pain in a Skier" and "Plains Sports Society" in p1[0].furniture
+    case = assemble_case("c", [p1, p2])
+    assert case.title == "Knee Pain in a Skier"
+    assert case.history == "a fall\n\nmore of it" and case.outcome == "well"
+    assert p1[0].unplaced_chars == 0 and not p1[0].warnings
+
+
+def test_side_column_of_boxes_in_a_layout_table_is_furniture() -> None:
+    text = " ".join(["The athlete improved steadily over the following weeks."] * 4)
+    side = ("<td width=180><p><b>Meetings</b></p><p>Spring course, May 2</p>"
+            "<p><b>Newsletter</b></p><p>Sign up today.</p></td>")
+    record, _ = _site_page(1, f"<p><b>History:</b></p><p>{text}</p><p><b>Outcome:</b></p>"
+                              f"<p>{text}</p>", side)
+    assert [s.heading for s in record.sections] == ["History", "Outcome"]
+    assert "Meetings" in record.furniture and "Sign up today." in record.furniture
+    # the one cell holding a case heading is the content, however short beside the column
+    short, _ = _site_page(1, "<p><b>Outcome:</b></p><p>well</p>", side)
+    assert [s.heading for s in short.sections] == ["Outcome"] and "Meetings" in short.furniture
+    # a two-column heading table keeps its left cells
+    rows = parse_page(b"<title>T</title><table><tr><td><b>History</b></td><td>x y</td></tr>"
+                      b"<tr><td><b>Outcome</b></td><td>z</td></tr></table>", URL)
+    assert [s.key for s in rows.sections] == ["history", "outcome"]
+
+
+def test_main_named_as_a_whole_is_the_content_below_half_the_text() -> None:
+    foot = "<p>" + "Plains Sports Society, 1 Elm Rd, Town. " * 6 + "</p>"
+    page = ("<title>T</title><body><div id='main'><p><b>Outcome:</b></p><p>well</p></div>"
+            "<div id='right'><p><b>Events</b></p><p>May 2</p></div>"
+            f"<div id='footer'>{foot}</div></body>")
+    record = parse_page(page.encode(), URL)
+    assert [s.heading for s in record.sections] == ["Outcome"] and "Events" in record.furniture
+
+
+def test_box_another_page_has_as_furniture_is_furniture() -> None:
+    text = " ".join(["The athlete improved steadily over the following weeks."] * 4)
+    side = ("<td width=180><p><b>Meetings</b></p><p>Spring course, May 2</p>"
+            "<p><b>Newsletter</b></p><p>Sign up today.</p></td>")
+    block = "<p><font size=4><b>Knee Pain in a Skier</b></font></p>"
+    p1 = _site_page(1, f"{block}<p><b>History:</b></p><p>{text}</p>", side)
+    p2 = _site_page(2, f"{block}<p>A last word.</p>", side)
+    # no case heading and too short for the side column's density to show: its boxes
+    # parse as sections
+    assert "Meetings" in [s.heading for s in p2[0].sections]
+    case = assemble_case("c", [p1, p2])
+    assert case.other_sections == [] and case.history == f"{text}\n\nA last word."
+    assert "Sign up today." in p2[0].furniture
+
+
+def test_run_in_title_case_label_on_a_page_without_known_headings() -> None:
+    lone = parse_page(b"<title>T</title><p><b>Return to Play:</b> She trained again.</p>", URL)
+    assert [(s.heading, s.text) for s in lone.sections] == [("Return to Play",
+                                                            "She trained again.")]
+    refs = parse_page(b"<title>T</title><p><b>Discussion:</b> Rare in runners.</p>"
+                      b"<h3>References</h3><p>1. Roe J. Knee. Am J Sports Med. 2001;2:3-4.</p>",
+                      URL)
+    assert [s.heading for s in refs.sections] == ["Discussion", "References"]
+    # under a recognised heading it is a sub-label of that section's text
+    under = parse_page(b"<title>T</title><h3>Investigations</h3><p>Films were taken.</p>"
+                       b"<p><b>Bone Scan Findings:</b> normal.</p>", URL)
+    assert [s.key for s in under.sections] == ["tests_and_results"]
+    for label in ("Laboratory studies", "Labs"):  # sentence case, short: sub-labels
+        page = parse_page(f"<title>T</title><p><b>{label}:</b> CBC normal.</p>".encode(), URL)
+        assert [s.heading for s in page.sections] == [None]

@@ -4,13 +4,17 @@ era puts around a case, in its own markup.
 * a generic ``<title>`` (the society's name on every page);
 * a three-column layout table: a left menu cell and a right column of widget boxes
   ("Meetings", "Case of the Month" naming a case title, "Newsletter" signup) in narrow
-  ``<td width=...>`` cells, shown on some pages only;
+  ``<td width=...>`` cells, shown on some pages only; or (half the sites) the same in
+  positioned divs, the content in ``<div id="maincontent">`` (under half the body's text
+  on a short page) beside an unnamed side column;
 * the case title as a visible block over the text of every page, sometimes followed by a
   "Page N of M" line;
 * a numbered pager row ``[1] [2] [3]`` (the current number unlinked) under the text;
 * headings in varied tags (``<h3>``, ``<p><b><u>``, ``<div><strong>``), unknown one-paragraph
   sections sometimes as run-in CAPS labels inside their paragraph (``<p><b>LABEL:</b>
-  text``); sections continue over page breaks with no heading repeated (draw_cases).
+  text``); on some sites every label runs into its first paragraph as written
+  (``<p><b>Return to Play:</b> text</p>``), a page holding one unknown section included;
+  sections continue over page breaks with no heading repeated (draw_cases).
 """
 
 from __future__ import annotations
@@ -49,12 +53,16 @@ def _heading_tag(rng: random.Random):
     return render
 
 
-def _part_html(part: Part, heading, rng: random.Random, run_in: bool) -> str:
+def _part_html(part: Part, heading, rng: random.Random, run_in: bool,
+               inline: bool = False) -> str:
     if part.kind == "references":
         head = heading(part.heading) if part.heading else ""
         return head + refs_html(part, rng.choice(["ol", "numbered"]), rng)
     if run_in:  # one paragraph: "<p><b>LABEL:</b> text</p>"
         return f"<p><b>{E(part.heading or '')}:</b> {E(part.blocks[0].items[0])}</p>"
+    if inline and part.heading and part.blocks[0].kind == "p":  # every label run in
+        return (f"<p><b>{E(part.heading)}:</b> {E(part.blocks[0].items[0])}</p>\n"
+                + html_blocks(part.blocks[1:]))
     head = heading(part.heading) if part.heading else ""
     return head + html_blocks(part.blocks)
 
@@ -64,6 +72,7 @@ def build_portal(rng: random.Random, n: int) -> Site:
     cases = draw_cases(rng, n)
     heading = _heading_tag(rng)
     run_in_rate = rng.choice([0.0, 0.6, 1.0])
+    inline = rng.random() < 0.4  # the editors' habit: every label run into its paragraph
     marker_rate = rng.choice([0.0, 0.5, 1.0])
     site = Site("portal", "develop", "/casestudies/default.asp", server="Microsoft-IIS/6.0")
     nav = [("/about.asp", "About the Society"), ("/meetings.asp", "Meetings"),
@@ -71,17 +80,28 @@ def build_portal(rng: random.Random, n: int) -> Site:
     meeting = rng.choice(_MEETINGS)
 
     def widgets(featured: str) -> str:
-        return ('<td width="190" valign="top" bgcolor="#F0F0E0">'
-                f'<p><b>Meetings</b></p><p>{E(meeting)}</p>'
-                f'<p><b>Case of the Month</b></p><p><a href="{site.start_path}">{E(featured)}'
-                '</a></p><p><b>Newsletter</b></p><p>Sign up for our quarterly bulletin.</p>'
-                '<form action="/signup.asp" method="post"><input name="email" size="12">'
-                '<input type="submit" value="Join"></form></td>')
+        boxes = (f'<p><b>Meetings</b></p><p>{E(meeting)}</p>'
+                 f'<p><b>Case of the Month</b></p><p><a href="{site.start_path}">{E(featured)}'
+                 '</a></p><p><b>Newsletter</b></p><p>Sign up for our quarterly bulletin.</p>'
+                 '<form action="/signup.asp" method="post"><input name="email" size="12">'
+                 '<input type="submit" value="Join"></form>')
+        if divs:
+            return f'<div id="col3">{boxes}</div>'
+        return f'<td width="190" valign="top" bgcolor="#F0F0E0">{boxes}</td>'
+
+    divs = rng.random() < 0.5  # the 2000s redesign: the same portal in positioned divs
 
     def page(content: str, side: str = "") -> str:
         menu = "<br>".join(f'<a href="{h}">{E(t)}</a>' for h, t in nav)
         note = note_line(info)
         foot = "<br>".join(E(x) for x in (note, info.copyright) if x)
+        if divs:
+            return (f"<html><head><title>{E(info.name)}</title></head><body>\n"
+                    f'<div id="masthead"><b>{E(info.name)}</b></div>\n'
+                    f'<div id="col1"><a href="/default.asp">Home</a><br><a href="'
+                    f'{site.start_path}">Case Studies</a><br>{menu}</div>\n'
+                    f'<div id="maincontent">\n{content}\n</div>\n{side}\n'
+                    f'<div id="footer"><font size="1">{foot}</font></div>\n</body></html>')
         return (f"<html><head><title>{E(info.name)}</title></head><body>\n"
                 f'<table width="760" cellpadding="4"><tr><td colspan="3"><b>{E(info.name)}'
                 '</b></td></tr>\n<tr><td width="150" valign="top"><a href="/default.asp">'
@@ -104,7 +124,7 @@ def build_portal(rng: random.Random, n: int) -> Site:
                     part.heading = part.heading.upper()
                     run_in.add(id(part))
         for p, parts in enumerate(case.pages, start=1):
-            body = "\n".join(_part_html(part, heading, rng, id(part) in run_in)
+            body = "\n".join(_part_html(part, heading, rng, id(part) in run_in, inline)
                              for part in parts)
             marker = (f"<p>Page {p} of {total}</p>"
                       if total > 1 and rng.random() < marker_rate else "")
