@@ -335,7 +335,10 @@ class PagePipeline:
             self.report.late_pages = list(self.assembler.late_pages)
             for url, original in self.assembler.duplicates:
                 self.report.add_skipped(Skipped(url, f"another URL of {original} (same body or "
-                                                "a redirect), found after its case was written"))
+                                                "a redirect), found after its case was written; "
+                                                "kept as its alias"))
+            self.writer.add_late_aliases(self.assembler.duplicates,
+                                         lambda url: canonical_url(url, self.scope.rules))
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
             stats["limits"] = self.options.limits()

@@ -127,6 +127,8 @@ class SnapshotWriter:
         ``source``, ``capture_window`` and ``import``); none for a crawl."""
         self.health: dict[str, Any] | None = None
         """The health checks' result, once ``finish`` has run them."""
+        self._late_aliases: dict[str, set[str]] = {}
+        self._canonical: Callable[[str], str] = str
         self._open = True
 
     def __enter__(self) -> SnapshotWriter:
@@ -141,6 +143,16 @@ class SnapshotWriter:
         record = case_dict(case)
         self._lines.add(case.case_id, dumps_line(record))
         self._arrow["cases"].add(record)
+
+    def add_late_aliases(self, pairs: Iterable[tuple[str, str]],
+                         canonical: Callable[[str], str]) -> None:
+        """Other URLs of pages spooled already: ``(alias, page)`` pairs in the crawl's
+        canonical form (a redirect to a page found after its case was written, which the
+        order of the crawl decides). They join the page's ``aliases`` in ``pages.parquet``,
+        matched by ``canonical`` of the row's ``url`` or ``final_url``."""
+        for alias, page in pairs:
+            self._late_aliases.setdefault(page, set()).add(alias)
+        self._canonical = canonical
 
     def add_page(self, row: PageRow) -> None:
         """Spool one page row; a repeated ``(case_id, page_number)`` raises ``ValueError``."""
@@ -265,11 +277,27 @@ class SnapshotWriter:
         for name in ("pages", "sections"):
             writer = TableWriter(self.tmp_path / TABLES[name].file, name)
             for batch in self._arrow[name].sorted_batches(ROW_GROUP_ROWS[name]):
-                writer.write(batch)
+                writer.write(self._with_late_aliases(batch) if name == "pages" else batch)
                 del batch  # else it is still held while the next row group is gathered
             writer.close()
             counts[name] = writer.rows_written
         return counts
+
+    def _with_late_aliases(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """``batch`` of page rows with the late aliases of its pages added (sorted)."""
+        if not self._late_aliases:
+            return batch
+        names = [self._late_aliases.get(self._canonical(url), set())
+                 | self._late_aliases.get(self._canonical(final or url), set())
+                 for url, final in zip(batch.column("url").to_pylist(),
+                                       batch.column("final_url").to_pylist(), strict=True)]
+        if not any(names):
+            return batch
+        index = batch.schema.get_field_index("aliases")
+        merged = [sorted(set(old or ()) | extra) if extra else old
+                  for old, extra in zip(batch.column(index).to_pylist(), names, strict=True)]
+        return batch.set_column(index, batch.schema.field(index),
+                                pa.array(merged, batch.schema.field(index).type))
 
     def _rename_into_place(self, manifest: dict[str, Any], suffix: str = "") -> Path:
         for n in range(1000):

@@ -304,3 +304,18 @@ def test_figures_table(snap, corpus):
         for n, f in enumerate(c.figures, 1)
     ]
     assert rows == expected and len(rows) == 6
+
+
+def test_late_aliases_join_their_page_row(tmp_path, corpus):
+    """A redirect to a page found after its case was written (the crawl's order decides
+    that) still lands in the page's ``aliases``, matched through the crawl's canonical form."""
+    w = writer(tmp_path / "snaps")
+    for case in corpus:
+        w.add_case(case)
+        for row in make_pages(case):
+            w.add_page(row)
+    page = corpus[0].pages[0].url
+    w.add_late_aliases([("http://x/node/1", page.upper())], canonical=str.upper)
+    w.finish(crawl_stats={}, complete=True)
+    rows = pq.read_table(tmp_path / "snaps" / "latest" / "pages.parquet").to_pylist()
+    assert [r["url"] for r in rows if "http://x/node/1" in r["aliases"]] == [page]
