@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+# Python's bytecode cache stays on for everything run here, even where the environment turns
+# it off (PYTHONDONTWRITEBYTECODE): the suite starts a fresh interpreter for every crawl and
+# CLI test, and each would otherwise compile the project and pytest rewrite every test module
+# again (about 5 s of collection and most of a second per interpreter on this machine).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install lock test test-all test-slow demo lint typecheck fixtures bench bench-quick eval clean
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
@@ -53,6 +54,7 @@ def test_politeness_off_and_overrides() -> None:
     assert "(+https://archive.example.org/contact)" in s.get("USER_AGENT")
 
 
+@pytest.mark.slow  # a second crawl of the fixture site; CI runs it in make test-slow
 def test_scrapy_crawl_gives_the_same_snapshot(fixture_crawl, tmp_path: Path) -> None:
     ours_dir, base, ours = fixture_crawl  # the CLI's crawl of the session's fixture server
     assert ours.returncode == 0, ours.stderr[-3000:]
