@@ -56,6 +56,17 @@ def _archived_urls(tmp: Path) -> set[str]:
     return urls
 
 
+def _interrupted(server, base_url: str, out: Path,
+                 how: signal.Signals) -> tuple[int, Path, set[str]]:
+    """Interrupt a crawl into ``out``: (its exit code, the temporary snapshot it left, the
+    URLs its WARC archived)."""
+    code = _interrupt(server, _args(base_url, out), how)
+    (leftover,) = out.glob(".tmp-*")
+    archived = _archived_urls(leftover)
+    assert archived, "the interrupted crawl archived nothing"
+    return code, leftover, archived
+
+
 def _checksums(snapshot: Path) -> dict[str, str]:
     table = pq.read_table(snapshot / "cases.parquet", columns=["case_id", "content_sha256"])
     return dict(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
@@ -67,11 +78,8 @@ def test_resume_continues_without_refetching(tmp_path, serve_site, fixture_crawl
     good, _base, _result = fixture_crawl
     server, base_url = serve_site(FIXTURES / "site")
     out = tmp_path / "snapshots"
-    code = _interrupt(server, _args(base_url, out), how)
+    code, leftover, archived = _interrupted(server, base_url, out, how)
     assert code == (-signal.SIGKILL if how == signal.SIGKILL else EXIT_INTERRUPTED)
-    (leftover,) = out.glob(".tmp-*")
-    archived = _archived_urls(leftover)
-    assert archived, "the interrupted crawl archived nothing"
     first = len(server.request_log)
 
     result = run_cli(*_args(base_url, out), "--resume")
@@ -115,10 +123,7 @@ def test_an_interrupted_incremental_crawl_resumes_without_refetching(
     assert first.returncode == 0, first.stderr
     full = Path(json.loads(first.stdout)["snapshot"])
     before = len(server.request_log)
-    _interrupt(server, _args(base_url, out), signal.SIGKILL)
-    (leftover,) = out.glob(".tmp-*")
-    archived = _archived_urls(leftover)
-    assert archived, "the interrupted crawl archived nothing"
+    _code, _leftover, archived = _interrupted(server, base_url, out, signal.SIGKILL)
     interrupted = len(server.request_log)
 
     result = run_cli(*_args(base_url, out), "--resume")
