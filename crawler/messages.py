@@ -9,8 +9,8 @@ an answer with its question (0: no answer awaited). The worker applies each mess
 page pipeline through one table, ``casearchive.crawler.worker.HANDLERS``.
 
 Kept apart from ``casearchive.crawler.pipeline`` so that Scrapy's process never imports the
-parser's or
-the exports' libraries (pyarrow alone is ~60 MiB of resident memory): only the worker does.
+parser's or the exports' libraries (pyarrow alone is ~60 MiB of resident memory): only the
+worker does.
 """
 
 from __future__ import annotations
