@@ -2,17 +2,20 @@
 
 ``reparse`` replays a crawl one page at a time: which page comes next depends on the links
 of the pages before it, so the replay itself is sequential. Its cost is ``parse_page``, a
-pure function of ``(body, url, headers)``, so the pages can be parsed ahead, in WARC order
-(the order the crawl fetched them, which the replay mostly follows), on every core.
+pure function of ``(body, url, headers)``, so the pages can be parsed ahead on every core.
+The replay knows what it will read next, its queue: each URL it queues is ``expect``-ed
+here and parsed in that order (the WARC's own order is the crawl's fetch order, which the
+replay does not follow: Scrapy fetched the case links of a list page last first).
 
 ``PrefetchedParser`` is a drop-in for ``parse_page``: the replay asks it for a page; it
 hands out the record a worker parsed for that URL when the worker saw the same body (its
-SHA-256 is checked, so a record is never used for other bytes), else parses in place. Memory
-is bounded on any WARC: each worker holds one page at a time (it reads the body itself, by
-offset), at most ``window`` batches of ``batch`` pages are in flight, and at most
-``keep`` parsed records wait for the replay (the oldest are dropped and, if the replay asks
-for them after all, parsed again in place). The records are the same objects either way,
-so the output is byte for byte that of one process.
+SHA-256 is checked, so a record is never used for other bytes), else parses in place (a
+page the workers have not started: the replay caught up with them). Memory is bounded on
+any WARC: each worker holds one page at a time (it reads the body itself, by offset), at
+most ``window`` batches of ``batch`` pages are in flight, and at most ``keep`` parsed
+records wait for the replay (the oldest are dropped and, if the replay asks for them after
+all, parsed again in place). The records are the same objects either way, so the output is
+byte for byte that of one process.
 """
 
 from __future__ import annotations
@@ -21,15 +24,17 @@ import hashlib
 import multiprocessing
 import os
 from collections import Counter, OrderedDict, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from casearchive.parsers.page import parse_page
 from casearchive.parsers.records import PageRecord
 
 from .warc import ArchivedResponse, read_body
+
+T = TypeVar("T")
 
 BATCH = 16
 """Pages per task: large enough that the pickling round trip is noise, small enough that a
@@ -79,46 +84,84 @@ class PrefetchedParser:
     """``parse_page`` with the pages of ``responses`` parsed ahead by ``workers`` processes
     (with one worker, every page is parsed in place); ``pages`` counts the pages parsed."""
 
-    def __init__(self, warc: Path, responses: Sequence[ArchivedResponse], limit: int,
-                 workers: int, *, window: int = 4, keep: int = 256) -> None:
+    def __init__(self, warc: Path, limit: int, workers: int, *, window: int = 4,
+                 keep: int = 256) -> None:
         self._pool: Pool | None = None
         if workers > 1:  # one worker: parse in place, as the crawl does
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
             if os.name == "posix":  # workers fork from a server that imported the parser once
                 context.set_forkserver_preload([__name__])
             self._pool = context.Pool(workers, _open, (str(warc), limit))
-        else:
-            responses = ()
-        self._todo: Iterator[list[ArchivedResponse]] = _batches(responses, BATCH)
+        self._todo: deque[ArchivedResponse] = deque()
+        """Expected pages not yet handed to a worker, in the replay's order."""
+        self._queued: Counter[str] = Counter()
+        """How often each URL is in ``_todo``."""
+        self._dropped: Counter[str] = Counter()
+        """URLs of ``_todo`` the replay has parsed in place meanwhile (not to submit)."""
         self._pending: deque[tuple[list[ArchivedResponse], AsyncResult[Parsed]]] = deque()
         self._ready: OrderedDict[str, tuple[str, PageRecord]] = OrderedDict()
-        self._coming = Counter(r.url for r in responses)
-        """URLs submitted or still to submit whose record has not arrived."""
+        self._coming: Counter[str] = Counter()
+        """URLs submitted whose record has not arrived."""
         self._window = window * workers
         self._keep = keep
         self.pages = 0
         """Pages handed out (parsed ahead or in place)."""
         self.ahead = 0
         """Of those, pages a worker had parsed ahead."""
-        self._fill()
+
+    def run_aside(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """``fn(*args)`` on a worker (in place without a pool); the callable returned gives
+        its result, or raises what it raised. For work the replay needs later."""
+        if self._pool is None:
+            result = fn(*args)
+            return lambda: result
+        return self._pool.apply_async(fn, args).get
+
+    def expect(self, response: ArchivedResponse) -> None:
+        """The replay has queued this HTML page: parse it ahead, after those queued before."""
+        if self._pool is not None:
+            self._todo.append(response)
+            self._queued[response.url] += 1
+            self._fill()
 
     def __call__(self, body: bytes, url: str, headers: dict[str, str]) -> PageRecord:
         self.pages += 1
         digest = hashlib.sha256(body).hexdigest()
-        while url not in self._ready and self._coming[url] > 0 and self._pending:
+        while url not in self._ready and self._coming[url] > 0:
             self._take()
+        while self._pending and self._pending[0][1].ready():
+            self._take()  # finished batches make room in the window
         got = self._ready.pop(url, None)
         if got is not None and got[0] == digest:
             self.ahead += 1
             return got[1]
+        if self._queued[url] > self._dropped[url]:
+            self._dropped[url] += 1  # parsed here now: no worker needs to
+            self._fill()
         return parse_page(body, url, headers)
 
     def _fill(self) -> None:
-        while self._pool is not None and len(self._pending) < self._window:
-            batch = next(self._todo, None)
-            if batch is None:
+        """Hand the expected pages to the workers: full batches while the window has room;
+        a shorter one only when no batch is in flight (the workers would idle)."""
+        while self._pool is not None and len(self._pending) < self._window and self._todo:
+            if len(self._todo) < BATCH and self._pending:
                 return
-            self._pending.append((batch, self._pool.apply_async(_parse_batch, (batch,))))
+            batch = self._next_batch()
+            if batch:
+                for response in batch:
+                    self._coming[response.url] += 1
+                self._pending.append((batch, self._pool.apply_async(_parse_batch, (batch,))))
+
+    def _next_batch(self) -> list[ArchivedResponse]:
+        batch: list[ArchivedResponse] = []
+        while self._todo and len(batch) < BATCH:
+            response = self._todo.popleft()
+            self._queued[response.url] -= 1
+            if self._dropped[response.url] > 0:
+                self._dropped[response.url] -= 1
+            else:
+                batch.append(response)
+        return batch
 
     def _take(self) -> None:
         batch, result = self._pending.popleft()
@@ -137,7 +180,3 @@ class PrefetchedParser:
             self._pool.terminate()
             self._pool.join()
 
-
-def _batches(items: Sequence[ArchivedResponse], size: int) -> Iterator[list[ArchivedResponse]]:
-    for start in range(0, len(items), size):
-        yield list(items[start:start + size])

@@ -88,23 +88,25 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
                                                   role=entry.get("role", default_role)))
             for entry in old_stats.get(key, [])
         )
-    failed = {url for url, skipped in unfetched.items() if skipped.failed}
-    try:
-        imported = old.manifest.get("source") == "import"
-        responses = _index(warc, old.manifest["start_url"] if imported else None)
-    except WARC_ERRORS as exc:
-        raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
+    imported = old.manifest.get("source") == "import"
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     limit = _size_limit(old_stats)
-    parser = _parser(warc, responses, failed, limit, workers)
+    parser = PrefetchedParser(warc, limit, workers)
     pipeline = PagePipeline(options, parser)
     started = time.perf_counter()
     try:
         shutil.copyfile(warc, pipeline.writer.tmp_path / WARC_NAME)
-        # the payloads its revisits refer to travel with it: --out may be anywhere
-        carry_payloads(warc, pipeline.writer.tmp_path / PAYLOADS_NAME)
+        # The payloads its revisits refer to travel with it (--out may be anywhere), and the
+        # requisites are looked up: two scans of the WARC the pool's workers make (while
+        # they have no page yet) as this process indexes its responses.
+        carried = parser.run_aside(carry_payloads, warc,
+                                   pipeline.writer.tmp_path / PAYLOADS_NAME)
+        requisites = parser.run_aside(archived_requisites, warc, canonical_url)
+        responses = _index(warc, old.manifest["start_url"] if imported else None)
         with open(warc, "rb") as warc_file:
-            replay(pipeline, SnapshotCaptures(responses, unfetched, warc_file), limit)
+            captures = SnapshotCaptures(responses, unfetched, warc_file, requisites())
+            replay(pipeline, captures, limit, _parse_ahead(parser, captures, pipeline))
+        carried()
         closed = pipeline.close({}, extra={"reparsed_from": old.id,
                                           "limits": old_stats.get("limits", {})})
     except WARC_ERRORS as exc:
@@ -122,13 +124,15 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     return closed.snapshot
 
 
-def _parser(warc: Path, responses: dict[str, ArchivedResponse], failed: set[str],
-            limit: int, workers: int) -> PrefetchedParser:
-    """A pool parsing the WARC's HTML pages ahead, in WARC order (in place for one worker)."""
-    pages = sorted((r for key, r in responses.items()
-                    if r.status == 200 and key not in failed and _is_html(r.headers)),
-                   key=lambda r: r.offset)
-    return PrefetchedParser(warc, pages, limit, workers)
+def _parse_ahead(parser: PrefetchedParser, captures: SnapshotCaptures,
+                 pipeline: PagePipeline) -> Callable[[str], None]:
+    """What the replay calls for each URL it queues: an HTML page archived under it (not a
+    redirect, not a failure) is handed to the pool, to be parsed before the replay asks."""
+    def ahead(url: str) -> None:
+        response = captures.response(url, pipeline.scope.rules)
+        if response is not None and response.status == 200 and _is_html(response.headers):
+            parser.expect(response)
+    return ahead
 
 
 def _is_html(headers: dict[str, str]) -> bool:
@@ -163,12 +167,13 @@ class SnapshotCaptures:
     its crawl could not fetch or skipped come back from its manifest."""
 
     def __init__(self, responses: dict[str, ArchivedResponse], unfetched: dict[str, Skipped],
-                 warc_file: BinaryIO) -> None:
+                 warc_file: BinaryIO, requisites: dict[str, Requisite]) -> None:
         self._responses = responses
         self._unfetched = unfetched
         self._failed = {url for url, skipped in unfetched.items() if skipped.failed}
         self._file = warc_file
-        self._requisites = archived_requisites(Path(warc_file.name), canonical_url)
+        self._requisites = requisites
+        """The WARC's requisites by canonical URL (``requisites.archived_requisites``)."""
         self._rules = DEFAULT_RULES
 
     def _rekey(self, rules: UrlRules) -> None:
@@ -204,13 +209,17 @@ class SnapshotCaptures:
 MAX_ARCHIVED_REDIRECTS = 10
 
 
-def replay(pipeline: PagePipeline, captures: Captures, limit: int) -> None:
+def replay(pipeline: PagePipeline, captures: Captures, limit: int,
+           ahead: Callable[[str], None] | None = None) -> None:
     """Replay the crawl from the start URL through ``captures``: each URL is looked up,
     recorded redirects are followed (and become aliases), pages go to ``pipeline`` and the
-    links it says to follow are looked up in turn. No body is decoded beyond ``limit``."""
+    links it says to follow are looked up in turn. No body is decoded beyond ``limit``.
+    ``ahead`` is told each URL as it is queued (the pages to parse ahead, in order)."""
     start = pipeline.scope.start_url
     queue: deque[tuple[str, str]] = deque([(start, "list")])
     seen = {canonical_url(start)}
+    if ahead is not None:
+        ahead(start)
 
     def canon(url: str) -> str:
         return canonical_url(url, pipeline.scope.rules)
@@ -248,6 +257,8 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int) -> None:
                 if canon(link) not in seen:
                     seen.add(canon(link))
                     queue.append((link, link_role))
+                    if ahead is not None:
+                        ahead(link)
         for wanted in verdict.requisites:  # what the spider would have fetched, archived
             pipeline.add_requisite(captures.requisite(urldefrag(wanted)[0]))
 
