@@ -8,8 +8,10 @@ found in the given files by ``WARC-Refers-To`` (the record id), by
 ``WARC-Refers-To-Target-URI`` plus ``WARC-Refers-To-Date``, or else by its payload digest.
 A revisit whose original is in none of the files is reported and left out. Bodies stay on
 disk (a capture is its file and record offset), so the index grows with the number of
-records, never with their size. A WACZ (a zip) is read through its ``archive/*.warc[.gz]``
-members, which are extracted to a scratch directory first (warcio reads by file offset).
+records, never with their size; an entry holds no HTTP headers either (they are read from
+the record when the capture is used: ``capture_headers``). A WACZ (a zip) is read through its
+``archive/*.warc[.gz]`` members, which are extracted to a scratch directory first (warcio
+reads by file offset).
 
 Captures of the site under another scheme or a ``www.`` host (``https://www.example.org``
 for ``http://example.org``) count as captures of the site: ``site_url`` spells them as the
@@ -30,7 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 from warcio.recordloader import ArcWarcRecord
 
 from .urls import canonical_url
-from .warc import WARC_ERRORS, checked_records, gzip_member, warc_error_text
+from .warc import WARC_ERRORS, checked_records, gzip_member, read_headers, warc_error_text
 
 #: ``--every`` periods.
 PERIODS = ("year", "quarter", "month")
@@ -57,8 +59,9 @@ class ArchiveCapture:
     date: str
     """``WARC-Date`` as recorded (kept on the copy in the snapshot's WARC)."""
     status: int
-    headers: dict[str, str]
-    """HTTP response headers, names lower-cased."""
+    headers: dict[str, str] | None
+    """HTTP response headers, names lower-cased; None for a capture of a WARC record, whose
+    headers are read from it when the capture is used (``capture_headers``)."""
     file: Path | None
     """The WARC holding the payload record (a revisit's: its original's); None until a
     capture listed by a CDX server is fetched (``fetch``)."""
@@ -66,7 +69,6 @@ class ArchiveCapture:
     origin: str
     """Where the capture came from, for people: ``FILE#OFFSET`` (``WACZ!MEMBER#OFFSET``)
     or ``CDX`` and its CDX line."""
-    digest: str | None = None
     fetch: Callable[[ArchiveCapture], None] | None = None
     """Fetches the payload of a CDX capture into a local WARC (sets ``file``/``offset``)."""
 
@@ -84,7 +86,9 @@ class CaptureIndex:
     """Records that are no captures (request, metadata, resource, warcinfo)."""
 
     def add(self, capture: ArchiveCapture) -> None:
-        self.by_url.setdefault(canonical_url(capture.site_url), []).append(capture)
+        key = canonical_url(capture.site_url)
+        self.by_url.setdefault(capture.site_url if key == capture.site_url else key,
+                               []).append(capture)
 
     def all(self) -> Iterator[ArchiveCapture]:
         for captures in self.by_url.values():
@@ -103,6 +107,15 @@ class CaptureIndex:
     def sort(self) -> None:
         for captures in self.by_url.values():
             captures.sort(key=lambda c: c.when)
+
+
+def capture_headers(capture: ArchiveCapture) -> dict[str, str]:
+    """The HTTP response headers of ``capture``, names lower-cased (read from its record)."""
+    if capture.headers is not None:
+        return capture.headers
+    assert capture.file is not None
+    with open(capture.file, "rb") as fh:
+        return read_headers(fh, capture.offset)
 
 
 def _bare_host(host: str | None) -> str:
@@ -228,6 +241,7 @@ def wacz_members(path: Path, scratch: Path) -> list[tuple[Path, str]]:
 @dataclass(slots=True)
 class _Revisit:
     capture: ArchiveCapture
+    digest: str | None
     refers_to: str | None
     target: str | None
     target_date: str | None
@@ -292,20 +306,21 @@ class _Reader:
         headers = record.rec_headers
         url = (headers.get_header("WARC-Target-URI") or "").strip("<>")
         date = headers.get_header("WARC-Date") or ""
+        spelled = site_url(url, self.start_url)
         capture = ArchiveCapture(
-            url=url, site_url=site_url(url, self.start_url), when=capture_time(date),
-            date=date, status=int(record.http_headers.get_statuscode() or 0),
-            headers={k.lower(): v for k, v in record.http_headers.headers}, file=path,
-            offset=offset, origin=origin, digest=headers.get_header("WARC-Payload-Digest"))
+            url=url, site_url=url if spelled == url else spelled, when=capture_time(date),
+            date=date, status=int(record.http_headers.get_statuscode() or 0), headers=None,
+            file=path, offset=offset, origin=origin)
+        digest = headers.get_header("WARC-Payload-Digest")
         if record.rec_type == "revisit":
-            self.revisits.append(_Revisit(capture, headers.get_header("WARC-Refers-To"),
+            self.revisits.append(_Revisit(capture, digest, headers.get_header("WARC-Refers-To"),
                                           headers.get_header("WARC-Refers-To-Target-URI"),
                                           headers.get_header("WARC-Refers-To-Date")))
             return 1
         self.by_id[headers.get_header("WARC-Record-ID") or ""] = capture
         self.by_uri_date[(url, date)] = capture
-        if capture.digest:
-            self.by_digest.setdefault(capture.digest, capture)
+        if digest:
+            self.by_digest.setdefault(digest, capture)
         self.index.add(capture)
         return 1
 
@@ -316,11 +331,11 @@ class _Reader:
             original = (self.by_id.get(revisit.refers_to or "")
                         or self.by_uri_date.get(((revisit.target or "").strip("<>"),
                                                  revisit.target_date or ""))
-                        or self.by_digest.get(own.digest or ""))
+                        or self.by_digest.get(revisit.digest or ""))
             if original is None:
                 self.index.problems.append(
                     f"{own.origin}: revisit of {own.url} ({own.date}) whose original "
-                    f"{revisit.refers_to or revisit.target or own.digest} is in none of the "
+                    f"{revisit.refers_to or revisit.target or revisit.digest} is in none of the "
                     "given files: not imported")
                 continue
             self.index.add(replace(original, url=own.url, site_url=own.site_url,

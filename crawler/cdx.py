@@ -226,7 +226,7 @@ class CdxSource:
                 status=int(status) if status.isdigit() else 200,
                 headers={"content-type": row.get("mime") or row.get("mimetype") or ""},
                 file=None, offset=-1, origin="CDX " + json.dumps(row, sort_keys=True),
-                digest=row.get("digest"), fetch=self.fetch))
+                fetch=self.fetch))
         index.files.append({"path": self.cdx_url, "captures": count})
         index.sort()
         return index

@@ -34,7 +34,7 @@ from casearchive.exports.load import list_snapshots
 from casearchive.exports.manifest import iso_utc, read_manifest
 from casearchive.exports.snapshot import utc_now
 
-from .captures import ArchiveCapture, CaptureIndex
+from .captures import ArchiveCapture, CaptureIndex, capture_headers
 from .lock import CrawlLock
 from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
 from .options import CrawlOptions
@@ -103,7 +103,8 @@ class MomentCaptures:
         self._pipeline = pipeline
         self._rules: UrlRules | None = None
         self._by_key: dict[str, ArchiveCapture] = {}
-        self._by_position: dict[tuple[Path, int, str], ArchiveCapture] = {}
+        self._answered: dict[tuple[Path, int, str], ArchiveCapture] = {}
+        """The captures of the responses given and not yet read or used (a few at a time)."""
         self._copied: dict[tuple[Path, int, str], str] = {}
         self.payload_snapshots: set[str] = set()
         self.pages = 0
@@ -114,11 +115,12 @@ class MomentCaptures:
     def _chosen(self, rules: UrlRules) -> dict[str, ArchiveCapture]:
         if rules != self._rules:  # the site's identity rules changed: key the captures anew
             chosen: dict[str, ArchiveCapture] = {}
-            for captures in self._index.by_url.values():
+            for indexed, captures in self._index.by_url.items():
                 picked = _pick(captures, self._moment)
                 if picked is None:
                     continue
                 key = canonical_url(picked.site_url, rules)
+                key = indexed if key == indexed else key  # the index's string, not a copy
                 if key not in chosen or chosen[key].when < picked.when:
                     chosen[key] = picked
             self._by_key, self._rules = chosen, rules
@@ -128,17 +130,15 @@ class MomentCaptures:
         capture = self._chosen(rules).get(canonical_url(url, rules))
         if capture is None:
             return None
-        if capture.fetch is not None:  # listed by a CDX server: fetched now, from its replay
-            capture.fetch(capture)
-        assert capture.file is not None
-        self._by_position[(capture.file, capture.offset, capture.date)] = capture
-        return ArchivedResponse(url=capture.site_url, status=capture.status,
-                                headers=capture.headers, record_id=capture.origin,
-                                date=capture.date, offset=capture.offset, source=capture.file)
+        response = _response_of(capture)
+        assert response.source is not None
+        self._answered[(response.source, response.offset, response.date)] = capture
+        return response
 
     def _capture(self, response: ArchivedResponse) -> ArchiveCapture:
+        """The capture ``response`` was made of (read or used once: forgotten now)."""
         assert response.source is not None
-        return self._by_position[(response.source, response.offset, response.date)]
+        return self._answered.pop((response.source, response.offset, response.date))
 
     def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
         record_id = self._copy(self._capture(response), limit)
@@ -172,13 +172,12 @@ class MomentCaptures:
         if capture is None or capture.status != 200:
             return Requisite(url, error="not in the archive at or before the moment"
                              if capture is None else f"archived as HTTP {capture.status}")
-        response = self.response(url, self._rules or DEFAULT_RULES)
-        assert response is not None
+        response = _response_of(capture)
         body = read_payload(response, DOWNLOAD_MAXSIZE)
         record_id = self._copy(capture, DOWNLOAD_MAXSIZE)
         if body is None or record_id is None:
             return Requisite(url, error="larger than the size limit")
-        ctype = (capture.headers.get("content-type") or "").split(";")[0].strip().lower()
+        ctype = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
         return Requisite(url, ctype or None, hashlib.sha256(body).hexdigest(), record_id)
 
     def _copy(self, capture: ArchiveCapture, limit: int) -> str | None:
@@ -210,6 +209,17 @@ class MomentCaptures:
         source = "CDX" if capture.origin.startswith("CDX ") else capture.origin.rsplit("#", 1)[0]
         self.copied_from.setdefault(source, []).append(capture.date)
         return exchange.record_id
+
+
+def _response_of(capture: ArchiveCapture) -> ArchivedResponse:
+    """``capture`` as a response of the archive (a CDX server's: fetched now, from its
+    replay)."""
+    if capture.fetch is not None:
+        capture.fetch(capture)
+    assert capture.file is not None
+    return ArchivedResponse(url=capture.site_url, status=capture.status,
+                            headers=capture_headers(capture), record_id=capture.origin,
+                            date=capture.date, offset=capture.offset, source=capture.file)
 
 
 @dataclass(slots=True)
@@ -290,8 +300,10 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
             "import": {"files": index.files, "problems": index.problems,
                        "used": _used(captures.copied_from)},
         }
-        closed = pipeline.close({PAYLOAD_SNAPSHOTS_STAT: sorted(captures.payload_snapshots)},
-                               extra={"captures_used": captures.pages})
+        stats = {PAYLOAD_SNAPSHOTS_STAT: sorted(captures.payload_snapshots)}
+        extra = {"captures_used": captures.pages}
+        del captures  # its maps of the moment's captures: not needed to write the snapshot
+        closed = pipeline.close(stats, extra=extra)
     except BaseException:
         warc.discard()
         pipeline.abort()

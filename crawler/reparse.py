@@ -38,6 +38,7 @@ from .warc import (
     carry_payloads,
     iter_responses,
     read_body,
+    read_headers,
     warc_error_text,
 )
 
@@ -49,14 +50,22 @@ class ReplayError(RuntimeError):
 
 
 def _index(warc: Path, start_url: str | None = None) -> dict[str, ArchivedResponse]:
-    """The last response per canonical URL (headers and offsets; bodies stay on disk).
+    """The last response per canonical URL (offsets and, of the headers, the Content-Type
+    that choosing and parsing ahead a page need: ``_indexed``; bodies stay on disk).
     With ``start_url`` (an imported snapshot, whose records keep the URI the other tool
     recorded), captures under the site's other scheme or ``www.`` host count as the site's,
     as ``import`` read them."""
     if start_url is None:
-        return {canonical_url(r.url): r for r in iter_responses(warc)}
+        return {canonical_url(r.url): _indexed(r) for r in iter_responses(warc)}
     spelled = (replace(r, url=site_url(r.url, start_url)) for r in iter_responses(warc))
-    return {canonical_url(r.url): r for r in spelled}
+    return {canonical_url(r.url): _indexed(r) for r in spelled}
+
+
+def _indexed(response: ArchivedResponse) -> ArchivedResponse:
+    """``response`` with only its Content-Type header: an index of the WARC does not grow
+    with the headers of its records (``SnapshotCaptures.response`` reads them back)."""
+    ctype = response.headers.get("content-type")
+    return replace(response, headers={} if ctype is None else {"content-type": ctype})
 
 
 def _size_limit(stats: dict[str, Any]) -> int:
@@ -187,7 +196,15 @@ class SnapshotCaptures:
     def response(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
         self._rekey(rules)
         key = canonical_url(url, rules)
-        return None if key in self._failed else self._responses.get(key)
+        found = None if key in self._failed else self._responses.get(key)
+        return None if found is None else replace(found, headers=self._headers(found))
+
+    def _headers(self, response: ArchivedResponse) -> dict[str, str]:
+        """Every header of ``response``, read back from its record (the index keeps one)."""
+        if response.source is None:
+            return read_headers(self._file, response.offset)
+        with open(response.source, "rb") as source:
+            return read_headers(source, response.offset)
 
     def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
         return read_body(self._file, response, limit), response.record_id

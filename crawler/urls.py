@@ -43,8 +43,9 @@ PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page|pg|p)[-_]?(\d+)(\.\w+)?$", re.I)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: URLs whose identity is remembered. Every page repeats the site's navigation and its case's
 #: pager, so most calls are repeats (a 20 KB page has ~70 links); a bounded cache keeps memory
-#: flat however large the site.
-URL_CACHE_SIZE = 8192
+#: flat however large the site. Bounded well below the pages of a large site (10k), so that
+#: the caches are full, and memory flat, long before the site ends.
+URL_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)

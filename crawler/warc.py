@@ -586,6 +586,16 @@ def raising_warcio_errors() -> Iterator[None]:
         raise ArchiveLoadFailed(said.getvalue().splitlines()[0])
 
 
+def read_headers(fh: BinaryIO, offset: int) -> dict[str, str]:
+    """The HTTP headers of the record at ``offset`` of the open WARC ``fh``, names
+    lower-cased (an index keeps offsets, not headers: they are read back when needed)."""
+    fh.seek(offset)
+    with raising_warcio_errors():
+        record = next(iter(ArchiveIterator(fh)))
+    http = record.http_headers
+    return {k.lower(): v for k, v in http.headers} if http is not None else {}
+
+
 def read_payload(response: ArchivedResponse, limit: int) -> bytes | None:
     """``read_body`` of a response whose ``source`` (the WARC holding it) is known."""
     assert response.source is not None

@@ -55,9 +55,9 @@ from casearchive.exports.spool import ArrowSpool, LineSpool
 from casearchive.parsers.records import CaseRecord
 
 #: Rows a spool buffers before writing a batch: a few MiB each (a case row carries the text
-#: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row a few hundred
-#: bytes). Not part of the output format: ``finish`` re-chunks into ``ROW_GROUP_ROWS``.
-SPOOL_ROWS = {"cases": 64, "sections": 512, "pages": 4096}
+#: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row its furniture,
+#: ~1-5 KB). Not part of the output format: ``finish`` re-chunks into ``ROW_GROUP_ROWS``.
+SPOOL_ROWS = {"cases": 64, "sections": 512, "pages": 512}
 
 
 #: A snapshot id (``casearchive.exports.manifest.snapshot_id``): ``YYYYMMDDTHHMMSSZ``.
@@ -191,6 +191,7 @@ class SnapshotWriter:
         the snapshot and leaves ``latest`` where it was."""
         if not self._open:
             raise RuntimeError("snapshot writer already finished or aborted")
+        self._page_keys = set()  # no page comes after: not held while the files are written
         counts = self._write_cases()
         counts.update(self._write_pages())
         shutil.rmtree(self.tmp_path / SPOOL_DIR)

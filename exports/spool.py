@@ -134,6 +134,7 @@ class ArrowSpool:
                 columns.append(_gather_strings(pieces, len(indices)))
             else:
                 columns.append(_gather_any(pieces))
+            release_unused()
         return pa.RecordBatch.from_arrays(columns, schema=self.schema)
 
     def _pieces(self, column: int, located: list[Located]) -> Iterator[Piece]:
