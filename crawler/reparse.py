@@ -138,7 +138,7 @@ def _parse_ahead(parser: PrefetchedParser, captures: SnapshotCaptures,
     """What the replay calls for each URL it queues: an HTML page archived under it (not a
     redirect, not a failure) is handed to the pool, to be parsed before the replay asks."""
     def ahead(url: str) -> None:
-        response = captures.response(url, pipeline.scope.rules)
+        response = captures.indexed(url, pipeline.scope.rules)
         if response is not None and response.status == 200 and _is_html(response.headers):
             parser.expect(response)
     return ahead
@@ -194,10 +194,15 @@ class SnapshotCaptures:
             self._rules = rules
 
     def response(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
+        found = self.indexed(url, rules)
+        return None if found is None else replace(found, headers=self._headers(found))
+
+    def indexed(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
+        """``response`` as the index has it: of the headers, only the Content-Type (enough
+        to choose a page and to parse it, never reading the record)."""
         self._rekey(rules)
         key = canonical_url(url, rules)
-        found = None if key in self._failed else self._responses.get(key)
-        return None if found is None else replace(found, headers=self._headers(found))
+        return None if key in self._failed else self._responses.get(key)
 
     def _headers(self, response: ArchivedResponse) -> dict[str, str]:
         """Every header of ``response``, read back from its record (the index keeps one)."""
