@@ -38,7 +38,9 @@ def test_crawl_json_summary_counts(fixture_crawl) -> None:
     assert stats["responses_by_status"] == {"200": stats["responses"]}
     timing = stats["archive_seconds"]
     assert set(timing) == {"parse", "warc", "export", "finish"}
-    assert all(seconds > 0 for seconds in timing.values())
+    # Milliseconds: queueing 48 pages for the WARC writer's thread can round to 0.0 on a
+    # fast machine; parsing them cannot.
+    assert all(seconds >= 0 for seconds in timing.values()) and timing["parse"] > 0
     assert sum(timing.values()) < stats["duration_seconds"] + timing["finish"]
     manifest = json.loads((Path(summary["snapshot"]) / "manifest.json").read_text())
     assert set(manifest["crawl_stats"]["archive_seconds"]) == {"parse", "warc", "export"}
