@@ -199,6 +199,9 @@ class CaseAssembler:
         """(URL, parser verdict) of the pages of a page family taken on navigation evidence
         in which no page has case-like content: not a case after all (the archive reports
         them as skipped)."""
+        self._early_aliases: dict[str, set[str]] = {}
+        """Canonical URL -> URLs that redirected to it before it was fetched (its request,
+        from another link, was in flight): they join its aliases when it arrives."""
         self._digests: dict[str, tuple[str, str, Shelved | None]] = {}
         """Body SHA-256 -> (case key, canonical URL, shelved page while its case is open)."""
         self._shelf = PageShelf(shelf_dir)
@@ -212,6 +215,8 @@ class CaseAssembler:
             return
         self.rules = rules
         self._owner = {self._canon(url): key for url, key in self._owner.items()}
+        self._early_aliases = {self._canon(url): {self._canon(a) for a in aliases}
+                               for url, aliases in self._early_aliases.items()}
         for case in self._open.values():
             case.pages = {self._canon(url): where for url, where in case.pages.items()}
             case.expected = {self._canon(url) for url in case.expected}
@@ -222,6 +227,10 @@ class CaseAssembler:
         """Take one parsed case page; return the cases it completes."""
         urls = {self._canon(page.ref.url), self._canon(page.request_url),
                 *map(self._canon, page.aliases)}
+        early = set().union(*[self._early_aliases.pop(url, set()) for url in list(urls)])
+        if early:
+            page.aliases = sorted(set(page.aliases) | early)
+            urls |= early
         digest = page.ref.content_sha256
         if digest and digest in self._digests:
             return self._add_duplicate(page, urls, *self._digests[digest])
@@ -274,7 +283,8 @@ class CaseAssembler:
     def add_alias(self, url: str, final_url: str) -> None:
         """``url`` redirected to ``final_url``: both name one page. When that page is held
         already (the redirect's target was fetched through another link), ``url`` joins its
-        aliases; when its case is written already, it is a late alias (reported)."""
+        aliases; when its case is written already, it is a late alias (reported); when it is
+        not fetched yet (its request from another link is in flight), ``url`` waits for it."""
         canon, final = self._canon(url), self._canon(final_url)
         key = self._owner.get(canon)
         if key and final not in self._owner:
@@ -288,6 +298,8 @@ class CaseAssembler:
             case.aliases.setdefault(shelved, set()).add(canon)
         elif holder in self._released and canon != final:
             self.duplicates.append((canon, final))
+        elif canon != final:
+            self._early_aliases.setdefault(final, set()).add(canon)
 
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""

@@ -159,3 +159,15 @@ def test_a_redirect_to_a_page_already_held_becomes_its_alias() -> None:
     out = assembler.add_page(page(2, total=2))
     assert out[0].pages[0].aliases == ["http://127.0.0.1:8080/node/7"]
     assert [p.page_number for p in out[0].case.pages] == [1, 2]
+
+
+def test_a_redirect_to_a_page_still_in_flight_becomes_its_alias_when_it_arrives() -> None:
+    """The redirect's target was requested through another link and is not fetched yet:
+    Scrapy drops the redirect as a duplicate, and the alias waits for the page."""
+    assembler = CaseAssembler()
+    assembler.add_alias("http://127.0.0.1:8080/node/7", BASE)
+    assert assembler.add_page(page(1, total=2)) == []
+    out = assembler.add_page(page(2, total=2))
+    assert out[0].pages[0].aliases == ["http://127.0.0.1:8080/node/7"]
+    assert out[0].pages[1].aliases == []
+    assert [p.page_number for p in out[0].case.pages] == [1, 2]
