@@ -12,10 +12,10 @@ hands out the record a worker parsed for that URL when the worker saw the same b
 SHA-256 is checked, so a record is never used for other bytes), else parses in place (a
 page the workers have not started: the replay caught up with them). Memory is bounded on
 any WARC: each worker holds one page at a time (it reads the body itself, by offset), at
-most ``window`` batches of ``batch`` pages are in flight, and at most ``keep`` parsed
-records wait for the replay (the oldest are dropped and, if the replay asks for them after
-all, parsed again in place). The records are the same objects either way, so the output is
-byte for byte that of one process.
+most ``window`` batches of ``batch`` pages are in flight, and no batch is handed out while
+``keep`` parsed records wait for the replay (a record the replay has passed is dropped).
+The records are the same objects either way, so the output is byte for byte that of one
+process.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import multiprocessing
 import os
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
-from multiprocessing.pool import AsyncResult, Pool
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -59,7 +59,7 @@ def default_workers() -> int:
 
 
 def _open(path: str, limit: int) -> None:
-    """Pool initializer: each worker opens the WARC once and reads bodies by offset."""
+    """Worker initializer: each worker opens the WARC once and reads bodies by offset."""
     _Worker.warc = open(path, "rb")  # noqa: SIM115 (lives as long as the worker)
     _Worker.limit = limit
 
@@ -86,19 +86,22 @@ class PrefetchedParser:
 
     def __init__(self, warc: Path, limit: int, workers: int, *, window: int = 4,
                  keep: int = 256) -> None:
-        self._pool: Pool | None = None
+        self._pool: ProcessPoolExecutor | None = None
         if workers > 1:  # one worker: parse in place, as the crawl does
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
             if os.name == "posix":  # workers fork from a server that imported the parser once
                 context.set_forkserver_preload([__name__])
-            self._pool = context.Pool(workers, _open, (str(warc), limit))
+            # Not multiprocessing.Pool: its worker-handler thread also waits on the result
+            # pipe and spins, holding the GIL, while a result waits there to be read (a
+            # quarter of this process's CPU at two workers).
+            self._pool = ProcessPoolExecutor(workers, context, _open, (str(warc), limit))
         self._todo: deque[ArchivedResponse] = deque()
         """Expected pages not yet handed to a worker, in the replay's order."""
         self._queued: Counter[str] = Counter()
         """How often each URL is in ``_todo``."""
         self._dropped: Counter[str] = Counter()
         """URLs of ``_todo`` the replay has parsed in place meanwhile (not to submit)."""
-        self._pending: deque[tuple[list[ArchivedResponse], AsyncResult[Parsed]]] = deque()
+        self._pending: deque[tuple[list[ArchivedResponse], Future[Parsed]]] = deque()
         self._ready: OrderedDict[str, tuple[str, PageRecord]] = OrderedDict()
         self._coming: Counter[str] = Counter()
         """URLs submitted whose record has not arrived."""
@@ -115,7 +118,7 @@ class PrefetchedParser:
         if self._pool is None:
             result = fn(*args)
             return lambda: result
-        return self._pool.apply_async(fn, args).get
+        return self._pool.submit(fn, *args).result
 
     def expect(self, response: ArchivedResponse) -> None:
         """The replay has queued this HTML page: parse it ahead, after those queued before."""
@@ -129,28 +132,42 @@ class PrefetchedParser:
         digest = hashlib.sha256(body).hexdigest()
         while url not in self._ready and self._coming[url] > 0:
             self._take()
-        while self._pending and self._pending[0][1].ready():
+        while self._pending and self._pending[0][1].done():
             self._take()  # finished batches make room in the window
-        got = self._ready.pop(url, None)
+        got = self._pop_ready(url)
+        if got is None and self._queued[url] > self._dropped[url]:
+            self._dropped[url] += 1  # parsed here now: no worker needs to
+        self._fill()  # the records taken and dropped made room
         if got is not None and got[0] == digest:
             self.ahead += 1
             return got[1]
-        if self._queued[url] > self._dropped[url]:
-            self._dropped[url] += 1  # parsed here now: no worker needs to
-            self._fill()
         return parse_page(body, url, headers)
 
+    def _pop_ready(self, url: str) -> tuple[str, PageRecord] | None:
+        """The record parsed ahead for ``url``, if any. The records that arrived before it
+        are dropped: the replay asks in the order it expected, so it has passed them (pages
+        it did not parse, as a redirect's target asked for by another URL)."""
+        if url not in self._ready:
+            return None
+        while True:
+            key, got = self._ready.popitem(last=False)
+            if key == url:
+                return got
+
     def _fill(self) -> None:
-        """Hand the expected pages to the workers: full batches while the window has room;
-        a shorter one only when no batch is in flight (the workers would idle)."""
-        while self._pool is not None and len(self._pending) < self._window and self._todo:
+        """Hand the expected pages to the workers: full batches while the window has room
+        and fewer than ``keep`` records wait (workers faster than the replay must wait for
+        it, not push out the records it asks for next); a shorter batch only when none is
+        in flight (the workers would idle)."""
+        while (self._pool is not None and len(self._pending) < self._window
+               and len(self._ready) < self._keep and self._todo):
             if len(self._todo) < BATCH and self._pending:
                 return
             batch = self._next_batch()
             if batch:
                 for response in batch:
                     self._coming[response.url] += 1
-                self._pending.append((batch, self._pool.apply_async(_parse_batch, (batch,))))
+                self._pending.append((batch, self._pool.submit(_parse_batch, batch)))
 
     def _next_batch(self) -> list[ArchivedResponse]:
         batch: list[ArchivedResponse] = []
@@ -167,16 +184,13 @@ class PrefetchedParser:
         batch, result = self._pending.popleft()
         for response in batch:
             self._coming[response.url] -= 1
-        for url, digest, record in result.get():
+        for url, digest, record in result.result():
             self._ready[url] = (digest, record)
             self._ready.move_to_end(url)
-        while len(self._ready) > self._keep:
-            self._ready.popitem(last=False)
         self._fill()
 
     def close(self) -> None:
         """Stop the workers (nothing they still hold is needed)."""
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(cancel_futures=True)
 

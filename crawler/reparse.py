@@ -39,6 +39,7 @@ from .warc import (
     iter_responses,
     read_body,
     read_headers,
+    read_response,
     warc_error_text,
 )
 
@@ -49,16 +50,19 @@ class ReplayError(RuntimeError):
 
 
 
-def _index(warc: Path, start_url: str | None = None) -> dict[str, ArchivedResponse]:
+def _index(warc: Path, start_url: str | None = None,
+           ) -> tuple[dict[str, ArchivedResponse], list[tuple[str, str]]]:
     """The last response per canonical URL (offsets and, of the headers, the Content-Type
-    that choosing and parsing ahead a page need: ``_indexed``; bodies stay on disk).
+    that choosing and parsing ahead a page need: ``_indexed``; bodies stay on disk), and
+    the records of other snapshots its revisits refer to (``referred_records``).
     With ``start_url`` (an imported snapshot, whose records keep the URI the other tool
     recorded), captures under the site's other scheme or ``www.`` host count as the site's,
     as ``import`` read them."""
-    if start_url is None:
-        return {canonical_url(r.url): _indexed(r) for r in iter_responses(warc)}
-    spelled = (replace(r, url=site_url(r.url, start_url)) for r in iter_responses(warc))
-    return {canonical_url(r.url): _indexed(r) for r in spelled}
+    referred: dict[tuple[str, str], None] = {}
+    responses = iter_responses(warc, referred=referred)
+    if start_url is not None:
+        responses = (replace(r, url=site_url(r.url, start_url)) for r in responses)
+    return {canonical_url(r.url): _indexed(r) for r in responses}, list(referred)
 
 
 def _indexed(response: ArchivedResponse) -> ArchivedResponse:
@@ -105,15 +109,16 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     started = time.perf_counter()
     try:
         shutil.copyfile(warc, pipeline.writer.tmp_path / WARC_NAME)
-        # The payloads its revisits refer to travel with it (--out may be anywhere), and the
-        # requisites are looked up: two scans of the WARC the pool's workers make (while
-        # they have no page yet) as this process indexes its responses.
-        carried = parser.run_aside(carry_payloads, warc,
-                                   pipeline.writer.tmp_path / PAYLOADS_NAME)
+        # A worker looks up the requisites (a scan of the WARC) as this process indexes the
+        # responses; then the payloads its revisits refer to, which travel with it (--out
+        # may be anywhere), are copied as the replay begins.
         requisites = parser.run_aside(archived_requisites, warc, canonical_url)
-        responses = _index(warc, old.manifest["start_url"] if imported else None)
+        responses, referred = _index(warc, old.manifest["start_url"] if imported else None)
+        archived = requisites()
+        carried = parser.run_aside(carry_payloads, warc,
+                                   pipeline.writer.tmp_path / PAYLOADS_NAME, referred)
         with open(warc, "rb") as warc_file:
-            captures = SnapshotCaptures(responses, unfetched, warc_file, requisites())
+            captures = SnapshotCaptures(responses, unfetched, warc_file, archived, limit)
             replay(pipeline, captures, limit, _parse_ahead(parser, captures, pipeline))
         carried()
         closed = pipeline.close({}, extra={"reparsed_from": old.id,
@@ -176,7 +181,7 @@ class SnapshotCaptures:
     its crawl could not fetch or skipped come back from its manifest."""
 
     def __init__(self, responses: dict[str, ArchivedResponse], unfetched: dict[str, Skipped],
-                 warc_file: BinaryIO, requisites: dict[str, Requisite]) -> None:
+                 warc_file: BinaryIO, requisites: dict[str, Requisite], limit: int) -> None:
         self._responses = responses
         self._unfetched = unfetched
         self._failed = {url for url, skipped in unfetched.items() if skipped.failed}
@@ -184,6 +189,10 @@ class SnapshotCaptures:
         self._requisites = requisites
         """The WARC's requisites by canonical URL (``requisites.archived_requisites``)."""
         self._rules = DEFAULT_RULES
+        self._limit = limit
+        self._read: tuple[int, bytes | None] | None = None
+        """The offset and body of the 200 response last read with its headers (the replay
+        asks for the body next: the record is decompressed once)."""
 
     def _rekey(self, rules: UrlRules) -> None:
         if rules != self._rules:  # new identity rules: re-key what is known
@@ -205,13 +214,22 @@ class SnapshotCaptures:
         return None if key in self._failed else self._responses.get(key)
 
     def _headers(self, response: ArchivedResponse) -> dict[str, str]:
-        """Every header of ``response``, read back from its record (the index keeps one)."""
-        if response.source is None:
+        """Every header of ``response``, read back from its record (the index keeps one);
+        a 200's body is read with them, for ``body``."""
+        if response.source is not None:
+            with open(response.source, "rb") as source:
+                return read_headers(source, response.offset)
+        if response.status != 200:
             return read_headers(self._file, response.offset)
-        with open(response.source, "rb") as source:
-            return read_headers(source, response.offset)
+        headers, body = read_response(self._file, response.offset, self._limit)
+        self._read = (response.offset, body)
+        return headers
 
     def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
+        read, self._read = self._read, None
+        if read is not None and read[0] == response.offset and response.source is None and (
+                limit == self._limit):
+            return read[1], response.record_id
         return read_body(self._file, response, limit), response.record_id
 
     def used(self, response: ArchivedResponse) -> None:

@@ -15,7 +15,7 @@ import queue
 import threading
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -441,13 +441,16 @@ def _check_record(response: ArchivedResponse) -> None:
                 pass
 
 
-def carry_payloads(warc: Path, dest: Path) -> int:
+def carry_payloads(warc: Path, dest: Path,
+                   referred: Iterable[tuple[str, str]] | None = None) -> int:
     """Write to ``dest`` a WARC of every record the revisits of ``warc`` refer to in other
-    snapshots, each copied verbatim (its gzip member as stored: digests and record ids
-    unchanged), so that a package or a re-parsed snapshot stands alone. Returns how many
-    records were copied; nothing is written when there is none."""
+    snapshots (``referred``, when a pass over ``warc`` has gathered them), each copied
+    verbatim (its gzip member as stored: digests and record ids unchanged), so that a
+    package or a re-parsed snapshot stands alone. Returns how many records were copied;
+    nothing is written when there is none."""
     store = store_for(warc)
-    originals = [store.find(s, r) for s, r in referred_records(warc)]
+    pairs = referred_records(warc) if referred is None else referred
+    originals = [store.find(s, r) for s, r in pairs]
     if not originals:
         return 0
     with open(dest, "wb") as out:
@@ -472,22 +475,28 @@ def gzip_member(fh: BinaryIO, offset: int) -> bytes:
     return bytes(member[: len(member) - len(inflate.unused_data)])
 
 
-def iter_responses(path: Path, follow: bool = True,
-                   store: PayloadStore | None = None) -> Iterator[ArchivedResponse]:
+def iter_responses(path: Path, follow: bool = True, store: PayloadStore | None = None,
+                   referred: dict[tuple[str, str], None] | None = None,
+                   ) -> Iterator[ArchivedResponse]:
     """Every response record of a WARC, in file order; bodies stay on disk, so memory does
     not grow with the archive. A damaged file raises ``ArchiveLoadFailed``.
 
     With ``follow``, a revisit record of another snapshot's capture (it has
     ``WARC-Refers-To-Snapshot``) counts as a response too, resolved to its original record
     (``ArchivedResponse.source``); a revisit whose snapshot is gone raises
-    ``ArchiveLoadFailed``."""
+    ``ArchiveLoadFailed``. ``referred`` gathers what ``referred_records`` returns, in the
+    same pass."""
     if follow and store is None:
         store = store_for(path)
     with open(path, "rb") as fh:
         for record, offset in checked_records(fh):
+            headers = record.rec_headers
+            if referred is not None and record.rec_type == "revisit" and headers.get_header(
+                    REFERS_TO_SNAPSHOT):
+                referred[(headers.get_header(REFERS_TO_SNAPSHOT),
+                          headers.get_header("WARC-Refers-To"))] = None
             if record.http_headers is None:
                 continue
-            headers = record.rec_headers
             if record.rec_type == "revisit" and store is not None and headers.get_header(
                     REFERS_TO_SNAPSHOT):
                 original = store.find(headers.get_header(REFERS_TO_SNAPSHOT),
@@ -596,6 +605,18 @@ def read_headers(fh: BinaryIO, offset: int) -> dict[str, str]:
     return {k.lower(): v for k, v in http.headers} if http is not None else {}
 
 
+def read_response(fh: BinaryIO, offset: int, limit: int) -> tuple[dict[str, str], bytes | None]:
+    """``read_headers`` and ``read_body`` of the response record at ``offset`` of ``fh`` in
+    one read (the record is decompressed once)."""
+    fh.seek(offset)
+    with raising_warcio_errors():  # damage the index pass did not see, read from here
+        record = next(iter(ArchiveIterator(fh)))
+        body = record.content_stream().read(limit + 1)
+    http = record.http_headers
+    headers = {k.lower(): v for k, v in http.headers} if http is not None else {}
+    return headers, None if len(body) > limit else body
+
+
 def read_payload(response: ArchivedResponse, limit: int) -> bytes | None:
     """``read_body`` of a response whose ``source`` (the WARC holding it) is known."""
     assert response.source is not None
@@ -611,8 +632,4 @@ def read_body(fh: BinaryIO, response: ArchivedResponse, limit: int) -> bytes | N
     size. A damaged record raises ``ArchiveLoadFailed``."""
     if response.source is not None:
         return read_payload(response, limit)
-    fh.seek(response.offset)
-    with raising_warcio_errors():  # damage the index pass did not see, read from here
-        record = next(iter(ArchiveIterator(fh)))
-        body = record.content_stream().read(limit + 1)
-    return None if len(body) > limit else body
+    return read_response(fh, response.offset, limit)[1]

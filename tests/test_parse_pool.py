@@ -1,0 +1,90 @@
+"""``PrefetchedParser``: pages parsed ahead on two processes, handed out in the replay's order.
+
+Workers much faster than the replay must wait for it: a record it asks for next is never
+pushed out by the ones parsed after it, and records it passed by are no obstacle.
+"""
+
+from __future__ import annotations
+
+import time
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from casearchive.crawler.parse_pool import PrefetchedParser
+from casearchive.crawler.warc import ArchivedResponse, iter_responses, read_body
+from casearchive.parsers.page import parse_page
+
+PAGES = 200
+HEADERS = {"content-type": "text/html; charset=utf-8"}
+
+
+def _page(i: int) -> bytes:
+    return (f"<html><head><title>Case {i} - Page #1</title></head><body><h1>Case {i}</h1>"
+            f"<p><b>History:</b> patient {i} presented with a cough.</p></body></html>").encode()
+
+
+@pytest.fixture(scope="module")
+def warc(tmp_path_factory) -> tuple[Path, list[ArchivedResponse]]:
+    path = tmp_path_factory.mktemp("pool") / "pages.warc.gz"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for i in range(PAGES):
+            writer.write_record(writer.create_warc_record(
+                f"http://h/case.asp?id={i}", "response", payload=BytesIO(_page(i)),
+                http_headers=StatusAndHeaders("200 OK", list(HEADERS.items()),
+                                              protocol="HTTP/1.1")))
+    return path, list(iter_responses(path))
+
+
+def _ask(parser: PrefetchedParser, path: Path, responses: list[ArchivedResponse]) -> None:
+    """Ask for ``responses`` in order, as a replay slower than the workers would."""
+    with open(path, "rb") as fh:
+        for response in responses:
+            body = read_body(fh, response, 1 << 20)
+            assert body is not None
+            assert parser(body, response.url, HEADERS) == parse_page(body, response.url, HEADERS)
+            time.sleep(0.002)
+
+
+def test_workers_far_ahead_of_the_replay_lose_no_record_it_asks_for(warc) -> None:
+    path, responses = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=2, window=2, keep=8)
+    try:
+        for response in responses:
+            parser.expect(response)
+        time.sleep(1.0)  # every batch the window allows is parsed before the first ask
+        _ask(parser, path, responses)
+    finally:
+        parser.close()
+    assert (parser.pages, parser.ahead) == (PAGES, PAGES)
+
+
+def test_records_the_replay_passed_by_do_not_stop_the_parsing_ahead(warc) -> None:
+    """Pages expected but never asked for (the pipeline did not parse them) are dropped
+    when a later page is asked for; they must not fill the room for the pages to come."""
+    path, responses = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=2, window=2, keep=4)
+    asked = responses[1::3]
+    try:
+        for response in responses:
+            parser.expect(response)
+        _ask(parser, path, asked)
+    finally:
+        parser.close()
+    assert (parser.pages, parser.ahead) == (len(asked), len(asked))
+
+
+def test_one_worker_parses_in_place(warc) -> None:
+    path, responses = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=1)
+    try:
+        for response in responses:
+            parser.expect(response)
+        _ask(parser, path, responses[:5])
+    finally:
+        parser.close()
+    assert (parser.pages, parser.ahead) == (5, 0)
