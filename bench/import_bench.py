@@ -5,9 +5,12 @@ For two sizes of the bench site (``small_cases`` and ``cases`` cases), crawls it
 sampled (``crawl_bench.TreeSampler``):
 
 * ``reparse --workers 1`` of that snapshot (re-extracting our own snapshot: the baseline),
-* ``import --warc`` of the same snapshot's ``pages.warc.gz`` read as a foreign archive (the
-  same bytes, so the ratio is the import's own cost: indexing every capture, choosing per
-  moment, copying each payload into a new WARC).
+* ``import --warc --workers 1`` of the same snapshot's ``pages.warc.gz`` read as a foreign
+  archive (the same bytes, so the ratio is the import's own cost: indexing every capture,
+  choosing per moment, copying each payload into a new WARC),
+* the same import with ``--workers 2`` (``import_speedup_2_workers``; its cases must be
+  the one-worker import's, content checksum for checksum: ``same_cases_2_workers``; the
+  files differ in their new WARC record ids, which every import draws afresh).
 
 Reports wall seconds and peak RSS of each, the import's ratios to reparse at the larger
 size (``import_vs_reparse_seconds``, ``import_vs_reparse_rss``), and how the import's peak
@@ -54,13 +57,18 @@ def _one_size(cases: int, pages_per_case: int, work: Path) -> dict:
     warc = snapshot / "pages.warc.gz"
     reparse = _run(["reparse", str(snapshot), "--out", str(work / "reparsed"),
                     "--workers", "1", "--no-verify"], "reparse")
-    imported = _run(["import", "--warc", str(warc), "--site", manifest["start_url"],
-                     "--out", str(work / "imported")], "import")
-    (made,) = [p for p in (work / "imported").iterdir() if p.name[:1].isdigit()]
-    same = _cases(made) == _cases(snapshot)
+    runs, made = {}, {}
+    for workers in (1, 2):
+        out = work / f"imported-{workers}"
+        runs[workers] = _run(["import", "--warc", str(warc), "--site", manifest["start_url"],
+                              "--out", str(out), "--workers", str(workers)], "import")
+        (made[workers],) = [p for p in out.iterdir() if p.name[:1].isdigit()]
+    same = _cases(made[1]) == _cases(snapshot)
+    same_2 = _cases(made[2]) == _cases(made[1])
     result = {"cases": site.cases, "html_pages": site.html_pages,
               "warc_mib": round(warc.stat().st_size / 2**20, 1), "reparse": reparse,
-              "import": imported, "same_cases": same}
+              "import": runs[1], "import_2_workers": runs[2], "same_cases": same,
+              "same_cases_2_workers": same_2}
     shutil.rmtree(work, ignore_errors=True)
     return result
 
@@ -80,7 +88,10 @@ def run(cases: int = 500, pages_per_case: int = 4, small_cases: int = 125) -> di
         "warc_growth": round(large["warc_mib"] / small["warc_mib"], 2),
         "import_rss_growth": round(large["import"]["peak_rss_mib"]
                                    / small["import"]["peak_rss_mib"], 2),
+        "import_speedup_2_workers": round(large["import"]["seconds"]
+                                          / large["import_2_workers"]["seconds"], 2),
         "same_cases": small["same_cases"] and large["same_cases"],
+        "same_cases_2_workers": small["same_cases_2_workers"] and large["same_cases_2_workers"],
     }
 
 

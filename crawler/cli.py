@@ -556,8 +556,11 @@ def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
 @click.option("--to", default=None, help="Ignore captures after this time.")
 @click.option("--window", type=click.IntRange(min=1), default=365, show_default=True,
               help="Days before a moment a capture still counts.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes parsing pages (default: the cores available).")
 def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: str | None,
-                   from_: str | None, to: str | None, window: int, **source: Any) -> None:
+                   from_: str | None, to: str | None, window: int, workers: int | None,
+                   **source: Any) -> None:
     """Import web archives (WARC/WACZ files of wget, Heritrix, Browsertrix, pywb or ours,
     or a CDX server and its replay) as snapshots of the site at past moments: one summary
     line per snapshot."""
@@ -569,6 +572,7 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
     from .importer import Moment, import_archives, remove_scratch, scratch_dir
     from .lock import LockHeld
     from .options import CrawlOptions
+    from .parse_pool import default_workers
 
     CrawlOptions(start_url=start_url, out_dir=out_dir)  # the start URL's checks, exit 2
     if bool(source["warcs"]) == bool(source["cdx_url"]) or \
@@ -588,7 +592,7 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
         update, display = _import_display()
         with display:
             results = list(_each_moment(import_archives(index, start_url, out_dir, chosen,
-                                                        update)))
+                                                        update, workers or default_workers())))
     except BadArchive as exc:
         raise TroubleError(str(exc)) from None
     except CdxError as exc:

@@ -38,8 +38,9 @@ from .captures import ArchiveCapture, CaptureIndex, capture_headers
 from .lock import CrawlLock
 from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
 from .options import CrawlOptions
+from .parse_pool import PrefetchedParser
 from .pipeline import PagePipeline
-from .reparse import replay
+from .reparse import parse_ahead, replay
 from .settings import DOWNLOAD_MAXSIZE
 from .skipped import Skipped
 from .urls import DEFAULT_RULES, UrlRules, canonical_url
@@ -134,6 +135,17 @@ class MomentCaptures:
         assert response.source is not None
         self._answered[(response.source, response.offset, response.date)] = capture
         return response
+
+    def indexed(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
+        """What ``response`` would give, unread and unrecorded (to parse it ahead): a
+        capture in a local file only (a CDX server's is fetched when it is used), with the
+        headers known so far."""
+        capture = self._chosen(rules).get(canonical_url(url, rules))
+        if capture is None or capture.file is None or capture.fetch is not None:
+            return None
+        return ArchivedResponse(url=capture.site_url, status=capture.status,
+                                headers=capture.headers or {}, record_id=capture.origin,
+                                date=capture.date, offset=capture.offset, source=capture.file)
 
     def _capture(self, response: ArchivedResponse) -> ArchiveCapture:
         """The capture ``response`` was made of (read or used once: forgotten now)."""
@@ -274,16 +286,20 @@ def _used(used: dict[str, list[str]]) -> list[dict[str, Any]]:
 
 
 def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
-                  moment: Moment, progress: Progress | None = None) -> Imported:
-    """Build the snapshot of ``moment`` under ``out_dir`` (the caller holds its lock)."""
+                  moment: Moment, progress: Progress | None = None, workers: int = 1
+                  ) -> Imported:
+    """Build the snapshot of ``moment`` under ``out_dir`` (the caller holds its lock); with
+    ``workers`` > 1 its pages are parsed ahead on that many processes (``parse_pool``):
+    the snapshot is the same byte for byte."""
     result = Imported(moment.at)
     start = index.by_url.get(canonical_url(start_url), [])
     if _pick(start, moment) is None:
         result.note = (f"no capture of {start_url} at or before {iso_utc(moment.at)} within "
                        f"{moment.window.days} days: no snapshot of this moment")
         return result
-    pipeline = PagePipeline(CrawlOptions(start_url=start_url, out_dir=out_dir),
-                      clock=_moment_clock(moment.at))
+    parser = PrefetchedParser(None, DOWNLOAD_MAXSIZE, workers)
+    pipeline = PagePipeline(CrawlOptions(start_url=start_url, out_dir=out_dir), parser,
+                            clock=_moment_clock(moment.at))
     pipeline.health_checks = False
     warc = WarcWriter(pipeline.writer.tmp_path / WARC_NAME, SOFTWARE, info=warcinfo_fields(
         software=SOFTWARE, snapshot_id=pipeline.writer.snapshot_id, start_url=start_url,
@@ -291,7 +307,9 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
     captures = MomentCaptures(index, moment, warc, _earlier_payloads(out_dir, moment.at),
                               pipeline, progress)
     try:
-        replay(pipeline, captures, DOWNLOAD_MAXSIZE)
+        replay(pipeline, captures, DOWNLOAD_MAXSIZE,
+               parse_ahead(parser, captures.indexed, pipeline))
+        parser.close()  # the workers' memory is not needed to write the snapshot
         warc.close()
         pipeline.writer.provenance = {
             "source": IMPORT_SOURCE,
@@ -308,6 +326,8 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
         warc.discard()
         pipeline.abort()
         raise
+    finally:
+        parser.close()
     result.snapshot, result.stats = closed.snapshot, closed.stats
     if closed.snapshot is None:
         result.note = f"no case page in the archive at {iso_utc(moment.at)}: no snapshot"
@@ -315,10 +335,11 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
 
 
 def import_archives(index: CaptureIndex, start_url: str, out_dir: Path,
-                    moments: list[Moment], progress: Progress | None = None
-                    ) -> Iterator[Imported]:
+                    moments: list[Moment], progress: Progress | None = None,
+                    workers: int = 1) -> Iterator[Imported]:
     """Import each moment in turn, oldest first, under the snapshots directory's lock;
-    a moment imported before is not imported again. ``progress`` is told each page read."""
+    a moment imported before is not imported again. ``progress`` is told each page read;
+    ``workers`` processes parse pages."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with CrawlLock(out_dir):
         for moment in moments:
@@ -327,7 +348,7 @@ def import_archives(index: CaptureIndex, start_url: str, out_dir: Path,
                 yield Imported(moment.at, done, read_manifest(done).get("crawl_stats", {}),
                                note=f"imported before as {done.name}")
                 continue
-            yield import_moment(index, start_url, out_dir, moment, progress)
+            yield import_moment(index, start_url, out_dir, moment, progress, workers)
 
 
 def scratch_dir(out_dir: Path) -> Path:

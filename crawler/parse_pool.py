@@ -1,21 +1,22 @@
-"""Parsing a WARC's pages ahead of the replay, over a pool of processes.
+"""Parsing a replay's pages ahead of it, over a pool of processes.
 
-``reparse`` replays a crawl one page at a time: which page comes next depends on the links
-of the pages before it, so the replay itself is sequential. Its cost is ``parse_page``, a
-pure function of ``(body, url, headers)``, so the pages can be parsed ahead on every core.
-The replay knows what it will read next, its queue: each URL it queues is ``expect``-ed
-here and parsed in that order (the WARC's own order is the crawl's fetch order, which the
-replay does not follow: Scrapy fetched the case links of a list page last first).
+``reparse`` (and ``import``) replays a crawl one page at a time: which page comes next
+depends on the links of the pages before it, so the replay itself is sequential. Its cost
+is ``parse_page``, a pure function of ``(body, url, headers)``, so the pages can be parsed
+ahead on every core. The replay knows what it will read next, its queue: each URL it
+queues is ``expect``-ed here and parsed in that order (the WARC's own order is the crawl's
+fetch order, which the replay does not follow: Scrapy fetched the case links of a list
+page last first).
 
 ``PrefetchedParser`` is a drop-in for ``parse_page``: the replay asks it for a page; it
-hands out the record a worker parsed for that URL when the worker saw the same body (its
-SHA-256 is checked, so a record is never used for other bytes), else parses in place (a
-page the workers have not started: the replay caught up with them). Memory is bounded on
-any WARC: each worker holds one page at a time (it reads the body itself, by offset), at
-most ``window`` batches of ``batch`` pages are in flight, and no batch is handed out while
-``keep`` parsed records wait for the replay (a record the replay has passed is dropped).
-The records are the same objects either way, so the output is byte for byte that of one
-process.
+hands out the record a worker parsed for that URL when the worker saw the same body and
+Content-Type (a SHA-256 of both is checked, so a record is never used for other bytes),
+else parses in place (a page the workers have not started: the replay caught up with
+them). Memory is bounded on any archive: each worker holds one page at a time (it reads
+the record itself, by offset), at most ``window`` batches of ``batch`` pages are in
+flight, and no batch is handed out while ``keep`` parsed records wait for the replay (a
+record the replay has passed is dropped). The records are the same objects either way, so
+the output is byte for byte that of one process.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import hashlib
 import multiprocessing
 import os
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -32,7 +33,7 @@ from typing import Any, BinaryIO, TypeVar
 from casearchive.parsers.page import parse_page
 from casearchive.parsers.records import PageRecord
 
-from .warc import ArchivedResponse, read_body
+from .warc import ArchivedResponse, read_response
 
 T = TypeVar("T")
 
@@ -41,7 +42,7 @@ BATCH = 16
 slow page does not idle the other cores for long."""
 
 Parsed = list[tuple[str, str, PageRecord]]
-"""A batch's result: ``(url, body sha256, record)`` per page."""
+"""A batch's result: ``(url, _identity, record)`` per page."""
 
 class _Worker:
     """What a pool worker keeps between batches: the open WARC and the size limit."""
@@ -58,33 +59,52 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _open(path: str, limit: int) -> None:
-    """Worker initializer: each worker opens the WARC once and reads bodies by offset."""
-    _Worker.warc = open(path, "rb")  # noqa: SIM115 (lives as long as the worker)
+def _open(path: str | None, limit: int) -> None:
+    """Worker initializer: each worker opens the WARC once and reads records by offset."""
+    if path is not None:
+        _Worker.warc = open(path, "rb")  # noqa: SIM115 (lives as long as the worker)
     _Worker.limit = limit
 
 
+def _read(response: ArchivedResponse) -> tuple[dict[str, str], bytes | None]:
+    """The headers and body of ``response``, from the pool's WARC or from its ``source``
+    (another snapshot's WARC, an imported archive): what the replay reads for it."""
+    if response.source is None:
+        assert _Worker.warc is not None
+        return read_response(_Worker.warc, response.offset, _Worker.limit)
+    with open(response.source, "rb") as source:
+        return read_response(source, response.offset, _Worker.limit)
+
+
 def _parse_batch(batch: list[ArchivedResponse]) -> Parsed:
-    """Parse a batch: ``(url, body sha256, record)`` for each page under the size limit."""
-    assert _Worker.warc is not None
+    """Parse a batch: ``(url, _identity, record)`` for each page under the size limit."""
     out = []
     for response in batch:
         try:
-            body = read_body(_Worker.warc, response, _Worker.limit)
+            headers, body = _read(response)
         except Exception:  # noqa: BLE001 (the replay reads it again and reports the damage)
             continue
         if body is None or not body.strip():
             continue
-        digest = hashlib.sha256(body).hexdigest()
-        out.append((response.url, digest, parse_page(body, response.url, response.headers)))
+        out.append((response.url, _identity(body, headers),
+                    parse_page(body, response.url, headers)))
     return out
+
+
+def _identity(body: bytes, headers: Mapping[str, str]) -> str:
+    """What a page's record depends on besides its URL: the body and the Content-Type
+    (``parse_page`` reads no other header: the charset)."""
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    digest = hashlib.sha256(body)
+    digest.update(b"\0" + ctype.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 class PrefetchedParser:
     """``parse_page`` with the pages of ``responses`` parsed ahead by ``workers`` processes
     (with one worker, every page is parsed in place); ``pages`` counts the pages parsed."""
 
-    def __init__(self, warc: Path, limit: int, workers: int, *, window: int = 4,
+    def __init__(self, warc: Path | None, limit: int, workers: int, *, window: int = 4,
                  keep: int = 256) -> None:
         self._pool: ProcessPoolExecutor | None = None
         if workers > 1:  # one worker: parse in place, as the crawl does
@@ -94,7 +114,8 @@ class PrefetchedParser:
             # Not multiprocessing.Pool: its worker-handler thread also waits on the result
             # pipe and spins, holding the GIL, while a result waits there to be read (a
             # quarter of this process's CPU at two workers).
-            self._pool = ProcessPoolExecutor(workers, context, _open, (str(warc), limit))
+            self._pool = ProcessPoolExecutor(workers, context, _open,
+                                             (None if warc is None else str(warc), limit))
         self._todo: deque[ArchivedResponse] = deque()
         """Expected pages not yet handed to a worker, in the replay's order."""
         self._queued: Counter[str] = Counter()
@@ -129,7 +150,7 @@ class PrefetchedParser:
 
     def __call__(self, body: bytes, url: str, headers: dict[str, str]) -> PageRecord:
         self.pages += 1
-        digest = hashlib.sha256(body).hexdigest()
+        digest = _identity(body, headers)
         while url not in self._ready and self._coming[url] > 0:
             self._take()
         while self._pending and self._pending[0][1].done():
@@ -190,7 +211,11 @@ class PrefetchedParser:
         self._fill()
 
     def close(self) -> None:
-        """Stop the workers (nothing they still hold is needed)."""
+        """Stop the workers (nothing they still hold is needed); once is enough."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            self._todo.clear()  # a later call parses in place
+            self._pending.clear()
+            self._coming.clear()
 

@@ -119,7 +119,7 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
                                    pipeline.writer.tmp_path / PAYLOADS_NAME, referred)
         with open(warc, "rb") as warc_file:
             captures = SnapshotCaptures(responses, unfetched, warc_file, archived, limit)
-            replay(pipeline, captures, limit, _parse_ahead(parser, captures, pipeline))
+            replay(pipeline, captures, limit, parse_ahead(parser, captures.indexed, pipeline))
         carried()
         closed = pipeline.close({}, extra={"reparsed_from": old.id,
                                           "limits": old_stats.get("limits", {})})
@@ -138,12 +138,14 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     return closed.snapshot
 
 
-def _parse_ahead(parser: PrefetchedParser, captures: SnapshotCaptures,
-                 pipeline: PagePipeline) -> Callable[[str], None]:
-    """What the replay calls for each URL it queues: an HTML page archived under it (not a
-    redirect, not a failure) is handed to the pool, to be parsed before the replay asks."""
+def parse_ahead(parser: PrefetchedParser,
+                lookup: Callable[[str, UrlRules], ArchivedResponse | None],
+                pipeline: PagePipeline) -> Callable[[str], None]:
+    """What the replay calls for each URL it queues: the HTML page ``lookup`` finds archived
+    under it (not a redirect, not a failure) is handed to the pool, to be parsed before the
+    replay asks. ``lookup`` must not read the record (``SnapshotCaptures.indexed``)."""
     def ahead(url: str) -> None:
-        response = captures.indexed(url, pipeline.scope.rules)
+        response = lookup(url, pipeline.scope.rules)
         if response is not None and response.status == 200 and _is_html(response.headers):
             parser.expect(response)
     return ahead
