@@ -21,12 +21,13 @@ the output is byte for byte that of one process.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -136,10 +137,22 @@ class PrefetchedParser:
     def run_aside(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
         """``fn(*args)`` on a worker (in place without a pool); the callable returned gives
         its result, or raises what it raised. For work the replay needs later."""
-        if self._pool is None:
-            result = fn(*args)
-            return lambda: result
-        return self._pool.submit(fn, *args).result
+        if self._pool is not None:
+            with contextlib.suppress(BrokenExecutor):  # a worker died: run it here
+                future = self._pool.submit(fn, *args)
+                return lambda: self._result(future, lambda: fn(*args))
+            self.close()
+        result = fn(*args)
+        return lambda: result
+
+    def _result(self, future: Future[T], in_place: Callable[[], T]) -> T:
+        """What ``future`` gives; when a worker died (killed, out of memory), the pool is
+        closed and ``in_place`` gives it: nothing is lost, the rest is parsed here."""
+        try:
+            return future.result()
+        except BrokenExecutor:
+            self.close()
+            return in_place()
 
     def expect(self, response: ArchivedResponse) -> None:
         """The replay has queued this HTML page: parse it ahead, after those queued before."""
@@ -186,9 +199,14 @@ class PrefetchedParser:
                 return
             batch = self._next_batch()
             if batch:
+                try:
+                    future = self._pool.submit(_parse_batch, batch)
+                except BrokenExecutor:
+                    self.close()
+                    return
                 for response in batch:
                     self._coming[response.url] += 1
-                self._pending.append((batch, self._pool.submit(_parse_batch, batch)))
+                self._pending.append((batch, future))
 
     def _next_batch(self) -> list[ArchivedResponse]:
         batch: list[ArchivedResponse] = []
@@ -205,7 +223,7 @@ class PrefetchedParser:
         batch, result = self._pending.popleft()
         for response in batch:
             self._coming[response.url] -= 1
-        for url, digest, record in result.result():
+        for url, digest, record in self._result(result, list):
             self._ready[url] = (digest, record)
             self._ready.move_to_end(url)
         self._fill()

@@ -88,3 +88,24 @@ def test_one_worker_parses_in_place(warc) -> None:
     finally:
         parser.close()
     assert (parser.pages, parser.ahead) == (5, 0)
+
+
+def test_a_worker_killed_mid_run_loses_no_page(warc) -> None:
+    """A worker that dies (killed, out of memory) breaks the pool: the pages still to come
+    are parsed in place, every one of them, and nothing is raised."""
+    path, responses = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=2, window=1, keep=8)
+    try:
+        for response in responses:
+            parser.expect(response)
+        _ask(parser, path, responses[:20])
+        pool = parser._pool
+        assert pool is not None
+        for process in list(pool._processes.values()):
+            process.kill()
+        _ask(parser, path, responses[20:])
+        aside = parser.run_aside(len, "after")
+        assert aside() == 5
+    finally:
+        parser.close()
+    assert parser.pages == PAGES and 20 <= parser.ahead < PAGES
