@@ -28,6 +28,7 @@ import os
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -42,8 +43,21 @@ BATCH = 16
 """Pages per task: large enough that the pickling round trip is noise, small enough that a
 slow page does not idle the other cores for long."""
 
-Parsed = list[tuple[str, str, PageRecord]]
-"""A batch's result: ``(url, _identity, record)`` per page."""
+@dataclass(slots=True)
+class _Parsed:
+    """A page a worker parsed, and what it read for it (the replay need not read it again)."""
+
+    url: str
+    identity: str
+    """``_identity`` of the body and headers."""
+    record: PageRecord
+    offset: int
+    source: Path | None
+    headers: dict[str, str]
+    body: bytes
+
+
+Parsed = list[_Parsed]
 
 class _Worker:
     """What a pool worker keeps between batches: the open WARC and the size limit."""
@@ -78,7 +92,7 @@ def _read(response: ArchivedResponse) -> tuple[dict[str, str], bytes | None]:
 
 
 def _parse_batch(batch: list[ArchivedResponse]) -> Parsed:
-    """Parse a batch: ``(url, _identity, record)`` for each page under the size limit."""
+    """Parse a batch: each page under the size limit, with what was read for it."""
     out = []
     for response in batch:
         try:
@@ -87,8 +101,9 @@ def _parse_batch(batch: list[ArchivedResponse]) -> Parsed:
             continue
         if body is None or not body.strip():
             continue
-        out.append((response.url, _identity(body, headers),
-                    parse_page(body, response.url, headers)))
+        out.append(_Parsed(response.url, _identity(body, headers),
+                           parse_page(body, response.url, headers), response.offset,
+                           response.source, headers, body))
     return out
 
 
@@ -124,7 +139,7 @@ class PrefetchedParser:
         self._dropped: Counter[str] = Counter()
         """URLs of ``_todo`` the replay has parsed in place meanwhile (not to submit)."""
         self._pending: deque[tuple[list[ArchivedResponse], Future[Parsed]]] = deque()
-        self._ready: OrderedDict[str, tuple[str, PageRecord]] = OrderedDict()
+        self._ready: OrderedDict[str, _Parsed] = OrderedDict()
         self._coming: Counter[str] = Counter()
         """URLs submitted whose record has not arrived."""
         self._window = window * workers
@@ -172,12 +187,22 @@ class PrefetchedParser:
         if got is None and self._queued[url] > self._dropped[url]:
             self._dropped[url] += 1  # parsed here now: no worker needs to
         self._fill()  # the records taken and dropped made room
-        if got is not None and got[0] == digest:
+        if got is not None and got.identity == digest:
             self.ahead += 1
-            return got[1]
+            return got.record
         return parse_page(body, url, headers)
 
-    def _pop_ready(self, url: str) -> tuple[str, PageRecord] | None:
+    def read(self, response: ArchivedResponse) -> tuple[dict[str, str], bytes] | None:
+        """The headers and body a worker read for ``response`` (the same record), if it
+        has parsed it ahead: the replay need not read the record itself."""
+        while response.url not in self._ready and self._coming[response.url] > 0:
+            self._take()
+        got = self._ready.get(response.url)
+        if got is None or (got.offset, got.source) != (response.offset, response.source):
+            return None
+        return got.headers, got.body
+
+    def _pop_ready(self, url: str) -> _Parsed | None:
         """The record parsed ahead for ``url``, if any. The records that arrived before it
         are dropped: the replay asks in the order it expected, so it has passed them (pages
         it did not parse, as a redirect's target asked for by another URL)."""
@@ -223,9 +248,9 @@ class PrefetchedParser:
         batch, result = self._pending.popleft()
         for response in batch:
             self._coming[response.url] -= 1
-        for url, digest, record in self._result(result, list):
-            self._ready[url] = (digest, record)
-            self._ready.move_to_end(url)
+        for parsed in self._result(result, list):
+            self._ready[parsed.url] = parsed
+            self._ready.move_to_end(parsed.url)
         self._fill()
 
     def close(self) -> None:

@@ -118,7 +118,8 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
         carried = parser.run_aside(carry_payloads, warc,
                                    pipeline.writer.tmp_path / PAYLOADS_NAME, referred)
         with open(warc, "rb") as warc_file:
-            captures = SnapshotCaptures(responses, unfetched, warc_file, archived, limit)
+            captures = SnapshotCaptures(responses, unfetched, warc_file, archived, limit,
+                                        parser.read)
             replay(pipeline, captures, limit, parse_ahead(parser, captures.indexed, pipeline))
         carried()
         closed = pipeline.close({}, extra={"reparsed_from": old.id,
@@ -183,7 +184,9 @@ class SnapshotCaptures:
     its crawl could not fetch or skipped come back from its manifest."""
 
     def __init__(self, responses: dict[str, ArchivedResponse], unfetched: dict[str, Skipped],
-                 warc_file: BinaryIO, requisites: dict[str, Requisite], limit: int) -> None:
+                 warc_file: BinaryIO, requisites: dict[str, Requisite], limit: int,
+                 prefetched: Callable[[ArchivedResponse], tuple[dict[str, str], bytes] | None]
+                 = lambda response: None) -> None:
         self._responses = responses
         self._unfetched = unfetched
         self._failed = {url for url, skipped in unfetched.items() if skipped.failed}
@@ -192,6 +195,8 @@ class SnapshotCaptures:
         """The WARC's requisites by canonical URL (``requisites.archived_requisites``)."""
         self._rules = DEFAULT_RULES
         self._limit = limit
+        self._prefetched = prefetched
+        """What a worker parsing ahead read for a response (``PrefetchedParser.read``)."""
         self._read: tuple[int, bytes | None] | None = None
         """The offset and body of the 200 response last read with its headers (the replay
         asks for the body next: the record is decompressed once)."""
@@ -223,7 +228,8 @@ class SnapshotCaptures:
                 return read_headers(source, response.offset)
         if response.status != 200:
             return read_headers(self._file, response.offset)
-        headers, body = read_response(self._file, response.offset, self._limit)
+        headers, body = self._prefetched(response) or read_response(
+            self._file, response.offset, self._limit)
         self._read = (response.offset, body)
         return headers
 

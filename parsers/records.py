@@ -54,6 +54,11 @@ class Link:
     rel: str = ""
     """The ``rel`` attribute, lower-cased ("" when absent)."""
 
+    def __reduce__(self) -> tuple[type[Link], tuple[str, str, str]]:
+        """Pickled as its fields: records cross processes when re-extraction parses ahead,
+        and a slots dataclass's default (state as a dict) costs twice the time."""
+        return (Link, (self.url, self.text, self.rel))
+
 
 @dataclass(slots=True)
 class Section:
@@ -71,6 +76,10 @@ class Section:
     alias table), ``synonym`` (its words match one key's synonym bank), ``form`` (a heading by
     its form, key None), ``content`` (references recognised by their entries),
     ``unplaced`` (text under no heading, key and heading None)."""
+
+    def __reduce__(self) -> tuple[type[Section], tuple[str | None, str | None, str, str]]:
+        """Pickled as its fields (as ``Link``)."""
+        return (Section, (self.key, self.heading, self.text, self.rule))
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ pushed out by the ones parsed after it, and records it passed by are no obstacle
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from casearchive.crawler.parse_pool import PrefetchedParser
-from casearchive.crawler.warc import ArchivedResponse, iter_responses, read_body
+from casearchive.crawler.warc import ArchivedResponse, iter_responses, read_body, read_response
 from casearchive.parsers.page import parse_page
 
 PAGES = 200
@@ -109,3 +110,18 @@ def test_a_worker_killed_mid_run_loses_no_page(warc) -> None:
     finally:
         parser.close()
     assert parser.pages == PAGES and 20 <= parser.ahead < PAGES
+
+
+def test_the_replay_reads_what_a_worker_read(warc) -> None:
+    """A page parsed ahead comes with the headers and body the worker read, the same as the
+    record gives; a response at another offset (another capture of the URL) gets None."""
+    path, responses = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=2)
+    try:
+        for response in responses[:3]:
+            parser.expect(response)
+        with open(path, "rb") as fh:
+            assert parser.read(responses[0]) == read_response(fh, responses[0].offset, 1 << 20)
+        assert parser.read(replace(responses[1], offset=responses[2].offset)) is None
+    finally:
+        parser.close()
