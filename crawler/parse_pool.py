@@ -203,11 +203,15 @@ class PrefetchedParser:
         return got.headers, got.body
 
     def _pop_ready(self, url: str) -> _Parsed | None:
-        """The record parsed ahead for ``url``, if any. The records that arrived before it
-        are dropped: the replay asks in the order it expected, so it has passed them (pages
-        it did not parse, as a redirect's target asked for by another URL)."""
+        """The record parsed ahead for ``url``, if any. When ``keep`` records wait, those
+        that arrived before it are dropped too: the replay asks in the order it expected,
+        so it has passed them (pages it did not parse: a redirect's target it reached
+        through another URL, a page the pipeline turned away). Below ``keep`` they stay: a
+        redirect's target asked for early must not drop the pages queued before it."""
         if url not in self._ready:
             return None
+        if len(self._ready) < self._keep:
+            return self._ready.pop(url)
         while True:
             key, got = self._ready.popitem(last=False)
             if key == url:

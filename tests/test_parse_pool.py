@@ -125,3 +125,19 @@ def test_the_replay_reads_what_a_worker_read(warc) -> None:
         assert parser.read(replace(responses[1], offset=responses[2].offset)) is None
     finally:
         parser.close()
+
+
+def test_a_page_asked_for_early_keeps_the_pages_queued_before_it(warc) -> None:
+    """A redirect's target can be asked for before the pages queued ahead of it (the
+    replay reached it through another URL); with room to spare, they keep their records."""
+    path, responses = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=2)
+    try:
+        for response in responses[:10]:
+            parser.expect(response)
+        _ask(parser, path, responses[:1])  # the others are handed out as the first arrives
+        time.sleep(0.5)
+        _ask(parser, path, [responses[5], *responses[1:5], *responses[6:10]])
+    finally:
+        parser.close()
+    assert (parser.pages, parser.ahead) == (10, 10)
