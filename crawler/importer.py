@@ -103,6 +103,9 @@ class MomentCaptures:
         """(payload digest, status) -> the previous snapshot's capture of it (a revisit)."""
         self._pipeline = pipeline
         self._rules: UrlRules | None = None
+        self._page_rules = DEFAULT_RULES
+        """The rules of the last page looked up (its requisites are looked up under them,
+        whatever rules the links it queued were looked up under since)."""
         self._by_key: dict[str, ArchiveCapture] = {}
         self._answered: dict[tuple[Path, int, str], ArchiveCapture] = {}
         """The captures of the responses given and not yet read or used (a few at a time)."""
@@ -128,6 +131,7 @@ class MomentCaptures:
         return self._by_key
 
     def response(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
+        self._page_rules = rules
         capture = self._chosen(rules).get(canonical_url(url, rules))
         if capture is None:
             return None
@@ -179,8 +183,7 @@ class MomentCaptures:
         return f"not in the archive: no capture at or before {at}"
 
     def requisite(self, url: str) -> Requisite:
-        capture = self._chosen(self._rules or DEFAULT_RULES).get(
-            canonical_url(url, self._rules or DEFAULT_RULES))
+        capture = self._chosen(self._page_rules).get(canonical_url(url, self._page_rules))
         if capture is None or capture.status != 200:
             return Requisite(url, error="not in the archive at or before the moment"
                              if capture is None else f"archived as HTTP {capture.status}")

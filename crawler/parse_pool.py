@@ -35,13 +35,17 @@ from typing import Any, BinaryIO, TypeVar
 from casearchive.parsers.page import parse_page
 from casearchive.parsers.records import PageRecord
 
-from .warc import ArchivedResponse, read_response
+from .warc import ArchivedResponse, is_html, read_response
 
 T = TypeVar("T")
 
 BATCH = 16
 """Pages per task: large enough that the pickling round trip is noise, small enough that a
 slow page does not idle the other cores for long."""
+
+BODY_BACK = 1 << 20
+"""Largest body a worker sends back with its record (``bodies``): what waits for the replay
+stays a few MiB whatever the size limit; a larger page is read again by the replay."""
 
 @dataclass(slots=True)
 class _Parsed:
@@ -54,16 +58,19 @@ class _Parsed:
     offset: int
     source: Path | None
     headers: dict[str, str]
-    body: bytes
+    body: bytes | None
+    """What the worker read (``bodies``, up to ``BODY_BACK``), else None."""
 
 
 Parsed = list[_Parsed]
 
 class _Worker:
-    """What a pool worker keeps between batches: the open WARC and the size limit."""
+    """What a pool worker keeps between batches: the open WARC, the size limit, and whether
+    bodies go back with the records."""
 
     warc: BinaryIO | None = None
     limit = 0
+    bodies = False
 
 
 def default_workers() -> int:
@@ -74,11 +81,11 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _open(path: str | None, limit: int) -> None:
+def _open(path: str | None, limit: int, bodies: bool) -> None:
     """Worker initializer: each worker opens the WARC once and reads records by offset."""
     if path is not None:
         _Worker.warc = open(path, "rb")  # noqa: SIM115 (lives as long as the worker)
-    _Worker.limit = limit
+    _Worker.limit, _Worker.bodies = limit, bodies
 
 
 def _read(response: ArchivedResponse) -> tuple[dict[str, str], bytes | None]:
@@ -99,11 +106,12 @@ def _parse_batch(batch: list[ArchivedResponse]) -> Parsed:
             headers, body = _read(response)
         except Exception:  # noqa: BLE001 (the replay reads it again and reports the damage)
             continue
-        if body is None or not body.strip():
-            continue
+        if body is None or not body.strip() or not is_html(headers):
+            continue  # the pipeline turns these away without parsing them
+        back = body if _Worker.bodies and len(body) <= BODY_BACK else None
         out.append(_Parsed(response.url, _identity(body, headers),
                            parse_page(body, response.url, headers), response.offset,
-                           response.source, headers, body))
+                           response.source, headers, back))
     return out
 
 
@@ -118,10 +126,11 @@ def _identity(body: bytes, headers: Mapping[str, str]) -> str:
 
 class PrefetchedParser:
     """``parse_page`` with the pages of ``responses`` parsed ahead by ``workers`` processes
-    (with one worker, every page is parsed in place); ``pages`` counts the pages parsed."""
+    (with one worker, every page is parsed in place); ``pages`` counts the pages parsed.
+    With ``bodies``, what a worker read comes back for ``read``."""
 
     def __init__(self, warc: Path | None, limit: int, workers: int, *, window: int = 4,
-                 keep: int = 256) -> None:
+                 keep: int = 256, bodies: bool = False) -> None:
         self._pool: ProcessPoolExecutor | None = None
         if workers > 1:  # one worker: parse in place, as the crawl does
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
@@ -131,7 +140,8 @@ class PrefetchedParser:
             # pipe and spins, holding the GIL, while a result waits there to be read (a
             # quarter of this process's CPU at two workers).
             self._pool = ProcessPoolExecutor(workers, context, _open,
-                                             (None if warc is None else str(warc), limit))
+                                             (None if warc is None else str(warc), limit,
+                                              bodies))
         self._todo: deque[ArchivedResponse] = deque()
         """Expected pages not yet handed to a worker, in the replay's order."""
         self._queued: Counter[str] = Counter()
@@ -186,6 +196,7 @@ class PrefetchedParser:
         got = self._pop_ready(url)
         if got is None and self._queued[url] > self._dropped[url]:
             self._dropped[url] += 1  # parsed here now: no worker needs to
+            self._make_room()
         self._fill()  # the records taken and dropped made room
         if got is not None and got.identity == digest:
             self.ahead += 1
@@ -198,9 +209,18 @@ class PrefetchedParser:
         while response.url not in self._ready and self._coming[response.url] > 0:
             self._take()
         got = self._ready.get(response.url)
-        if got is None or (got.offset, got.source) != (response.offset, response.source):
+        if got is None or got.body is None or (
+                (got.offset, got.source) != (response.offset, response.source)):
             return None
         return got.headers, got.body
+
+    def _make_room(self) -> None:
+        """The replay asked for a page not yet handed out: the records waiting were all
+        expected before it, so most are pages it has passed. With ``keep`` of them waiting
+        no batch would be handed out again; the older half goes (at worst parsed again)."""
+        if len(self._ready) >= self._keep:
+            while len(self._ready) > self._keep // 2:
+                self._ready.popitem(last=False)
 
     def _pop_ready(self, url: str) -> _Parsed | None:
         """The record parsed ahead for ``url``, if any. When ``keep`` records wait, those
@@ -265,4 +285,5 @@ class PrefetchedParser:
             self._todo.clear()  # a later call parses in place
             self._pending.clear()
             self._coming.clear()
+            self._ready.clear()
 

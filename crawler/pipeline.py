@@ -39,10 +39,10 @@ from .requisites import FigureResolver
 from .skipped import Skipped
 from .urls import UrlRules, canonical_url, case_key, page_number_in_url, page_param, same_site
 from .version import TOOL_VERSION
+from .warc import HTML_TYPES
 
 log = logging.getLogger(__name__)
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: ``parse_page``'s signature: ``(body, url, headers) -> PageRecord``.
 PageParser = Callable[[bytes, str, dict[str, str]], PageRecord]
 #: Case evidence a link carries (``PageMessage.role``); see ``casearchive.crawler.discovery``.

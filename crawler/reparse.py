@@ -25,7 +25,7 @@ from .captures import site_url
 from .messages import PageMessage, Requisite
 from .options import CrawlOptions
 from .parse_pool import PrefetchedParser
-from .pipeline import HTML_TYPES, PagePipeline
+from .pipeline import PagePipeline
 from .requisites import archived_requisites
 from .settings import DOWNLOAD_MAXSIZE
 from .skipped import Skipped
@@ -36,6 +36,7 @@ from .warc import (
     WARC_NAME,
     ArchivedResponse,
     carry_payloads,
+    is_html,
     iter_responses,
     read_body,
     read_headers,
@@ -104,7 +105,7 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     imported = old.manifest.get("source") == "import"
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     limit = _size_limit(old_stats)
-    parser = PrefetchedParser(warc, limit, workers)
+    parser = PrefetchedParser(warc, limit, workers, bodies=True)
     pipeline = PagePipeline(options, parser)
     started = time.perf_counter()
     try:
@@ -147,14 +148,9 @@ def parse_ahead(parser: PrefetchedParser,
     replay asks. ``lookup`` must not read the record (``SnapshotCaptures.indexed``)."""
     def ahead(url: str) -> None:
         response = lookup(url, pipeline.scope.rules)
-        if response is not None and response.status == 200 and _is_html(response.headers):
+        if response is not None and response.status == 200 and is_html(response.headers):
             parser.expect(response)
     return ahead
-
-
-def _is_html(headers: dict[str, str]) -> bool:
-    ctype = headers.get("content-type", headers.get("Content-Type", "")).lower()
-    return not ctype or ctype.startswith(HTML_TYPES)
 
 
 class Captures(Protocol):

@@ -402,15 +402,31 @@ def store_for(warc: Path) -> PayloadStore:
     return PayloadStore(warc.parent.parent, carried=warc.parent / PAYLOADS_NAME)
 
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_html(headers: dict[str, str]) -> bool:
+    """Whether a response is a page to parse: an HTML Content-Type, or none said."""
+    ctype = headers.get("content-type", headers.get("Content-Type", "")).lower()
+    return not ctype or ctype.startswith(HTML_TYPES)
+
+
+def _referred(record: ArcWarcRecord) -> tuple[str, str] | None:
+    """(snapshot id, record id) of the capture a revisit of another snapshot refers to."""
+    snapshot_id = record.rec_headers.get_header(REFERS_TO_SNAPSHOT)
+    if record.rec_type != "revisit" or not snapshot_id:
+        return None
+    return snapshot_id, record.rec_headers.get_header("WARC-Refers-To")
+
+
 def referred_records(warc: Path) -> list[tuple[str, str]]:
     """(snapshot id, record id) of each capture the revisits of ``warc`` refer to in other
     snapshots, once each, in file order."""
     seen: dict[tuple[str, str], None] = {}
     with open(warc, "rb") as fh:
         for record, _ in checked_records(fh, offsets=False):
-            snapshot_id = record.rec_headers.get_header(REFERS_TO_SNAPSHOT)
-            if record.rec_type == "revisit" and snapshot_id:
-                seen[(snapshot_id, record.rec_headers.get_header("WARC-Refers-To"))] = None
+            if (key := _referred(record)) is not None:
+                seen[key] = None
     return list(seen)
 
 
@@ -491,10 +507,8 @@ def iter_responses(path: Path, follow: bool = True, store: PayloadStore | None =
     with open(path, "rb") as fh:
         for record, offset in checked_records(fh):
             headers = record.rec_headers
-            if referred is not None and record.rec_type == "revisit" and headers.get_header(
-                    REFERS_TO_SNAPSHOT):
-                referred[(headers.get_header(REFERS_TO_SNAPSHOT),
-                          headers.get_header("WARC-Refers-To"))] = None
+            if referred is not None and (key := _referred(record)) is not None:
+                referred[key] = None
             if record.http_headers is None:
                 continue
             if record.rec_type == "revisit" and store is not None and headers.get_header(

@@ -116,7 +116,7 @@ def test_the_replay_reads_what_a_worker_read(warc) -> None:
     """A page parsed ahead comes with the headers and body the worker read, the same as the
     record gives; a response at another offset (another capture of the URL) gets None."""
     path, responses = warc
-    parser = PrefetchedParser(path, 1 << 20, workers=2)
+    parser = PrefetchedParser(path, 1 << 20, workers=2, bodies=True)
     try:
         for response in responses[:3]:
             parser.expect(response)
@@ -141,3 +141,18 @@ def test_a_page_asked_for_early_keeps_the_pages_queued_before_it(warc) -> None:
     finally:
         parser.close()
     assert (parser.pages, parser.ahead) == (10, 10)
+
+
+def test_a_buffer_full_of_pages_never_asked_for_does_not_stop_parsing_ahead(warc) -> None:
+    """Records the replay never asks for (pages it turned away) fill the buffer; each page
+    it then parses in place makes room, so the workers resume."""
+    path, responses = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=2, window=1, keep=4)
+    try:
+        for response in responses[:48]:
+            parser.expect(response)
+        time.sleep(0.5)
+        _ask(parser, path, responses[40:48])
+    finally:
+        parser.close()
+    assert parser.pages == 8 and parser.ahead > 0
