@@ -48,7 +48,7 @@ from casearchive.exports.manifest import (
     list_files,
     snapshot_id,
 )
-from casearchive.exports.parquet import ROW_GROUP_ROWS, TableWriter
+from casearchive.exports.parquet import ROW_GROUP_ROWS, ROW_GROUP_TEXT, TableWriter
 from casearchive.exports.rows import PageRow, page_dict
 from casearchive.exports.schema import SCHEMA_VERSION, TABLES, arrow_schema, case_json_schema
 from casearchive.exports.spool import ArrowSpool, LineSpool
@@ -56,7 +56,8 @@ from casearchive.parsers.records import CaseRecord
 
 #: Rows a spool buffers before writing a batch: a few MiB each (a case row carries the text
 #: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row its furniture,
-#: ~1-5 KB). Not part of the output format: ``finish`` re-chunks into ``ROW_GROUP_ROWS``.
+#: ~1-5 KB). Not part of the output format: ``finish`` re-chunks into row groups
+#: (``ROW_GROUP_ROWS``, ``ROW_GROUP_TEXT``).
 SPOOL_ROWS = {"cases": 64, "sections": 512, "pages": 512}
 
 
@@ -256,7 +257,8 @@ class SnapshotWriter:
         refs = TableWriter(self.tmp_path / TABLES["references"].file, "references")
         figures = TableWriter(self.tmp_path / TABLES["figures"].file, "figures")
         complete = 0
-        for batch in self._arrow["cases"].sorted_batches(ROW_GROUP_ROWS["cases"]):
+        for batch in self._arrow["cases"].sorted_batches(ROW_GROUP_ROWS["cases"],
+                                                          ROW_GROUP_TEXT["cases"]):
             cases.write(batch)
             refs.write(references_of(batch, refs.schema))
             figures.write(figures_of(batch, figures.schema))
@@ -277,7 +279,8 @@ class SnapshotWriter:
         counts = {}
         for name in ("pages", "sections"):
             writer = TableWriter(self.tmp_path / TABLES[name].file, name)
-            for batch in self._arrow[name].sorted_batches(ROW_GROUP_ROWS[name]):
+            for batch in self._arrow[name].sorted_batches(ROW_GROUP_ROWS[name],
+                                                             ROW_GROUP_TEXT[name]):
                 writer.write(self._with_late_aliases(batch) if name == "pages" else batch)
                 del batch  # else it is still held while the next row group is gathered
             writer.close()

@@ -7,8 +7,8 @@ rows of one output chunk (one Parquet row group) are in memory.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,8 @@ class ArrowSpool:
 
     Column lists convert to Arrow much faster than row dicts; ``buffer_rows`` bounds what
     the crawl holds before a batch goes to disk. Reading sorts only the key columns, then
-    builds each returned chunk column by column from just the spooled rows it needs, so
-    memory holds about one chunk (one Parquet row group), never the spool.
+    builds each returned chunk from just the spooled rows it needs, so memory holds about
+    one chunk (one Parquet row group), never the spool.
     """
 
     def __init__(self, path: Path, schema: pa.Schema, sort_key: tuple[str, ...],
@@ -77,13 +77,19 @@ class ArrowSpool:
         self._columns: dict[str, list[Any]] = {name: [] for name in schema.names}
         self._count = 0
         self._batch_rows: list[int] = []
+        self._batch_text: list[int] = []  # ``text_size`` of each spooled batch
+        self._text = array("q")  # ``text_size`` of every row, in spool order
         self._sink = pa.OSFile(str(path), "wb")
         self._writer = pa.ipc.new_file(self._sink, schema)
 
     def add(self, row: dict[str, Any]) -> None:
         """Buffer one row; ``row`` must have every column of the schema."""
+        size = 0
         for name, column in self._columns.items():
-            column.append(row[name])
+            value = row[name]
+            column.append(value)
+            size += text_size(value)
+        self._text.append(size)
         self._count += 1
         if self._count >= self._buffer_rows:
             self._flush()
@@ -93,20 +99,23 @@ class ArrowSpool:
             batch = pa.RecordBatch.from_pydict(self._columns, schema=self.schema)
             self._writer.write_batch(batch)
             self._batch_rows.append(self._count)
+            self._batch_text.append(sum(self._text[len(self._text) - self._count:]))
             self._columns = {name: [] for name in self.schema.names}
             self._count = 0
             release_unused()
 
-    def sorted_batches(self, chunk_rows: int) -> Iterator[pa.RecordBatch]:
-        """All rows in ``sort_key`` order, ``chunk_rows`` per batch (the last may be short)."""
+    def sorted_batches(self, chunk_rows: int, chunk_text: int) -> Iterator[pa.RecordBatch]:
+        """All rows in ``sort_key`` order, in batches of at most ``chunk_rows`` rows that end
+        before their ``text_size`` passes ``chunk_text`` (a batch holds one row at least)."""
         self._flush()
         self.close()
         if not self._batch_rows:
             return
         order = self._order()
         release_unused()
-        for start in range(0, len(order), chunk_rows):
-            yield self._gather(order.slice(start, chunk_rows))
+        sizes = [self._text[i] for i in order.to_pylist()]
+        for start, stop in chunk_bounds(sizes, chunk_rows, chunk_text):
+            yield self._gather(order.slice(start, stop - start))
             release_unused()
 
     def close(self) -> None:
@@ -125,43 +134,84 @@ class ArrowSpool:
         return pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in self.sort_key])
 
     def _gather(self, indices: pa.Array) -> pa.RecordBatch:
-        """Rows ``indices`` as one batch in that order, built one column at a time."""
+        """Rows ``indices`` as one batch in that order: each spooled batch's rows among them
+        are copied out (``take``, every column at once, in C), then put in order.
+
+        The file is memory-mapped a few spooled batches at a time (``_map_groups``):
+        mapping is zero-copy, only the pages holding those rows are touched, and closing the
+        map drops them from memory, so resident memory does not grow with the spool. (A read
+        into memory copies whole batch bodies, even with ``included_fields``.) The chunk is
+        held twice at most (its rows as copied, then in order): ``ROW_GROUP_TEXT`` bounds
+        it."""
         located = _locate(self._batch_rows, indices)
-        columns = []
-        for column, field in enumerate(self.schema):
-            pieces = functools.partial(self._pieces, column, located)
-            if pa.types.is_string(field.type):
-                columns.append(_gather_strings(pieces, len(indices)))
-            else:
-                columns.append(_gather_any(pieces))
-            release_unused()
-        return pa.RecordBatch.from_arrays(columns, schema=self.schema)
-
-    def _pieces(self, column: int, located: list[Located]) -> Iterator[Piece]:
-        """Per spooled batch in ``located``: copies of its rows of ``column``, and their
-        output positions.
-
-        The file is memory-mapped for ``MAP_BATCHES`` spooled batches at a time: mapping is
-        zero-copy, only the pages holding those rows are touched, and closing the map drops
-        them from memory, so resident memory does not grow with the spool. (A read into memory
-        copies whole batch bodies, even with ``included_fields``.)
-        """
-        for first in range(0, len(located), MAP_BATCHES):
+        taken: list[pa.RecordBatch] = []
+        positions: list[pa.Array] = []
+        for group in _map_groups(located, self._batch_text):
             with pa.memory_map(str(self.path)) as source:
                 reader = pa.ipc.open_file(source)
-                for batch, rows, positions in located[first:first + MAP_BATCHES]:
-                    yield reader.get_batch(batch).column(column).take(rows), positions
+                for batch, rows, where in group:
+                    taken.append(reader.get_batch(batch).take(rows))
+                    positions.append(where)
+        grouped = pa.concat_batches(taken)
+        del taken
+        release_unused()
+        return grouped.take(_inverse(positions))
 
 
-#: Spooled batches read through one memory map (opening one costs ~0.1 ms; each keeps the
-#: pages it touched resident until closed).
+def text_size(value: Any) -> int:
+    """Characters of text in a row's value: a string's, and those of the strings inside a
+    list or struct (a case's references, its other sections)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple):
+        return sum(map(text_size, value))
+    if isinstance(value, dict):
+        return sum(map(text_size, value.values()))
+    return 0
+
+
+def chunk_bounds(sizes: list[int], max_rows: int, max_text: int) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of consecutive chunks of rows whose ``sizes`` are given in order:
+    a chunk ends at ``max_rows`` rows, or before the row that would take its total past
+    ``max_text``; a row larger than ``max_text`` is a chunk of its own."""
+    start = held = 0
+    for i, size in enumerate(sizes):
+        if i > start and (i - start >= max_rows or held + size > max_text):
+            yield start, i
+            start, held = i, 0
+        held += size
+    if start < len(sizes):
+        yield start, len(sizes)
+
+
+#: At most this many spooled batches are read through one memory map (opening one costs
+#: ~0.1 ms; each keeps the pages it touched resident until closed) ...
 MAP_BATCHES = 16
+#: ... and at most this much of their text (``text_size``) unless one batch holds more: the
+#: pages a map keeps resident count in the process's RSS, and a chunk's rows are spread over
+#: every batch of the spool, so a count of batches alone let the resident part grow with
+#: the size of the rows (16 batches of 64 cases of the legacy site are ~56 MB).
+MAP_TEXT = 8 << 20
+
+
+def _map_groups(located: list[Located], batch_text: list[int]) -> Iterator[list[Located]]:
+    """``located`` in consecutive groups, each read through one memory map."""
+    group: list[Located] = []
+    held = 0
+    for entry in located:
+        size = batch_text[entry[0]]
+        if group and (len(group) >= MAP_BATCHES or held + size > MAP_TEXT):
+            yield group
+            group, held = [], 0
+        group.append(entry)
+        held += size
+    if group:
+        yield group
+
 
 #: A spooled batch's number, the row numbers it holds of an output chunk, and their
 #: positions in that chunk.
 Located = tuple[int, pa.Array, pa.Array]
-#: Values of one column taken from one spooled batch, and their positions in the output.
-Piece = tuple[pa.Array, pa.Array]
 
 
 def _locate(batch_rows: list[int], indices: pa.Array) -> list[Located]:
@@ -183,47 +233,3 @@ def _inverse(positions: list[pa.Array]) -> pa.Array:
     return pc.sort_indices(pa.chunked_array(positions, type=pa.uint64()))
 
 
-def _gather_any(pieces: Callable[[], Iterator[Piece]]) -> pa.Array:
-    """A column in output order: its pieces concatenated, then reordered."""
-    values, positions = zip(*pieces(), strict=True)
-    grouped = pa.concat_arrays(list(values))
-    del values
-    return grouped.take(_inverse(list(positions)))
-
-
-def _gather_strings(pieces: Callable[[], Iterator[Piece]], count: int) -> pa.Array:
-    """A string column in output order, holding its text once.
-
-    Concatenating then reordering would hold the text three times over (pieces, grouped,
-    result); instead a first pass over the pieces sizes every value, and a second copies
-    each value's bytes straight to its final offset in a single data buffer.
-    """
-    lengths, positions = [], []
-    for values, where in pieces():
-        lengths.append(pc.binary_length(values))
-        positions.append(where)
-    lengths = pa.chunked_array(lengths, type=pa.int32()).take(_inverse(positions))
-    lengths = lengths.combine_chunks()
-    ends = pc.cumulative_sum(pc.fill_null(lengths, 0))
-    offsets = pa.concat_arrays([pa.array([0], pa.int32()), ends])
-    data = pa.allocate_buffer(offsets[-1].as_py())
-    target = memoryview(data).cast("B")
-    starts = offsets.to_pylist()
-    for values, where in pieces():
-        _copy_values(values, where.to_pylist(), starts, target)
-    validity = pc.is_valid(lengths).buffers()[1] if lengths.null_count else None
-    return pa.Array.from_buffers(pa.string(), count, [validity, offsets.buffers()[1], data],
-                                 null_count=lengths.null_count)
-
-
-def _copy_values(values: pa.StringArray, positions: list[int], starts: list[int],
-                 target: memoryview) -> None:
-    """Copy value ``k`` of ``values`` to ``target[starts[positions[k]]:]``."""
-    _, offsets, buffer = values.buffers()
-    if buffer is None:
-        return
-    ends = memoryview(offsets).cast("i")[values.offset:values.offset + len(values) + 1]
-    source = memoryview(buffer).cast("B")
-    for k, position in enumerate(positions):
-        start = starts[position]
-        target[start:start + ends[k + 1] - ends[k]] = source[ends[k]:ends[k + 1]]

@@ -18,9 +18,11 @@ import pyarrow.parquet as pq
 import pytest
 from jsonschema import Draft202012Validator
 
+from casearchive.exports.parquet import ROW_GROUP_TEXT
 from casearchive.exports.rows import PageRow
 from casearchive.exports.schema import META_VERSION, SCHEMA_VERSION, TABLES, arrow_schema
 from casearchive.exports.snapshot import SnapshotWriter, remove_leftovers
+from casearchive.exports.spool import chunk_bounds, text_size
 from casearchive.exports.verify import verify_snapshot
 from tests.factories import T0, fixed_clock, make_case, make_corpus, make_pages, write_snapshot
 
@@ -170,6 +172,35 @@ def test_more_rows_than_a_row_group(tmp_path):
     f = pq.ParquetFile(snap / "cases.parquet")
     assert (f.num_row_groups, f.metadata.num_rows) == (2, 1100)
     assert verify_snapshot(snap) == []
+
+
+def test_row_groups_end_at_a_bound_on_their_text(tmp_path, corpus, monkeypatch):
+    """A row group ends before its text passes ``ROW_GROUP_TEXT`` (the memory a snapshot's
+    writing holds is bounded whatever the cases' size); the content is the same."""
+    whole = write_snapshot(tmp_path / "whole", corpus)
+    bound = 2 * text_size(pq.read_table(whole / "cases.parquet").slice(0, 1).to_pylist()[0])
+    for table in ("cases", "sections", "pages"):
+        monkeypatch.setitem(ROW_GROUP_TEXT, table, bound)
+    split = write_snapshot(tmp_path / "split", corpus)
+    for name in ("cases.parquet", "sections.parquet", "pages.parquet", "references.parquet",
+                 "figures.parquet"):
+        assert pq.read_table(split / name).equals(pq.read_table(whole / name)), name
+    cases = pq.ParquetFile(split / "cases.parquet")
+    assert cases.num_row_groups > 1
+    for group in range(cases.num_row_groups):
+        rows = cases.read_row_group(group).to_pylist()
+        assert len(rows) == 1 or sum(map(text_size, rows)) <= bound
+    assert verify_snapshot(split) == []
+
+
+@pytest.mark.parametrize(("sizes", "rows", "text", "bounds"), [
+    ([1, 1, 1, 1, 1], 2, 100, [(0, 2), (2, 4), (4, 5)]),  # the row bound
+    ([4, 4, 4, 1], 10, 8, [(0, 2), (2, 4)]),  # the text bound: 4 + 4, then 4 + 1
+    ([1, 20, 1], 10, 8, [(0, 1), (1, 2), (2, 3)]),  # a row over the bound stands alone
+    ([], 10, 8, []),
+])
+def test_chunk_bounds(sizes, rows, text, bounds):
+    assert list(chunk_bounds(sizes, rows, text)) == bounds
 
 
 def test_empty_snapshot(tmp_path):

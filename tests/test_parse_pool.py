@@ -136,11 +136,20 @@ def test_a_page_asked_for_early_keeps_the_pages_queued_before_it(warc) -> None:
         for response in responses[:10]:
             parser.expect(response)
         _ask(parser, path, responses[:1])  # the others are handed out as the first arrives
-        time.sleep(0.5)
+        _wait_for_batches(parser)
         _ask(parser, path, [responses[5], *responses[1:5], *responses[6:10]])
     finally:
         parser.close()
     assert (parser.pages, parser.ahead) == (10, 10)
+
+
+def _wait_for_batches(parser: PrefetchedParser, seconds: float = 60) -> None:
+    """Until the batches handed out are parsed (a fixed sleep is too short on a loaded
+    machine, where starting the workers alone can take a second)."""
+    deadline = time.monotonic() + seconds
+    while not all(future.done() for _, future in parser._pending):
+        assert time.monotonic() < deadline, "the workers parsed nothing"
+        time.sleep(0.01)
 
 
 def test_a_buffer_full_of_pages_never_asked_for_does_not_stop_parsing_ahead(warc) -> None:
@@ -151,8 +160,9 @@ def test_a_buffer_full_of_pages_never_asked_for_does_not_stop_parsing_ahead(warc
     try:
         for response in responses[:48]:
             parser.expect(response)
-        time.sleep(0.5)
-        _ask(parser, path, responses[40:48])
+        for response in responses[40:48]:  # a replay slower than the workers, on any load
+            _wait_for_batches(parser)  # at first: the buffer full of pages never asked for
+            _ask(parser, path, [response])
     finally:
         parser.close()
     assert parser.pages == 8 and parser.ahead > 0
