@@ -1,7 +1,7 @@
 """Diff benchmark: ``python -m bench.diff_bench [n_cases] [changed_fraction] [--clustered]``.
 
 Writes two snapshots of synthetic cases straight to ``cases.parquet`` (same schema, writer
-options and 1,024-row groups as the SnapshotWriter), ``pages.parquet`` (four pages a case)
+options and row groups as the SnapshotWriter), ``pages.parquet`` (four pages a case)
 and a minimal manifest: the diff reads nothing else, and going through the SnapshotWriter
 would also spool and write JSONL, pages and sections that no diff reads. NEW differs from
 OLD in one section of ``changed`` of the cases, spread evenly over the file (every row group
@@ -30,8 +30,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from casearchive.exports.files import MANIFEST
-from casearchive.exports.parquet import ROW_GROUP_ROWS, TableWriter
+from casearchive.exports.parquet import ROW_GROUP_ROWS, ROW_GROUP_TEXT, TableWriter
 from casearchive.exports.schema import SCHEMA_VERSION, arrow_schema
+from casearchive.exports.spool import chunk_bounds, text_size
 from casearchive.parsers.records import SECTION_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,10 +103,9 @@ def _write(root: Path, name: str, rows: list[dict]) -> Path:
     path = root / name
     path.mkdir(parents=True)
     writer = TableWriter(path / "cases.parquet", "cases")
-    size = ROW_GROUP_ROWS["cases"]
-    for start in range(0, len(rows), size):
-        writer.write(pa.RecordBatch.from_pylist(rows[start:start + size],
-                                                schema=arrow_schema("cases")))
+    sizes = [sum(map(text_size, row.values())) for row in rows]
+    for start, stop in chunk_bounds(sizes, ROW_GROUP_ROWS["cases"], ROW_GROUP_TEXT["cases"]):
+        writer.write(pa.RecordBatch.from_pylist(rows[start:stop], schema=arrow_schema("cases")))
     writer.close()
     _write_pages(path, rows)
     manifest = {"snapshot_id": name, "schema_version": SCHEMA_VERSION, "parser_version": "bench",

@@ -36,12 +36,14 @@ TABLE_OPTIONS = {"cases": {"use_dictionary": False, "compression_level": 1}}
 ROW_GROUP_ROWS = {"cases": 1024, "sections": 16384, "pages": 16384}
 #: A row group also ends before its rows' text (``spool.text_size``: characters of every
 #: string, nested ones included) passes this, so that writing a snapshot holds a bounded
-#: amount of text whatever the size of its cases: 1,024 cases of the legacy site hold
-#: ~56 MB of text, and the memory a snapshot's writing takes grew with the site until one
-#: row group was full. A row larger than the bound is a row group of its own. Part of the
-#: byte-level format like ``ROW_GROUP_ROWS``: snapshots with less text than this per
-#: 1,024 cases (16,384 pages or sections) are written as before, byte for byte.
-ROW_GROUP_TEXT = {"cases": 8 << 20, "sections": 8 << 20, "pages": 8 << 20}
+#: amount of text whatever the size of its cases (1,024 cases of the legacy site hold ~56 MB
+#: of text: the memory the writing took grew with the site until one row group was full).
+#: The case files and the page files are written at once (``SnapshotWriter._write_tables``),
+#: a row group each; a row group takes about four times its text while it is gathered,
+#: encoded and compressed (measured). A row larger than the bound is a row group of its own.
+#: Part of the byte-level format like ``ROW_GROUP_ROWS``: snapshots with less text than this
+#: per 1,024 cases (16,384 pages or sections) are written as before, byte for byte.
+ROW_GROUP_TEXT = {"cases": 4 << 20, "sections": 4 << 20, "pages": 4 << 20}
 
 
 class TableWriter:

@@ -20,6 +20,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -193,8 +194,7 @@ class SnapshotWriter:
         if not self._open:
             raise RuntimeError("snapshot writer already finished or aborted")
         self._page_keys = set()  # no page comes after: not held while the files are written
-        counts = self._write_cases()
-        counts.update(self._write_pages())
+        counts = self._write_tables()
         shutil.rmtree(self.tmp_path / SPOOL_DIR)
         schema_text = json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
         (self.tmp_path / CASE_SCHEMA).write_text(schema_text, encoding="utf-8")
@@ -246,6 +246,17 @@ class SnapshotWriter:
                 spool.close()
         shutil.rmtree(self.tmp_path, ignore_errors=True)
         self._open = False
+
+    def _write_tables(self) -> dict[str, int]:
+        """The case files on this thread and the page files on another, at once: gathering
+        a row group, encoding and compressing it run in pyarrow's C++ without the GIL, so
+        the two use both cores (the writing is the end of a crawl, when the parsing is
+        done). Each holds one row group at a time (``ROW_GROUP_TEXT``)."""
+        with ThreadPoolExecutor(1, thread_name_prefix="snapshot-pages") as pool:
+            pages = pool.submit(self._write_pages)
+            counts = self._write_cases()
+            counts.update(pages.result())
+        return counts
 
     def _write_cases(self) -> dict[str, int]:
         with open(self.tmp_path / CASES_JSONL, "wb") as jsonl:

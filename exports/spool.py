@@ -8,6 +8,7 @@ rows of one output chunk (one Parquet row group) are in memory.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ class ArrowSpool:
         self._buffer_rows = buffer_rows
         self._columns: dict[str, list[Any]] = {name: [] for name in schema.names}
         self._count = 0
-        self._batch_rows: list[int] = []
+        self._batch_starts: list[int] = []  # each spooled batch's first row number
         self._batch_text: list[int] = []  # ``text_size`` of each spooled batch
         self._text = array("q")  # ``text_size`` of every row, in spool order
         self._sink = pa.OSFile(str(path), "wb")
@@ -98,7 +99,7 @@ class ArrowSpool:
         if self._count:
             batch = pa.RecordBatch.from_pydict(self._columns, schema=self.schema)
             self._writer.write_batch(batch)
-            self._batch_rows.append(self._count)
+            self._batch_starts.append(len(self._text) - self._count)
             self._batch_text.append(sum(self._text[len(self._text) - self._count:]))
             self._columns = {name: [] for name in self.schema.names}
             self._count = 0
@@ -109,7 +110,7 @@ class ArrowSpool:
         before their ``text_size`` passes ``chunk_text`` (a batch holds one row at least)."""
         self._flush()
         self.close()
-        if not self._batch_rows:
+        if not self._batch_starts:
             return
         order = self._order()
         release_unused()
@@ -143,7 +144,7 @@ class ArrowSpool:
         into memory copies whole batch bodies, even with ``included_fields``.) The chunk is
         held twice at most (its rows as copied, then in order): ``ROW_GROUP_TEXT`` bounds
         it."""
-        located = _locate(self._batch_rows, indices)
+        located = _locate(self._batch_starts, indices)
         taken: list[pa.RecordBatch] = []
         positions: list[pa.Array] = []
         for group in _map_groups(located, self._batch_text):
@@ -214,18 +215,17 @@ def _map_groups(located: list[Located], batch_text: list[int]) -> Iterator[list[
 Located = tuple[int, pa.Array, pa.Array]
 
 
-def _locate(batch_rows: list[int], indices: pa.Array) -> list[Located]:
-    """Where rows ``indices`` (numbered over the batches end to end) are spooled."""
-    located = []
-    start = 0
-    for batch, rows in enumerate(batch_rows):
-        end = start + rows
-        mask = pc.and_(pc.greater_equal(indices, start), pc.less(indices, end))
-        if pc.any(mask).as_py():
-            local = pc.subtract(pc.filter(indices, mask), start)
-            located.append((batch, local, pc.indices_nonzero(mask)))
-        start = end
-    return located
+def _locate(batch_starts: list[int], indices: pa.Array) -> list[Located]:
+    """Where rows ``indices`` (numbered over the batches end to end) are spooled: one
+    bisection a row, so a chunk costs its own rows whatever the size of the spool."""
+    found: dict[int, tuple[list[int], list[int]]] = {}
+    for position, row in enumerate(indices.to_pylist()):
+        batch = bisect_right(batch_starts, row) - 1
+        rows, positions = found.setdefault(batch, ([], []))
+        rows.append(row - batch_starts[batch])
+        positions.append(position)
+    return [(batch, pa.array(rows, pa.uint64()), pa.array(positions, pa.uint64()))
+            for batch, (rows, positions) in sorted(found.items())]
 
 
 def _inverse(positions: list[pa.Array]) -> pa.Array:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import signal
@@ -275,6 +276,25 @@ def test_abort_and_context_manager(tmp_path):
     with pytest.raises(RuntimeError, match="crawl failed"):
         crawl_that_fails()
     assert not w.tmp_path.exists()
+    assert (tmp_path / "latest").resolve() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == [old.name, "latest"]
+
+
+def test_a_failure_writing_the_page_files_fails_the_snapshot(tmp_path, corpus, monkeypatch):
+    """The page files are written on a second thread; what fails there fails ``finish``
+    as it would on the first, and ``latest`` stays where it was."""
+    old = write_snapshot(tmp_path, make_corpus(2))
+
+    def full_disk(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(SnapshotWriter, "_write_pages", full_disk)
+    w = writer(tmp_path)
+    for case in corpus:
+        w.add_case(case)
+    with pytest.raises(OSError, match="No space left"):
+        w.finish({}, complete=True)
+    w.abort()  # what the crawl does when finishing fails
     assert (tmp_path / "latest").resolve() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == [old.name, "latest"]
 
