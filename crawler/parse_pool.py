@@ -27,7 +27,7 @@ import multiprocessing
 import os
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Mapping
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -131,7 +131,7 @@ class PrefetchedParser:
 
     def __init__(self, warc: Path | None, limit: int, workers: int, *, window: int = 4,
                  keep: int = 256, bodies: bool = False) -> None:
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Executor | None = None
         if workers > 1:  # one worker: parse in place, as the crawl does
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
             if os.name == "posix":  # workers fork from a server that imported the parser once
@@ -272,10 +272,20 @@ class PrefetchedParser:
         batch, result = self._pending.popleft()
         for response in batch:
             self._coming[response.url] -= 1
-        for parsed in self._result(result, list):
+        for parsed in self._batch_records(result):
             self._ready[parsed.url] = parsed
             self._ready.move_to_end(parsed.url)
         self._fill()
+
+    def _batch_records(self, future: Future[Parsed]) -> Parsed:
+        """A batch's records; none when the batch failed in its worker with an error that
+        is not a parse's (``parse_page`` raises none: memory, a record that would not
+        pickle). Its pages are then parsed in place as they are asked for, as without a
+        pool: nothing is lost, and an error that is the page's own is the page's warning."""
+        try:
+            return self._result(future, list)
+        except Exception:  # noqa: BLE001 - the pages are parsed again in place
+            return []
 
     def close(self) -> None:
         """Stop the workers (nothing they still hold is needed); once is enough."""

@@ -7,6 +7,7 @@ pushed out by the ones parsed after it, and records it passed by are no obstacle
 from __future__ import annotations
 
 import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from casearchive.crawler import parse_pool
 from casearchive.crawler.parse_pool import PrefetchedParser
 from casearchive.crawler.warc import ArchivedResponse, iter_responses, read_body, read_response
 from casearchive.parsers.page import parse_page
@@ -101,7 +103,7 @@ def test_a_worker_killed_mid_run_loses_no_page(warc) -> None:
             parser.expect(response)
         _ask(parser, path, responses[:20])
         pool = parser._pool
-        assert pool is not None
+        assert isinstance(pool, ProcessPoolExecutor)
         for process in list(pool._processes.values()):
             process.kill()
         _ask(parser, path, responses[20:])
@@ -166,3 +168,25 @@ def test_a_buffer_full_of_pages_never_asked_for_does_not_stop_parsing_ahead(warc
     finally:
         parser.close()
     assert parser.pages == 8 and parser.ahead > 0
+
+
+def test_a_batch_that_fails_in_its_worker_is_parsed_in_place(warc, monkeypatch) -> None:
+    """An error of a batch that is not a parse's (``parse_page`` raises none: memory, a
+    record that would not pickle) costs the parsing ahead, never a page or a traceback."""
+    path, responses = warc
+
+    def failing(batch: list[ArchivedResponse]) -> list:
+        raise RuntimeError("the worker ran out of something")
+
+    monkeypatch.setattr(parse_pool, "_parse_batch", failing)
+    parser = PrefetchedParser(path, 1 << 20, workers=2)
+    assert parser._pool is not None
+    parser._pool.shutdown()
+    parser._pool = ThreadPoolExecutor(2)  # a pool in this process, where the failure is planted
+    try:
+        for response in responses[:20]:
+            parser.expect(response)
+        _ask(parser, path, responses[:20])
+    finally:
+        parser.close()
+    assert (parser.pages, parser.ahead) == (20, 0)
