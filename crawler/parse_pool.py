@@ -124,6 +124,16 @@ def _identity(body: bytes, headers: Mapping[str, str]) -> str:
     return digest.hexdigest()
 
 
+def _less(counter: Counter[str], key: str) -> None:
+    """One fewer ``key``; at zero the key goes (kept, the counters would hold every URL of
+    the archive by the end of a replay)."""
+    left = counter[key] - 1
+    if left > 0:
+        counter[key] = left
+    else:
+        counter.pop(key, None)
+
+
 class PrefetchedParser:
     """``parse_page`` with the pages of ``responses`` parsed ahead by ``workers`` processes
     (with one worker, every page is parsed in place); ``pages`` counts the pages parsed.
@@ -261,9 +271,9 @@ class PrefetchedParser:
         batch: list[ArchivedResponse] = []
         while self._todo and len(batch) < BATCH:
             response = self._todo.popleft()
-            self._queued[response.url] -= 1
+            _less(self._queued, response.url)
             if self._dropped[response.url] > 0:
-                self._dropped[response.url] -= 1
+                _less(self._dropped, response.url)
             else:
                 batch.append(response)
         return batch
@@ -271,7 +281,7 @@ class PrefetchedParser:
     def _take(self) -> None:
         batch, result = self._pending.popleft()
         for response in batch:
-            self._coming[response.url] -= 1
+            _less(self._coming, response.url)
         for parsed in self._batch_records(result):
             self._ready[parsed.url] = parsed
             self._ready.move_to_end(parsed.url)
