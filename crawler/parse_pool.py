@@ -305,5 +305,7 @@ class PrefetchedParser:
             self._todo.clear()  # a later call parses in place
             self._pending.clear()
             self._coming.clear()
+            self._queued.clear()
+            self._dropped.clear()
             self._ready.clear()
 

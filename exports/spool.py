@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,10 +114,19 @@ class ArrowSpool:
             return
         order = self._order()
         release_unused()
-        sizes = [self._text[i] for i in order.to_pylist()]
-        for start, stop in chunk_bounds(sizes, chunk_rows, chunk_text):
+        for start, stop in chunk_bounds(self._sizes_in(order), chunk_rows, chunk_text):
             yield self._gather(order.slice(start, stop - start))
             release_unused()
+
+    def _sizes_in(self, order: pa.Array) -> Sequence[int]:
+        """Each row's ``text_size`` in ``order``: an int64 array (8 bytes a row, as the
+        order), read as Python ints through a memoryview, never a list of them."""
+        text = pa.Array.from_buffers(pa.int64(), len(self._text),
+                                     [None, pa.py_buffer(self._text)])
+        sizes = pc.take(text, order)
+        data = sizes.buffers()[1]
+        assert data is not None
+        return memoryview(data).cast("q")[sizes.offset:sizes.offset + len(sizes)]
 
     def close(self) -> None:
         if not self._sink.closed:
@@ -171,7 +180,7 @@ def text_size(value: Any) -> int:
     return 0
 
 
-def chunk_bounds(sizes: list[int], max_rows: int, max_text: int) -> Iterator[tuple[int, int]]:
+def chunk_bounds(sizes: Sequence[int], max_rows: int, max_text: int) -> Iterator[tuple[int, int]]:
     """``(start, stop)`` of consecutive chunks of rows whose ``sizes`` are given in order:
     a chunk ends at ``max_rows`` rows, or before the row that would take its total past
     ``max_text``; a row larger than ``max_text`` is a chunk of its own."""
