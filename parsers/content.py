@@ -167,11 +167,16 @@ def mark_side_cells(root: etree._Element) -> None:
     if el is None or el.find(".//td") is None:
         return
     total = _text_len(el)
+    wrapped = False  # reached through a wrapper: ``total`` is an ancestor's
     for _ in range(_LAYOUT_DEPTH):
         layout = [c for c in el if c.tag in _LAYOUT_TAGS]
         if len(layout) == 1 and el.tag != "tr":
             el = layout[0]  # a wrapper: the path goes on without measuring
+            wrapped = True
             continue
+        if wrapped and el.tag != "tr" and len(layout) > _MEASURE_MANY and _too_little(el, total):
+            return
+        wrapped = False
         children = [(c, _text_len(c)) for c in layout]
         if not children:
             return
@@ -181,6 +186,20 @@ def mark_side_cells(root: etree._Element) -> None:
         if 2 * n < total or n == 0:
             return
         el, total = main, n
+
+
+#: Above this many children, an element reached through wrappers is measured once before
+#: its children are (``_too_little``).
+_MEASURE_MANY = 3
+
+
+def _too_little(el: etree._Element, total: int) -> bool:
+    """Does ``el`` hold less than half of ``total`` (or nothing)? Then none of its children
+    holds half, and the path ends there: one measure instead of one per child (a Word
+    page's table of fifty short rows beside the paragraphs that hold its text). A child's
+    collapsed text is never longer than its parent's, so the path is the same either way."""
+    n = _text_len(el)
+    return 2 * n < total or n == 0
 
 
 #: The elements a layout table's content column can be reached through (a paragraph or an

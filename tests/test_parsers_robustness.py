@@ -92,13 +92,13 @@ def legacy_pages(draw: st.DrawFn) -> tuple[bytes, list[str]]:
             tag = draw(st.sampled_from(["div", "font", "span", "table", "center", "b"]))
             parts[-1] = f"<{tag}>{parts[-1]}</{tag}>"
     html = "<html><body>" + "\n".join(parts) + "</body></html>"
-    body = html.encode(draw(st.sampled_from(["utf-8", "cp1252"])))
-    if not body.isascii() and _valid_utf8(body):
+    encoded = html.encode(draw(st.sampled_from(["utf-8", "cp1252"])))
+    if not encoded.isascii() and _valid_utf8(encoded):
         # cp1252 bytes that are also valid UTF-8 ("\u00e9\u2019\u2019" is e9 92 92, a CJK
         # letter in UTF-8) are read as UTF-8, declared or not (``parsers.encoding``'s
         # documented repair): such a page is UTF-8 here, as the decoder takes it to be.
-        body = html.encode("utf-8")
-    return body, words
+        encoded = html.encode("utf-8")
+    return encoded, words
 
 
 def _valid_utf8(body: bytes) -> bool:

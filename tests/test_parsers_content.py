@@ -1,0 +1,103 @@
+"""The content area's side columns (``parsers.content.mark_side_cells``): measuring an
+element reached through wrappers before its many children is a shortcut, never a change of
+path: the marks are the same with and without it, on every saved page and real-world page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from casearchive.parsers import content
+from casearchive.parsers.encoding import decode
+from casearchive.parsers.labels import XML_DECL_RE
+from casearchive.parsers.page import build_tree
+from tests.conftest import SHARED
+from tests.fixtures.regenerate import load, page_dirs
+
+REALWORLD = SHARED / "realworld-html"
+
+_ROWS = "".join(f"<tr><td>Row {i}</td><td>{i}</td></tr>" for i in range(12))
+_PARAGRAPHS = "".join(f"<p>Paragraph {i} of the case's history, long enough to count.</p>"
+                      for i in range(12))
+#: A Word page: its text in paragraphs, beside one table of short rows.
+WORD_PAGE = (f"<html><body><div class=WordSection1><p><b>History:</b></p>{_PARAGRAPHS}"
+             f"<table>{_ROWS}</table></div></body></html>").encode()
+#: A layout table of four rows (masthead, content, two footer rows): the content cell
+#: beside a side column of boxes.
+LAYOUT_PAGE = (b"<html><body><table><tr><td>Society masthead</td></tr>"
+               b"<tr><td><div><p>Meetings</p></div><div><p>News</p></div></td>"
+               b"<td><p><b>History:</b></p>" + _PARAGRAPHS.encode() + b"</td></tr>"
+               b"<tr><td>Contact us</td></tr><tr><td>Copyright</td></tr></table></body></html>")
+
+
+def _marks(body: bytes, shortcut: bool, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setattr(content, "_MEASURE_MANY", content._MEASURE_MANY if shortcut else 10**9)
+    root = _tree(body)
+    content.mark_side_cells(root)
+    tree = root.getroottree()
+    return [tree.getpath(el) for el in root.iter()
+            if isinstance(el.tag, str) and content.FURNITURE_CLASS in (el.get("class") or "")]
+
+
+def _tree(body: bytes) -> etree._Element:
+    """The tree ``parse_page`` builds (its XML declaration removed first, as there)."""
+    text = XML_DECL_RE.sub("", decode(body).text.lstrip("\ufeff"), count=1)
+    root = build_tree(text, [])
+    assert root is not None
+    return root
+
+
+def _same_marks(body: bytes, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    with monkeypatch.context() as m:
+        plain = _marks(body, False, m)
+    with monkeypatch.context() as m:
+        short = _marks(body, True, m)
+    assert short == plain
+    return short
+
+
+def test_a_table_of_short_rows_beside_the_text_ends_the_path_in_one_measure(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    measured: list[str] = []
+    real = content._text_len
+
+    def counting(el: etree._Element) -> int:
+        measured.append(el.tag)
+        return real(el)
+
+    monkeypatch.setattr(content, "_text_len", counting)
+    content.mark_side_cells(_tree(WORD_PAGE))
+    assert measured == ["body", "table"]  # not one measure per row
+    assert _same_marks(WORD_PAGE, monkeypatch) == []
+
+
+def test_a_side_column_is_still_marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _same_marks(LAYOUT_PAGE, monkeypatch) == ["/html/body/table/tr[2]/td[1]"]
+
+
+def test_a_table_with_just_over_half_the_text_is_followed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout table, reached through a wrapper, holds ~60 % of the page's text (the rest
+    in paragraphs after it): the path goes on into it, and its side column is marked."""
+    after = b"".join(b"<p>A closing remark of the page, outside the table.</p>"
+                     for _ in range(9))
+    body = LAYOUT_PAGE.replace(b"</table>", b"</table>" + after).replace(
+        b"<body><table>", b"<body><div><table>").replace(b"</body>", b"</div></body>")
+    root = _tree(body)
+    share = content._text_len(root.find(".//table")) / content._text_len(root.find("body"))
+    assert 0.5 < share < 0.67
+    assert _same_marks(body, monkeypatch) == ["/html/body/div/table/tr[2]/td[1]"]
+
+
+@pytest.mark.parametrize("page", [p.name for p in page_dirs()])
+def test_saved_pages_keep_their_marks(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    body, _, _ = load(Path(page_dirs()[0].parent, page))
+    _same_marks(body, monkeypatch)
+
+
+@pytest.mark.skipif(not REALWORLD.is_dir(), reason="no real-world corpus")
+def test_realworld_pages_keep_their_marks(monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in sorted(REALWORLD.glob("*.html")):
+        _same_marks(path.read_bytes(), monkeypatch)
