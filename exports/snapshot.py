@@ -251,10 +251,18 @@ class SnapshotWriter:
         """The case files on this thread and the page files on another, at once: gathering
         a row group, encoding and compressing it run in pyarrow's C++ without the GIL, so
         the two use both cores (the writing is the end of a crawl, when the parsing is
-        done). Each holds one row group at a time (``ROW_GROUP_TEXT``)."""
+        done). Each holds one row group at a time (``ROW_GROUP_TEXT``). When both fail, the
+        case files' error is raised and carries the page files' as a note."""
         with ThreadPoolExecutor(1, thread_name_prefix="snapshot-pages") as pool:
             pages = pool.submit(self._write_pages)
-            counts = self._write_cases()
+            try:
+                counts = self._write_cases()
+            except BaseException as exc:
+                second = pages.exception()  # waits for the page thread to end
+                if second is not None:
+                    exc.add_note(f"writing the page files failed too: "
+                                 f"{type(second).__name__}: {second}")
+                raise
             counts.update(pages.result())
         return counts
 

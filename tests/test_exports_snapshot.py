@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 from jsonschema import Draft202012Validator
 
+from casearchive.exports.files import TMP_PREFIX
 from casearchive.exports.parquet import ROW_GROUP_TEXT
 from casearchive.exports.rows import PageRow
 from casearchive.exports.schema import META_VERSION, SCHEMA_VERSION, TABLES, arrow_schema
@@ -297,6 +298,29 @@ def test_a_failure_writing_the_page_files_fails_the_snapshot(tmp_path, corpus, m
     w.abort()  # what the crawl does when finishing fails
     assert (tmp_path / "latest").resolve() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == [old.name, "latest"]
+
+
+def test_when_both_writings_fail_neither_error_is_lost(tmp_path, corpus, monkeypatch):
+    """The case files fail first; the page thread's own failure is kept as a note on the
+    error ``finish`` raises, not dropped."""
+
+    def cases_fail(self):
+        raise OSError(errno.ENOSPC, "No space left on device (cases)")
+
+    def pages_fail(self):
+        raise OSError(errno.EIO, "Input/output error (pages)")
+
+    monkeypatch.setattr(SnapshotWriter, "_write_cases", cases_fail)
+    monkeypatch.setattr(SnapshotWriter, "_write_pages", pages_fail)
+    w = writer(tmp_path)
+    for case in corpus:
+        w.add_case(case)
+    with pytest.raises(OSError, match="cases") as raised:
+        w.finish({}, complete=True)
+    w.abort()
+    assert raised.value.__notes__ == [
+        "writing the page files failed too: OSError: [Errno 5] Input/output error (pages)"]
+    assert not any(p.name.startswith(TMP_PREFIX) for p in tmp_path.iterdir())
 
 
 def test_killed_writer_leaves_latest_and_is_cleaned_next_time(tmp_path):
