@@ -174,8 +174,9 @@ def mark_side_cells(root: etree._Element) -> None:
             el = layout[0]  # a wrapper: the path goes on without measuring
             wrapped = True
             continue
-        if wrapped and el.tag != "tr" and len(layout) > _MEASURE_MANY and _too_little(el, total):
-            return
+        if (wrapped and el.tag != "tr" and len(layout) > _MEASURE_MANY
+                and _under_half(_text_len(el), total)):
+            return  # no child holds half (``_MEASURE_MANY``): one measure, not one a child
         wrapped = False
         children = [(c, _text_len(c)) for c in layout]
         if not children:
@@ -183,22 +184,22 @@ def mark_side_cells(root: etree._Element) -> None:
         main, n = max(children, key=lambda cn: cn[1])
         if el.tag == "tr":
             _mark_row(children, main, n)
-        if 2 * n < total or n == 0:
+        if _under_half(n, total):
             return
         el, total = main, n
 
 
 #: Above this many children, an element reached through wrappers is measured once before
-#: its children are (``_too_little``).
+#: its children are, and ends the path when it holds under half the text: a Word page's
+#: table of fifty short rows beside the paragraphs that hold its text costs one measure,
+#: not fifty. A child's collapsed text is never longer than its parent's, so the path is
+#: the same either way.
 _MEASURE_MANY = 3
 
 
-def _too_little(el: etree._Element, total: int) -> bool:
-    """Does ``el`` hold less than half of ``total`` (or nothing)? Then none of its children
-    holds half, and the path ends there: one measure instead of one per child (a Word
-    page's table of fifty short rows beside the paragraphs that hold its text). A child's
-    collapsed text is never longer than its parent's, so the path is the same either way."""
-    n = _text_len(el)
+def _under_half(n: int, total: int) -> bool:
+    """Does an element of ``n`` characters hold under half of ``total`` (or nothing)?
+    Then the path ends there."""
     return 2 * n < total or n == 0
 
 
