@@ -53,8 +53,9 @@ CASE_PAGER_TEXT = re.compile(
 CASE_INSENSITIVE_SERVERS = re.compile(r"microsoft-iis|microsoft-httpapi", re.IGNORECASE)
 #: Query parameters that page through a list.
 LIST_PAGING_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|start|offset|from|skip)$", re.I)
-#: A list document numbered in its file name: ``index-2.html``, ``list_3.asp``.
-NUMBERED_DOC = re.compile(r"[-_]?\d+(?=\.\w+$)")
+#: A list document numbered in its file name (``index-2.html``, ``list_3.asp``) or a static
+#: site generator's list page directory (``cases/page/2/``).
+NUMBERED_DOC = re.compile(r"[-_]?\d+(?=\.\w+$)|(?<=/)page/\d+/?$")
 #: A pager link that names its page number: "3", "Page 3", "Page #3", "3 of 6", "[3]".
 NUMBERED_PAGER_TEXT = re.compile(r"^\[?(?:page\s*#?\s*)?(\d{1,4})(?:\s*of\s*\d+)?\]?$", re.I)
 #: A pager link to the first page: "first", "« first", "first page".
@@ -259,9 +260,13 @@ def _site_page_shape(shape: UrlShape) -> bool:
 
 def _list_prefix(url: str) -> str | None:
     """The directory a list page lists (``/casestudies/`` of ``/casestudies/index.asp``,
-    ``/cases/`` of ``/cases``); None for the site root, which holds everything."""
+    ``/cases/`` of ``/cases``); None for the site root, which holds everything, and for a
+    list that is a named document beside others (``/education/Pages/CaseStudies.aspx``: a
+    CMS keeps every page of a section in one folder, so the folder says nothing)."""
     path = urlsplit(url).path
     last = path.rsplit("/", 1)[-1]
+    if "." in last and not INDEX_DOCS.search(path):
+        return None
     prefix = path.rsplit("/", 1)[0] + "/" if "." in last else path.rstrip("/") + "/"
     return prefix if prefix != "/" else None
 

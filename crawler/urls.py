@@ -37,8 +37,9 @@ PAGE_PARAMS = re.compile(
 #: as page URLs they are two spellings, one page only on evidence (a redirect, an
 #: identical body), since a server may serve them differently.
 INDEX_DOCS = re.compile(r"/(?:index|default|home)\.(?:html?|asp|aspx|php|cfm|shtml)$", re.I)
-#: A page part at the end of a path: ``slug/page2.htm``, ``case12-p3.html``.
-PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page|pg|p)[-_]?(\d+)(\.\w+)?$", re.I)
+#: A page part at the end of a path: ``slug/page2.htm``, ``case12-p3.html``, a static site
+#: generator's ``slug/page/2/``.
+PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page[-_/]?|pg[-_]?|p[-_]?)(\d+)(\.\w+)?/?$", re.I)
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: URLs whose identity is remembered. Every page repeats the site's navigation and its case's

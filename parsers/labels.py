@@ -287,7 +287,7 @@ PAGE_PREFIX_RE = re.compile(
 #: "X - Page 2 - Site", "X (Page 2 of 3) | Site". What follows the marker is the site part.
 PAGE_MID_RE = re.compile(
     r"\bpage\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
-    r"\s*[\-\u2013\u2014|:\u00bb]\s+\S.*$",
+    r"\s*[\-\u2013\u2014|:\u00bb\u00b7\u2022]\s+\S.*$",
     re.I,
 )
 #: A print-view or continuation decoration of a title: "Print: X", "X (printer-friendly
@@ -299,10 +299,10 @@ TITLE_DECORATION_RE = re.compile(
     re.I,
 )
 #: Separators between the parts of a title ("Site » X", "X – Site", "X | Site").
-TITLE_PART_SEP_RE = re.compile(r"\s+(?:[|\u00bb\u2013\u2014-]|::)\s+")
+TITLE_PART_SEP_RE = re.compile(r"\s+(?:[|\u00bb\u00b7\u2022\u2013\u2014-]|::)\s+")
 #: A standalone "Page 2 of 4" line.
 PAGE_OF_RE = re.compile(r"^page\s*#?\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})$", re.I)
-TITLE_SITE_SEP_RE = re.compile(r"\s+[|\u00bb]\s+|\s+::\s+")
+TITLE_SITE_SEP_RE = re.compile(r"\s+[|\u00bb\u00b7\u2022]\s+|\s+::\s+")
 #: <title>s that say nothing about the case: Word exports, editor defaults.
 JUNK_TITLE_RE = re.compile(
     r"^(?:microsoft word\s*-.*|untitled(?: document)?|new page\s*\d*|document\d*|"
@@ -387,6 +387,14 @@ CREDIT_RE = re.compile(
     r"^(?:this\s+)?(?:web\s*site|site|page|web\s*page|web\s*design)s?\s+(?:was\s+)?"
     r"(?:created|designed|developed|built|maintained|hosted|powered)\s+by\b|"
     r"^(?:designed|created|powered|maintained|developed)\s+by\b",
+    re.I,
+)
+#: A short footer line that credits the site's tools or makers by its form ("Built with
+#: Hugo", "Proudly powered by WordPress", "Made with Jekyll"); read only among the footer,
+#: where a case's text never is.
+SITE_CREDIT_FORM_RE = re.compile(
+    r"^(?:proudly\s+)?(?:built|made|generated|powered|published|hosted|designed|created|"
+    r"developed|maintained)\s+(?:with|by|using|on|in)\s+\S.{0,60}$",
     re.I,
 )
 

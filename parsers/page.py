@@ -44,7 +44,7 @@ from .text import collapse, walk
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _local = threading.local()
-_TITLE_TRIM = " -\u2013\u2014:|,"
+_TITLE_TRIM = " -\u2013\u2014:|,\u00b7\u2022\u00bb"
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _CONTACT_FIELDS = tuple(f.name for f in fields(Contact))
 
@@ -142,7 +142,8 @@ def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
             text = before  # "X - Page 2 - Site": the site part follows the marker
         else:
             m = None
-    if m is None and ("|" in text or "\u00bb" in text or "::" in text):
+    if m is None and ("|" in text or "\u00bb" in text or "\u00b7" in text or "\u2022" in text
+                      or "::" in text):
         parts = TITLE_SITE_SEP_RE.split(text)
         if len(parts) > 1:
             marked = [p for p in parts if PAGE_SUFFIX_RE.search(p) or PAGE_PREFIX_RE.match(p)]
@@ -216,7 +217,7 @@ def _soft_404(title: str, segs: Segments) -> bool:
     return bool(SOFT404_RE.search(head))
 
 
-_SITE_SEPARATORS = frozenset("-|:\u2013\u2014\u00bb")
+_SITE_SEPARATORS = frozenset("-|:\u2013\u2014\u00bb\u00b7\u2022")
 #: Where a page number comes from, by precedence (``PageRecord.page_number_source``).
 #: The URL's number is never a source: its base (0 or 1) is the crawler's to learn.
 PAGE_SOURCES = ("heading", "title", "pager", "default")

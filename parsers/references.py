@@ -10,6 +10,8 @@ without final punctuation).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .labels import (
     CITE_AUTHORS_RE,
     CITE_ETAL_RE,
@@ -24,6 +26,7 @@ from .labels import (
 )
 from .records import REFERENCES_KEY, Reference
 from .sections import Part, RawSection, hrefs
+from .text import Run
 
 #: A run of citations found by content needs this many entries (one is enough when the
 #: entry is numbered or a list item and carries strong evidence).
@@ -118,6 +121,7 @@ def parse_references(parts: list[Part]) -> list[Reference]:
             continues = text[:1].islower() or not prev.rstrip().endswith((".", "]", ")"))
             start = new_block or block[1] == "li" or not continues
             num = None
+        text = _without_back_link(text, part[4])
         if start:
             items.append((num, [text], hrefs(part[4])))
             if num is not None:
@@ -126,6 +130,23 @@ def parse_references(parts: list[Part]) -> list[Reference]:
             items[-1][1].append(text)
             items[-1][2].extend(hrefs(part[4]))
     return [make_reference(n, " ".join(lines), hrefs) for n, lines, hrefs in items]
+
+
+def _without_back_link(text: str, runs: Sequence[Run]) -> str:
+    """A line without its trailing back-link: a link of symbols only ("↩", "^"), as a
+    footnote list puts after each entry to jump back to its mark; navigation, not the
+    citation."""
+    tail: list[str] = []
+    for run in reversed(runs):
+        if not run[0].strip():
+            continue
+        if run[3] is None or any(c.isalnum() for c in run[0]):
+            break
+        tail.insert(0, run[0])
+    mark = " ".join("".join(tail).split())
+    if mark and text.endswith(mark) and len(mark) < len(text):
+        return text[: -len(mark)].rstrip()
+    return text
 
 
 def citation_score(text: str) -> int:

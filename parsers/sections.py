@@ -39,6 +39,7 @@ from .labels import (
     PLAIN_BULLET_RE,
     REF_NUMBER_RE,
     RETURN_RE,
+    SITE_CREDIT_FORM_RE,
     SUBLABEL_WORDS,
     UPDATED_RE,
     URL_RE,
@@ -52,7 +53,7 @@ from .text import _BULLET_START, Block, Run, line_text, render_line
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _PARTIAL_RE = re.compile(r"^\s*([^:]{2,45}?)\s*:\s*(.*)$", re.S)
-_SEPARATORS = frozenset("|·-•»«:,[]/\u2013\u2014 ")
+_SEPARATORS = frozenset("|·-•»«›→>:,[]/\u2013\u2014 ")
 _HEADING_MAX = 60
 _PLAIN_MAX = 80
 #: A rendered line of a section: ``(block index, block, text, bullet, runs)``; ``runs`` are
@@ -160,10 +161,19 @@ _EDIT_RE = re.compile(r"\[\s*[^\[\]]{1,20}?\s*\]")
 
 
 def edit_link(runs: list[Run]) -> bool:
-    """A heading's bracketed tool link ("Details [edit]"): furniture, the heading stays on a
-    line of its own."""
+    """A heading's tool link: bracketed ("Details [edit]") or a symbol with no letter or
+    digit (a permalink "#", "¶", "§", "🔗"): furniture, the heading stays on a line of its
+    own."""
     text = "".join([r[0] for r in runs]).strip()
-    return bool(text) and _EDIT_RE.fullmatch(text) is not None and any(r[3] for r in runs)
+    return bool(text) and any(r[3] for r in runs) and (
+        _EDIT_RE.fullmatch(text) is not None or not _has_alnum(text))
+
+
+_ALNUM_RE = re.compile(r"[^\W_]")
+
+
+def _has_alnum(text: str) -> bool:
+    return _ALNUM_RE.search(text) is not None
 
 
 def _key_for(seg: str, ffmt: str) -> tuple[str | None, bool]:
@@ -262,7 +272,9 @@ def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
 
 
 def _excluded_short(text: str, runs: list[Run]) -> bool:
-    """``is_excluded``'s tests of a line of <= 150 characters."""
+    """Is a line of <= 150 characters page furniture by its text: a pager, "Return To The
+    Case Studies List", a hit counter, "last updated"? (``_classify``; link bars and
+    breadcrumbs are tested by their links.)"""
     head = text[:2]
     if head in EXCLUDED_HEADS or not head.isascii():
         if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)
@@ -275,11 +287,34 @@ def _excluded_short(text: str, runs: list[Run]) -> bool:
         COUNTER_RE.search(text) is not None
 
 
-def is_excluded(text: str, runs: list[Run]) -> bool:
-    """Pager, "Return To The Case Studies List", counters, "last updated", link bars."""
-    if len(text) <= 150 and _excluded_short(text, runs):
-        return True
-    return len(runs) > 1 and _all_links(runs, 2)
+#: What separates the steps of a breadcrumb trail ("Home > Education > Case Studies > X").
+_CRUMB_SEPARATORS = frozenset(">\u00bb\u203a\u2192/:")
+_CRUMB_CHARS = "".join(sorted(_CRUMB_SEPARATORS)) + " "
+
+
+def _breadcrumb(runs: list[Run]) -> bool:
+    """A breadcrumb trail: two links or more joined by separators, then the current page's
+    name unlinked after a separator pointing onward (">", "»", "›", "→", "/", "::"). A line
+    of links alone is ``_all_links``'s."""
+    if len(runs) < 4 or not any(r[3] is not None for r in runs):
+        return False
+    items = [r for r in runs if r[0].strip()]
+    if len(items) < 4 or items[-1][3] is not None:
+        return False
+    name = items[-1][0].replace("\xa0", " ").strip()
+    current = name.lstrip(_CRUMB_CHARS)
+    if current != name:  # "> Name" in one run
+        trail = items[:-1]
+    elif items[-2][3] is None and _crumb_separator(items[-2][0]):
+        trail = items[:-2]
+    else:
+        return False
+    return 0 < len(current) <= 2 * _HEADING_MAX and _all_links(trail, 2)
+
+
+def _crumb_separator(text: str) -> bool:
+    text = text.replace("\xa0", " ").strip()
+    return bool(text) and _CRUMB_SEPARATORS.issuperset(text.replace(" ", ""))
 
 
 def _all_links(runs: list[Run], minimum: int) -> bool:
@@ -372,10 +407,13 @@ def _classify(blocks: list[Block], furniture: list[str]
             if not text:
                 continue
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
-                    len(runs) > 1 and block[2] is None and _all_links(runs, 2)):
+                    len(runs) > 1 and block[2] is None and (
+                        _all_links(runs, 2) or _breadcrumb(runs))):
                 furniture.append(text)
                 page_of = page_of or _pager_page(text, runs)
                 continue
+            if block[4] and page_of is None and len(runs) > 1 and "age" in text:
+                page_of = _pager_page(text, runs)  # a pager in a navigation block
             hit = None
             if searchable and not bullet and (len(runs) > 1 or (
                     runs[0][3] is None and not runs[0][4]
@@ -394,6 +432,10 @@ def _pager_page(text: str, runs: list[Run]) -> tuple[int, int | None] | None:
     m = PAGE_OF_RE.match(text)
     if m:
         return int(m.group(1)), int(m.group(2))
+    for run in runs:  # "← Previous <span>Page 2 of 5</span> Next →": the one unlinked part
+        m = PAGE_OF_RE.match(run[0].strip()) if run[3] is None else None
+        if m:
+            return int(m.group(1)), int(m.group(2))
     plain = [r[0].strip() for r in runs if r[3] is None and r[0].strip().isdigit()]
     linked = [r for r in runs if r[3] is not None and r[0].strip().isdigit()]
     if len(plain) == 1 and linked:
@@ -451,7 +493,8 @@ def _link_only(runs: list[Run], text: str) -> bool:
     top"): navigation inside the content; in a references section it stays a reference."""
     if len(text) > 40 or text[-1:] in ".;:":
         return False
-    linked = {r[3] for r in runs if r[0].strip()}
+    # An unlinked arrow or bullet beside the link ("← <a>All cases</a>") is decoration.
+    linked = {r[3] for r in runs if r[0].strip() and (r[3] is not None or _has_alnum(r[0]))}
     return len(linked) == 1 and None not in linked
 
 
@@ -504,6 +547,9 @@ def _footer_line(segs: Segments, block: Block, bi: int, li: int, text: str, mode
         return mode
     if ADDRESS_LINE_RE.search(text) or (mode == "copyright" and len(text) <= 80):
         footer.address_lines.append(text)
+        return mode
+    if _link_only(block[0][li], text) or SITE_CREDIT_FORM_RE.match(text):
+        segs.furniture.append(text)  # "← All case studies", "Built with Hugo · RSS"
         return mode
     footer.unplaced.append((bi, block, text, False, ()))
     return mode

@@ -76,3 +76,19 @@ def test_cases_served_by_the_list_document_are_not_list_pages() -> None:
     scope = Scope(BASE + "/cases/index.asp")
     assert scope.is_list_url(BASE + "/cases/index.asp?page=3")
     assert not scope.is_list_url(BASE + "/cases/index.asp?cid=5")
+
+
+def test_a_list_directory_holds_cases_but_a_named_list_document_says_nothing() -> None:
+    """The folder of ``/cases/`` or ``/cases/index.asp`` is the list's; the folder of
+    ``/education/Pages/CaseStudies.aspx`` holds every page of a CMS section (guidelines,
+    calendar), so a page under it is no case on that ground (the aspnet corpus family)."""
+    assert Scope(BASE + "/cases/").is_case_family(BASE + "/cases/knee/")
+    assert Scope(BASE + "/casestudies/index.asp").is_case_family(BASE + "/casestudies/c.asp")
+    named = Scope(BASE + "/education/Pages/CaseStudies.aspx")
+    assert not named.is_case_family(BASE + "/education/Pages/SubmissionGuidelines.aspx")
+
+
+def test_a_static_site_lists_pages_in_page_directories() -> None:
+    scope = Scope(BASE + "/cases/")
+    assert scope.is_list_url(BASE + "/cases/page/2/")
+    assert not scope.is_list_url(BASE + "/cases/knee/page/2/")

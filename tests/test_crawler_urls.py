@@ -66,6 +66,8 @@ def test_letter_case_folds_only_when_asked() -> None:
         ("/cases/knee-pain/index.htm", "/cases/knee-pain/"),
         ("/cases/knee-pain/", "/cases/knee-pain/"),
         ("/cases/knee-pain-p2.html", "/cases/knee-pain"),
+        ("/cases/knee-pain/page/2/", "/cases/knee-pain/"),  # a static site generator's
+        ("/p/123/", "/p/123/"),  # "p" names a page only with its number in one segment
     ],
 )
 def test_case_key_removes_the_page_part(page_url: str, key: str) -> None:

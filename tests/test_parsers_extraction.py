@@ -120,3 +120,60 @@ def test_encyclopedia_headings_edit_links_and_link_only_references() -> None:
     assert [r.number for r in record.references] == [1, 2, 3]
     assert "[edit]" not in " ".join(r.text for r in record.references)
     assert record.furniture.count("[edit]") == 2
+
+
+@pytest.mark.parametrize("anchor", [
+    '<a class="anchor" href="#h">#</a>', '<a class="headerlink" href="#h">\u00b6</a>',
+    '<a href="#h" aria-hidden="true">\u00a7</a>'])
+def test_a_heading_permalink_is_furniture_and_the_heading_stands_alone(anchor: str) -> None:
+    """A static site's heading anchors ("History#", "Return to Play¶"): the heading is
+    read by its form, known or not, and the symbol goes to the furniture, not the text."""
+    record = _page(f'<h2 id="h">History{anchor}</h2><p>A 20-year-old runner.</p>'
+                   f'<h2 id="r">Return to Play{anchor}</h2><p>Back at six weeks.</p>')
+    sections = _by_heading(record)
+    assert sections["History"] == ("history", "alias", "A 20-year-old runner.")
+    assert sections["Return to Play"] == (None, "form", "Back at six weeks.")
+    assert record.unplaced_chars == 0
+
+
+def test_a_breadcrumb_trail_is_furniture_not_the_visible_title() -> None:
+    record = _page('<p><a href="/">Home</a> &gt; <a href="/edu/">Education</a> &gt; '
+                   '<a href="/edu/cases.aspx">Case Studies</a> &gt; Knee Pain</p>'
+                   "<h2>Knee Pain in a Runner</h2><h3>History</h3><p>A 20-year-old.</p>",
+                   title="Untitled Document")
+    assert record.title == "Knee Pain in a Runner"
+    assert "Home > Education > Case Studies > Knee Pain" in record.furniture
+    assert record.unplaced_chars == 0, record.warnings
+
+
+def test_a_pager_inside_navigation_gives_the_page_number() -> None:
+    record = _page('<nav class="pagination"><a href="1/" rel="prev">&larr; Previous</a> '
+                   '<span>Page 2 of 5</span> <a href="3/" rel="next">Next &rarr;</a></nav>'
+                   "<h3>History</h3><p>A 20-year-old.</p>", title="Knee Pain \u2013 Part 2")
+    assert (record.page_number, record.page_total) == (2, 5)
+
+
+def test_a_title_separated_by_a_middle_dot() -> None:
+    record = _page("<h3>History</h3><p>A 20-year-old.</p>",
+                   title="Knee Pain \u00b7 Page 2 | Society")
+    assert (record.title, record.page_number) == ("Knee Pain", 2)
+
+
+def test_footer_links_and_tool_credits_are_furniture() -> None:
+    record = _page("<h3>History</h3><p>A 20-year-old.</p>"
+                   "<p>NOTE: For more information, please contact the NSMS.</p>"
+                   '<p><a href="/cases/">&larr; All case studies</a></p>'
+                   '<footer><p>\u00a9 Northfield Society</p><p>Built with <a href="https://gohugo.io/">'
+                   'Hugo</a> &middot; <a href="/index.xml">RSS</a></p></footer>')
+    assert record.unplaced_chars == 0, record.warnings
+    assert "\u2190 All case studies" in record.furniture
+    assert "Built with Hugo \u00b7 RSS" in record.furniture
+
+
+def test_a_footnote_back_link_is_not_part_of_the_reference() -> None:
+    record = _page('<h3>History</h3><p>A 20-year-old.</p>'
+                   '<h3>References</h3><div class="footnotes"><ol>'
+                   '<li id="fn:1"><p>Smith J. A title. J Med. 2001;3(2):1-5. '
+                   '<a href="#fnref:1" class="reversefootnote">&#8617;&#xfe0e;</a></p></li>'
+                   "</ol></div>")
+    assert [r.text for r in record.references] == ["Smith J. A title. J Med. 2001;3(2):1-5."]

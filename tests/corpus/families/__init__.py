@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from .aspnet import build_aspnet
 from .cms import build_drupal, build_wordpress
 from .common import Site
 from .legacy import (
@@ -19,6 +20,7 @@ from .legacy import (
     build_xhtml,
 )
 from .portal import build_portal
+from .static import build_static
 
 #: family name -> (split, builder). Splits: "develop" and "evaluate" (evaluate-only).
 FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
@@ -33,6 +35,8 @@ FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
     "drupal": ("develop", build_drupal),
     "wordpress": ("evaluate", build_wordpress),
     "portal": ("develop", build_portal),
+    "aspnet": ("evaluate", build_aspnet),
+    "static": ("evaluate", build_static),
 }
 
 
