@@ -139,16 +139,22 @@ class Scope:
 
     def list_roles(self, page_url: str, links: list[Link]) -> LinkRoles:
         """A list page's links: pagination, case links (its dominant URL family, the case
-        families already known, and the links under the list's own directory) and site
-        navigation."""
+        families already known, and the links under the list's own directory), the
+        documents shown in its frames (a frameset's frames, the links its frames open in a
+        frame: pages of the list too) and site navigation."""
         pagination, candidates = self.list_links(links)
         family = self.dominant_family(page_url, candidates, links)
         if family is not None:
             self.case_families.add(family)
+        framed = {link.url for link in links if link.framed}
         roles = LinkRoles(lists=pagination)
         for url in candidates:
-            kind = roles.case_links if self.is_case_family(url) else roles.nav
-            kind.append(url)
+            if self.is_case_family(url):
+                roles.case_links.append(url)
+            elif url in framed:  # shown inside the list page's frameset: part of the list
+                roles.lists.append(url)
+            else:
+                roles.nav.append(url)
         return roles
 
     def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None
@@ -226,12 +232,14 @@ class Scope:
 
     def pager_links(self, page_url: str, links: list[Link]) -> list[str]:
         """Links of a case page that lead to other pages of the same case."""
-        key = case_key(page_url, self.rules)
+        key = case_key(page_url, self.rules).rstrip("/")
         out: list[str] = []
         for link in links:
             if not self.allows(link.url) or self.is_list_url(link.url):
                 continue
-            same_case = case_key(link.url, self.rules) == key
+            # "X" and its page "X/Page_2" (a wiki's subpage) are one case: the keys are
+            # compared without the slash that ends a directory
+            same_case = case_key(link.url, self.rules).rstrip("/") == key
             pager_text = CASE_PAGER_TEXT.match(link.text) or link.rel in ("next", "prev")
             if same_case or (pager_text and (self._same_dir_as(page_url, link.url)
                                              or _numbered_dir(page_url) == _numbered_dir(

@@ -87,10 +87,10 @@ def parse_contact(note_lines: list[str], address_lines: list[str],
         contact.organization = org or None
     if address_lines:
         parse_address("\n".join(address_lines), contact)
+    if contact == Contact():
+        return None  # lines after the © that hold no address are no contact of the holder
     if contact.organization is None and copyright_holder:
         contact.organization = copyright_holder
-    if contact == Contact():
-        return None
     return contact
 
 

@@ -239,7 +239,8 @@ NAV_ATTR_RE = re.compile(
     r"leftnav|left-nav|sidenav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"
     r"share|sharing|sharedaddy|sharethis|social|print|printer|login|comments?|comment-form|"
     r"widget|widget-area|submitted|links|byline|feed|meta|postmeta|postmetadata|footer|"
-    r"posted-on|entry-utility)(?:$|[\s_\d-])",
+    r"posted-on|entry-utility|navbox|printfooter|catlinks|sitesub|contentsub|toc)"
+    r"(?:$|[\s_\d-])",
     re.I,
 )
 #: An id or class naming the content area (see ``content.content_element``).

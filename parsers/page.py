@@ -40,7 +40,7 @@ from .pagenum import url_page_number
 from .records import REFERENCES_KEY, SECTION_KEYS, Contact, PageRecord, Section
 from .references import apply_content_rule, parse_references
 from .sections import Part, Segments, render, segment, starts_with_label
-from .text import collapse, walk
+from .text import break_preformatted_lines, collapse, walk
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _local = threading.local()
@@ -292,6 +292,8 @@ def _own_title(tag_title: str, names_part: Callable[[str], bool],
 
 
 _MASTHEAD_MAX = 120
+#: What a <title> may add around the visible heading it holds ("Case 5 - ", " (2)").
+_TITLE_DECORATION_MAX = 20
 
 
 def _drop_masthead(preamble: list[Part], title_block: int, furniture: list[str]
@@ -313,8 +315,16 @@ def _same_title(visible: str, want: str) -> bool:
     norm = normalize_label(visible)
     if norm == want:
         return True
+    if len(norm) < 12:
+        return False
     rest = want[len(norm):].lstrip()
-    return len(norm) >= 12 and want.startswith(norm) and rest[:1] in _SITE_SEPARATORS
+    if want.startswith(norm) and rest[:1] in _SITE_SEPARATORS:
+        return True
+    # "Case 5 - X (2)": the heading whole inside a <title> that only numbers it
+    at = want.find(norm)
+    end = at + len(norm)
+    return (at > 0 and len(want) - len(norm) <= _TITLE_DECORATION_MAX
+            and not want[at - 1].isalnum() and (end == len(want) or not want[end].isalnum()))
 
 
 def _choose_page(record: PageRecord, evidence: Evidence) -> None:
@@ -368,6 +378,14 @@ def _verdict(record: PageRecord, tag_title: str, segs: Segments) -> str | None:
         return "soft 404"
     found = any(s.rule != "unplaced" and _has_words(s.text) for s in record.sections)
     return None if found else "no case sections"
+
+
+def _frame_documents(root: etree._Element) -> list[list[str | list[str]]]:
+    """The documents a frameset or an inline frame shows, as links opening in that frame
+    (``Link.target``: the frame's name): a site built with frames lists its cases in a
+    frame's document, never in the frameset itself."""
+    return [[src, "", [], el.get("name") or "frame"] for el in root.iter("frame", "iframe")
+            if (src := (el.get("src") or "").strip())]
 
 
 def _has_words(text: str) -> bool:
@@ -428,8 +446,12 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
         return record
     if "font-weight" in text:
         apply_css_bold(root)
+    if "<pre" in text or "<PRE" in text:
+        break_preformatted_lines(root)
     mark_furniture(root)
     walked = walk(root, starts_with_label)
+    if "frame" in text or "FRAME" in text or "Frame" in text:
+        walked.links.extend(_frame_documents(root))
     record.links = resolve_links(walked.links, walked.base or url)
     record.canonical_link = canonical_link(root, walked.base or url)
     record.requisites, record.figures = find_media(root, walked.base or url)

@@ -53,11 +53,21 @@ class Link:
     """Visible link text, whitespace collapsed."""
     rel: str = ""
     """The ``rel`` attribute, lower-cased ("" when absent)."""
+    target: str = ""
+    """The frame the link opens in: its ``target`` attribute ("" when absent); for the
+    document of a ``<frame>`` or ``<iframe>`` of the page, the frame's name (``"frame"``
+    when it has none)."""
 
-    def __reduce__(self) -> tuple[type[Link], tuple[str, str, str]]:
+    def __reduce__(self) -> tuple[type[Link], tuple[str, str, str, str]]:
         """Pickled as its fields: records cross processes when re-extraction parses ahead,
         and a slots dataclass's default (state as a dict) costs twice the time."""
-        return (Link, (self.url, self.text, self.rel))
+        return (Link, (self.url, self.text, self.rel, self.target))
+
+    @property
+    def framed(self) -> bool:
+        """Does the link show its document inside a frame of the page's frameset (a named
+        target, not ``_blank``, ``_top``, ``_parent`` or ``_self``)?"""
+        return bool(self.target) and not self.target.startswith("_")
 
 
 @dataclass(slots=True)

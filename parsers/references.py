@@ -10,7 +10,7 @@ without final punctuation).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .labels import (
     CITE_AUTHORS_RE,
@@ -133,20 +133,28 @@ def parse_references(parts: list[Part]) -> list[Reference]:
 
 
 def _without_back_link(text: str, runs: Sequence[Run]) -> str:
-    """A line without its trailing back-link: a link of symbols only ("↩", "^"), as a
-    footnote list puts after each entry to jump back to its mark; navigation, not the
-    citation."""
-    tail: list[str] = []
-    for run in reversed(runs):
+    """A line without its back-links: links of symbols only ("↩", "^", "↑") that a
+    footnote list puts after or before each entry to jump back to its mark; navigation,
+    not the citation."""
+    mark = _symbol_links(reversed(runs))
+    if mark and text.endswith(mark) and len(mark) < len(text):
+        text = text[: -len(mark)].rstrip()
+    mark = _symbol_links(iter(runs))
+    if mark and text.startswith(mark) and len(mark) < len(text):
+        text = text[len(mark):].lstrip()
+    return text
+
+
+def _symbol_links(runs: Iterator[Run]) -> str:
+    """The collapsed text of the links of symbols only that ``runs`` start with."""
+    found: list[str] = []
+    for run in runs:
         if not run[0].strip():
             continue
         if run[3] is None or any(c.isalnum() for c in run[0]):
             break
-        tail.insert(0, run[0])
-    mark = " ".join("".join(tail).split())
-    if mark and text.endswith(mark) and len(mark) < len(text):
-        return text[: -len(mark)].rstrip()
-    return text
+        found.append(run[0].strip())
+    return " ".join(found)
 
 
 def citation_score(text: str) -> int:

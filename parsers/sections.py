@@ -53,7 +53,7 @@ from .text import _BULLET_START, Block, Run, line_text, render_line
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _PARTIAL_RE = re.compile(r"^\s*([^:]{2,45}?)\s*:\s*(.*)$", re.S)
-_SEPARATORS = frozenset("|·-•»«›→>:,[]/\u2013\u2014 ")
+_SEPARATORS = frozenset("|·-•»«›‹→←<>:,[]/\u2013\u2014\u200e\u200f ")
 _HEADING_MAX = 60
 _PLAIN_MAX = 80
 #: A rendered line of a section: ``(block index, block, text, bullet, runs)``; ``runs`` are

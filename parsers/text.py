@@ -315,7 +315,7 @@ class _Walker:
             self.ends.append(0)
             return el.text  # type: ignore[no-any-return]
         self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, 0))
-        link = [value, (el.get("rel") or "").lower(), []]
+        link = [value, (el.get("rel") or "").lower(), [], el.get("target") or ""]
         self.link = link
         line = self.line
         if line:
@@ -328,6 +328,16 @@ class _Walker:
         self.nlinks += 1
         self.href = value.strip()
         return el.text  # type: ignore[no-any-return]
+
+    def image(self, el: etree._Element) -> str | None:
+        """An image inside a link names the link by its ``alt`` text (a "Next Page" button),
+        for discovery; the page's text does not show it."""
+        self.ends.append(0)
+        if self.link is not None:
+            alt = (el.get("alt") or "").strip()
+            if alt and not "".join(self.link[2]).strip():
+                self.link[2].append(alt)
+        return None
 
     def inline_format(self, el: etree._Element, code: int = 0) -> str | None:
         """A formatting element (``<b>``, ``<font>``, a classed ``<span>``; ``block_format``
@@ -497,6 +507,7 @@ for _tag in SKIP_TAGS:
     _START[_tag] = _Walker.skip
 _START["br"] = _Walker.br
 _START["a"] = _Walker.anchor
+_START["img"] = _Walker.image
 
 
 def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
@@ -541,6 +552,32 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
                 line.append((text, state.fmt, state.strong, state.href, state.marker))
     state.flush_block()
     return Walk(state.blocks, state.links, state.title, state.base)
+
+
+def break_preformatted_lines(root: etree._Element) -> None:
+    """In a ``<pre>`` a line break is a line break ("MRI: ...\nCT: ..."): each becomes a
+    ``<br>``, which the walk reads as the end of a line (an empty line ends the block, as
+    in running text). The newline that follows ``<pre>`` at once is not shown (HTML)."""
+    for pre in root.iter("pre"):
+        if pre.text and pre.text.startswith(("\n", "\r\n")):
+            pre.text = pre.text.split("\n", 1)[1]
+        for el in list(pre.iter()):
+            if el.text and "\n" in el.text:
+                first, *rest = el.text.split("\n")
+                el.text = first
+                for i, part in enumerate(rest):
+                    el.insert(i, _br(part))
+            if el is not pre and el.tail and "\n" in el.tail:
+                first, *rest = el.tail.split("\n")
+                el.tail = first
+                for part in reversed(rest):
+                    el.addnext(_br(part))
+
+
+def _br(tail: str) -> etree._Element:
+    br = etree.Element("br")
+    br.tail = tail.rstrip("\r") or None
+    return br
 
 
 def _close_box(box: list[Any], blocks: list[Block], total: int, link: int, is_label: LabelTest,

@@ -92,3 +92,26 @@ def test_a_static_site_lists_pages_in_page_directories() -> None:
     scope = Scope(BASE + "/cases/")
     assert scope.is_list_url(BASE + "/cases/page/2/")
     assert not scope.is_list_url(BASE + "/cases/knee/page/2/")
+
+
+def test_a_wiki_subpage_is_a_page_of_its_case() -> None:
+    scope = Scope(BASE + "/wiki/Case_Studies")
+    page = BASE + "/wiki/Case_Studies/Knee_Pain"
+    links = [Link(url=page + "/Page_2", text="Page 2 \u2192"),
+             Link(url=BASE + "/wiki/Other", text="x")]
+    assert scope.pager_links(page, links) == [page + "/Page_2"]
+
+
+def test_the_frames_of_a_list_page_and_what_they_open_in_a_frame_are_list_pages() -> None:
+    scope = Scope(BASE + "/index.html")
+    frames = scope.list_roles(BASE + "/index.html", [
+        Link(url=BASE + "/nav.html", text="", target="nav"),
+        Link(url=BASE + "/welcome.html", text="", target="main")])
+    assert frames.lists == [BASE + "/nav.html", BASE + "/welcome.html"]
+    nav = scope.list_roles(BASE + "/nav.html", [
+        Link(url=BASE + "/cases.html", text="Case Studies", target="main"),
+        Link(url=BASE + "/index.html", text="Home", target="_top"),
+        Link(url=BASE + "/about.html", text="About")])
+    # the frameset itself (``_top``) is the start page: a list page as always
+    assert nav.lists == [BASE + "/index.html", BASE + "/cases.html"]
+    assert nav.nav == [BASE + "/about.html"]

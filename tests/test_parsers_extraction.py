@@ -177,3 +177,66 @@ def test_a_footnote_back_link_is_not_part_of_the_reference() -> None:
                    '<a href="#fnref:1" class="reversefootnote">&#8617;&#xfe0e;</a></p></li>'
                    "</ol></div>")
     assert [r.text for r in record.references] == ["Smith J. A title. J Med. 2001;3(2):1-5."]
+
+
+def test_lines_of_a_preformatted_block_stay_lines() -> None:
+    record = _page("<h3>Tests and Results</h3><p>Radiographs were normal.</p>"
+                   "<PRE>\nMRI: small bone bruise\nVitamin D: 18 ng/mL (low)\n</PRE>")
+    assert _by_heading(record)["Tests and Results"][2] == (
+        "Radiographs were normal.\n\nMRI: small bone bruise\nVitamin D: 18 ng/mL (low)")
+
+
+def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
+    record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
+                   '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
+                   "2001;3(2):1-5.</li><li><span><a href=\"#cite_ref-2\">\u2191</a></span> Roe R. "
+                   "Another. Lancet. 2003;9:10-12.</li></ol>")
+    assert [r.text for r in record.references] == [
+        "Smith J. A title. J Med. 2001;3(2):1-5.", "Roe R. Another. Lancet. 2003;9:10-12."]
+
+
+def test_a_wiki_subpage_trail_and_wiki_furniture_are_not_case_text() -> None:
+    record = _page('<p><span>&lt; <a href="/wiki/Case_Studies">Case Studies</a>\u200e | '
+                   '<a href="/wiki/Case_Studies/Knee">Knee</a></span></p>'
+                   "<h3>History</h3><p>A 20-year-old.</p>"
+                   '<table class="navbox"><tr><th>Case Studies: Knee Pain</th></tr></table>'
+                   '<div class="printfooter">Retrieved from "http://wiki.example.org/x"</div>'
+                   '<div id="catlinks"><a href="/wiki/Category:Cases">Case studies</a></div>')
+    assert _by_heading(record)["History"][2] == "A 20-year-old."
+    assert record.unplaced_chars == 0, record.warnings
+    assert "Retrieved from" in record.furniture
+
+
+def test_lines_after_the_copyright_with_no_address_make_no_contact() -> None:
+    record = _page("<h3>History</h3><p>A 20-year-old.</p><p>\u00a9 2009 Northfield Society</p>"
+                   "<p>Privacy policy</p>")
+    assert record.copyright == "\u00a9 2009 Northfield Society"
+    assert record.contact is None
+
+
+def test_a_frameset_links_its_frames_and_a_framed_link_names_its_frame() -> None:
+    html = ('<html><head><title>Society</title></head><frameset cols="160,*">'
+            '<frame src="nav.html" name="nav"><frame src="welcome.html" name="main">'
+            "</frameset></html>")
+    record = parse_page(html.encode(), "http://example.org/index.html")
+    assert [(link.url, link.target, link.framed) for link in record.links] == [
+        ("http://example.org/nav.html", "nav", True),
+        ("http://example.org/welcome.html", "main", True)]
+    nav = _page('<a href="cases.html" target="main">Case Studies</a> '
+                '<a href="index.html" target="_top">Home</a>')
+    assert [link.framed for link in nav.links] == [True, False]
+
+
+def test_an_image_button_names_its_link() -> None:
+    record = _page('<h3>History</h3><p>A 20-year-old.</p><a href="c2.htm">'
+                   '<img src="next.gif" alt="Next Page"></a>')
+    assert [link.text for link in record.links] == ["Next Page"]
+    assert "Next Page" not in _by_heading(record)["History"][2]
+
+
+def test_a_visible_heading_held_whole_by_a_numbering_title_is_the_title() -> None:
+    record = _page("<center><b>Anterior Knee Pain in a Runner</b></center>"
+                   "<h3>History</h3><p>A 20-year-old.</p>",
+                   title="Case 5 - Anterior Knee Pain in a Runner (2)")
+    assert record.title == "Anterior Knee Pain in a Runner"
+    assert record.unplaced_chars == 0, record.warnings

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from .aspnet import build_aspnet
 from .cms import build_drupal, build_wordpress
 from .common import Site
+from .frames import build_frames
 from .legacy import (
     build_cmsdiv,
     build_dreamweaver,
@@ -19,6 +20,7 @@ from .legacy import (
     build_word,
     build_xhtml,
 )
+from .mediawiki import build_mediawiki
 from .portal import build_portal
 from .static import build_static
 
@@ -37,6 +39,8 @@ FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
     "portal": ("develop", build_portal),
     "aspnet": ("evaluate", build_aspnet),
     "static": ("evaluate", build_static),
+    "mediawiki": ("evaluate", build_mediawiki),
+    "frames": ("evaluate", build_frames),
 }
 
 
