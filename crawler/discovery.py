@@ -45,8 +45,8 @@ LIST_PAGER_TEXT = re.compile(
 )
 #: Link texts of a case's pager.
 CASE_PAGER_TEXT = re.compile(
-    r"^(?:[«<‹]+\s*)?(?:page\s*#?\s*\d+(?:\s*of\s*\d+)?|\d{1,3}|(?:next|prev(?:ious)?)(?:\s*page)?)"
-    r"(?:\s*[»>›]+)?$",
+    r"^(?:[«<‹←]+\s*)?(?:page\s*#?\s*\d+(?:\s*of\s*\d+)?|\d{1,3}|(?:next|prev(?:ious)?)(?:\s*page)?)"
+    r"(?:\s*[»>›→]+)?$",
     re.IGNORECASE,
 )
 #: ``Server`` headers of servers whose URLs are case-insensitive.
@@ -56,8 +56,13 @@ LIST_PAGING_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|start|offset|from
 #: A list document numbered in its file name (``index-2.html``, ``list_3.asp``) or a static
 #: site generator's list page directory (``cases/page/2/``).
 NUMBERED_DOC = re.compile(r"[-_]?\d+(?=\.\w+$)|(?<=/)page/\d+/?$")
-#: A pager link that names its page number: "3", "Page 3", "Page #3", "3 of 6", "[3]".
-NUMBERED_PAGER_TEXT = re.compile(r"^\[?(?:page\s*#?\s*)?(\d{1,4})(?:\s*of\s*\d+)?\]?$", re.I)
+#: A pager link that names its page number: "3", "Page 3", "Page #3", "3 of 6", "[3]",
+#: "← Page 1", "Page 3 →".
+NUMBERED_PAGER_TEXT = re.compile(
+    r"^[«<‹←\s]*\[?(?:page\s*#?\s*)?(\d{1,4})(?:\s*of\s*\d+)?\]?[\s»>›→]*$", re.I)
+#: A pager link to the page after this one, or before it ("Next Page", "« Previous").
+NEXT_PAGER_TEXT = re.compile(r"^next(?:\s*page)?\s*[»>›→]*$", re.I)
+PREV_PAGER_TEXT = re.compile(r"^[«<‹←]*\s*prev(?:ious)?(?:\s*page)?$", re.I)
 #: A pager link to the first page: "first", "« first", "first page".
 FIRST_PAGER_TEXT = re.compile(r"^(?:[«<‹]+\s*)?first(?:\s*page)?$", re.I)
 #: A pager link to the next page.
@@ -253,11 +258,16 @@ class Scope:
 
 
 def _numbered_dir(url: str) -> str:
-    """The path without a trailing page-number directory: ``/cases/knee/3/`` and
-    ``/cases/knee/`` give ``/cases/knee``. Used only for links labelled as a pager."""
+    """The path without a trailing page-number directory: ``/cases/knee/3/``,
+    ``/cases/knee/`` and a wiki's subpage ``/cases/knee/Part_3`` give ``/cases/knee``. Used
+    only for links labelled as a pager."""
     path = urlsplit(url).path.rstrip("/")
     head, _, last = path.rpartition("/")
-    return head if last.isdigit() else path
+    return head if _PAGE_SEGMENT.fullmatch(last) else path
+
+
+#: A path segment that only numbers a page: "3", "Page_3", "part-3".
+_PAGE_SEGMENT = re.compile(r"(?:[A-Za-z]{1,8}[-_ ]?)?\d{1,3}")
 
 
 def _site_page_shape(shape: UrlShape) -> bool:
@@ -294,6 +304,8 @@ def url_shape(url: str, rules: UrlRules) -> UrlShape:
     parts = urlsplit(canonical_url(url, rules))
     path = PATH_PAGE.sub("", parts.path)
     directory, _, last = path.rstrip("/").rpartition("/")
+    if ":" in last:  # a wiki's namespace ("/wiki/Case:Knee", "/wiki/Help:Editing") is a level
+        directory = f"{directory}/{last.partition(':')[0]}:"
     ext = last.rpartition(".")[2].lower() if "." in last else ""
     keys = sorted({k for k, _ in parse_qsl(parts.query) if not LIST_PAGING_PARAMS.match(k)})
     return re.sub(r"\d+", "#", directory), ext, tuple(keys)

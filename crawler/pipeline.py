@@ -26,7 +26,9 @@ from casearchive.parsers.version import PARSER_VERSION
 from .assembly import CaseAssembler, FetchedPage, Released
 from .discovery import (
     CASE_INSENSITIVE_SERVERS,
+    NEXT_PAGER_TEXT,
     NUMBERED_PAGER_TEXT,
+    PREV_PAGER_TEXT,
     LinkRoles,
     Scope,
     learn_page_bases,
@@ -172,7 +174,8 @@ class PagePipeline:
         self.scope.learn_case_family(url)
         self._note_evidence(roles.pager, PAGER)
         self._note_evidence(roles.case_links, CASE_LINK)
-        self._note_pager_labels(record, set(roles.pager))
+        number = _page_number(record, msg, rules, self._labelled_number(names))
+        self._note_pager_labels(record, set(roles.pager), number)
         page = FetchedPage.build(
             record,
             msg.body,
@@ -183,7 +186,7 @@ class PagePipeline:
             fetched_at=msg.fetched_at,
             warc_record_id=msg.warc_record_id,
             aliases=sorted(names - {url}),
-            page_number=_page_number(record, msg, rules, self._labelled_number(names)),
+            page_number=number,
             headers=msg.headers,
         )
         verdict = _verdict(roles, page_bases=bases,
@@ -213,14 +216,27 @@ class PagePipeline:
         self.assembler.set_rules(rules)
         return rules.page_bases
 
-    def _note_pager_labels(self, record: PageRecord, pager: set[str]) -> None:
-        """Remember the page number a pager link's label gives its target ("3", "Page #3")."""
+    def _note_pager_labels(self, record: PageRecord, pager: set[str], number: int | None
+                           ) -> None:
+        """Remember the page number a pager link's label gives its target ("3", "Page #3"),
+        or its place after or before this page ("Next Page", an image button's alt text,
+        ``rel="next"``: ``number`` + 1; "Previous": - 1)."""
         for link in record.links:
-            if link.url in pager:
-                label = NUMBERED_PAGER_TEXT.match(link.text.strip())
-                if label:
-                    self._pager_labels.setdefault(canonical_url(link.url, self.scope.rules),
-                                                  int(label.group(1)))
+            if link.url not in pager:
+                continue
+            text = link.text.strip()
+            label = NUMBERED_PAGER_TEXT.match(text)
+            if label:
+                target = int(label.group(1))
+            elif number is None:
+                continue
+            elif NEXT_PAGER_TEXT.match(text) or link.rel == "next":
+                target = number + 1
+            elif (PREV_PAGER_TEXT.match(text) or link.rel == "prev") and number > 1:
+                target = number - 1
+            else:
+                continue
+            self._pager_labels.setdefault(canonical_url(link.url, self.scope.rules), target)
 
     def _labelled_number(self, names: set[str]) -> int | None:
         return next((self._pager_labels[u] for u in sorted(names) if u in self._pager_labels),

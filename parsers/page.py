@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import fields
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 
@@ -388,6 +389,31 @@ def _frame_documents(root: etree._Element) -> list[list[str | list[str]]]:
             if (src := (el.get("src") or "").strip())]
 
 
+def _path_title(title: str | None, url: str) -> str | None:
+    """A title that spells the page's own URL path ("Case Studies/Knee Pain" at
+    ``/wiki/Case_Studies/Knee_Pain``, a wiki's subpage; "Case:Knee Pain", a page in a
+    wiki's namespace) names its case by its last segment, without the namespace; a
+    trailing page segment ("Part 2", "2") is not the name. Any other title is kept."""
+    if not title or ("/" not in title and ":" not in title):
+        return title
+    parts = urlsplit(url)
+    spelled = [unquote(parts.path)] + [unquote(v) for k, v in parse_qsl(parts.query)
+                                       if k.lower() == "title"]
+    flat = " ".join(title.split()).lower()
+    if not any(" ".join(s.replace("_", " ").split()).lower().endswith(flat) for s in spelled):
+        return title
+    names = [p.strip() for p in title.split("/") if p.strip()]
+    while len(names) > 1 and _PAGE_SEGMENT_RE.fullmatch(names[-1]):
+        names.pop()
+    name = names[-1] if names else title
+    namespace, colon, rest = name.partition(":")  # "Case:Knee Pain": a wiki's namespace
+    return rest.strip() if colon and namespace and rest.strip() and len(names) == 1 else name
+
+
+#: A path segment that only numbers a page ("2", "Part 2", "Page_2").
+_PAGE_SEGMENT_RE = re.compile(r"(?:[A-Za-z]{1,8}[-_ ]?)?\d{1,3}")
+
+
 def _has_words(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
@@ -446,12 +472,10 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
         return record
     if "font-weight" in text:
         apply_css_bold(root)
-    if "<pre" in text or "<PRE" in text:
-        break_preformatted_lines(root)
+    break_preformatted_lines(root)  # a C-level scan of the tree when there is no <pre>
     mark_furniture(root)
     walked = walk(root, starts_with_label)
-    if "frame" in text or "FRAME" in text or "Frame" in text:
-        walked.links.extend(_frame_documents(root))
+    walked.links.extend(_frame_documents(root))
     record.links = resolve_links(walked.links, walked.base or url)
     record.canonical_link = canonical_link(root, walked.base or url)
     record.requisites, record.figures = find_media(root, walked.base or url)
@@ -459,7 +483,7 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     record.warnings.extend(segs.warnings)
     title, evidence, preamble = _title_and_preamble(walked.title, segs)
     apply_content_rule(preamble, segs.sections, record.warnings)
-    record.title = title
+    record.title = _path_title(title, url)
     if segs.page_of:
         evidence["pager"] = segs.page_of
     record.url_page_param = url_page_number(url)

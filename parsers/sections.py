@@ -41,6 +41,7 @@ from .labels import (
     RETURN_RE,
     SITE_CREDIT_FORM_RE,
     SUBLABEL_WORDS,
+    TITLE_PART_SEP_RE,
     UPDATED_RE,
     URL_RE,
     alias_key,
@@ -358,7 +359,7 @@ def segment(blocks: list[Block], title: str = "") -> Segments:
     furniture: classify the lines and find label candidates, settle the headings, then
     file the lines in page order."""
     furniture: list[str] = []
-    keep, hits, page_of = _classify(blocks, furniture)
+    keep, hits, page_of = _classify(blocks, furniture, _tagline(title))
     warnings: list[str] = []
     _resolve(hits, keep, blocks, normalize_label(title), warnings)
     segs = Segments([], [], Footer(), page_of, warnings, furniture)
@@ -380,11 +381,19 @@ def _line_text(runs: list[Run]) -> tuple[str, bool]:
     return text, False
 
 
-def _classify(blocks: list[Block], furniture: list[str]
+def _tagline(title: str) -> str | None:
+    """"From <site>", the tagline a wiki prints under every page's heading, when the
+    ``<title>`` ends in the site's name ("Knee Pain - NSMS Wiki": "From NSMS Wiki")."""
+    parts = TITLE_PART_SEP_RE.split(" ".join(title.split()))
+    return f"From {parts[-1]}" if len(parts) > 1 and parts[-1] else None
+
+
+def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = None
               ) -> tuple[list[Kept], dict[tuple[int, int], LabelHit],
                          tuple[int, int | None] | None]:
-    """Pass 1: drop excluded lines (pager, counters, link bars: furniture), keep the others
-    with the label candidate each starts; read a standalone "Page 2 of 4" on the way."""
+    """Pass 1: drop excluded lines (pager, counters, link bars, the site's tagline:
+    furniture), keep the others with the label candidate each starts; read a standalone
+    "Page 2 of 4" on the way."""
     keep: list[Kept] = []
     hits: dict[tuple[int, int], LabelHit] = {}
     page_of: tuple[int, int | None] | None = None
@@ -408,7 +417,7 @@ def _classify(blocks: list[Block], furniture: list[str]
                 continue
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
                     len(runs) > 1 and block[2] is None and (
-                        _all_links(runs, 2) or _breadcrumb(runs))):
+                        _all_links(runs, 2) or _breadcrumb(runs))) or text == tagline:
                 furniture.append(text)
                 page_of = page_of or _pager_page(text, runs)
                 continue

@@ -115,3 +115,16 @@ def test_the_frames_of_a_list_page_and_what_they_open_in_a_frame_are_list_pages(
     # the frameset itself (``_top``) is the start page: a list page as always
     assert nav.lists == [BASE + "/index.html", BASE + "/cases.html"]
     assert nav.nav == [BASE + "/about.html"]
+
+
+def test_a_wiki_namespace_is_a_level_of_the_url_family() -> None:
+    """``/wiki/Case:Knee`` and ``/wiki/Help:Editing`` are two families: a list that links
+    its cases in the ``Case:`` namespace says nothing of the wiki's other pages."""
+    scope = Scope(BASE + "/wiki/Category:Case_studies")
+    links = [Link(url=BASE + f"/wiki/Case:Knee_Pain_{i}", text=f"Knee Pain in a Runner {i}")
+             for i in range(3)]
+    roles = scope.list_roles(BASE + "/wiki/Category:Case_studies", [
+        *links, Link(url=BASE + "/wiki/Help:Editing", text="Help"),
+        Link(url=BASE + "/wiki/NSMS_Wiki:About", text="About")])
+    assert roles.case_links == [link.url for link in links]
+    assert sorted(roles.nav) == [BASE + "/wiki/Help:Editing", BASE + "/wiki/NSMS_Wiki:About"]

@@ -240,3 +240,27 @@ def test_a_visible_heading_held_whole_by_a_numbering_title_is_the_title() -> Non
                    title="Case 5 - Anterior Knee Pain in a Runner (2)")
     assert record.title == "Anterior Knee Pain in a Runner"
     assert record.unplaced_chars == 0, record.warnings
+
+
+def test_a_wiki_tagline_naming_the_site_of_the_title_is_furniture() -> None:
+    record = _page("<h1>Knee Pain in a Runner</h1><h3>From AAAM Wiki</h3>"
+                   "<h2>History</h2><p>A 20-year-old.</p><h3>From AAAM Wiki</h3>",
+                   title="Knee Pain in a Runner - AAAM Wiki")
+    assert record.title == "Knee Pain in a Runner"
+    assert _by_heading(record)["History"][2] == "A 20-year-old."
+    assert record.furniture.count("From AAAM Wiki") == 2
+
+
+def test_a_title_that_spells_the_url_path_names_the_case_by_its_last_segment() -> None:
+    record = _page("<h1>Case Studies/Knee Pain in a Runner</h1>"
+                   "<h2>History</h2><p>A 20-year-old.</p>",
+                   title="Case Studies/Knee Pain in a Runner - NSMS Wiki",
+                   url="http://example.org/wiki/Case_Studies/Knee_Pain_in_a_Runner")
+    assert record.title == "Knee Pain in a Runner"
+    other = _page("<h2>History</h2><p>A 20-year-old.</p>", title="Knee/Ankle Injury")
+    assert other.title == "Knee/Ankle Injury"
+    wiki = _page("<h2>History</h2><p>A 20-year-old.</p>", title="Case:Knee Pain",
+                 url="http://example.org/wiki/Case:Knee_Pain")
+    assert wiki.title == "Knee Pain"
+    colon = _page("<h2>History</h2><p>A 20-year-old.</p>", title="Knee Pain: A Case")
+    assert colon.title == "Knee Pain: A Case"
