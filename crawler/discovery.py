@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from casearchive.parsers.labels import PAGE_SEGMENT_RE
 from casearchive.parsers.records import Link
 
 from .urls import (
@@ -60,13 +61,12 @@ NUMBERED_DOC = re.compile(r"[-_]?\d+(?=\.\w+$)|(?<=/)page/\d+/?$")
 #: "← Page 1", "Page 3 →".
 NUMBERED_PAGER_TEXT = re.compile(
     r"^[«<‹←\s]*\[?(?:page\s*#?\s*)?(\d{1,4})(?:\s*of\s*\d+)?\]?[\s»>›→]*$", re.I)
-#: A pager link to the page after this one, or before it ("Next Page", "« Previous").
-NEXT_PAGER_TEXT = re.compile(r"^next(?:\s*page)?\s*[»>›→]*$", re.I)
-PREV_PAGER_TEXT = re.compile(r"^[«<‹←]*\s*prev(?:ious)?(?:\s*page)?$", re.I)
+#: A pager link to the page before this one ("Previous Page", "« Prev").
+PREV_PAGER_TEXT = re.compile(r"^(?:[«<‹←]+\s*)?prev(?:ious)?(?:\s*page)?$|^[«<‹←]$", re.I)
 #: A pager link to the first page: "first", "« first", "first page".
 FIRST_PAGER_TEXT = re.compile(r"^(?:[«<‹]+\s*)?first(?:\s*page)?$", re.I)
 #: A pager link to the next page.
-NEXT_PAGER_TEXT = re.compile(r"^(?:next(?:\s*page)?|more)(?:\s*[»>›]+)?$|^[»>›]$", re.I)
+NEXT_PAGER_TEXT = re.compile(r"^(?:next(?:\s*page)?|more)(?:\s*[»>›→]+)?$|^[»>›→]$", re.I)
 #: Words from which a link text reads as a title (a case list links each case by its title).
 TITLE_WORDS = 3
 #: The values a pager's first page can have (a pager counts from 0 or from 1).
@@ -263,11 +263,7 @@ def _numbered_dir(url: str) -> str:
     only for links labelled as a pager."""
     path = urlsplit(url).path.rstrip("/")
     head, _, last = path.rpartition("/")
-    return head if _PAGE_SEGMENT.fullmatch(last) else path
-
-
-#: A path segment that only numbers a page: "3", "Page_3", "part-3".
-_PAGE_SEGMENT = re.compile(r"(?:[A-Za-z]{1,8}[-_ ]?)?\d{1,3}")
+    return head if PAGE_SEGMENT_RE.fullmatch(last) else path
 
 
 def _site_page_shape(shape: UrlShape) -> bool:

@@ -301,6 +301,8 @@ TITLE_DECORATION_RE = re.compile(
 )
 #: Separators between the parts of a title ("Site » X", "X – Site", "X | Site").
 TITLE_PART_SEP_RE = re.compile(r"\s+(?:[|\u00bb\u00b7\u2022\u2013\u2014-]|::)\s+")
+#: A URL path segment that only numbers a page: "3", "Page_3", "part-3".
+PAGE_SEGMENT_RE = re.compile(r"(?:[A-Za-z]{1,8}[-_ ]?)?\d{1,3}")
 #: A standalone "Page 2 of 4" line.
 PAGE_OF_RE = re.compile(r"^page\s*#?\s*(\d{1,3})\s*(?:of|/)\s*(\d{1,3})$", re.I)
 TITLE_SITE_SEP_RE = re.compile(r"\s+[|\u00bb\u00b7\u2022]\s+|\s+::\s+")

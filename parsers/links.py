@@ -57,8 +57,8 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
     base_dir = _base_dir(page_url)
     origin = _origin(base_dir)
     out: list[Link] = []
-    for row in found:  # [href, rel, text parts] and, from the walk, the target
-        href, rel, parts = row[0].strip(), row[1], row[2]
+    for href, rel, parts, target in found:
+        href = href.strip()
         if href.startswith(_ABSOLUTE):
             url = href
         elif not href or href[0] in "?#":
@@ -67,8 +67,7 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
             url = _join(origin, href)
         else:
             url = _join(base_dir, href)
-        out.append(Link(url, " ".join("".join(parts).split()), rel,
-                        row[3] if len(row) > 3 else ""))
+        out.append(Link(url, " ".join("".join(parts).split()), rel, target))
     return out
 
 

@@ -27,6 +27,7 @@ from .labels import (
     JUNK_TITLE_RE,
     PAGE_MID_RE,
     PAGE_PREFIX_RE,
+    PAGE_SEGMENT_RE,
     PAGE_SUFFIX_RE,
     SOFT404_RE,
     STYLE_TAGS,
@@ -403,15 +404,12 @@ def _path_title(title: str | None, url: str) -> str | None:
     if not any(" ".join(s.replace("_", " ").split()).lower().endswith(flat) for s in spelled):
         return title
     names = [p.strip() for p in title.split("/") if p.strip()]
-    while len(names) > 1 and _PAGE_SEGMENT_RE.fullmatch(names[-1]):
+    while len(names) > 1 and PAGE_SEGMENT_RE.fullmatch(names[-1]):
         names.pop()
     name = names[-1] if names else title
     namespace, colon, rest = name.partition(":")  # "Case:Knee Pain": a wiki's namespace
     return rest.strip() if colon and namespace and rest.strip() and len(names) == 1 else name
 
-
-#: A path segment that only numbers a page ("2", "Part 2", "Page_2").
-_PAGE_SEGMENT_RE = re.compile(r"(?:[A-Za-z]{1,8}[-_ ]?)?\d{1,3}")
 
 
 def _has_words(text: str) -> bool:

@@ -71,7 +71,7 @@ T, FMT, STRONG, HREF, MARKER = range(5)
 Block = list[Any]
 LINES, KIND, NUM, LIST, NAV = range(5)
 
-#: A link seen during the walk: ``[href, rel, parts]`` (resolved later).
+#: A link seen during the walk: ``[href, rel, parts, target]`` (resolved later).
 LinkOut = list[Any]
 
 
