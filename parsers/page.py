@@ -42,7 +42,7 @@ from .pagenum import url_page_number
 from .records import REFERENCES_KEY, SECTION_KEYS, Contact, PageRecord, Section
 from .references import apply_content_rule, parse_references
 from .sections import Part, Segments, render, segment, starts_with_label
-from .text import break_preformatted_lines, collapse, walk
+from .text import break_preformatted_lines, collapse, raise_scripts, walk
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _local = threading.local()
@@ -471,6 +471,7 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     if "font-weight" in text:
         apply_css_bold(root)
     break_preformatted_lines(root)  # a C-level scan of the tree when there is no <pre>
+    raise_scripts(root)  # the same for <sup> and <sub>
     mark_furniture(root)
     walked = walk(root, starts_with_label)
     walked.links.extend(_frame_documents(root))

@@ -574,6 +574,35 @@ def break_preformatted_lines(root: etree._Element) -> None:
                     el.addnext(_br(part))
 
 
+#: Digits and signs as the superscript and subscript characters of Unicode.
+_SCRIPT_FROM = "0123456789+-\u2212=()"
+_SUPERSCRIPT = str.maketrans(_SCRIPT_FROM, "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077"
+                             "\u2078\u2079\u207a\u207b\u207b\u207c\u207d\u207e")
+_SUBSCRIPT = str.maketrans(_SCRIPT_FROM, "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087"
+                           "\u2088\u2089\u208a\u208b\u208b\u208c\u208d\u208e")
+_SCRIPT_CHARS = frozenset(_SCRIPT_FROM + " \t\r\n\xa0")
+_STRING_VALUE = etree.XPath("string()")
+
+
+def raise_scripts(root: etree._Element) -> None:
+    """Digits and signs set in ``<sup>``/``<sub>`` become Unicode superscripts and
+    subscripts, so flattening the text does not change a value: "12 x 10<sup>9</sup>/L" is
+    "12 x 10⁹/L", not "12 x 109/L"; "m<sup>2</sup>", "Ca<sup>2+</sup>", "H<sub>2</sub>O" read
+    "m²", "Ca²⁺", "H₂O"; a footnote mark "events.<sup>2</sup>" reads "events.²", not
+    "events.2". Only an element whose whole text is digits, signs and parentheses changes:
+    "1<sup>st</sup>", "<sup>TM</sup>" and a bracketed mark "<sup>[1]</sup>" stay as written."""
+    for el in root.iter("sup", "sub"):
+        text = _STRING_VALUE(el)
+        if not text.strip() or not _SCRIPT_CHARS.issuperset(text):
+            continue
+        table = _SUPERSCRIPT if el.tag == "sup" else _SUBSCRIPT
+        for node in el.iter():
+            if node.text and isinstance(node.tag, str):
+                node.text = node.text.translate(table)
+            if node is not el and node.tail:
+                node.tail = node.tail.translate(table)
+
+
 def _br(tail: str) -> etree._Element:
     br = etree.Element("br")
     br.tail = tail.rstrip("\r") or None

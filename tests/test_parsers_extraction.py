@@ -186,6 +186,16 @@ def test_lines_of_a_preformatted_block_stay_lines() -> None:
         "Radiographs were normal.\n\nMRI: small bone bruise\nVitamin D: 18 ng/mL (low)")
 
 
+def test_digits_set_in_sup_and_sub_keep_their_value() -> None:
+    record = _page("<h3>Tests and Results</h3><p>WBC 12 x 10<sup>9</sup>/L; BSA 1.8 m<sup>2"
+                   "</sup>; Ca<sup>2+</sup>; H<sub>2</sub>O; 2<sup>&minus;1</sup>; the 1<sup>"
+                   'st</sup> visit; after the fall.<sup><a href="#fn:2">2</a></sup> Seen again'
+                   "<sup>[3]</sup>.</p>")
+    assert _by_heading(record)["Tests and Results"][2] == (
+        "WBC 12 x 10\u2079/L; BSA 1.8 m\u00b2; Ca\u00b2\u207a; H\u2082O; 2\u207b\u00b9; the 1st "
+        "visit; after the fall.\u00b2 Seen again[3].")
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
