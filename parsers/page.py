@@ -42,6 +42,7 @@ from .pagenum import url_page_number
 from .records import REFERENCES_KEY, SECTION_KEYS, Contact, PageRecord, Section
 from .references import apply_content_rule, parse_references
 from .sections import Part, Segments, render, segment, starts_with_label
+from .symbols import read_symbol_font
 from .text import break_preformatted_lines, collapse, raise_scripts, walk
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
@@ -470,6 +471,8 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
         return record
     if "font-weight" in text:
         apply_css_bold(root)
+    if "ymbol" in text or "YMBOL" in text:
+        read_symbol_font(root)
     break_preformatted_lines(root)  # a C-level scan of the tree when there is no <pre>
     raise_scripts(root)  # the same for <sup> and <sub>
     mark_furniture(root)

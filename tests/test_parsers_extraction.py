@@ -196,6 +196,19 @@ def test_digits_set_in_sup_and_sub_keep_their_value() -> None:
         "visit; after the fall.\u00b2 Seen again[3].")
 
 
+def test_text_set_in_the_symbol_font_reads_as_the_reader_saw_it() -> None:
+    record = _page('<h3>Treatment</h3><p>Took 50 <font face="Symbol">m</font>g daily; age '
+                   "<span style='font-family:Symbol;mso-ascii-font-family:Arial'>\u00b3</span>"
+                   " 65; <span style='font-family:Symbol'>&#61538;</span>-blocker; 38<FONT "
+                   'FACE="SYMBOL">\u00b0</FONT>C; <span style="font-family:Arial">m</span>g.</p>'
+                   "<p style='mso-list:l0 level1 lfo1'><span style='font-family:Symbol'><span "
+                   "style='mso-list:Ignore'>\u00b7<span style='font:7.0pt \"Times New Roman\"'>"
+                   "&nbsp;&nbsp; </span></span></span>Positive Hawkins test</p>")
+    assert _by_heading(record)["Treatment"][2] == (
+        "Took 50 \u03bcg daily; age \u2265 65; \u03b2-blocker; 38\u00b0C; mg.\n\n"
+        "- Positive Hawkins test")
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
