@@ -167,14 +167,17 @@ for _key, _names in _ALIAS_TABLE.items():
         ALIASES[_name.replace("'", "")] = _key
 CONDITIONAL = {k.replace("'", ""): v for k, v in CONDITIONAL_ALIASES.items()}
 
-_APOSTROPHES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": "", "\u00b4": ""})
+#: Dropped when a heading is folded: apostrophes, and the characters that show nothing
+#: (soft hyphen, zero-width space, word joiner, byte-order mark; ``text.drop_invisible``).
+_FOLDED_AWAY = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": "", "\u00b4": "",
+                              "\u00ad": "", "\u200b": "", "\u2060": "", "\ufeff": ""})
 _LABEL_TRIM = " :.-\u2013\u2014"
 
 
 def normalize_label(text: str) -> str:
-    """Fold a heading for alias lookup: lower case, no apostrophes, single spaces, no
-    trailing colon. "AUTHOR’S Comments:" -> "authors comments"."""
-    return " ".join(text.translate(_APOSTROPHES).lower().split()).strip(_LABEL_TRIM)
+    """Fold a heading for alias lookup: lower case, no apostrophes or invisible characters,
+    single spaces, no trailing colon. "AUTHOR’S Comments:" -> "authors comments"."""
+    return " ".join(text.translate(_FOLDED_AWAY).lower().split()).strip(_LABEL_TRIM)
 
 
 @lru_cache(maxsize=8192)

@@ -43,7 +43,7 @@ from .records import REFERENCES_KEY, SECTION_KEYS, Contact, PageRecord, Section
 from .references import apply_content_rule, parse_references
 from .sections import Part, Segments, render, segment, starts_with_label
 from .symbols import read_symbol_font
-from .text import break_preformatted_lines, collapse, raise_scripts, walk
+from .text import break_preformatted_lines, collapse, drop_invisible, raise_scripts, walk
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _local = threading.local()
@@ -485,12 +485,12 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     record.warnings.extend(segs.warnings)
     title, evidence, preamble = _title_and_preamble(walked.title, segs)
     apply_content_rule(preamble, segs.sections, record.warnings)
-    record.title = _path_title(title, url)
+    record.title = _path_title(title and drop_invisible(title), url)
     if segs.page_of:
         evidence["pager"] = segs.page_of
     record.url_page_param = url_page_number(url)
     _choose_page(record, evidence)
-    record.furniture = "\n".join(segs.furniture)
+    record.furniture = drop_invisible("\n".join(segs.furniture))
     footer = segs.footer
     _fill_sections(record, preamble, segs)
     record.skip_reason = _verdict(record, walked.title, segs)
@@ -500,14 +500,14 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     address = list(footer.address_lines)
     holder = None
     if footer.copyright_line:
-        record.copyright, trailing = split_copyright(footer.copyright_line)
+        record.copyright, trailing = split_copyright(drop_invisible(footer.copyright_line))
         if trailing:
             address.insert(0, trailing)
         holder = copyright_holder(record.copyright)
     record.contact = parse_contact(footer.note_lines, address, holder)
     unused = _unused_footer_lines(record.contact, footer.note_lines, address)
     if unused:
-        record.furniture = "\n".join(filter(None, [record.furniture, *unused]))
+        record.furniture = drop_invisible("\n".join(filter(None, [record.furniture, *unused])))
     return record
 
 

@@ -26,7 +26,7 @@ from .labels import (
 )
 from .records import REFERENCES_KEY, Reference
 from .sections import Part, RawSection, hrefs
-from .text import Run
+from .text import Run, drop_invisible
 
 #: A run of citations found by content needs this many entries (one is enough when the
 #: entry is numbered or a list item and carries strong evidence).
@@ -54,7 +54,7 @@ def _number(text: str) -> tuple[int | None, str]:
 
 def make_reference(number: int | None, text: str, hrefs: list[str]) -> Reference:
     """A reference with its DOI, first URL and PMID pulled out of the text (or links)."""
-    text = " ".join(text.split())
+    text = " ".join(drop_invisible(text).split())
     ref = Reference(number, text)
     # Case-insensitive searches of a long reference are slow: each pattern is tried only
     # when the literal it needs occurs, from where it first occurs (a match of URL_RE has

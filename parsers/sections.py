@@ -50,7 +50,7 @@ from .labels import (
     synonym_keys,
 )
 from .records import REFERENCES_KEY, SECTION_KEYS
-from .text import _BULLET_START, Block, Run, line_text, render_line
+from .text import _BULLET_START, Block, Run, drop_invisible, line_text, render_line
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _PARTIAL_RE = re.compile(r"^\s*([^:]{2,45}?)\s*:\s*(.*)$", re.S)
@@ -524,7 +524,7 @@ def _note_or_copyright(text: str) -> bool:
 
 def _open_section(segs: Segments, hit: LabelHit, bi: int, block: Block) -> RawSection:
     """A new section for a heading; the rest of the heading's line is its first text."""
-    current = RawSection(hit.key, hit.heading, rule=heading_rule(hit.heading))
+    current = RawSection(hit.key, drop_invisible(hit.heading), rule=heading_rule(hit.heading))
     segs.sections.append(current)
     rest_text, rest_bullet = render_line(hit.rest)
     if rest_text and edit_link(hit.rest):
@@ -707,4 +707,4 @@ def render(parts: list[Part]) -> str:
         first_of_li = block[1] == "li" and (prev is None or prev[0] != part[0])
         out.append(f"- {part[2]}" if bullet or first_of_li else part[2])
         prev = part
-    return "".join(out)
+    return drop_invisible("".join(out))

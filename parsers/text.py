@@ -22,6 +22,7 @@ lists (no per-node objects): a run is a tuple indexed by ``T``/``FMT``/``STRONG`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -97,6 +98,19 @@ class Walk(NamedTuple):
 def run(text: str, fmt: str = "", strong: bool = False, href: str | None = None,
         marker: bool = False) -> Run:
     return (text, fmt, strong, href, marker)
+
+
+#: Characters that show nothing: the soft hyphen, the zero-width space, the word joiner and a
+#: byte-order mark inside the text (joiners and direction marks change how scripts render:
+#: they stay).
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
+def drop_invisible(text: str) -> str:
+    """A field's text without the characters that show nothing ("hyper&shy;tension" is
+    "hypertension", as a reader and a search see it; a diff does not report an added soft
+    hyphen)."""
+    return text if text.isascii() else _INVISIBLE_RE.sub("", text)
 
 
 def collapse(text: str) -> str:

@@ -35,6 +35,9 @@ _INVISIBLE = ("//script|//style|//head|//title|//noscript|//comment()|//select|/
 #: Words a parse consumes by design: page markers and the contact NOTE's lead-in.
 _CONSUMED = frozenset({"page", "of", "note", "for", "more", "information", "please",
                        "contact", "the", "phone", "fax", "email", "mail", "tel"})
+#: Characters that show nothing inside a word (soft hyphen, zero-width space, word joiner,
+#: byte-order mark): "hyper&shy;tension" is one word on the screen.
+_SHOWS_NOTHING = re.compile("[\u00ad\u200b\u2060\ufeff]")
 #: Allowed share of lost or doubled words (entity and whitespace edge cases, and the
 #: <title> standing in for a missing visible title).
 _TOLERANCE = 0.01
@@ -51,7 +54,8 @@ def visible_words(body: bytes, headers: dict | None) -> Counter:
     for el in root.xpath(_INVISIBLE):
         if el.getparent() is not None:
             el.drop_tree()
-    return Counter(w.lower() for w in _WORD.findall(" ".join(root.itertext())))
+    return Counter(w.lower() for w in _WORD.findall(_SHOWS_NOTHING.sub("", " ".join(
+        root.itertext()))))
 
 
 def record_words(record: PageRecord) -> Counter:

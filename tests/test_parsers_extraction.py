@@ -209,6 +209,16 @@ def test_text_set_in_the_symbol_font_reads_as_the_reader_saw_it() -> None:
         "- Positive Hawkins test")
 
 
+def test_characters_that_show_nothing_are_not_in_the_fields() -> None:
+    record = _page("<h3>His&shy;tory</h3><p>Hyper&shy;tension, zero&#8203;width, word&#8288;"
+                   "joiner, mark&#65279;less; a direction mark stays&#8206;.</p>"
+                   "<h3>References</h3><ol><li>Smith J. Hyper&shy;tension. J Med. 2001;3:1-5."
+                   "</li></ol>")
+    assert _by_heading(record)["History"] == ("history", "alias", (
+        "Hypertension, zerowidth, wordjoiner, markless; a direction mark stays\u200e."))
+    assert [r.text for r in record.references] == ["Smith J. Hypertension. J Med. 2001;3:1-5."]
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
