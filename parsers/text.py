@@ -43,11 +43,14 @@ from .labels import (
     SKIP_TAGS,
     STRONG_TAGS,
     STYLE_TAGS,
+    heading_rule,
 )
 
 _EVENTS = ("start", "end", "comment", "pi")
 _CELL_MAX = 300
 _LEFT_CELL_MAX = 60
+#: The longest ``alt`` text read as a heading image's heading.
+_IMAGE_HEADING_MAX = 60
 #: A data table's cell holds at most this many blocks; a cell holding more (paragraphs,
 #: headings, lists: a page's content column) makes the table a layout table.
 _DATA_CELL_BLOCKS = 2
@@ -345,12 +348,24 @@ class _Walker:
 
     def image(self, el: etree._Element) -> str | None:
         """An image inside a link names the link by its ``alt`` text (a "Next Page" button),
-        for discovery; the page's text does not show it."""
+        for discovery; the page's text does not show it. Outside a link, an image whose
+        ``alt`` is a heading of the alias table (a 1990s GIF banner "History") is that
+        heading: a strong run of its own. Any other image is no text (logos, spacers,
+        figures, an author's photo "Author": the synonym bank is too loose here)."""
         self.ends.append(0)
+        alt = el.get("alt")
+        if not alt:
+            return None
         if self.link is not None:
-            alt = (el.get("alt") or "").strip()
+            alt = alt.strip()
             if alt and not "".join(self.link[2]).strip():
                 self.link[2].append(alt)
+        elif len(alt) <= _IMAGE_HEADING_MAX and heading_rule(alt) == "alias":
+            alt = " ".join(alt.split())
+            fmt = self.fmt
+            self.line.append((alt, f"{fmt}>img" if fmt else "img", True, None, False))
+            self.line_has_text = True
+            self.chars += len(alt)
         return None
 
     def inline_format(self, el: etree._Element, code: int = 0) -> str | None:

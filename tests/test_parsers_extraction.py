@@ -219,6 +219,18 @@ def test_characters_that_show_nothing_are_not_in_the_fields() -> None:
     assert [r.text for r in record.references] == ["Smith J. Hypertension. J Med. 2001;3:1-5."]
 
 
+def test_a_heading_image_is_its_heading_and_other_images_are_no_text() -> None:
+    record = _page('<p><img src="hx.gif" alt="HISTORY"></p><p>A 24-year-old runner.</p>'
+                   '<p><img src="pe.gif" alt="Physical Examination:" width="200"></p>'
+                   '<p>Tender knee. <img src="mri.jpg" alt="MRI of the knee"></p>'
+                   '<p><img src="me.jpg" alt="Author"> <img src="logo.gif" alt="Logo"></p>'
+                   '<p><a href="/cases/knee2.html"><img src="n.gif" alt="Next Page"></a></p>')
+    assert [(s.key, s.heading, s.text) for s in record.sections] == [
+        ("history", "HISTORY", "A 24-year-old runner."),
+        ("physical_exam", "Physical Examination", "Tender knee.")]
+    assert record.links[-1].text == "Next Page"
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
