@@ -180,12 +180,27 @@ def normalize_label(text: str) -> str:
     return " ".join(text.translate(_FOLDED_AWAY).lower().split()).strip(_LABEL_TRIM)
 
 
+#: An outline number before a heading, as Word documents and write-ups number their
+#: sections: "2. Physical Examination", "1.2 History", "III. Outcome", "C) Treatment". The
+#: number is followed by a space and a word; it is no part of the heading's meaning.
+OUTLINE_NUMBER_RE = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|[ivx]{1,4}[.)]|[a-h][.)])\s+(?=[^\W\d_])",
+    re.I)
+
+
+def without_outline_number(text: str) -> str:
+    """A heading without its outline number ("2. Physical Examination" -> "Physical
+    Examination"); any other text unchanged."""
+    return OUTLINE_NUMBER_RE.sub("", text, count=1) if text[:1].isalnum() else text
+
+
 @lru_cache(maxsize=8192)
 def alias_key(text: str) -> tuple[str | None, bool]:
     """(canonical key, conditional?) for a heading text; (None, False) when unknown.
 
-    The alias table first, then the synonym bank (``synonym_keys``: exactly one key)."""
-    norm = normalize_label(text)
+    The alias table first, then the synonym bank (``synonym_keys``: exactly one key); a
+    heading is read without its outline number ("2. Physical Examination")."""
+    norm = without_outline_number(normalize_label(text))
     key = ALIASES.get(norm)
     if key is not None:
         return key, False
@@ -202,7 +217,7 @@ def alias_key(text: str) -> tuple[str | None, bool]:
 def heading_rule(text: str) -> str:
     """``alias`` when the heading is in the alias tables, ``synonym`` when its words matched
     the synonym bank, ``form`` otherwise (see ``records.SECTION_RULES``)."""
-    norm = normalize_label(text)
+    norm = without_outline_number(normalize_label(text))
     if norm in ALIASES or norm in CONDITIONAL:
         return "alias"
     return "synonym" if len(synonym_keys(norm)) == 1 else "form"

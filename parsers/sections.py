@@ -48,6 +48,7 @@ from .labels import (
     heading_rule,
     normalize_label,
     synonym_keys,
+    without_outline_number,
 )
 from .records import REFERENCES_KEY, SECTION_KEYS
 from .text import _BULLET_START, Block, Run, drop_invisible, line_text, render_line
@@ -254,7 +255,8 @@ def _form_hit(seg: str, ffmt: str, own_line: bool, colon_after: bool, strong: bo
         return None
     if not (heading[0].isupper() or heading[0].isdigit()) or any(c in heading for c in ",;()"):
         return None
-    if heading[-1] in ".?!" or len(heading.split()) > 6 or any(c.isdigit() for c in heading):
+    bare = without_outline_number(heading)  # "4. Discussion": the number is no digit of it
+    if heading[-1] in ".?!" or len(bare.split()) > 6 or any(c.isdigit() for c in bare):
         return None
     return LabelHit(heading, None, False, (ffmt, own_line, colon), strong, 1, rest)
 
@@ -622,7 +624,7 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
       (an inline label elsewhere is a sub-label of the running text);
     * on a line of its own: followed by body text (not by another heading, not the end),
       and not "Label:" leading a list inside a section that continues after the list."""
-    norm = normalize_label(hit.heading)
+    norm = without_outline_number(normalize_label(hit.heading))
     if norm in SUBLABEL_WORDS or _names_page(norm, hit.sig[0], title):
         return False
     own, colon = hit.sig[1], hit.sig[2]

@@ -231,6 +231,21 @@ def test_a_heading_image_is_its_heading_and_other_images_are_no_text() -> None:
     assert record.links[-1].text == "Next Page"
 
 
+def test_numbered_headings_are_headings_without_their_number() -> None:
+    record = _page("<h3>1. History</h3><p>A 24-year-old runner.</p><h3>2. Physical "
+                   "Examination</h3><p>Tender knee.</p><p><b>III. Differential Diagnosis:</b>"
+                   "</p><p>Tendinopathy.</p><p><b>C) Treatment</b></p><p>Rest.</p><h3>4. "
+                   "Discussion</h3><p>Some words.</p><h3>4.1 Learning Points</h3><p>More.</p>"
+                   "<p><b>5. Return to play in 6 weeks</b></p><p>Text.</p>")
+    assert [(s.key, s.heading, s.text) for s in record.sections] == [
+        ("history", "1. History", "A 24-year-old runner."),
+        ("physical_exam", "2. Physical Examination", "Tender knee."),
+        ("differential_diagnosis", "III. Differential Diagnosis", "Tendinopathy."),
+        ("treatment", "C) Treatment", "Rest."),
+        (None, "4. Discussion", "Some words."),
+        (None, "4.1 Learning Points", "More.\n\n5. Return to play in 6 weeks\n\nText.")]
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
