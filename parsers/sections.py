@@ -204,7 +204,8 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
     first = runs[j]
     ffmt = first[1]
     if not ffmt and (k < len(runs) or len(first[0]) > _PLAIN_MAX):
-        return None  # plain text is a label only as a whole, short line
+        # plain text is a label only as a whole, short line, or as a run-in alias
+        return _plain_run_in(first, runs[k:]) if k == len(runs) and not first[2] else None
     seg = "".join([r[0] for r in runs[j:k]]) if k - j > 1 else first[0]
     if len(seg) > _PLAIN_MAX:  # too long for a label; maybe "<b>Alias: text...</b>"
         return _partial(seg, first, runs[k:]) if ":" in seg[:48] else None
@@ -229,7 +230,7 @@ def find_label(lines: list[list[Run]], i: int) -> LabelHit | None:
             return LabelHit(_heading(seg), key, cond, (ffmt, own_line, colon), first[2], 1, rest)
     emphasised = own_line and _is_caps(seg)
     if not (ffmt or emphasised):
-        return None
+        return _plain_run_in(first, rest) if not ffmt and not first[2] else None
     hit = _partial(seg, first, runs[k:]) if ffmt and ":" in seg else None
     if hit is not None:
         return hit
@@ -272,6 +273,40 @@ def _partial(seg: str, first: Run, after: list[Run]) -> LabelHit | None:
     rest = [(m.group(2), first[1], first[2], None, False), *after]
     return LabelHit(" ".join(m.group(1).split()), key, cond, (first[1], False, True),
                     first[2], 1, rest)
+
+
+#: The signature of a plain run-in label ("History: A 24-year-old ..." in plain text).
+_PLAIN_RUN_IN = ("", False, True)
+
+
+def _plain_run_in(first: Run, after: list[Run]) -> LabelHit | None:
+    """A plain paragraph that opens with "Alias: text", the alias from the alias table (not
+    the synonym bank): a candidate that ``_gate_plain_run_ins`` keeps only on a page whose
+    headings are all written that way."""
+    text = first[0]
+    if ":" not in text[:48]:
+        return None
+    m = _PARTIAL_RE.match(text)
+    if m is None or heading_rule(m.group(1)) != "alias":
+        return None
+    key, cond = alias_key(m.group(1))
+    rest = [(m.group(2), "", False, None, False), *after]
+    return LabelHit(" ".join(m.group(1).split()), key, cond, _PLAIN_RUN_IN, False, 1, rest)
+
+
+def _gate_plain_run_ins(hits: dict[tuple[int, int], LabelHit]) -> None:
+    """Plain run-in labels are the page's headings only when the page writes its headings
+    that way: two of them at least, and no known heading set apart by formatting or a line
+    of its own. On a page with formatted headings, "Exam: normal" in plain text is a
+    sub-label of its section."""
+    plain = [pos for pos, h in hits.items() if h.sig is _PLAIN_RUN_IN]
+    if not plain:
+        return
+    formatted = any(h.key is not None and h.sig is not _PLAIN_RUN_IN for h in hits.values())
+    if formatted or len(plain) < 2:
+        for pos in plain:
+            hits[pos].dropped = True
+            del hits[pos]
 
 
 def _excluded_short(text: str, runs: list[Run]) -> bool:
@@ -428,7 +463,8 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
             hit = None
             if searchable and not bullet and (len(runs) > 1 or (
                     runs[0][3] is None and not runs[0][4]
-                    and (len(runs[0][0]) <= _PLAIN_MAX or runs[0][1]))):
+                    and (len(runs[0][0]) <= _PLAIN_MAX or runs[0][1]
+                         or ":" in runs[0][0][:48]))):
                 hit = _candidate(blines, li, runs)
             if hit is not None:
                 hits[(bi, li)] = hit
@@ -463,8 +499,8 @@ def _candidate(blines: list[list[Run]], li: int, runs: list[Run]) -> LabelHit | 
         return None  # a link or a list marker is never a label
     if len(first[0]) <= _PLAIN_MAX:
         return find_label(blines, li)
-    if first[1] and ":" in first[0][:48]:  # maybe "<b>Alias: text...</b>"
-        return _partial(first[0], first, [])
+    if ":" in first[0][:48]:  # maybe "<b>Alias: text...</b>", or plain "Alias: text..."
+        return _partial(first[0], first, []) if first[1] else _plain_run_in(first, [])
     return None  # a single run too long for a label
 
 
@@ -569,6 +605,7 @@ def _footer_line(segs: Segments, block: Block, bi: int, li: int, text: str, mode
 def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: list[Block],
              title: str, warnings: list[str]) -> None:
     """Settle conditional aliases, unknown headings and duplicates, in place."""
+    _gate_plain_run_ins(hits)
     positions = sorted(hits)
     _settle_conditionals(hits, positions)
     known_sigs = {h.sig for h in hits.values() if h.key is not None}

@@ -246,6 +246,23 @@ def test_numbered_headings_are_headings_without_their_number() -> None:
         (None, "4.1 Learning Points", "More.\n\n5. Return to play in 6 weeks\n\nText.")]
 
 
+def test_plain_run_in_labels_are_headings_only_where_the_page_writes_them_so() -> None:
+    plain = _page("<p>History: A 24-year-old runner with knee pain for three months, worse on "
+                  "stairs and after long runs.</p><p>Physical Exam: Tender.</p>"
+                  "<p>MRI: small effusion.</p>")
+    assert [(s.key, s.heading, s.text) for s in plain.sections] == [
+        ("history", "History", "A 24-year-old runner with knee pain for three months, worse "
+         "on stairs and after long runs."),
+        ("physical_exam", "Physical Exam", "Tender.\n\nMRI: small effusion.")]
+    formatted = _page("<h3>History</h3><p>A 24-year-old runner.</p><h3>Tests and Results</h3>"
+                      "<p>Exam: normal gait.</p><p>Diagnosis: pending.</p>")
+    assert [(s.key, s.text) for s in formatted.sections] == [
+        ("history", "A 24-year-old runner."),
+        ("tests_and_results", "Exam: normal gait.\n\nDiagnosis: pending.")]
+    alone = _page("<p>A 24-year-old runner.</p><p>Outcome: He returned to running.</p>")
+    assert [s.key for s in alone.sections] == [None]
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
