@@ -9,6 +9,7 @@ from collections.abc import Callable
 from .aspnet import build_aspnet
 from .cms import build_drupal, build_wordpress
 from .common import Site
+from .domino import build_domino
 from .frames import build_frames
 from .legacy import (
     build_cmsdiv,
@@ -41,6 +42,7 @@ FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
     "static": ("evaluate", build_static),
     "mediawiki": ("evaluate", build_mediawiki),
     "frames": ("evaluate", build_frames),
+    "domino": ("evaluate", build_domino),
 }
 
 
