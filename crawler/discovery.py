@@ -44,10 +44,10 @@ LIST_PAGER_TEXT = re.compile(
     r"|(?:[«<‹]+\s*)?(?:next|prev(?:ious)?)(?:\s*page)?(?:\s*[»>›]+)?)$",
     re.IGNORECASE,
 )
-#: Link texts of a case's pager.
+#: Link texts of a case's pager ("Page 3", "[3]", "3 of 6", "Next Page »").
 CASE_PAGER_TEXT = re.compile(
-    r"^(?:[«<‹←]+\s*)?(?:page\s*#?\s*\d+(?:\s*of\s*\d+)?|\d{1,3}|(?:next|prev(?:ious)?)(?:\s*page)?)"
-    r"(?:\s*[»>›→]+)?$",
+    r"^(?:[«<‹←]+\s*)?\[?(?:page\s*#?\s*\d+(?:\s*of\s*\d+)?|\d{1,3}|(?:next|prev(?:ious)?)"
+    r"(?:\s*page)?)\]?(?:\s*[»>›→]+)?$",
     re.IGNORECASE,
 )
 #: ``Server`` headers of servers whose URLs are case-insensitive.

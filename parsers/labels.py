@@ -342,7 +342,7 @@ PAGER_RE = re.compile(
 PAGER_WORD_RE = re.compile(r"\b(?:pages?|next|prev|previous)\b", re.I)
 RETURN_RE = re.compile(
     r"^(?:<<|\u00ab|<)?\s*(?:return|back|go back)\s+to\s+(?:the\s+)?(?:list\s+of\s+)?"
-    r"(?:case\s+stud(?:y|ies)|cases)(?:\s+(?:list|index|page|home|main page))?\s*[.!]?\s*"
+    r"(?:case\s+stud(?:y|ies)|cases?)(?:\s+(?:list|index|page|home|main page))?\s*[.!]?\s*"
     r"(?:>>|\u00bb)?$",
     re.I,
 )

@@ -72,6 +72,19 @@ def test_static_scheme_pager_by_text() -> None:
     assert found == [BASE + "/cases/knee-pain/page2.htm"]
 
 
+def test_a_bracketed_numbered_pager_names_the_pages_of_opaque_urls() -> None:
+    # A Notes database names each page document by a key with no page part the URL rules
+    # can read; the pager row "Go to page: [1] [2] [3]" says which documents are pages.
+    scope = Scope(BASE + "/cases.nsf/CasesByTitle?OpenView")
+    page = BASE + "/cases.nsf/vwCases/WristPainFallPage2!OpenDocument"
+    found = scope.pager_links(page, links(
+        ("/cases.nsf/vwCases/WristPainFallPage1!OpenDocument", "[1]"),
+        ("/cases.nsf/vwCases/WristPainFallPage3!OpenDocument", "[3]"),
+        ("/cases.nsf/vwCases/KneePainPage1!OpenDocument", "Knee pain in a runner")))
+    assert found == [BASE + "/cases.nsf/vwCases/WristPainFallPage1!OpenDocument",
+                     BASE + "/cases.nsf/vwCases/WristPainFallPage3!OpenDocument"]
+
+
 def test_cases_served_by_the_list_document_are_not_list_pages() -> None:
     scope = Scope(BASE + "/cases/index.asp")
     assert scope.is_list_url(BASE + "/cases/index.asp?page=3")

@@ -196,6 +196,7 @@ def test_excluded_chrome() -> None:
             "<p><b>History:</b> yes</p><p><a href=p1>Page #1</a> <a href=p3>Page #3</a></p>"
             "<p><a href=n>Next Page &gt;&gt;</a></p><p>Page 2 of 4</p>"
             "<p><a href=l>Return To The Case Studies List.</a></p>"
+            "<p><a href=l>Back to Case Index</a>.</p><p><a href=l>Return to the case list</a></p>"
             "<p>You are visitor number 1234</p><p>Last updated: May 2003</p>")
     record = parse_page(f"<title>T</title><body>{html}</body>".encode(), URL)
     assert [(s.key, s.text) for s in record.sections] == [("history", "yes")]
