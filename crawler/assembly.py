@@ -7,11 +7,15 @@ it stands, with the missing pages counted as failed.
 
 A case needs one page with case-like content (the parser's verdict); the others belong to it
 on navigation evidence whatever their content. A page family in which no page reads as a
-case is released as ``rejected``, not as a case.
+case is released as ``rejected``, not as a case. A case made only of pages taken
+provisionally (on their own title's page marker) waits for the end of the crawl, where a
+page of it that says what a page taken on evidence says becomes that page's alias.
 
 One page is recorded once whatever its URLs: the URLs it was requested and redirected
-under, its ``rel=canonical`` and any other URL whose body has the same SHA-256 are its
-aliases (kept with the page, never a second page and never a missing one).
+under, its ``rel=canonical``, any other URL whose body has the same SHA-256 and any other
+URL whose page says the same (``page_content_hash``: a printable view, a permanent link to
+the current revision) are its aliases (kept with the page, never a second page and never a
+missing one).
 
 The pages of open cases wait on disk (``PageShelf``): a breadth-first crawl fetches the
 first page of every case before any second page, so every case of the site is open at once
@@ -29,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from casearchive.parsers.case import assemble_case
+from casearchive.parsers.case import assemble_case, page_content_hash
 from casearchive.parsers.records import CaseRecord, PageRecord, PageRef
 
 from .urls import PAGE_PARAMS, PATH_PAGE, UrlRules, canonical_url, case_id, case_key
@@ -52,6 +56,12 @@ class FetchedPage:
     """Other canonical URLs of this page (request, redirects, identical body), sorted."""
     validators: tuple[str | None, str | None] = (None, None)
     """The response's ``ETag`` and ``Last-Modified`` (the next crawl revalidates with them)."""
+    content_digest: str | None = None
+    """``page_content_hash`` of the page as parsed: what it says, whatever its bytes."""
+    provisional: bool = False
+    """Taken on its own title's page marker alone ("Page 2 of 3"), with no navigation
+    evidence: it may be another view of a page the crawl has yet to reach (see
+    ``CaseAssembler``)."""
 
     @classmethod
     def build(
@@ -68,10 +78,13 @@ class FetchedPage:
         aliases: list[str] | None = None,
         page_number: int | None = None,
         headers: dict[str, str] | None = None,
+        provisional: bool = False,
     ) -> FetchedPage:
         """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
         canonical URL (exported), ``record.url`` the final URL it was fetched from;
-        ``page_number`` overrides the parser's (the crawl knows the site's pager base)."""
+        ``page_number`` overrides the parser's (the crawl knows the site's pager base);
+        ``content_digest`` is hashed before it does, so that it says what the page says."""
+        content_digest = page_content_hash(record)
         if page_number is not None:
             record.page_number = page_number
         return cls(
@@ -88,6 +101,8 @@ class FetchedPage:
             fetched_at=fetched_at,
             warc_record_id=warc_record_id,
             validators=validators_of(headers or {}),
+            content_digest=content_digest,
+            provisional=provisional,
         )
 
 
@@ -166,6 +181,9 @@ class _OpenCase:
     """Shelved page -> URLs found to be the same page after it was shelved (same body)."""
     failures: dict[str, FailedPage] = field(default_factory=dict)
     """Canonical URL -> what is known of its failure (status, time)."""
+    provisional: bool = True
+    """Every page it holds was taken provisionally (``FetchedPage.provisional``): it waits
+    for the end of the crawl, or for a page with navigation evidence."""
 
     def waiting(self) -> set[str]:
         return self.expected - self.pages.keys() - self.failed.keys()
@@ -193,8 +211,12 @@ class CaseAssembler:
         self.late_pages: list[str] = []
         """Pages that arrived after their case was released (a discovery gap; reported)."""
         self.duplicates: list[tuple[str, str]] = []
-        """(URL, URL of the page it names) for an alias (same body, or a redirect) found after
-        that page's case was written: it could not join the page's row (reported)."""
+        """(URL, URL of the page it names) for an alias (same body, same content, or a
+        redirect) found after that page's case was written, or a provisional page found at
+        the end to show a page taken on evidence: it could not join the page's row
+        (reported)."""
+        self.merged_pages = 0
+        """Provisional pages that turned out to show a page taken on evidence (``finish``)."""
         self.rejected: list[tuple[str, str]] = []
         """(URL, parser verdict) of the pages of a page family taken on navigation evidence
         in which no page has case-like content: not a case after all (the archive reports
@@ -204,6 +226,9 @@ class CaseAssembler:
         from another link, was in flight): they join its aliases when it arrives."""
         self._digests: dict[str, tuple[str, str, Shelved | None]] = {}
         """Body SHA-256 -> (case key, canonical URL, shelved page while its case is open)."""
+        self._contents: dict[str, str] = {}
+        """Content digest (``page_content_hash``) -> canonical URL of the page that said it
+        first."""
         self._shelf = PageShelf(shelf_dir)
 
     def _canon(self, url: str) -> str:
@@ -240,6 +265,7 @@ class CaseAssembler:
             self.late_pages.append(page.ref.url)
             return []
         case = self._open.setdefault(key, _OpenCase(key))
+        case.provisional = case.provisional and page.provisional
         for link in page.pager_urls:
             canon = self._canon(link)
             if self._owner.setdefault(canon, key) == key:
@@ -247,8 +273,10 @@ class CaseAssembler:
         page.pager_urls = []
         page.record.links = []  # discovery is done with them; assembly never reads them
         shelved = self._shelf.put(page)
-        if digest:
+        if digest and not page.provisional:
             self._digests[digest] = (key, self._canon(page.ref.url), shelved)
+        if page.content_digest and not page.provisional:
+            self._contents.setdefault(page.content_digest, self._canon(page.ref.url))
         for url in urls:
             case.pages[url] = shelved
             case.expected.add(url)
@@ -301,6 +329,14 @@ class CaseAssembler:
         elif canon != final:
             self._early_aliases.setdefault(final, set()).add(canon)
 
+    def same_content_as(self, content_digest: str | None, body_sha256: str) -> str | None:
+        """The canonical URL of a page taken before that says what a page with
+        ``content_digest`` says, when its bytes differ (a page with the same body is
+        recognised by ``add_page`` itself); None when no page does."""
+        if not content_digest or body_sha256 in self._digests:
+            return None
+        return self._contents.get(content_digest)
+
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""
         key = self._owner.get(self._canon(url))
@@ -310,6 +346,8 @@ class CaseAssembler:
         """Release every case still open; pages never seen count as failed."""
         out: list[Released] = []
         for case in list(self._open.values()):
+            if case.provisional and not self._merge_views(case):
+                continue
             for url in case.waiting():
                 case.failed[url] = "never fetched"
                 case.failures[url] = FailedPage(url, "never fetched", None, _now())
@@ -320,8 +358,31 @@ class CaseAssembler:
     def open_cases(self) -> int:
         return len(self._open)
 
+    def _merge_views(self, case: _OpenCase) -> bool:
+        """At the end of the crawl, the pages of a case taken provisionally that say what a
+        page taken on evidence says (the same content digest: another view of it, reached
+        before it) become that page's aliases; False when no page of the case is left."""
+        for where in set(case.pages.values()):
+            page = self._shelf.get(where)
+            original = self._contents.get(page.content_digest or "")
+            if original is None or self._owner.get(original) == case.key:
+                continue
+            names = {url for url, held in case.pages.items() if held == where}
+            names |= case.aliases.pop(where, set())
+            self.duplicates.extend((url, original) for url in sorted(names))
+            self.merged_pages += 1
+            for url in names:
+                case.pages.pop(url, None)
+                case.expected.discard(url)
+        if case.pages:
+            return True
+        del self._open[case.key]
+        if not self._open:
+            self._shelf.clear()
+        return False
+
     def _release_if_done(self, case: _OpenCase) -> list[Released]:
-        return [] if case.waiting() else self._release(case)
+        return [] if case.waiting() or case.provisional else self._release(case)
 
     def _release(self, case: _OpenCase) -> list[Released]:
         # Read the pages back before forgetting the case: a failed read leaves it open.

@@ -8,6 +8,7 @@ Both feed it the same calls, so both build the same snapshot from the same bytes
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import Any
 from casearchive.exports.files import LATEST
 from casearchive.exports.health import HEALTH_KEY, HealthThresholds, check_health
 from casearchive.exports.snapshot import SnapshotWriter, utc_now
+from casearchive.parsers.case import page_content_hash
 from casearchive.parsers.page import parse_page
 from casearchive.parsers.records import PageRecord
 from casearchive.parsers.version import PARSER_VERSION
@@ -50,6 +52,10 @@ PageParser = Callable[[bytes, str, dict[str, str]], PageRecord]
 #: Case evidence a link carries (``PageMessage.role``); see ``casearchive.crawler.discovery``.
 CASE_LINK = "case link"
 PAGER = "pager"
+#: Case evidence of a page reached through site navigation alone whose own title says it
+#: is a page of a case ("Page 2 of 3"): a case page the navigation has yet to reach, or
+#: another view of one (a wiki's printable version); taken provisionally.
+TITLE_MARKER = "case title page marker"
 #: Parser verdicts that mean a page of a case is not there (a soft 404 answers 200).
 MISSING_VERDICTS = ("soft 404", "empty document", "parse error")
 
@@ -148,6 +154,8 @@ class PagePipeline:
             self._note_evidence(roles.case_links, CASE_LINK)
             return _verdict(roles, fold_case=fold, page_bases=bases,
                             requisites=self._requisites(record.requisites))
+        if self._shows_a_taken_page(msg, record):
+            return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
         evidence = self._case_evidence(msg, record)
         if evidence == PAGER and _is_missing(record):
             reason = record.skip_reason or "no content"
@@ -159,11 +167,13 @@ class PagePipeline:
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
             verdict.skipped = self._skip(msg, _not_a_case(evidence, record)).skipped
             return verdict
-        return self._keep(msg, record, bases)
+        return self._keep(msg, record, bases, provisional=evidence == TITLE_MARKER)
 
     def _keep(self, msg: PageMessage, record: PageRecord,
-              bases: frozenset[tuple[str, int]] | None) -> Verdict:
-        """Hand a case page to assembly; follow its pager and what else it links."""
+              bases: frozenset[tuple[str, int]] | None, provisional: bool = False) -> Verdict:
+        """Hand a case page to assembly; follow its pager and what else it links. A page
+        taken ``provisional``-ly (``TITLE_MARKER``) teaches no case family: it may be a view
+        of a case page, and the views of a site's every page share its URL family."""
         self.report.case_pages += 1
         self.report.note_case_page(msg.url, msg.request_url)
         rules = self.scope.rules
@@ -171,7 +181,8 @@ class PagePipeline:
         url = self._declared_canonical(record, fetched) or fetched
         names = {canonical_url(u, rules) for u in (msg.request_url, msg.url, *msg.redirects)}
         roles = self.scope.case_roles(msg.url, record.links, url if url != fetched else None)
-        self.scope.learn_case_family(url)
+        if not provisional:
+            self.scope.learn_case_family(url)
         self._note_evidence(roles.pager, PAGER)
         self._note_evidence(roles.case_links, CASE_LINK)
         number = _page_number(record, msg, rules, self._labelled_number(names))
@@ -188,12 +199,32 @@ class PagePipeline:
             aliases=sorted(names - {url}),
             page_number=number,
             headers=msg.headers,
+            provisional=provisional,
         )
         verdict = _verdict(roles, page_bases=bases,
                            requisites=self._requisites(record.requisites))
         verdict.aliases = [url] if url != fetched else []
         self._write(self.assembler.add_page(page))
         return verdict
+
+    def _shows_a_taken_page(self, msg: PageMessage, record: PageRecord) -> bool:
+        """The page says what a case page already taken says (the same content digest,
+        ``page_content_hash``) in other bytes: a wiki's printable view or permanent link, a
+        print template. It is that page under another URL, whatever evidence led here: its
+        URLs become the page's aliases, and it is no page or case of its own, nor a URL
+        whose family is a case family. Only links into known case families are followed,
+        as from any page that is not a case."""
+        original = self.assembler.same_content_as(page_content_hash(record),
+                                                  hashlib.sha256(msg.body).hexdigest())
+        if original is None:
+            return False
+        names = {canonical_url(u, self.scope.rules) for u in (msg.request_url, msg.url,
+                                                               *msg.redirects)}
+        if original in names:
+            return False
+        for name in sorted(names):
+            self.assembler.add_alias(name, original)
+        return True
 
     def _opens_a_pager_family(self, msg: PageMessage, record: PageRecord) -> bool:
         """A page linked as a case whose content the parser does not recognise, but which has
@@ -262,7 +293,7 @@ class PagePipeline:
         if any(self.scope.is_case_family(u) for u in (msg.url, msg.request_url)):
             return "case URL family"
         if record.page_total is not None or (record.page_number or 1) > 1:
-            return "case title page marker"
+            return TITLE_MARKER
         return None
 
     def _declared_canonical(self, record: PageRecord, fetched: str) -> str | None:
@@ -350,9 +381,11 @@ class PagePipeline:
             self._write(self.figures.flush(), resolved=True)
             self.report.late_pages = list(self.assembler.late_pages)
             for url, original in self.assembler.duplicates:
-                self.report.add_skipped(Skipped(url, f"another URL of {original} (same body or "
-                                                "a redirect), found after its case was written; "
-                                                "kept as its alias"))
+                self.report.add_skipped(Skipped(url, f"another URL of {original} (same body, "
+                                                "same content or a redirect), found after its "
+                                                "case was written or taken provisionally; kept "
+                                                "as its alias"))
+            self.report.case_pages -= self.assembler.merged_pages
             self.writer.add_late_aliases(self.assembler.duplicates,
                                          lambda url: canonical_url(url, self.scope.rules))
             self.report.seconds.update(seconds or {})

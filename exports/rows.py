@@ -36,7 +36,8 @@ class PageRow:
     """``WARC-Record-ID`` of the response record in ``pages.warc.gz``."""
     aliases: list[str] = field(default_factory=list)
     """Other canonical URLs of the same page: the URLs it was requested or redirected under,
-    its ``rel=canonical``, URLs serving the identical body. Sorted."""
+    its ``rel=canonical``, URLs serving the identical body, URLs whose page says the same
+    (``page_content_hash``). Sorted."""
     sections: list[Section] = field(default_factory=list)
     """The page's sections in page order (written to ``sections.parquet``, not pages)."""
     case_key: str | None = None

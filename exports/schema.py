@@ -329,9 +329,10 @@ PAGES = Table(
         Field(
             "aliases", ListOf(STRING), True,
             "Other canonical URLs of the same page, sorted: the URLs it was requested or "
-            "redirected under, its rel=canonical, URLs serving the identical body (empty when "
-            "none; null only in snapshots written before schema 1.1). The page is recorded "
-            "once, under its canonical URL.",
+            "redirected under, its rel=canonical, URLs serving the identical body, URLs whose "
+            "page says the same in other bytes (another view of it, such as a wiki's printable "
+            "version or permanent link) (empty when none; null only in snapshots written "
+            "before schema 1.1). The page is recorded once, under its canonical URL.",
             ["https://example.org/node/77"],
         ),
         Field(

@@ -47,10 +47,37 @@ def _plain(value: Any, hidden: frozenset[str] = frozenset()) -> Any:
 
 def content_hash(case: CaseRecord) -> str:
     """SHA-256 of the case's extracted content (not its URLs or body hashes)."""
-    content = {name: _plain(getattr(case, name), CASE_HIDDEN_MEMBERS.get(name, frozenset()))
-               for name in CASE_CONTENT_FIELDS}
+    return _hash_fields(case, CASE_CONTENT_FIELDS)
+
+
+def _hash_fields(record: Any, names: tuple[str, ...]) -> str:
+    """SHA-256 of a canonical JSON (sorted keys, no spaces) of ``record``'s fields ``names``,
+    records without their non-content members."""
+    content = {name: _plain(getattr(record, name), CASE_HIDDEN_MEMBERS.get(name, frozenset()))
+               for name in names}
     blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+#: What one page says, hashed by ``page_content_hash``: its own content fields, none of its
+#: bytes, URLs, links or furniture.
+PAGE_CONTENT_FIELDS: tuple[str, ...] = (
+    "title", "page_number", "page_total", "sections", "references", "contact", "copyright",
+    "figures",
+)
+
+
+def page_content_hash(page: PageRecord) -> str | None:
+    """SHA-256 of what one parsed page says (``PAGE_CONTENT_FIELDS``; a figure by its content
+    members, not its URL), or None for a page without case-like content, whose empty
+    content tells no page from another.
+
+    Two URLs whose pages hash alike show one page in two wrappers (a printable view, a
+    permanent link to the current revision, another template around the same text): the
+    crawler records them once, the second as an alias of the first."""
+    if not page.is_case_page:
+        return None
+    return _hash_fields(page, PAGE_CONTENT_FIELDS)
 
 
 def assemble_case(
