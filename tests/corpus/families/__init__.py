@@ -10,6 +10,7 @@ from .aspnet import build_aspnet
 from .cms import build_drupal, build_wordpress
 from .common import Site
 from .frames import build_frames
+from .joomla import build_joomla
 from .legacy import (
     build_cmsdiv,
     build_dreamweaver,
@@ -41,6 +42,7 @@ FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
     "static": ("evaluate", build_static),
     "mediawiki": ("evaluate", build_mediawiki),
     "frames": ("evaluate", build_frames),
+    "joomla": ("evaluate", build_joomla),
 }
 
 
