@@ -11,6 +11,7 @@ from .cms import build_drupal, build_wordpress
 from .common import Site
 from .domino import build_domino
 from .frames import build_frames
+from .joomla import build_joomla
 from .legacy import (
     build_cmsdiv,
     build_dreamweaver,
@@ -43,6 +44,7 @@ FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
     "mediawiki": ("evaluate", build_mediawiki),
     "frames": ("evaluate", build_frames),
     "domino": ("evaluate", build_domino),
+    "joomla": ("evaluate", build_joomla),
 }
 
 
