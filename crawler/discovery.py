@@ -23,6 +23,7 @@ from casearchive.parsers.records import Link
 
 from .urls import (
     INDEX_DOCS,
+    PAGE_PARAMS,
     PATH_PAGE,
     URL_CACHE_SIZE,
     UrlRules,
@@ -104,6 +105,13 @@ class Scope:
     list_query: frozenset[tuple[str, str]] = frozenset()
     case_families: set[UrlShape] = field(default_factory=set)
     """URL families the case lists link as cases (learned during the crawl)."""
+    identity_params: set[str] = field(default_factory=set)
+    """Query parameters whose values tell a list's case links apart (``id`` of
+    ``case.asp?id=7``): a link that changes one of them leads to another case."""
+    family_values: dict[UrlShape, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """Query parameters with one value in every case link of a family on the case lists
+    (``catid=7``, ``Itemid=36``): a URL of that family without them is no case link (a CMS
+    serves its About page through the same ``view=article`` URLs as its cases)."""
     list_prefix: str | None = None
     """The directory the case list lists (``_list_prefix``): what lies under it is cases."""
 
@@ -119,11 +127,18 @@ class Scope:
         return _allowed(url, self.host)
 
     def is_list_url(self, url: str) -> bool:
-        """A page of the case list: the start document or a numbered sibling of it."""
+        """A page of the case list: the start document or a numbered sibling of it, or,
+        when the list names itself by its query (``CasesByTitle?OpenView``,
+        ``index.php?view=category&id=7``), the same document with every one of those
+        parameters and more (``&Count=30&Expand=3``, ``&order=date``: the list expanded,
+        sorted or filtered). A list without a query is no such prefix: there the
+        parameters name the cases (``index.asp?cid=5``)."""
         if self.list_pattern is not None:
             return bool(self.list_pattern.search(url))
-        return (_list_doc(url, self.rules) in self.list_docs
-                and _fixed_query(url, self.rules) == self.list_query)
+        if _list_doc(url, self.rules) not in self.list_docs:
+            return False
+        query = _fixed_query(url, self.rules)
+        return query == self.list_query or (bool(self.list_query) and query > self.list_query)
 
     def list_links(self, links: list[Link]) -> tuple[list[str], list[str]]:
         """Split a list page's links into (list pagination, every other in-scope link)."""
@@ -148,9 +163,18 @@ class Scope:
         documents shown in its frames (a frameset's frames, the links its frames open in a
         frame: pages of the list too) and site navigation."""
         pagination, candidates = self.list_links(links)
-        family = self.dominant_family(page_url, candidates, links)
+        # The list's content names its cases; its menus name the site's pages. Its menus
+        # count only on a list whose content links no family (a case list in a side menu).
+        content = {link.url for link in links if not link.nav}
+        in_content = [url for url in candidates if url in content]
+        family = self.dominant_family(page_url, in_content, links)
+        members = in_content
+        if family is None:
+            family = self.dominant_family(page_url, candidates, links)
+            members = candidates
         if family is not None:
             self.case_families.add(family)
+            self._learn_family_values(family, members)
         framed = {link.url for link in links if link.framed}
         roles = LinkRoles(lists=pagination)
         for url in candidates:
@@ -191,6 +215,20 @@ class Scope:
             link.url for link in links if self.allows(link.url) and self.is_case_family(link.url)
         ])
 
+    def _learn_family_values(self, family: UrlShape, candidates: list[str]) -> None:
+        """The query parameters every one of a list's links in ``family`` has with one
+        value (a second list keeps those both share; page parameters are never kept), and
+        those whose values differ between them (``identity_params``)."""
+        members = {u for u in candidates if url_shape(u, self.rules) == family}
+        if len(members) < 2:
+            return
+        pairs = [_query_pairs(u, self.rules) for u in members]
+        common = frozenset((k, v) for k, v in frozenset.intersection(*pairs)
+                           if not (PAGE_PARAMS.match(k) or LIST_PAGING_PARAMS.match(k)))
+        self.identity_params.update(k for k, _ in frozenset.union(*pairs) - common)
+        known = self.family_values.get(family)
+        self.family_values[family] = common if known is None else known & common
+
     def learn_case_family(self, url: str) -> None:
         """``url`` is a case page's own URL: its family is a case family (unless it is the
         family of the site's own pages at its root)."""
@@ -205,7 +243,11 @@ class Scope:
             return bool(self.rules.case_pattern.search(canonical_url(url, self.rules)))
         if self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix):
             return not self.is_list_url(url)
-        return bool(self.case_families) and url_shape(url, self.rules) in self.case_families
+        shape = url_shape(url, self.rules)
+        if shape not in self.case_families:
+            return False
+        values = self.family_values.get(shape)
+        return not values or values <= _query_pairs(url, self.rules)
 
     def dominant_family(self, page_url: str, candidates: list[str],
                         links: list[Link]) -> UrlShape | None:
@@ -248,13 +290,39 @@ class Scope:
             pager_text = CASE_PAGER_TEXT.match(link.text) or link.rel in ("next", "prev")
             if same_case or (pager_text and (self._same_dir_as(page_url, link.url)
                                              or _numbered_dir(page_url) == _numbered_dir(
-                                                 link.url))):
+                                                 link.url))) or self._turns_the_page(
+                                                     page_url, link.url):
                 out.append(link.url)
         return out
+
+    def _turns_the_page(self, page_url: str, url: str) -> bool:
+        """``url`` is ``page_url`` with one numeric parameter changed, and that parameter
+        is no case's identity: not one whose values tell the list's case links apart
+        (``case.asp?id=7`` beside ``?id=8`` is another case)."""
+        differ = _one_number_apart(page_url, url, self.rules)
+        return differ is not None and differ not in self.identity_params
 
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
         return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+
+
+def _one_number_apart(a: str, b: str, rules: UrlRules) -> str | None:
+    """The one query parameter in which two URLs of the same document differ, when its
+    values are numbers or nothing (``?start=2`` beside ``?start=1`` or no ``start``); else
+    None. A page of the same case whatever the parameter's name or the link's text (a CMS's
+    "Article Index" links each page by the title its editor gave the page break), unless
+    the parameter names cases (``Scope._turns_the_page``)."""
+    pa, pb = urlsplit(canonical_url(a, rules)), urlsplit(canonical_url(b, rules))
+    if pa.path != pb.path or pa.query == pb.query:
+        return None
+    qa = dict(parse_qsl(pa.query, keep_blank_values=True))
+    qb = dict(parse_qsl(pb.query, keep_blank_values=True))
+    differ = [k for k in qa.keys() | qb.keys() if qa.get(k) != qb.get(k)]
+    if len(differ) != 1 or not all(v is None or v == "" or (v.isdigit() and len(v) <= 4)
+                                   for v in (qa.get(differ[0]), qb.get(differ[0]))):
+        return None
+    return differ[0]
 
 
 def _numbered_dir(url: str) -> str:
@@ -360,7 +428,14 @@ def _list_doc(url: str, rules: UrlRules) -> str:
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
+def _query_pairs(url: str, rules: UrlRules) -> frozenset[tuple[str, str]]:
+    """Every (name, value) of a URL's canonical query."""
+    return frozenset(parse_qsl(urlsplit(canonical_url(url, rules)).query,
+                               keep_blank_values=True))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def _fixed_query(url: str, rules: UrlRules) -> frozenset[tuple[str, str]]:
     """Query parameters other than paging ones: what makes a list page *this* list."""
-    query = parse_qsl(urlsplit(canonical_url(url, rules)).query)
+    query = parse_qsl(urlsplit(canonical_url(url, rules)).query, keep_blank_values=True)
     return frozenset((k, v) for k, v in query if not LIST_PAGING_PARAMS.match(k))

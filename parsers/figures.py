@@ -42,7 +42,7 @@ def find_media(root: etree._Element, base_url: str) -> tuple[list[str], list[Fig
     """(requisite URLs, figures) of a page, both absolute, in document order, each URL once
     among the requisites; ``base_url`` is the page URL or its ``<base href>``."""
     found = [(el, src) for el in root.iter(*_TAGS) if (src := _source(el))]
-    refs: list[list[Any]] = [[src, "", [], ""] for _, src in found]  # text.LinkOut rows
+    refs: list[list[Any]] = [[src, "", [], "", False] for _, src in found]  # text.LinkOut rows
     urls = [link.url for link in resolve_links(refs, base_url)]
     figures = [
         Figure(url=url, alt=_attr(el, "alt"), caption=_caption(el))

@@ -352,6 +352,23 @@ COUNTER_RE = re.compile(
     r"visitors? since\b|page views\s*:",
     re.I,
 )
+#: A byline over an article: "Written by Dr. Jane Miller", "Posted by admin on 03/06/2012",
+#: "By Jane Miller, MD" (a bare "By" only before a capitalised name: "By the time ..." is a
+#: sentence).
+BYLINE_RE = re.compile(
+    r"^(?:(?i:written|posted|submitted|created|contributed|authored|published|edited)\s+"
+    r"(?i:by)\s+\S|(?i:by)\s+(?:Dr\.?\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}"
+    r"(?:,\s*[A-Z]{2,4})?$)")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+#: A line that is a date stamp and nothing else, with its weekday and time or not:
+#: "Sunday, 26 October 2008 16:59", "March 6, 2012", "03/14/2002 10:22:15 AM".
+DATE_LINE_RE = re.compile(
+    r"^(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?$",
+    re.I)
 UPDATED_RE = re.compile(
     r"^(?:this\s+)?(?:page\s+|site\s+|web\s*site\s+)?(?:was\s+)?(?:last\s+)"
     r"(?:updated|modified|revised|changed)\b|^(?:updated|revised)\s*:",

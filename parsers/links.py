@@ -57,7 +57,7 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
     base_dir = _base_dir(page_url)
     origin = _origin(base_dir)
     out: list[Link] = []
-    for href, rel, parts, target in found:
+    for href, rel, parts, target, nav in found:
         href = href.strip()
         if href.startswith(_ABSOLUTE):
             url = href
@@ -67,7 +67,7 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
             url = _join(origin, href)
         else:
             url = _join(base_dir, href)
-        out.append(Link(url, " ".join("".join(parts).split()), rel, target))
+        out.append(Link(url, " ".join("".join(parts).split()), rel, target, nav))
     return out
 
 

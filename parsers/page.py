@@ -383,11 +383,12 @@ def _verdict(record: PageRecord, tag_title: str, segs: Segments) -> str | None:
     return None if found else "no case sections"
 
 
-def _frame_documents(root: etree._Element) -> list[list[str | list[str]]]:
+def _frame_documents(root: etree._Element) -> list[list[str | list[str] | bool]]:
     """The documents a frameset or an inline frame shows, as links opening in that frame
     (``Link.target``: the frame's name): a site built with frames lists its cases in a
     frame's document, never in the frameset itself."""
-    return [[src, "", [], el.get("name") or "frame"] for el in root.iter("frame", "iframe")
+    return [[src, "", [], el.get("name") or "frame", False]
+            for el in root.iter("frame", "iframe")
             if (src := (el.get("src") or "").strip())]
 
 

@@ -57,11 +57,14 @@ class Link:
     """The frame the link opens in: its ``target`` attribute ("" when absent); for the
     document of a ``<frame>`` or ``<iframe>`` of the page, the frame's name (``"frame"``
     when it has none)."""
+    nav: bool = False
+    """The link stands in the page's navigation (a menu, a side column, a link bar: the
+    blocks that go to the furniture), not in its content."""
 
-    def __reduce__(self) -> tuple[type[Link], tuple[str, str, str, str]]:
+    def __reduce__(self) -> tuple[type[Link], tuple[str, str, str, str, bool]]:
         """Pickled as its fields: records cross processes when re-extraction parses ahead,
         and a slots dataclass's default (state as a dict) costs twice the time."""
-        return (Link, (self.url, self.text, self.rel, self.target))
+        return (Link, (self.url, self.text, self.rel, self.target, self.nav))
 
     @property
     def framed(self) -> bool:

@@ -23,10 +23,12 @@ from typing import Any
 
 from .labels import (
     ADDRESS_LINE_RE,
+    BYLINE_RE,
     COPYRIGHT_RE,
     COPYRIGHT_START_RE,
     COUNTER_RE,
     CREDIT_RE,
+    DATE_LINE_RE,
     DOI_TEXT_RE,
     EXCLUDED_HEADS,
     FOOTER_FIRST,
@@ -530,9 +532,19 @@ def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
         elif (block[4] or (len(text) <= 40 and _link_only(block[0][li], text))) and not (
                 current is not None and current.key == REFERENCES_KEY and _ref_like(text)):
             segs.furniture.append(text)
+        elif current is None and _article_stamp(text):
+            segs.furniture.append(text)  # a CMS byline or date over the article
         else:
             part = (bi, block, text, bullet, block[0][li])
             (segs.preamble if current is None else current.parts).append(part)
+
+
+def _article_stamp(text: str) -> bool:
+    """A byline ("Written by Dr. Jane Miller", with its date or not) or a date stamp alone
+    ("Sunday, 26 October 2008 16:59") before the first heading: the CMS's article
+    metadata, furniture like its ``byline`` and ``submitted`` classes."""
+    return len(text) <= 100 and (BYLINE_RE.match(text) is not None
+                                 or DATE_LINE_RE.match(text) is not None)
 
 
 def _link_only(runs: list[Run], text: str) -> bool:

@@ -75,7 +75,8 @@ T, FMT, STRONG, HREF, MARKER = range(5)
 Block = list[Any]
 LINES, KIND, NUM, LIST, NAV = range(5)
 
-#: A link seen during the walk: ``[href, rel, parts, target]`` (resolved later).
+#: A link seen during the walk: ``[href, rel, parts, target, nav]`` (resolved later); ``nav``
+#: is set when its container turns out to be navigation (``_close_box``).
 LinkOut = list[Any]
 
 
@@ -332,7 +333,7 @@ class _Walker:
             self.ends.append(0)
             return el.text  # type: ignore[no-any-return]
         self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, 0))
-        link = [value, (el.get("rel") or "").lower(), [], el.get("target") or ""]
+        link = [value, (el.get("rel") or "").lower(), [], el.get("target") or "", self.box[4]]
         self.link = link
         line = self.line
         if line:
@@ -512,7 +513,7 @@ class _Walker:
         elif action == 3:
             self.ols.pop()
         _close_box(closed, self.blocks, self.chars - closed[0], self.link_chars - closed[1],
-                   self.is_label, self.nlinks - closed[2])
+                   self.is_label, self.nlinks - closed[2], self.links)
         return el.tail  # type: ignore[no-any-return]
 
 
@@ -639,13 +640,16 @@ def _br(tail: str) -> etree._Element:
 
 
 def _close_box(box: list[Any], blocks: list[Block], total: int, link: int, is_label: LabelTest,
-               nlinks: int) -> None:
+               nlinks: int, links: list[LinkOut]) -> None:
     """Apply the navigation and data-table decisions of a finished container, given its
-    visible characters, those inside links and its number of links."""
+    visible characters, those inside links and its number of links (a container's links
+    are ``links[box[2]:]``: the running count at its start)."""
     start, nav = box[3], box[4]
     if nav or (nlinks >= 3 and link >= 0.8 * total and link <= 40 * nlinks):
         for i in range(start, len(blocks)):
             blocks[i][4] = True
+        for i in range(box[2], len(links)):
+            links[i][4] = True
     elif box[6] is not None and not box[7] and len(blocks) > start:
         _maybe_collapse_table(box[6], start, blocks, is_label)
 

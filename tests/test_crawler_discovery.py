@@ -85,6 +85,69 @@ def test_a_bracketed_numbered_pager_names_the_pages_of_opaque_urls() -> None:
                      BASE + "/cases.nsf/vwCases/WristPainFallPage3!OpenDocument"]
 
 
+def test_a_list_named_by_its_query_is_a_list_expanded_or_sorted_too() -> None:
+    scope = Scope(BASE + "/cases.nsf/CasesByTitle?OpenView")
+    assert scope.is_list_url(BASE + "/cases.nsf/CasesByTitle?OpenView&Start=1&Count=30&Expand=3")
+    assert not scope.is_list_url(BASE + "/cases.nsf/Meetings?OpenView")
+    joomla = Scope(BASE + "/index.php?option=com_content&view=category&id=7&Itemid=36")
+    assert joomla.is_list_url(
+        BASE + "/index.php?option=com_content&view=category&id=7&Itemid=36&limitstart=10")
+    assert not joomla.is_list_url(
+        BASE + "/index.php?option=com_content&view=article&id=85:knee&catid=7&Itemid=36")
+
+
+def test_a_case_family_keeps_the_query_values_its_list_links_share() -> None:
+    start = BASE + "/index.php?option=com_content&view=category&id=7&Itemid=36"
+    scope = Scope(start)
+    case = BASE + "/index.php?option=com_content&view=article&id={}&catid=7:cases&Itemid=36"
+    scope.list_roles(start, links((case.format("85:knee-pain"), "Knee Pain in a Young Runner"),
+                                  (case.format("86:hip-pain"), "Hip Pain in a Dancer"),
+                                  (case.format("87:wrist") + "&limitstart=1", "Wrist Pain On Ice")))
+    assert scope.is_case_family(case.format("90:ankle"))
+    assert not scope.is_case_family(
+        BASE + "/index.php?option=com_content&view=article&id=1:about&catid=1:about&Itemid=2")
+
+
+def test_an_article_index_links_the_pages_of_its_case_by_their_titles() -> None:
+    scope = Scope(BASE + "/index.php/cases")
+    page = BASE + "/index.php/cases/73-knee-pain?start=1"
+    found = scope.pager_links(page, links(
+        ("/index.php/cases/73-knee-pain", "Anterior Knee Pain"),
+        ("/index.php/cases/73-knee-pain?start=2", "Diagnosis"),
+        ("/index.php/cases/73-knee-pain?start=3", "Key Points"),
+        ("/index.php/cases/73-knee-pain?showall=1&limitstart=", "All Pages"),
+        ("/index.php/cases/74-hip-pain", "Hip Pain in a Dancer")))
+    assert found == [BASE + "/index.php/cases/73-knee-pain",
+                     BASE + "/index.php/cases/73-knee-pain?start=2",
+                     BASE + "/index.php/cases/73-knee-pain?start=3"]
+
+
+def test_a_number_that_names_cases_on_the_list_never_turns_a_page() -> None:
+    start = BASE + "/cases/list.asp"
+    scope = Scope(start)
+    scope.list_roles(start, links(("/cases/case.asp?id=7", "Knee Pain in a Young Runner"),
+                                  ("/cases/case.asp?id=8", "Wrist Pain After a Fall")))
+    assert scope.pager_links(BASE + "/cases/case.asp?id=7", links(
+        ("/cases/case.asp?id=8", "Wrist Pain After a Fall"),
+        ("/cases/case.asp?id=7&part=2", "Diagnosis"))) == [BASE + "/cases/case.asp?id=7&part=2"]
+
+
+def test_a_list_menu_is_not_its_case_family() -> None:
+    # A CMS serves its About page through the same view=article URLs as its cases and links
+    # it from the list page's menu: the family is learned from the list's content links.
+    start = BASE + "/index.php?option=com_content&view=category&id=7&Itemid=36"
+    scope = Scope(start)
+    art = BASE + "/index.php?option=com_content&view=article&id={}&Itemid={}"
+    roles = scope.list_roles(start, [
+        Link(art.format("1:about-us&catid=1:about", 2), "About Us", nav=True),
+        Link(art.format("3:submit-a-case&catid=1:about", 35), "Submit a Case", nav=True),
+        Link(art.format("85:knee&catid=7:cases", 36), "Knee Pain in a Young Runner"),
+        Link(art.format("86:hip&catid=7:cases", 36), "Hip Pain in an Adolescent Dancer")])
+    assert roles.case_links == [art.format("85:knee&catid=7:cases", 36),
+                                art.format("86:hip&catid=7:cases", 36)]
+    assert not scope.is_case_family(art.format("4:events&catid=1:about", 36))
+
+
 def test_cases_served_by_the_list_document_are_not_list_pages() -> None:
     scope = Scope(BASE + "/cases/index.asp")
     assert scope.is_list_url(BASE + "/cases/index.asp?page=3")

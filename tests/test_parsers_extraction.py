@@ -263,6 +263,27 @@ def test_plain_run_in_labels_are_headings_only_where_the_page_writes_them_so() -
     assert [s.key for s in alone.sections] == [None]
 
 
+def test_a_cms_byline_and_date_over_the_article_are_furniture() -> None:
+    record = _page("<p>Written by Dr. Jane Miller Thursday, 27 March 2008 19:22</p>"
+                   "<p>Sunday, 26 October 2008 16:59</p><h3>History</h3>"
+                   "<p>A 24-year-old runner.</p><p>March 6, 2012</p>")
+    assert record.unplaced_chars == 0, record.warnings
+    assert "Written by Dr. Jane Miller Thursday, 27 March 2008 19:22" in record.furniture
+    assert "Sunday, 26 October 2008 16:59" in record.furniture
+    assert _by_heading(record)["History"][2] == "A 24-year-old runner.\n\nMarch 6, 2012"
+    prose = _page("<p>By the time he arrived the pain was severe.</p><h3>History</h3><p>x</p>")
+    assert prose.sections[0].text == "By the time he arrived the pain was severe."
+
+
+def test_links_say_whether_they_stand_in_the_navigation() -> None:
+    record = _page('<ul class="menu"><li><a href="/about">About Us</a></li></ul>'
+                   '<div><a href="/a">One</a> | <a href="/b">Two</a> | <a href="/c">Three</a></div>'
+                   '<h3>History</h3><p>A runner; see <a href="/ref">the guideline</a>.</p>')
+    assert [(link.text, link.nav) for link in record.links] == [
+        ("About Us", True), ("One", True), ("Two", True), ("Three", True),
+        ("the guideline", False)]
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '

@@ -63,6 +63,7 @@ import datetime
 import html
 import random
 from html.entities import codepoint2name
+from typing import Any
 
 from ..model import Block, Part, SiteInfo
 from .common import (
@@ -338,6 +339,11 @@ class Paste:
 
 class _Joomla:
     """The site under construction: its per-site state and the renderers of its pages."""
+
+    def __getattr__(self, name: str) -> Any:
+        """The per-site state is set from the builders' locals (``__dict__.update``); this
+        tells the type checker so, and raises as usual for a name that was never set."""
+        raise AttributeError(name)
 
     def __init__(self, rng: random.Random, n: int) -> None:
         info = draw_site(rng, with_contact=rng.random() < 0.8)
