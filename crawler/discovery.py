@@ -105,6 +105,10 @@ class Scope:
     list_query: frozenset[tuple[str, str]] = frozenset()
     case_families: set[UrlShape] = field(default_factory=set)
     """URL families the case lists link as cases (learned during the crawl)."""
+    listed: set[str] = field(default_factory=set)
+    """The case links of the lists seen (canonical URLs): each is a case of its own, so a
+    case page's "Next >" to one of them leads to another case (a CMS's article
+    navigation), never to its own next page."""
     identity_params: set[str] = field(default_factory=set)
     """Query parameters whose values tell a list's case links apart (``id`` of
     ``case.asp?id=7``): a link that changes one of them leads to another case."""
@@ -180,6 +184,7 @@ class Scope:
         for url in candidates:
             if self.is_case_family(url):
                 roles.case_links.append(url)
+                self.listed.add(canonical_url(url, self.rules))
             elif url in framed:  # shown inside the list page's frameset: part of the list
                 roles.lists.append(url)
             else:
@@ -287,6 +292,8 @@ class Scope:
             # "X" and its page "X/Page_2" (a wiki's subpage) are one case: the keys are
             # compared without the slash that ends a directory
             same_case = case_key(link.url, self.rules).rstrip("/") == key
+            if not same_case and self._another_case(page_url, link.url):
+                continue
             pager_text = CASE_PAGER_TEXT.match(link.text) or link.rel in ("next", "prev")
             if same_case or (pager_text and (self._same_dir_as(page_url, link.url)
                                              or _numbered_dir(page_url) == _numbered_dir(
@@ -294,6 +301,18 @@ class Scope:
                                                      page_url, link.url):
                 out.append(link.url)
         return out
+
+    def _another_case(self, page_url: str, url: str) -> bool:
+        """Does ``url`` lead to another case than ``page_url``'s, whatever its link says: a
+        case the lists link, or a URL with another value of a parameter that tells the
+        list's cases apart (``id=13`` from a page of ``id=12``)?"""
+        if canonical_url(url, self.rules) in self.listed:
+            return True
+        if not self.identity_params:
+            return False
+        here, there = _query_dict(page_url, self.rules), _query_dict(url, self.rules)
+        return any(here.get(k) != there.get(k) for k in self.identity_params
+                   if k in here or k in there)
 
     def _turns_the_page(self, page_url: str, url: str) -> bool:
         """``url`` is ``page_url`` with one numeric parameter changed, and that parameter
@@ -425,6 +444,10 @@ def _list_doc(url: str, rules: UrlRules) -> str:
     path = INDEX_DOCS.sub("/", NUMBERED_DOC.sub("", urlsplit(url).path))
     return INDEX_DOCS.sub("/", urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")),
                                                       rules)).path)
+
+
+def _query_dict(url: str, rules: UrlRules) -> dict[str, str]:
+    return dict(_query_pairs(url, rules))
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

@@ -148,6 +148,19 @@ def test_a_list_menu_is_not_its_case_family() -> None:
     assert not scope.is_case_family(art.format("4:events&catid=1:about", 36))
 
 
+def test_a_next_link_to_another_listed_case_is_no_pager() -> None:
+    # A CMS's article navigation ("< Prev | Next >") leads from one case to the next one.
+    start = BASE + "/index.php?option=com_content&view=category&layout=blog&id=6&Itemid=40"
+    scope = Scope(start)
+    art = BASE + "/index.php?option=com_content&view=article&id={}&catid=6:cases&Itemid=40"
+    scope.list_roles(start, links((art.format("12:knee"), "Knee Pain in a Young Runner"),
+                                  (art.format("13:hip"), "Hip Pain in an Adolescent Dancer")))
+    found = scope.pager_links(art.format("12:knee"), links(
+        (art.format("12:knee") + "&limitstart=1", "Next"),
+        (art.format("13:hip"), "Next >"), (art.format("14:wrist"), "< Prev")))
+    assert found == [art.format("12:knee") + "&limitstart=1"]
+
+
 def test_cases_served_by_the_list_document_are_not_list_pages() -> None:
     scope = Scope(BASE + "/cases/index.asp")
     assert scope.is_list_url(BASE + "/cases/index.asp?page=3")
