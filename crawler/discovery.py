@@ -207,11 +207,20 @@ class Scope:
                 roles.pager.append(link.url)
             elif self.is_list_url(link.url):
                 roles.lists.append(link.url)
-            elif self.is_case_family(link.url):
+            elif self.is_case_family(link.url) and not self.view_of(page_url, link.url):
                 roles.case_links.append(link.url)
             else:
                 roles.nav.append(link.url)
         return roles
+
+    def view_of(self, page_url: str, url: str) -> bool:
+        """Is ``url`` another view of this page's document (the same path, another query:
+        a print version, "All Pages", a PDF export), not a case of its own? Not when the
+        query names another case (a listed case, another value of an identity parameter:
+        ``case.asp?id=8`` beside ``?id=7``)."""
+        return (urlsplit(canonical_url(page_url, self.rules)).path
+                == urlsplit(canonical_url(url, self.rules)).path
+                and not self._another_case(page_url, url))
 
     def teaser_roles(self, links: list[Link]) -> LinkRoles:
         """A page that is not a case (a teaser or taxonomy listing, a site page): only its

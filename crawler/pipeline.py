@@ -290,8 +290,9 @@ class PagePipeline:
             return PAGER
         if msg.role == CASE_LINK or known:
             return CASE_LINK
-        if any(self.scope.is_case_family(u) for u in (msg.url, msg.request_url)):
-            return "case URL family"
+        if any(self.scope.is_case_family(u) for u in (msg.url, msg.request_url)) and not (
+                msg.referer and self.scope.view_of(msg.referer, msg.request_url)):
+            return "case URL family"  # not a print or "All Pages" view its own page links
         if record.page_total is not None or (record.page_number or 1) > 1:
             return TITLE_MARKER
         return None

@@ -161,6 +161,18 @@ def test_a_next_link_to_another_listed_case_is_no_pager() -> None:
     assert found == [art.format("12:knee") + "&limitstart=1"]
 
 
+def test_a_print_or_all_pages_view_of_a_case_is_no_case_link() -> None:
+    scope = Scope(BASE + "/index.php/cases")
+    page = BASE + "/index.php/cases/73-knee-pain"
+    roles = scope.case_roles(page, links(
+        ("/index.php/cases/73-knee-pain?tmpl=component&print=1&page=", "Print"),
+        ("/index.php/cases/73-knee-pain?showall=1&limitstart=", "All Pages"),
+        ("/index.php/cases/74-hip-pain", "Hip Pain in an Adolescent Dancer")))
+    assert roles.case_links == [BASE + "/index.php/cases/74-hip-pain"]
+    assert roles.nav == [BASE + "/index.php/cases/73-knee-pain?tmpl=component&print=1&page=",
+                         BASE + "/index.php/cases/73-knee-pain?showall=1&limitstart="]
+
+
 def test_cases_served_by_the_list_document_are_not_list_pages() -> None:
     scope = Scope(BASE + "/cases/index.asp")
     assert scope.is_list_url(BASE + "/cases/index.asp?page=3")
