@@ -121,7 +121,7 @@ def mark_furniture(root: etree._Element) -> bool:
     if content is None:
         mark_side_cells(root)
         return False
-    el = content
+    el = _inner_content(content)
     while el is not None and el.tag not in ("body", "html"):
         for sibling in el.itersiblings(preceding=True):
             _mark(sibling)
@@ -129,6 +129,27 @@ def mark_furniture(root: etree._Element) -> bool:
             _mark(sibling)
         el = el.getparent()
     return True
+
+
+def _inner_content(el: etree._Element) -> etree._Element:
+    """The innermost element named as content below ``el`` that holds half its text at least
+    and more than every container beside it, none of which holds a case heading: a
+    template's content area
+    ``#contentarea`` holding ``#left`` (menus), ``#main`` (the article) and ``#right``
+    (modules, a poll, "Who's Online") is read from ``#main``, whose neighbours are the side
+    columns a layout table's cells would be (``mark_side_cells``)."""
+    while True:
+        boxes = [c for c in el if isinstance(c.tag, str) and c.tag in CONTAINER_TAGS]
+        named = [c for c in boxes if _names_content(f"{c.get('id') or ''} {c.get('class') or ''}")]
+        if not named or len(boxes) < 2:
+            return el
+        sizes = {c: _text_len(c) for c in boxes}
+        inner = max(named, key=lambda c: sizes[c])
+        if _under_half(sizes[inner], _text_len(el)) or any(
+                c is not inner and (sizes[c] >= sizes[inner] or _holds_case_label(c))
+                for c in boxes):
+            return el  # a list of teasers, or content beside content
+        el = inner
 
 
 def _mark(el: etree._Element) -> None:

@@ -101,3 +101,28 @@ def test_saved_pages_keep_their_marks(page: str, monkeypatch: pytest.MonkeyPatch
 def test_realworld_pages_keep_their_marks(monkeypatch: pytest.MonkeyPatch) -> None:
     for path in sorted(REALWORLD.glob("*.html")):
         _same_marks(path.read_bytes(), monkeypatch)
+
+
+def _marked_ids(body: bytes) -> list[str]:
+    root = _tree(body)
+    content.mark_furniture(root)
+    return [el.get("id") or "" for el in root.iter("div")
+            if content.FURNITURE_CLASS in (el.get("class") or "")]
+
+
+def test_the_named_main_column_of_a_content_area_is_the_content() -> None:
+    # A template's #contentarea holds its menus, the article (#main) and a column of modules:
+    # the article is read from #main, the columns beside it are furniture.
+    modules = "".join(f'<div class="moduletable"><h3>Module {i}</h3><p>Poll, links, '
+                      f"who is online and other boxes of the template, {i}.</p></div>"
+                      for i in range(4))
+    page = (f'<html><body><div id="contentarea"><div id="left"><p>Home</p><p>Cases</p></div>'
+            f'<div id="main"><p><b>History:</b></p>{_PARAGRAPHS}</div>'
+            f'<div id="right">{modules}</div></div></body></html>').encode()
+    assert _marked_ids(page) == ["left", "right"]
+
+
+def test_teasers_side_by_side_are_no_inner_content() -> None:
+    teasers = "".join(f'<div class="node"><h2>Case {i}</h2>{_PARAGRAPHS}</div>' for i in range(3))
+    page = f'<html><body><div id="content">{teasers}</div></body></html>'.encode()
+    assert _marked_ids(page) == []
