@@ -112,14 +112,20 @@ def _marked_ids(body: bytes) -> list[str]:
 
 def test_the_named_main_column_of_a_content_area_is_the_content() -> None:
     # A template's #contentarea holds its menus, the article (#main) and a column of modules:
-    # the article is read from #main, the columns beside it are furniture.
-    modules = "".join(f'<div class="moduletable"><h3>Module {i}</h3><p>Poll, links, '
-                      f"who is online and other boxes of the template, {i}.</p></div>"
-                      for i in range(4))
-    page = (f'<html><body><div id="contentarea"><div id="left"><p>Home</p><p>Cases</p></div>'
+    # the article (under half the page's text: a long header and footer) is read from #main,
+    # the columns beside it are furniture.
+    filler = "Template text of the header, the footer and the modules, repeated. " * 3
+    modules = "".join(f'<div class="moduletable"><h3>Module {i}</h3><p>{filler}</p></div>'
+                      for i in range(3))
+    page = (f'<html><body><div id="header"><p>{filler}{filler}</p></div>'
+            f'<div id="contentarea"><div id="left"><p>Home</p><p>Cases</p></div>'
             f'<div id="main"><p><b>History:</b></p>{_PARAGRAPHS}</div>'
-            f'<div id="right">{modules}</div></div></body></html>').encode()
-    assert _marked_ids(page) == ["left", "right"]
+            f'<div id="right">{modules}</div></div>'
+            f'<div id="footer"><p>{filler}{filler}</p></div></body></html>').encode()
+    root = _tree(page)
+    body, main = root.find("body"), root.find(".//div[@id='main']")
+    assert 2 * content._text_len(main) < content._text_len(body)  # not the content by share
+    assert _marked_ids(page) == ["header", "left", "right", "footer"]
 
 
 def test_teasers_side_by_side_are_no_inner_content() -> None:
