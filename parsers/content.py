@@ -121,34 +121,33 @@ def mark_furniture(root: etree._Element) -> bool:
     if content is None:
         mark_side_cells(root)
         return False
-    el = _inner_content(content)
+    inner = el = _inner_content(content)
     while el is not None and el.tag not in ("body", "html"):
         for sibling in el.itersiblings(preceding=True):
             _mark(sibling)
         for sibling in el.itersiblings():
             _mark(sibling)
         el = el.getparent()
+    mark_side_cells(root, inner)  # a layout table inside it: its side columns
     return True
 
 
 def _inner_content(el: etree._Element) -> etree._Element:
-    """The innermost element named as content below ``el`` that holds half its text at least
-    and more than every container beside it, none of which holds a case heading: a
-    template's content area
+    """The innermost element named as content below ``el``, the one so named among the
+    containers beside it, holding more text than each of them, none of which holds a case
+    heading: a template's content area
     ``#contentarea`` holding ``#left`` (menus), ``#main`` (the article) and ``#right``
     (modules, a poll, "Who's Online") is read from ``#main``, whose neighbours are the side
     columns a layout table's cells would be (``mark_side_cells``)."""
     while True:
         boxes = [c for c in el if isinstance(c.tag, str) and c.tag in CONTAINER_TAGS]
         named = [c for c in boxes if _names_content(f"{c.get('id') or ''} {c.get('class') or ''}")]
-        if not named or len(boxes) < 2:
-            return el
-        sizes = {c: _text_len(c) for c in boxes}
-        inner = max(named, key=lambda c: sizes[c])
-        if _under_half(sizes[inner], _text_len(el)) or any(
-                c is not inner and (sizes[c] >= sizes[inner] or _holds_case_label(c))
-                for c in boxes):
-            return el  # a list of teasers, or content beside content
+        if len(named) != 1 or len(boxes) < 2:
+            return el  # no named column, or several (teasers side by side: "node", "node")
+        inner = named[0]
+        size = _text_len(inner)
+        if any(c is not inner and (_text_len(c) >= size or _holds_case_label(c)) for c in boxes):
+            return el  # content beside content
         el = inner
 
 
@@ -175,7 +174,7 @@ _LAYOUT_DEPTH = 12
 _BOX_BLOCKS = ("p", "div", "table", "ul", "ol", "form", "h2", "h3", "h4", "h5", "h6")
 
 
-def mark_side_cells(root: etree._Element) -> None:
+def mark_side_cells(root: etree._Element, start: etree._Element | None = None) -> None:
     """A layout table names nothing, but its text density shows the content column: from
     ``<body>``, follow the child that holds most of its parent's text (at least half); in
     each table row on that path, a cell beside the content cell is a side column
@@ -183,8 +182,10 @@ def mark_side_cells(root: etree._Element) -> None:
     more (a column of boxes, not one heading or one value: a two-column heading table's
     left cell stays) and no case heading (a short page's content beside a longer column
     is never the column), and at most half the content cell's text unless the content
-    cell is the row's one cell holding a case heading (``_mark_row``)."""
-    el = root.find("body")
+    cell is the row's one cell holding a case heading (``_mark_row``). From ``start``
+    instead of ``<body>``: the content element found by name, whose own layout table
+    (a template's content column beside a column of modules) is read the same way."""
+    el = root.find("body") if start is None else start
     if el is None or el.find(".//td") is None:
         return
     total = _text_len(el)

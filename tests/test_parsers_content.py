@@ -132,3 +132,19 @@ def test_teasers_side_by_side_are_no_inner_content() -> None:
     teasers = "".join(f'<div class="node"><h2>Case {i}</h2>{_PARAGRAPHS}</div>' for i in range(3))
     page = f'<html><body><div id="content">{teasers}</div></body></html>'.encode()
     assert _marked_ids(page) == []
+
+
+def test_a_layout_table_inside_the_content_element_has_its_side_column_marked() -> None:
+    # Joomla's rhuk_milkyway: #maincolumn holds one table whose first cell is the article and
+    # whose last cell the right-hand modules.
+    modules = "".join(f'<div class="moduletable"><h3>Module {i}</h3><p>Poll, links and '
+                      f"who is online, {i}.</p></div>" for i in range(3))
+    page = (f'<html><body><div id="leftcolumn"><p>Home</p><p>Cases</p></div>'
+            f'<div id="maincolumn"><table class="nopad"><tr><td><p><b>History:</b></p>'
+            f'{_PARAGRAPHS}</td><td width="170">{modules}</td></tr></table></div>'
+            f"</body></html>").encode()
+    root = _tree(page)
+    content.mark_furniture(root)
+    marked = [el.tag for el in root.iter() if isinstance(el.tag, str)
+              and content.FURNITURE_CLASS in (el.get("class") or "")]
+    assert marked == ["div", "td"]
