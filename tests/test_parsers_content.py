@@ -139,7 +139,8 @@ def test_a_layout_table_inside_the_content_element_has_its_side_column_marked() 
     # whose last cell the right-hand modules.
     modules = "".join(f'<div class="moduletable"><h3>Module {i}</h3><p>Poll, links and '
                       f"who is online, {i}.</p></div>" for i in range(3))
-    page = (f'<html><body><div id="leftcolumn"><p>Home</p><p>Cases</p></div>'
+    menu = "".join(f"<p>Menu entry number {i} of the site</p>" for i in range(8))
+    page = (f'<html><body><div id="leftcolumn">{menu}</div>'
             f'<div id="maincolumn"><table class="nopad"><tr><td><p><b>History:</b></p>'
             f'{_PARAGRAPHS}</td><td width="170">{modules}</td></tr></table></div>'
             f"</body></html>").encode()
