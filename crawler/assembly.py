@@ -184,6 +184,8 @@ class _OpenCase:
     provisional: bool = True
     """Every page it holds was taken provisionally (``FetchedPage.provisional``): it waits
     for the end of the crawl, or for a page with navigation evidence."""
+    title: str | None = None
+    """The case title its first page read (``_same_case_title`` compares it)."""
 
     def waiting(self) -> set[str]:
         return self.expected - self.pages.keys() - self.failed.keys()
@@ -206,6 +208,10 @@ class CaseAssembler:
         self.rules = rules or UrlRules()
         self._open: dict[str, _OpenCase] = {}
         self._owner: dict[str, str] = {}
+        self._joined: dict[str, str] = {}
+        """Key of a case that joined another -> that case's key (``_join``)."""
+        self.joined_cases = 0
+        """Cases found to be pages of another case by its pager (``_join``)."""
         """Canonical page URL -> key of the case that expects or holds it."""
         self._released: set[str] = set()
         self.late_pages: list[str] = []
@@ -258,18 +264,26 @@ class CaseAssembler:
             urls |= early
         digest = page.ref.content_sha256
         if digest and digest in self._digests:
-            return self._add_duplicate(page, urls, *self._digests[digest])
-        key = next((self._owner[u] for u in urls if u in self._owner), None)
+            mine = next((self._owner_of(u) for u in urls if u in self._owner), None)
+            return self._add_duplicate(page, urls, *self._digests[digest], mine=mine)
+        key = next((self._owner_of(u) for u in urls if u in self._owner), None)
         key = key or case_key(page.ref.url, self.rules)
         if key in self._released:
             self.late_pages.append(page.ref.url)
             return []
-        case = self._open.setdefault(key, _OpenCase(key))
+        case = self._open.setdefault(key, _OpenCase(key, title=page.record.title))
         case.provisional = case.provisional and page.provisional
         for link in page.pager_urls:
             canon = self._canon(link)
-            if self._owner.setdefault(canon, key) == key:
-                case.expected.add(canon)
+            owner = self._owner_of(canon) if canon in self._owner else None
+            if owner is None:
+                self._owner[canon] = key
+            elif owner != key and owner in self._open and _same_case_title(
+                    case.title, self._open[owner].title):
+                self._join(case, self._open.pop(owner))
+            elif owner != key:
+                continue
+            case.expected.add(canon)
         page.pager_urls = []
         page.record.links = []  # discovery is done with them; assembly never reads them
         shelved = self._shelf.put(page)
@@ -283,13 +297,41 @@ class CaseAssembler:
             self._owner[url] = key
         return self._release_if_done(case)
 
+    def _owner_of(self, url: str) -> str:
+        """The key of the case that expects or holds ``url`` (through the cases it joined)."""
+        key = self._owner[url]
+        while key in self._joined:
+            key = self._joined[key]
+        return key
+
+    def _join(self, case: _OpenCase, other: _OpenCase) -> None:
+        """``other`` is ``case``: a page of one names a page the other expects in its
+        pager (a site whose list links each page of a case by a URL of its own, and whose
+        pager names them by others). Its pages and what it waits for join ``case``."""
+        case.pages.update(other.pages)
+        case.expected |= other.expected
+        case.failed.update(other.failed)
+        case.failures.update(other.failures)
+        for where, names in other.aliases.items():
+            case.aliases.setdefault(where, set()).update(names)
+        case.provisional = case.provisional and other.provisional
+        self._joined[other.key] = case.key
+        self.joined_cases += 1
+
     def _add_duplicate(self, page: FetchedPage, urls: set[str], key: str, original: str,
-                       shelved: Shelved | None) -> list[Released]:
-        """A page whose body is that of a page already taken: its URLs become aliases."""
+                       shelved: Shelved | None, mine: str | None = None) -> list[Released]:
+        """A page whose body is that of a page already taken: its URLs become aliases. When
+        another open case expected it (``mine``: its pager named this page by another URL),
+        that case is this one and joins it (``_join``)."""
+        while key in self._joined:
+            key = self._joined[key]
         case = self._open.get(key)
         if case is None or shelved is None:
             self.duplicates.extend((url, original) for url in sorted(urls - {original}))
             return []
+        other = self._open.get(mine) if mine is not None and mine != key else None
+        if other is not None and _same_case_title(case.title, other.title):
+            self._join(case, self._open.pop(other.key))
         for url in urls:
             case.pages[url] = shelved
             case.expected.add(url)
@@ -300,7 +342,7 @@ class CaseAssembler:
     def add_failure(self, url: str, reason: str, status: int | None = None) -> list[Released]:
         """A page that could not be fetched or is not a case page after all."""
         canon = self._canon(url)
-        key = self._owner.get(canon)
+        key = self._owner_of(canon) if canon in self._owner else None
         case = self._open.get(key) if key else None
         if case is None:
             return []
@@ -314,10 +356,10 @@ class CaseAssembler:
         aliases; when its case is written already, it is a late alias (reported); when it is
         not fetched yet (its request from another link is in flight), ``url`` waits for it."""
         canon, final = self._canon(url), self._canon(final_url)
-        key = self._owner.get(canon)
+        key = self._owner_of(canon) if canon in self._owner else None
         if key and final not in self._owner:
             self._owner[final] = key
-        holder = self._owner.get(final)
+        holder = self._owner_of(final) if final in self._owner else None
         case = self._open.get(holder) if holder else None
         if case is not None and final in case.pages and canon != final:
             shelved = case.pages[final]
@@ -339,8 +381,8 @@ class CaseAssembler:
 
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""
-        key = self._owner.get(self._canon(url))
-        return key is not None and key in self._open
+        canon = self._canon(url)
+        return canon in self._owner and self._owner_of(canon) in self._open
 
     def finish(self) -> list[Released]:
         """Release every case still open; pages never seen count as failed."""
@@ -365,7 +407,8 @@ class CaseAssembler:
         for where in set(case.pages.values()):
             page = self._shelf.get(where)
             original = self._contents.get(page.content_digest or "")
-            if original is None or self._owner.get(original) == case.key:
+            if original is None or (original in self._owner
+                                    and self._owner_of(original) == case.key):
                 continue
             names = {url for url, held in case.pages.items() if held == where}
             names |= case.aliases.pop(where, set())
@@ -421,6 +464,12 @@ class CaseAssembler:
                     for u in failed]
         number_failed_pages(failures, {p.ref.page_number for p in pages})
         return [Released(record, pages, failures)]
+
+
+def _same_case_title(a: str | None, b: str | None) -> bool:
+    """Two cases may be one only when their pages read the same case title (or one reads
+    none): a pager link is evidence, but not against the titles."""
+    return a is None or b is None or " ".join(a.lower().split()) == " ".join(b.lower().split())
 
 
 def _now() -> str:

@@ -294,6 +294,7 @@ class Scope:
     def pager_links(self, page_url: str, links: list[Link]) -> list[str]:
         """Links of a case page that lead to other pages of the same case."""
         key = case_key(page_url, self.rules).rstrip("/")
+        rows = _pager_rows(links)
         out: list[str] = []
         for link in links:
             if not self.allows(link.url) or self.is_list_url(link.url):
@@ -306,8 +307,9 @@ class Scope:
             pager_text = CASE_PAGER_TEXT.match(link.text) or link.rel in ("next", "prev")
             if same_case or (pager_text and (self._same_dir_as(page_url, link.url)
                                              or _numbered_dir(page_url) == _numbered_dir(
-                                                 link.url))) or self._turns_the_page(
-                                                     page_url, link.url):
+                                                 link.url)
+                                             or _dir_of(link.url) in rows)) or (
+                    self._turns_the_page(page_url, link.url)):
                 out.append(link.url)
         return out
 
@@ -333,6 +335,23 @@ class Scope:
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
         return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+
+
+def _dir_of(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[0]
+
+
+def _pager_rows(links: list[Link]) -> set[str]:
+    """Directories that a pager of the page links into: two links or more labelled as a
+    pager ("1", "[2]", "Page 3", "Next Page >>") to documents of one directory. A page's
+    own pager may name its pages by URLs of another directory than the one the list linked
+    it by (a Notes database's view path against its documents' key path)."""
+    counts: dict[str, int] = {}
+    for link in links:
+        if CASE_PAGER_TEXT.match(link.text):
+            directory = _dir_of(link.url)
+            counts[directory] = counts.get(directory, 0) + 1
+    return {d for d, n in counts.items() if n >= 2}
 
 
 def _one_number_apart(a: str, b: str, rules: UrlRules) -> str | None:

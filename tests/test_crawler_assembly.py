@@ -171,3 +171,39 @@ def test_a_redirect_to_a_page_still_in_flight_becomes_its_alias_when_it_arrives(
     assert out[0].pages[0].aliases == ["http://127.0.0.1:8080/node/7"]
     assert out[0].pages[1].aliases == []
     assert [p.page_number for p in out[0].case.pages] == [1, 2]
+
+
+def _notes_page(n: int, url: str, pager: list[str], title: str = "A Case",
+                body: bytes | None = None) -> FetchedPage:
+    record = PageRecord(url=url, is_case_page=True, title=title, page_number=n,
+                        sections=[Section("history" if n == 1 else "treatment", "H", f"text {n}")])
+    return FetchedPage.build(record, body or f"body {n}".encode(), url=url, request_url=url,
+                             pager_urls=pager, status=200, fetched_at="2026-01-01T00:00:00Z",
+                             warc_record_id=None)
+
+
+VIEW = "http://127.0.0.1:8080/cases.nsf/8525/{}?OpenDocument"
+KEY = "http://127.0.0.1:8080/cases.nsf/vwCases/case12p{}?OpenDocument"
+
+
+def test_cases_that_name_each_others_pages_are_one_case() -> None:
+    # A Notes view links each page of a case by a URL of its own (VIEW); each page's pager
+    # names the others by their key URLs (KEY): two pages taken from the list as two cases
+    # are one case when one's pager names a page the other expects.
+    assembler = CaseAssembler()
+    assert assembler.add_page(_notes_page(1, VIEW.format("a1"), [KEY.format(2)])) == []
+    assert assembler.add_page(_notes_page(2, VIEW.format("b2"), [KEY.format(1)])) == []
+    out = assembler.add_page(_notes_page(1, KEY.format(1), [KEY.format(2)]))  # page 1 again
+    out += assembler.add_page(_notes_page(2, KEY.format(2), [KEY.format(1)]))
+    out += assembler.finish()
+    assert len(out) == 1 and assembler.joined_cases == 1
+    assert [p.page_number for p in out[0].case.pages] == [1, 2]
+
+
+def test_cases_of_other_titles_are_never_joined() -> None:
+    assembler = CaseAssembler()
+    assembler.add_page(_notes_page(1, VIEW.format("a1"), [KEY.format(2)], title="Knee Pain"))
+    hip = assembler.add_page(_notes_page(1, VIEW.format("c1"), [KEY.format(2)],
+                                         title="Hip Pain", body=b"hip body"))
+    assert assembler.joined_cases == 0
+    assert [r.case.title for r in hip] == ["Hip Pain"]  # its own case, not waiting for KEY 2

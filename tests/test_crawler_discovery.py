@@ -173,6 +173,19 @@ def test_a_print_or_all_pages_view_of_a_case_is_no_case_link() -> None:
                          BASE + "/index.php/cases/73-knee-pain?showall=1&limitstart="]
 
 
+def test_a_pager_row_into_another_directory_names_the_pages() -> None:
+    # The list links a Notes document by its view path; its pager row by the key path.
+    scope = Scope(BASE + "/cases.nsf/CasesByTitle?OpenView")
+    page = BASE + "/cases.nsf/8525ab/86256d58?OpenDocument"
+    key = BASE + "/cases.nsf/vwCases/case12p{}?OpenDocument"
+    found = scope.pager_links(page, links(
+        (key.format(2), "2"), (key.format(3), "3"), (key.format(2), "Next Page >>"),
+        (BASE + "/cases.nsf/vwCases/CaseOfTheMonth?OpenDocument", "Case of the Month")))
+    assert found == [key.format(2), key.format(3), key.format(2)]
+    lone = scope.pager_links(page, links((key.format(2), "2")))
+    assert lone == []  # one number into another directory is no pager row
+
+
 def test_cases_served_by_the_list_document_are_not_list_pages() -> None:
     scope = Scope(BASE + "/cases/index.asp")
     assert scope.is_list_url(BASE + "/cases/index.asp?page=3")
