@@ -191,7 +191,10 @@ OUTLINE_NUMBER_RE = re.compile(
 def without_outline_number(text: str) -> str:
     """A heading without its outline number ("2. Physical Examination" -> "Physical
     Examination"); any other text unchanged."""
-    return OUTLINE_NUMBER_RE.sub("", text, count=1) if text[:1].isalnum() else text
+    head = text[:7]
+    if not (head[:1].isalnum() and ("." in head or ")" in head)):
+        return text  # no "2. ", "III. ", "C) " at its start: the common case, no pattern run
+    return OUTLINE_NUMBER_RE.sub("", text, count=1)
 
 
 @lru_cache(maxsize=8192)
@@ -214,6 +217,7 @@ def alias_key(text: str) -> tuple[str | None, bool]:
     return None, False
 
 
+@lru_cache(maxsize=8192)
 def heading_rule(text: str) -> str:
     """``alias`` when the heading is in the alias tables, ``synonym`` when its words matched
     the synonym bank, ``form`` otherwise (see ``records.SECTION_RULES``)."""

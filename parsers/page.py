@@ -42,7 +42,7 @@ from .pagenum import url_page_number
 from .records import REFERENCES_KEY, SECTION_KEYS, Contact, PageRecord, Section
 from .references import apply_content_rule, parse_references
 from .sections import Part, Segments, render, segment, starts_with_label
-from .symbols import read_symbol_font
+from .symbols import mentions_symbol_font, read_symbol_font
 from .text import break_preformatted_lines, collapse, drop_invisible, raise_scripts, walk
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
@@ -472,7 +472,7 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
         return record
     if "font-weight" in text:
         apply_css_bold(root)
-    if "ymbol" in text or "YMBOL" in text:
+    if mentions_symbol_font(text):
         read_symbol_font(root)
     break_preformatted_lines(root)  # a C-level scan of the tree when there is no <pre>
     raise_scripts(root)  # the same for <sup> and <sub>

@@ -289,9 +289,11 @@ def _plain_run_in(first: Run, after: list[Run]) -> LabelHit | None:
     if ":" not in text[:48]:
         return None
     m = _PARTIAL_RE.match(text)
-    if m is None or heading_rule(m.group(1)) != "alias":
+    if m is None:
         return None
     key, cond = alias_key(m.group(1))
+    if key is None or heading_rule(m.group(1)) != "alias":
+        return None
     rest = [(m.group(2), "", False, None, False), *after]
     return LabelHit(" ".join(m.group(1).split()), key, cond, _PLAIN_RUN_IN, False, 1, rest)
 

@@ -89,6 +89,24 @@ def _map_text(el: etree._Element, mapped: set[etree._Element]) -> None:
             child.tail = child.tail.translate(SYMBOL_TABLE)
 
 
+#: Word sets its list bullets in the Symbol font (``<span style='font-family:Symbol'><span
+#: style='mso-list:Ignore'>·``): read either way they are bullets, so a page whose only
+#: Symbol text is those needs no pass over its tree.
+_LIST_MARKER_AFTER = 80
+
+
+def mentions_symbol_font(text: str) -> bool:
+    """Does the page's source set some text in the Symbol font other than Word's list
+    bullets? (A text scan, so that the tree is searched only where it can matter.)"""
+    for needle in ("ymbol", "YMBOL"):
+        at = text.find(needle)
+        while at >= 0:
+            if "mso-list:Ignore" not in text[at:at + _LIST_MARKER_AFTER]:
+                return True
+            at = text.find(needle, at + 5)
+    return False
+
+
 def read_symbol_font(root: etree._Element) -> None:
     """Map the text of every element set in the Symbol font (see the module), each once."""
     mapped: set[etree._Element] = set()

@@ -110,11 +110,16 @@ def run(text: str, fmt: str = "", strong: bool = False, href: str | None = None,
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 
 
+_INVISIBLE = ("\u00ad", "\u200b", "\u2060", "\ufeff")
+
+
 def drop_invisible(text: str) -> str:
     """A field's text without the characters that show nothing ("hyper&shy;tension" is
     "hypertension", as a reader and a search see it; a diff does not report an added soft
-    hyphen)."""
-    return text if text.isascii() else _INVISIBLE_RE.sub("", text)
+    hyphen). One-character searches first: they cost far less than the pattern's scan."""
+    if text.isascii() or not any(ch in text for ch in _INVISIBLE):
+        return text
+    return _INVISIBLE_RE.sub("", text)
 
 
 def collapse(text: str) -> str:
@@ -648,8 +653,9 @@ def _close_box(box: list[Any], blocks: list[Block], total: int, link: int, is_la
     if nav or (nlinks >= 3 and link >= 0.8 * total and link <= 40 * nlinks):
         for i in range(start, len(blocks)):
             blocks[i][4] = True
-        for i in range(box[2], len(links)):
-            links[i][4] = True
+        if not nav:  # in a navigation box from its start, its links were flagged as made
+            for i in range(box[2], len(links)):
+                links[i][4] = True
     elif box[6] is not None and not box[7] and len(blocks) > start:
         _maybe_collapse_table(box[6], start, blocks, is_label)
 
