@@ -676,7 +676,9 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     * on a line of its own: followed by body text (not by another heading, not the end),
       and not "Label:" leading a list inside a section that continues after the list."""
     norm = without_outline_number(normalize_label(hit.heading))
-    if norm in SUBLABEL_WORDS or _names_page(norm, hit.sig[0], title):
+    # A label with its colon is never the page's title, even where the <title> ends in it
+    # (a CMS's page-break title: "Knee Pain - Key Points" over "KEY POINTS:").
+    if norm in SUBLABEL_WORDS or (not hit.sig[2] and _names_page(norm, hit.sig[0], title)):
         return False
     own, colon = hit.sig[1], hit.sig[2]
     if blocks[keep[at][0]][1] == "li":

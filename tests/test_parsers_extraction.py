@@ -284,6 +284,16 @@ def test_links_say_whether_they_stand_in_the_navigation() -> None:
         ("the guideline", False)]
 
 
+def test_a_label_with_its_colon_is_a_heading_even_where_the_title_ends_in_it() -> None:
+    # A CMS titles each page of an article by its page-break title: "X - Key Points".
+    record = _page("<p><u><strong>KEY POINTS:</strong></u></p><ul><li>History points to the "
+                   "diagnosis</li><li>Plain films are often normal</li></ul><p><u><strong>"
+                   "REFERENCES:</strong></u></p><p>1. Smith J. A title. J Med. 2001;3:1-5.</p>",
+                   title="Anterior Knee Pain - Key Points")
+    assert [(s.key, s.heading) for s in record.sections] == [
+        (None, "KEY POINTS"), ("references", "REFERENCES")]
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
