@@ -134,8 +134,8 @@ def mark_furniture(root: etree._Element) -> bool:
 
 def _inner_content(el: etree._Element) -> etree._Element:
     """The innermost element named as content below ``el``, the one so named among the
-    containers beside it, holding more text than each of them, none of which holds a case
-    heading: a template's content area
+    containers beside it, holding a case heading or more text than each of them, none of
+    which holds a case heading: a template's content area
     ``#contentarea`` holding ``#left`` (menus), ``#main`` (the article) and ``#right``
     (modules, a poll, "Who's Online") is read from ``#main``, whose neighbours are the side
     columns a layout table's cells would be (``mark_side_cells``)."""
@@ -145,9 +145,13 @@ def _inner_content(el: etree._Element) -> etree._Element:
         if len(named) != 1 or len(boxes) < 2:
             return el  # no named column, or several (teasers side by side: "node", "node")
         inner = named[0]
-        size = _text_len(inner)
-        if any(c is not inner and (_text_len(c) >= size or _holds_case_label(c)) for c in boxes):
+        others = [c for c in boxes if c is not inner]
+        if any(_holds_case_label(c) for c in others):
             return el  # content beside content
+        if not _holds_case_label(inner):  # else it is the content however short the page
+            size = _text_len(inner)
+            if any(_text_len(c) >= size for c in others):
+                return el
         el = inner
 
 

@@ -149,3 +149,16 @@ def test_a_layout_table_inside_the_content_element_has_its_side_column_marked() 
     marked = [el.tag for el in root.iter() if isinstance(el.tag, str)
               and content.FURNITURE_CLASS in (el.get("class") or "")]
     assert marked == ["div", "td"]
+
+
+def test_a_short_last_page_is_still_read_from_its_named_column() -> None:
+    # The article's last page holds less text than the module column beside it; the column
+    # that holds the case heading is the content whatever its length.
+    filler = "Template text of the header, the footer and the modules, repeated. " * 3
+    modules = "".join(f'<div class="moduletable"><h3>Module {i}</h3><p>{filler}</p></div>'
+                      for i in range(4))
+    page = (f'<html><body><div id="header"><p>{filler}</p></div>'
+            f'<div id="contentarea"><div id="left"><p>Home</p><p>Cases</p></div>'
+            f"<div id=\"main\"><p><b>Author's Comments:</b></p><p>Short.</p></div>"
+            f'<div id="right">{modules}</div></div></body></html>').encode()
+    assert _marked_ids(page) == ["header", "left", "right"]
