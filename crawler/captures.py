@@ -7,9 +7,11 @@ over; a ``revisit`` record is a capture too, its payload that of the record it r
 found in the given files by ``WARC-Refers-To`` (the record id), by
 ``WARC-Refers-To-Target-URI`` plus ``WARC-Refers-To-Date``, or else by its payload digest.
 A revisit whose original is in none of the files is reported and left out. Bodies stay on
-disk (a capture is its file and record offset), so the index grows with the number of
-records, never with their size; an entry holds no HTTP headers either (they are read from
-the record when the capture is used: ``capture_headers``). A WACZ (a zip) is read through its
+disk (a capture is its file and record offset), and so does the index: its entries are rows
+of an SQLite file in the import's scratch directory (``CaptureIndex``), so the import's
+memory grows neither with the records' size nor with their number; an entry holds no HTTP
+headers either (they are read from the record when the capture is used:
+``capture_headers``). A WACZ (a zip) is read through its
 ``archive/*.warc[.gz]`` members, which are extracted to a scratch directory first (warcio
 reads by file offset).
 
@@ -22,11 +24,15 @@ the snapshots represent.
 from __future__ import annotations
 
 import re
+import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from warcio.recordloader import ArcWarcRecord
@@ -73,40 +79,219 @@ class ArchiveCapture:
     """Fetches the payload of a CDX capture into a local WARC (sets ``file``/``offset``)."""
 
 
-@dataclass(slots=True)
+#: Index file name in the import's scratch directory.
+INDEX_NAME = "captures.sqlite"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+#: A capture as the index stores it (the columns of ``captures`` after ``id``, in order).
+_CAPTURE_COLUMNS = "url, site_url, when_us, date, status, ctype, file, pos, origin"
+_SCHEMA = """
+CREATE TABLE urls (id INTEGER PRIMARY KEY, canon TEXT NOT NULL UNIQUE);
+CREATE TABLE captures (id INTEGER PRIMARY KEY, url_id INTEGER NOT NULL, url TEXT NOT NULL,
+    site_url TEXT, when_us INTEGER NOT NULL, date TEXT NOT NULL, status INTEGER NOT NULL,
+    ctype TEXT, file INTEGER, pos INTEGER NOT NULL, origin TEXT NOT NULL,
+    record_id TEXT, digest TEXT);
+CREATE INDEX captures_by_url ON captures (url_id, when_us, id);
+CREATE TABLE revisits (id INTEGER PRIMARY KEY, url TEXT NOT NULL, site_url TEXT,
+    when_us INTEGER NOT NULL, date TEXT NOT NULL, status INTEGER NOT NULL, ctype TEXT,
+    file INTEGER, pos INTEGER NOT NULL, origin TEXT NOT NULL, digest TEXT,
+    refers_to TEXT, target TEXT, target_date TEXT);
+CREATE TABLE chosen (canon TEXT PRIMARY KEY, capture INTEGER NOT NULL,
+    when_us INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+def _micros(when: datetime) -> int:
+    """``when`` as whole microseconds since 1970 (exact; they order as the times do)."""
+    return (when - _EPOCH) // _MICROSECOND
+
+
 class CaptureIndex:
-    """Every capture of the inputs by canonical URL (default identity rules), each list in
-    capture order; what could not be read is in ``problems``, one line each."""
+    """Every capture of the inputs by canonical URL (default identity rules), each URL's in
+    capture order (by time, ties in the order read); what could not be read is in
+    ``problems``, one line each.
 
-    by_url: dict[str, list[ArchiveCapture]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    files: list[dict[str, object]] = field(default_factory=list)
-    """Each input: ``path``, ``bytes``, ``records`` read, ``captures`` found."""
-    passed_over: int = 0
-    """Records that are no captures (request, metadata, resource, warcinfo)."""
+    The captures are rows of an SQLite file (``path``; a private temporary file when None),
+    as pywb keeps its CDXJ index on disk: the index grows on disk with the archive, and
+    memory holds only the rows being read (SQLite's page cache is bounded). A capture read
+    back is a new ``ArchiveCapture``; ``choose`` keeps one moment's choice per URL there too.
+    """
 
-    def add(self, capture: ArchiveCapture) -> None:
-        key = canonical_url(capture.site_url)
-        self.by_url.setdefault(capture.site_url if key == capture.site_url else key,
-                               []).append(capture)
+    def __init__(self, path: Path | None = None) -> None:
+        self._db = sqlite3.connect("" if path is None else str(path))
+        # A scratch file, rebuilt by the next run: no journal, no syncing.
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.executescript(_SCHEMA)
+        self._paths: list[Path] = []
+        self._path_ids: dict[Path, int] = {}
+        self.fetch: Callable[[ArchiveCapture], None] | None = None
+        """Fetches a CDX capture's payload (``ArchiveCapture.fetch`` of captures with no
+        file): one for the index, its source's."""
+        self.problems: list[str] = []
+        self.files: list[dict[str, object]] = []
+        """Each input: ``path``, ``bytes``, ``records`` read, ``captures`` found."""
+        self.passed_over = 0
+        """Records that are no captures (request, metadata, resource, warcinfo)."""
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _file_id(self, path: Path | None) -> int | None:
+        if path is None:
+            return None
+        if path not in self._path_ids:
+            self._path_ids[path] = len(self._paths)
+            self._paths.append(path)
+        return self._path_ids[path]
+
+    def _row(self, capture: ArchiveCapture) -> tuple[object, ...]:
+        if capture.fetch is not None:
+            self.fetch = capture.fetch
+        headers = capture.headers
+        return (capture.url, None if capture.site_url == capture.url else capture.site_url,
+                _micros(capture.when), capture.date, capture.status,
+                None if headers is None else headers.get("content-type", ""),
+                self._file_id(capture.file), capture.offset, capture.origin)
+
+    def _capture(self, row: tuple[Any, ...]) -> ArchiveCapture:
+        """A row of ``_CAPTURE_COLUMNS`` as a capture."""
+        url, spelled, when_us, date, status, ctype, file, offset, origin = row
+        return ArchiveCapture(
+            url=url, site_url=url if spelled is None else spelled,
+            when=_EPOCH + when_us * _MICROSECOND, date=date, status=status,
+            headers=None if ctype is None else {"content-type": ctype},
+            file=None if file is None else self._paths[file], offset=offset, origin=origin,
+            fetch=self.fetch if file is None else None)
+
+    def _url_id(self, canon: str) -> int:
+        self._db.execute("INSERT OR IGNORE INTO urls (canon) VALUES (?)", (canon,))
+        (found,) = self._db.execute("SELECT id FROM urls WHERE canon = ?", (canon,)).fetchone()
+        return int(found)
+
+    def add(self, capture: ArchiveCapture, record_id: str | None = None,
+            digest: str | None = None) -> None:
+        """Index ``capture``; a response record's ``record_id`` and payload ``digest`` are
+        what revisits find it by (``resolve_revisits``)."""
+        self._db.execute(
+            f"INSERT INTO captures (url_id, {_CAPTURE_COLUMNS}, record_id, digest) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self._url_id(canonical_url(capture.site_url)), *self._row(capture), record_id,
+             digest))
+
+    def add_revisit(self, capture: ArchiveCapture, digest: str | None, refers_to: str | None,
+                    target: str | None, target_date: str | None) -> None:
+        """A revisit record, a capture once ``resolve_revisits`` finds its original."""
+        self._db.execute(
+            f"INSERT INTO revisits ({_CAPTURE_COLUMNS}, digest, refers_to, target, "
+            "target_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*self._row(capture), digest, refers_to, target, target_date))
+
+    def drop(self, path: Path, offset: int) -> int:
+        """Forget the capture (or revisit) of the record at ``offset`` of ``path``; how many
+        captures were dropped."""
+        file = self._file_id(path)
+        self._db.execute("DELETE FROM revisits WHERE file = ? AND pos = ?", (file, offset))
+        return self._db.execute("DELETE FROM captures WHERE file = ? AND pos = ?",
+                                (file, offset)).rowcount
+
+    def _original(self, digest: str | None, refers_to: str | None, target: str | None,
+                  target_date: str | None) -> ArchiveCapture | None:
+        """The response a revisit refers to: by record id, by target URI and date (the
+        last response read of each), or by payload digest (the first)."""
+        columns = f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE record_id IS NOT NULL AND "
+        for where, args in (("record_id = ? ORDER BY id DESC", (refers_to or "",)),
+                            ("url = ? AND date = ? ORDER BY id DESC",
+                             ((target or "").strip("<>"), target_date or "")),
+                            ("digest = ? ORDER BY id", (digest or "",))):
+            row = self._db.execute(f"{columns}{where} LIMIT 1", args).fetchone()
+            if row is not None:
+                return self._capture(row)
+        return None
+
+    def resolve_revisits(self) -> None:
+        """Each revisit becomes a capture of its original's payload, or a problem."""
+        if self._db.execute("SELECT 1 FROM revisits LIMIT 1").fetchone() is None:
+            return
+        self._db.executescript(
+            "CREATE INDEX captures_by_id ON captures (record_id);"
+            "CREATE INDEX captures_by_uri_date ON captures (url, date);"
+            "CREATE INDEX captures_by_digest ON captures (digest);")
+        revisits = self._db.execute(f"SELECT {_CAPTURE_COLUMNS}, digest, refers_to, target, "
+                                    "target_date FROM revisits ORDER BY id")
+        for row in revisits:
+            own = self._capture(row[:9])
+            digest, refers_to, target, target_date = row[9:]
+            original = self._original(digest, refers_to, target, target_date)
+            if original is None:
+                self.problems.append(
+                    f"{own.origin}: revisit of {own.url} ({own.date}) whose original "
+                    f"{refers_to or target or digest} is in none of the given files: not "
+                    "imported")
+                continue
+            self.add(replace(original, url=own.url, site_url=own.site_url, when=own.when,
+                             date=own.date,
+                             origin=f"{own.origin} (revisit of {original.origin})"))
+        self._db.execute("DELETE FROM revisits")
+
+    _SELECT = (f"SELECT c.url_id, {', '.join('c.' + c for c in _CAPTURE_COLUMNS.split(', '))} "
+               "FROM captures c")
+
+    def captures_of(self, key: str) -> list[ArchiveCapture]:
+        """The captures of the canonical URL ``key`` (default identity rules), in order."""
+        rows = self._db.execute(
+            f"{self._SELECT} JOIN urls u ON u.id = c.url_id WHERE u.canon = ? "
+            "ORDER BY c.when_us, c.id", (key,))
+        return [self._capture(row[1:]) for row in rows]
+
+    def groups(self) -> Iterator[list[ArchiveCapture]]:
+        """The captures of each canonical URL, URL by URL in the order first read."""
+        rows = self._db.execute(f"{self._SELECT} ORDER BY c.url_id, c.when_us, c.id")
+        for _key, group in groupby(rows, key=itemgetter(0)):
+            yield [self._capture(row[1:]) for row in group]
 
     def all(self) -> Iterator[ArchiveCapture]:
-        for captures in self.by_url.values():
+        for captures in self.groups():
             yield from captures
 
     def restrict(self, start: datetime | None, end: datetime | None) -> None:
         """Forget the captures before ``start`` and after ``end`` (``--from``/``--to``)."""
-        for key, captures in list(self.by_url.items()):
-            kept = [c for c in captures
-                    if (start is None or c.when >= start) and (end is None or c.when <= end)]
-            if kept:
-                self.by_url[key] = kept
-            else:
-                del self.by_url[key]
+        if start is not None:
+            self._db.execute("DELETE FROM captures WHERE when_us < ?", (_micros(start),))
+        if end is not None:
+            self._db.execute("DELETE FROM captures WHERE when_us > ?", (_micros(end),))
 
-    def sort(self) -> None:
-        for captures in self.by_url.values():
-            captures.sort(key=lambda c: c.when)
+    def choose(self, pick: Callable[[list[ArchiveCapture]], ArchiveCapture | None],
+               key: Callable[[str], str]) -> None:
+        """Choose anew, for ``chosen``: of each URL's captures the one ``pick`` takes, keyed
+        by ``key`` of its site URL; of URLs with one key, the latest capture."""
+        self._db.execute("DELETE FROM chosen")
+        upsert = ("INSERT INTO chosen (canon, capture, when_us) VALUES (?, ?, ?) "
+                  "ON CONFLICT (canon) DO UPDATE SET capture = excluded.capture, "
+                  "when_us = excluded.when_us WHERE excluded.when_us > chosen.when_us")
+        rows = self._db.execute(
+            f"SELECT url_id, id, {_CAPTURE_COLUMNS} FROM captures "
+            "ORDER BY url_id, when_us, id")
+        batch: list[tuple[str, int, int]] = []
+        for _key, group in groupby(rows, key=itemgetter(0)):
+            rows_of_url = list(group)
+            captures = [self._capture(row[2:]) for row in rows_of_url]
+            picked = pick(captures)
+            if picked is not None:
+                (row_id,) = [row[1] for row, c in zip(rows_of_url, captures, strict=True)
+                             if c is picked]
+                batch.append((key(picked.site_url), row_id, _micros(picked.when)))
+            if len(batch) >= 1024:
+                self._db.executemany(upsert, batch)
+                batch.clear()
+        self._db.executemany(upsert, batch)
+
+    def chosen(self, key: str) -> ArchiveCapture | None:
+        """The capture ``choose`` chose for ``key``."""
+        row = self._db.execute(
+            f"{self._SELECT} JOIN chosen h ON h.capture = c.id WHERE h.canon = ?",
+            (key,)).fetchone()
+        return None if row is None else self._capture(row[1:])
 
 
 def capture_headers(capture: ArchiveCapture) -> dict[str, str]:
@@ -239,24 +424,12 @@ def wacz_members(path: Path, scratch: Path) -> list[tuple[Path, str]]:
 
 
 @dataclass(slots=True)
-class _Revisit:
-    capture: ArchiveCapture
-    digest: str | None
-    refers_to: str | None
-    target: str | None
-    target_date: str | None
-
-
-@dataclass(slots=True)
 class _Reader:
-    """The state of one ``read_archives`` pass."""
+    """The state of one ``read_archives`` pass (the captures and revisits go to the index's
+    file as they are read)."""
 
     start_url: str
-    index: CaptureIndex = field(default_factory=CaptureIndex)
-    by_id: dict[str, ArchiveCapture] = field(default_factory=dict)
-    by_uri_date: dict[tuple[str, str], ArchiveCapture] = field(default_factory=dict)
-    by_digest: dict[str, ArchiveCapture] = field(default_factory=dict)
-    revisits: list[_Revisit] = field(default_factory=list)
+    index: CaptureIndex
 
     def read(self, path: Path, label: str) -> None:
         """Index one WARC; a file that breaks off keeps the records before the break."""
@@ -272,7 +445,7 @@ class _Reader:
                     try:  # warcio reads a last member cut short as a short record
                         gzip_member(fh, last)
                     except WARC_ERRORS:
-                        captures -= self._drop(path, last)
+                        captures -= self.index.drop(path, last)
                         raise
         except WARC_ERRORS as exc:
             if records == 0:
@@ -283,21 +456,6 @@ class _Reader:
                 f"{captures} captures before the break are imported")
         self.index.files.append({"path": label, "bytes": path.stat().st_size,
                                  "records": records, "captures": captures})
-
-    def _drop(self, path: Path, offset: int) -> int:
-        """Forget the capture of the record at ``offset`` of ``path`` (it breaks off)."""
-        dropped, at = 0, (path, offset)
-        for captures in self.index.by_url.values():
-            kept = [c for c in captures if (c.file, c.offset) != at]
-            dropped += len(captures) - len(kept)
-            captures[:] = kept
-        self.revisits = [r for r in self.revisits
-                         if (r.capture.file, r.capture.offset) != at]
-        self.by_id = {k: c for k, c in self.by_id.items() if (c.file, c.offset) != at}
-        self.by_uri_date = {k: c for k, c in self.by_uri_date.items()
-                            if (c.file, c.offset) != at}
-        self.by_digest = {k: c for k, c in self.by_digest.items() if (c.file, c.offset) != at}
-        return dropped
 
     def _record(self, record: ArcWarcRecord, path: Path, origin: str, offset: int) -> int:
         if record.rec_type not in ("response", "revisit") or record.http_headers is None:
@@ -313,45 +471,23 @@ class _Reader:
             file=path, offset=offset, origin=origin)
         digest = headers.get_header("WARC-Payload-Digest")
         if record.rec_type == "revisit":
-            self.revisits.append(_Revisit(capture, digest, headers.get_header("WARC-Refers-To"),
-                                          headers.get_header("WARC-Refers-To-Target-URI"),
-                                          headers.get_header("WARC-Refers-To-Date")))
-            return 1
-        self.by_id[headers.get_header("WARC-Record-ID") or ""] = capture
-        self.by_uri_date[(url, date)] = capture
-        if digest:
-            self.by_digest.setdefault(digest, capture)
-        self.index.add(capture)
+            self.index.add_revisit(capture, digest, headers.get_header("WARC-Refers-To"),
+                                   headers.get_header("WARC-Refers-To-Target-URI"),
+                                   headers.get_header("WARC-Refers-To-Date"))
+        else:
+            self.index.add(capture, headers.get_header("WARC-Record-ID") or "", digest or None)
         return 1
-
-    def resolve(self) -> None:
-        """Each revisit becomes a capture of its original's payload, or a problem."""
-        for revisit in self.revisits:
-            own = revisit.capture
-            original = (self.by_id.get(revisit.refers_to or "")
-                        or self.by_uri_date.get(((revisit.target or "").strip("<>"),
-                                                 revisit.target_date or ""))
-                        or self.by_digest.get(revisit.digest or ""))
-            if original is None:
-                self.index.problems.append(
-                    f"{own.origin}: revisit of {own.url} ({own.date}) whose original "
-                    f"{revisit.refers_to or revisit.target or revisit.digest} is in none of the "
-                    "given files: not imported")
-                continue
-            self.index.add(replace(original, url=own.url, site_url=own.site_url,
-                                   when=own.when, date=own.date,
-                                   origin=f"{own.origin} (revisit of {original.origin})"))
 
 
 def read_archives(paths: list[Path], start_url: str, scratch: Path) -> CaptureIndex:
-    """Index ``paths`` (WARC, WARC.gz, WACZ) for ``start_url``'s site; ``BadArchive`` when
-    one is no archive at all (checked for every file before any is read)."""
+    """Index ``paths`` (WARC, WARC.gz, WACZ) for ``start_url``'s site, in an index file
+    under ``scratch``; ``BadArchive`` when one is no archive at all (checked for every file
+    before any is read)."""
     kinds = [sniff(path) for path in paths]
-    reader = _Reader(start_url)
+    reader = _Reader(start_url, CaptureIndex(scratch / INDEX_NAME))
     for path, kind in zip(paths, kinds, strict=True):
         members = wacz_members(path, scratch) if kind == "wacz" else [(path, str(path))]
         for member, label in members:
             reader.read(member, label)
-    reader.resolve()
-    reader.index.sort()
+    reader.index.resolve_revisits()
     return reader.index

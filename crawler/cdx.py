@@ -210,9 +210,11 @@ class CdxSource:
             tmp.replace(path)
         return text
 
-    def index(self, start: str | None, end: str | None) -> CaptureIndex:
-        """The captures of the site the CDX server lists (payloads not fetched yet)."""
-        index = CaptureIndex()
+    def index(self, start: str | None, end: str | None, path: Path | None = None
+              ) -> CaptureIndex:
+        """The captures of the site the CDX server lists (payloads not fetched yet), indexed
+        in the file ``path`` (``CaptureIndex``)."""
+        index = CaptureIndex(path)
         count = 0
         for row in self.query(start, end):
             url, stamp = row.get("url") or row.get("original") or "", row.get("timestamp", "")
@@ -228,7 +230,6 @@ class CdxSource:
                 file=None, offset=-1, origin="CDX " + json.dumps(row, sort_keys=True),
                 fetch=self.fetch))
         index.files.append({"path": self.cdx_url, "captures": count})
-        index.sort()
         return index
 
     def fetch(self, capture: ArchiveCapture) -> None:

@@ -583,6 +583,7 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
               _moment_list((to,), True)[0] if to else None)
     began = time.perf_counter()
     scratch = scratch_dir(out_dir)
+    index = None
     try:
         index = _capture_index(source, start_url, out_dir, scratch, bounds)
         chosen = [Moment(m, timedelta(days=window)) for m in moments(index, times, every)]
@@ -600,6 +601,8 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
     except LockHeld as exc:
         raise LockedError(str(exc)) from None
     finally:
+        if index is not None:
+            index.close()
         remove_scratch(scratch)
     code = _import_code(results, bool(index.problems))
     written = [r for r in results if r.snapshot is not None]
@@ -630,14 +633,14 @@ def _import_display() -> tuple[Any, Any]:
 def _capture_index(source: dict[str, Any], start_url: str, out_dir: Path, scratch: Path,
                    bounds: tuple[Any, Any]) -> Any:
     """The captures of ``--warc`` files or of ``--cdx``; input problems go to stderr."""
-    from .captures import read_archives
+    from .captures import INDEX_NAME, read_archives
     from .cdx import CdxSource, PoliteClient
 
     if source["cdx_url"]:
         cdx = CdxSource(source["cdx_url"], source["replay_prefix"], start_url, out_dir,
                         PoliteClient(source["delay"]))
         stamps = [b.strftime("%Y%m%d%H%M%S") if b else None for b in bounds]
-        index = cdx.index(stamps[0], stamps[1])
+        index = cdx.index(stamps[0], stamps[1], scratch / INDEX_NAME)
     else:
         index = read_archives(list(source["warcs"]), start_url, scratch)
     index.restrict(*bounds)

@@ -21,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -89,6 +90,41 @@ def _pick(captures: list[ArchiveCapture], moment: Moment) -> ArchiveCapture | No
     return (good or inside)[-1] if inside else None
 
 
+class CopiedRecords(Mapping[str, str]):
+    """The captures copied into one snapshot's WARC: (file, offset, date) of each -> its
+    record id there and where it came from; as a mapping, record id -> where from (the
+    pipeline's ``sources``). Kept in a private temporary SQLite file, which SQLite holds in
+    its bounded page cache while it is small: memory does not grow with the pages."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")
+        self._db.execute("CREATE TABLE copied (file TEXT NOT NULL, pos INTEGER NOT NULL, "
+                         "date TEXT NOT NULL, record_id TEXT NOT NULL UNIQUE, "
+                         "origin TEXT NOT NULL, PRIMARY KEY (file, pos, date))")
+
+    def record_id(self, file: Path, offset: int, date: str) -> str | None:
+        row = self._db.execute("SELECT record_id FROM copied WHERE file = ? AND pos = ? AND "
+                               "date = ?", (str(file), offset, date)).fetchone()
+        return None if row is None else str(row[0])
+
+    def add(self, file: Path, offset: int, date: str, record_id: str, origin: str) -> None:
+        self._db.execute("INSERT INTO copied VALUES (?, ?, ?, ?, ?)",
+                         (str(file), offset, date, record_id, origin))
+
+    def __getitem__(self, record_id: str) -> str:
+        row = self._db.execute("SELECT origin FROM copied WHERE record_id = ?",
+                               (record_id,)).fetchone()
+        if row is None:
+            raise KeyError(record_id)
+        return str(row[0])
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(row[0]) for row in self._db.execute("SELECT record_id FROM copied"))
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM copied").fetchone()[0])
+
+
 class MomentCaptures:
     """The archive at one moment, as ``reparse.replay`` reads it (``reparse.Captures``);
     every capture used is copied into the snapshot's WARC once."""
@@ -106,33 +142,31 @@ class MomentCaptures:
         self._page_rules = DEFAULT_RULES
         """The rules of the last page looked up (its requisites are looked up under them,
         whatever rules the links it queued were looked up under since)."""
-        self._by_key: dict[str, ArchiveCapture] = {}
         self._answered: dict[tuple[Path, int, str], ArchiveCapture] = {}
         """The captures of the responses given and not yet read or used (a few at a time)."""
-        self._copied: dict[tuple[Path, int, str], str] = {}
+        self._copied = CopiedRecords()
+        """The captures copied into the snapshot's WARC: their record ids there, and where
+        each came from (the pipeline's ``sources``)."""
+        pipeline.sources = self._copied
         self.payload_snapshots: set[str] = set()
         self.pages = 0
         self._progress = progress
-        self.copied_from: dict[str, list[str]] = {}
-        """Input (file, WACZ member or CDX server) -> dates of the captures copied from it."""
+        self.copied_from: dict[str, tuple[int, str, str]] = {}
+        """Input (file, WACZ member or CDX server) -> the captures copied from it: how many,
+        the earliest and the latest date."""
 
-    def _chosen(self, rules: UrlRules) -> dict[str, ArchiveCapture]:
+    def _chosen(self, url: str, rules: UrlRules) -> ArchiveCapture | None:
+        """The moment's capture of ``url`` under ``rules``."""
         if rules != self._rules:  # the site's identity rules changed: key the captures anew
-            chosen: dict[str, ArchiveCapture] = {}
-            for indexed, captures in self._index.by_url.items():
-                picked = _pick(captures, self._moment)
-                if picked is None:
-                    continue
-                key = canonical_url(picked.site_url, rules)
-                key = indexed if key == indexed else key  # the index's string, not a copy
-                if key not in chosen or chosen[key].when < picked.when:
-                    chosen[key] = picked
-            self._by_key, self._rules = chosen, rules
-        return self._by_key
+            moment = self._moment
+            self._index.choose(lambda captures: _pick(captures, moment),
+                               lambda site_url: canonical_url(site_url, rules))
+            self._rules = rules
+        return self._index.chosen(canonical_url(url, rules))
 
     def response(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
         self._page_rules = rules
-        capture = self._chosen(rules).get(canonical_url(url, rules))
+        capture = self._chosen(url, rules)
         if capture is None:
             return None
         response = _response_of(capture)
@@ -144,7 +178,7 @@ class MomentCaptures:
         """What ``response`` would give, unread and unrecorded (to parse it ahead): a
         capture in a local file only (a CDX server's is fetched when it is used), with the
         headers known so far."""
-        capture = self._chosen(rules).get(canonical_url(url, rules))
+        capture = self._chosen(url, rules)
         if capture is None or capture.file is None or capture.fetch is not None:
             return None
         return ArchivedResponse(url=capture.site_url, status=capture.status,
@@ -173,7 +207,7 @@ class MomentCaptures:
 
     def _why_missing(self, url: str) -> str:
         at = iso_utc(self._moment.at)
-        captures = self._index.by_url.get(canonical_url(url, DEFAULT_RULES), [])
+        captures = self._index.captures_of(canonical_url(url, DEFAULT_RULES))
         before = [c for c in captures if c.when <= self._moment.at]
         if before:
             return (f"not in the archive within the window: its latest capture at or before "
@@ -183,7 +217,7 @@ class MomentCaptures:
         return f"not in the archive: no capture at or before {at}"
 
     def requisite(self, url: str) -> Requisite:
-        capture = self._chosen(self._page_rules).get(canonical_url(url, self._page_rules))
+        capture = self._chosen(url, self._page_rules)
         if capture is None or capture.status != 200:
             return Requisite(url, error="not in the archive at or before the moment"
                              if capture is None else f"archived as HTTP {capture.status}")
@@ -200,9 +234,9 @@ class MomentCaptures:
         stored larger than ``limit`` is not copied (None): the crawl would not have kept it
         either, and the page is reported as too large."""
         assert capture.file is not None
-        key = (capture.file, capture.offset, capture.date)
-        if key in self._copied:
-            return self._copied[key]
+        copied = self._copied.record_id(capture.file, capture.offset, capture.date)
+        if copied is not None:
+            return copied
         with open(capture.file, "rb") as fh:
             fh.seek(capture.offset)
             with raising_warcio_errors():
@@ -219,10 +253,12 @@ class MomentCaptures:
         self._warc.write_exchange(exchange)
         if earlier is not None:
             self.payload_snapshots.add(earlier.snapshot_id)
-        self._copied[key] = exchange.record_id
-        self._pipeline.sources[exchange.record_id] = capture.origin
+        self._copied.add(capture.file, capture.offset, capture.date, exchange.record_id,
+                         capture.origin)
         source = "CDX" if capture.origin.startswith("CDX ") else capture.origin.rsplit("#", 1)[0]
-        self.copied_from.setdefault(source, []).append(capture.date)
+        count, earliest, latest = self.copied_from.get(source, (0, capture.date, capture.date))
+        self.copied_from[source] = (count + 1, min(earliest, capture.date),
+                                    max(latest, capture.date))
         return exchange.record_id
 
 
@@ -282,10 +318,10 @@ def imported_before(out_dir: Path, moment: datetime) -> Path | None:
     return None
 
 
-def _used(used: dict[str, list[str]]) -> list[dict[str, Any]]:
+def _used(used: dict[str, tuple[int, str, str]]) -> list[dict[str, Any]]:
     """What each input gave this snapshot: captures copied, their earliest and latest date."""
-    return [{"source": source, "captures": len(dates), "earliest": min(dates),
-             "latest": max(dates)} for source, dates in sorted(used.items())]
+    return [{"source": source, "captures": count, "earliest": earliest, "latest": latest}
+            for source, (count, earliest, latest) in sorted(used.items())]
 
 
 def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
@@ -295,7 +331,7 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
     ``workers`` > 1 its pages are parsed ahead on that many processes (``parse_pool``):
     the snapshot is the same byte for byte."""
     result = Imported(moment.at)
-    start = index.by_url.get(canonical_url(start_url), [])
+    start = index.captures_of(canonical_url(start_url))
     if _pick(start, moment) is None:
         result.note = (f"no capture of {start_url} at or before {iso_utc(moment.at)} within "
                        f"{moment.window.days} days: no snapshot of this moment")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -128,7 +128,7 @@ class PagePipeline:
         self._pager_labels: dict[str, int] = {}
         """Canonical URL -> the page number a case pager's link label gave it."""
         self.figures = FigureResolver()
-        self.sources: dict[str, str] = {}
+        self.sources: Mapping[str, str] = {}
         """WARC record id -> where an imported capture came from (``pages.capture_source``)."""
         self.health_checks = True
         """Run the health checks before ``latest`` moves (an import does not: the archive,
