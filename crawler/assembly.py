@@ -186,6 +186,8 @@ class _OpenCase:
     for the end of the crawl, or for a page with navigation evidence."""
     title: str | None = None
     """The case title its first page read (``_same_case_title`` compares it)."""
+    numbers: set[int] = field(default_factory=set)
+    """The page numbers its pages read (``CaseAssembler._number_taken``)."""
 
     def waiting(self) -> set[str]:
         return self.expected - self.pages.keys() - self.failed.keys()
@@ -267,11 +269,20 @@ class CaseAssembler:
             mine = next((self._owner_of(u) for u in urls if u in self._owner), None)
             return self._add_duplicate(page, urls, *self._digests[digest], mine=mine)
         key = next((self._owner_of(u) for u in urls if u in self._owner), None)
-        key = key or case_key(page.ref.url, self.rules)
+        own = case_key(page.ref.url, self.rules)
+        if key is not None and key != own and self._number_taken(key, page):
+            # A page linked as a case's next page that claims a number the case holds, from
+            # another document family: the next case (a CMS's article navigation), not a
+            # page of this one. It is a case of its own; the other stops waiting for it.
+            self._open[key].expected -= urls
+            key = None
+        key = key or own
         if key in self._released:
             self.late_pages.append(page.ref.url)
             return []
         case = self._open.setdefault(key, _OpenCase(key, title=page.record.title))
+        if page.record.page_number is not None:
+            case.numbers.add(page.record.page_number)
         case.provisional = case.provisional and page.provisional
         for link in page.pager_urls:
             canon = self._canon(link)
@@ -297,6 +308,12 @@ class CaseAssembler:
             self._owner[url] = key
         return self._release_if_done(case)
 
+    def _number_taken(self, key: str, page: FetchedPage) -> bool:
+        """Does the open case ``key`` hold a page with this page's number already?"""
+        case = self._open.get(key)
+        return (case is not None and page.record.page_number is not None
+                and page.record.page_number in case.numbers)
+
     def _owner_of(self, url: str) -> str:
         """The key of the case that expects or holds ``url`` (through the cases it joined)."""
         key = self._owner[url]
@@ -315,6 +332,7 @@ class CaseAssembler:
         for where, names in other.aliases.items():
             case.aliases.setdefault(where, set()).update(names)
         case.provisional = case.provisional and other.provisional
+        case.numbers |= other.numbers
         self._joined[other.key] = case.key
         self.joined_cases += 1
 

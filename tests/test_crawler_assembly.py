@@ -207,3 +207,17 @@ def test_cases_of_other_titles_are_never_joined() -> None:
                                          title="Hip Pain", body=b"hip body"))
     assert assembler.joined_cases == 0
     assert [r.case.title for r in hip] == ["Hip Pain"]  # its own case, not waiting for KEY 2
+
+
+def test_a_next_case_linked_as_a_next_page_is_a_case_of_its_own() -> None:
+    # Article navigation "Next >" from the last page of one case to the first of the next:
+    # the page claims a number the case holds, from another document: a case of its own.
+    hip = "http://127.0.0.1:8080/index.php/cases/23-hip.html"
+    ankle = "http://127.0.0.1:8080/index.php/cases/69-ankle.html"
+    assembler = CaseAssembler()
+    assert assembler.add_page(_notes_page(1, hip, [hip + "?start=1"], title="Case Studies")) == []
+    out = assembler.add_page(_notes_page(2, hip + "?start=1", [ankle], title="Case Studies"))
+    out += assembler.add_page(_notes_page(1, ankle, [], title="Case Studies", body=b"ankle"))
+    out += assembler.finish()
+    assert sorted((r.case.url, len(r.case.pages), r.case.complete) for r in out) == [
+        (hip, 2, True), (ankle, 1, True)]
