@@ -212,8 +212,6 @@ class CaseAssembler:
         self._owner: dict[str, str] = {}
         self._joined: dict[str, str] = {}
         """Key of a case that joined another -> that case's key (``_join``)."""
-        self.joined_cases = 0
-        """Cases found to be pages of another case by its pager (``_join``)."""
         """Canonical page URL -> key of the case that expects or holds it."""
         self._released: set[str] = set()
         self.late_pages: list[str] = []
@@ -314,12 +312,20 @@ class CaseAssembler:
         return (case is not None and page.record.page_number is not None
                 and page.record.page_number in case.numbers)
 
-    def _owner_of(self, url: str) -> str:
-        """The key of the case that expects or holds ``url`` (through the cases it joined)."""
-        key = self._owner[url]
+    @property
+    def joined_cases(self) -> int:
+        """Cases found to be pages of another case by its pager (``_join``)."""
+        return len(self._joined)
+
+    def _current(self, key: str) -> str:
+        """The key a case goes by now: the case it joined, if it joined one."""
         while key in self._joined:
             key = self._joined[key]
         return key
+
+    def _owner_of(self, url: str) -> str:
+        """The key of the case that expects or holds ``url`` (through the cases it joined)."""
+        return self._current(self._owner[url])
 
     def _join(self, case: _OpenCase, other: _OpenCase) -> None:
         """``other`` is ``case``: a page of one names a page the other expects in its
@@ -334,15 +340,13 @@ class CaseAssembler:
         case.provisional = case.provisional and other.provisional
         case.numbers |= other.numbers
         self._joined[other.key] = case.key
-        self.joined_cases += 1
 
     def _add_duplicate(self, page: FetchedPage, urls: set[str], key: str, original: str,
                        shelved: Shelved | None, mine: str | None = None) -> list[Released]:
         """A page whose body is that of a page already taken: its URLs become aliases. When
         another open case expected it (``mine``: its pager named this page by another URL),
         that case is this one and joins it (``_join``)."""
-        while key in self._joined:
-            key = self._joined[key]
+        key = self._current(key)
         case = self._open.get(key)
         if case is None or shelved is None:
             self.duplicates.extend((url, original) for url in sorted(urls - {original}))

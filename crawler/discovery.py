@@ -363,8 +363,7 @@ def _one_number_apart(a: str, b: str, rules: UrlRules) -> str | None:
     pa, pb = urlsplit(canonical_url(a, rules)), urlsplit(canonical_url(b, rules))
     if pa.path != pb.path or pa.query == pb.query:
         return None
-    qa = dict(parse_qsl(pa.query, keep_blank_values=True))
-    qb = dict(parse_qsl(pb.query, keep_blank_values=True))
+    qa, qb = _query_dict(a, rules), _query_dict(b, rules)
     differ = [k for k in qa.keys() | qb.keys() if qa.get(k) != qb.get(k)]
     if len(differ) != 1 or not all(v is None or v == "" or (v.isdigit() and len(v) <= 4)
                                    for v in (qa.get(differ[0]), qb.get(differ[0]))):

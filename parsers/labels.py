@@ -167,10 +167,12 @@ for _key, _names in _ALIAS_TABLE.items():
         ALIASES[_name.replace("'", "")] = _key
 CONDITIONAL = {k.replace("'", ""): v for k, v in CONDITIONAL_ALIASES.items()}
 
-#: Dropped when a heading is folded: apostrophes, and the characters that show nothing
-#: (soft hyphen, zero-width space, word joiner, byte-order mark; ``text.drop_invisible``).
-_FOLDED_AWAY = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": "", "\u00b4": "",
-                              "\u00ad": "", "\u200b": "", "\u2060": "", "\ufeff": ""})
+#: Characters that show nothing: the soft hyphen, the zero-width space, the word joiner and a
+#: byte-order mark inside the text (joiners and direction marks change how scripts render:
+#: they are not among them). ``text.drop_invisible`` removes them from fields.
+INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff"
+#: Dropped when a heading is folded: apostrophes, and the characters that show nothing.
+_FOLDED_AWAY = str.maketrans(dict.fromkeys("\u2019\u2018'`\u00b4" + INVISIBLE_CHARS, ""))
 _LABEL_TRIM = " :.-\u2013\u2014"
 
 

@@ -36,6 +36,7 @@ from .labels import (
     HEADING_CLASS_RE,
     HEADING_CONTAINER_RE,
     HEADING_TAGS,
+    INVISIBLE_CHARS,
     MSO_IGNORE_RE,
     NAV_ATTR_RE,
     NAV_TAGS,
@@ -104,20 +105,14 @@ def run(text: str, fmt: str = "", strong: bool = False, href: str | None = None,
     return (text, fmt, strong, href, marker)
 
 
-#: Characters that show nothing: the soft hyphen, the zero-width space, the word joiner and a
-#: byte-order mark inside the text (joiners and direction marks change how scripts render:
-#: they stay).
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u2060\ufeff]")
-
-
-_INVISIBLE = ("\u00ad", "\u200b", "\u2060", "\ufeff")
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS}]")
 
 
 def drop_invisible(text: str) -> str:
     """A field's text without the characters that show nothing ("hyper&shy;tension" is
     "hypertension", as a reader and a search see it; a diff does not report an added soft
     hyphen). One-character searches first: they cost far less than the pattern's scan."""
-    if text.isascii() or not any(ch in text for ch in _INVISIBLE):
+    if text.isascii() or not any(ch in text for ch in INVISIBLE_CHARS):
         return text
     return _INVISIBLE_RE.sub("", text)
 

@@ -16,6 +16,11 @@ from ..model import Block, CaseContent, Part, SiteInfo, case_truth
 E = lambda text: html.escape(text, quote=False)  # noqa: E731
 
 
+#: A transparent 1x1 GIF: the spacer and icon images the old templates link.
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
+       b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+
 @dataclass(slots=True)
 class Site:
     """A generated site: served files, the route table and the truth."""

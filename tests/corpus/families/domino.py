@@ -48,6 +48,7 @@ import re
 
 from ..model import Block, CaseContent, Part, SiteInfo
 from .common import (
+    GIF,
     E,
     Site,
     about_body,
@@ -61,8 +62,6 @@ from .common import (
     restyle_headings,
 )
 
-GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
-       b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 ICONS = ["ecblank", "expand", "collapse", "doclink", "vwicn005", "vwicn043", "actn010"]
 STOP = {"a", "an", "the", "in", "of", "that", "would", "not", "after", "to", "and"}
 HEAD_STYLES = ["bold_colon", "caps", "plus1", "underline", "runin"]

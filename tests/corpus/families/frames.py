@@ -34,6 +34,7 @@ import random
 
 from ..model import Block, CaseContent, Part, SiteInfo
 from .common import (
+    GIF,
     Site,
     about_body,
     calendar_body,
@@ -44,9 +45,6 @@ from .common import (
     record_case,
     restyle_headings,
 )
-
-GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
-       b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
 #: Named entities of HTML 3.2/4 and the "numeric cp1252" references of the era.
 ENTITIES = {"é": "&eacute;", "ö": "&ouml;", "ä": "&auml;", "ü": "&uuml;", "°": "&deg;",
