@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from casearchive.parsers.labels import PAGE_SEGMENT_RE
+from casearchive.parsers.labels import PAGE_LEAD_IN, PAGE_SEGMENT_RE
 from casearchive.parsers.records import Link
 
 from .urls import (
@@ -45,10 +45,11 @@ LIST_PAGER_TEXT = re.compile(
     r"|(?:[«<‹]+\s*)?(?:next|prev(?:ious)?)(?:\s*page)?(?:\s*[»>›]+)?)$",
     re.IGNORECASE,
 )
-#: Link texts of a case's pager ("Page 3", "[3]", "3 of 6", "Next Page »").
+#: Link texts of a case's pager ("Page 3", "[3]", "3 of 6", "Next Page »", "Continue on
+#: page 2": the text an icon link stands beside names it).
 CASE_PAGER_TEXT = re.compile(
-    r"^(?:[«<‹←]+\s*)?\[?(?:page\s*#?\s*\d+(?:\s*of\s*\d+)?|\d{1,3}|(?:next|prev(?:ious)?)"
-    r"(?:\s*page)?)\]?(?:\s*[»>›→]+)?$",
+    rf"^(?:[«<‹←]+\s*)?\[?(?:(?:{PAGE_LEAD_IN})?page\s*#?\s*\d+(?:\s*of\s*\d+)?|\d{{1,3}}"
+    r"|(?:next|prev(?:ious)?)(?:\s*page)?)\]?(?:\s*[»>›→]+)?$",
     re.IGNORECASE,
 )
 #: ``Server`` headers of servers whose URLs are case-insensitive.
@@ -59,9 +60,10 @@ LIST_PAGING_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|start|offset|from
 #: site generator's list page directory (``cases/page/2/``).
 NUMBERED_DOC = re.compile(r"[-_]?\d+(?=\.\w+$)|(?<=/)page/\d+/?$")
 #: A pager link that names its page number: "3", "Page 3", "Page #3", "3 of 6", "[3]",
-#: "← Page 1", "Page 3 →".
+#: "← Page 1", "Page 3 →", "Continue on page 2".
 NUMBERED_PAGER_TEXT = re.compile(
-    r"^[«<‹←\s]*\[?(?:page\s*#?\s*)?(\d{1,4})(?:\s*of\s*\d+)?\]?[\s»>›→]*$", re.I)
+    rf"^[«<‹←\s]*\[?(?:(?:{PAGE_LEAD_IN})?page\s*#?\s*)?(\d{{1,4}})(?:\s*of\s*\d+)?\]?[\s»>›→]*$",
+    re.I)
 #: A pager link to the page before this one ("Previous Page", "« Prev").
 PREV_PAGER_TEXT = re.compile(r"^(?:[«<‹←]+\s*)?prev(?:ious)?(?:\s*page)?$|^[«<‹←]$", re.I)
 #: A pager link to the first page: "first", "« first", "first page".
@@ -118,6 +120,13 @@ class Scope:
     serves its About page through the same ``view=article`` URLs as its cases)."""
     list_prefix: str | None = None
     """The directory the case list lists (``_list_prefix``): what lies under it is cases."""
+    home_links: set[str] = field(default_factory=set)
+    """The content links of a start page that is no list (a home page: its content links
+    form no family, its menus none named like cases), canonical: one of them may lead to
+    the case list (``adopts_list``)."""
+    adopted: list[tuple[str, frozenset[tuple[str, str]]]] = field(default_factory=list)
+    """Lists found through a home page's link: (list document, its query), as the start
+    URL's own (``is_list_url``)."""
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.start_url)
@@ -139,10 +148,24 @@ class Scope:
         parameters name the cases (``index.asp?cid=5``)."""
         if self.list_pattern is not None:
             return bool(self.list_pattern.search(url))
-        if _list_doc(url, self.rules) not in self.list_docs:
+        doc = _list_doc(url, self.rules)
+        if doc in self.list_docs and _lists_by(_fixed_query(url, self.rules), self.list_query):
+            return True
+        return any(doc == list_doc and _lists_by(_fixed_query(url, self.rules), query)
+                   for list_doc, query in self.adopted)
+
+    def adopts_list(self, urls: list[str], links: list[Link]) -> bool:
+        """Is this page, reached by a link of a home page's content (``home_links``), the
+        case list? When it is list-shaped (``_list_shaped``: its content names two entries
+        or more by title-like links of one URL family, as a view's rows or its categories
+        do): it becomes a list of the crawl, its own pagination and views with it."""
+        if self.list_pattern is not None or not self.home_links or not any(
+                canonical_url(u, self.rules) in self.home_links for u in urls):
             return False
-        query = _fixed_query(url, self.rules)
-        return query == self.list_query or (bool(self.list_query) and query > self.list_query)
+        if not _list_shaped(links, self.rules, self.host):
+            return False
+        self.adopted.append((_list_doc(urls[0], self.rules), _fixed_query(urls[0], self.rules)))
+        return True
 
     def list_links(self, links: list[Link]) -> tuple[list[str], list[str]]:
         """Split a list page's links into (list pagination, every other in-scope link)."""
@@ -168,7 +191,11 @@ class Scope:
         frame: pages of the list too) and site navigation."""
         pagination, candidates = self.list_links(links)
         # The list's content names its cases; its menus name the site's pages. Its menus
-        # count only on a list whose content links no family (a case list in a side menu).
+        # count only on a list whose content links no family (a case list in a side menu,
+        # or a plain list of links, which the walk flags as navigation by its density), and
+        # only with links named like cases when its content names things by links of its
+        # own (a Notes view's categories, a home page's "Browse the case studies"): the
+        # entries are behind those, and the menus are the site's.
         content = {link.url for link in links if not link.nav}
         in_content = [url for url in candidates if url in content]
         family = self.dominant_family(page_url, in_content, links)
@@ -176,6 +203,15 @@ class Scope:
         if family is None:
             family = self.dominant_family(page_url, candidates, links)
             members = candidates
+            if family is not None and _names_entries(links, self.host) and not (
+                    self._named_like_cases(family, candidates, links)):
+                family = None
+        if family is None and not self.case_families and not self.adopted and (
+                canonical_url(page_url, self.rules) == canonical_url(self.start_url,
+                                                                     self.rules)):
+            # A start page that is no list (a home page): a link of its content may lead
+            # to the list (``adopts_list``); until then every link is navigation.
+            self.home_links = {canonical_url(u, self.rules) for u in in_content}
         if family is not None:
             self.case_families.add(family)
             self._learn_family_values(family, members)
@@ -191,14 +227,15 @@ class Scope:
                 roles.nav.append(url)
         return roles
 
-    def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None
-                   ) -> LinkRoles:
+    def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None,
+                   number: int | None = None) -> LinkRoles:
         """A case page's links: its pager, list pages, links into a known case family (related
         cases), and site navigation. ``also_as``: another URL of the page (its declared
-        canonical URL), whose pager links count too."""
-        pager = set(self.pager_links(page_url, links))
+        canonical URL), whose pager links count too; ``number``: the page number the page
+        prints (``pager_links``)."""
+        pager = set(self.pager_links(page_url, links, number))
         if also_as is not None:
-            pager.update(self.pager_links(also_as, links))
+            pager.update(self.pager_links(also_as, links, number))
         roles = LinkRoles()
         for link in links:
             if not self.allows(link.url):
@@ -224,8 +261,11 @@ class Scope:
 
     def teaser_roles(self, links: list[Link]) -> LinkRoles:
         """A page that is not a case (a teaser or taxonomy listing, a site page): only its
-        links into a known case family are followed, as case links."""
-        return LinkRoles(case_links=[
+        links into a known case family are followed, as navigation: the page they lead to
+        is a case by its URL's family when it reads as one, but a site page is no list, and
+        a link of it to a page that is gone (a home page's stale "Case of the Month") is a
+        navigation warning, not a lost case."""
+        return LinkRoles(nav=[
             link.url for link in links if self.allows(link.url) and self.is_case_family(link.url)
         ])
 
@@ -263,6 +303,18 @@ class Scope:
         values = self.family_values.get(shape)
         return not values or values <= _query_pairs(url, self.rules)
 
+    def _named_like_cases(self, family: UrlShape, candidates: list[str],
+                          links: list[Link]) -> bool:
+        """Are most of a family's links (two at least) named like cases, by titles of
+        ``TITLE_WORDS`` words or more (menus name the site's pages in a word or two)?"""
+        urls = {u for u in candidates if url_shape(u, self.rules) == family}
+        words: dict[str, int] = {}
+        for link in links:
+            if link.url in urls:
+                words[link.url] = max(words.get(link.url, 0), len(link.text.split()))
+        titled = sum(1 for n in words.values() if n >= TITLE_WORDS)
+        return titled >= 2 and 2 * titled >= len(urls)
+
     def dominant_family(self, page_url: str, candidates: list[str],
                         links: list[Link]) -> UrlShape | None:
         """The URL family of a list page's case links: the family with the most URLs linked
@@ -291,8 +343,13 @@ class Scope:
             return None
         return ranked[0][0]
 
-    def pager_links(self, page_url: str, links: list[Link]) -> list[str]:
-        """Links of a case page that lead to other pages of the same case."""
+    def pager_links(self, page_url: str, links: list[Link], number: int | None = None
+                    ) -> list[str]:
+        """Links of a case page that lead to other pages of the same case. ``number``: the
+        page number the page prints ("Page 1 of 2", "X - Page #1"): a link labelled with the
+        number next to it ("[2]", "Continue on page 2") is a pager link wherever it leads,
+        even alone (a two-page case's pager row has one link: the other number is the page
+        itself, unlinked)."""
         key = case_key(page_url, self.rules).rstrip("/")
         rows = _pager_rows(links)
         out: list[str] = []
@@ -308,7 +365,8 @@ class Scope:
             if same_case or (pager_text and (self._same_dir_as(page_url, link.url)
                                              or _numbered_dir(page_url) == _numbered_dir(
                                                  link.url)
-                                             or _dir_of(link.url) in rows)) or (
+                                             or _dir_of(link.url) in rows
+                                             or _next_to(link.text, number))) or (
                     self._turns_the_page(page_url, link.url)):
                 out.append(link.url)
         return out
@@ -339,6 +397,41 @@ class Scope:
 
 def _dir_of(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[0]
+
+
+def _lists_by(query: frozenset[tuple[str, str]], list_query: frozenset[tuple[str, str]]
+              ) -> bool:
+    """A page of a list whose fixed query is ``list_query`` (see ``Scope.is_list_url``)."""
+    return query == list_query or (bool(list_query) and query > list_query)
+
+
+def _titled(link: Link) -> bool:
+    return len(link.text.split()) >= TITLE_WORDS
+
+
+def _names_entries(links: list[Link], host: str) -> bool:
+    """Does the page's content (not its navigation) name something by a link of its own,
+    in title-like words ("Browse the case studies", "Show details for Knee Pain")?"""
+    return any(not link.nav and _titled(link) and _allowed(link.url, host) for link in links)
+
+
+def _list_shaped(links: list[Link], rules: UrlRules, host: str) -> bool:
+    """Does the page's content name two entries or more by title-like links of one URL
+    family (a list's rows, a categorized view's categories)?"""
+    shapes: dict[UrlShape, set[str]] = {}
+    for link in links:
+        if not link.nav and _titled(link) and _allowed(link.url, host):
+            shapes.setdefault(url_shape(link.url, rules), set()).add(
+                canonical_url(link.url, rules))
+    return any(len(urls) >= 2 for urls in shapes.values())
+
+
+def _next_to(text: str, number: int | None) -> bool:
+    """Does a pager label name the page before or after page ``number``?"""
+    if number is None:
+        return False
+    label = NUMBERED_PAGER_TEXT.match(text.strip())
+    return label is not None and abs(int(label.group(1)) - number) == 1
 
 
 def _pager_rows(links: list[Link]) -> set[str]:
@@ -417,7 +510,10 @@ def url_shape(url: str, rules: UrlRules) -> UrlShape:
     if ":" in last:  # a wiki's namespace ("/wiki/Case:Knee", "/wiki/Help:Editing") is a level
         directory = f"{directory}/{last.partition(':')[0]}:"
     ext = last.rpartition(".")[2].lower() if "." in last else ""
-    keys = sorted({k for k, _ in parse_qsl(parts.query) if not LIST_PAGING_PARAMS.match(k)})
+    # A parameter without a value is a parameter too: a Notes URL's command (``?OpenView``,
+    # ``?OpenAbout``, ``?OpenDocument``) says what kind of page it opens.
+    keys = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)
+                   if not LIST_PAGING_PARAMS.match(k)})
     return re.sub(r"\d+", "#", directory), ext, tuple(keys)
 
 

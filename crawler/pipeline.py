@@ -96,6 +96,12 @@ def _page_number(record: PageRecord, msg: PageMessage, rules: UrlRules,
     return record.page_number
 
 
+def _printed_number(record: PageRecord) -> int | None:
+    """The page number the page itself prints (its title, heading or pager); None when the
+    parser only assumed one."""
+    return record.page_number if record.page_number_source != "default" else None
+
+
 def _verdict(roles: LinkRoles, **kwargs: Any) -> Verdict:
     return Verdict(lists=roles.lists, candidates=roles.case_links, pager=roles.pager,
                    nav=roles.nav, **kwargs)
@@ -154,6 +160,10 @@ class PagePipeline:
             self._note_evidence(roles.case_links, CASE_LINK)
             return _verdict(roles, fold_case=fold, page_bases=bases,
                             requisites=self._requisites(record.requisites))
+        if self.scope.adopts_list([msg.url, msg.request_url, *msg.redirects], record.links):
+            roles = self.scope.list_roles(msg.url, record.links)  # the list behind a home page
+            self._note_evidence(roles.case_links, CASE_LINK)
+            return _verdict(roles, page_bases=bases, requisites=self._requisites(record.requisites))
         if self._shows_a_taken_page(msg, record):
             return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
         evidence = self._case_evidence(msg, record)
@@ -180,7 +190,8 @@ class PagePipeline:
         fetched = canonical_url(msg.url, rules)
         url = self._declared_canonical(record, fetched) or fetched
         names = {canonical_url(u, rules) for u in (msg.request_url, msg.url, *msg.redirects)}
-        roles = self.scope.case_roles(msg.url, record.links, url if url != fetched else None)
+        roles = self.scope.case_roles(msg.url, record.links, url if url != fetched else None,
+                                      _printed_number(record))
         if not provisional:
             self.scope.learn_case_family(url)
         self._note_evidence(roles.pager, PAGER)
@@ -230,7 +241,8 @@ class PagePipeline:
         """A page linked as a case whose content the parser does not recognise, but which has
         a pager: taken on evidence, since its case is a case when any of its pages reads as
         one (the assembler rejects the family otherwise)."""
-        return not _is_missing(record) and bool(self.scope.pager_links(msg.url, record.links))
+        return not _is_missing(record) and bool(self.scope.pager_links(
+            msg.url, record.links, _printed_number(record)))
 
     def _learn_page_bases(self, msg: PageMessage,
                           record: PageRecord) -> frozenset[tuple[str, int]] | None:

@@ -346,6 +346,11 @@ PAGER_RE = re.compile(
     re.I,
 )
 PAGER_WORD_RE = re.compile(r"\b(?:pages?|next|prev|previous)\b", re.I)
+#: The words that send a reader on to another page of the document before its number:
+#: "Continue on page 2", "Continued on page 3", "Back to page 1", "Go to page 2".
+PAGE_LEAD_IN = r"(?:continued?|go|back|return|turn)\s+(?:on|to)\s+"
+#: A line that is such a direction and nothing else (its link may be an icon beside it).
+CONTINUATION_RE = re.compile(rf"^{PAGE_LEAD_IN}page\s*#?\s*\d{{1,3}}\s*[.:>»]*$", re.I)
 RETURN_RE = re.compile(
     r"^(?:<<|\u00ab|<)?\s*(?:return|back|go back)\s+to\s+(?:the\s+)?(?:list\s+of\s+)?"
     r"(?:case\s+stud(?:y|ies)|cases?)(?:\s+(?:list|index|page|home|main page))?\s*[.!]?\s*"
@@ -404,6 +409,7 @@ EXCLUDED_SYMBOLS: frozenset[str] = frozenset(
 EXCLUDED_PREFIXES: frozenset[str] = frozenset({
     "of", "pr", "ne", "fi", "la", "pa", "go", "ba",  # pager: of prev(ious) next first ...
     "re",  # return, revised
+    "co", "tu",  # continue(d) on page, turn to page
     "th", "si", "we", "wa", "up",  # this, site, web, was, updated
 })
 

@@ -265,7 +265,9 @@ def _title_and_preamble(tag_title: str, segs: Segments
                 parts_of_title = {normalize_label(p) for p in TITLE_PART_SEP_RE.split(
                     undecorate(collapse(tag_title)))}
             match = normalize_label(vtitle) in parts_of_title
-        strong = all(r[2] for ln in parts[0][1][0] for r in ln if r[0].strip())
+        # Strong: every run of the block's lines still in the preamble; a line that went
+        # to the furniture ("Last modified: ...", a byline under the heading) does not count
+        strong = all(r[2] for p in parts for r in p[4] if r[0].strip())
         if vtitle is None or match or (visible is None and strong and (
                 want is None or ("title" not in evidence and vnum))):
             excluded.add(bi)

@@ -24,6 +24,7 @@ from typing import Any
 from .labels import (
     ADDRESS_LINE_RE,
     BYLINE_RE,
+    CONTINUATION_RE,
     COPYRIGHT_RE,
     COPYRIGHT_START_RE,
     COUNTER_RE,
@@ -315,14 +316,14 @@ def _gate_plain_run_ins(hits: dict[tuple[int, int], LabelHit]) -> None:
 
 def _excluded_short(text: str, runs: list[Run]) -> bool:
     """Is a line of <= 150 characters page furniture by its text: a pager, "Return To The
-    Case Studies List", a hit counter, "last updated"? (``_classify``; link bars and
-    breadcrumbs are tested by their links.)"""
+    Case Studies List", "Continue on page 2", a hit counter, "last updated"?
+    (``_classify``; link bars and breadcrumbs are tested by their links.)"""
     head = text[:2]
     if head in EXCLUDED_HEADS or not head.isascii():
         if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)
                                      or _number_links(runs)):
             return True
-        if RETURN_RE.match(text) or UPDATED_RE.match(text):
+        if RETURN_RE.match(text) or UPDATED_RE.match(text) or CONTINUATION_RE.match(text):
             return True
     low = text.lower()
     return ("visit" in low or "hits" in low or "count" in low or "views" in low) and \

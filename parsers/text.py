@@ -52,6 +52,8 @@ _CELL_MAX = 300
 _LEFT_CELL_MAX = 60
 #: The longest ``alt`` text read as a heading image's heading.
 _IMAGE_HEADING_MAX = 60
+#: The longest text before an unnamed icon link that names it (``_name_icon_link``).
+_ICON_LABEL_MAX = 40
 #: A data table's cell holds at most this many blocks; a cell holding more (paragraphs,
 #: headings, lists: a page's content column) makes the table a layout table.
 _DATA_CELL_BLOCKS = 2
@@ -548,6 +550,7 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
     pop = state.ends.pop
     push = state.ends.append
     end = state.end
+    named_at: tuple[int, int] | None = None  # the line and place an icon link was named at
     for event, el in walker:
         if event == "start":
             action = start_of(el.tag)
@@ -561,6 +564,11 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
             if code.__class__ is tuple:  # restore the formatting around the element
                 if code[4] is not state.link:
                     state.boundary = True
+                    if state.link is not None and not "".join(state.link[2]).strip():
+                        place = (id(state.line), sum(1 for r in state.line if r[0].strip()))
+                        if place != named_at:
+                            _name_icon_link(state.link, state.line)
+                            named_at = place
                 state.fmt, state.strong, state.href, state.marker, state.link, code = code
             text = end(code, el) if code else el.tail
         else:  # comment / processing instruction: only its tail is visible
@@ -582,6 +590,21 @@ def walk(root: etree._Element, is_label: LabelTest = _never_label) -> Walk:
                 line.append((text, state.fmt, state.strong, state.href, state.marker))
     state.flush_block()
     return Walk(state.blocks, state.links, state.title, state.base)
+
+
+def _name_icon_link(link: LinkOut, line: list[Run]) -> None:
+    """A link that shows no text of its own (an icon without ``alt``: a Notes doclink
+    after "Continue on page 2") is named, for discovery, by the short unlinked text just
+    before it on its line, as a reader takes it; only the first of a row of icons (the
+    walk names no other at the same place). The page's text is unchanged."""
+    texts: list[str] = []
+    for r in reversed(line):
+        if r[HREF] is not None:
+            break
+        texts.append(r[T])
+    label = " ".join("".join(reversed(texts)).split())
+    if label and len(label) <= _ICON_LABEL_MAX and any(c.isalnum() for c in label):
+        link[2] = [label]
 
 
 def break_preformatted_lines(root: etree._Element) -> None:

@@ -29,9 +29,9 @@ def legacy_server_module() -> ModuleType:
     return _load_server_module()
 
 
-@pytest.fixture
-def serve_site(legacy_server_module):
-    """Start a loopback server for a site directory; stopped after the test."""
+def _serving(legacy_server_module):
+    """A function starting a loopback server for a site directory, each stopped when the
+    generator ends."""
     servers = []
 
     def start(root: Path):
@@ -39,9 +39,23 @@ def serve_site(legacy_server_module):
         servers.append(server)
         return server, base_url
 
-    yield start
-    for server in servers:
-        server.shutdown()
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.shutdown()
+
+
+@pytest.fixture
+def serve_site(legacy_server_module):
+    """Start a loopback server for a site directory; stopped after the test."""
+    yield from _serving(legacy_server_module)
+
+
+@pytest.fixture(scope="module")
+def serve_site_module(legacy_server_module):
+    """``serve_site`` for a crawl shared by a module's tests; stopped after the module."""
+    yield from _serving(legacy_server_module)
 
 
 def run_cli(

@@ -242,3 +242,96 @@ def test_a_wiki_namespace_is_a_level_of_the_url_family() -> None:
         Link(url=BASE + "/wiki/NSMS_Wiki:About", text="About")])
     assert roles.case_links == [link.url for link in links]
     assert sorted(roles.nav) == [BASE + "/wiki/Help:Editing", BASE + "/wiki/NSMS_Wiki:About"]
+
+
+def test_one_number_next_to_the_page_s_own_names_the_other_page() -> None:
+    # A two-page case: its pager row "Go to page: [1] [2]" links only the other page (its
+    # own number is printed unlinked), into the key path the view does not use.
+    scope = Scope(BASE + "/cases.nsf/CasesByTitle?OpenView")
+    page = BASE + "/cases.nsf/8525ab/86256d58?OpenDocument"
+    key = BASE + "/cases.nsf/vwCases/case12p{}?OpenDocument"
+    assert scope.pager_links(page, links((key.format(2), "[2]")), number=1) == [key.format(2)]
+    assert scope.pager_links(page, links((key.format(1), "1")), number=2) == [key.format(1)]
+    assert scope.pager_links(page, links((key.format(3), "[3]")), number=1) == []
+    assert scope.pager_links(page, links((key.format(2), "[2]"))) == []  # no number printed
+    # an icon link named by the direction beside it
+    icon = links((key.format(2), "Continue on page 2"), (key.format(1), "Back to page 1"))
+    assert scope.pager_links(page, icon[:1], number=1) == [key.format(2)]
+    assert scope.pager_links(page, icon[1:], number=2) == [key.format(1)]
+
+
+def test_a_parameter_without_a_value_is_part_of_the_url_family() -> None:
+    # A Notes URL's command says what it opens: documents (?OpenDocument, or !OpenDocument
+    # in the path) are not the database's About, Help or outline pages.
+    scope = Scope(BASE + "/cases.nsf/Cases?OpenView")
+    scope.learn_case_family(BASE + "/cases.nsf/0/85256A1B2C3D4E5F!OpenDocument")
+    assert scope.is_case_family(BASE + "/cases.nsf/0/85256A1B2C3D4E60!OpenDocument")
+    assert not scope.is_case_family(BASE + "/cases.nsf/0/85256A1B2C3D4E61?OpenDocument")
+    scope.learn_case_family(BASE + "/cases.nsf/vwCases/Knee2?OpenDocument")
+    assert not scope.is_case_family(BASE + "/cases.nsf/vwCases/Knee2?EditDocument")
+
+
+def test_a_site_page_s_links_into_a_case_family_are_navigation() -> None:
+    # A home page's "Case of the Month" is followed, and a case by its family when it reads
+    # as one; gone, it is a stale link of the site, not a lost case.
+    scope = Scope(BASE + "/cases/index.asp")
+    scope.list_roles(BASE + "/cases/index.asp", links(
+        ("/cases/case.asp?id=1", "Knee Pain in a Young Runner"),
+        ("/cases/case.asp?id=2", "Hip Pain in an Adolescent Dancer")))
+    roles = scope.teaser_roles(links(("/cases/case.asp?id=9", "Case of the Month"),
+                                     ("/about.htm", "About Us")))
+    assert roles.nav == [BASE + "/cases/case.asp?id=9"]
+    assert not roles.case_links
+
+
+def _outline() -> list[Link]:
+    db = BASE + "/db/cases.nsf"
+    return [Link(db + "/Home?OpenPage", "Home", nav=True),
+            Link(db + "/0/85256A01?OpenDocument", "About", nav=True),
+            Link(db + "/0/85256A02?OpenDocument", "Help", nav=True),
+            Link(db + "/0/85256A03?OpenDocument", "Contact Us", nav=True)]
+
+
+def test_a_list_whose_content_names_its_entries_takes_no_menu_family() -> None:
+    # A collapsed categorized view: its content links its own expanded views, one per
+    # category; the menus beside it are the site's pages. A plain list of links (flagged as
+    # navigation by its density) is still its cases, named like cases or not.
+    view = BASE + "/db/cases.nsf/Cases?OpenView"
+    scope = Scope(view)
+    roles = scope.list_roles(view, [*_outline(), *links(
+        (view + "&Expand=1", "Show details for Knee Pain in a Runner"),
+        (view + "&Expand=2", "Show details for Hip Pain in a Dancer"))])
+    assert not roles.case_links and not scope.case_families
+    assert roles.lists == [view + "&Expand=1", view + "&Expand=2"]
+    # the same menus with cases named in a word or two, and no content link: the cases
+    plain = Scope(BASE + "/cases/")
+    roles = plain.list_roles(BASE + "/cases/", [
+        Link(BASE + "/cases/case1.htm", "Case 1", nav=True),
+        Link(BASE + "/cases/case2.htm", "Case 2", nav=True),
+        Link(BASE + "/cases/case3.htm", "Case 3", nav=True)])
+    assert len(roles.case_links) == 3
+    # named like cases, beside a content link with a title of its own: the cases too
+    named = Scope(BASE + "/cases/")
+    roles = named.list_roles(BASE + "/cases/", [
+        Link(BASE + "/cases/knee.htm", "Knee Pain in a Runner", nav=True),
+        Link(BASE + "/cases/hip.htm", "Hip Pain in a Dancer", nav=True),
+        Link(BASE + "/guidelines.htm", "Read our guidelines for authors")])
+    assert len(roles.case_links) == 2
+
+
+def test_a_home_page_s_link_to_a_list_shaped_page_makes_it_the_list() -> None:
+    db = BASE + "/db/cases.nsf"
+    view = db + "/Cases?OpenView"
+    scope = Scope(db + "?OpenDatabase")
+    roles = scope.list_roles(db + "?OpenDatabase", [*_outline(), *links(
+        (view, "Browse the case studies"),
+        (db + "/0/85256A04?OpenDocument", "guidelines for authors"))])
+    assert not roles.case_links and not scope.case_families
+    guide = links((db + "/0/85256A03?OpenDocument", "Contact Us"))
+    assert not scope.adopts_list([db + "/0/85256A04?OpenDocument"], guide)
+    twisties = links((view + "&Expand=1", "Show details for Knee Pain in a Runner"),
+                     (view + "&Expand=2", "Show details for Hip Pain in a Dancer"))
+    assert not scope.adopts_list([db + "/Help?OpenPage"], twisties)  # not linked by the home
+    assert scope.adopts_list([view], twisties)
+    assert scope.is_list_url(view + "&Expand=2")
+    assert not scope.is_list_url(db + "/Meetings?OpenView")

@@ -32,19 +32,8 @@ def _crawl(tmp: Path, serve, *, soft_404: bool
 
 
 @pytest.fixture(scope="module")
-def cms_crawl(tmp_path_factory, legacy_server_module):
-    servers = []
-
-    def serve(root: Path):
-        server, base = legacy_server_module.serve(root)
-        servers.append(server)
-        return server, base
-
-    try:
-        yield _crawl(tmp_path_factory.mktemp("cms"), serve, soft_404=False)
-    finally:
-        for server in servers:
-            server.shutdown()
+def cms_crawl(tmp_path_factory, serve_site_module):
+    return _crawl(tmp_path_factory.mktemp("cms"), serve_site_module, soft_404=False)
 
 
 def _pages(out: Path) -> list[dict]:

@@ -118,6 +118,46 @@ def test_single_page_case_is_page_one() -> None:
     assert parse_page(page, URL).page_number == 1
 
 
+_NOTES_PAGE = """<html><head><title>Example Society Case Studies</title></head><body>
+<table><tr><td><a href="/db.nsf/Home?OpenPage">Home</a><br><a href="/db.nsf/Cases?OpenView">
+Case Studies</a><br><a href="/db.nsf/0/8525?OpenDocument">About</a></td><td>
+<font size=4><b>Hip Pain in a Dancer - Page #1</b></font><br>
+<font size=1>Last modified: 03/14/2002 10:22:15 AM</font><br><hr>
+<b>History:</b><br>A dancer has groin pain.<br><br>
+<font size=2>Continue on page 2 </font><a href="/db.nsf/pages/Hip2?OpenDocument"><img
+src="/icons/doclink.gif" border=0></a><br><br>
+<a href="/db.nsf/Cases?OpenView">Return to the Case Studies list</a>.
+</td></tr></table></body></html>"""
+
+
+def test_a_heading_over_a_date_stamp_titles_a_page_with_a_generic_title() -> None:
+    """The heading over the body names the case when the <title> is the site's: the
+    "Last modified" line under it, furniture, does not make it a mixed block."""
+    record = parse_page(_NOTES_PAGE.encode(), "http://h/db.nsf/8c2f/0525?OpenDocument")
+    assert (record.title, record.page_number, record.page_number_source) == (
+        "Hip Pain in a Dancer", 1, "heading")
+    assert not record.warnings
+
+
+def test_an_icon_link_is_named_by_the_direction_beside_it() -> None:
+    """A doclink icon after "Continue on page 2" is a pager link named by that text; the
+    direction is furniture, not the section's text."""
+    record = parse_page(_NOTES_PAGE.encode(), "http://h/db.nsf/8c2f/0525?OpenDocument")
+    assert [(s.key, s.text) for s in record.sections] == [("history", "A dancer has groin pain.")]
+    assert "Continue on page 2" in record.furniture.splitlines()
+    [icon] = [link for link in record.links if link.url.endswith("Hip2?OpenDocument")]
+    assert icon.text == "Continue on page 2"
+    # an icon with nothing before it on its line stays unnamed; a linked run is no name
+    bare = parse_page(b"<p><b>History:</b> x</p><p><a href='/n.htm'><img src='i.gif'></a>"
+                      b"<br><a href='/a.htm'>Next</a> <a href='/b.htm'><img src='i.gif'></a>",
+                      URL)
+    assert [link.text for link in bare.links] == ["", "Next", ""]
+    # a row of icons after a label: the label names the first only
+    row = parse_page(b"<p><b>History:</b> x</p><p>Share: <a href='/s?a'><img src='a.gif'></a>"
+                     b"<a href='/s?b'><img src='b.gif'></a></p>", URL)
+    assert [link.text for link in row.links] == ["Share:", ""]
+
+
 def test_word_title_uses_visible_heading() -> None:
     page = (b"<title>Microsoft Word - x.doc</title><p class=MsoNormal><b>Real Title - Page 3"
             b"</b></p><p class=MsoNormal><b>History:</b></p><p class=MsoNormal>x</p>")
