@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 
 from .aspnet import build_aspnet
+from .blogger import build_blogger
 from .cms import build_drupal, build_wordpress
 from .common import Site
 from .domino import build_domino
@@ -45,6 +46,7 @@ FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
     "frames": ("evaluate", build_frames),
     "domino": ("evaluate", build_domino),
     "joomla": ("evaluate", build_joomla),
+    "blogger": ("evaluate", build_blogger),
 }
 
 
