@@ -3,7 +3,9 @@
 Pages arrive in any order. A case is known by its case key (``urls.case_key``); every pager
 link of a page it already holds names a page it still expects. A case is released when each
 expected page has arrived or failed; what is still open when the crawl ends is released as
-it stands, with the missing pages counted as failed.
+it stands, with the missing pages counted as failed. A page whose number nothing said (it
+prints none and arrived before any pager link labelled it) claims no number, and takes the
+one a pager link found later gives it, so that its number does not depend on the order.
 
 A case needs one page with case-like content (the parser's verdict); the others belong to it
 on navigation evidence whatever their content. A page family in which no page reads as a
@@ -62,6 +64,15 @@ class FetchedPage:
     """Taken on its own title's page marker alone ("Page 2 of 3"), with no navigation
     evidence: it may be another view of a page the crawl has yet to reach (see
     ``CaseAssembler``)."""
+    number_stated: bool = True
+    """Something said its page number: the page prints it, its URL names it, a pager link's
+    label that led here gave it, or a case list links it as a case (its case's first page).
+    False for the parser's default 1 on a page reached before any of that: such a page
+    claims no number (``CaseAssembler._number_taken``), and takes the one a pager link of a
+    page found later gives it (``CaseAssembler._release``)."""
+    pager_labels: dict[str, int] = field(default_factory=dict)
+    """Canonical URL -> the page number this page's pager link to it is labelled with
+    ("Page 3", "Next": this page's number + 1)."""
 
     @classmethod
     def build(
@@ -79,6 +90,8 @@ class FetchedPage:
         page_number: int | None = None,
         headers: dict[str, str] | None = None,
         provisional: bool = False,
+        number_stated: bool = True,
+        pager_labels: dict[str, int] | None = None,
     ) -> FetchedPage:
         """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
         canonical URL (exported), ``record.url`` the final URL it was fetched from;
@@ -103,6 +116,8 @@ class FetchedPage:
             validators=validators_of(headers or {}),
             content_digest=content_digest,
             provisional=provisional,
+            number_stated=number_stated,
+            pager_labels=dict(pager_labels or {}),
         )
 
 
@@ -188,6 +203,9 @@ class _OpenCase:
     """The case title its first page read (``_same_case_title`` compares it)."""
     numbers: set[int] = field(default_factory=set)
     """The page numbers its pages read (``CaseAssembler._number_taken``)."""
+    unnumbered: set[str] = field(default_factory=set)
+    """Canonical URLs of its pages whose number nothing said (``FetchedPage.number_stated``):
+    their numbers are the labels other pages' pager links give them, once one does."""
 
     def waiting(self) -> set[str]:
         return self.expected - self.pages.keys() - self.failed.keys()
@@ -235,6 +253,9 @@ class CaseAssembler:
         self._contents: dict[str, str] = {}
         """Content digest (``page_content_hash``) -> canonical URL of the page that said it
         first."""
+        self._labels: dict[str, int] = {}
+        """Canonical URL -> the page number the first pager link labelled with one gave it
+        (``FetchedPage.pager_labels``)."""
         self._shelf = PageShelf(shelf_dir)
 
     def _canon(self, url: str) -> str:
@@ -248,11 +269,16 @@ class CaseAssembler:
         self._owner = {self._canon(url): key for url, key in self._owner.items()}
         self._early_aliases = {self._canon(url): {self._canon(a) for a in aliases}
                                for url, aliases in self._early_aliases.items()}
+        labels: dict[str, int] = {}
+        for url, number in self._labels.items():
+            labels.setdefault(self._canon(url), number)
+        self._labels = labels
         for case in self._open.values():
             case.pages = {self._canon(url): where for url, where in case.pages.items()}
             case.expected = {self._canon(url) for url in case.expected}
             case.failed = {self._canon(url): why for url, why in case.failed.items()}
             case.failures = {self._canon(url): f for url, f in case.failures.items()}
+            case.unnumbered = {self._canon(url) for url in case.unnumbered}
 
     def add_page(self, page: FetchedPage) -> list[Released]:
         """Take one parsed case page; return the cases it completes."""
@@ -262,6 +288,9 @@ class CaseAssembler:
         if early:
             page.aliases = sorted(set(page.aliases) | early)
             urls |= early
+        for url, number in page.pager_labels.items():
+            self._labels.setdefault(self._canon(url), number)
+        page.pager_labels = {}
         digest = page.ref.content_sha256
         if digest and digest in self._digests:
             mine = next((self._owner_of(u) for u in urls if u in self._owner), None)
@@ -279,7 +308,9 @@ class CaseAssembler:
             self.late_pages.append(page.ref.url)
             return []
         case = self._open.setdefault(key, _OpenCase(key, title=page.record.title))
-        if page.record.page_number is not None:
+        if not page.number_stated:
+            case.unnumbered.update(urls)
+        elif page.record.page_number is not None:
             case.numbers.add(page.record.page_number)
         case.provisional = case.provisional and page.provisional
         for link in page.pager_urls:
@@ -307,10 +338,21 @@ class CaseAssembler:
         return self._release_if_done(case)
 
     def _number_taken(self, key: str, page: FetchedPage) -> bool:
-        """Does the open case ``key`` hold a page with this page's number already?"""
+        """Does the open case ``key`` hold a page with this page's number already? Only a
+        number something said counts, on either side (``FetchedPage.number_stated``): the
+        parser's default 1 on a page reached before its first page is no claim to be page
+        1."""
         case = self._open.get(key)
-        return (case is not None and page.record.page_number is not None
-                and page.record.page_number in case.numbers)
+        if case is None or not page.number_stated or page.record.page_number is None:
+            return False
+        labelled = {self._labels[url] for url in case.unnumbered if url in self._labels}
+        return page.record.page_number in case.numbers | labelled
+
+    def _label_of(self, page: FetchedPage) -> int | None:
+        """The number a pager link's label gave one of the page's URLs, if one did."""
+        urls = sorted({self._canon(page.ref.url), self._canon(page.request_url),
+                       *map(self._canon, page.aliases)})
+        return next((self._labels[url] for url in urls if url in self._labels), None)
 
     @property
     def joined_cases(self) -> int:
@@ -339,6 +381,7 @@ class CaseAssembler:
             case.aliases.setdefault(where, set()).update(names)
         case.provisional = case.provisional and other.provisional
         case.numbers |= other.numbers
+        case.unnumbered |= other.unnumbered
         self._joined[other.key] = case.key
 
     def _add_duplicate(self, page: FetchedPage, urls: set[str], key: str, original: str,
@@ -456,6 +499,9 @@ class CaseAssembler:
             page = self._shelf.get(where)
             extra = case.aliases.get(where, set())
             page.aliases = sorted((set(page.aliases) | extra) - {self._canon(page.ref.url)})
+            label = None if page.number_stated else self._label_of(page)
+            if label is not None:  # its number, given by a pager link found after it
+                page.record.page_number = page.ref.page_number = label
             pages.append(page)
         pages.sort(key=lambda p: (p.record.page_number or 0, p.ref.url))
         if _number_apart(pages):

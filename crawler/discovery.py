@@ -359,9 +359,10 @@ class Scope:
             # "X" and its page "X/Page_2" (a wiki's subpage) are one case: the keys are
             # compared without the slash that ends a directory
             same_case = case_key(link.url, self.rules).rstrip("/") == key
-            if not same_case and self._another_case(page_url, link.url):
-                continue
             pager_text = CASE_PAGER_TEXT.match(link.text) or link.rel in ("next", "prev")
+            if not same_case and self._another_case(page_url, link.url) and not (
+                    pager_text and _first_page_of(page_url, link.url)):
+                continue
             if same_case or (pager_text and (self._same_dir_as(page_url, link.url)
                                              or _numbered_dir(page_url) == _numbered_dir(
                                                  link.url)
@@ -471,6 +472,20 @@ def _numbered_dir(url: str) -> str:
     path = urlsplit(url).path.rstrip("/")
     head, _, last = path.rpartition("/")
     return head if PAGE_SEGMENT_RE.fullmatch(last) else path
+
+
+def _first_page_of(page_url: str, url: str) -> bool:
+    """``url`` is the document whose subpage ``page_url`` is, numbered: ``/wiki/X`` of
+    ``/wiki/X/Part_3`` (the same query, the page segment dropped). A pager link to it ("Page
+    1") leads to this case's first page, even though the lists link it as a case: the
+    case's later pages, reached first through another listing (a wiki's category), wait for
+    it instead of being written without it."""
+    page, other = urlsplit(page_url), urlsplit(url)
+    if page.query != other.query:
+        return False
+    path = page.path.rstrip("/")
+    parent = _numbered_dir(page_url)
+    return parent != path and parent == other.path.rstrip("/")
 
 
 def _site_page_shape(shape: UrlShape) -> bool:

@@ -79,21 +79,22 @@ def _not_a_case(evidence: str | None, record: PageRecord) -> str:
 
 
 def _page_number(record: PageRecord, msg: PageMessage, rules: UrlRules,
-                 labelled: int | None) -> int | None:
+                 labelled: int | None) -> tuple[int | None, bool]:
     """The page's number: what it prints ("Page 2 of 3"), else what its URL's page parameter
     says under the site's learned pager base (a parser reading ``?page=1`` of a 0-based pager
     as page 1, or finding no number at all, is corrected), else the label of the pager link
-    that led here ("3"), else the parser's."""
+    that led here ("3"), else the parser's; and whether anything said it (False for the
+    parser's default 1: ``FetchedPage.number_stated``)."""
     if record.page_total is not None:
-        return record.page_number
+        return record.page_number, True
     in_url = page_number_in_url(msg.url, rules) or page_number_in_url(msg.request_url, rules)
     raw = page_param(msg.url) or page_param(msg.request_url)
     default = record.page_number in (None, 1)
     if in_url is not None and (default or (raw is not None and record.page_number == raw[1])):
-        return in_url
+        return in_url, True
     if in_url is None and labelled is not None and default:
-        return labelled
-    return record.page_number
+        return labelled, True
+    return record.page_number, record.page_number_source != "default"
 
 
 def _printed_number(record: PageRecord) -> int | None:
@@ -196,8 +197,10 @@ class PagePipeline:
             self.scope.learn_case_family(url)
         self._note_evidence(roles.pager, PAGER)
         self._note_evidence(roles.case_links, CASE_LINK)
-        number = _page_number(record, msg, rules, self._labelled_number(names))
-        self._note_pager_labels(record, set(roles.pager), number)
+        number, stated = _page_number(record, msg, rules, self._labelled_number(names))
+        # A page a case list links as a case is its case's first page: its number is said.
+        stated = stated or not names.isdisjoint(self.scope.listed)
+        labels = self._note_pager_labels(record, set(roles.pager), number)
         page = FetchedPage.build(
             record,
             msg.body,
@@ -211,6 +214,8 @@ class PagePipeline:
             page_number=number,
             headers=msg.headers,
             provisional=provisional,
+            number_stated=stated,
+            pager_labels=labels,
         )
         verdict = _verdict(roles, page_bases=bases,
                            requisites=self._requisites(record.requisites))
@@ -260,10 +265,12 @@ class PagePipeline:
         return rules.page_bases
 
     def _note_pager_labels(self, record: PageRecord, pager: set[str], number: int | None
-                           ) -> None:
+                           ) -> dict[str, int]:
         """Remember the page number a pager link's label gives its target ("3", "Page #3"),
         or its place after or before this page ("Next Page", an image button's alt text,
-        ``rel="next"``: ``number`` + 1; "Previous": - 1)."""
+        ``rel="next"``: ``number`` + 1; "Previous": - 1); returns this page's labels
+        (canonical URL -> number), which the assembler keeps for the pages it holds."""
+        labels: dict[str, int] = {}
         for link in record.links:
             if link.url not in pager:
                 continue
@@ -279,7 +286,10 @@ class PagePipeline:
                 target = number - 1
             else:
                 continue
-            self._pager_labels.setdefault(canonical_url(link.url, self.scope.rules), target)
+            canon = canonical_url(link.url, self.scope.rules)
+            labels.setdefault(canon, target)
+            self._pager_labels.setdefault(canon, target)
+        return labels
 
     def _labelled_number(self, names: set[str]) -> int | None:
         return next((self._pager_labels[u] for u in sorted(names) if u in self._pager_labels),

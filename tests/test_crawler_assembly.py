@@ -221,3 +221,32 @@ def test_a_next_case_linked_as_a_next_page_is_a_case_of_its_own() -> None:
     out += assembler.finish()
     assert sorted((r.case.url, len(r.case.pages), r.case.complete) for r in out) == [
         (hip, 2, True), (ankle, 1, True)]
+
+
+def _wiki_page(url: str, pager: list[str], *, stated: bool, labels: dict[str, int],
+               number: int = 1) -> FetchedPage:
+    record = PageRecord(url=url, is_case_page=True, title="Knee Pain", page_number=number,
+                        sections=[Section("history", "H", f"text of {url}")])
+    return FetchedPage.build(record, url.encode(), url=url, request_url=url, pager_urls=pager,
+                             status=200, fetched_at="2026-01-01T00:00:00Z",
+                             warc_record_id=None, number_stated=stated, pager_labels=labels)
+
+
+def test_a_page_whose_number_nothing_said_claims_none() -> None:
+    # A wiki's last subpage reached first (its category links it): it prints no number and
+    # reads as page 1 by default. Its pager's "Page 1" then leads to the case's first page,
+    # which is no other case for holding "page 1", and the page takes the number the pager
+    # of a page found after it gives it.
+    first = "http://127.0.0.1:8080/wiki/Case_Studies/Knee_Pain"
+    second, third = first + "/Part_2", first + "/Part_3"
+    assembler = CaseAssembler()
+    out = assembler.add_page(_wiki_page(third, [first, second], stated=False,
+                                        labels={first: 1, second: 2}))
+    out += assembler.add_page(_wiki_page(second, [first, third], stated=True, number=2,
+                                         labels={first: 1, third: 3}))
+    assert out == []
+    out = assembler.add_page(_wiki_page(first, [second, third], stated=True,
+                                        labels={second: 2, third: 3}))
+    assert [[(p.url, p.page_number) for p in r.case.pages] for r in out] == [
+        [(first, 1), (second, 2), (third, 3)]]
+    assert out[0].case.url == first and not out[0].case.warnings
