@@ -167,6 +167,18 @@ class Scope:
         self.adopted.append((_list_doc(urls[0], self.rules), _fixed_query(urls[0], self.rules)))
         return True
 
+    def extends_list(self, url: str) -> bool:
+        """Is ``url`` a list page only as the list's own query with more parameters than
+        paging ones (``is_list_url``: ``view=category&id=7`` with ``&format=feed``), not
+        the list itself or a page of it? A guess that the answer can refute: such a URL
+        answered in another format than HTML is the list rendered another way (its feed,
+        an export), no lost page of it."""
+        if self.list_pattern is not None or not self.list_query:
+            return False
+        query = _fixed_query(url, self.rules)
+        return (_list_doc(url, self.rules) in self.list_docs and query > self.list_query
+                and not all(PAGE_PARAMS.match(k) for k, _ in query - self.list_query))
+
     def list_links(self, links: list[Link]) -> tuple[list[str], list[str]]:
         """Split a list page's links into (list pagination, every other in-scope link)."""
         pagination: list[str] = []
@@ -230,13 +242,14 @@ class Scope:
     def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None,
                    number: int | None = None) -> LinkRoles:
         """A case page's links: its pager, list pages, links into a known case family (related
-        cases), and site navigation. ``also_as``: another URL of the page (its declared
-        canonical URL), whose pager links count too; ``number``: the page number the page
-        prints (``pager_links``)."""
+        cases; not the views of one, ``views``), and site navigation. ``also_as``: another
+        URL of the page (its declared canonical URL), whose pager links count too;
+        ``number``: the page number the page prints (``pager_links``)."""
         pager = set(self.pager_links(page_url, links, number))
         if also_as is not None:
             pager.update(self.pager_links(also_as, links, number))
         roles = LinkRoles()
+        family: list[str] = []
         for link in links:
             if not self.allows(link.url):
                 continue
@@ -245,9 +258,12 @@ class Scope:
             elif self.is_list_url(link.url):
                 roles.lists.append(link.url)
             elif self.is_case_family(link.url) and not self.view_of(page_url, link.url):
-                roles.case_links.append(link.url)
+                family.append(link.url)
             else:
                 roles.nav.append(link.url)
+        views = self.views(family)
+        for url in family:
+            (roles.nav if url in views else roles.case_links).append(url)
         return roles
 
     def view_of(self, page_url: str, url: str) -> bool:
@@ -260,14 +276,29 @@ class Scope:
                 and not self._another_case(page_url, url))
 
     def teaser_roles(self, links: list[Link]) -> LinkRoles:
-        """A page that is not a case (a teaser or taxonomy listing, a site page): only its
-        links into a known case family are followed, as navigation: the page they lead to
+        """A page that is not a case (a teaser or taxonomy listing, a site page, another URL
+        of a case page): only its links into a known case family are followed, as
+        navigation, not the views of another of them (``views``): the page they lead to
         is a case by its URL's family when it reads as one, but a site page is no list, and
         a link of it to a page that is gone (a home page's stale "Case of the Month") is a
         navigation warning, not a lost case."""
-        return LinkRoles(nav=[
-            link.url for link in links if self.allows(link.url) and self.is_case_family(link.url)
-        ])
+        urls = [link.url for link in links
+                if self.allows(link.url) and self.is_case_family(link.url)]
+        views = self.views(urls)
+        return LinkRoles(nav=[url for url in urls if url not in views])
+
+    def views(self, urls: list[str]) -> set[str]:
+        """Those of ``urls`` that are another of them (the same document, the same case)
+        with query parameters added: views of that page (its print version, its "All
+        Pages" view), linked beside it, not cases of their own. A page under another URL
+        than its case's (an old link that a module keeps, the same article) links its
+        case's views as its own, from another document."""
+        by_path: dict[str, list[str]] = {}
+        for url in urls:
+            by_path.setdefault(urlsplit(canonical_url(url, self.rules)).path, []).append(url)
+        return {url for group in by_path.values() if len(group) > 1 for url in group
+                if any(_query_pairs(other, self.rules) < _query_pairs(url, self.rules)
+                       and not self._another_case(other, url) for other in group)}
 
     def _learn_family_values(self, family: UrlShape, candidates: list[str]) -> None:
         """The query parameters every one of a list's links in ``family`` has with one
@@ -387,9 +418,11 @@ class Scope:
     def _turns_the_page(self, page_url: str, url: str) -> bool:
         """``url`` is ``page_url`` with one numeric parameter changed, and that parameter
         is no case's identity: not one whose values tell the list's case links apart
-        (``case.asp?id=7`` beside ``?id=8`` is another case)."""
+        (``case.asp?id=7`` beside ``?id=8`` is another case), nor one beside the page
+        parameter both URLs hold with one value (``_keeps_the_page``)."""
         differ = _one_number_apart(page_url, url, self.rules)
-        return differ is not None and differ not in self.identity_params
+        return (differ is not None and differ not in self.identity_params
+                and not _keeps_the_page(url, differ, self.rules))
 
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
@@ -463,6 +496,16 @@ def _one_number_apart(a: str, b: str, rules: UrlRules) -> str | None:
                                    for v in (qa.get(differ[0]), qb.get(differ[0]))):
         return None
     return differ[0]
+
+
+def _keeps_the_page(url: str, differ: str, rules: UrlRules) -> bool:
+    """Does a link that changes only ``differ`` keep the page parameter (``PAGE_PARAMS``)
+    that both URLs hold, with its one value? Then it shows the same page another way (a
+    CMS's "All Pages" view, ``&limitstart=`` to ``&showall=1&limitstart=``), not another
+    page: the page parameter says which page, and it did not change."""
+    if PAGE_PARAMS.match(differ):
+        return False
+    return any(PAGE_PARAMS.match(k) for k, _ in _query_pairs(url, rules))
 
 
 def _numbered_dir(url: str) -> str:

@@ -151,7 +151,11 @@ class PagePipeline:
         if not msg.body.strip():
             return self._lost(msg, f"empty response (HTTP {msg.status} with no body)")
         if ctype and not ctype.startswith(HTML_TYPES):
-            return self._lost(msg, f"not HTML ({ctype.split(';')[0].strip()})")
+            # The list's query with more parameters answered in another format (its feed,
+            # an export): another rendering of the list, not a lost page of it.
+            other_format = msg.link_role == "list" and self.scope.extends_list(msg.request_url)
+            return self._lost(msg, f"not HTML ({ctype.split(';')[0].strip()})",
+                              "nav" if other_format else msg.link_role)
         with self.report.timed("parse"):
             record = self.parse(msg.body, msg.url, msg.headers)
         fold = msg.role == "list" and self._detect_case_folding(msg)
@@ -362,10 +366,11 @@ class PagePipeline:
         self.handle_skipped(Skipped(msg.url, reason, msg.status))
         return Verdict(skipped=reason)
 
-    def _lost(self, msg: PageMessage, reason: str) -> Verdict:
-        """A response that could not be read as a page at all: lost, as a failed fetch is."""
+    def _lost(self, msg: PageMessage, reason: str, role: str | None = None) -> Verdict:
+        """A response that could not be read as a page at all: lost, as a failed fetch is
+        (``role``: what its loss means, the link's role unless said)."""
         self.handle_skipped(Skipped(msg.request_url, reason, msg.status, failed=True,
-                                    referer=msg.referer, role=msg.link_role))
+                                    referer=msg.referer, role=role or msg.link_role))
         return Verdict(skipped=reason)
 
     def handle_skipped(self, item: Skipped) -> None:

@@ -20,7 +20,16 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .labels import CONTAINER_TAGS, CONTENT_ATTR_RE, NAV_ATTR_RE, alias_key
+from .labels import (
+    CONTAINER_TAGS,
+    CONTENT_ATTR_RE,
+    HEADING_CONTAINER_RE,
+    HEADING_TAGS,
+    NAV_ATTR_RE,
+    alias_key,
+    normalize_label,
+    title_names,
+)
 
 #: Appended to the class of a container outside the content (``NAV_ATTR_RE`` matches it).
 FURNITURE_CLASS = "casearchive-nav"
@@ -42,8 +51,10 @@ def _names_content(names: str) -> bool:
     return CONTENT_ATTR_RE.search(names) is not None
 
 
-def content_element(root: etree._Element) -> etree._Element | None:
-    """The element holding the page's content, or None when the structure names none.
+def content_element(root: etree._Element, title: frozenset[str] = frozenset()
+                    ) -> etree._Element | None:
+    """The element holding the page's content, or None when the structure names none;
+    ``title``: the names the page's ``<title>`` gives it (``title_names``).
 
     One pass over the candidate tags (``root.iter`` filters in C); the same pass retags the
     furniture paragraphs."""
@@ -78,15 +89,17 @@ def content_element(root: etree._Element) -> etree._Element | None:
         n = _text_len(el)
         if _MIN_SHARE * total <= n < _MAX_SHARE * total and n > best_len:
             best, best_len = el, n
-    return best if best is not None else _whole_name_content(named, total)
+    return best if best is not None else _whole_name_content(named, total, title)
 
 
-def _whole_name_content(named: list[etree._Element], total: int) -> etree._Element | None:
+def _whole_name_content(named: list[etree._Element], total: int, title: frozenset[str]
+                        ) -> etree._Element | None:
     """The one element whose id or a class is a content name as a whole ("main",
     "content", "main-content"; not "mainmenu", "content-meta"), when no named element holds
     half the body's text: a short page's content beside a long footer and side column. It
     must hold more text than each block beside it that no furniture name marks (an
-    unnamed side column is smaller than the content it stands beside)."""
+    unnamed side column is smaller than the content it stands beside), unless it shows the
+    page's title as a heading and none of them does (``_shows_title_alone``)."""
     whole = [el for el in named if _whole_content_name(el)]
     if len(whole) != 1:
         return None
@@ -94,12 +107,11 @@ def _whole_name_content(named: list[etree._Element], total: int) -> etree._Eleme
     n = _text_len(el)
     if not 0 < n < _MAX_SHARE * total:
         return None
-    for sibling in (*el.itersiblings(preceding=True), *el.itersiblings()):
-        if not isinstance(sibling.tag, str) or sibling.tag not in CONTAINER_TAGS:
-            continue
-        names = f"{sibling.get('id') or ''} {sibling.get('class') or ''}"
-        if NAV_ATTR_RE.search(names) is None and _text_len(sibling) >= n:
-            return None
+    beside = [sibling for sibling in (*el.itersiblings(preceding=True), *el.itersiblings())
+              if isinstance(sibling.tag, str) and sibling.tag in CONTAINER_TAGS]
+    if any(NAV_ATTR_RE.search(f"{s.get('id') or ''} {s.get('class') or ''}") is None
+           and _text_len(s) >= n for s in beside) and not _shows_title_alone(el, beside, title):
+        return None
     return el
 
 
@@ -117,11 +129,12 @@ def mark_furniture(root: etree._Element) -> bool:
     """Mark the containers outside the content element as navigation, and the paragraphs
     whose class names furniture; True when a content element was found. Without one, a
     layout table's side columns are marked (``mark_side_cells``)."""
-    content = content_element(root)
+    title = title_names(root.findtext("head/title") or "")
+    content = content_element(root, title)
     if content is None:
         mark_side_cells(root)
         return False
-    inner = el = _inner_content(content)
+    inner = el = _inner_content(content, title)
     while el is not None and el.tag not in ("body", "html"):
         for sibling in el.itersiblings(preceding=True):
             _mark(sibling)
@@ -132,9 +145,10 @@ def mark_furniture(root: etree._Element) -> bool:
     return True
 
 
-def _inner_content(el: etree._Element) -> etree._Element:
+def _inner_content(el: etree._Element, title: frozenset[str] = frozenset()) -> etree._Element:
     """The innermost element named as content below ``el``, the one so named among the
-    containers beside it, holding a case heading or more text than each of them, none of
+    containers beside it, holding a case heading, the page's title as a heading that none
+    of them shows (``_shows_title_alone``), or more text than each of them, none of
     which holds a case heading: a template's content area
     ``#contentarea`` holding ``#left`` (menus), ``#main`` (the article) and ``#right``
     (modules, a poll, "Who's Online") is read from ``#main``, whose neighbours are the side
@@ -150,9 +164,43 @@ def _inner_content(el: etree._Element) -> etree._Element:
             return el  # content beside content
         if not _holds_case_label(inner):  # else it is the content however short the page
             size = _text_len(inner)
-            if any(_text_len(c) >= size for c in others):
+            if (any(_text_len(c) >= size for c in others)
+                    and not _shows_title_alone(inner, others, title)):
                 return el
         el = inner
+
+
+#: Headings, and blocks whose class says heading or title ("contentheading", "page-title"):
+#: the elements that may show the page's title (filtered by ``HEADING_CONTAINER_RE``).
+_TITLE_BLOCKS = etree.XPath(
+    ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+    " or contains(translate(@class, 'HT', 'ht'), 'head')"
+    " or contains(translate(@class, 'HT', 'ht'), 'title')]")
+#: The longest text a title block is read for.
+_TITLE_BLOCK_MAX = 200
+
+
+def _shows_title(el: etree._Element, title: frozenset[str]) -> bool:
+    """Does ``el`` hold a heading (or a block classed as one) that spells the ``<title>``
+    or one of its parts (``title_names``)? A column that shows the page's title is where
+    its article is, however short the page: a column of modules names them by their own
+    headings ("Popular", "Polls") and lists case titles as links, never as headings."""
+    for block in _TITLE_BLOCKS(el):
+        if block.tag not in HEADING_TAGS and HEADING_CONTAINER_RE.search(
+                block.get("class") or "") is None:
+            continue
+        if _text_len(block) <= _TITLE_BLOCK_MAX and normalize_label(
+                " ".join("".join(block.itertext()).split())) in title:
+            return True
+    return False
+
+
+def _shows_title_alone(el: etree._Element, beside: list[etree._Element],
+                       title: frozenset[str]) -> bool:
+    """``el`` shows the page's title as a heading and no container beside it does: it is
+    the page's content, however much longer a column of modules beside it is."""
+    return bool(title) and _shows_title(el, title) and not any(
+        _shows_title(c, title) for c in beside)
 
 
 def _mark(el: etree._Element) -> None:

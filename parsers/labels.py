@@ -325,6 +325,20 @@ TITLE_DECORATION_RE = re.compile(
 )
 #: Separators between the parts of a title ("Site » X", "X – Site", "X | Site").
 TITLE_PART_SEP_RE = re.compile(r"\s+(?:[|\u00bb\u00b7\u2022\u2013\u2014-]|::)\s+")
+
+
+def title_names(text: str) -> frozenset[str]:
+    """The names a ``<title>`` gives its page, folded (``normalize_label``): the whole and
+    each part between separators ("Knee Pain - Return to Play | Society": the case, the
+    page, the site)."""
+    text = " ".join(text.split())
+    if not text:
+        return frozenset()
+    names = {normalize_label(text), *(normalize_label(p) for p in TITLE_PART_SEP_RE.split(text))}
+    names.discard("")
+    return frozenset(names)
+
+
 #: A URL path segment that only numbers a page: "3", "Page_3", "part-3".
 PAGE_SEGMENT_RE = re.compile(r"(?:[A-Za-z]{1,8}[-_ ]?)?\d{1,3}")
 #: A standalone "Page 2 of 4" line.

@@ -35,13 +35,15 @@ from .labels import (
     TITLE_PART_SEP_RE,
     TITLE_SITE_SEP_RE,
     XML_DECL_RE,
+    heading_rule,
     normalize_label,
+    title_names,
 )
 from .links import canonical_link, resolve_links
 from .pagenum import url_page_number
 from .records import REFERENCES_KEY, SECTION_KEYS, Contact, PageRecord, Section
 from .references import apply_content_rule, parse_references
-from .sections import Part, Segments, render, segment, starts_with_label
+from .sections import Part, RawSection, Segments, render, segment, starts_with_label
 from .symbols import mentions_symbol_font, read_symbol_font
 from .text import break_preformatted_lines, collapse, drop_invisible, raise_scripts, walk
 
@@ -234,6 +236,7 @@ def _title_and_preamble(tag_title: str, segs: Segments
     by nothing) yields to a strong visible heading; a ``<title>`` that is the visible
     heading plus a site suffix ("X - NSMS") yields the visible one."""
     names_site = _site_namer(segs, furniture=False)
+    names = title_names(tag_title)  # before the site's parts go (``_page_break_block``)
     tag_title = _own_title(tag_title, _site_namer(segs), names_site)
     title, number, total = parse_title(tag_title)
     evidence: Evidence = {}
@@ -247,7 +250,11 @@ def _title_and_preamble(tag_title: str, segs: Segments
     want = normalize_label(title) if title else None
     parts_of_title: set[str] | None = None
     visible: str | None = None
+    linked = _linked_title_block(segs, want, names_site)
+    below = _page_break_block(blocks, want, names, linked, names_site)
     for bi, parts in blocks.items():
+        if bi == below:
+            continue  # a section's heading, not a title (``_page_break_section``)
         text = " ".join([p[2] for p in parts])
         if len(text) > 250:
             continue
@@ -277,12 +284,97 @@ def _title_and_preamble(tag_title: str, segs: Segments
                 visible = visible or vtitle
             if match and title_block is None:
                 title_block = bi  # a visible title the <title> corroborates
+    title_block, visible = _or_linked(title_block, visible, linked)
     if visible is not None:
         title = visible
+    return title, evidence, _rest_of_preamble(segs, excluded, title_block, below)
+
+
+def _or_linked(title_block: int | None, visible: str | None,
+               linked: tuple[int, str] | None) -> tuple[int | None, str | None]:
+    """The title block and visible title, or the linked title's where the text shows no
+    title block (``_linked_title_block``)."""
+    if title_block is None and linked is not None:
+        return linked[0], visible or linked[1]
+    return title_block, visible
+
+
+def _rest_of_preamble(segs: Segments, excluded: set[int], title_block: int | None,
+                      below: int | None) -> list[Part]:
+    """The preamble without the title's blocks (``excluded``), the masthead above the
+    title block, and the page-break section from ``below`` on."""
     rest = [p for p in segs.preamble if p[0] not in excluded]
     if title_block is not None:
         rest = _drop_masthead(rest, title_block, segs.furniture)
-    return title, evidence, rest
+    if below is not None:
+        rest = _page_break_section(rest, below, segs)
+    return rest
+
+
+def _linked_title_block(segs: Segments, want: str | None,
+                        names_site: Callable[[str], bool]) -> tuple[int, str] | None:
+    """(block index, title) of the page's title printed as a link to the article
+    (``Segments.title_links``: furniture, as every link-only line is) when it is the
+    ``<title>``'s own (``_same_title``: the whole, or its start before a separator; not
+    a menu entry that spells another part) and not the site's name: the page's title
+    block when the text shows none, above which stands the masthead (``_drop_masthead``)
+    and below which a page-break title names a section (``_page_break_section``)."""
+    if want is None:
+        return None
+    for bi, text in segs.title_links:
+        vtitle, vnum, _ = parse_title(text)
+        if vtitle is not None and vnum is None and _same_title(vtitle, want) and not (
+                names_site(text)):
+            return bi, vtitle
+    return None
+
+
+def _page_break_block(blocks: dict[int, list[Part]], want: str | None, names: frozenset[str],
+                      linked: tuple[int, str] | None, names_site: Callable[[str], bool]
+                      ) -> int | None:
+    """The preamble block that is a page-break title (``_page_break_section``): the first
+    title-like block under the page's visible title (a block that is the ``<title>``'s
+    own, ``_same_title``, or the linked one, ``_linked_title_block``), when it is a strong
+    line of its own that spells another part of the ``<title>`` (``names``: every part,
+    the site's too, since a page-break title may also be an article index's furniture
+    line), not the copyright holder, with text after it."""
+    if want is None or len(names) < 2:
+        return None
+    shown: str | None = None  # the visible title, folded
+    last = next(reversed(blocks), None)
+    for bi, parts in blocks.items():
+        if shown is None and linked is not None and bi > linked[0]:
+            shown = normalize_label(linked[1])
+        text = " ".join([p[2] for p in parts])
+        if len(text) > 250:
+            continue
+        vtitle, vnum, _ = parse_title(text)
+        if vtitle is None or vnum is not None or names_site(text):
+            continue
+        norm = normalize_label(vtitle)
+        if shown is None:
+            shown = norm if _same_title(vtitle, want) else None
+            continue
+        # the first title-like block under the title: the heading the page opens with
+        strong = all(r[2] for p in parts for r in p[4] if r[0].strip())
+        page_break = norm in names and norm != shown and strong and len(parts) == 1
+        return bi if page_break and bi != last else None
+    return None
+
+
+def _page_break_section(preamble: list[Part], at: int, segs: Segments) -> list[Part]:
+    """A heading under the page's visible title that spells another part of its
+    ``<title>`` ("Knee Pain - Key Points": "Key Points" under "Knee Pain") names the page's
+    first section, not the page: a CMS titles each page of an article by the title its
+    editor gave the page break, often the heading the page opens with. A heading of one
+    line that body text follows opens a section of that text (an unknown heading, as by
+    its form); the preamble is what stands before it."""
+    i = next((k for k, part in enumerate(preamble) if part[0] == at), None)
+    if i is None:
+        return preamble
+    heading = drop_invisible(preamble[i][2])
+    segs.sections.insert(0, RawSection(None, heading, preamble[i + 1:], heading_rule(heading)))
+    return preamble[:i]
 
 
 def _own_title(tag_title: str, names_part: Callable[[str], bool],

@@ -24,6 +24,7 @@ from typing import Any
 from .labels import (
     ADDRESS_LINE_RE,
     BYLINE_RE,
+    CITE_YEAR_RE,
     CONTINUATION_RE,
     COPYRIGHT_RE,
     COPYRIGHT_START_RE,
@@ -51,6 +52,7 @@ from .labels import (
     heading_rule,
     normalize_label,
     synonym_keys,
+    title_names,
     without_outline_number,
 )
 from .records import REFERENCES_KEY, SECTION_KEYS
@@ -114,6 +116,10 @@ class Segments:
     warnings: list[str]
     furniture: list[str] = field(default_factory=list)
     """Lines that are page furniture (navigation, pager, counters, site credit), in order."""
+    title_links: list[tuple[int, str]] = field(default_factory=list)
+    """(block index, text) of the furniture lines before the first heading that spell the
+    ``<title>`` or a part of it as one link (``_linked_title``): where a CMS prints the
+    article's title, linked to the article."""
 
 
 def hrefs(runs: list[Run]) -> list[str]:
@@ -392,8 +398,12 @@ def _is_footer(text: str, key: str | None) -> bool:
 
 
 def _ref_like(text: str) -> bool:
+    """A navigation or link-only line that stays in the references: a numbered entry, a
+    DOI or URL, or a long line with a year (a citation whose title is its link). A long
+    line without one is a module's blurb beside the list ("Test yourself with this month's
+    case."), not a reference."""
     return bool(URL_RE.search(text) or DOI_TEXT_RE.search(text) or REF_NUMBER_RE.match(text)
-                or len(text) > 60)
+                or (len(text) > 60 and CITE_YEAR_RE.search(text)))
 
 
 def segment(blocks: list[Block], title: str = "") -> Segments:
@@ -405,7 +415,7 @@ def segment(blocks: list[Block], title: str = "") -> Segments:
     warnings: list[str] = []
     _resolve(hits, keep, blocks, normalize_label(title), warnings)
     segs = Segments([], [], Footer(), page_of, warnings, furniture)
-    _file_lines(segs, keep, blocks, _last_known(hits))
+    _file_lines(segs, keep, blocks, _last_known(hits), title_names(title))
     return segs
 
 
@@ -519,8 +529,9 @@ def _last_known(hits: dict[tuple[int, int], LabelHit]) -> tuple[int, int]:
 
 
 def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
-                last_known: tuple[int, int]) -> None:
-    """Pass 2: file every kept line in page order."""
+                last_known: tuple[int, int], title: frozenset[str] = frozenset()) -> None:
+    """Pass 2: file every kept line in page order. ``title``: the names the ``<title>``
+    gives the page (``title_names``)."""
     current: RawSection | None = None
     footer_mode: str | None = None  # None until the footer starts
     for bi, li, text, bullet, hit in keep:
@@ -535,11 +546,22 @@ def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
         elif (block[4] or (len(text) <= 40 and _link_only(block[0][li], text))) and not (
                 current is not None and current.key == REFERENCES_KEY and _ref_like(text)):
             segs.furniture.append(text)
+            if current is None and _linked_title(text, block, title):
+                segs.title_links.append((bi, text))
         elif current is None and _article_stamp(text):
             segs.furniture.append(text)  # a CMS byline or date over the article
         else:
             part = (bi, block, text, bullet, block[0][li])
             (segs.preamble if current is None else current.parts).append(part)
+
+
+def _linked_title(text: str, block: Block, title: frozenset[str]) -> bool:
+    """A block of one line that spells the ``<title>`` or a part of it (``title_names``)
+    as one link, not a list item (``Segments.title_links``)."""
+    if not title or block[1] == "li" or len(block[0]) != 1:
+        return False
+    linked = {r[3] for r in block[0][0] if r[0].strip()}
+    return len(linked) == 1 and None not in linked and normalize_label(text) in title
 
 
 def _article_stamp(text: str) -> bool:

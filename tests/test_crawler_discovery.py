@@ -173,6 +173,43 @@ def test_a_print_or_all_pages_view_of_a_case_is_no_case_link() -> None:
                          BASE + "/index.php/cases/73-knee-pain?showall=1&limitstart="]
 
 
+def test_a_view_beside_the_page_parameter_does_not_turn_the_page() -> None:
+    # Page 1 under its "Prev" alias (``limitstart=`` blank) links its "All Pages" view
+    # (``showall=1``, the page parameter unchanged) and its page 2 (``limitstart=1``).
+    start = BASE + "/index.php?option=com_content&view=category&id=7&Itemid=36"
+    scope = Scope(start)
+    art = BASE + "/index.php?option=com_content&view=article&id=12:knee&catid=7&Itemid=36"
+    found = scope.pager_links(art + "&limitstart=", links(
+        (art + "&limitstart=1", "Next >>"), (art + "&showall=1&limitstart=", "All Pages")))
+    assert found == [art + "&limitstart=1"]
+    # a number beside no page parameter still turns the page (an article index's titles)
+    assert scope.pager_links(art, links((art + "&part=2", "Diagnosis"))) == [art + "&part=2"]
+
+
+def test_a_page_under_another_url_links_the_views_of_its_case_as_views() -> None:
+    # An old link a module keeps ("Case of the Month": index.php?...&id=73) shows page 1 of
+    # the case and links its print and "All Pages" views from another document: views of
+    # the case page it links beside them, no cases of their own.
+    scope = Scope(BASE + "/index.php/cases")
+    old = BASE + "/index.php?option=com_content&view=article&id=73&Itemid=58"
+    shown = links(("/index.php/cases/73-knee-pain", "Anterior Knee Pain in a Runner"),
+                  ("/index.php/cases/73-knee-pain?tmpl=component&print=1&page=", "Print"),
+                  ("/index.php/cases/73-knee-pain?showall=1&limitstart=", "All Pages"),
+                  ("/index.php/cases/74-hip-pain", "Hip Pain in an Adolescent Dancer"))
+    expected = [BASE + "/index.php/cases/73-knee-pain", BASE + "/index.php/cases/74-hip-pain"]
+    assert scope.case_roles(old, shown).case_links == expected
+    assert scope.teaser_roles(shown).nav == expected
+
+
+def test_a_list_query_with_more_parameters_may_be_another_format_of_the_list() -> None:
+    start = BASE + "/index.php?option=com_content&view=category&id=7&Itemid=36"
+    scope = Scope(start)
+    assert scope.extends_list(start + "&format=feed&type=rss")
+    assert not scope.extends_list(start)
+    assert not scope.extends_list(start + "&limitstart=10")  # a page of the list
+    assert not Scope(BASE + "/index.php/cases").extends_list(BASE + "/index.php/cases?x=1")
+
+
 def test_a_pager_row_into_another_directory_names_the_pages() -> None:
     # The list links a Notes document by its view path; its pager row by the key path.
     scope = Scope(BASE + "/cases.nsf/CasesByTitle?OpenView")

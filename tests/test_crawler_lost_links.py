@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from casearchive.crawler.messages import PageMessage
+from casearchive.crawler.options import CrawlOptions
+from casearchive.crawler.pipeline import PagePipeline
 from casearchive.crawler.report import CrawlReport, link_family, summary_lines
 from casearchive.crawler.skipped import Skipped
 
@@ -84,3 +89,21 @@ def test_failure_reasons_are_plain_words() -> None:
     }
     for exc, words in cases.items():
         assert describe(exc, 8, 20).text == words
+
+
+def test_the_list_in_another_format_is_no_lost_list_page(tmp_path: Path) -> None:
+    # The list names itself by its query; its feed is the same query with more parameters
+    # (a list page by ``is_list_url``), answered as RSS: the list rendered another way, a
+    # navigation warning, not a lost page of the list.
+    start = "http://h/index.php?option=com_content&view=category&id=7&Itemid=36"
+    pipeline = PagePipeline(CrawlOptions(start_url=start, out_dir=tmp_path / "out",
+                                         requisites=False))
+    for url in (start + "&format=feed&type=rss", start + "&limitstart=10"):
+        pipeline.handle_page(PageMessage(
+            role="list", url=url, request_url=url, status=200,
+            headers={"Content-Type": "application/rss+xml; charset=utf-8"}, body=b"<rss/>",
+            fetched_at="2026-12-06T00:00:00Z", warc_record_id=None, link_role="list"))
+    stats = pipeline.report.to_stats({})
+    pipeline.abort()
+    assert [e["url"] for e in stats["navigation_warnings"]] == [start + "&format=feed&type=rss"]
+    assert [e["url"] for e in stats["failures"]] == [start + "&limitstart=10"]

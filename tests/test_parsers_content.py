@@ -11,7 +11,7 @@ from lxml import etree
 
 from casearchive.parsers import content
 from casearchive.parsers.encoding import decode
-from casearchive.parsers.labels import XML_DECL_RE
+from casearchive.parsers.labels import XML_DECL_RE, title_names
 from casearchive.parsers.page import build_tree
 from tests.conftest import SHARED
 from tests.fixtures.regenerate import load, page_dirs
@@ -162,3 +162,43 @@ def test_a_short_last_page_is_still_read_from_its_named_column() -> None:
             f"<div id=\"main\"><p><b>Author's Comments:</b></p><p>Short.</p></div>"
             f'<div id="right">{modules}</div></div></body></html>').encode()
     assert _marked_ids(page) == ["header", "left", "right"]
+
+
+_MODULES = "".join(f'<div class="moduletable"><h3>Module {i}</h3><p>Poll, latest cases and who '
+                   f"is online, a box of the template's right column, number {i}.</p></div>"
+                   for i in range(6))
+
+
+def test_a_short_page_is_read_from_the_named_column_that_shows_its_title() -> None:
+    # The last page holds one unknown heading; the module column beside it is longer and
+    # holds no case heading either. The article's column shows the page's title (the
+    # <title>'s first part) as its heading: it is the content, the column is furniture.
+    filler = "Template text of the header and the footer, repeated on every page. " * 3
+    page = ('<html><head><title>Knee Pain in a Runner - Return to Play</title></head><body>'
+            f'<div id="header"><p>{filler}</p></div>'
+            '<div id="contentarea"><div id="left"><p>Home</p><p>Cases</p></div>'
+            '<div id="main"><h2 class="contentheading">Knee Pain in a Runner</h2>'
+            "<p><strong>Return to Play:</strong></p><p>Back at eight weeks.</p></div>"
+            f'<div id="right">{_MODULES}</div></div>'
+            f'<div id="footer"><p>{filler}</p></div></body></html>').encode()
+    root = _tree(page)
+    area = root.find(".//div[@id='contentarea']")
+    assert content.content_element(root) is area  # the content area by its share of text
+    assert _marked_ids(page) == ["header", "left", "right", "footer"]
+
+
+def test_a_short_page_in_a_layout_table_is_read_from_the_cell_that_shows_its_title() -> None:
+    # A home-made template: a layout table whose content cell (#content) holds the article,
+    # its title a link in a heading cell, beside a longer column of modules (#rightcol).
+    page = ('<html><head><title>Knee Pain in a Runner</title></head><body>'
+            '<table id="maintable"><tr><td class="pathwaybar"><a href="/">Home</a> '
+            '<img src="a.png" alt=""> Knee Pain in a Runner</td></tr><tr>'
+            '<td id="leftcol"><p>Home</p><p>Cases</p></td><td id="content">'
+            '<table><tr><td class="contentheading"><a href="/cases/7">Knee Pain in a Runner</a>'
+            "</td></tr></table><p><strong>PATIENT EDUCATION:</strong></p><p>A home program."
+            f'</p></td><td id="rightcol">{_MODULES}</td></tr></table></body></html>').encode()
+    root = _tree(page)
+    title = title_names("Knee Pain in a Runner")
+    found = content.content_element(root, title)
+    assert found is not None and found.get("id") == "content"
+    assert content.content_element(_tree(page)) is None  # by the text's length alone: none

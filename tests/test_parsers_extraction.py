@@ -294,6 +294,66 @@ def test_a_label_with_its_colon_is_a_heading_even_where_the_title_ends_in_it() -
         (None, "KEY POINTS"), ("references", "REFERENCES")]
 
 
+_ICONS = ('<td><a href="/cases/7?format=pdf"><img src="pdf.png" alt="PDF"></a></td>'
+          '<td><a href="/cases/7?print=1"><img src="print.png" alt="Print"></a></td>')
+
+
+def test_the_menu_heading_over_a_linked_article_title_is_the_masthead() -> None:
+    # A CMS prints the menu item's heading over the article, whose title links to the
+    # article beside print and PDF icons (a box of links: navigation). The title is the
+    # page's title block; the heading above it is furniture, not text of the case.
+    title = "Knee Pain in a Runner"
+    record = _page('<div class="componentheading">Case Studies</div><table><tr>'
+                   f'<td class="contentheading"><a href="/cases/7">{title}</a></td>{_ICONS}'
+                   "</tr></table><p>Page 2 of 3</p><h3>Treatment</h3><p>Rest and ice.</p>",
+                   title=title)
+    assert record.title == title
+    assert [s.heading for s in record.sections] == ["Treatment"]
+    assert record.unplaced_chars == 0, record.warnings
+    assert "Case Studies" in record.furniture.split("\n")
+
+
+@pytest.mark.parametrize("shown", [
+    '<table><tr><td class="contentheading"><a href="/cases/7">Anterior Knee Pain</a></td>'
+    f"{_ICONS}</tr></table>",
+    '<h2 class="contentheading">Anterior Knee Pain</h2>',
+])
+def test_a_page_break_title_under_the_page_title_heads_a_section(shown: str) -> None:
+    # "X - Key Points": the CMS titles the page by its page-break title, the heading the
+    # page opens with. Under the page's title X, "Key Points" (no colon) heads a section.
+    record = _page(f"{shown}<h3>Key Points</h3><ul><li>History points to the diagnosis</li>"
+                   "<li>Plain films are often normal</li></ul><h3>References</h3>"
+                   "<p>1. Smith J. A title. J Med. 2001;3:1-5.</p>",
+                   title="Anterior Knee Pain - Key Points")
+    assert record.title == "Anterior Knee Pain"
+    assert [(s.key, s.heading) for s in record.sections] == [
+        (None, "Key Points"), ("references", "References")]
+    assert record.sections[0].text == ("- History points to the diagnosis\n"
+                                       "- Plain films are often normal")
+    # the site's name over the article is no page-break title
+    site = _page('<h1>Northfield Sports Medicine Society</h1><h2>Anterior Knee Pain</h2>'
+                 "<p>Written by Jane Miller</p><h3>History</h3><p>A runner.</p>"
+                 "<p>&copy; Northfield Sports Medicine Society</p>",
+                 title="Northfield Sports Medicine Society - Anterior Knee Pain")
+    assert [s.heading for s in site.sections] == ["History"]
+
+
+def test_a_module_blurb_after_the_references_is_no_reference() -> None:
+    # A module column beside a short last page: its one long line (no number, no year, no
+    # DOI or URL) is navigation; citations in a block classed as links (a year each) stay
+    # references.
+    record = _page("<h3>History</h3><p>A runner.</p><h3>References</h3><div class=\"links\">"
+                   "<p>Smith J, Doe A. Patellar pain in young runners. J Med. 2001;3:1-5.</p>"
+                   "<p>Roe R. Knee pain in runners and dancers. Am J Sports Med. 2009;37:1-9."
+                   "</p></div>"
+                   '<div class="sidebar"><p>Can you make the diagnosis? Test yourself with this '
+                   "month's case.</p></div>")
+    assert [r.text for r in record.references] == [
+        "Smith J, Doe A. Patellar pain in young runners. J Med. 2001;3:1-5.",
+        "Roe R. Knee pain in runners and dancers. Am J Sports Med. 2009;37:1-9."]
+    assert "Test yourself" in record.furniture
+
+
 def test_a_wiki_reference_list_back_link_before_the_entry_is_not_its_text() -> None:
     record = _page('<h3>History</h3><p>A 20-year-old.</p><h2>References</h2><ol class="refs">'
                    '<li><span><a href="#cite_ref-1">^</a></span> Smith J. A title. J Med. '
