@@ -1,9 +1,10 @@
 """Diff benchmark: ``python -m bench.diff_bench [n_cases] [changed_fraction] [--clustered]``.
 
 Writes two snapshots of synthetic cases straight to ``cases.parquet`` (same schema, writer
-options and row groups as the SnapshotWriter), ``pages.parquet`` (four pages a case)
+options and row groups as the SnapshotWriter) and ``cases.jsonl`` (its rows as canonical
+lines, as the SnapshotWriter writes them), ``pages.parquet`` (four pages a case)
 and a minimal manifest: the diff reads nothing else, and going through the SnapshotWriter
-would also spool and write JSONL, pages and sections that no diff reads. NEW differs from
+would also spool and write pages and sections that no diff reads. NEW differs from
 OLD in one section of ``changed`` of the cases, spread evenly over the file (every row group
 then holds changed rows: the worst case for pushdown) or, with ``--clustered``, in one
 contiguous run; 0.1 % of cases are added and 0.1 % removed. Then the diff (and a JSON
@@ -29,7 +30,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from casearchive.exports.files import MANIFEST
+from casearchive.exports.files import CASES_JSONL, MANIFEST
+from casearchive.exports.jsonl import dumps_line
 from casearchive.exports.parquet import ROW_GROUP_ROWS, ROW_GROUP_TEXT, TableWriter
 from casearchive.exports.schema import SCHEMA_VERSION, arrow_schema
 from casearchive.exports.spool import chunk_bounds, text_size
@@ -104,8 +106,11 @@ def _write(root: Path, name: str, rows: list[dict]) -> Path:
     path.mkdir(parents=True)
     writer = TableWriter(path / "cases.parquet", "cases")
     sizes = [text_size(row) for row in rows]  # a row is a dict: its strings' sizes
-    for start, stop in chunk_bounds(sizes, ROW_GROUP_ROWS["cases"], ROW_GROUP_TEXT["cases"]):
-        writer.write(pa.RecordBatch.from_pylist(rows[start:stop], schema=arrow_schema("cases")))
+    with open(path / CASES_JSONL, "wb") as jsonl:
+        for start, stop in chunk_bounds(sizes, ROW_GROUP_ROWS["cases"], ROW_GROUP_TEXT["cases"]):
+            batch = pa.RecordBatch.from_pylist(rows[start:stop], schema=arrow_schema("cases"))
+            writer.write(batch)
+            jsonl.writelines(dumps_line(row) for row in batch.to_pylist())
     writer.close()
     _write_pages(path, rows)
     manifest = {"snapshot_id": name, "schema_version": SCHEMA_VERSION, "parser_version": "bench",

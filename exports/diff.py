@@ -2,7 +2,9 @@
 
 Three steps, after csv-diff: *index* reads only ``case_id`` and ``content_sha256`` of both
 ``cases.parquet`` files and splits the ids into added, removed, unchanged (same content
-hash, never compared) and candidates; *load* reads the full rows of the candidates only;
+hash, never compared) and candidates; *load* reads the full rows of the candidates only,
+each a line of ``cases.jsonl`` found by its place in the index (``jsonl.find_lines``; from
+``cases.parquet`` when a side has no ``cases.jsonl`` or it does not match its index);
 *compare* looks at extracted, normalised content only: title, page count, each canonical
 section, ``other_sections`` by heading, ``references`` by number, contact and copyright.
 Page URLs, body hashes, fetch times and parser warnings are never compared, so markup-only
@@ -14,12 +16,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
+import json
 import queue
 import re
 import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +32,8 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from casearchive.exports.files import CASES_JSONL
+from casearchive.exports.jsonl import find_lines
 from casearchive.exports.load import Snapshot, iter_case_rows, load_snapshot, read_case_rows
 from casearchive.exports.worddiff import Op, word_diff
 from casearchive.parsers.records import CASE_CONTENT_FIELDS, CASE_HIDDEN_MEMBERS
@@ -389,32 +396,75 @@ def _reparsed(reparse: Reparser, snapshot: Path, out_dir: Path) -> Path:
 
 
 def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
-    a, b = _index(old), _index(new)
-    ids_a, ids_b = a["case_id"], b["case_id"]
-    # Where each NEW id sits in OLD (null: added); hash tables, no sort, no join.
-    pos = pc.index_in(ids_b, value_set=ids_a)
-    added = _ids(ids_b.filter(pc.is_null(pos)))
-    removed = _ids(ids_a.filter(pc.invert(pc.is_in(ids_a, value_set=ids_b))))
-    sha_a = a["content_sha256"].take(pos)
-    sha_b = b["content_sha256"]
-    # Same hash: unchanged, never read. An empty hash means "unknown": compare the text.
-    differ = pc.fill_null(pc.or_(pc.not_equal(sha_a, sha_b), pc.equal(sha_b, "")), False)
-    candidates = _ids(ids_b.filter(differ))
-    both = b.num_rows - len(added)
-    del a, b, ids_a, ids_b, pos, sha_a, sha_b, differ  # the index is not needed any more
+    # Reading runs in pyarrow without the GIL: the two indexes at once, then the captures of
+    # every case the report may name beside the comparison, on the second core (one side
+    # after the other: one read's buffers at a time).
+    with ThreadPoolExecutor(2, thread_name_prefix="diff-read") as pool:
+        a, b = pool.map(_index, (old, new))
+        ids_a, ids_b = a["case_id"], b["case_id"]
+        # Where each NEW id sits in OLD (null: added); hash tables, no sort, no join.
+        pos = pc.index_in(ids_b, value_set=ids_a)
+        added = _ids(ids_b.filter(pc.is_null(pos)))
+        removed = _ids(ids_a.filter(pc.invert(pc.is_in(ids_a, value_set=ids_b))))
+        sha_a = a["content_sha256"].take(pos)
+        sha_b = b["content_sha256"]
+        # Same hash: unchanged, never read. An empty hash means "unknown": compare the text.
+        differ = pc.fill_null(pc.or_(pc.not_equal(sha_a, sha_b), pc.equal(sha_b, "")), False)
+        candidates = _ids(ids_b.filter(differ))
+        both = b.num_rows - len(added)
+        lines = _line_pairs(old, new, ids_a, ids_b, candidates)
+        del a, b, ids_a, ids_b, pos, sha_a, sha_b, differ  # the index is not needed any more
+        captures = pool.submit(_both_captures, (old, [*removed, *candidates]),
+                               (new, [*added, *candidates]))
+        try:
+            if lines is None:
+                raise LookupError("no cases.jsonl to read the candidates from")
+            found, named = _compare(lines)
+        except LookupError:  # read the rows from cases.parquet instead
+            found, named = _compare(_paired_rows(old, new, candidates))
+        changed = [found[cid] for cid in candidates if cid in found]
+        cases = _case_infos(old, new, added, removed, named, captures.result())
+    titles = {cid: cases[cid].title for cid in [*added, *removed] if cid in cases}
+    return SnapshotDiff(SnapshotInfo.of(old), SnapshotInfo.of(new), added, removed, changed,
+                        both - len(changed), titles, cases=cases)
+
+
+def _compare(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]
+             ) -> tuple[dict[str, CaseChange], dict[str, CaseInfo]]:
+    """The changes of each (old row, new row) pair, and the names of the changed cases."""
     found: dict[str, CaseChange] = {}
     named: dict[str, CaseInfo] = {}
-    for row_a, row_b in _paired_rows(old, new, candidates):
+    for row_a, row_b in pairs:
         items = compare_case(row_a, row_b)
         if items:
             cid = row_b["case_id"]
             found[cid] = CaseChange(cid, row_b["title"], items, _notes(row_a, row_b))
             named[cid] = _info(row_b)
-    changed = [found[cid] for cid in candidates if cid in found]
-    cases = _case_infos(old, new, added, removed, named)
-    titles = {cid: cases[cid].title for cid in [*added, *removed] if cid in cases}
-    return SnapshotDiff(SnapshotInfo.of(old), SnapshotInfo.of(new), added, removed, changed,
-                        both - len(changed), titles, cases=cases)
+    return found, named
+
+
+def _line_pairs(old: Snapshot, new: Snapshot, ids_a: pa.ChunkedArray, ids_b: pa.ChunkedArray,
+                candidates: list[str]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]] | None:
+    """``(old row, new row)`` of every candidate, read from the two ``cases.jsonl`` files,
+    or None when a side has none or its index is not sorted.
+
+    The candidates' text is all a diff reads besides the index; in ``cases.parquet`` it
+    shares compressed pages with the unchanged cases around it (a 1 % change spread over a
+    file touches every row group), in ``cases.jsonl`` each case is a line of its own that
+    ``find_lines`` reaches in a few reads. A line that is not where the index puts it
+    raises ``LookupError``; the caller then reads ``cases.parquet`` instead."""
+    paths = [snap.path / CASES_JSONL for snap in (old, new)]
+    if not all(path.is_file() for path in paths):
+        return None
+    sides = []
+    wanted = pa.array(candidates, pa.string())
+    for path, ids in ((paths[0], ids_a), (paths[1], ids_b)):
+        keys = ids.to_pylist()
+        if any(x >= y for x, y in itertools.pairwise(keys)):
+            return None
+        rows = pc.index_in(wanted, value_set=ids).to_pylist()
+        sides.append(find_lines(path, keys, rows))
+    return ((json.loads(line_a), json.loads(line_b)) for line_a, line_b in zip(*sides, strict=True))
 
 
 #: Row groups of candidates each side reads ahead of the comparison (a few MiB of rows).
@@ -512,16 +562,19 @@ def _info(row: dict[str, Any]) -> CaseInfo:
 
 
 def _case_infos(old: Snapshot, new: Snapshot, added: list[str], removed: list[str],
-                changed: dict[str, CaseInfo]) -> dict[str, CaseInfo]:
-    """Names and captures of the reported cases: ``changed`` are named already (from the
-    rows compared), the added and removed ones are read (only their rows)."""
+                changed: dict[str, CaseInfo],
+                captures: tuple[dict[str, Capture], dict[str, Capture]]
+                ) -> dict[str, CaseInfo]:
+    """Names and captures (old side, new side) of the reported cases: ``changed`` are
+    named already (from the rows compared), the added and removed ones are read (only
+    their rows)."""
     out = dict(changed)
     for snap, ids in ((new, added), (old, removed)):
         columns = [*INFO_COLUMNS, *_info_columns(snap)]
         for row in _rows(snap, ids, list(dict.fromkeys(columns))).values():
             out[row["case_id"]] = _info(row)
-    for side, snap, ids in (("old", old, [*removed, *changed]), ("new", new, [*added, *changed])):
-        for cid, capture in _captures(snap, ids).items():
+    for side, found in zip(("old", "new"), captures, strict=True):
+        for cid, capture in found.items():
             if cid in out:
                 setattr(out[cid], side, capture)
     return out
@@ -532,6 +585,11 @@ def _has_column(snap: Snapshot, table: str, column: str) -> bool:
 
     path = snap.path / f"{table}.parquet"
     return read_parquet(snap, path.name, lambda: column in pq.read_schema(path).names)
+
+
+def _both_captures(old: tuple[Snapshot, list[str]], new: tuple[Snapshot, list[str]]
+                   ) -> tuple[dict[str, Capture], dict[str, Capture]]:
+    return _captures(*old), _captures(*new)
 
 
 def _captures(snap: Snapshot, ids: list[str]) -> dict[str, Capture]:

@@ -7,10 +7,12 @@ exports of the same cases therefore have the same bytes.
 
 from __future__ import annotations
 
+import bisect
 import json
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from casearchive.exports.schema import CASE_FIELDS, Field, ListOf, Struct
 
@@ -66,3 +68,97 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
 def iter_objects(path: Path) -> Iterator[dict[str, Any]]:
     for _, line in iter_lines(path):
         yield json.loads(line)
+
+
+#: The ``case_id`` of a canonical line (keys sorted, no spaces): a nested or quoted
+#: ``"case_id"`` inside a string value is escaped (``\"case_id\"``) and cannot match.
+_CASE_ID_RE = re.compile(rb'"case_id":"([^"\\]*)"')
+#: Lines a search reads one after another rather than probing again.
+_SCAN_LINES = 4
+
+
+def case_id_of(line: bytes) -> str | None:
+    m = _CASE_ID_RE.search(line)
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def find_lines(path: Path, ids: Sequence[str], rows: Iterable[int]) -> Iterator[bytes]:
+    """The lines of ``cases.jsonl`` at ``rows`` (ascending), without reading the file through.
+
+    ``ids`` is the file's sorted ``case_id`` column (``cases.parquet`` in file order: the
+    same cases, in the same order as the lines). Each line is found by interpolation on
+    byte offsets: seek to where the row should be in proportion, read the ``case_id`` of
+    the next line, place it among ``ids`` and narrow the interval (a handful of reads of
+    one line each instead of a gigabyte). A probed id missing from ``ids``, or at another
+    place, raises ``LookupError``: the file is not the one the index describes."""
+    size = path.stat().st_size
+    total = len(ids)
+    lo_row, lo_off = 0, 0
+    hi_row, hi_off = total, size
+    with open(path, "rb") as f:
+        for row in rows:
+            if row < lo_row:  # not ascending: from the start again
+                lo_row, lo_off = 0, 0
+            if row >= hi_row:
+                hi_row, hi_off = total, size
+            start, line, (lo_row, lo_off, hi_row, hi_off) = _find(
+                f, ids, row, (lo_row, lo_off, hi_row, hi_off))
+            lo_row, lo_off = row, start
+            yield line
+
+
+def _find(f: BinaryIO, ids: Sequence[str], row: int, bounds: tuple[int, int, int, int]
+          ) -> tuple[int, bytes, tuple[int, int, int, int]]:
+    """(start, line) of line ``row``, given that line ``lo_row`` starts at ``lo_off`` and
+    line ``hi_row`` at ``hi_off`` (``lo_row <= row < hi_row``); the narrowed bounds too.
+
+    A probe aims half a line early: landing in the line before the wanted one, it reads
+    the rest of that line and then the wanted one; near it, it reads on line by line."""
+    lo_row, lo_off, hi_row, hi_off = bounds
+    skip = row - lo_row  # lines to read past from where the file is, after a seek to lo_off
+    seek = True
+    while row - lo_row > _SCAN_LINES:
+        step = (hi_off - lo_off) / (hi_row - lo_row)
+        guess = int(lo_off + step * (row - lo_row - 0.5))
+        start, line = _line_from(f, max(guess, lo_off + 1))
+        if start >= hi_off:  # in the line before ``hi_row``: the middle, then read on
+            start, line = _line_from(f, (lo_off + hi_off) // 2 + 1)
+            if start >= hi_off:
+                skip, seek = row - lo_row, True
+                break
+        probed = _place(ids, line)
+        if probed == row:
+            return start, line, (lo_row, lo_off, hi_row, hi_off)
+        if probed < row:
+            lo_row, lo_off = probed, start
+            skip, seek = row - probed - 1, False  # the file is past line ``probed`` now
+        else:
+            hi_row, hi_off = probed, start
+            skip, seek = row - lo_row, True
+    if seek:
+        f.seek(lo_off)
+    for _ in range(skip):
+        f.readline()
+    start = f.tell()
+    line = f.readline()
+    if _place(ids, line) != row:
+        raise LookupError("cases.jsonl and cases.parquet list the cases in another order")
+    return start, line, (lo_row, lo_off, hi_row, hi_off)
+
+
+def _line_from(f: BinaryIO, offset: int) -> tuple[int, bytes]:
+    """The first line that starts at ``offset`` or after it: (its start, its bytes)."""
+    f.seek(offset - 1)
+    f.readline()  # the rest of the line that holds the byte before ``offset``
+    start = f.tell()
+    return start, f.readline()
+
+
+def _place(ids: Sequence[str], line: bytes) -> int:
+    """The row of a line's ``case_id`` in ``ids``; ``LookupError`` when it is not there."""
+    key = case_id_of(line)
+    at = bisect.bisect_left(ids, key) if key is not None else len(ids)
+    if at >= len(ids) or ids[at] != key:
+        raise LookupError(f"case_id {key!r} of cases.jsonl is not in cases.parquet")
+    return at
+
