@@ -26,6 +26,7 @@ from .labels import (
     HEADING_CONTAINER_RE,
     HEADING_TAGS,
     NAV_ATTR_RE,
+    NAV_TAGS,
     alias_key,
     normalize_label,
     title_names,
@@ -38,6 +39,7 @@ _MAX_SHARE = 0.95
 
 
 _TEXT_LEN = etree.XPath("string-length(normalize-space())")
+_STRING = etree.XPath("string()", smart_strings=False)
 
 
 def _text_len(el: etree._Element) -> int:
@@ -133,6 +135,7 @@ def mark_furniture(root: etree._Element) -> bool:
     content = content_element(root, title)
     if content is None:
         mark_side_cells(root)
+        mark_tag_lines(root)
         return False
     inner = el = _inner_content(content, title)
     while el is not None and el.tag not in ("body", "html"):
@@ -142,30 +145,85 @@ def mark_furniture(root: etree._Element) -> bool:
             _mark(sibling)
         el = el.getparent()
     mark_side_cells(root, inner)  # a layout table inside it: its side columns
+    mark_tag_lines(root)
     return True
 
 
+#: Elements a tag line is climbed through to the line that holds it.
+_TAG_LINE_TAGS = frozenset({"p", "span", "li", "ul", "ol", "dd", "dt", "dl", "small", "em", "i",
+                            "b", "strong", "font", "div"})
+#: What a tag line may say besides its tag links ("Labels:", "Tags:", "Filed under").
+_TAG_LABEL_MAX = 30
+_TAG_SEPARATORS_RE = re.compile(r"[\s,;|\u00b7\u2022/]+")
+
+
+def mark_tag_lines(root: etree._Element) -> None:
+    """A line of the page's tags is post metadata, furniture: the links the rel-tag
+    microformat marks (``rel="tag"``, as blog engines and CMSs print a post's labels,
+    tags and categories) and nothing else but separators and a short label ("Labels:",
+    "Tags:", "Filed under"). Its element becomes a furniture container (a paragraph or a
+    span retagged ``div``), unless it already stands in furniture."""
+    done: set[etree._Element] = set()
+    for link in root.iter("a"):
+        rel = link.get("rel")
+        if not rel or "tag" not in rel.lower().split():
+            continue
+        el = link.getparent()
+        if el is None or el in done or el.tag not in _TAG_LINE_TAGS or not _tag_line(el):
+            continue
+        parent = el.getparent()
+        while (parent is not None and parent.tag in _TAG_LINE_TAGS and parent.tag != "div"
+               and el.tag != "div" and _tag_line(parent)):
+            el, parent = parent, parent.getparent()
+        done.add(el)
+        if not _in_furniture(el):
+            if el.tag not in CONTAINER_TAGS:
+                el.tag = "div"
+            _mark(el)
+
+
+def _tag_line(el: etree._Element) -> bool:
+    """Does ``el`` hold tag links (``rel="tag"``), no other link, and besides them only
+    separators and a short label?"""
+    rest = _STRING(el)
+    for a in el.iter("a"):
+        rel = (a.get("rel") or "").lower().split()
+        if "tag" not in rel:
+            if a.get("href"):
+                return False
+            continue
+        rest = rest.replace(_STRING(a), " ", 1)
+    rest = _TAG_SEPARATORS_RE.sub(" ", rest).strip()
+    return len(rest) <= _TAG_LABEL_MAX and len(rest.split()) <= 3
+
+
+def _in_furniture(el: etree._Element) -> bool:
+    """Does ``el`` stand in a furniture container (by tag or name) already?"""
+    for anc in el.iterancestors():
+        if anc.tag in NAV_TAGS or _names_nav(f"{anc.get('class') or ''} {anc.get('id') or ''}"):
+            return True
+    return False
+
+
 def _inner_content(el: etree._Element, title: frozenset[str] = frozenset()) -> etree._Element:
-    """The innermost element named as content below ``el``, the one so named among the
-    containers beside it, holding a case heading, the page's title as a heading that none
-    of them shows (``_shows_title_alone``), or more text than each of them, none of
-    which holds a case heading: a template's content area
-    ``#contentarea`` holding ``#left`` (menus), ``#main`` (the article) and ``#right``
-    (modules, a poll, "Who's Online") is read from ``#main``, whose neighbours are the side
-    columns a layout table's cells would be (``mark_side_cells``)."""
+    """The innermost element below ``el`` that holds the content. Two steps, repeated:
+
+    * the one container named as content among the containers beside it, holding a case
+      heading, the page's title as a heading that none of them shows
+      (``_shows_title_alone``), or more text than each of them, none of which holds a case
+      heading: a
+      template's content area ``#contentarea`` holding ``#left`` (menus), ``#main`` (the
+      article) and ``#right`` (modules, a poll, "Who's Online") is read from ``#main``,
+      whose neighbours are the side columns a layout table's cells would be
+      (``mark_side_cells``);
+    * else the content's wrapper (``_content_box``): the one container beside nothing but
+      furniture and empty boxes that holds most of the rest of the text."""
     while True:
         boxes = [c for c in el if isinstance(c.tag, str) and c.tag in CONTAINER_TAGS]
-        named = [c for c in boxes if _names_content(f"{c.get('id') or ''} {c.get('class') or ''}")]
-        if len(named) != 1 or len(boxes) < 2:
-            return el  # no named column, or several (teasers side by side: "node", "node")
-        inner = named[0]
-        others = [c for c in boxes if c is not inner]
-        if any(_holds_case_label(c) for c in others):
-            return el  # content beside content
-        if not _holds_case_label(inner):  # else it is the content however short the page
-            size = _text_len(inner)
-            if (any(_text_len(c) >= size for c in others)
-                    and not _shows_title_alone(inner, others, title)):
+        inner = _named_column(boxes, title)
+        if inner is None:
+            inner = _content_box(el, boxes)
+            if inner is None:
                 return el
         el = inner
 
@@ -201,6 +259,100 @@ def _shows_title_alone(el: etree._Element, beside: list[etree._Element],
     the page's content, however much longer a column of modules beside it is."""
     return bool(title) and _shows_title(el, title) and not any(
         _shows_title(c, title) for c in beside)
+
+
+def _named_column(boxes: list[etree._Element], title: frozenset[str] = frozenset()
+                  ) -> etree._Element | None:
+    """The one container named as content among ``boxes`` that is the content beside the
+    others (``_inner_content``), or None."""
+    named = [c for c in boxes if _names_content(f"{c.get('id') or ''} {c.get('class') or ''}")]
+    if len(named) != 1 or len(boxes) < 2:
+        return None  # no named column, or several (teasers side by side: "node", "node")
+    inner = named[0]
+    others = [c for c in boxes if c is not inner]
+    if any(_holds_case_label(c) for c in others):
+        return None  # content beside content
+    if not _holds_case_label(inner):  # else it is the content however short the page
+        size = _text_len(inner)
+        if (any(_text_len(c) >= size for c in others)
+                and not _shows_title_alone(inner, others, title)):
+            return None
+    return inner
+
+
+#: Containers that are text of their own when they have children, never a wrapper.
+_TEXT_BOXES = frozenset({"ul", "ol", "dl", "table"})
+#: A container holding at least this share of its parent's text wraps all of it.
+_WRAPS = 0.95
+
+
+def _content_box(el: etree._Element, boxes: list[etree._Element]) -> etree._Element | None:
+    """The content's wrapper inside ``el``, beside nothing but furniture
+    (``_furniture_box``) and empty boxes: the one other container holding text, when it
+    holds at least half of the text outside that furniture (a page wrapper, a column
+    beside an ``<aside>`` column, a post beside its footer and comments). When every
+    container holding text is furniture and ``el`` has no text of its own, the one named
+    furniture that holds nearly all of it (``_WRAPS``) is the content: the content is
+    never furniture, so that name is dropped for the walk (a layout engine names every
+    region of a page a "widget", the column of posts included)."""
+    seen = 0  # first a cheap exit: two boxes of text beside each other (own text, a list)
+    for box in boxes:
+        if ((box.tag in _TEXT_BOXES and len(box)) or (box.text or "").strip()) and (
+                box.tag not in NAV_TAGS
+                and not _names_nav(f"{box.get('class') or ''} {box.get('id') or ''}")):
+            seen += 1
+            if seen > 1:
+                return None
+    total = _text_len(el)
+    if not total:
+        return None
+    free: list[tuple[etree._Element, int]] = []
+    furniture: list[tuple[etree._Element, int]] = []
+    for box in boxes:
+        n = _text_len(box)
+        if n:
+            (furniture if _furniture_box(box, n) else free).append((box, n))
+    in_furniture = sum(n for _, n in furniture)
+    if len(free) == 1:
+        box, n = free[0]
+        return box if 2 * n >= total - in_furniture else None
+    if free or not furniture or total - in_furniture > len(furniture):
+        return None  # text of its own beside the furniture (a normalised space apart)
+    box, n = max(furniture, key=lambda bn: bn[1])
+    if n < _WRAPS * total or box.tag in NAV_TAGS:
+        return None
+    _unname(box)
+    return box
+
+
+def _furniture_box(box: etree._Element, n: int) -> bool:
+    """Is a container furniture by its tag (``<aside>``, ``<nav>``, ...) or its name
+    (``NAV_ATTR_RE``), or a wrapper of one and nothing else (``<div><div><aside>``)? A
+    wrapper of an element whose name is a content name as a whole (``#main``) is not."""
+    while True:
+        if box.tag in NAV_TAGS or _names_nav(f"{box.get('class') or ''} {box.get('id') or ''}"):
+            return True
+        if _whole_content_name(box):
+            return False
+        inner = [c for c in box if isinstance(c.tag, str) and c.tag in CONTAINER_TAGS]
+        if len(inner) != 1 or _text_len(inner[0]) != n:
+            return False
+        box = inner[0]
+
+
+@lru_cache(maxsize=4096)
+def _names_nav(names: str) -> bool:
+    return NAV_ATTR_RE.search(names) is not None
+
+
+def _unname(box: etree._Element) -> None:
+    """Drop the furniture words of a container's class and id (the content's wrapper)."""
+    cls = box.get("class")
+    if cls and _names_nav(cls):
+        box.set("class", " ".join(t for t in cls.split() if not _names_nav(t)))
+    ident = box.get("id")
+    if ident and _names_nav(ident):
+        del box.attrib["id"]
 
 
 def _mark(el: etree._Element) -> None:

@@ -298,9 +298,11 @@ FLATTEN_ALL_RE = re.compile(r"<(?!/?(?:br|p|title)\b)[^>]*>", re.I)
 
 # --- Titles and page numbers ---------------------------------------------------------------
 
-#: "... - Page #4", "... Page # 4", "... Page 4 of 6", "... (page 4)" at the end of a title.
+#: "... - Page #4", "... Page # 4", "... Page 4 of 6", "... (page 4)" at the end of a title;
+#: "... (Part 2 of 3)", "..., Part 2": a document published in parts numbers its pages so
+#: (not a wiki's subpage "X/Part 2": a path, ``page._path_title``).
 PAGE_SUFFIX_RE = re.compile(
-    r"[\s\-\u2013\u2014:,|]*\(?\s*\bpage\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
+    r"[\s\-\u2013\u2014:,|]*\(?\s*\b(?:page|(?<!/)part)\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
     r"[\s.]*$",
     re.I,
 )
@@ -309,9 +311,10 @@ PAGE_PREFIX_RE = re.compile(
     re.I,
 )
 #: A page marker inside a title, followed by a separator and the site's name:
-#: "X - Page 2 - Site", "X (Page 2 of 3) | Site". What follows the marker is the site part.
+#: "X - Page 2 - Site", "X (Page 2 of 3) | Site", "X – Part 2 – Site". What follows the
+#: marker is the site part.
 PAGE_MID_RE = re.compile(
-    r"\bpage\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
+    r"\b(?:page|(?<!/)part)\s*#?\s*(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,3}))?\s*\)?"
     r"\s*[\-\u2013\u2014|:\u00bb\u00b7\u2022]\s+\S.*$",
     re.I,
 )
@@ -339,6 +342,8 @@ def title_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+#: "Site: X": the words before a colon that starts a ``<title>`` (``page.strip_site``).
+SITE_PREFIX_RE = re.compile(r"([^:]{2,80}?):\s+(?=\S)")
 #: A URL path segment that only numbers a page: "3", "Page_3", "part-3".
 PAGE_SEGMENT_RE = re.compile(r"(?:[A-Za-z]{1,8}[-_ ]?)?\d{1,3}")
 #: A standalone "Page 2 of 4" line.
@@ -361,10 +366,12 @@ PAGER_RE = re.compile(
 )
 PAGER_WORD_RE = re.compile(r"\b(?:pages?|next|prev|previous)\b", re.I)
 #: The words that send a reader on to another page of the document before its number:
-#: "Continue on page 2", "Continued on page 3", "Back to page 1", "Go to page 2".
-PAGE_LEAD_IN = r"(?:continued?|go|back|return|turn)\s+(?:on|to)\s+"
+#: "Continue on page 2", "Continued on page 3", "Back to page 1", "Go to page 2",
+#: "Continued in Part 3", "Continued from Part 1".
+PAGE_LEAD_IN = r"(?:continued?|go|back|return|turn)\s+(?:on|to|in|from)\s+"
 #: A line that is such a direction and nothing else (its link may be an icon beside it).
-CONTINUATION_RE = re.compile(rf"^{PAGE_LEAD_IN}page\s*#?\s*\d{{1,3}}\s*[.:>»]*$", re.I)
+CONTINUATION_RE = re.compile(rf"^{PAGE_LEAD_IN}(?:page|part)\s*#?\s*\d{{1,3}}\s*[.:>»]*$",
+                             re.I)
 RETURN_RE = re.compile(
     r"^(?:<<|\u00ab|<)?\s*(?:return|back|go back)\s+to\s+(?:the\s+)?(?:list\s+of\s+)?"
     r"(?:case\s+stud(?:y|ies)|cases?)(?:\s+(?:list|index|page|home|main page))?\s*[.!]?\s*"

@@ -29,6 +29,7 @@ from .labels import (
     PAGE_PREFIX_RE,
     PAGE_SEGMENT_RE,
     PAGE_SUFFIX_RE,
+    SITE_PREFIX_RE,
     SOFT404_RE,
     STYLE_TAGS,
     TITLE_DECORATION_RE,
@@ -45,7 +46,15 @@ from .records import REFERENCES_KEY, SECTION_KEYS, Contact, PageRecord, Section
 from .references import apply_content_rule, parse_references
 from .sections import Part, RawSection, Segments, render, segment, starts_with_label
 from .symbols import mentions_symbol_font, read_symbol_font
-from .text import break_preformatted_lines, collapse, drop_invisible, raise_scripts, walk
+from .text import (
+    BLANK_DIV_RE,
+    break_preformatted_lines,
+    collapse,
+    drop_invisible,
+    join_editor_lines,
+    raise_scripts,
+    walk,
+)
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _local = threading.local()
@@ -128,6 +137,11 @@ def apply_css_bold(root: etree._Element) -> None:
             el.set("style", f"{el.get('style') or ''};font-weight:bold".lstrip(";"))
 
 
+def _has_marker(text: str) -> bool:
+    low = text.lower()
+    return "page" in low or "part" in low
+
+
 def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
     """(title, page number, page total) from a title or heading text.
 
@@ -139,8 +153,9 @@ def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
         return None, None, None
     m = None
     # The patterns scan slowly; each is tried only when the literal it needs occurs:
-    # a separator ("|", "»", "::") or the word "page" (which re.I matches only in ASCII).
-    if "page" in text.lower():
+    # a separator ("|", "»", "::") or the word "page" or "part" (which re.I matches only
+    # in ASCII).
+    if _has_marker(text):
         m = PAGE_MID_RE.search(text)
         before = text[: m.start()].rstrip(_TITLE_TRIM + "(") if m is not None else ""
         if before:
@@ -154,7 +169,7 @@ def parse_title(raw: str) -> tuple[str | None, int | None, int | None]:
             marked = [p for p in parts if PAGE_SUFFIX_RE.search(p) or PAGE_PREFIX_RE.match(p)]
             text = marked[0] if marked else parts[0]
     number = total = None
-    if m is None and "page" in text.lower():
+    if m is None and _has_marker(text):
         m = PAGE_SUFFIX_RE.search(text)
         if m is not None:
             text = text[: m.start()]
@@ -237,7 +252,7 @@ def _title_and_preamble(tag_title: str, segs: Segments
     heading plus a site suffix ("X - NSMS") yields the visible one."""
     names_site = _site_namer(segs, furniture=False)
     names = title_names(tag_title)  # before the site's parts go (``_page_break_block``)
-    tag_title = _own_title(tag_title, _site_namer(segs), names_site)
+    tag_title = _own_title(tag_title, _site_namer(segs), names_site, segs.preamble)
     title, number, total = parse_title(tag_title)
     evidence: Evidence = {}
     if number is not None:
@@ -378,14 +393,35 @@ def _page_break_section(preamble: list[Part], at: int, segs: Segments) -> list[P
 
 
 def _own_title(tag_title: str, names_part: Callable[[str], bool],
-               is_holder: Callable[[str], bool]) -> str:
-    """The ``<title>`` without the parts that name the site (``strip_site``); "" when it is
-    the copyright holder's name and nothing else (a generic ``<title>``, the site's name:
-    the visible heading decides)."""
+               is_holder: Callable[[str], bool], preamble: list[Part]) -> str:
+    """The ``<title>`` without the parts that name the site (``strip_site``, then
+    ``strip_site_prefix``); "" when it is the copyright holder's name and nothing else (a
+    generic ``<title>``, the site's name: the visible heading decides)."""
     if not tag_title:
         return tag_title
     tag_title = strip_site(collapse(tag_title), names_part)
+    tag_title = strip_site_prefix(tag_title, names_part, preamble)
     return "" if is_holder(tag_title) else tag_title
+
+
+#: How many preamble lines ``strip_site_prefix`` compares with the whole ``<title>``.
+_PREFIX_LINES = 8
+
+
+def strip_site_prefix(title: str, names_site: Callable[[str], bool],
+                      preamble: list[Part]) -> str:
+    """"Site: X" is X when the words before the colon name the site on the page's evidence
+    (``names_site``: the masthead as a furniture line, the copyright holder), as blog
+    engines title a post by the blog's name, a colon and the post's title; unless the page
+    shows a line that starts with the same words and colon (a wiki's "Main Page: Revision
+    history" heading: the colon is the page's own)."""
+    m = SITE_PREFIX_RE.match(title)
+    if m is None or not names_site(m.group(1)):
+        return title
+    lead = m.group(0).rstrip().casefold()
+    if any(collapse(p[2]).casefold().startswith(lead) for p in preamble[:_PREFIX_LINES]):
+        return title
+    return title[m.end():]
 
 
 _MASTHEAD_MAX = 120
@@ -569,6 +605,8 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     if mentions_symbol_font(text):
         read_symbol_font(root)
     break_preformatted_lines(root)  # a C-level scan of the tree when there is no <pre>
+    if BLANK_DIV_RE.search(text):
+        join_editor_lines(root)
     raise_scripts(root)  # the same for <sup> and <sub>
     mark_furniture(root)
     walked = walk(root, starts_with_label)

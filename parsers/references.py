@@ -13,10 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from .labels import (
-    CITE_AUTHORS_RE,
-    CITE_ETAL_RE,
-    CITE_VOLUME_RE,
-    CITE_YEAR_RE,
     DOI_TEXT_RE,
     DOI_URL_RE,
     PMID_RE,
@@ -25,7 +21,7 @@ from .labels import (
     URL_TRAILING,
 )
 from .records import REFERENCES_KEY, Reference
-from .sections import Part, RawSection, hrefs
+from .sections import Part, RawSection, citation_score, hrefs, is_citation
 from .text import Run, drop_invisible
 
 #: A run of citations found by content needs this many entries (one is enough when the
@@ -155,22 +151,6 @@ def _symbol_links(runs: Iterator[Run]) -> str:
             break
         found.append(run[0].strip())
     return " ".join(found)
-
-
-def citation_score(text: str) -> int:
-    """How citation-like a line is: 0 without a year, DOI or PMID; else one point each for
-    volume:pages, an author list at the start, "et al", a DOI/PMID, a URL."""
-    doi_or_pmid = bool(DOI_TEXT_RE.search(text) or PMID_RE.search(text)
-                       or "doi.org/" in text)
-    if not (doi_or_pmid or CITE_YEAR_RE.search(text)):
-        return 0
-    return (bool(CITE_VOLUME_RE.search(text)) + bool(CITE_AUTHORS_RE.match(text))
-            + bool(CITE_ETAL_RE.search(text)) + doi_or_pmid + ("://" in text))
-
-
-def is_citation(text: str) -> bool:
-    """A bibliographic entry: a year/DOI/PMID and at least two other kinds of evidence."""
-    return citation_score(text) >= 2
 
 
 def _run_start(parts: list[Part]) -> int | None:

@@ -24,6 +24,9 @@ from typing import Any
 from .labels import (
     ADDRESS_LINE_RE,
     BYLINE_RE,
+    CITE_AUTHORS_RE,
+    CITE_ETAL_RE,
+    CITE_VOLUME_RE,
     CITE_YEAR_RE,
     CONTINUATION_RE,
     COPYRIGHT_RE,
@@ -41,6 +44,7 @@ from .labels import (
     PAGER_RE,
     PAGER_WORD_RE,
     PLAIN_BULLET_RE,
+    PMID_RE,
     REF_NUMBER_RE,
     RETURN_RE,
     SITE_CREDIT_FORM_RE,
@@ -398,12 +402,27 @@ def _is_footer(text: str, key: str | None) -> bool:
 
 
 def _ref_like(text: str) -> bool:
-    """A navigation or link-only line that stays in the references: a numbered entry, a
-    DOI or URL, or a long line with a year (a citation whose title is its link). A long
-    line without one is a module's blurb beside the list ("Test yourself with this month's
-    case."), not a reference."""
+    """Does a navigation or link-only line inside a references section read as a reference
+    (a URL, a DOI, an entry number, a citation)? A reference list of links is link-dense;
+    a reader's comment or a sidebar's post snippet after it is furniture however long."""
     return bool(URL_RE.search(text) or DOI_TEXT_RE.search(text) or REF_NUMBER_RE.match(text)
-                or (len(text) > 60 and CITE_YEAR_RE.search(text)))
+                or is_citation(text))
+
+
+def citation_score(text: str) -> int:
+    """How citation-like a line is: 0 without a year, DOI or PMID; else one point each for
+    volume:pages, an author list at the start, "et al", a DOI/PMID, a URL."""
+    doi_or_pmid = bool(DOI_TEXT_RE.search(text) or PMID_RE.search(text)
+                       or "doi.org/" in text)
+    if not (doi_or_pmid or CITE_YEAR_RE.search(text)):
+        return 0
+    return (bool(CITE_VOLUME_RE.search(text)) + bool(CITE_AUTHORS_RE.match(text))
+            + bool(CITE_ETAL_RE.search(text)) + doi_or_pmid + ("://" in text))
+
+
+def is_citation(text: str) -> bool:
+    """A bibliographic entry: a year/DOI/PMID and at least two other kinds of evidence."""
+    return citation_score(text) >= 2
 
 
 def segment(blocks: list[Block], title: str = "") -> Segments:

@@ -627,6 +627,72 @@ def break_preformatted_lines(root: etree._Element) -> None:
                     el.addnext(_br(part))
 
 
+#: A blank line as a compose editor writes it: a ``<div>`` holding a ``<br>`` or a
+#: non-breaking space and nothing else (``join_editor_lines``).
+BLANK_DIV_RE = re.compile(r"<div>\s*(?:<br\s*/?>|&nbsp;|&#160;|\xa0)\s*</div>", re.I)
+#: Children that make a ``<div>`` more than one line of text.
+_BLOCK_CHILDREN = frozenset({"div", "p", "ul", "ol", "dl", "table", "blockquote", "pre", "hr",
+                             "h1", "h2", "h3", "h4", "h5", "h6", "center", "form", "section"})
+
+
+def join_editor_lines(root: etree._Element) -> None:
+    """A compose editor (a blog's, a web mail's) writes each line the author typed as a
+    ``<div>`` and an empty line as ``<div><br></div>`` or ``<div>&nbsp;</div>``. Where a
+    container's children include such blank lines, the ``<div>`` lines between two of them
+    are one paragraph, each a line of it ("MRI: ..." over "CT: ..."), as the browser shows
+    them: no gap between two ``<div>`` lines, a blank line between paragraphs. They are
+    joined into one ``<div>`` with ``<br>`` between the lines before the walk. Call only on
+    pages that hold a blank line (``BLANK_DIV_RE``)."""
+    parents = {id(div.getparent()): div.getparent() for div in root.iter("div")
+               if _blank_div(div) and div.getparent() is not None}
+    for parent in parents.values():
+        group: list[etree._Element] = []
+        for child in list(parent):
+            if _line_div(child) and (not group or not (group[-1].tail or "").strip()):
+                group.append(child)
+                continue
+            _join(group)
+            group = [child] if _line_div(child) else []
+        _join(group)
+
+
+def _blank_div(div: etree._Element) -> bool:
+    if len(div) > 1 or div.attrib:
+        return False
+    text = div.text or ""
+    if len(div):
+        child = div[0]
+        return (child.tag == "br" and not text.strip() and not (child.tail or "").strip()
+                and not child.text)
+    return "\xa0" in text and not text.strip()
+
+
+def _line_div(el: object) -> bool:
+    """A ``<div>`` of inline text only, as an editor writes a line (no class, no id; a
+    blank line is no text line)."""
+    if not isinstance(el, etree._Element) or el.tag != "div" or el.get("class") or el.get("id"):
+        return False
+    if any(c.tag in _BLOCK_CHILDREN for c in el if isinstance(c.tag, str)):
+        return False
+    return not _blank_div(el) and bool("".join(el.itertext()).strip())
+
+
+def _join(group: list[etree._Element]) -> None:
+    """The lines of one paragraph into its first ``<div>``, a ``<br>`` between two."""
+    if len(group) < 2:
+        return
+    first = group[0]
+    for div in group[1:]:
+        br = etree.SubElement(first, "br")
+        br.tail = div.text
+        for child in list(div):
+            first.append(child)
+        prev = div.getprevious()
+        if prev is not None and div.tail:
+            prev.tail = (prev.tail or "") + div.tail
+        div.getparent().remove(div)
+
+
 #: Digits and signs as the superscript and subscript characters of Unicode.
 _SCRIPT_FROM = "0123456789+-\u2212=()"
 _SUPERSCRIPT = str.maketrans(_SCRIPT_FROM, "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077"

@@ -12,11 +12,12 @@ from lxml import etree
 from casearchive.parsers import content
 from casearchive.parsers.encoding import decode
 from casearchive.parsers.labels import XML_DECL_RE, title_names
-from casearchive.parsers.page import build_tree
+from casearchive.parsers.page import build_tree, parse_page
 from tests.conftest import SHARED
 from tests.fixtures.regenerate import load, page_dirs
 
 REALWORLD = SHARED / "realworld-html"
+URL = "http://example.org/2008/04/knee-pain.html"
 
 _ROWS = "".join(f"<tr><td>Row {i}</td><td>{i}</td></tr>" for i in range(12))
 _PARAGRAPHS = "".join(f"<p>Paragraph {i} of the case's history, long enough to count.</p>"
@@ -202,3 +203,62 @@ def test_a_short_page_in_a_layout_table_is_read_from_the_cell_that_shows_its_tit
     found = content.content_element(root, title)
     assert found is not None and found.get("id") == "content"
     assert content.content_element(_tree(page)) is None  # by the text's length alone: none
+
+
+def _post_page(post_text: str, side_boxes: int, comments: str = "") -> bytes:
+    """A blog template: every region of the page a "widget" (the post column too), the side
+    column an ``<aside>`` beside it, the whole page in a wrapper named "content"."""
+    side = "".join(f'<div class="widget Box{i}"><h2>Box {i}</h2><ul><li><a href="/a{i}">Archive '
+                   f"entry number {i} of the side column</a></li></ul></div>"
+                   for i in range(side_boxes))
+    return (f'<html><head><title>Society Blog: Knee Pain</title></head><body>'
+            f'<div class="navbar"><a href="/search">Search the blog</a> '
+            f'<a href="/login">Sign in</a></div>'
+            f'<div class="content"><div class="content-inner">'
+            f'<header><div class="widget Header"><h1>Society Blog</h1></div></header>'
+            f'<div class="main-outer"><div class="columns">'
+            f'<div class="column-center"><div class="main" id="main"><div class="widget Posts">'
+            f'<div class="posts"><div class="entry"><h3>Knee Pain</h3>'
+            f'<div class="entry-body">{post_text}</div>'
+            f'<div class="post-footer">Posted by Dr. Jane Miller at 10:42 AM</div></div>'
+            f'{comments}</div>'
+            f'<div class="pager"><a href="/older">Older Post</a> <a href="/">Home</a></div>'
+            f'</div></div></div>'
+            f'<div class="column-right"><div class="column-right-inner"><aside>{side}</aside>'
+            f'</div></div></div></div>'
+            f'<footer><p>Powered by a blog engine</p></footer></div></div></body></html>'
+            ).encode()
+
+
+def test_a_post_column_named_as_furniture_is_still_the_content() -> None:
+    # A layout engine names every region of the page a "widget", the column of posts
+    # included; the whole content element in one such box is the content, and the page's
+    # wrapper leads to it past a side column that is an <aside> and nothing else.
+    text = "<b>History:</b> A runner had knee pain.<br /><br /><b>Outcome:</b> She ran again."
+    for boxes in (1, 12):  # a side column shorter and much longer than the post
+        record = parse_page(_post_page(text, boxes), URL)
+        assert [(s.key, s.text) for s in record.sections] == [
+            ("history", "A runner had knee pain."), ("outcome", "She ran again.")], boxes
+        assert "Posted by Dr. Jane Miller at 10:42 AM" in record.furniture
+        assert "Older Post Home" in record.furniture and "Box 0" in record.furniture
+    assert record.title == "Knee Pain"
+
+
+def test_long_comments_beside_a_short_post_stay_furniture() -> None:
+    comment = "<p>" + "A reader wrote a long comment about the case and the sport. " * 8 + "</p>"
+    comments = f'<div class="comments"><h4>3 comments:</h4>{comment * 3}</div>'
+    record = parse_page(_post_page("<b>Outcome:</b> She ran again.", 3, comments), URL)
+    assert [(s.key, s.text) for s in record.sections] == [("outcome", "She ran again.")]
+    assert "3 comments:" in record.furniture
+
+
+def test_a_furniture_name_on_part_of_the_content_is_kept() -> None:
+    # The wrapper rule drops a furniture name only on a box holding the whole content: a
+    # comments box holding most of it (a long thread under a short article) is furniture.
+    thread = "<p>" + "A reader's reply about the case. " * 20 + "</p>"
+    side = "<p>Links to the society's meetings, journals and members.</p>" * 4
+    page = (f'<html><body><div id="content"><h1>Knee Pain</h1><p><b>Outcome:</b></p>'
+            f'<p>She ran again.</p><div class="comments">{thread}</div></div>'
+            f'<div id="side">{side}</div></body></html>').encode()
+    record = parse_page(page, URL)
+    assert [(s.key, s.text) for s in record.sections] == [("outcome", "She ran again.")]

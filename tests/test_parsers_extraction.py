@@ -432,3 +432,88 @@ def test_a_title_that_spells_the_url_path_names_the_case_by_its_last_segment() -
     assert wiki.title == "Knee Pain"
     colon = _page("<h2>History</h2><p>A 20-year-old.</p>", title="Knee Pain: A Case")
     assert colon.title == "Knee Pain: A Case"
+
+
+def test_a_line_of_tag_links_is_furniture() -> None:
+    # The rel-tag microformat marks a post's labels, tags and categories; the line holding
+    # them and a short label ("Labels:", "Tags:") is post metadata, never the last section.
+    refs = ("<p><b>References</b></p><p>1. Smith J, Roe R. A title. J Med. 2001;3(2):1-5.<br />"
+            "2. Doe A, Poe B. Another title. Am J Sports Med. 2004;32(1):10-20.</p>")
+    labels = ('<p class="post-labels">Labels: <a href="/l/cases" rel="tag">cases</a>, '
+              '<a href="/l/knee" rel="tag">knee</a></p>')
+    record = _page(f"<h3>Outcome</h3><p>She ran again.</p>{refs}{labels}")
+    assert [r.text for r in record.references][-1] == (
+        "Doe A, Poe B. Another title. Am J Sports Med. 2004;32(1):10-20.")
+    assert "Labels: cases, knee" in record.furniture
+    # a tag link inside a sentence is the sentence's
+    inline = _page('<h3>Outcome</h3><p>She ran again, see <a href="/t/knee" rel="tag">knee'
+                   "</a> for more cases like it.</p>")
+    assert inline.sections[0].text == "She ran again, see knee for more cases like it."
+
+
+def test_unheaded_references_before_a_tag_line_are_the_references() -> None:
+    record = _page('<h3>Outcome</h3><p>He returned to play.</p><p>[1] Smith J, Roe R. A title. '
+                   "J Med. 2001;3(2):1-5.<br />[2] Doe A, Poe B. Another title. Am J Sports Med. "
+                   '2004;32(1):10-20.</p><p>Labels: <a href="/l/a" rel="tag">cases</a>, '
+                   '<a href="/l/b" rel="tag">shoulder</a></p>')
+    assert [(s.key, s.rule) for s in record.sections] == [
+        ("outcome", "alias"), ("references", "content")]
+    assert record.sections[0].text == "He returned to play."
+    assert len(record.references) == 2
+
+
+def test_furniture_after_the_references_is_no_reference() -> None:
+    # Navigation lines inside a references section stay references only when they read as
+    # references (a link-dense list of entries); a reader's comment or a sidebar's snippet
+    # of another post is furniture, however long.
+    comment = ("<div class='comments'><p>We had a very similar athlete last season; the "
+               "history was the key to the whole case.</p></div>")
+    record = _page("<h3>Outcome</h3><p>She ran again.</p><p><b>Sources</b></p><p>1. Smith J, "
+                   "Roe R. A title. J Med. 2001;3(2):1-5.</p><p>2. Doe A, Poe B. Another title. "
+                   f"Am J Sports Med. 2004;32(1):10-20.</p>{comment}")
+    assert record.references[-1].text == (
+        "Doe A, Poe B. Another title. Am J Sports Med. 2004;32(1):10-20.")
+    assert "We had a very similar athlete" in record.furniture
+    linked = _page("<h3>References</h3><div><a href='/r1'>Smith J, Roe R. A title. J Med. "
+                   "2001;3(2):1-5.</a><br /><a href='/r2'>Doe A, Poe B. Another title. Am J "
+                   "Sports Med. 2004;32(1):10-20.</a><br /><a href='/r3'>Lee C. A third title. "
+                   "Br J Sports Med. 2009;43(1):1-9.</a></div>")
+    assert len(linked.references) == 3
+
+
+def test_a_blog_title_names_the_post_after_the_blogs_name_and_a_colon() -> None:
+    record = _page('<div class="header"><h1><a href="/">Northfield Sports Medicine Cases</a>'
+                   "</h1></div><h3>Wrist Pain After a Fall on the Ice</h3><h3>History</h3>"
+                   "<p>A hockey player fell.</p>", title="Northfield Sports Medicine Cases: "
+                   "Wrist Pain After a Fall on the Ice")
+    assert record.title == "Wrist Pain After a Fall on the Ice"
+    assert record.unplaced_chars == 0, record.warnings
+    # the colon is the page's own where a line shows it ("Main Page: Revision history")
+    wiki = _page('<ul class="menu"><li><a href="/Main_Page">Main Page</a></li></ul>'
+                 "<h1>Main Page: Revision history</h1><h3>History</h3><p>x y</p>",
+                 title="Main Page: Revision history - Wiki")
+    assert wiki.title == "Main Page: Revision history"
+
+
+def test_parts_of_a_document_number_its_pages() -> None:
+    record = _page("<p><i>Continued from <a href='/p2'>Part 2</a></i></p><h3>Treatment</h3>"
+                   "<p>Rest.</p><p><b><a href='/p4'>Continued in Part 4 \u00bb</a></b></p>",
+                   title="Headache After a Tackle (Part 3 of 6)")
+    assert (record.title, record.page_number, record.page_total) == (
+        "Headache After a Tackle", 3, 6)
+    assert record.unplaced_chars == 0, record.warnings
+    assert "Continued from Part 2" in record.furniture
+
+
+def test_div_lines_of_a_compose_editor_are_lines_of_one_paragraph() -> None:
+    # The editor writes each typed line as a <div> and an empty line as <div><br></div>:
+    # the lines between two empty ones are one paragraph.
+    record = _page("<div><b>Tests</b></div><div>Radiographs were normal.</div><div><br /></div>"
+                   "<div>MRI: bone bruise</div><div>CT: no fracture</div><div>&nbsp;</div>"
+                   "<div><b>Outcome</b></div><div>He returned to play.</div>")
+    assert [(s.key, s.text) for s in record.sections] == [
+        ("tests_and_results", "Radiographs were normal.\n\nMRI: bone bruise\nCT: no fracture"),
+        ("outcome", "He returned to play.")]
+    # without the editor's empty lines a <div> is a paragraph, as before
+    plain = _page("<div><b>Tests</b></div><div>MRI: bone bruise</div><div>CT: no fracture</div>")
+    assert plain.sections[0].text == "MRI: bone bruise\n\nCT: no fracture"

@@ -61,6 +61,11 @@ def test_cp1252_undefined_bytes_survive() -> None:
     ("Case X (printer-friendly version)", ("Case X", None, None)),
     ("Case X (continued)", ("Case X", None, None)),
     ("Sprint Injuries", ("Sprint Injuries", None, None)),
+    ("Case X (Part 2 of 3)", ("Case X", 2, 3)),
+    ("Case X, Part 2", ("Case X", 2, None)),
+    ("Case X \u2013 Part 2 \u2013 Lakeside", ("Case X", 2, None)),
+    ("Partial Tear of the Rotator Cuff", ("Partial Tear of the Rotator Cuff", None, None)),
+    ("Case Studies/Case X/Part 2", ("Case Studies/Case X/Part 2", None, None)),
 ])
 def test_parse_title(raw: str, expected: tuple) -> None:
     assert parse_title(raw) == expected
