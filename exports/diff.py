@@ -414,8 +414,10 @@ def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
         both = b.num_rows - len(added)
         lines = _line_pairs(old, new, ids_a, ids_b, candidates)
         del a, b, ids_a, ids_b, pos, sha_a, sha_b, differ  # the index is not needed any more
-        captures = pool.submit(_both_captures, (old, [*removed, *candidates]),
-                               (new, [*added, *candidates]))
+        sides = ((old, [*removed, *candidates]), (new, [*added, *candidates]))
+        # Beside a comparison of cases.jsonl lines only: reading cases.parquet has its own
+        # threads on the second core, and both at once would hold both reads' buffers.
+        captures = pool.submit(_both_captures, *sides) if lines is not None else None
         try:
             if lines is None:
                 raise LookupError("no cases.jsonl to read the candidates from")
@@ -423,7 +425,8 @@ def _diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
         except LookupError:  # read the rows from cases.parquet instead
             found, named = _compare(_paired_rows(old, new, candidates))
         changed = [found[cid] for cid in candidates if cid in found]
-        cases = _case_infos(old, new, added, removed, named, captures.result())
+        cases = _case_infos(old, new, added, removed, named,
+                            captures.result() if captures else _both_captures(*sides))
     titles = {cid: cases[cid].title for cid in [*added, *removed] if cid in cases}
     return SnapshotDiff(SnapshotInfo.of(old), SnapshotInfo.of(new), added, removed, changed,
                         both - len(changed), titles, cases=cases)
