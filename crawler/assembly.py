@@ -296,7 +296,10 @@ class CaseAssembler:
             mine = next((self._owner_of(u) for u in urls if u in self._owner), None)
             return self._add_duplicate(page, urls, *self._digests[digest], mine=mine)
         key = next((self._owner_of(u) for u in urls if u in self._owner), None)
-        own = case_key(page.ref.url, self.rules)
+        # The case the page's own key names now: a case that joined another goes by that
+        # one's key. Opened again under its old key, it would join the other back (its pager
+        # names the other's pages) and ``_current`` would follow the two keys forever.
+        own = self._current(case_key(page.ref.url, self.rules))
         if key is not None and key != own and self._number_taken(key, page):
             # A page linked as a case's next page that claims a number the case holds, from
             # another document family: the next case (a CMS's article navigation), not a
@@ -360,7 +363,8 @@ class CaseAssembler:
         return len(self._joined)
 
     def _current(self, key: str) -> str:
-        """The key a case goes by now: the case it joined, if it joined one."""
+        """The key a case goes by now: the case it joined, if it joined one. ``add_page``
+        opens cases under current keys only, so no chain leads back to its start."""
         while key in self._joined:
             key = self._joined[key]
         return key
@@ -373,6 +377,8 @@ class CaseAssembler:
         """``other`` is ``case``: a page of one names a page the other expects in its
         pager (a site whose list links each page of a case by a URL of its own, and whose
         pager names them by others). Its pages and what it waits for join ``case``."""
+        assert case.key not in self._joined and other.key != case.key, (
+            f"cases {other.key} and {case.key} would join in a cycle")
         case.pages.update(other.pages)
         case.expected |= other.expected
         case.failed.update(other.failed)

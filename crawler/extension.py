@@ -88,7 +88,25 @@ class CrawlExtension:
         else:
             pipeline.add_alias(chain[0], request.url)
 
+    def _watch_closing(self) -> None:
+        """Every stop of the crawl (SIGTERM and SIGINT, ``stop``, a ``CLOSESPIDER_*`` limit,
+        the end of the site) goes through the engine's ``close_spider_async``, which waits
+        for every response's callback to return: from then on the page pipeline's handle
+        waits for no verdict (``PipelineProcess.stop_waiting``), so a worker that does not
+        answer cannot hold the crawl. Scrapy sends no signal there: the engine's method is
+        wrapped."""
+        engine = self.crawler.engine
+        close = engine.close_spider_async
+
+        async def close_spider_async(*, reason: str = "cancelled") -> None:
+            if self.pipeline is not None:
+                self.pipeline.stop_waiting(f"the crawl is stopping ({reason})")
+            await close(reason=reason)
+
+        engine.close_spider_async = close_spider_async  # type: ignore[method-assign]
+
     async def opened(self, spider: Any) -> None:
+        self._watch_closing()
         if not self.crawler.settings.getbool("CASEARCHIVE_LOCK_HELD"):
             self.lock = CrawlLock(spider.options.out_dir).__enter__()
         pipeline = InProcessPipeline if spider.options.in_process else PipelineProcess

@@ -74,7 +74,7 @@ class ProgressExtension:
         stats = self.crawler.stats
         value = stats.get_value if stats is not None else (lambda _key, default: default)
         queued = value("scheduler/enqueued", 0) - value("scheduler/dequeued", 0)
-        pipeline = getattr(extension_of(self.crawler), "archive", None)
+        pipeline = getattr(extension_of(self.crawler), "pipeline", None)
         progress = pipeline.progress if pipeline is not None else ArchiveProgress()
         return Sample(done=value("response_received_count", 0), queued=max(queued, 0),
                       cases=progress.cases_done, failed=progress.failed,

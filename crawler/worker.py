@@ -6,6 +6,14 @@ assembly and exports run in the child, into the same temporary snapshot director
 go down one pipe and verdicts come back up another. Pipe I/O stays off the reactor: a sender
 thread drains a bounded queue into the pipe (the reactor waits only when the worker lags a
 full queue behind: back-pressure), and a receiver thread hands replies to the event loop.
+
+A crawl that is stopping waits for no verdict (``PipelineProcess.stop_waiting``): Scrapy
+closes the spider only when every response's callback has returned, and a callback waits for
+its page's verdict, so a worker that never answered (an endless loop, a stalled disk) held
+the crawl, SIGTERM included, for ever. The worker, which ignores SIGTERM and SIGINT (the
+parent decides), is killed when it has not ended ``WORKER_GRACE_SECONDS`` after the last
+message. A second line of defence: a worker that answers no page for
+``WORKER_STALL_SECONDS`` is killed, and the crawl fails (exit 1) saying so.
 """
 
 from __future__ import annotations
@@ -54,6 +62,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _STOP = object()
+#: How long the crawl waits for the worker to end after its last message (``Close`` aside:
+#: the snapshot is written then) before it kills it.
+WORKER_GRACE_SECONDS = 30.0
+#: How long the crawl waits for the worker's next answer while a page's verdict is awaited
+#: before it takes the worker for stuck: kills it and fails (exit 1). A page takes well under
+#: a second to parse and assemble, at most a few at the 20 MiB size limit.
+WORKER_STALL_SECONDS = 600.0
 
 
 def _page(pipeline: PagePipeline, msg: PageMessage) -> Verdict:
@@ -109,6 +124,8 @@ def _url_of(message: ToWorker) -> str | None:
         return message.item.url
     if isinstance(message, AddRequisite):
         return message.requisite.url
+    if isinstance(message, AddAlias):
+        return message.url
     return None
 
 
@@ -123,9 +140,11 @@ def apply(pipeline: PagePipeline, message: ToWorker) -> FromWorker | None:
         # One line for the operator; the traceback only when debugging (--log-level DEBUG).
         log.error("archive worker: %s message failed: %s: %s", kind, type(exc).__name__, exc,
                   exc_info=log.isEnabledFor(logging.DEBUG))
+        # An entry as ``CrawlReport.add_skipped`` makes them (the summary reads each key):
+        # the snapshot is then written with exit 3, not lost to a KeyError at ``Close``.
         pipeline.report.failures.append(
-            {"url": _url_of(message), "reason": f"internal error: {exc!r}",
-             "status": None, "referer": None}
+            {"url": _url_of(message) or "", "reason": f"internal error: {exc!r}",
+             "status": None, "referer": None, "role": "internal error"}
         )
         if isinstance(message, PageMessage):
             return Verdict(skipped=f"internal error: {exc!r}")
@@ -188,6 +207,13 @@ class PipelineProcess:
         self._tmp_path: Path | None = None
         self._snapshot_id = ""
         self._closing = False
+        self._stopping: str | None = None
+        """Why the crawl is stopping, once it is (``stop_waiting``): no verdict is awaited."""
+        self._page_questions: dict[int, str] = {}
+        """Token -> URL of each page whose verdict a spider callback awaits."""
+        self._quiet_since = time.monotonic()
+        """When the worker last answered (or was asked a page with none awaited): its
+        silence since, while a page is awaited, is a stall (``_watch``)."""
         self.progress = ArchiveProgress()
         """What the progress display shows of the archive's side."""
         self._spawn()
@@ -234,7 +260,25 @@ class PipelineProcess:
         threading.Thread(target=self._receive_loop, name="archive-recv", daemon=True).start()
         ready = await ready_future
         assert isinstance(ready, Ready)
+        self._watch()
         return ready
+
+    def _watch(self) -> None:
+        """Every few seconds until the crawl stops: a worker that has answered nothing for
+        ``WORKER_STALL_SECONDS`` while a page waits for its verdict is stuck (an endless loop,
+        a stalled disk): it is killed and the crawl fails, saying so, instead of waiting for
+        ever (the receiver thread then sees the pipe's end)."""
+        if self._failure is not None or self._closing or self._stopping is not None:
+            return
+        assert self._loop is not None
+        quiet = time.monotonic() - self._quiet_since
+        if self._page_questions and quiet > WORKER_STALL_SECONDS:
+            url = next(iter(self._page_questions.values()))
+            self._fail_all(f"the archive worker answered nothing for {quiet:.0f} s (stuck "
+                           f"on {url} or before it); it was killed")
+            self.process.kill()
+            return
+        self._loop.call_later(min(WORKER_STALL_SECONDS / 4, 30.0), self._watch)
 
     _software = f"casearchive/{TOOL_VERSION}"
 
@@ -253,14 +297,17 @@ class PipelineProcess:
         )
 
     def _send_loop(self) -> None:
+        gone = False
         while True:
             message = self._queue.get()
             if message is _STOP:
                 return
+            if gone:
+                continue  # drained all the same: the reactor's put must never wait for ever
             try:
                 self._down.send(message)
             except (BrokenPipeError, OSError):
-                return
+                gone = True  # the receiver thread sees the worker gone and fails the crawl
 
     def _receive_loop(self) -> None:
         assert self._loop is not None
@@ -279,6 +326,8 @@ class PipelineProcess:
         if isinstance(answer, Failed):
             self._fail_all(answer.reason)
             return
+        self._quiet_since = time.monotonic()
+        self._page_questions.pop(token, None)
         future = self._pending.pop(token, None)
         if future is not None and not future.done():
             future.set_result(answer)
@@ -293,22 +342,42 @@ class PipelineProcess:
             if not future.done():
                 future.set_exception(RuntimeError(reason))
         self._pending.clear()
+        self._page_questions.clear()
 
     def _post(self, message: ToWorker, token: int = 0) -> None:
         """Send a message that awaits no answer (token 0)."""
         if self._failure is None:
             self._queue.put((token, message))
 
-    async def _ask(self, message: ToWorker) -> FromWorker:
-        """Send a message and wait for its answer (raises if the worker failed)."""
+    async def _ask(self, message: ToWorker, page: str | None = None) -> FromWorker:
+        """Send a message and wait for its answer (raises if the worker failed); ``page``:
+        the URL of the page whose verdict it asks (``stop_waiting``, ``_watch``)."""
         if self._failure is not None:
             raise RuntimeError(self._failure)
         assert self._loop is not None
         token = next(self._tokens)
         future: asyncio.Future[FromWorker] = self._loop.create_future()
         self._pending[token] = future
+        if page is not None:
+            if not self._page_questions:
+                self._quiet_since = time.monotonic()
+            self._page_questions[token] = page
         self._post(message, token)
         return await future
+
+    def stop_waiting(self, reason: str) -> None:
+        """The crawl is stopping (SIGTERM or SIGINT, a budget, a fatal error): a verdict would
+        lead nowhere, and Scrapy closes the spider only once every callback has returned. The
+        pages waiting for theirs get a verdict that follows nothing, at once, and later pages
+        are handed over without waiting (the worker still takes them, in order, before
+        ``Close``: a partial snapshot holds every page archived). The worker's late answers
+        are dropped. ``Close`` is still awaited."""
+        self._stopping = self._stopping or reason
+        for token in self._page_questions:
+            future = self._pending.pop(token, None)
+            if future is not None and not future.done():
+                future.set_result(Verdict(skipped=self._stopping))
+        self._page_questions.clear()
 
     def record_exchange(self, exchange: Exchange) -> None:
         """Archive one raw response (and its request) in the snapshot's WARC."""
@@ -337,7 +406,10 @@ class PipelineProcess:
         self._post(SkipPage(item))
 
     async def handle_page(self, msg: PageMessage) -> Verdict:
-        verdict = await self._ask(msg)
+        if self._stopping is not None:
+            self._post(msg)
+            return Verdict(skipped=self._stopping)
+        verdict = await self._ask(msg, page=msg.url)
         assert isinstance(verdict, Verdict)
         self.progress.cases_done = max(self.progress.cases_done, verdict.cases_done)
         return verdict
@@ -387,7 +459,7 @@ class PipelineProcess:
         self._post(Abort(keep=True))
         self._stop_sending()
         self._failure = self._failure or "the crawl was suspended"  # its exit is expected
-        await self._wait_gone(terminate=True)
+        await self._wait_gone()
 
     async def drop(self) -> None:
         """Abort, wait until the worker has gone, and make sure the snapshot being written
@@ -395,17 +467,20 @@ class PipelineProcess:
         self._closing = True
         self.abort()
         self._failure = self._failure or "the snapshot was dropped"  # its exit is expected
-        await self._wait_gone(terminate=True)
+        await self._wait_gone()
         if self._tmp_path is not None:
             shutil.rmtree(self._tmp_path, ignore_errors=True)
 
-    async def _wait_gone(self, terminate: bool = False) -> None:
-        """Wait (off the reactor) until the child has ended; ``terminate``: end it if it
-        has not within 30 s."""
+    async def _wait_gone(self) -> None:
+        """Wait (off the reactor) until the child has ended; kill it if it has not within
+        ``WORKER_GRACE_SECONDS`` (SIGKILL: it ignores SIGTERM, and a worker that never reads
+        its pipe again, stuck, would outlive the crawl, whose exit joins it)."""
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self.process.join, 30)
-        if terminate and self.process.is_alive():
-            self.process.terminate()
+        await loop.run_in_executor(None, self.process.join, WORKER_GRACE_SECONDS)
+        if self.process.is_alive():
+            log.error("the archive worker did not end within %.0f s; killing it",
+                      WORKER_GRACE_SECONDS)
+            self.process.kill()
             await loop.run_in_executor(None, self.process.join, 5)
 
     def _stop_sending(self) -> None:
@@ -444,7 +519,7 @@ class InProcessPipeline(PipelineProcess):
         if self._failure is None and self._pipeline is not None:
             self._answer(message)
 
-    async def _ask(self, message: ToWorker) -> FromWorker:
+    async def _ask(self, message: ToWorker, page: str | None = None) -> FromWorker:
         if self._failure is not None:
             raise RuntimeError(self._failure)
         answer = self._answer(message)
@@ -462,7 +537,7 @@ class InProcessPipeline(PipelineProcess):
             raise RuntimeError(answer.reason)
         return answer
 
-    async def _wait_gone(self, terminate: bool = False) -> None:
+    async def _wait_gone(self) -> None:
         """Nothing to wait for: there is no child."""
 
     def _stop_sending(self) -> None:

@@ -36,6 +36,21 @@ def test_the_run_log_is_in_the_snapshot_listed_and_iso_stamped(fixture_crawl) ->
     assert "\x1b[" not in result.stderr + result.stdout
 
 
+def test_progress_counts_the_cases_the_worker_has_written() -> None:
+    """The progress line's cases and lost pages come from the page pipeline's handle (a hung
+    crawl once showed "0 cases" with cases written: it read a handle by a former name)."""
+    from types import SimpleNamespace
+
+    from casearchive.crawler.progress import ProgressExtension
+    from casearchive.crawler.worker import ArchiveProgress
+
+    handle = SimpleNamespace(progress=ArchiveProgress(cases_done=3, failed=1))
+    crawler = SimpleNamespace(stats=None,
+                              get_extension=lambda _cls: SimpleNamespace(pipeline=handle))
+    sample = ProgressExtension(crawler, tty=False).sample()  # type: ignore[arg-type]
+    assert (sample.cases, sample.failed) == (3, 1)
+
+
 @pytest.mark.slow
 def test_verify_checks_the_run_log(tmp_path, fixture_crawl, capsys) -> None:
     out, _base, _result = fixture_crawl

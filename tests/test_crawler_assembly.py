@@ -250,3 +250,55 @@ def test_a_page_whose_number_nothing_said_claims_none() -> None:
     assert [[(p.url, p.page_number) for p in r.case.pages] for r in out] == [
         [(first, 1), (second, 2), (third, 3)]]
     assert out[0].case.url == first and not out[0].case.warnings
+
+
+BLOG = "http://127.0.0.1:8080/2006/09/chest-pain-page-{}.html"
+MONTH = "http://127.0.0.1:8080/2006_09_01_archive.html"
+
+
+def _blog_post(n: int, pager: list[int]) -> FetchedPage:
+    return _notes_page(n, BLOG.format(n), [BLOG.format(k) for k in pager], title="Chest Pain",
+                       body=f"post {n}".encode())
+
+
+def _month_archive(pager: list[int]) -> FetchedPage:
+    """A blog's month archive: the month's posts on one page, the newest ("Page #4") first,
+    with its pager row naming the other pages of the case."""
+    return _notes_page(4, MONTH, [BLOG.format(k) for k in pager], title="Chest Pain",
+                       body=b"the month's posts")
+
+
+@pytest.mark.timeout(10)  # the bug this guards against was an endless loop
+@pytest.mark.parametrize("archive_names_page_4", [False, True])
+def test_a_page_of_a_case_that_joined_another_joins_it_too(archive_names_page_4: bool) -> None:
+    # The case of page 1 joins the month archive's (whose pager names its pages). Page 4,
+    # linked by the archive, arrives with its case key: the key of the case that joined the
+    # archive's. It is a page of that case now, whether the archive's pager named it (it
+    # claims the number the archive reads) or not; it never opens that case again, which
+    # then joined the archive's back: a cycle of joins the crawl's worker looped in forever.
+    assembler = CaseAssembler()
+    assert assembler.add_page(_blog_post(1, [2, 3])) == []
+    assert assembler.add_page(_month_archive([1, 2, 3, 4] if archive_names_page_4
+                                             else [1, 2, 3])) == []
+    assert assembler.joined_cases == 1
+    assert assembler.add_page(_blog_post(4, [1, 2, 3])) == []
+    assert assembler.joined_cases == 1 and assembler.open_cases == 1
+    assert assembler.add_page(_blog_post(2, [1, 3, 4])) == []
+    out = assembler.add_page(_blog_post(3, [1, 2, 4]))
+    assert len(out) == 1 and out[0].case.complete
+    assert sorted(p.ref.url for p in out[0].pages) == sorted(
+        [MONTH] + [BLOG.format(k) for k in (1, 2, 3, 4)])
+    assert assembler.finish() == []
+
+
+def test_a_late_page_of_a_case_that_joined_another_is_no_second_case() -> None:
+    # Once the joined case is written, a page with the key of the case that joined it is a
+    # late page of it: a second case under that key would export its case id twice.
+    assembler = CaseAssembler()
+    assembler.add_page(_blog_post(1, [2]))
+    assembler.add_page(_month_archive([1, 2]))
+    out = assembler.add_page(_blog_post(2, [1]))
+    assert len(out) == 1
+    assert assembler.add_page(_blog_post(5, [1, 2])) == []
+    assert assembler.late_pages == [BLOG.format(5)]
+    assert assembler.finish() == []
