@@ -73,6 +73,10 @@ class FetchedPage:
     pager_labels: dict[str, int] = field(default_factory=dict)
     """Canonical URL -> the page number this page's pager link to it is labelled with
     ("Page 3", "Next": this page's number + 1)."""
+    confirmed: bool = True
+    """Named by a list's content or a confirmed case page (its pager, its content); False
+    for a page that only the site's navigation links into a case family (see
+    ``CaseAssembler.finish``)."""
 
     @classmethod
     def build(
@@ -92,6 +96,7 @@ class FetchedPage:
         provisional: bool = False,
         number_stated: bool = True,
         pager_labels: dict[str, int] | None = None,
+        confirmed: bool = True,
     ) -> FetchedPage:
         """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
         canonical URL (exported), ``record.url`` the final URL it was fetched from;
@@ -118,6 +123,7 @@ class FetchedPage:
             provisional=provisional,
             number_stated=number_stated,
             pager_labels=dict(pager_labels or {}),
+            confirmed=confirmed,
         )
 
 
@@ -199,6 +205,9 @@ class _OpenCase:
     provisional: bool = True
     """Every page it holds was taken provisionally (``FetchedPage.provisional``): it waits
     for the end of the crawl, or for a page with navigation evidence."""
+    confirmed: bool = False
+    """A page it holds is confirmed (``FetchedPage.confirmed``); until one is, it waits for
+    the end of the crawl."""
     title: str | None = None
     """The case title its first page read (``_same_case_title`` compares it)."""
     numbers: set[int] = field(default_factory=set)
@@ -241,6 +250,9 @@ class CaseAssembler:
         (reported)."""
         self.merged_pages = 0
         """Provisional pages that turned out to show a page taken on evidence (``finish``)."""
+        self.unconfirmed: list[str] = []
+        """Page URLs of the cases no list or confirmed page named by the end of the crawl
+        (``finish``): not cases (reported as skipped)."""
         self.rejected: list[tuple[str, str]] = []
         """(URL, parser verdict) of the pages of a page family taken on navigation evidence
         in which no page has case-like content: not a case after all (the archive reports
@@ -316,6 +328,7 @@ class CaseAssembler:
         elif page.record.page_number is not None:
             case.numbers.add(page.record.page_number)
         case.provisional = case.provisional and page.provisional
+        case.confirmed = case.confirmed or page.confirmed
         for link in page.pager_urls:
             canon = self._canon(link)
             owner = self._owner_of(canon) if canon in self._owner else None
@@ -386,6 +399,7 @@ class CaseAssembler:
         for where, names in other.aliases.items():
             case.aliases.setdefault(where, set()).update(names)
         case.provisional = case.provisional and other.provisional
+        case.confirmed = case.confirmed or other.confirmed
         case.numbers |= other.numbers
         case.unnumbered |= other.unnumbered
         self._joined[other.key] = case.key
@@ -455,10 +469,25 @@ class CaseAssembler:
         canon = self._canon(url)
         return canon in self._owner and self._owner_of(canon) in self._open
 
-    def finish(self) -> list[Released]:
-        """Release every case still open; pages never seen count as failed."""
+    def finish(self, confirmed: set[str] | None = None,
+               confirmed_digests: set[str] | None = None,
+               confirmed_titles: set[str] | None = None) -> list[Released]:
+        """Release every case still open; pages never seen count as failed. A case no page
+        of which was confirmed when taken is a case only if one of its URLs is among
+        ``confirmed`` now (a list's content, or a confirmed page's pager, named it after it
+        was taken), or one of its pages says what a page fetched under such a URL says
+        (``confirmed_digests``: the list names its mobile view), or its title is one a list
+        names an entry by (``confirmed_titles``, lower case); else its pages are
+        ``unconfirmed``, not a case: only the site's navigation linked them into the case
+        family (a blog's About post beside its case posts)."""
         out: list[Released] = []
         for case in list(self._open.values()):
+            if not case.confirmed and confirmed is not None and not (
+                    case.pages.keys() & confirmed
+                    or " ".join((case.title or "").lower().split()) in (confirmed_titles or ())
+                    or self._says(case, confirmed_digests or set())):
+                self._drop_unconfirmed(case)
+                continue
             if case.provisional and not self._merge_views(case):
                 continue
             for url in case.waiting():
@@ -466,6 +495,20 @@ class CaseAssembler:
                 case.failures[url] = FailedPage(url, "never fetched", None, _now())
             out.extend(self._release(case))
         return out
+
+    def _says(self, case: _OpenCase, digests: set[str]) -> bool:
+        """Does a page of ``case`` say what one of ``digests`` says?"""
+        return bool(digests) and any(self._shelf.get(where).content_digest in digests
+                                     for where in set(case.pages.values()))
+
+    def _drop_unconfirmed(self, case: _OpenCase) -> None:
+        """Forget a case no list or confirmed page named; its pages go to ``unconfirmed``."""
+        self.unconfirmed.extend(sorted({self._shelf.get(where).ref.url
+                                        for where in set(case.pages.values())}))
+        del self._open[case.key]
+        self._released.add(case.key)
+        if not self._open:
+            self._shelf.clear()
 
     @property
     def open_cases(self) -> int:
@@ -496,7 +539,9 @@ class CaseAssembler:
         return False
 
     def _release_if_done(self, case: _OpenCase) -> list[Released]:
-        return [] if case.waiting() or case.provisional else self._release(case)
+        if case.waiting() or case.provisional or not case.confirmed:
+            return []
+        return self._release(case)
 
     def _release(self, case: _OpenCase) -> list[Released]:
         # Read the pages back before forgetting the case: a failed read leaves it open.

@@ -19,6 +19,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from casearchive.parsers.labels import PAGE_LEAD_IN, PAGE_SEGMENT_RE
+from casearchive.parsers.page import parse_title
 from casearchive.parsers.records import Link
 
 from .urls import (
@@ -45,10 +46,15 @@ LIST_PAGER_TEXT = re.compile(
     r"|(?:[«<‹]+\s*)?(?:next|prev(?:ious)?)(?:\s*page)?(?:\s*[»>›]+)?)$",
     re.IGNORECASE,
 )
+#: A direction before a page's name: "Continue on page 2", "Back to page 1", "Continued in
+#: Part 3".
+LEAD_IN = rf"(?:{PAGE_LEAD_IN}|continued?\s+in\s+)"
+#: A page's name: "page 3", "Page #3", "Part 3" (a case posted in parts).
+PAGE_WORD = r"(?:page|part)"
 #: Link texts of a case's pager ("Page 3", "[3]", "3 of 6", "Next Page »", "Continue on
-#: page 2": the text an icon link stands beside names it).
+#: page 2", "Continued in Part 3 »": the text an icon link stands beside names it).
 CASE_PAGER_TEXT = re.compile(
-    rf"^(?:[«<‹←]+\s*)?\[?(?:(?:{PAGE_LEAD_IN})?page\s*#?\s*\d+(?:\s*of\s*\d+)?|\d{{1,3}}"
+    rf"^(?:[«<‹←]+\s*)?\[?(?:(?:{LEAD_IN})?{PAGE_WORD}\s*#?\s*\d+(?:\s*of\s*\d+)?|\d{{1,3}}"
     r"|(?:next|prev(?:ious)?)(?:\s*page)?)\]?(?:\s*[»>›→]+)?$",
     re.IGNORECASE,
 )
@@ -60,10 +66,13 @@ LIST_PAGING_PARAMS = re.compile(r"^(?:p|pg|page|pageno|pagenum|start|offset|from
 #: site generator's list page directory (``cases/page/2/``).
 NUMBERED_DOC = re.compile(r"[-_]?\d+(?=\.\w+$)|(?<=/)page/\d+/?$")
 #: A pager link that names its page number: "3", "Page 3", "Page #3", "3 of 6", "[3]",
-#: "← Page 1", "Page 3 →", "Continue on page 2".
+#: "← Page 1", "Page 3 →", "Continue on page 2", "Part 2", "Continued in Part 3 »".
 NUMBERED_PAGER_TEXT = re.compile(
-    rf"^[«<‹←\s]*\[?(?:(?:{PAGE_LEAD_IN})?page\s*#?\s*)?(\d{{1,4}})(?:\s*of\s*\d+)?\]?[\s»>›→]*$",
+    rf"^[«<‹←\s]*\[?(?:(?:{LEAD_IN})?{PAGE_WORD}\s*#?\s*)?(\d{{1,4}})(?:\s*of\s*\d+)?\]?[\s»>›→]*$",
     re.I)
+#: A list's link that names a page of the entry beside it, not an entry of its own: "Part
+#: 3", "Page 3", "[3]" (a list may link every page of a case after its title).
+PAGE_LABEL_TEXT = re.compile(r"^\[?(?:part|page)\s*#?\s*\d{1,3}(?:\s*of\s*\d{1,3})?\]?$", re.I)
 #: A pager link to the page before this one ("Previous Page", "« Prev").
 PREV_PAGER_TEXT = re.compile(r"^(?:[«<‹←]+\s*)?prev(?:ious)?(?:\s*page)?$|^[«<‹←]$", re.I)
 #: A pager link to the first page: "first", "« first", "first page".
@@ -93,6 +102,11 @@ class LinkRoles:
     """Other pages of the same case (its pager or its URL family)."""
     nav: list[str] = field(default_factory=list)
     """Everything else: site navigation, which is no evidence of a case."""
+    named: list[str] = field(default_factory=list)
+    """The case links (and pager links) that the page's content names, not only its
+    navigation: the evidence that confirms a case (``PagePipeline``). A case page's side
+    column ("Previous Posts", "Recent cases") links into the case family too, but a site's
+    own pages (a blog's About post) may share that family."""
 
 
 @dataclass(slots=True)
@@ -228,15 +242,28 @@ class Scope:
             self.case_families.add(family)
             self._learn_family_values(family, members)
         framed = {link.url for link in links if link.framed}
+        pages = _page_links(links)
+        from_content = family is not None and members is in_content
         roles = LinkRoles(lists=pagination)
         for url in candidates:
-            if self.is_case_family(url):
+            if from_content and url not in content and self.is_case_family(url):
+                # The list's content names its cases; a link its menus and side columns
+                # alone give ("Previous Posts", "Links") is the site's navigation: followed,
+                # but no case link (a gone one is a navigation warning).
+                roles.nav.append(url)
+            elif self.is_case_family(url):
                 roles.case_links.append(url)
-                self.listed.add(canonical_url(url, self.rules))
+                if url not in pages:
+                    self.listed.add(canonical_url(url, self.rules))
             elif url in framed:  # shown inside the list page's frameset: part of the list
                 roles.lists.append(url)
             else:
                 roles.nav.append(url)
+        # whatever the list's content links is named by it (its menus, where they list the
+        # cases): a case of another family too (a shortlink ``?p=322`` that redirects to
+        # the post, a mobile view ``?m=1`` of it)
+        roles.named += [url for url in candidates
+                        if url in content or (family is not None and not from_content)]
         return roles
 
     def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None,
@@ -264,6 +291,8 @@ class Scope:
         views = self.views(family)
         for url in family:
             (roles.nav if url in views else roles.case_links).append(url)
+        content = {link.url for link in links if not link.nav}
+        roles.named = roles.pager + [u for u in roles.case_links if u in content]
         return roles
 
     def view_of(self, page_url: str, url: str) -> bool:
@@ -321,13 +350,19 @@ class Scope:
         if self.rules.case_pattern is None and not _site_page_shape(shape):
             self.case_families.add(shape)
 
+    def in_list_dir(self, url: str) -> bool:
+        """``url`` lies under the case list's own directory (``list_prefix``) and is no list
+        page: the site put it among the cases, whoever links it."""
+        return (self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix)
+                and not self.is_list_url(url))
+
     def is_case_family(self, url: str) -> bool:
         """``url`` is under the case list's own directory, or has the shape of the links a
         case list links as cases (with ``--case-pattern``: the pattern matches it)."""
         if self.rules.case_pattern is not None:
             return bool(self.rules.case_pattern.search(canonical_url(url, self.rules)))
         if self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix):
-            return not self.is_list_url(url)
+            return self.in_list_dir(url)
         shape = url_shape(url, self.rules)
         if shape not in self.case_families:
             return False
@@ -437,6 +472,14 @@ def _lists_by(query: frozenset[tuple[str, str]], list_query: frozenset[tuple[str
               ) -> bool:
     """A page of a list whose fixed query is ``list_query`` (see ``Scope.is_list_url``)."""
     return query == list_query or (bool(list_query) and query > list_query)
+
+
+def _page_links(links: list[Link]) -> set[str]:
+    """The URLs a list names as pages of a case, not cases of their own: by a page label
+    ("Part 3", "Page 3") or a title with a page marker ("X - Page #3") (a list may link
+    every page of a case, and a listing of whole posts each post by its title)."""
+    return {link.url for link in links
+            if PAGE_LABEL_TEXT.match(link.text.strip()) or parse_title(link.text)[1] is not None}
 
 
 def _titled(link: Link) -> bool:
@@ -561,9 +604,10 @@ def _common_prefix(a: str, b: str) -> int:
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def url_shape(url: str, rules: UrlRules) -> UrlShape:
-    """The URL family of ``url`` (see ``UrlShape``); the page part does not count."""
+    """The URL family of ``url`` (see ``UrlShape``); the page part does not count, the
+    extension after it does (``x-page-2.html`` is of the family of ``y.html``)."""
     parts = urlsplit(canonical_url(url, rules))
-    path = PATH_PAGE.sub("", parts.path)
+    path = PATH_PAGE.sub(lambda m: m.group(2) or "", parts.path)
     directory, _, last = path.rstrip("/").rpartition("/")
     if ":" in last:  # a wiki's namespace ("/wiki/Case:Knee", "/wiki/Help:Editing") is a level
         directory = f"{directory}/{last.partition(':')[0]}:"

@@ -21,8 +21,8 @@ from casearchive.exports.files import LATEST
 from casearchive.exports.health import HEALTH_KEY, HealthThresholds, check_health
 from casearchive.exports.snapshot import SnapshotWriter, utc_now
 from casearchive.parsers.case import page_content_hash
-from casearchive.parsers.page import parse_page
-from casearchive.parsers.records import PageRecord
+from casearchive.parsers.page import parse_page, parse_title
+from casearchive.parsers.records import Link, PageRecord
 from casearchive.parsers.version import PARSER_VERSION
 
 from .assembly import CaseAssembler, FetchedPage, Released
@@ -31,6 +31,7 @@ from .discovery import (
     NEXT_PAGER_TEXT,
     NUMBERED_PAGER_TEXT,
     PREV_PAGER_TEXT,
+    TITLE_WORDS,
     LinkRoles,
     Scope,
     learn_page_bases,
@@ -56,6 +57,15 @@ PAGER = "pager"
 #: is a page of a case ("Page 2 of 3"): a case page the navigation has yet to reach, or
 #: another view of one (a wiki's printable version); taken provisionally.
 TITLE_MARKER = "case title page marker"
+#: Case evidence of a page that only the navigation of case pages (a side column's
+#: "Previous Posts", "Recent cases") links into a case family, or that was reached through
+#: site navigation alone and has a case family's URL: weak, since a site's own pages (a
+#: blog's About post, its calls for cases) may share the cases' URL family. Such a page is
+#: a case only when a list's content or a case's pager names it by the end of the crawl.
+NAV_LINK = "case family link in site navigation"
+FAMILY_ONLY = "case URL family"
+#: How strong each evidence is: stronger evidence of a URL replaces weaker.
+EVIDENCE_RANK = {NAV_LINK: 1, CASE_LINK: 2, PAGER: 3}
 #: Parser verdicts that mean a page of a case is not there (a soft 404 answers 200).
 MISSING_VERDICTS = ("soft 404", "empty document", "parse error")
 
@@ -76,6 +86,10 @@ def _not_a_case(evidence: str | None, record: PageRecord) -> str:
               "linked as a case by a list, not in a case's pager, no case-title page marker)"
         return why if record.is_case_page else f"{content}; {why}"
     return f"{content} (linked as a case by {evidence}, but its content is not a case)"
+
+
+def _norm_title(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _page_number(record: PageRecord, msg: PageMessage, rules: UrlRules,
@@ -132,6 +146,18 @@ class PagePipeline:
         self._evidence: dict[str, str] = {}
         """Canonical URL -> the strongest case evidence a parsed page gave it (a link
         requested as navigation may turn out to be a case link of a later list page)."""
+        self._confirmed: set[str] = set()
+        """Canonical URLs a list's content, or a confirmed case page's pager or content,
+        names as a case or a page of one: what confirms a case taken on weak evidence
+        (``NAV_LINK``, ``FAMILY_ONLY``) at the end of the crawl."""
+        self._confirmed_digests: set[str] = set()
+        """Content digests (``page_content_hash``) of the pages fetched under a confirmed URL:
+        a page taken on weak evidence that says the same is confirmed too (a list names a
+        post by its mobile view ``?m=1``, the side column by its own URL)."""
+        self._confirmed_titles: set[str] = set()
+        """The titles a list names its entries by (its named links' texts, normalised): a
+        page taken on weak evidence that reads one of them is confirmed (a list links the
+        post's mobile view ``?m=1``, which the parser may not read)."""
         self._pager_labels: dict[str, int] = {}
         """Canonical URL -> the page number a case pager's link label gave it."""
         self.figures = FigureResolver()
@@ -159,18 +185,28 @@ class PagePipeline:
         with self.report.timed("parse"):
             record = self.parse(msg.body, msg.url, msg.headers)
         fold = msg.role == "list" and self._detect_case_folding(msg)
+        self._note_confirmed_content(msg, record)
         bases = self._learn_page_bases(msg, record)
         if msg.role == "list":
             roles = self.scope.list_roles(msg.url, record.links)
             self._note_evidence(roles.case_links, CASE_LINK)
+            self._confirm(roles.named, record.links)
             return _verdict(roles, fold_case=fold, page_bases=bases,
                             requisites=self._requisites(record.requisites))
         if self.scope.adopts_list([msg.url, msg.request_url, *msg.redirects], record.links):
             roles = self.scope.list_roles(msg.url, record.links)  # the list behind a home page
             self._note_evidence(roles.case_links, CASE_LINK)
+            self._confirm(roles.named, record.links)
             return _verdict(roles, page_bases=bases, requisites=self._requisites(record.requisites))
         if self._shows_a_taken_page(msg, record):
             return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+        titled = self._titles_another_page(msg, record)
+        if titled is not None:
+            verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+            verdict.skipped = self._skip(
+                msg, f"a listing, not a case: its content links the title it shows "
+                     f"({record.title}) to another page ({titled})").skipped
+            return verdict
         evidence = self._case_evidence(msg, record)
         if evidence == PAGER and _is_missing(record):
             reason = record.skip_reason or "no content"
@@ -188,7 +224,10 @@ class PagePipeline:
               bases: frozenset[tuple[str, int]] | None, provisional: bool = False) -> Verdict:
         """Hand a case page to assembly; follow its pager and what else it links. A page
         taken ``provisional``-ly (``TITLE_MARKER``) teaches no case family: it may be a view
-        of a case page, and the views of a site's every page share its URL family."""
+        of a case page, and the views of a site's every page share its URL family. A page is
+        ``confirmed`` when a list's content or a confirmed page names it (``_confirmed``); one
+        taken on weak evidence alone (``NAV_LINK``, ``FAMILY_ONLY``) is not, and what it links
+        confirms nothing: its case waits for the end of the crawl (``CaseAssembler.finish``)."""
         self.report.case_pages += 1
         self.report.note_case_page(msg.url, msg.request_url)
         rules = self.scope.rules
@@ -199,8 +238,14 @@ class PagePipeline:
                                       _printed_number(record))
         if not provisional:
             self.scope.learn_case_family(url)
+        confirmed = provisional or self._confirm_all or bool(
+            (names | {url}) & self._confirmed) or self.scope.in_list_dir(url)
         self._note_evidence(roles.pager, PAGER)
-        self._note_evidence(roles.case_links, CASE_LINK)
+        named = set(roles.named) if confirmed else set()
+        self._note_evidence([u for u in roles.case_links if u in named], CASE_LINK)
+        self._note_evidence([u for u in roles.case_links if u not in named], NAV_LINK)
+        if confirmed and not provisional:  # a page taken on its title alone confirms nothing
+            self._confirm(roles.named)
         number, stated = _page_number(record, msg, rules, self._labelled_number(names))
         # A page a case list links as a case is its case's first page: its number is said.
         stated = stated or not names.isdisjoint(self.scope.listed)
@@ -220,6 +265,7 @@ class PagePipeline:
             provisional=provisional,
             number_stated=stated,
             pager_labels=labels,
+            confirmed=confirmed,
         )
         verdict = _verdict(roles, page_bases=bases,
                            requisites=self._requisites(record.requisites))
@@ -302,8 +348,60 @@ class PagePipeline:
     def _note_evidence(self, urls: list[str], evidence: str) -> None:
         for url in urls:
             canon = canonical_url(url, self.scope.rules)
-            if self._evidence.get(canon) != PAGER:
+            known = self._evidence.get(canon)
+            if known is None or EVIDENCE_RANK[known] < EVIDENCE_RANK[evidence]:
                 self._evidence[canon] = evidence
+
+    @property
+    def _confirm_all(self) -> bool:
+        """``--case-pattern`` says what a case is: every page it matches is one."""
+        return self.scope.rules.case_pattern is not None
+
+    def _note_confirmed_content(self, msg: PageMessage, record: PageRecord) -> None:
+        names = {canonical_url(u, self.scope.rules) for u in (msg.url, msg.request_url,
+                                                               *msg.redirects)}
+        if names & self._confirmed:
+            digest = page_content_hash(record)
+            if digest:
+                self._confirmed_digests.add(digest)
+
+    def _confirm(self, urls: list[str], entries: list[Link] | None = None) -> None:
+        """``urls`` are named: confirmed; ``entries``, a list's links, name its entries by
+        their titles too (those of the named links)."""
+        self._confirmed.update(canonical_url(u, self.scope.rules) for u in urls)
+        named = set(urls)
+        for link in entries or ():
+            title = parse_title(link.text)[0] if link.url in named else None
+            if title and len(title.split()) >= TITLE_WORDS:
+                self._confirmed_titles.add(_norm_title(title))
+
+    def _titles_another_page(self, msg: PageMessage, record: PageRecord) -> str | None:
+        """A page whose content links the title it shows to another document (not a page
+        of its own case, nor another view of it) shows that document's content: a listing
+        of whole posts, or of one (a month's page, a topic's, a blog's home page), however
+        case-like its text. The title it shows: the page's own title, or any title with the
+        page number the page prints ("X - Page #4" on a page that prints page 4), the
+        number too when it prints one (a case's pager names its other pages: "X - Page #2"
+        on page 1 is another page, not this one). Only a link into a case family counts: a
+        side column's "Case of the Month" may name the case by its title and link the list.
+        The URL of that link, or None."""
+        number = _printed_number(record)
+        own_title = _norm_title(record.title) if record.title else None
+        rules = self.scope.rules
+        own = {canonical_url(u, rules) for u in (msg.url, msg.request_url, *msg.redirects)}
+        key = case_key(msg.url, rules)
+        for link in record.links:
+            if link.nav or not self.scope.allows(link.url):
+                continue
+            title, shown, _total = parse_title(link.text)
+            if title is None or shown != number or (
+                    shown is None and _norm_title(title) != own_title):
+                continue
+            if canonical_url(link.url, rules) not in own and case_key(link.url, rules) != key \
+                    and self.scope.is_case_family(link.url) \
+                    and not self.scope.view_of(msg.url, link.url):
+                return link.url
+        return None
 
     def _case_evidence(self, msg: PageMessage, record: PageRecord) -> str | None:
         """Why this page may be a page of a case (see ``discovery``); None for none."""
@@ -314,11 +412,13 @@ class PagePipeline:
         known = [self._evidence[u] for u in names if u in self._evidence]
         if PAGER in known:
             return PAGER
-        if msg.role == CASE_LINK or known:
+        if CASE_LINK in known or (msg.role == CASE_LINK and not known):
             return CASE_LINK
+        if known:
+            return NAV_LINK
         if any(self.scope.is_case_family(u) for u in (msg.url, msg.request_url)) and not (
                 msg.referer and self.scope.view_of(msg.referer, msg.request_url)):
-            return "case URL family"  # not a print or "All Pages" view its own page links
+            return FAMILY_ONLY  # not a print or "All Pages" view its own page links
         if record.page_total is not None or (record.page_number or 1) > 1:
             return TITLE_MARKER
         return None
@@ -405,7 +505,14 @@ class PagePipeline:
         ``seconds``: work done for the snapshot elsewhere (the crawl's WARC), for the stats.
         """
         try:
-            self._write(self.assembler.finish())
+            self._write(self.assembler.finish(
+                {canonical_url(u, self.scope.rules) for u in self._confirmed},
+                self._confirmed_digests, self._confirmed_titles))
+            for url in self.assembler.unconfirmed:
+                self.report.case_pages -= 1
+                self.report.add_skipped(Skipped(url, "not a case: linked only from site "
+                                                "navigation (a side column, a menu), never by "
+                                                "a list's content or a case's pager"))
             self._write(self.figures.flush(), resolved=True)
             self.report.late_pages = list(self.assembler.late_pages)
             for url, original in self.assembler.duplicates:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -71,6 +71,20 @@ def run_cli(
         timeout=timeout,
         env=env,
     )
+
+
+def crawl_built_site(tmp: Path, serve, build: Callable[[Path], dict], start: str
+                     ) -> tuple[dict, subprocess.CompletedProcess, Path]:
+    """Write a fixture site with ``build`` (which returns its truth) into ``tmp/site``, serve
+    it with ``serve`` and crawl it from ``start`` (a path) into ``tmp/out``: (truth, the
+    crawl's process, the snapshots directory)."""
+    site = tmp / "site"
+    site.mkdir()
+    truth = build(site)
+    _server, base = serve(site)
+    out = tmp / "out"
+    result = run_cli("crawl", base + start, "--out", str(out), "--no-polite", "--json")
+    return truth, result, out
 
 
 #: The ``--operator`` of the shared fixture crawl (it must reach the WARC's warcinfo).

@@ -302,3 +302,29 @@ def test_a_late_page_of_a_case_that_joined_another_is_no_second_case() -> None:
     assert assembler.add_page(_blog_post(5, [1, 2])) == []
     assert assembler.late_pages == [BLOG.format(5)]
     assert assembler.finish() == []
+
+
+def _weak_page(url: str, digest: str) -> FetchedPage:
+    """A one-page case taken on weak evidence (only a side column linked it)."""
+    record = PageRecord(url=url, is_case_page=True, title="Knee Pain", page_number=1,
+                        sections=[Section("history", "History", "A runner.")])
+    built = FetchedPage.build(record, url.encode(), url=url, request_url=url, pager_urls=[],
+                              status=200, fetched_at="", warc_record_id=None,
+                              confirmed=False)
+    built.content_digest = digest
+    return built
+
+
+def test_an_unconfirmed_case_waits_and_is_dropped_at_the_end() -> None:
+    """A case only the site's navigation linked is no case unless, by the end of the crawl,
+    a list named one of its URLs, a page that says what it says, or its title (a list that
+    links its mobile view)."""
+    for confirmed, digests, titles, kept in ((set(), set(), {"hip pain"}, False),
+                                             ({"http://h/2009/03/knee.html"}, set(), set(), True),
+                                             (set(), {"same"}, set(), True),
+                                             (set(), set(), {"knee pain"}, True)):
+        assembler = CaseAssembler()
+        assert assembler.add_page(_weak_page("http://h/2009/03/knee.html", "same")) == []
+        released = assembler.finish(confirmed, digests, titles)
+        assert bool(released) is kept
+        assert assembler.unconfirmed == ([] if kept else ["http://h/2009/03/knee.html"])

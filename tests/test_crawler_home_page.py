@@ -12,24 +12,15 @@ from pathlib import Path
 import pytest
 
 from casearchive.crawler.urls import canonical_url
-from tests.conftest import run_cli
+from tests.conftest import crawl_built_site
 from tests.fixtures import notes_site
 from tests.snapshots import cases_by_path, path_of
 
 
-def _crawl(tmp: Path, serve, start: str) -> tuple[dict, subprocess.CompletedProcess[str], Path]:
-    site = tmp / "site"
-    site.mkdir()
-    truth = notes_site.build(site)
-    _server, base = serve(site)
-    out = tmp / "out"
-    result = run_cli("crawl", base + start, "--out", str(out), "--no-polite", "--json")
-    return truth, result, out
-
-
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory, serve_site_module):
-    return {start: _crawl(tmp_path_factory.mktemp("notes"), serve_site_module, start)
+    return {start: crawl_built_site(tmp_path_factory.mktemp("notes"), serve_site_module,
+                                     notes_site.build, start)
             for start in (notes_site.HOME, notes_site.VIEW)}
 
 
