@@ -202,8 +202,9 @@ def test_an_internal_error_in_the_worker_still_writes_the_snapshot(tmp_path) -> 
     from casearchive.crawler.worker import apply
 
     case = "http://127.0.0.1:8080/casestudies/case.asp?id=1"
+    # --case-pattern: the page is a case without a list naming it (this test has none)
     pipeline = PagePipeline(CrawlOptions(start_url=case, out_dir=tmp_path / "out",
-                                         requisites=False))
+                                         requisites=False, case_pattern=r"case\.asp"))
     body = (b"<html><head><title>Knee Pain in a Runner</title></head><body>"
             b"<h1>Knee Pain in a Runner</h1><p><b>History</b><br>A 15-year-old runner.</p>"
             b"<p><b>Treatment</b><br>Rest.</p></body></html>")
