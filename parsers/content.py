@@ -220,7 +220,7 @@ def _inner_content(el: etree._Element, title: frozenset[str] = frozenset()) -> e
       furniture and empty boxes that holds most of the rest of the text."""
     while True:
         boxes = [c for c in el if isinstance(c.tag, str) and c.tag in CONTAINER_TAGS]
-        inner = _named_column(boxes, title)
+        inner = _named_column(el, boxes, title)
         if inner is None:
             inner = _content_box(el, boxes)
             if inner is None:
@@ -261,8 +261,8 @@ def _shows_title_alone(el: etree._Element, beside: list[etree._Element],
         _shows_title(c, title) for c in beside)
 
 
-def _named_column(boxes: list[etree._Element], title: frozenset[str] = frozenset()
-                  ) -> etree._Element | None:
+def _named_column(el: etree._Element, boxes: list[etree._Element],
+                  title: frozenset[str] = frozenset()) -> etree._Element | None:
     """The one container named as content among ``boxes`` that is the content beside the
     others (``_inner_content``), or None."""
     named = [c for c in boxes if _names_content(f"{c.get('id') or ''} {c.get('class') or ''}")]
@@ -274,7 +274,10 @@ def _named_column(boxes: list[etree._Element], title: frozenset[str] = frozenset
         return None  # content beside content
     if not _holds_case_label(inner):  # else it is the content however short the page
         size = _text_len(inner)
-        if (any(_text_len(c) >= size for c in others)
+        # Beside the other containers and beside the paragraphs that are no container: a
+        # table of contents classed "contenttoc" over an article's loose paragraphs is no
+        # column of the content.
+        if ((any(_text_len(c) >= size for c in others) or 2 * size < _text_len(el))
                 and not _shows_title_alone(inner, others, title)):
             return None
     return inner

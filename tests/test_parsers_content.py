@@ -262,3 +262,26 @@ def test_a_furniture_name_on_part_of_the_content_is_kept() -> None:
             f'<div id="side">{side}</div></body></html>').encode()
     record = parse_page(page, URL)
     assert [(s.key, s.text) for s in record.sections] == [("outcome", "She ran again.")]
+
+
+def test_a_table_of_contents_named_as_content_is_no_column_of_the_article() -> None:
+    # The article's paragraphs are no containers: a table of contents whose class names
+    # content ("contenttoc") was longer than the list beside it, taken as the content, and
+    # the list (the section's last lines) was marked as furniture.
+    toc = "".join(f"<tr><td><a href='?start={i}'>Part {i} of the article, its title</a></td></tr>"
+                  for i in range(3))
+    menu = "".join(f"<li><a href='/m{i}'>Menu item {i}</a></li>" for i in range(8))
+    page = (f"<html><head><title>Knee Pain</title></head><body><div id='contentarea'>"
+            f"<div id='left'><ul>{menu}</ul></div><div id='main'><div id='page'>"
+            f"<table class='contenttoc'>{toc}</table>"
+            "<p><strong>Investigations:</strong></p><p>Plain radiographs of the knee were "
+            "normal; an MRI showed a small bone bruise of the lateral patellar facet.</p>"
+            "<p><strong>Treatment:</strong></p><p>Relative rest from running and a hip and "
+            "core strengthening program for six weeks, then a graded return.</p>"
+            "<ul><li>Cholecalciferol daily</li><li>Cross-training</li></ul>"
+            "<div class='pagenavbar'><a href='?start=2'>Next</a></div></div></div>"
+            "</div></body></html>")
+    root = _tree(page.encode())
+    content.mark_furniture(root)
+    listed = next(ul for ul in root.iter("ul") if "Cholecalciferol" in "".join(ul.itertext()))
+    assert content.FURNITURE_CLASS not in (listed.get("class") or "")
