@@ -97,12 +97,15 @@ class FetchedPage:
         number_stated: bool = True,
         pager_labels: dict[str, int] | None = None,
         confirmed: bool = True,
+        content_digest: str | None = None,
     ) -> FetchedPage:
         """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
         canonical URL (exported), ``record.url`` the final URL it was fetched from;
         ``page_number`` overrides the parser's (the crawl knows the site's pager base);
-        ``content_digest`` is hashed before it does, so that it says what the page says."""
-        content_digest = page_content_hash(record)
+        ``content_digest`` (``page_content_hash``, hashed here unless the caller has it) is
+        of the record before that, so that it says what the page says."""
+        if content_digest is None:
+            content_digest = page_content_hash(record)
         if page_number is not None:
             record.page_number = page_number
         return cls(
@@ -477,14 +480,14 @@ class CaseAssembler:
         ``confirmed`` now (a list's content, or a confirmed page's pager, named it after it
         was taken), or one of its pages says what a page fetched under such a URL says
         (``confirmed_digests``: the list names its mobile view), or its title is one a list
-        names an entry by (``confirmed_titles``, lower case); else its pages are
+        names an entry by (``confirmed_titles``, ``fold_title``); else its pages are
         ``unconfirmed``, not a case: only the site's navigation linked them into the case
         family (a blog's About post beside its case posts)."""
         out: list[Released] = []
         for case in list(self._open.values()):
             if not case.confirmed and confirmed is not None and not (
                     case.pages.keys() & confirmed
-                    or " ".join((case.title or "").lower().split()) in (confirmed_titles or ())
+                    or fold_title(case.title or "") in (confirmed_titles or ())
                     or self._says(case, confirmed_digests or set())):
                 self._drop_unconfirmed(case)
                 continue
@@ -585,10 +588,15 @@ class CaseAssembler:
         return [Released(record, pages, failures)]
 
 
+def fold_title(text: str) -> str:
+    """A case title as titles are compared: lower case, single spaces."""
+    return " ".join(text.lower().split())
+
+
 def _same_case_title(a: str | None, b: str | None) -> bool:
     """Two cases may be one only when their pages read the same case title (or one reads
     none): a pager link is evidence, but not against the titles."""
-    return a is None or b is None or " ".join(a.lower().split()) == " ".join(b.lower().split())
+    return a is None or b is None or fold_title(a) == fold_title(b)
 
 
 def _now() -> str:

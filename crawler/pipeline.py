@@ -25,7 +25,7 @@ from casearchive.parsers.page import parse_page, parse_title
 from casearchive.parsers.records import Link, PageRecord
 from casearchive.parsers.version import PARSER_VERSION
 
-from .assembly import CaseAssembler, FetchedPage, Released
+from .assembly import CaseAssembler, FetchedPage, Released, fold_title
 from .discovery import (
     CASE_INSENSITIVE_SERVERS,
     NEXT_PAGER_TEXT,
@@ -86,10 +86,6 @@ def _not_a_case(evidence: str | None, record: PageRecord) -> str:
               "linked as a case by a list, not in a case's pager, no case-title page marker)"
         return why if record.is_case_page else f"{content}; {why}"
     return f"{content} (linked as a case by {evidence}, but its content is not a case)"
-
-
-def _norm_title(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def _page_number(record: PageRecord, msg: PageMessage, rules: UrlRules,
@@ -185,8 +181,10 @@ class PagePipeline:
         with self.report.timed("parse"):
             record = self.parse(msg.body, msg.url, msg.headers)
         fold = msg.role == "list" and self._detect_case_folding(msg)
-        self._note_confirmed_content(msg, record)
-        bases = self._learn_page_bases(msg, record)
+        bases = self._learn_page_bases(msg, record)  # before the URLs are made canonical
+        names = self._names(msg)
+        digest = page_content_hash(record)
+        self._note_confirmed_content(names, digest)
         if msg.role == "list":
             roles = self.scope.list_roles(msg.url, record.links)
             self._note_evidence(roles.case_links, CASE_LINK)
@@ -198,16 +196,16 @@ class PagePipeline:
             self._note_evidence(roles.case_links, CASE_LINK)
             self._confirm(roles.named, record.links)
             return _verdict(roles, page_bases=bases, requisites=self._requisites(record.requisites))
-        if self._shows_a_taken_page(msg, record):
+        if self._shows_a_taken_page(msg, names, digest):
             return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
-        titled = self._titles_another_page(msg, record)
+        titled = self._titles_another_page(msg, record, names)
         if titled is not None:
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
             verdict.skipped = self._skip(
                 msg, f"a listing, not a case: its content links the title it shows "
                      f"({record.title}) to another page ({titled})").skipped
             return verdict
-        evidence = self._case_evidence(msg, record)
+        evidence = self._case_evidence(msg, record, names)
         if evidence == PAGER and _is_missing(record):
             reason = record.skip_reason or "no content"
             self.handle_skipped(Skipped(msg.url, f"{reason} (a page of a case)", msg.status,
@@ -218,9 +216,10 @@ class PagePipeline:
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
             verdict.skipped = self._skip(msg, _not_a_case(evidence, record)).skipped
             return verdict
-        return self._keep(msg, record, bases, provisional=evidence == TITLE_MARKER)
+        return self._keep(msg, record, names, digest, bases,
+                          provisional=evidence == TITLE_MARKER)
 
-    def _keep(self, msg: PageMessage, record: PageRecord,
+    def _keep(self, msg: PageMessage, record: PageRecord, names: set[str], digest: str | None,
               bases: frozenset[tuple[str, int]] | None, provisional: bool = False) -> Verdict:
         """Hand a case page to assembly; follow its pager and what else it links. A page
         taken ``provisional``-ly (``TITLE_MARKER``) teaches no case family: it may be a view
@@ -233,7 +232,6 @@ class PagePipeline:
         rules = self.scope.rules
         fetched = canonical_url(msg.url, rules)
         url = self._declared_canonical(record, fetched) or fetched
-        names = {canonical_url(u, rules) for u in (msg.request_url, msg.url, *msg.redirects)}
         roles = self.scope.case_roles(msg.url, record.links, url if url != fetched else None,
                                       _printed_number(record))
         if not provisional:
@@ -266,6 +264,7 @@ class PagePipeline:
             number_stated=stated,
             pager_labels=labels,
             confirmed=confirmed,
+            content_digest=digest,
         )
         verdict = _verdict(roles, page_bases=bases,
                            requisites=self._requisites(record.requisites))
@@ -273,19 +272,17 @@ class PagePipeline:
         self._write(self.assembler.add_page(page))
         return verdict
 
-    def _shows_a_taken_page(self, msg: PageMessage, record: PageRecord) -> bool:
+    def _shows_a_taken_page(self, msg: PageMessage, names: set[str], digest: str | None
+                            ) -> bool:
         """The page says what a case page already taken says (the same content digest,
         ``page_content_hash``) in other bytes: a wiki's printable view or permanent link, a
         print template. It is that page under another URL, whatever evidence led here: its
         URLs become the page's aliases, and it is no page or case of its own, nor a URL
         whose family is a case family. Only links into known case families are followed,
         as from any page that is not a case."""
-        original = self.assembler.same_content_as(page_content_hash(record),
-                                                  hashlib.sha256(msg.body).hexdigest())
+        original = self.assembler.same_content_as(digest, hashlib.sha256(msg.body).hexdigest())
         if original is None:
             return False
-        names = {canonical_url(u, self.scope.rules) for u in (msg.request_url, msg.url,
-                                                               *msg.redirects)}
         if original in names:
             return False
         for name in sorted(names):
@@ -357,13 +354,14 @@ class PagePipeline:
         """``--case-pattern`` says what a case is: every page it matches is one."""
         return self.scope.rules.case_pattern is not None
 
-    def _note_confirmed_content(self, msg: PageMessage, record: PageRecord) -> None:
-        names = {canonical_url(u, self.scope.rules) for u in (msg.url, msg.request_url,
-                                                               *msg.redirects)}
-        if names & self._confirmed:
-            digest = page_content_hash(record)
-            if digest:
-                self._confirmed_digests.add(digest)
+    def _names(self, msg: PageMessage) -> set[str]:
+        """The canonical URLs a response answers to: requested, final, and the redirects."""
+        return {canonical_url(u, self.scope.rules) for u in (msg.request_url, msg.url,
+                                                              *msg.redirects)}
+
+    def _note_confirmed_content(self, names: set[str], digest: str | None) -> None:
+        if digest and names & self._confirmed:
+            self._confirmed_digests.add(digest)
 
     def _confirm(self, urls: list[str], entries: list[Link] | None = None) -> None:
         """``urls`` are named: confirmed; ``entries``, a list's links, name its entries by
@@ -373,9 +371,10 @@ class PagePipeline:
         for link in entries or ():
             title = parse_title(link.text)[0] if link.url in named else None
             if title and len(title.split()) >= TITLE_WORDS:
-                self._confirmed_titles.add(_norm_title(title))
+                self._confirmed_titles.add(fold_title(title))
 
-    def _titles_another_page(self, msg: PageMessage, record: PageRecord) -> str | None:
+    def _titles_another_page(self, msg: PageMessage, record: PageRecord, own: set[str]
+                             ) -> str | None:
         """A page whose content links the title it shows to another document (not a page
         of its own case, nor another view of it) shows that document's content: a listing
         of whole posts, or of one (a month's page, a topic's, a blog's home page), however
@@ -386,16 +385,15 @@ class PagePipeline:
         side column's "Case of the Month" may name the case by its title and link the list.
         The URL of that link, or None."""
         number = _printed_number(record)
-        own_title = _norm_title(record.title) if record.title else None
+        own_title = fold_title(record.title) if record.title else None
         rules = self.scope.rules
-        own = {canonical_url(u, rules) for u in (msg.url, msg.request_url, *msg.redirects)}
         key = case_key(msg.url, rules)
         for link in record.links:
             if link.nav or not self.scope.allows(link.url):
                 continue
             title, shown, _total = parse_title(link.text)
             if title is None or shown != number or (
-                    shown is None and _norm_title(title) != own_title):
+                    shown is None and fold_title(title) != own_title):
                 continue
             if canonical_url(link.url, rules) not in own and case_key(link.url, rules) != key \
                     and self.scope.is_case_family(link.url) \
@@ -403,10 +401,9 @@ class PagePipeline:
                 return link.url
         return None
 
-    def _case_evidence(self, msg: PageMessage, record: PageRecord) -> str | None:
+    def _case_evidence(self, msg: PageMessage, record: PageRecord, names: set[str]
+                       ) -> str | None:
         """Why this page may be a page of a case (see ``discovery``); None for none."""
-        names = [canonical_url(u, self.scope.rules) for u in (msg.url, msg.request_url,
-                                                               *msg.redirects)]
         if msg.role == PAGER or any(self.assembler.is_expected(u) for u in names):
             return PAGER
         known = [self._evidence[u] for u in names if u in self._evidence]
