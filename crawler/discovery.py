@@ -14,6 +14,7 @@ site's pager base (0 or 1) is learned from the pager itself (``learn_page_bases`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -482,24 +483,26 @@ def _page_links(links: list[Link]) -> set[str]:
             if PAGE_LABEL_TEXT.match(link.text.strip()) or parse_title(link.text)[1] is not None}
 
 
-def _titled(link: Link) -> bool:
-    return len(link.text.split()) >= TITLE_WORDS
+def _entry_links(links: list[Link], host: str) -> Iterator[Link]:
+    """The page's content links (not its navigation's) that name something in title-like
+    words, ``TITLE_WORDS`` or more ("Browse the case studies", "Show details for Knee
+    Pain")."""
+    return (link for link in links
+            if not link.nav and len(link.text.split()) >= TITLE_WORDS
+            and _allowed(link.url, host))
 
 
 def _names_entries(links: list[Link], host: str) -> bool:
-    """Does the page's content (not its navigation) name something by a link of its own,
-    in title-like words ("Browse the case studies", "Show details for Knee Pain")?"""
-    return any(not link.nav and _titled(link) and _allowed(link.url, host) for link in links)
+    """Does the page's content name something by a link of its own (``_entry_links``)?"""
+    return next(_entry_links(links, host), None) is not None
 
 
 def _list_shaped(links: list[Link], rules: UrlRules, host: str) -> bool:
-    """Does the page's content name two entries or more by title-like links of one URL
+    """Does the page's content name two entries or more (``_entry_links``) of one URL
     family (a list's rows, a categorized view's categories)?"""
     shapes: dict[UrlShape, set[str]] = {}
-    for link in links:
-        if not link.nav and _titled(link) and _allowed(link.url, host):
-            shapes.setdefault(url_shape(link.url, rules), set()).add(
-                canonical_url(link.url, rules))
+    for link in _entry_links(links, host):
+        shapes.setdefault(url_shape(link.url, rules), set()).add(canonical_url(link.url, rules))
     return any(len(urls) >= 2 for urls in shapes.values())
 
 

@@ -25,9 +25,9 @@ from .labels import (
     CONTENT_ATTR_RE,
     HEADING_CONTAINER_RE,
     HEADING_TAGS,
-    NAV_ATTR_RE,
     NAV_TAGS,
     alias_key,
+    names_navigation,
     normalize_label,
     title_names,
 )
@@ -111,7 +111,7 @@ def _whole_name_content(named: list[etree._Element], total: int, title: frozense
         return None
     beside = [sibling for sibling in (*el.itersiblings(preceding=True), *el.itersiblings())
               if isinstance(sibling.tag, str) and sibling.tag in CONTAINER_TAGS]
-    if any(NAV_ATTR_RE.search(f"{s.get('id') or ''} {s.get('class') or ''}") is None
+    if any(not names_navigation(f"{s.get('id') or ''} {s.get('class') or ''}")
            and _text_len(s) >= n for s in beside) and not _shows_title_alone(el, beside, title):
         return None
     return el
@@ -135,18 +135,17 @@ def mark_furniture(root: etree._Element) -> bool:
     content = content_element(root, title)
     if content is None:
         mark_side_cells(root)
-        mark_tag_lines(root)
-        return False
-    inner = el = _inner_content(content, title)
-    while el is not None and el.tag not in ("body", "html"):
-        for sibling in el.itersiblings(preceding=True):
-            _mark(sibling)
-        for sibling in el.itersiblings():
-            _mark(sibling)
-        el = el.getparent()
-    mark_side_cells(root, inner)  # a layout table inside it: its side columns
+    else:
+        inner = el = _inner_content(content, title)
+        while el is not None and el.tag not in ("body", "html"):
+            for sibling in el.itersiblings(preceding=True):
+                _mark(sibling)
+            for sibling in el.itersiblings():
+                _mark(sibling)
+            el = el.getparent()
+        mark_side_cells(root, inner)  # a layout table inside it: its side columns
     mark_tag_lines(root)
-    return True
+    return content is not None
 
 
 #: Elements a tag line is climbed through to the line that holds it.
@@ -199,10 +198,7 @@ def _tag_line(el: etree._Element) -> bool:
 
 def _in_furniture(el: etree._Element) -> bool:
     """Does ``el`` stand in a furniture container (by tag or name) already?"""
-    for anc in el.iterancestors():
-        if anc.tag in NAV_TAGS or _names_nav(f"{anc.get('class') or ''} {anc.get('id') or ''}"):
-            return True
-    return False
+    return any(_furniture_by_tag_or_name(anc) for anc in el.iterancestors())
 
 
 def _inner_content(el: etree._Element, title: frozenset[str] = frozenset()) -> etree._Element:
@@ -301,8 +297,7 @@ def _content_box(el: etree._Element, boxes: list[etree._Element]) -> etree._Elem
     seen = 0  # first a cheap exit: two boxes of text beside each other (own text, a list)
     for box in boxes:
         if ((box.tag in _TEXT_BOXES and len(box)) or (box.text or "").strip()) and (
-                box.tag not in NAV_TAGS
-                and not _names_nav(f"{box.get('class') or ''} {box.get('id') or ''}")):
+                not _furniture_by_tag_or_name(box)):
             seen += 1
             if seen > 1:
                 return None
@@ -333,7 +328,7 @@ def _furniture_box(box: etree._Element, n: int) -> bool:
     (``NAV_ATTR_RE``), or a wrapper of one and nothing else (``<div><div><aside>``)? A
     wrapper of an element whose name is a content name as a whole (``#main``) is not."""
     while True:
-        if box.tag in NAV_TAGS or _names_nav(f"{box.get('class') or ''} {box.get('id') or ''}"):
+        if _furniture_by_tag_or_name(box):
             return True
         if _whole_content_name(box):
             return False
@@ -343,18 +338,18 @@ def _furniture_box(box: etree._Element, n: int) -> bool:
         box = inner[0]
 
 
-@lru_cache(maxsize=4096)
-def _names_nav(names: str) -> bool:
-    return NAV_ATTR_RE.search(names) is not None
+def _furniture_by_tag_or_name(el: etree._Element) -> bool:
+    """An ``<aside>``, a ``<nav>``, ... or a container whose class or id names furniture."""
+    return el.tag in NAV_TAGS or names_navigation(f"{el.get('class') or ''} {el.get('id') or ''}")
 
 
 def _unname(box: etree._Element) -> None:
     """Drop the furniture words of a container's class and id (the content's wrapper)."""
     cls = box.get("class")
-    if cls and _names_nav(cls):
-        box.set("class", " ".join(t for t in cls.split() if not _names_nav(t)))
+    if cls and names_navigation(cls):
+        box.set("class", " ".join(t for t in cls.split() if not names_navigation(t)))
     ident = box.get("id")
-    if ident and _names_nav(ident):
+    if ident and names_navigation(ident):
         del box.attrib["id"]
 
 
@@ -369,7 +364,7 @@ def _names_furniture(cls: str) -> bool:
     paragraph is not a container for the walk, so its class would otherwise go unread);
     "comment" is not one there: a paragraph so classed on a case page is as likely the
     author's comment as a reader's."""
-    return NAV_ATTR_RE.search(cls) is not None and _COMMENT_RE.search(cls) is None
+    return names_navigation(cls) and _COMMENT_RE.search(cls) is None
 
 
 _COMMENT_RE = re.compile(r"comment", re.I)

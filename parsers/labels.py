@@ -285,6 +285,20 @@ MSO_IGNORE_RE = re.compile(r"mso-list\s*:\s*ignore", re.I)
 BULLETS: frozenset[str] = frozenset("·•▪◦○●■□§ü\u2022\u2023\u2043o-*")
 PLAIN_BULLET_RE = re.compile(r"^[·•▪◦●■\u2022\u2023\u2043]\s*")
 
+
+_NAV_NAMES: dict[str, bool] = {}
+
+
+def names_navigation(attrs: str) -> bool:
+    """Does a container's "class id" name navigation (``NAV_ATTR_RE``)? Memoised: templates
+    repeat their classes on every row and cell."""
+    found = _NAV_NAMES.get(attrs)
+    if found is None:
+        found = NAV_ATTR_RE.search(attrs) is not None
+        if len(_NAV_NAMES) < 4096:
+            _NAV_NAMES[attrs] = found
+    return found
+
 # --- Document preparation ----------------------------------------------------------------
 
 XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)

@@ -38,13 +38,13 @@ from .labels import (
     HEADING_TAGS,
     INVISIBLE_CHARS,
     MSO_IGNORE_RE,
-    NAV_ATTR_RE,
     NAV_TAGS,
     PLAIN_BULLET_RE,
     SKIP_TAGS,
     STRONG_TAGS,
     STYLE_TAGS,
     heading_rule,
+    names_navigation,
 )
 
 _EVENTS = ("start", "end", "comment", "pi")
@@ -190,20 +190,6 @@ def _heading_container(
         return None
     token = f"{tag}.{cls}"
     return (f"{fmt}>{token}" if fmt else token), True, marker
-
-
-_NAV_ATTRS: dict[str, bool] = {}
-
-
-def _nav_attr(attrs: str) -> bool:
-    """Does a container's "class id" name navigation (``NAV_ATTR_RE``)? Memoised: templates
-    repeat their classes on every row and cell."""
-    found = _NAV_ATTRS.get(attrs)
-    if found is None:
-        found = NAV_ATTR_RE.search(attrs) is not None
-        if len(_NAV_ATTRS) < 4096:
-            _NAV_ATTRS[attrs] = found
-    return found
 
 
 def _fmt_token_uncached(el: etree._Element, tag: str) -> tuple[str, bool, bool]:
@@ -449,7 +435,7 @@ class _Walker:
             cls = el.get("class")
             ident = el.get("id")
             if cls or ident:
-                nav = _nav_attr(f"{cls or ''} {ident or ''}")
+                nav = names_navigation(f"{cls or ''} {ident or ''}")
         if tag == "table":
             self.open_table(nav)
         elif self.tables and tag in _CELL_TAGS:
