@@ -114,7 +114,9 @@ def parse_references(parts: list[Part]) -> list[Reference]:
             num = None
         elif not numbered:
             prev = items[-1][1][-1]
-            continues = text[:1].islower() or not prev.rstrip().endswith((".", "]", ")"))
+            continues = text[:1].islower() or not (
+                prev.rstrip().endswith((".", "]", ")"))
+                or (_ends_with_identifier(prev) and is_citation(text)))
             start = new_block or block[1] == "li" or not continues
             num = None
         text = _without_back_link(text, part[4])
@@ -126,6 +128,19 @@ def parse_references(parts: list[Part]) -> list[Reference]:
             items[-1][1].append(text)
             items[-1][2].extend(hrefs(part[4]))
     return [make_reference(n, " ".join(lines), hrefs) for n, lines, hrefs in items]
+
+
+def _ends_with_identifier(text: str) -> bool:
+    """Does a line end with the identifier that closes a citation: a URL, a DOI or a PMID
+    ("... 2010;18(2):238-246. https://doi.org/10.1007/s00167-009-0942-6")? Such a line needs
+    no final stop to be a whole entry when a citation follows it ("Accessed May 2004." after
+    a web address goes on with its entry)."""
+    words = text.rsplit(None, 2)
+    if not words:
+        return False
+    last = words[-1].rstrip(URL_TRAILING)
+    return ("://" in last or DOI_TEXT_RE.search(" ".join(words[-2:])) is not None
+            or (last.isdigit() and PMID_RE.search(" ".join(words[-2:])) is not None))
 
 
 def _without_back_link(text: str, runs: Sequence[Run]) -> str:

@@ -284,6 +284,28 @@ def test_reference_layouts(refs: str) -> None:
     assert got == [(1, "First ref."), (2, "Second ref.")]
 
 
+
+@pytest.mark.parametrize(("refs", "texts"), [
+    # an entry closed by its DOI URL, PMID or URL ends there: the next line is an entry
+    ("<p>Roe J. Knee. Am J Sports Med. 2010;18:238-246. https://doi.org/10.1007/s1-9<br>"
+     "Doe A. Ankle. Foot Ankle Int. 2002;30:402-409.</p>",
+     ["Roe J. Knee. Am J Sports Med. 2010;18:238-246. https://doi.org/10.1007/s1-9",
+      "Doe A. Ankle. Foot Ankle Int. 2002;30:402-409."]),
+    ("<p>Roe J. Knee. Am J Sports Med. 2010;18:238-246. PMID: 12345<br>"
+     "Doe A. Ankle. Foot Ankle Int. 2002;30:402-409.</p>",
+     ["Roe J. Knee. Am J Sports Med. 2010;18:238-246. PMID: 12345",
+      "Doe A. Ankle. Foot Ankle Int. 2002;30:402-409."]),
+    # what follows a web address and is no citation goes on with its entry
+    ("<p>Society. Guideline. Available at: https://example.org/g<br>Accessed May 2004.</p>",
+     ["Society. Guideline. Available at: https://example.org/g Accessed May 2004."]),
+    # a URL broken over two lines goes on in lower case: one entry
+    ("<p>Roe J. Knee. 2010. https://example.org/cases/<br>knee-pain.html</p>",
+     ["Roe J. Knee. 2010. https://example.org/cases/ knee-pain.html"]),
+])
+def test_unnumbered_reference_closed_by_identifier(refs: str, texts: list[str]) -> None:
+    page = f"<title>T</title><p><b>References:</b></p>{refs}".encode()
+    assert [r.text for r in parse_page(page, URL).references] == texts
+
 # --- contact and links ----------------------------------------------------------------------
 
 def test_contact_and_copyright() -> None:
