@@ -12,6 +12,7 @@ from .cms import build_drupal, build_wordpress
 from .common import Site
 from .domino import build_domino
 from .frames import build_frames
+from .gsites import build_googlesites
 from .joomla import build_joomla
 from .legacy import (
     build_cmsdiv,
@@ -47,6 +48,7 @@ FAMILIES: dict[str, tuple[str, Callable[[random.Random, int], Site]]] = {
     "domino": ("evaluate", build_domino),
     "joomla": ("evaluate", build_joomla),
     "blogger": ("evaluate", build_blogger),
+    "googlesites": ("evaluate", build_googlesites),
 }
 
 
