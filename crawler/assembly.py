@@ -542,7 +542,7 @@ class CaseAssembler:
         return False
 
     def _release_if_done(self, case: _OpenCase) -> list[Released]:
-        if case.waiting() or case.provisional or not case.confirmed:
+        if case.waiting() or case.provisional or not case.confirmed or _lacks_its_start(case):
             return []
         return self._release(case)
 
@@ -586,6 +586,13 @@ class CaseAssembler:
                     for u in failed]
         number_failed_pages(failures, {p.ref.page_number for p in pages})
         return [Released(record, pages, failures)]
+
+
+def _lacks_its_start(case: _OpenCase) -> bool:
+    """Does a case hold only pages that say they are page 2 or later? Its first page has
+    not come yet (a list linked every page, and pages 2-4 arrived first, their pagers
+    naming only their next pages): it waits for it, until the end of the crawl."""
+    return bool(case.numbers) and min(case.numbers) > 1 and not case.unnumbered
 
 
 def fold_title(text: str) -> str:

@@ -416,9 +416,11 @@ class Scope:
         page number the page prints ("Page 1 of 2", "X - Page #1"): a link labelled with the
         number next to it ("[2]", "Continue on page 2") is a pager link wherever it leads,
         even alone (a two-page case's pager row has one link: the other number is the page
-        itself, unlinked)."""
+        itself, unlinked). A number that labels links to two documents is no pager's
+        (``_numbers_named_twice``)."""
         key = case_key(page_url, self.rules).rstrip("/")
-        rows = _pager_rows(links)
+        twice = _numbers_named_twice(links)
+        rows = _pager_rows([link for link in links if id(link) not in twice])
         out: list[str] = []
         for link in links:
             if not self.allows(link.url) or self.is_list_url(link.url):
@@ -426,7 +428,8 @@ class Scope:
             # "X" and its page "X/Page_2" (a wiki's subpage) are one case: the keys are
             # compared without the slash that ends a directory
             same_case = case_key(link.url, self.rules).rstrip("/") == key
-            pager_text = CASE_PAGER_TEXT.match(link.text) or link.rel in ("next", "prev")
+            pager_text = (CASE_PAGER_TEXT.match(link.text) and id(link) not in twice
+                          ) or link.rel in ("next", "prev")
             if not same_case and self._another_case(page_url, link.url) and not (
                     pager_text and _first_page_of(page_url, link.url)):
                 continue
@@ -525,6 +528,19 @@ def _pager_rows(links: list[Link]) -> set[str]:
             directory = _dir_of(link.url)
             counts[directory] = counts.get(directory, 0) + 1
     return {d for d, n in counts.items() if n >= 2}
+
+
+def _numbers_named_twice(links: list[Link]) -> set[int]:
+    """The links (by ``id``) whose page number another link gives to another document
+    ("Part 2" of one case and "Part 2" of another, in a menu of the site's pages): a pager
+    names each of its pages once, so these labels say nothing of this page's pager."""
+    named: dict[int, list[Link]] = {}
+    for link in links:
+        label = NUMBERED_PAGER_TEXT.match(link.text.strip())
+        if label is not None:
+            named.setdefault(int(label.group(1)), []).append(link)
+    return {id(link) for same in named.values() if len({link.url for link in same}) > 1
+            for link in same}
 
 
 def _one_number_apart(a: str, b: str, rules: UrlRules) -> str | None:

@@ -38,8 +38,10 @@ PAGE_PARAMS = re.compile(
 #: identical body), since a server may serve them differently.
 INDEX_DOCS = re.compile(r"/(?:index|default|home)\.(?:html?|asp|aspx|php|cfm|shtml)$", re.I)
 #: A page part at the end of a path: ``slug/page2.htm``, ``case12-p3.html``, a static site
-#: generator's ``slug/page/2/``.
-PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page[-_/]?|pg[-_]?|p[-_]?)(\d+)(\.\w+)?/?$", re.I)
+#: generator's ``slug/page/2/``, a document published in parts ``slug/part-2``,
+#: ``slug-part-2.html``.
+PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page[-_/]?|part[-_/]?|pg[-_]?|p[-_]?)(\d+)(\.\w+)?/?$",
+                       re.I)
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: URLs whose identity is remembered. Every page repeats the site's navigation and its case's

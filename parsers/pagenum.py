@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 
 #: A page number in a URL: a query parameter (``page``, ``p``, ``pg``, ``pagenum``,
 #: ``limitstart`` excluded: it counts items, not pages) or the path ("-page-4", "/page/4",
-#: "page4.html", "_p4.htm").
+#: "page4.html", "_p4.htm", a part "/part-4").
 _URL_PAGE_QUERY_RE = re.compile(
     r"(?:^|[?&;])(?:page|pg|p|pagenum|pageno|page_no)=(\d{1,4})(?:&|;|$)", re.I
 )
-_URL_PAGE_PATH_RE = re.compile(r"(?:[/_-]page[/_-]?|[/_-]p)(\d{1,4})(?:\.[a-z]{2,5})?/?$", re.I)
+_URL_PAGE_PATH_RE = re.compile(
+    r"(?:[/_-]page[/_-]?|[/_-]part[/_-]?|[/_-]p)(\d{1,4})(?:\.[a-z]{2,5})?/?$", re.I)
 
 
 def url_page_number(url: str) -> int | None:

@@ -171,7 +171,7 @@ def _symbol_links(runs: Iterator[Run]) -> str:
 def _run_start(parts: list[Part]) -> int | None:
     """Index where a trailing run of citation entries starts, or None.
 
-    Walking back from the last line: citation lines, listed web entries (``_web_entry``), and
+    Walking back from the last line: citation lines, web entries (``_web_entry``), and
     lines of the same block as the entry after them (a wrapped entry), belong to the run."""
     i = len(parts)
     count = strong = 0
@@ -180,20 +180,25 @@ def _run_start(parts: list[Part]) -> int | None:
         if is_citation(part[2]):
             count += 1
             strong += citation_score(part[2]) >= 3
-        elif not (_web_entry(part) or (i < len(parts) and parts[i][0] == part[0])):
+        elif not (_web_entry(parts, i - 1) or (i < len(parts) and parts[i][0] == part[0])):
             break
         i -= 1
-    while i < len(parts) and not (is_citation(parts[i][2]) or _web_entry(parts[i])):
+    while i < len(parts) and not (is_citation(parts[i][2]) or _web_entry(parts, i)):
         i += 1  # the run starts with an entry, not with a continuation line
     enough = count >= _RUN_MIN or (count == 1 and strong == 1 and _listed(parts[i]))
     return i if i < len(parts) and enough else None
 
 
-def _web_entry(part: Part) -> bool:
-    """A listed entry with weaker citation evidence (a web source: "Org. Title. Available
-    at: http://... Accessed 2004."): part of a run of citations beside it, never enough to
+def _web_entry(parts: list[Part], i: int) -> bool:
+    """An entry with weaker citation evidence (a web source: "Org. Title. Available at:
+    http://... Accessed 2004."), listed or on a line of its own after a citation line of
+    its block (entries one a line): part of a run of citations beside it, never enough to
     make one (only full citations count towards ``_RUN_MIN``)."""
-    return _listed(part) and ("://" in part[2] or citation_score(part[2]) >= 1)
+    part = parts[i]
+    if not ("://" in part[2] or citation_score(part[2]) >= 1):
+        return False
+    return _listed(part) or (i > 0 and parts[i - 1][0] == part[0]
+                             and is_citation(parts[i - 1][2]))
 
 
 def _listed(part: Part) -> bool:

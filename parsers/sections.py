@@ -553,10 +553,14 @@ def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
     gives the page (``title_names``)."""
     current: RawSection | None = None
     footer_mode: str | None = None  # None until the footer starts
+    leading: list[tuple[int, int, str]] = []  # a side column's NOTE and © before the content
     for bi, li, text, bullet, hit in keep:
         block = blocks[bi]
         if footer_mode is not None:
             footer_mode = _footer_line(segs, block, bi, li, text, footer_mode)
+        elif (block[4] and current is None and not segs.preamble
+              and (text[0] in FOOTER_FIRST or "\u00a9" in text) and _note_or_copyright(text)):
+            leading.append((bi, li, text))
         elif ((text[0] in FOOTER_FIRST or "\u00a9" in text) and (bi, li) > last_known
               and _starts_footer(text, block, current)):
             footer_mode = _footer_line(segs, block, bi, li, text, "")
@@ -572,6 +576,22 @@ def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
         else:
             part = (bi, block, text, bullet, block[0][li])
             (segs.preamble if current is None else current.parts).append(part)
+    _file_leading_footer(segs, leading, blocks)
+
+
+def _file_leading_footer(segs: Segments, leading: list[tuple[int, int, str]],
+                         blocks: list[Block]) -> None:
+    """A NOTE or © line in navigation before the page's content (a side column's text box
+    that a template shows left of the content) is the footer's when the page has no footer
+    of its own after the content; else furniture. It never starts the footer there: the
+    content after it is no footer."""
+    footer = segs.footer
+    own = bool(footer.note_lines) or footer.copyright_line is not None
+    for bi, li, text in leading:
+        if own:
+            segs.furniture.append(text)
+        else:
+            _footer_line(segs, blocks[bi], bi, li, text, "")
 
 
 def _linked_title(text: str, block: Block, title: frozenset[str]) -> bool:
@@ -772,15 +792,17 @@ def _names_page(norm: str, fmt: str, title: str) -> bool:
 
 def _leads_list(keep: list[Kept], blocks: list[Block], start: int) -> bool:
     """True when lines from ``start`` are list items followed by more plain text (not
-    navigation or a link-only line, not the footer's NOTE/©/credit): the label before them
-    is a sub-label of a section that continues."""
+    navigation or a link-only line, not the footer's NOTE/©/credit, not a citation: the
+    references after a last section): the label before them is a sub-label of a section
+    that continues."""
     i = start
     while i < len(keep) and (keep[i][3] or blocks[keep[i][0]][1] == "li"):
         i += 1
     while i < len(keep) and (blocks[keep[i][0]][4] or _link_only(
             blocks[keep[i][0]][0][keep[i][1]], keep[i][2])):
         i += 1  # navigation after the list is furniture, not the section going on
-    return start < i < len(keep) and keep[i][4] is None and not _is_footer(keep[i][2], None)
+    return (start < i < len(keep) and keep[i][4] is None and not _is_footer(keep[i][2], None)
+            and not is_citation(keep[i][2]))
 
 
 def render(parts: list[Part]) -> str:

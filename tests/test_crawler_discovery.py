@@ -254,20 +254,23 @@ def test_a_wiki_subpage_is_a_page_of_its_case() -> None:
 
 
 def test_a_wiki_subpage_names_its_first_page_though_the_list_links_it() -> None:
-    """``X/Part_3``'s "Page 1" leads to ``X``, its case's first page, which the list links
-    as a case: still a pager link (another listed case is not, nor an unlabelled link)."""
+    """``X/3``'s "Page 1" leads to ``X``, its case's first page, which the list links as a
+    case: still a pager link (another listed case is not, nor an unlabelled link). A
+    subpage named by a page word (``X/Part_3``) is a page of ``X`` by its URL alone."""
     scope = Scope(BASE + "/wiki/Case_Studies")
     first = BASE + "/wiki/Case_Studies/Knee_Pain"
     scope.list_roles(BASE + "/wiki/Case_Studies", [
         Link(url=first, text="Knee Pain in a Runner"),
         Link(url=BASE + "/wiki/Case_Studies/Hip_Pain", text="Hip Pain in a Dancer")])
-    page = first + "/Part_3"
+    page = first + "/3"
     found = scope.pager_links(page, [
         Link(url=first, text="Knee Pain in a Runner"),  # the subpage trail
-        Link(url=first, text="Page 1"), Link(url=first + "/Part_2", text="Page 2"),
+        Link(url=first, text="Page 1"), Link(url=first + "/2", text="Page 2"),
         Link(url=BASE + "/wiki/Case_Studies/Hip_Pain", text="Next >")])
-    assert found == [first, first + "/Part_2"]
+    assert found == [first, first + "/2"]
     assert scope.pager_links(page, [Link(url=first, text="Knee Pain in a Runner")]) == []
+    trail = [Link(url=first, text="Knee Pain in a Runner")]
+    assert scope.pager_links(first + "/Part_3", trail) == [first]
 
 
 def test_the_frames_of_a_list_page_and_what_they_open_in_a_frame_are_list_pages() -> None:

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from casearchive.crawler.messages import PageMessage
 from casearchive.crawler.options import CrawlOptions
 from casearchive.crawler.pipeline import PagePipeline
-from casearchive.crawler.spiders.cases import FOLLOW_ORDER
 from casearchive.crawler.urls import canonical_url
+from tests.pipeline_driver import take
 from tests.test_crawler_views import NOTE, wiki_page
 
 BASE = "http://127.0.0.1:8080"
@@ -94,16 +93,9 @@ def crawl(out: Path, order: list[str]) -> list[tuple[str, list[tuple[str, int]]]
     pipeline = PagePipeline(CrawlOptions(start_url=LIST, out_dir=out, requisites=False))
     roles = {LIST: "list"}
     for url in order:
-        role = roles.get(canonical_url(url, pipeline.scope.rules))
-        if role is None:
+        if canonical_url(url, pipeline.scope.rules) not in roles:
             return None
-        verdict = pipeline.handle_page(PageMessage(
-            role=role, url=url, request_url=url, status=200,
-            headers={"Content-Type": "text/html; charset=utf-8"}, body=RESPONSES[url],
-            fetched_at="2026-12-06T00:00:00Z", warc_record_id=None, link_role=role))
-        for attribute, link in FOLLOW_ORDER:
-            for target in getattr(verdict, attribute):
-                roles.setdefault(canonical_url(target, pipeline.scope.rules), link)
+        take(pipeline, roles, url, RESPONSES[url])
     closed = pipeline.close({})
     assert closed.snapshot is not None
     cases = [json.loads(line) for line in

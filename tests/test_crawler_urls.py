@@ -68,6 +68,9 @@ def test_letter_case_folds_only_when_asked() -> None:
         ("/cases/knee-pain-p2.html", "/cases/knee-pain"),
         ("/cases/knee-pain/page/2/", "/cases/knee-pain/"),  # a static site generator's
         ("/p/123/", "/p/123/"),  # "p" names a page only with its number in one segment
+        ("/site/x/case-studies/knee-pain/part-2", "/site/x/case-studies/knee-pain/"),
+        ("/cases/knee-pain-part-3.html", "/cases/knee-pain"),
+        ("/cases/department-2.html", "/cases/department-2.html"),  # no "part" of its own
     ],
 )
 def test_case_key_removes_the_page_part(page_url: str, key: str) -> None:

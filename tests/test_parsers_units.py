@@ -8,6 +8,7 @@ import pytest
 from casearchive.parsers.case import assemble_case
 from casearchive.parsers.encoding import decode
 from casearchive.parsers.page import parse_page, parse_title, strip_site
+from casearchive.parsers.pagenum import url_page_number
 from casearchive.parsers.records import PageRef, Reference
 from casearchive.parsers.references import clean_url, make_reference
 
@@ -91,6 +92,14 @@ _CMS_PAGE = """<html><head><title>Lakeside Group \u00bb Knee Pain</title></head>
 <footer class="entry-footer">Posted in Cases. Tagged knee, cycling</footer>
 </article></main></body></html>"""
 
+
+
+@pytest.mark.parametrize(("path", "number"), [
+    ("/cases/knee/page-4", 4), ("/cases/knee/part-3", 3), ("/cases/knee-part_2.html", 2),
+    ("/cases/knee/page/5/", 5), ("/cases/department-2.html", None),
+])
+def test_url_page_number(path: str, number: int | None) -> None:
+    assert url_page_number("http://example.org" + path) == number
 
 def test_cms_title_and_post_furniture() -> None:
     """The site part of the <title> goes by the masthead's evidence; post meta and the
@@ -305,6 +314,51 @@ def test_reference_layouts(refs: str) -> None:
 def test_unnumbered_reference_closed_by_identifier(refs: str, texts: list[str]) -> None:
     page = f"<title>T</title><p><b>References:</b></p>{refs}".encode()
     assert [r.text for r in parse_page(page, URL).references] == texts
+
+
+def test_a_web_source_after_citations_of_its_block_is_a_reference() -> None:
+    """Entries one a line in one block (a compose editor's ``<div>`` lines), the last a web
+    source with no year: the run of citations at the end of a page without a heading."""
+    page = ("<title>Knee Pain - Page #3</title><div>Knee Pain - Page #3</div><div><br></div>"
+            "<div>Roe J, Doe A. Knee pain. Am J Sports Med. 2001;29(2):12-15.</div>"
+            "<div>Poe B. Runners. Br J Sports Med. 2010;44:1-5. PMID: 123456.</div>"
+            "<div>Centers for Disease Control. Heads Up. http://example.org/headsup</div>")
+    refs = parse_page(page.encode(), URL).references
+    assert [r.text.split(".")[0] for r in refs] == ["Roe J, Doe A", "Poe B",
+                                                     "Centers for Disease Control"]
+
+
+def test_a_label_over_a_list_and_then_the_references_is_a_heading() -> None:
+    """"KEY POINTS:" over a list is a section's heading when what follows the list is the
+    references, not more of a section that goes on."""
+    page = ("<title>X - Page #5</title><div><b>KEY POINTS:</b></div><ul><li>History first"
+            "</li><li>Films are often normal</li></ul><div>[1] Roe J, Doe A. Knee pain. Am J "
+            "Sports Med. 2001;29(2):12-15.</div><div>[2] Poe B. Runners. Br J Sports Med. "
+            "2010;44:1-5.</div>")
+    record = parse_page(page.encode(), URL)
+    assert [(s.heading, s.text) for s in record.sections if s.key is None] == [
+        ("KEY POINTS", "- History first\n- Films are often normal")]
+    assert len(record.references) == 2
+
+
+@pytest.mark.parametrize("content", [
+    "<div><b>History:</b></div><div>A runner with knee pain.</div>",
+    "<div>Roe J, Doe A. Knee pain. Am J Sports Med. 2001;29(2):12-15.</div>"
+    "<div>Poe B. Runners. Br J Sports Med. 2010;44:1-5.</div>",
+])
+def test_a_side_column_before_the_content_gives_the_note_and_copyright(content: str) -> None:
+    """A text box in the left column holds the NOTE and the © line: they are the page's
+    contact and copyright, and the content after them is no footer."""
+    menu = "".join(f'<li><a href="/{n}">{n}</a></li>' for n in ("Home", "Cases", "About"))
+    page = ("<title>Knee Pain</title><table><tr><td id=\"sidebar-left\"><ul>" + menu +
+            "</ul><h4>About</h4><div><div>NOTE: For more information, please contact the "
+            "Society, 1 Main Street, Springfield, IL 62701 (217) 555-0100.</div><div><br>"
+            "</div><div>&copy; Example Society</div></div></td>"
+            f"<td id=\"canvas\"><div>Knee Pain - Page #2</div>{content}</td></tr></table>")
+    record = parse_page(page.encode(), URL)
+    assert record.copyright == "\u00a9 Example Society"
+    assert record.contact is not None and record.contact.city == "Springfield"
+    assert record.unplaced_chars == 0 or record.references
 
 # --- contact and links ----------------------------------------------------------------------
 
