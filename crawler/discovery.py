@@ -17,13 +17,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit, urlunsplit
 
 from casearchive.parsers.labels import PAGE_LEAD_IN, PAGE_SEGMENT_RE
 from casearchive.parsers.page import parse_title
 from casearchive.parsers.records import Link
 
 from .urls import (
+    DEFAULT_RULES,
     INDEX_DOCS,
     PAGE_PARAMS,
     PATH_PAGE,
@@ -31,6 +32,7 @@ from .urls import (
     UrlRules,
     canonical_url,
     case_key,
+    document_url,
     page_param,
     same_site,
 )
@@ -148,7 +150,7 @@ class Scope:
         self.host = parts.netloc.lower()
         self.list_docs = frozenset({_list_doc(self.start_url, self.rules)})
         self.list_query = _fixed_query(self.start_url, self.rules)
-        self.list_prefix = _list_prefix(self.start_url)
+        self.list_prefix = _list_prefix(self.start_url, self.rules)
 
     def allows(self, url: str) -> bool:
         """Same host, http(s), and not a resource that is never HTML."""
@@ -301,8 +303,7 @@ class Scope:
         a print version, "All Pages", a PDF export), not a case of its own? Not when the
         query names another case (a listed case, another value of an identity parameter:
         ``case.asp?id=8`` beside ``?id=7``)."""
-        return (urlsplit(canonical_url(page_url, self.rules)).path
-                == urlsplit(canonical_url(url, self.rules)).path
+        return (_doc(page_url, self.rules).path == _doc(url, self.rules).path
                 and not self._another_case(page_url, url))
 
     def teaser_roles(self, links: list[Link]) -> LinkRoles:
@@ -325,7 +326,7 @@ class Scope:
         case's views as its own, from another document."""
         by_path: dict[str, list[str]] = {}
         for url in urls:
-            by_path.setdefault(urlsplit(canonical_url(url, self.rules)).path, []).append(url)
+            by_path.setdefault(_doc(url, self.rules).path, []).append(url)
         return {url for group in by_path.values() if len(group) > 1 for url in group
                 if any(_query_pairs(other, self.rules) < _query_pairs(url, self.rules)
                        and not self._another_case(other, url) for other in group)}
@@ -354,7 +355,8 @@ class Scope:
     def in_list_dir(self, url: str) -> bool:
         """``url`` lies under the case list's own directory (``list_prefix``) and is no list
         page: the site put it among the cases, whoever links it."""
-        return (self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix)
+        return (self.list_prefix is not None
+                and _doc(url, self.rules).path.startswith(self.list_prefix)
                 and not self.is_list_url(url))
 
     def is_case_family(self, url: str) -> bool:
@@ -362,7 +364,8 @@ class Scope:
         case list links as cases (with ``--case-pattern``: the pattern matches it)."""
         if self.rules.case_pattern is not None:
             return bool(self.rules.case_pattern.search(canonical_url(url, self.rules)))
-        if self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix):
+        if self.list_prefix is not None and _doc(url, self.rules).path.startswith(
+                self.list_prefix):
             return self.in_list_dir(url)
         shape = url_shape(url, self.rules)
         if shape not in self.case_families:
@@ -397,7 +400,7 @@ class Scope:
         words: dict[str, int] = {}
         for link in links:
             words[link.url] = max(words.get(link.url, 0), len(link.text.split()))
-        list_path = urlsplit(canonical_url(page_url, self.rules)).path
+        list_path = _doc(page_url, self.rules).path
 
         def score(item: tuple[UrlShape, set[str]]) -> tuple[int, int, int]:
             shape, urls = item
@@ -462,11 +465,17 @@ class Scope:
 
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
-        return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+        return _dir_of(a) == _dir_of(b)
+
+
+def _doc(url: str, rules: UrlRules = DEFAULT_RULES) -> SplitResult:
+    """The parts of ``url`` as its structure is read (``urls.document_url``: a wiki's
+    ``index.php?title=Case:X/2`` as ``index.php/Case:X/2``)."""
+    return urlsplit(document_url(url, rules))
 
 
 def _dir_of(url: str) -> str:
-    return urlsplit(url).path.rsplit("/", 1)[0]
+    return _doc(url).path.rsplit("/", 1)[0]
 
 
 def _lists_by(query: frozenset[tuple[str, str]], list_query: frozenset[tuple[str, str]]
@@ -533,7 +542,7 @@ def _one_number_apart(a: str, b: str, rules: UrlRules) -> str | None:
     None. A page of the same case whatever the parameter's name or the link's text (a CMS's
     "Article Index" links each page by the title its editor gave the page break), unless
     the parameter names cases (``Scope._turns_the_page``)."""
-    pa, pb = urlsplit(canonical_url(a, rules)), urlsplit(canonical_url(b, rules))
+    pa, pb = _doc(a, rules), _doc(b, rules)
     if pa.path != pb.path or pa.query == pb.query:
         return None
     qa, qb = _query_dict(a, rules), _query_dict(b, rules)
@@ -558,7 +567,7 @@ def _numbered_dir(url: str) -> str:
     """The path without a trailing page-number directory: ``/cases/knee/3/``,
     ``/cases/knee/`` and a wiki's subpage ``/cases/knee/Part_3`` give ``/cases/knee``. Used
     only for links labelled as a pager."""
-    path = urlsplit(url).path.rstrip("/")
+    path = _doc(url).path.rstrip("/")
     head, _, last = path.rpartition("/")
     return head if PAGE_SEGMENT_RE.fullmatch(last) else path
 
@@ -569,7 +578,7 @@ def _first_page_of(page_url: str, url: str) -> bool:
     1") leads to this case's first page, even though the lists link it as a case: the
     case's later pages, reached first through another listing (a wiki's category), wait for
     it instead of being written without it."""
-    page, other = urlsplit(page_url), urlsplit(url)
+    page, other = _doc(page_url), _doc(url)
     if page.query != other.query:
         return False
     path = page.path.rstrip("/")
@@ -583,12 +592,12 @@ def _site_page_shape(shape: UrlShape) -> bool:
     return not shape[0] and not shape[2]
 
 
-def _list_prefix(url: str) -> str | None:
+def _list_prefix(url: str, rules: UrlRules) -> str | None:
     """The directory a list page lists (``/casestudies/`` of ``/casestudies/index.asp``,
     ``/cases/`` of ``/cases``); None for the site root, which holds everything, and for a
     list that is a named document beside others (``/education/Pages/CaseStudies.aspx``: a
     CMS keeps every page of a section in one folder, so the folder says nothing)."""
-    path = urlsplit(url).path
+    path = _doc(url, rules).path
     last = path.rsplit("/", 1)[-1]
     if "." in last and not INDEX_DOCS.search(path):
         return None
@@ -609,7 +618,7 @@ def _common_prefix(a: str, b: str) -> int:
 def url_shape(url: str, rules: UrlRules) -> UrlShape:
     """The URL family of ``url`` (see ``UrlShape``); the page part does not count, the
     extension after it does (``x-page-2.html`` is of the family of ``y.html``)."""
-    parts = urlsplit(canonical_url(url, rules))
+    parts = _doc(url, rules)
     path = PATH_PAGE.sub(lambda m: m.group(2) or "", parts.path)
     directory, _, last = path.rstrip("/").rpartition("/")
     if ":" in last:  # a wiki's namespace ("/wiki/Case:Knee", "/wiki/Help:Editing") is a level
@@ -658,7 +667,7 @@ def learn_page_bases(
 
 
 def _same_path(a: str, b: str) -> bool:
-    return urlsplit(a).path == urlsplit(b).path
+    return _doc(a).path == _doc(b).path
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -669,7 +678,7 @@ def _allowed(url: str, host: str) -> bool:
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _list_doc(url: str, rules: UrlRules) -> str:
     """The document a list page is a numbered copy of: ``index-2.html`` -> ``/``."""
-    path = INDEX_DOCS.sub("/", NUMBERED_DOC.sub("", urlsplit(url).path))
+    path = INDEX_DOCS.sub("/", NUMBERED_DOC.sub("", _doc(url, rules).path))
     return INDEX_DOCS.sub("/", urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")),
                                                       rules)).path)
 
@@ -681,12 +690,12 @@ def _query_dict(url: str, rules: UrlRules) -> dict[str, str]:
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _query_pairs(url: str, rules: UrlRules) -> frozenset[tuple[str, str]]:
     """Every (name, value) of a URL's canonical query."""
-    return frozenset(parse_qsl(urlsplit(canonical_url(url, rules)).query,
+    return frozenset(parse_qsl(_doc(url, rules).query,
                                keep_blank_values=True))
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _fixed_query(url: str, rules: UrlRules) -> frozenset[tuple[str, str]]:
     """Query parameters other than paging ones: what makes a list page *this* list."""
-    query = parse_qsl(urlsplit(canonical_url(url, rules)).query, keep_blank_values=True)
+    query = parse_qsl(_doc(url, rules).query, keep_blank_values=True)
     return frozenset((k, v) for k, v in query if not LIST_PAGING_PARAMS.match(k))
