@@ -262,12 +262,38 @@ class Scope:
                 roles.lists.append(url)
             else:
                 roles.nav.append(url)
+        if roles.case_links and roles.nav:
+            # A wiki's category lists every page in it, a case's subpages too (``X/Part_3``
+            # beside ``X``): pages of the cases it lists, not cases of their own
+            subpages = self._subpages(roles.nav, roles.case_links,
+                                      content if from_content else None)
+            roles.nav = [url for url in roles.nav if url not in subpages]
+            roles.case_links += subpages
         # whatever the list's content links is named by it (its menus, where they list the
         # cases): a case of another family too (a shortlink ``?p=322`` that redirects to
         # the post, a mobile view ``?m=1`` of it)
         roles.named += [url for url in candidates
                         if url in content or (family is not None and not from_content)]
         return roles
+
+    def _subpages(self, urls: list[str], case_links: list[str], content: set[str] | None
+                  ) -> list[str]:
+        """Those of ``urls`` that are numbered subpages of one of a list's ``case_links``
+        (``_first_page_of``: ``/wiki/Case:X/Part_3`` of ``/wiki/Case:X``,
+        ``index.php?title=Case:X/3`` of ``index.php?title=Case:X``), linked where the list
+        links its cases: its ``content`` (None when its case links came from the whole
+        page: a list whose content the walk read as navigation by its link density)."""
+        listed = {(_doc(u, self.rules).path.rstrip("/"), _doc(u, self.rules).query)
+                  for u in case_links}
+        out = []
+        for url in urls:
+            if content is not None and url not in content:
+                continue
+            parts = _doc(url, self.rules)
+            parent = _numbered_dir(url, self.rules)
+            if parent != parts.path.rstrip("/") and (parent, parts.query) in listed:
+                out.append(url)
+        return out
 
     def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None,
                    number: int | None = None) -> LinkRoles:
@@ -563,11 +589,11 @@ def _keeps_the_page(url: str, differ: str, rules: UrlRules) -> bool:
     return any(PAGE_PARAMS.match(k) for k, _ in _query_pairs(url, rules))
 
 
-def _numbered_dir(url: str) -> str:
+def _numbered_dir(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
     """The path without a trailing page-number directory: ``/cases/knee/3/``,
     ``/cases/knee/`` and a wiki's subpage ``/cases/knee/Part_3`` give ``/cases/knee``. Used
-    only for links labelled as a pager."""
-    path = _doc(url).path.rstrip("/")
+    only for links labelled as a pager and a list's links to subpages (``Scope._subpages``)."""
+    path = _doc(url, rules).path.rstrip("/")
     head, _, last = path.rpartition("/")
     return head if PAGE_SEGMENT_RE.fullmatch(last) else path
 

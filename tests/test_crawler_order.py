@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -117,11 +118,11 @@ class Wiki:
 
 def crawl(out: Path, wiki: Wiki, names: list[str]
           ) -> list[tuple[str, list[tuple[str, int]]]] | None:
-    """Fetch the pages ``names`` in that order as a crawler would, each URL with the role of
-    the first link to it; the snapshot's (title, [(page URL, page number)]) per case, or None
-    when the order is one no crawler could take (a URL fetched before any page fetched
-    before it links it)."""
-    start = wiki.url["list"]
+    """Fetch the pages ``names`` in that order as a crawler would, from the first (the start
+    URL), each URL with the role of the first link to it; the snapshot's (title, [(page URL,
+    page number)]) per case, or None when the order is one no crawler could take (a URL
+    fetched before any page fetched before it links it)."""
+    start = wiki.url[names[0]]
     pipeline = PagePipeline(CrawlOptions(start_url=start, out_dir=out, requisites=False))
     roles = {canonical_url(start, pipeline.scope.rules): "list"}
     for url in (wiki.url[name] for name in names):
@@ -159,22 +160,39 @@ def test_subpages_reached_before_their_first_page(tmp_path: Path, view: str, par
     assert crawl(tmp_path / "out", wiki, order) == wiki.expected
 
 
-@pytest.mark.parametrize(("view", "part", "pager"), WIKIS)
+#: The wiki whose every order is tried; of the others', ``SAMPLED`` orders drawn at random.
+FIRST_WIKI = (*WIKIS[0], "list")
+SAMPLED = 60
+
+
+@pytest.mark.parametrize(("view", "part", "pager", "start"), [
+    *((*wiki, "list") for wiki in WIKIS), ("short URLs", "Part_{n}", "previous and next",
+                                           "category")])
 def test_every_order_a_crawler_can_take_gives_the_same_snapshot(tmp_path: Path, view: str,
-                                                                part: str, pager: str) -> None:
+                                                                part: str, pager: str,
+                                                                start: str) -> None:
     # index.php: without the title parameter read as the page's path, every page of the
     # wiki was one URL family and each subpage a case of its own (the title parameter told
     # the list's cases apart, so a pager link to another title led to another case).
     # Page_N: "Case Studies/X/Page 3" lost its page marker but kept the slash, no longer
     # spelled the URL path, and a subpage reached before X, read as a case of another
     # title, never joined X's (whose pager names page 2, which page 3's case expects).
+    # The category as the case list: it links every subpage; X/Part_3, reached from it
+    # before X/Part_2's pager named it, was no case link (not of the family of the list's
+    # links to X), skipped as navigation, and lost to its case.
     wiki = Wiki(view, part, pager)
     taken = 0
-    for i, rest in enumerate(itertools.permutations(["category", "knee", "knee_2", "knee_3",
-                                                      "hip"])):
-        got = crawl(tmp_path / f"out{i}", wiki, ["list", *rest])
+    # (with the category as the list, the wiki page listing the cases is left out: a page
+    # like any other there)
+    others = ["knee", "knee_2", "knee_3", "hip"] + (["category"] if start == "list" else [])
+    orders = list(itertools.permutations(others))
+    if (view, part, pager, start) != FIRST_WIKI:  # a sample of them, for the suite's time
+        orders = random.Random(f"{view} {part} {pager} {start}").sample(
+            orders, min(SAMPLED, len(orders)))
+    for i, rest in enumerate(orders):
+        got = crawl(tmp_path / f"out{i}", wiki, [start, *rest])
         if got is None:
             continue
         taken += 1
         assert got == wiki.expected, rest
-    assert taken > 20
+    assert taken >= 10

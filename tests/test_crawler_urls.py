@@ -106,8 +106,12 @@ def test_a_wiki_without_short_urls_reads_as_one_with_them() -> None:
     assert case_key(knee + "/Page_2") == "/index.php/Case:Knee_Pain/"
     # its subpages are pages of the case, though the list's links differ in their title
     scope = Scope(BASE + "/index.php?title=Category:Case_studies")
-    scope.list_roles(scope.start_url, [Link(knee, "Knee Pain in a Runner"),
-                                       Link(hip, "Hip Pain in a Dancer")])
+    # a category lists every page in it, subpages too: pages of the cases it lists
+    roles = scope.list_roles(scope.start_url, [Link(knee, "Knee Pain in a Runner"),
+                                               Link(knee + "/3", "Case:Knee Pain/3"),
+                                               Link(hip, "Hip Pain in a Dancer")])
+    assert roles.case_links == [knee, hip, knee + "/3"]
+    assert canonical_url(knee + "/3") not in scope.listed
     assert scope.pager_links(knee, [Link(knee + "/2", "Page 2"), Link(hip, "Next case")]) == [
         knee + "/2"]
 
