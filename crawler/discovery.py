@@ -17,13 +17,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit, urlunsplit
 
 from casearchive.parsers.labels import PAGE_LEAD_IN, PAGE_SEGMENT_RE
 from casearchive.parsers.page import parse_title
 from casearchive.parsers.records import Link
 
 from .urls import (
+    DEFAULT_RULES,
     INDEX_DOCS,
     PAGE_PARAMS,
     PATH_PAGE,
@@ -31,6 +32,7 @@ from .urls import (
     UrlRules,
     canonical_url,
     case_key,
+    document_url,
     page_param,
     same_site,
 )
@@ -148,7 +150,7 @@ class Scope:
         self.host = parts.netloc.lower()
         self.list_docs = frozenset({_list_doc(self.start_url, self.rules)})
         self.list_query = _fixed_query(self.start_url, self.rules)
-        self.list_prefix = _list_prefix(self.start_url)
+        self.list_prefix = _list_prefix(self.start_url, self.rules)
 
     def allows(self, url: str) -> bool:
         """Same host, http(s), and not a resource that is never HTML."""
@@ -243,7 +245,7 @@ class Scope:
             self.case_families.add(family)
             self._learn_family_values(family, members)
         framed = {link.url for link in links if link.framed}
-        pages = _page_links(links)
+        pages = _page_links(links) | self._later_pages(candidates)
         from_content = family is not None and members is in_content
         roles = LinkRoles(lists=pagination)
         for url in candidates:
@@ -260,12 +262,48 @@ class Scope:
                 roles.lists.append(url)
             else:
                 roles.nav.append(url)
+        if roles.case_links and roles.nav:
+            # A wiki's category lists every page in it, a case's subpages too (``X/Part_3``
+            # beside ``X``): pages of the cases it lists, not cases of their own
+            subpages = self._subpages(roles.nav, roles.case_links,
+                                      content if from_content else None)
+            roles.nav = [url for url in roles.nav if url not in subpages]
+            roles.case_links += subpages
         # whatever the list's content links is named by it (its menus, where they list the
         # cases): a case of another family too (a shortlink ``?p=322`` that redirects to
         # the post, a mobile view ``?m=1`` of it)
         roles.named += [url for url in candidates
                         if url in content or (family is not None and not from_content)]
         return roles
+
+    def _later_pages(self, urls: list[str]) -> set[str]:
+        """Those of a list's ``urls`` that name a later page of a case another of them names:
+        the same case key, and a page part in the URL (``X/part-2`` beside ``X``, a wiki
+        category listing a case's subpages): pages of that case, not cases of their own."""
+        by_key: dict[str, list[str]] = {}
+        for url in urls:
+            by_key.setdefault(case_key(url, self.rules).rstrip("/"), []).append(url)
+        return {url for group in by_key.values() if len(group) > 1 for url in group
+                if _has_page_part(url, self.rules)}
+
+    def _subpages(self, urls: list[str], case_links: list[str], content: set[str] | None
+                  ) -> list[str]:
+        """Those of ``urls`` that are numbered subpages of one of a list's ``case_links``
+        (``_first_page_of``: ``/wiki/Case:X/Part_3`` of ``/wiki/Case:X``,
+        ``index.php?title=Case:X/3`` of ``index.php?title=Case:X``), linked where the list
+        links its cases: its ``content`` (None when its case links came from the whole
+        page: a list whose content the walk read as navigation by its link density)."""
+        listed = {(_doc(u, self.rules).path.rstrip("/"), _doc(u, self.rules).query)
+                  for u in case_links}
+        out = []
+        for url in urls:
+            if content is not None and url not in content:
+                continue
+            parts = _doc(url, self.rules)
+            parent = _numbered_dir(url, self.rules)
+            if parent != parts.path.rstrip("/") and (parent, parts.query) in listed:
+                out.append(url)
+        return out
 
     def case_roles(self, page_url: str, links: list[Link], also_as: str | None = None,
                    number: int | None = None) -> LinkRoles:
@@ -301,8 +339,7 @@ class Scope:
         a print version, "All Pages", a PDF export), not a case of its own? Not when the
         query names another case (a listed case, another value of an identity parameter:
         ``case.asp?id=8`` beside ``?id=7``)."""
-        return (urlsplit(canonical_url(page_url, self.rules)).path
-                == urlsplit(canonical_url(url, self.rules)).path
+        return (_doc(page_url, self.rules).path == _doc(url, self.rules).path
                 and not self._another_case(page_url, url))
 
     def teaser_roles(self, links: list[Link]) -> LinkRoles:
@@ -325,7 +362,7 @@ class Scope:
         case's views as its own, from another document."""
         by_path: dict[str, list[str]] = {}
         for url in urls:
-            by_path.setdefault(urlsplit(canonical_url(url, self.rules)).path, []).append(url)
+            by_path.setdefault(_doc(url, self.rules).path, []).append(url)
         return {url for group in by_path.values() if len(group) > 1 for url in group
                 if any(_query_pairs(other, self.rules) < _query_pairs(url, self.rules)
                        and not self._another_case(other, url) for other in group)}
@@ -354,7 +391,8 @@ class Scope:
     def in_list_dir(self, url: str) -> bool:
         """``url`` lies under the case list's own directory (``list_prefix``) and is no list
         page: the site put it among the cases, whoever links it."""
-        return (self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix)
+        return (self.list_prefix is not None
+                and _doc(url, self.rules).path.startswith(self.list_prefix)
                 and not self.is_list_url(url))
 
     def is_case_family(self, url: str) -> bool:
@@ -362,7 +400,8 @@ class Scope:
         case list links as cases (with ``--case-pattern``: the pattern matches it)."""
         if self.rules.case_pattern is not None:
             return bool(self.rules.case_pattern.search(canonical_url(url, self.rules)))
-        if self.list_prefix is not None and urlsplit(url).path.startswith(self.list_prefix):
+        if self.list_prefix is not None and _doc(url, self.rules).path.startswith(
+                self.list_prefix):
             return self.in_list_dir(url)
         shape = url_shape(url, self.rules)
         if shape not in self.case_families:
@@ -397,7 +436,7 @@ class Scope:
         words: dict[str, int] = {}
         for link in links:
             words[link.url] = max(words.get(link.url, 0), len(link.text.split()))
-        list_path = urlsplit(canonical_url(page_url, self.rules)).path
+        list_path = _doc(page_url, self.rules).path
 
         def score(item: tuple[UrlShape, set[str]]) -> tuple[int, int, int]:
             shape, urls = item
@@ -465,11 +504,17 @@ class Scope:
 
     @staticmethod
     def _same_dir_as(a: str, b: str) -> bool:
-        return urlsplit(a).path.rsplit("/", 1)[0] == urlsplit(b).path.rsplit("/", 1)[0]
+        return _dir_of(a) == _dir_of(b)
+
+
+def _doc(url: str, rules: UrlRules = DEFAULT_RULES) -> SplitResult:
+    """The parts of ``url`` as its structure is read (``urls.document_url``: a wiki's
+    ``index.php?title=Case:X/2`` as ``index.php/Case:X/2``)."""
+    return urlsplit(document_url(url, rules))
 
 
 def _dir_of(url: str) -> str:
-    return urlsplit(url).path.rsplit("/", 1)[0]
+    return _doc(url).path.rsplit("/", 1)[0]
 
 
 def _lists_by(query: frozenset[tuple[str, str]], list_query: frozenset[tuple[str, str]]
@@ -549,7 +594,7 @@ def _one_number_apart(a: str, b: str, rules: UrlRules) -> str | None:
     None. A page of the same case whatever the parameter's name or the link's text (a CMS's
     "Article Index" links each page by the title its editor gave the page break), unless
     the parameter names cases (``Scope._turns_the_page``)."""
-    pa, pb = urlsplit(canonical_url(a, rules)), urlsplit(canonical_url(b, rules))
+    pa, pb = _doc(a, rules), _doc(b, rules)
     if pa.path != pb.path or pa.query == pb.query:
         return None
     qa, qb = _query_dict(a, rules), _query_dict(b, rules)
@@ -570,11 +615,17 @@ def _keeps_the_page(url: str, differ: str, rules: UrlRules) -> bool:
     return any(PAGE_PARAMS.match(k) for k, _ in _query_pairs(url, rules))
 
 
-def _numbered_dir(url: str) -> str:
+def _has_page_part(url: str, rules: UrlRules) -> bool:
+    """Does a URL name a page of its document: a page parameter or a page part at the end
+    of its path (``?page=2``, ``/part-2``, ``page2.htm``)?"""
+    return page_param(url) is not None or PATH_PAGE.search(_doc(url, rules).path) is not None
+
+
+def _numbered_dir(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
     """The path without a trailing page-number directory: ``/cases/knee/3/``,
     ``/cases/knee/`` and a wiki's subpage ``/cases/knee/Part_3`` give ``/cases/knee``. Used
-    only for links labelled as a pager."""
-    path = urlsplit(url).path.rstrip("/")
+    only for links labelled as a pager and a list's links to subpages (``Scope._subpages``)."""
+    path = _doc(url, rules).path.rstrip("/")
     head, _, last = path.rpartition("/")
     return head if PAGE_SEGMENT_RE.fullmatch(last) else path
 
@@ -585,7 +636,7 @@ def _first_page_of(page_url: str, url: str) -> bool:
     1") leads to this case's first page, even though the lists link it as a case: the
     case's later pages, reached first through another listing (a wiki's category), wait for
     it instead of being written without it."""
-    page, other = urlsplit(page_url), urlsplit(url)
+    page, other = _doc(page_url), _doc(url)
     if page.query != other.query:
         return False
     path = page.path.rstrip("/")
@@ -599,12 +650,12 @@ def _site_page_shape(shape: UrlShape) -> bool:
     return not shape[0] and not shape[2]
 
 
-def _list_prefix(url: str) -> str | None:
+def _list_prefix(url: str, rules: UrlRules) -> str | None:
     """The directory a list page lists (``/casestudies/`` of ``/casestudies/index.asp``,
     ``/cases/`` of ``/cases``); None for the site root, which holds everything, and for a
     list that is a named document beside others (``/education/Pages/CaseStudies.aspx``: a
     CMS keeps every page of a section in one folder, so the folder says nothing)."""
-    path = urlsplit(url).path
+    path = _doc(url, rules).path
     last = path.rsplit("/", 1)[-1]
     if "." in last and not INDEX_DOCS.search(path):
         return None
@@ -625,7 +676,7 @@ def _common_prefix(a: str, b: str) -> int:
 def url_shape(url: str, rules: UrlRules) -> UrlShape:
     """The URL family of ``url`` (see ``UrlShape``); the page part does not count, the
     extension after it does (``x-page-2.html`` is of the family of ``y.html``)."""
-    parts = urlsplit(canonical_url(url, rules))
+    parts = _doc(url, rules)
     path = PATH_PAGE.sub(lambda m: m.group(2) or "", parts.path)
     directory, _, last = path.rstrip("/").rpartition("/")
     if ":" in last:  # a wiki's namespace ("/wiki/Case:Knee", "/wiki/Help:Editing") is a level
@@ -674,7 +725,7 @@ def learn_page_bases(
 
 
 def _same_path(a: str, b: str) -> bool:
-    return urlsplit(a).path == urlsplit(b).path
+    return _doc(a).path == _doc(b).path
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -685,7 +736,7 @@ def _allowed(url: str, host: str) -> bool:
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _list_doc(url: str, rules: UrlRules) -> str:
     """The document a list page is a numbered copy of: ``index-2.html`` -> ``/``."""
-    path = INDEX_DOCS.sub("/", NUMBERED_DOC.sub("", urlsplit(url).path))
+    path = INDEX_DOCS.sub("/", NUMBERED_DOC.sub("", _doc(url, rules).path))
     return INDEX_DOCS.sub("/", urlsplit(canonical_url(urlunsplit(("http", "h", path, "", "")),
                                                       rules)).path)
 
@@ -697,12 +748,12 @@ def _query_dict(url: str, rules: UrlRules) -> dict[str, str]:
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _query_pairs(url: str, rules: UrlRules) -> frozenset[tuple[str, str]]:
     """Every (name, value) of a URL's canonical query."""
-    return frozenset(parse_qsl(urlsplit(canonical_url(url, rules)).query,
+    return frozenset(parse_qsl(_doc(url, rules).query,
                                keep_blank_values=True))
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _fixed_query(url: str, rules: UrlRules) -> frozenset[tuple[str, str]]:
     """Query parameters other than paging ones: what makes a list page *this* list."""
-    query = parse_qsl(urlsplit(canonical_url(url, rules)).query, keep_blank_values=True)
+    query = parse_qsl(_doc(url, rules).query, keep_blank_values=True)
     return frozenset((k, v) for k, v in query if not LIST_PAGING_PARAMS.match(k))

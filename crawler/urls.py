@@ -43,7 +43,15 @@ INDEX_DOCS = re.compile(r"/(?:index|default|home)\.(?:html?|asp|aspx|php|cfm|sht
 PATH_PAGE = re.compile(r"(?:(?<=/)|[-_])(?:page[-_/]?|part[-_/]?|pg[-_]?|p[-_]?)(\d+)(\.\w+)?/?$",
                        re.I)
 
+#: A script that names the document it shows by a query parameter, and that parameter: a
+#: MediaWiki without short URLs serves the page ``/wiki/Case:Knee/2`` of another wiki as
+#: ``/index.php?title=Case:Knee/2`` (its path-info form: ``/index.php/Case:Knee/2``).
+TITLE_SCRIPT = re.compile(r"\.php$", re.I)
+TITLE_PARAM = "title"
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
+#: Characters a canonical path keeps as they are.
+PATH_SAFE = "/-_.~!$&'()*+,;=:@%"
 #: URLs whose identity is remembered. Every page repeats the site's navigation and its case's
 #: pager, so most calls are repeats (a 20 KB page has ~70 links); a bounded cache keeps memory
 #: flat however large the site. Bounded well below the pages of a large site (10k), so that
@@ -82,7 +90,7 @@ def canonical_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
     port = parts.port if parts.port and parts.port != DEFAULT_PORTS.get(scheme) else None
     netloc = f"{host}:{port}" if port else host
     path = PATH_SESSION.sub("", parts.path) or "/"
-    path = quote(unquote(path), safe="/-_.~!$&'()*+,;=:@%")
+    path = quote(unquote(path), safe=PATH_SAFE)
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -93,6 +101,27 @@ def canonical_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
         query = [(k.lower(), v.lower()) for k, v in query]
     query_text = urlencode(sorted(query))
     return urlunsplit((scheme, netloc, path, query_text, ""))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def document_url(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
+    """The canonical URL with the document a script names by its ``title`` parameter moved
+    into the path (``TITLE_SCRIPT``): ``/index.php?title=Case:Knee/2&action=edit`` gives
+    ``/index.php/Case:Knee/2?action=edit``. What the URL's structure says (its directory, its
+    family, its case key, a wiki's subpage under its page) is read from this form, so that
+    a wiki without short URLs reads as one with them; a page's identity stays its
+    ``canonical_url``."""
+    canon = canonical_url(url, rules)
+    parts = urlsplit(canon)
+    if not TITLE_SCRIPT.search(parts.path):
+        return canon
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    titles = [v for k, v in query if k == TITLE_PARAM]
+    if len(titles) != 1 or not titles[0].strip() or titles[0].startswith("/"):
+        return canon
+    path = f"{parts.path}/{quote(titles[0], safe=PATH_SAFE)}"
+    rest = [(k, v) for k, v in query if k != TITLE_PARAM]
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(rest), ""))
 
 
 def _is_first_page(name: str, value: str, rules: UrlRules) -> bool:
@@ -123,14 +152,14 @@ def page_number_in_url(url: str, rules: UrlRules) -> int | None:
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def case_key(url: str, rules: UrlRules = DEFAULT_RULES) -> str:
-    """Path and query of the case a page URL belongs to, page part removed (host-free)."""
-    canon = canonical_url(url, rules)
-    parts = urlsplit(canon)
+    """Path and query of the case a page URL belongs to, page part removed (host-free), of
+    its ``document_url``."""
     if rules.case_pattern is not None:
-        match = rules.case_pattern.search(canon)
+        match = rules.case_pattern.search(canonical_url(url, rules))
         if match:
             groups = match.groupdict()
             return groups.get("case") or (match.group(1) if match.groups() else match.group(0))
+    parts = urlsplit(document_url(url, rules))
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     kept = [(k, v) for k, v in query if not PAGE_PARAMS.match(k)]
     path = PATH_PAGE.sub("", INDEX_DOCS.sub("/", parts.path))

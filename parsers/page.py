@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -526,14 +526,19 @@ def _path_title(title: str | None, url: str) -> str | None:
     """A title that spells the page's own URL path ("Case Studies/Knee Pain" at
     ``/wiki/Case_Studies/Knee_Pain``, a wiki's subpage; "Case:Knee Pain", a page in a
     wiki's namespace) names its case by its last segment, without the namespace; a
-    trailing page segment ("Part 2", "2") is not the name. Any other title is kept."""
+    trailing page segment ("Part 2", "2") is not the name. A title whose page marker came
+    off with its path segment ("Case Studies/Knee Pain/" of "Case Studies/Knee Pain/Page 2",
+    ``parse_title``) spells the path without that segment. Any other title is kept."""
     if not title or ("/" not in title and ":" not in title):
         return title
     parts = urlsplit(url)
     spelled = [unquote(parts.path)] + [unquote(v) for k, v in parse_qsl(parts.query)
                                        if k.lower() == "title"]
     flat = " ".join(title.split()).lower()
-    if not any(" ".join(s.replace("_", " ").split()).lower().endswith(flat) for s in spelled):
+    cut = flat.endswith("/")
+    if cut:
+        flat = flat.rstrip("/ ")
+    if not any(s.endswith(flat) for s in _spelled_paths(spelled, cut)):
         return title
     names = [p.strip() for p in title.split("/") if p.strip()]
     while len(names) > 1 and PAGE_SEGMENT_RE.fullmatch(names[-1]):
@@ -542,6 +547,19 @@ def _path_title(title: str | None, url: str) -> str | None:
     namespace, colon, rest = name.partition(":")  # "Case:Knee Pain": a wiki's namespace
     return rest.strip() if colon and namespace and rest.strip() and len(names) == 1 else name
 
+
+def _spelled_paths(spelled: list[str], cut: bool) -> Iterator[str]:
+    """The URL's paths (and wiki titles) as a title spells them (folded, "_" as spaces);
+    ``cut``: without their trailing page segments ("/Page_2")."""
+    for path in spelled:
+        folded = " ".join(path.replace("_", " ").split()).lower()
+        if not cut:
+            yield folded
+            continue
+        names = folded.rstrip("/").split("/")
+        while len(names) > 1 and PAGE_SEGMENT_RE.fullmatch(names[-1].strip()):
+            names.pop()
+        yield "/".join(names)
 
 
 def _has_words(text: str) -> bool:

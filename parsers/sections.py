@@ -567,7 +567,8 @@ def _file_lines(segs: Segments, keep: list[Kept], blocks: list[Block],
         elif hit is not None and not hit.dropped:
             current = _open_section(segs, hit, bi, block)
         elif (block[4] or (len(text) <= 40 and _link_only(block[0][li], text))) and not (
-                current is not None and current.key == REFERENCES_KEY and _ref_like(text)):
+                current is not None and current.key == REFERENCES_KEY and _ref_like(text)
+                and not _after_the_list(current, block, bullet)):
             segs.furniture.append(text)
             if current is None and _linked_title(text, block, title):
                 segs.title_links.append((bi, text))
@@ -592,6 +593,15 @@ def _file_leading_footer(segs: Segments, leading: list[tuple[int, int, str]],
             segs.furniture.append(text)
         else:
             _footer_line(segs, blocks[bi], bi, li, text, "")
+
+
+def _after_the_list(section: RawSection, block: Block, bullet: bool) -> bool:
+    """Is a line of ``block`` (``bullet``: it starts with one) no entry of the references'
+    list, after a list of them (items or bullet lines)? Then a navigation line in it that
+    reads as a reference by its URL (a wiki's print footer "Retrieved from "http://…""
+    under the last reference) is the site's, not one more reference: the list is over."""
+    return not bullet and block[1] != "li" and any(part[3] or part[1][1] == "li"
+                                                   for part in section.parts)
 
 
 def _linked_title(text: str, block: Block, title: frozenset[str]) -> bool:

@@ -10,6 +10,7 @@ from casearchive.crawler.urls import (
     canonical_url,
     case_id,
     case_key,
+    document_url,
     page_number_in_url,
     same_site,
 )
@@ -86,6 +87,36 @@ def test_pager_text_links_to_numbered_directories_are_pages_of_the_case() -> Non
                                      Link(BASE + "/cases/knee-pain/3/", "3"),
                                      Link(BASE + "/cases/hip-pain/", "Hip Pain in a Dancer")])
     assert found == [BASE + "/cases/knee-pain/", BASE + "/cases/knee-pain/3/"]
+
+
+def test_a_wiki_without_short_urls_reads_as_one_with_them() -> None:
+    # MediaWiki's script names the page it shows by its title parameter: the page's path for
+    # its structure (directory, family, case key, subpages), its URL for its identity
+    from casearchive.crawler.discovery import Scope, url_shape
+
+    script = BASE + "/w/index.php?title=Case:Knee_Pain/2&action=edit"
+    assert document_url(script) == BASE + "/w/index.php/Case:Knee_Pain/2?action=edit"
+    assert canonical_url(script) == BASE + "/w/index.php?action=edit&title=Case%3AKnee_Pain%2F2"
+    assert document_url(BASE + "/cases/case.asp?title=Knee") == canonical_url(
+        BASE + "/cases/case.asp?title=Knee")  # not a PHP script: as it is
+    rules = UrlRules()
+    case = url_shape(BASE + "/index.php?title=Case:Knee_Pain", rules)
+    assert case == url_shape(BASE + "/index.php?title=Case:Hip_Pain", rules)
+    assert case != url_shape(BASE + "/index.php?title=Special:RecentChanges", rules)
+    assert case != url_shape(BASE + "/index.php?title=NSMS_Wiki:About", rules)
+    assert case != url_shape(BASE + "/index.php?title=Case:Knee_Pain&action=history", rules)
+    knee, hip = BASE + "/index.php?title=Case:Knee_Pain", BASE + "/index.php?title=Case:Hip_Pain"
+    assert case_key(knee + "/Page_2") == "/index.php/Case:Knee_Pain/"
+    # its subpages are pages of the case, though the list's links differ in their title
+    scope = Scope(BASE + "/index.php?title=Category:Case_studies")
+    # a category lists every page in it, subpages too: pages of the cases it lists
+    roles = scope.list_roles(scope.start_url, [Link(knee, "Knee Pain in a Runner"),
+                                               Link(knee + "/3", "Case:Knee Pain/3"),
+                                               Link(hip, "Hip Pain in a Dancer")])
+    assert roles.case_links == [knee, hip, knee + "/3"]
+    assert canonical_url(knee + "/3") not in scope.listed
+    assert scope.pager_links(knee, [Link(knee + "/2", "Page 2"), Link(hip, "Next case")]) == [
+        knee + "/2"]
 
 
 def test_case_key_is_host_free_and_case_id_stable() -> None:

@@ -434,6 +434,47 @@ def test_a_title_that_spells_the_url_path_names_the_case_by_its_last_segment() -
     assert colon.title == "Knee Pain: A Case"
 
 
+def test_a_subpage_title_whose_page_marker_came_off_still_spells_the_path() -> None:
+    # "X/Page 2" reads as "X/" with a page marker: the title spells the path without its
+    # page segment, on a wiki with short URLs or without them
+    for url in ("http://example.org/wiki/Case_Studies/Knee_Pain_in_a_Runner/Page_2",
+                "http://example.org/index.php?title=Case_Studies/Knee_Pain_in_a_Runner/Page_2"):
+        record = _page("<h1>Case Studies/Knee Pain in a Runner/Page 2</h1>"
+                       "<h2>Treatment</h2><p>Relative rest.</p>",
+                       title="Case Studies/Knee Pain in a Runner/Page 2 - NSMS Wiki", url=url)
+        assert (record.title, record.page_number) == ("Knee Pain in a Runner", 2), url
+    namespace = _page("<h2>Treatment</h2><p>Relative rest.</p>", title="Case:Knee Pain/Page 2",
+                      url="http://example.org/wiki/Case:Knee_Pain/Page_2")
+    assert namespace.title == "Knee Pain"
+    elsewhere = _page("<h2>Treatment</h2><p>Relative rest.</p>", title="Cases/Knee Pain/Page 2",
+                      url="http://example.org/cases/hip.html")
+    assert elsewhere.title == "Cases/Knee Pain/"  # spells no path of the page: kept
+
+
+def test_a_wiki_print_footer_after_the_reference_list_is_no_reference() -> None:
+    # the last page of a case ends in its references, no NOTE after them: MediaWiki's print
+    # footer, a navigation line with a URL, came next and was glued to the last reference
+    refs = ('<h2>References</h2><ol><li>Smith J. A title. J Med. 2001;3(2):1-5.</li>'
+            "<li>Roe R. Another. Lancet. 2003;9:10-12.</li></ol>")
+    footer = ('<div class="printfooter">Retrieved from "<a href="http://wiki.example.org/'
+              'index.php?title=Case:Knee/3&amp;oldid=5">http://wiki.example.org/index.php?'
+              'title=Case:Knee/3&amp;oldid=5</a>"</div>')
+    record = _page("<h2>Outcome</h2><p>Back to running.</p>" + refs + footer)
+    assert [r.text for r in record.references] == [
+        "Smith J. A title. J Med. 2001;3(2):1-5.", "Roe R. Another. Lancet. 2003;9:10-12."]
+    assert "Retrieved from" in record.furniture
+    # a reference list of links, link-dense enough to read as navigation, stays references,
+    # as items of a list or as lines that start with a bullet
+    items = "".join(f'<li><a href="http://example.org/r{i}">http://example.org/r{i}</a></li>'
+                    for i in range(3))
+    lines = "".join(f'<p>&bull; <a href="http://example.org/r{i}">http://example.org/r{i}</a>'
+                    "</p>" for i in range(3))
+    for refs in (f'<ul class="links">{items}</ul>', f'<div class="links">{lines}</div>'):
+        linked = _page(f"<h2>Outcome</h2><p>Back to running.</p><h2>References</h2>{refs}")
+        assert [r.url for r in linked.references] == [
+            f"http://example.org/r{i}" for i in range(3)], refs
+
+
 def test_a_line_of_tag_links_is_furniture() -> None:
     # The rel-tag microformat marks a post's labels, tags and categories; the line holding
     # them and a short label ("Labels:", "Tags:") is post metadata, never the last section.
