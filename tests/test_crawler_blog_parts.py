@@ -1,0 +1,116 @@
+"""A blog that posts each long case as parts ("X (Part 2 of 3)", "X, Part 2") linked only
+through its post navigation ("Newer Post", "Older Post"): crawled over real HTTP
+(``tests/fixtures/blog_parts_site.py``) from the case label's page (paged by "Older Posts")
+and from a "Case Studies Index" post that names each case by its first part only.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from casearchive.crawler.discovery import Scope, case_series
+from casearchive.parsers.records import Link
+from tests.conftest import crawl_built_site
+from tests.fixtures import blog_parts_site
+from tests.snapshots import pages_by_title, path_of
+
+#: The crawls: (site, start). "classic": the blog without post navigation (from its index
+#: post only the side column's "Previous Posts" leads to the later parts).
+STARTS = (("blog", blog_parts_site.LABEL), ("blog", blog_parts_site.INDEX),
+          ("classic", blog_parts_site.LABEL), ("classic", blog_parts_site.INDEX))
+BUILDS = {"blog": blog_parts_site.build, "classic": blog_parts_site.build_classic}
+
+
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory, serve_site_module):
+    return {(site, start): crawl_built_site(tmp_path_factory.mktemp("parts"), serve_site_module,
+                                            BUILDS[site], start)
+            for site, start in STARTS}
+
+
+@pytest.mark.parametrize("start", STARTS, ids=str)
+def test_each_case_is_all_its_parts_in_order(crawls, start) -> None:
+    """Each case is one record of all its parts, though only "Newer Post" links them (a
+    news post between two of them) and no list names them all: the label's page names each
+    part by its title with its marker, the index names the first part only. On the
+    classic blog nothing links the parts but the lists and the side column: from the index,
+    the parts that print a page count ("Part 2 of 3") join the part of their title, and
+    those that print none ("X, Part 2") join it at the end of the crawl."""
+    truth, result, out = crawls[start]
+    assert result.returncode == 0, result.stdout[-3000:]
+    exported = pages_by_title(out)
+    assert {title: exported.get(title) for title in truth["cases"]} == truth["cases"]
+
+
+@pytest.mark.parametrize("start", STARTS, ids=str)
+def test_news_posts_and_listings_are_no_cases(crawls, start) -> None:
+    truth, _result, out = crawls[start]
+    pages = {p for urls in pages_by_title(out).values() for p in urls}
+    assert not pages & set(truth["site_pages"])
+
+
+@pytest.mark.parametrize("start", STARTS, ids=str)
+def test_a_gone_post_in_the_side_column_is_navigation(crawls, start) -> None:
+    """The side column of a list whose content is a plain list of links (the index post)
+    is navigation too: its gone post is a warning, not a lost case."""
+    truth, result, _out = crawls[start]
+    stats = json.loads(result.stdout)["stats"]
+    assert not stats["failures"] and not stats["linked_not_archived"]
+    assert [path_of(w["url"]) for w in stats["navigation_warnings"]] == [truth["gone"]]
+
+
+def test_older_posts_pages_the_list() -> None:
+    """A blog's label page is paged by "Older Posts" to the same page with a query of its
+    own (``?updated-max=...``): pages of the list, not navigation."""
+    scope = Scope("http://h/search/label/cases")
+    older = "http://h/search/label/cases?updated-max=2009-05-03T10:00:00-04:00&max-results=3"
+    newer = "http://h/search/label/cases?updated-min=2009-05-03T10:00:00-04:00&max-results=3"
+    links = [Link(older, "Older Posts"), Link(newer, "« Newer Entries"),
+             Link("http://h/2009/05/knee.html", "Knee Pain in a Runner")]
+    assert scope.list_links(links)[0] == [older, newer]
+
+
+def test_a_list_names_the_parts_of_a_case() -> None:
+    """A list that names the parts of a case by its title with a page marker, or by page
+    labels after its title, names the pages of one case; a title alone is its first page."""
+    shoulder = [Link("http://h/2009/05/shoulder.html", "Shoulder Pain (Part 3 of 3)"),
+                Link("http://h/2009/04/shoulder_12.html", "Shoulder Pain (Part 2 of 3)"),
+                Link("http://h/2009/04/shoulder.html", "Shoulder Pain in a Pitcher"),
+                Link("http://h/2009/04/shoulder.html", "10:00 AM")]
+    knee = [Link("http://h/2009/03/knee.html", "Knee Pain in a Runner"),
+            Link("http://h/2009/03/knee.html", "Part 1"),
+            Link("http://h/2009/03/knee_12.html", "Part 2")]
+    hip = [Link("http://h/2009/03/hip.html", "Hip Pain in a Dancer")]
+    links = [*knee, *hip, *shoulder]
+    series = case_series(links, {link.url for link in links})
+    assert series == [{1: knee[0].url, 2: knee[2].url}]
+    shoulder[0] = Link("http://h/2009/05/shoulder.html", "Shoulder Pain in a Pitcher (Part 3 "
+                       "of 3)")
+    shoulder[1] = Link("http://h/2009/04/shoulder_12.html", "Shoulder Pain in a Pitcher, Part 2")
+    links = [*knee, *hip, *shoulder]
+    assert case_series(links, {link.url for link in links})[1] == {
+        3: shoulder[0].url, 2: shoulder[1].url, 1: shoulder[2].url}
+
+
+def test_an_index_posts_plain_list_names_the_cases_with_their_parts() -> None:
+    """An index post's plain list of links (navigation to the walk by its density:
+    ``Link.in_link_list``) names the cases, each by its title and its parts ("Part 1", "Part
+    2", ...): page labels name no entry, so they do not make the list look like a menu (the
+    titles are fewer than the parts), and the side column beside it stays navigation."""
+    index = "http://h/2008/11/case-studies-index.html"
+    scope = Scope(index)
+    links = [Link(index, "Case Studies Index")]
+    for case in ("chest-pain", "hip-pain", "headache", "shoulder-pain"):
+        first = f"http://h/2008/03/{case}.html"
+        links += [Link(first, f"{case.replace('-', ' ').title()} in an Athlete", nav=True,
+                       in_link_list=True)]
+        links += [Link(first if n == 1 else f"http://h/2008/03/{case}-part-{n}.html",
+                       f"Part {n}", nav=True, in_link_list=True) for n in range(1, 6)]
+    gone = "http://h/2007/11/osteitis-pubis-in-soccer-player.html"
+    links += [Link("http://h/search/label/knee", "knee", nav=True),
+              Link(gone, "Osteitis Pubis in a Soccer Player (2008)", nav=True)]
+    roles = scope.list_roles(index, links)
+    assert "http://h/2008/03/headache-part-4.html" in roles.case_links
+    assert len(set(roles.case_links)) == 20 and gone in roles.nav
