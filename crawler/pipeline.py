@@ -206,10 +206,8 @@ class PagePipeline:
             self._learn_series(record.links, roles)
             self._no_case_page(names, record)
             return _verdict(roles, page_bases=bases, requisites=self._requisites(record.requisites))
-        if self._shows_a_taken_page(msg, names, digest):
-            for name in sorted(names):
-                self._write(self.assembler.settle(name))
-            return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+        # A listing before another view of a page: a month's archive showing one post
+        # whole says what the post says, but links the title it shows to it.
         titled = self._titles_another_page(msg, record, names)
         if titled is not None:
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
@@ -217,6 +215,10 @@ class PagePipeline:
                 msg, f"a listing, not a case: its content links the title it shows "
                      f"({record.title}) to another page ({titled})", record).skipped
             return verdict
+        if self._shows_a_taken_page(msg, names, digest):
+            for name in sorted(names):
+                self._write(self.assembler.settle(name))
+            return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
         evidence = self._case_evidence(msg, record, names)
         if evidence == PAGER and _is_missing(record):
             reason = record.skip_reason or "no content"
@@ -411,8 +413,9 @@ class PagePipeline:
         rules = self.scope.rules
         out = []
         for link in record.links:
-            if not self.scope.allows(link.url) or self.scope.is_list_url(link.url):
-                continue
+            if not fold_title(link.text).startswith(own) or not self.scope.allows(link.url) \
+                    or self.scope.is_list_url(link.url):
+                continue  # (the title first: a cheap test on every link of the page)
             title, shown, _total = parse_title(link.text)
             if (title and shown is not None and shown != number and fold_title(title) == own
                     and canonical_url(link.url, rules) not in names and link.url not in out):

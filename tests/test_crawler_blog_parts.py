@@ -7,11 +7,18 @@ and from a "Case Studies Index" post that names each case by its first part only
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from casearchive.crawler.discovery import Scope, case_series
-from casearchive.parsers.records import Link
+from casearchive.crawler.messages import PageMessage
+from casearchive.crawler.options import CrawlOptions
+from casearchive.crawler.pipeline import PagePipeline
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import Link, PageRecord
 from tests.conftest import crawl_built_site
 from tests.fixtures import blog_parts_site
 from tests.snapshots import pages_by_title, path_of
@@ -25,9 +32,13 @@ BUILDS = {"blog": blog_parts_site.build, "classic": blog_parts_site.build_classi
 
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory, serve_site_module):
-    return {(site, start): crawl_built_site(tmp_path_factory.mktemp("parts"), serve_site_module,
-                                            BUILDS[site], start)
-            for site, start in STARTS}
+    """The crawls, side by side (each a process of its own, on a server of its own)."""
+    dirs = {key: tmp_path_factory.mktemp("parts") for key in STARTS}
+    with ThreadPoolExecutor(len(STARTS)) as pool:
+        running = {(site, start): pool.submit(crawl_built_site, dirs[site, start],
+                                              serve_site_module, BUILDS[site], start)
+                   for site, start in STARTS}
+        return {key: future.result() for key, future in running.items()}
 
 
 @pytest.mark.parametrize("start", STARTS, ids=str)
@@ -46,9 +57,13 @@ def test_each_case_is_all_its_parts_in_order(crawls, start) -> None:
 
 @pytest.mark.parametrize("start", STARTS, ids=str)
 def test_news_posts_and_listings_are_no_cases(crawls, start) -> None:
+    """News posts and listings are no case pages, nor other URLs of one: the month whose
+    one post it shows whole says what that post says, but links the title it shows to the
+    post (a listing, not a view of the post)."""
     truth, _result, out = crawls[start]
-    pages = {p for urls in pages_by_title(out).values() for p in urls}
-    assert not pages & set(truth["site_pages"])
+    rows = pq.read_table((out / "latest" / "pages.parquet").resolve()).to_pylist()
+    names = {path_of(u) for row in rows for u in [row["url"], *(row["aliases"] or [])]}
+    assert not names & set(truth["site_pages"])
 
 
 @pytest.mark.parametrize("start", STARTS, ids=str)
@@ -114,3 +129,39 @@ def test_an_index_posts_plain_list_names_the_cases_with_their_parts() -> None:
     roles = scope.list_roles(index, links)
     assert "http://h/2008/03/headache-part-4.html" in roles.case_links
     assert len(set(roles.case_links)) == 20 and gone in roles.nav
+
+
+def test_a_month_showing_one_post_whole_is_a_listing_not_a_view_of_it(tmp_path: Path) -> None:
+    """A month's archive that shows one post whole says what the post says (the same
+    content digest: the parser reads the post's heading, with its marker, as the title of
+    both), but it links the title it shows to the post: a listing, skipped, never another
+    URL of the post (an alias would put the archive among the case's pages)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    blog_parts_site.build_classic(site)
+    routes = json.loads((site / "routes.json").read_text(encoding="utf-8"))
+    base, post, month = "http://127.0.0.1:8080", "/2009/05/shoulder-pain-in-pitcher.html", \
+        "/2009_05_01_archive.html"
+
+    def parse(body: bytes, url: str, headers: dict[str, str]) -> PageRecord:
+        record = parse_page(body, url, headers)
+        if url.endswith(month):  # as a template whose heading names both pages
+            record.title, record.page_number, record.page_total = "Shoulder Pain in a " \
+                "Pitcher", 3, 3
+            record.page_number_source = "heading"
+        return record
+
+    pipeline = PagePipeline(CrawlOptions(start_url=base + blog_parts_site.LABEL,
+                                         out_dir=tmp_path / "out", requisites=False), parse)
+    lists = [(path, "list") for path in routes if path.startswith(blog_parts_site.LABEL)]
+    for path, role in (*lists, (post, "case link"), (month, "nav")):
+        verdict = pipeline.handle_page(PageMessage(
+            role=role, url=base + path, request_url=base + path, status=200,
+            headers={"Content-Type": "text/html; charset=utf-8"},
+            body=(site / routes[path]["file"]).read_bytes(), fetched_at="2026-12-07T00:00:00Z",
+            warc_record_id=None, link_role=role))
+    assert verdict.skipped and verdict.skipped.startswith("a listing"), verdict.skipped
+    closed = pipeline.close({})
+    assert closed.snapshot is not None, closed.stats
+    rows = pq.read_table(closed.snapshot / "pages.parquet").to_pylist()
+    assert not [row for row in rows if month in {path_of(u) for u in row["aliases"] or []}]
