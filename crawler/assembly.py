@@ -307,6 +307,8 @@ class CaseAssembler:
         self._labels: dict[str, int] = {}
         """Canonical URL -> the page number the first pager link labelled with one gave it
         (``FetchedPage.pager_labels``)."""
+        self._held: set[str] = set()
+        """Canonical URLs of the pages taken (open or written), each of its URLs."""
         self._titled: dict[str, set[str]] = {}
         """Folded case title -> keys of the open cases of that title (``_part_of``)."""
         self._posts: dict[str, tuple[str | None, tuple[str, ...]]] = {}
@@ -356,6 +358,15 @@ class CaseAssembler:
             self._note_posts(urls, page.record.title, page.sequels)
             return self._add_duplicate(page, urls, *self._digests[digest],
                                        mine=mine) + self._arrived(urls)
+        held = self._canon(page.ref.url)
+        if held in self._held:
+            # Another URL of a page taken already names it its canonical URL (a phone's
+            # view ``?m=1``, a print view): that page, in other bytes; never a second page.
+            owner = self._owner_of(held)
+            case = self._open.get(owner)
+            self._note_posts(urls, page.record.title, page.sequels)
+            return self._add_duplicate(page, urls, owner, held, case.pages.get(held) if case
+                                       else None) + self._arrived(urls)
         key = next((self._owner_of(u) for u in urls if u in self._owner), None)
         if key is None:
             key = self._part_of(page, urls)
@@ -403,6 +414,7 @@ class CaseAssembler:
             case.pages[url] = shelved
             case.expected.add(url)
             self._owner[url] = key
+        self._held |= urls
         self._join_counted(case)
         settled = self._arrived(urls, key)
         self._await_posts(case)
@@ -414,11 +426,12 @@ class CaseAssembler:
         it lacks pages for ("Part 2 of 3"): the parts of one case, reached from places
         its post navigation does not join ("Older Post" from part 3 led to a news post,
         part 2 came from elsewhere)."""
-        if not case.title or case.missing():
+        if not case.title or case.missing() or case.provisional:
             return
         for key in sorted(self._titled.get(fold_title(case.title), set()) - {case.key}):
             other = self._open.get(key)
-            if other is None or other.missing() or other.numbers & case.numbers or not (
+            if other is None or other.missing() or other.provisional or (
+                    other.numbers & case.numbers) or not (
                     case.lacks_pages() or other.lacks_pages()):
                 continue
             self._join(case, self._open.pop(key))
@@ -432,16 +445,16 @@ class CaseAssembler:
         something said counts (``FetchedPage.number_stated``)."""
         title = page.record.title
         number = page.record.page_number
-        if not title or not page.number_stated or number is None:
-            return None
+        if not title or not page.number_stated or number is None or page.provisional:
+            return None  # (a page taken on its title alone may be a listing that shows it)
         waiting = sorted(set().union(*(self._awaited.get(u, set()) for u in urls)))
         titled = self._titled.get(fold_title(title), set())
         titled &= self._open.keys()  # forget the cases released since
         counted = sorted(k for k in titled if self._open[k].lacks_pages())
         for key in [*waiting, *counted]:
             case = self._open.get(key)
-            if case is not None and case.title and fold_title(case.title) == fold_title(
-                    title) and not self._number_taken(key, page):
+            if case is not None and not case.provisional and case.title and fold_title(
+                    case.title) == fold_title(title) and not self._number_taken(key, page):
                 return key
         return None
 
@@ -451,7 +464,8 @@ class CaseAssembler:
         reached from its other end ("Older Post" from part 5, "Newer Post" from part 1)."""
         for key in sorted(set().union(*(self._awaited.get(u, set()) for u in urls))):
             other = self._open.get(key)
-            if other is None or key == case.key or not other.title or not case.title:
+            if other is None or key == case.key or not other.title or not case.title or (
+                    other.provisional or case.provisional):
                 continue
             if fold_title(other.title) == fold_title(case.title) and not (
                     other.numbers & case.numbers):
@@ -657,6 +671,10 @@ class CaseAssembler:
             return None
         return self._contents.get(content_digest)
 
+    def holds(self, url: str) -> bool:
+        """A page taken (its case open or written) answers to ``url``."""
+        return self._canon(url) in self._held
+
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""
         canon = self._canon(url)
@@ -698,10 +716,11 @@ class CaseAssembler:
         for keys in list(self._titled.values()):
             cases = [self._open[k] for k in sorted(keys) if k in self._open]
             for i, case in enumerate(cases):
-                if case.key not in self._open or case.missing():
+                if case.key not in self._open or case.missing() or case.provisional:
                     continue
                 for other in cases[i + 1:]:
                     if other.key in self._open and not other.missing() and not (
+                            other.provisional) and not (
                             case.numbers & other.numbers) and (
                             case.parts_unknown() or other.parts_unknown()):
                         self._join(case, self._open.pop(other.key))

@@ -219,6 +219,10 @@ class PagePipeline:
             for name in sorted(names):
                 self._write(self.assembler.settle(name))
             return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+        declared = self._declared_canonical(record, canonical_url(msg.url, self.scope.rules))
+        if declared is not None and declared not in names and (
+                not record.is_case_page or self.assembler.holds(declared)):
+            return self._another_url_of(msg, names, declared, record, bases)
         evidence = self._case_evidence(msg, record, names)
         if evidence == PAGER and _is_missing(record):
             reason = record.skip_reason or "no content"
@@ -250,13 +254,15 @@ class PagePipeline:
                                       _printed_number(record))
         if not provisional:
             self.scope.learn_case_family(url)
-        series = self._series.get(url) or next(
-            (self._series[n] for n in sorted(names) if n in self._series), frozenset())
-        roles.pager += sorted(series - names - {url} - set(roles.pager))
-        titled = [u for u in self._titled_pages(record, names | {url}) if u not in roles.pager]
-        roles.pager += titled
-        roles.case_links = [u for u in roles.case_links if u not in titled]
-        roles.nav = [u for u in roles.nav if u not in titled]
+        if not provisional:  # (a page taken on its title alone may be a listing showing it)
+            series = self._series.get(url) or next(
+                (self._series[n] for n in sorted(names) if n in self._series), frozenset())
+            roles.pager += sorted(series - names - {url} - set(roles.pager))
+            titled = [u for u in self._titled_pages(record, names | {url})
+                      if u not in roles.pager]
+            roles.pager += titled
+            roles.case_links = [u for u in roles.case_links if u not in titled]
+            roles.nav = [u for u in roles.nav if u not in titled]
         confirmed = provisional or self._confirm_all or bool(
             (names | {url}) & self._confirmed) or self.scope.in_list_dir(url)
         self._note_evidence(roles.pager, PAGER)
@@ -286,7 +292,7 @@ class PagePipeline:
             pager_labels=labels,
             confirmed=confirmed,
             content_digest=digest,
-            sequels=self._sequels(record, names | {url}),
+            sequels=[] if provisional else self._sequels(record, names | {url}),
         )
         verdict = _verdict(roles, page_bases=bases,
                            requisites=self._requisites(record.requisites))
@@ -310,6 +316,20 @@ class PagePipeline:
         for name in sorted(names):
             self.assembler.add_alias(name, original)
         return True
+
+    def _another_url_of(self, msg: PageMessage, names: set[str], declared: str,
+                        record: PageRecord, bases: frozenset[tuple[str, int]] | None
+                        ) -> Verdict:
+        """The page names another URL its canonical one (``rel=canonical``) that is taken
+        already, or it reads as no case (a phone's template of a post, ``?m=1``): it is that
+        page under another URL, never a page of its own nor a failed one. Its URLs become
+        that page's aliases (when it arrives, if it has not: the crawl follows it)."""
+        for name in sorted(names):
+            self.assembler.add_alias(name, declared)
+            self._write(self.assembler.settle(name))
+        verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+        verdict.pager = [declared]
+        return verdict
 
     def _opens_a_pager_family(self, msg: PageMessage, record: PageRecord) -> bool:
         """A page linked as a case whose content the parser does not recognise, but which has

@@ -165,3 +165,61 @@ def test_a_month_showing_one_post_whole_is_a_listing_not_a_view_of_it(tmp_path: 
     assert closed.snapshot is not None, closed.stats
     rows = pq.read_table(closed.snapshot / "pages.parquet").to_pylist()
     assert not [row for row in rows if month in {path_of(u) for u in row["aliases"] or []}]
+
+
+M_BASE = "http://127.0.0.1:8080"
+M_LIST = M_BASE + "/p/case-studies-index.html"
+M_KNEE = M_BASE + "/2009/03/knee.html"
+M_KNEE_M, M_KNEE_2, M_HIP = (M_KNEE + "?m=1", M_BASE + "/2009/03/knee-part-2.html",
+                             M_BASE + "/2009/04/hip.html")
+
+
+def _m_page(title: str, body: str, canonical: str | None = None) -> bytes:
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (f"<html><head><title>Case Blog: {title}</title>{link}</head><body><div id='main'>"
+            f"<h3>{title}</h3>{body}</div></body></html>").encode()
+
+
+M_RESPONSES = {
+    M_LIST: _m_page("Case Studies Index", (  # copied from a phone: the first part's ?m=1
+        f'<ol><li><a href="{M_KNEE_M}">Knee Pain in a Runner</a> (<a href="{M_KNEE_M}">Part 1'
+        f'</a>, <a href="{M_KNEE_2}">Part 2</a>)</li><li><a href="{M_HIP}">Hip Pain in a '
+        "Dancer</a></li></ol>")),
+    M_KNEE: _m_page("Knee Pain in a Runner", "<p><b>History:</b> A runner's knee hurts.</p>"),
+    M_KNEE_2: _m_page("Knee Pain in a Runner, Part 2", "<p><b>Treatment:</b> Rest.</p>"),
+    M_HIP: _m_page("Hip Pain in a Dancer", "<p><b>History:</b> A dancer's hip snaps.</p>"),
+}
+#: The phone's view of the first part: rel=canonical names the post; read as no case, or as
+#: the case's content in other words (another template).
+M_MOBILE = {"unread": _m_page("Knee Pain in a Runner", "<p>A runner's knee hurts.</p>", M_KNEE),
+            "read": _m_page("Knee Pain in a Runner", "<p><b>History:</b> A runner's knee "
+                            "hurts (mobile).</p>", M_KNEE)}
+
+
+@pytest.mark.parametrize("mobile", ["unread", "read"])
+@pytest.mark.parametrize("mobile_first", [True, False])
+def test_a_phones_view_is_another_url_of_its_post(tmp_path: Path, mobile: str,
+                                                  mobile_first: bool) -> None:
+    """A list names a part by its phone view (``?m=1``, ``rel=canonical`` to the post): that
+    view is the post under another URL, before or after the post, whether its template
+    reads as a case or not: never a second page of the case, nor a failed one."""
+    responses = {**M_RESPONSES, M_KNEE_M: M_MOBILE[mobile]}
+    order = [M_LIST, *([M_KNEE_M, M_KNEE] if mobile_first else [M_KNEE, M_KNEE_M]), M_KNEE_2,
+             M_HIP]
+    pipeline = PagePipeline(CrawlOptions(start_url=M_LIST, out_dir=tmp_path / "out",
+                                         requisites=False))
+    roles = {M_LIST: "list", M_KNEE_M: "case link", M_KNEE: "pager", M_KNEE_2: "pager",
+             M_HIP: "case link"}
+    for url in order:
+        pipeline.handle_page(PageMessage(
+            role=roles[url], url=url, request_url=url, status=200,
+            headers={"Content-Type": "text/html; charset=utf-8"}, body=responses[url],
+            fetched_at="2026-12-07T00:00:00Z", warc_record_id=None, link_role=roles[url]))
+    closed = pipeline.close({})
+    assert closed.snapshot is not None and not closed.stats["failures"], closed.stats
+    assert pages_by_title(tmp_path / "out") == {
+        "Knee Pain in a Runner": ["/2009/03/knee.html", "/2009/03/knee-part-2.html"],
+        "Hip Pain in a Dancer": ["/2009/04/hip.html"]}
+    rows = pq.read_table(closed.snapshot / "pages.parquet").to_pylist()
+    names = [{path_of(u) for u in [row["url"], *(row["aliases"] or [])]} for row in rows]
+    assert len(rows) == 3 and sum("/2009/03/knee.html?m=1" in n for n in names) == 1
