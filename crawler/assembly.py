@@ -77,6 +77,10 @@ class FetchedPage:
     """Named by a list's content or a confirmed case page (its pager, its content); False
     for a page that only the site's navigation links into a case family (see
     ``CaseAssembler.finish``)."""
+    sequels: list[str] = field(default_factory=list)
+    """The pages its post navigation leads to ("Newer Post", "Older Post"): a blog's next
+    post may be the next part of this case or any other post; its case waits for them and
+    takes the one that reads its title (``CaseAssembler._await_posts``)."""
 
     @classmethod
     def build(
@@ -98,6 +102,7 @@ class FetchedPage:
         pager_labels: dict[str, int] | None = None,
         confirmed: bool = True,
         content_digest: str | None = None,
+        sequels: list[str] | None = None,
     ) -> FetchedPage:
         """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
         canonical URL (exported), ``record.url`` the final URL it was fetched from;
@@ -127,6 +132,7 @@ class FetchedPage:
             number_stated=number_stated,
             pager_labels=dict(pager_labels or {}),
             confirmed=confirmed,
+            sequels=list(sequels or []),
         )
 
 
@@ -218,9 +224,39 @@ class _OpenCase:
     unnumbered: set[str] = field(default_factory=set)
     """Canonical URLs of its pages whose number nothing said (``FetchedPage.number_stated``):
     their numbers are the labels other pages' pager links give them, once one does."""
+    post_nav: set[str] = field(default_factory=set)
+    """Canonical URLs its pages' post navigation leads to (``FetchedPage.sequels``)."""
+    sequels: set[str] = field(default_factory=set)
+    """The posts it waits for (``CaseAssembler._await_posts``): each until it arrives
+    (taken when it reads this case's title) or yields no case page
+    (``CaseAssembler.settle``); never a failed page of it."""
+    total: int | None = None
+    """The page count its pages print ("Part 2 of 3"): a page of its title arriving with
+    a number it lacks is one of its pages, while it holds fewer."""
+    marked: bool = False
+    """A page of it prints its number as a page marker of its title or heading ("X - Page
+    #2", "X (Part 2)")."""
+    numbered: bool = False
+    """A page of it has a pager whose links say which page they lead to ("1 2 3", "Page
+    3", "Next": ``FetchedPage.pager_labels``)."""
+
+    def parts_unknown(self) -> bool:
+        """Its pages print page markers, but neither a numbered pager nor a page count says
+        how many pages it has (a blog's posts "X - Page #2" that link nothing but the side
+        column, where one post links another of its month by its slug): only the titles of
+        the pages the crawl finds tell, at its end (``CaseAssembler.finish``)."""
+        return self.marked and not self.numbered and self.total is None
 
     def waiting(self) -> set[str]:
+        return (self.expected | self.sequels) - self.pages.keys() - self.failed.keys()
+
+    def missing(self) -> set[str]:
+        """Expected pages that never came (its pager's; not its post navigation's)."""
         return self.expected - self.pages.keys() - self.failed.keys()
+
+    def lacks_pages(self) -> bool:
+        """It prints a page count and holds fewer pages."""
+        return self.total is not None and len(set(self.pages.values())) < self.total
 
 
 @dataclass(slots=True)
@@ -271,6 +307,15 @@ class CaseAssembler:
         self._labels: dict[str, int] = {}
         """Canonical URL -> the page number the first pager link labelled with one gave it
         (``FetchedPage.pager_labels``)."""
+        self._held: set[str] = set()
+        """Canonical URLs of the pages taken (open or written), each of its URLs."""
+        self._titled: dict[str, set[str]] = {}
+        """Folded case title -> keys of the open cases of that title (``_part_of``)."""
+        self._posts: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        """Canonical URL of each page that arrived (or yielded no case page) -> its folded
+        title and where its post navigation leads (``_note_posts``)."""
+        self._awaited: dict[str, set[str]] = {}
+        """Canonical URL -> keys of the open cases that wait for it (``_await_posts``)."""
         self._shelf = PageShelf(shelf_dir)
 
     def _canon(self, url: str) -> str:
@@ -305,12 +350,26 @@ class CaseAssembler:
             urls |= early
         for url, number in page.pager_labels.items():
             self._labels.setdefault(self._canon(url), number)
+        numbered = bool(page.pager_labels)
         page.pager_labels = {}
         digest = page.ref.content_sha256
         if digest and digest in self._digests:
             mine = next((self._owner_of(u) for u in urls if u in self._owner), None)
-            return self._add_duplicate(page, urls, *self._digests[digest], mine=mine)
+            self._note_posts(urls, page.record.title, page.sequels)
+            return self._add_duplicate(page, urls, *self._digests[digest],
+                                       mine=mine) + self._arrived(urls)
+        held = self._canon(page.ref.url)
+        if held in self._held:
+            # Another URL of a page taken already names it its canonical URL (a phone's
+            # view ``?m=1``, a print view): that page, in other bytes; never a second page.
+            owner = self._owner_of(held)
+            case = self._open.get(owner)
+            self._note_posts(urls, page.record.title, page.sequels)
+            return self._add_duplicate(page, urls, owner, held, case.pages.get(held) if case
+                                       else None) + self._arrived(urls)
         key = next((self._owner_of(u) for u in urls if u in self._owner), None)
+        if key is None:
+            key = self._part_of(page, urls)
         # The case the page's own key names now: a case that joined another goes by that
         # one's key. Opened again under its old key, it would join the other back (its pager
         # names the other's pages) and ``_current`` would follow the two keys forever.
@@ -322,28 +381,29 @@ class CaseAssembler:
             self._open[key].expected -= urls
             key = None
         key = key or own
+        self._note_posts(urls, page.record.title, page.sequels)
         if key in self._released:
             self.late_pages.append(page.ref.url)
-            return []
+            return self._arrived(urls)
         case = self._open.setdefault(key, _OpenCase(key, title=page.record.title))
+        if case.title:
+            self._titled.setdefault(fold_title(case.title), set()).add(key)
+        self._join_parts(case, urls)
+        if page.record.page_total is not None:
+            case.total = max(case.total or 0, page.record.page_total)
         if not page.number_stated:
             case.unnumbered.update(urls)
         elif page.record.page_number is not None:
             case.numbers.add(page.record.page_number)
         case.provisional = case.provisional and page.provisional
         case.confirmed = case.confirmed or page.confirmed
-        for link in page.pager_urls:
-            canon = self._canon(link)
-            owner = self._owner_of(canon) if canon in self._owner else None
-            if owner is None:
-                self._owner[canon] = key
-            elif owner != key and owner in self._open and _same_case_title(
-                    case.title, self._open[owner].title):
-                self._join(case, self._open.pop(owner))
-            elif owner != key:
-                continue
-            case.expected.add(canon)
+        case.marked = case.marked or (page.number_stated and page.record.page_number_source
+                                      in ("title", "heading"))
+        case.numbered = case.numbered or numbered
+        self._expect(case, page.pager_urls)
         page.pager_urls = []
+        case.post_nav.update(self._canon(link) for link in page.sequels)
+        page.sequels = []
         page.record.links = []  # discovery is done with them; assembly never reads them
         shelved = self._shelf.put(page)
         if digest and not page.provisional:
@@ -354,7 +414,143 @@ class CaseAssembler:
             case.pages[url] = shelved
             case.expected.add(url)
             self._owner[url] = key
-        return self._release_if_done(case)
+        self._held |= urls
+        self._join_counted(case)
+        settled = self._arrived(urls, key)
+        self._await_posts(case)
+        return settled + self._release_if_done(case)
+
+    def _join_counted(self, case: _OpenCase) -> None:
+        """Open cases of one title whose pages no pager links (none waits for a page its
+        pager named) and which hold other page numbers, one of them printing a page count
+        it lacks pages for ("Part 2 of 3"): the parts of one case, reached from places
+        its post navigation does not join ("Older Post" from part 3 led to a news post,
+        part 2 came from elsewhere)."""
+        if not case.title or case.missing() or case.provisional:
+            return
+        for key in sorted(self._titled.get(fold_title(case.title), set()) - {case.key}):
+            other = self._open.get(key)
+            if other is None or other.missing() or other.provisional or (
+                    other.numbers & case.numbers) or not (
+                    case.lacks_pages() or other.lacks_pages()):
+                continue
+            self._join(case, self._open.pop(key))
+
+    def _part_of(self, page: FetchedPage, urls: set[str]) -> str | None:
+        """The open case a page no case expects is a part of: one whose post navigation
+        leads to it (``sequels``), or one that prints a page count it lacks pages for
+        (``lacks_pages``), when the page reads the same case title and a number that case
+        lacks (a blog's case posted as parts, "X (Part 2 of 3)", whose parts link each
+        other only through "Newer Post", which any post may stand between). Only a number
+        something said counts (``FetchedPage.number_stated``)."""
+        title = page.record.title
+        number = page.record.page_number
+        if not title or not page.number_stated or number is None or page.provisional:
+            return None  # (a page taken on its title alone may be a listing that shows it)
+        waiting = sorted(set().union(*(self._awaited.get(u, set()) for u in urls)))
+        titled = self._titled.get(fold_title(title), set())
+        titled &= self._open.keys()  # forget the cases released since
+        counted = sorted(k for k in titled if self._open[k].lacks_pages())
+        for key in [*waiting, *counted]:
+            case = self._open.get(key)
+            if case is not None and not case.provisional and case.title and fold_title(
+                    case.title) == fold_title(title) and not self._number_taken(key, page):
+                return key
+        return None
+
+    def _join_parts(self, case: _OpenCase, urls: set[str]) -> None:
+        """``case`` takes the page at ``urls``: another open case whose post navigation led
+        there too, of the same title and holding other page numbers, is the same case
+        reached from its other end ("Older Post" from part 5, "Newer Post" from part 1)."""
+        for key in sorted(set().union(*(self._awaited.get(u, set()) for u in urls))):
+            other = self._open.get(key)
+            if other is None or key == case.key or not other.title or not case.title or (
+                    other.provisional or case.provisional):
+                continue
+            if fold_title(other.title) == fold_title(case.title) and not (
+                    other.numbers & case.numbers):
+                self._join(case, self._open.pop(key))
+
+    def _note_posts(self, urls: set[str], title: str | None, post_nav: list[str]) -> None:
+        """Remember what arrived at ``urls``: its title and where its post navigation leads
+        (``_await_posts`` passes over it when it is no part of the case that waits)."""
+        entry = (fold_title(title) if title else None,
+                 tuple(sorted({self._canon(link) for link in post_nav} - urls)))
+        for url in urls:
+            self._posts.setdefault(url, entry)
+
+    def _await_posts(self, case: _OpenCase) -> None:
+        """The posts ``case`` waits for (``_OpenCase.sequels``): those its post navigation
+        leads to that have not arrived, passing over up to ``POST_HOPS`` posts that arrived
+        with another title (a news post, another case's post between two parts)."""
+        for url in case.sequels:
+            self._awaited.get(url, set()).discard(case.key)
+        title = fold_title(case.title) if case.title else None
+        seen = set(case.pages)
+        frontier = [(url, 0) for url in sorted(case.post_nav)]
+        pending: set[str] = set()
+        while frontier:
+            url, hops = frontier.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            post = self._posts.get(url)
+            if post is None:
+                pending.add(url)
+            elif post[0] != title and hops < POST_HOPS:
+                frontier.extend((onward, hops + 1) for onward in post[1])
+        case.sequels = pending
+        for url in pending:
+            self._awaited.setdefault(url, set()).add(case.key)
+
+    def _arrived(self, urls: set[str], taken_by: str | None = None) -> list[Released]:
+        """Posts that open cases waited for have arrived (as a page, or as no case page):
+        each such case (but ``taken_by``, which took the page) waits for what is left, and
+        is released when nothing is."""
+        out: list[Released] = []
+        for key in sorted(set().union(*(self._awaited.pop(url, set()) for url in urls))):
+            case = self._open.get(key)
+            if case is None or key == taken_by:
+                continue
+            self._await_posts(case)
+            out.extend(self._release_if_done(case))
+        return out
+
+    def settle(self, url: str, title: str | None = None,
+               post_nav: list[str] | None = None) -> list[Released]:
+        """``url`` yields no case page (a news post, a listing, a gone page): cases whose
+        post navigation leads there wait for it no more, but for the posts its own post
+        navigation (``post_nav``) leads to (the post after a news post that stood between
+        two parts of a case)."""
+        urls = {self._canon(url)}
+        self._note_posts(urls, title, post_nav or [])
+        return self._arrived(urls)
+
+    def _expect(self, case: _OpenCase, urls: list[str]) -> None:
+        """``case`` expects the pages at ``urls`` (its pager's), unless another case holds
+        or expects one: an open case of the same title joins it (``_join``)."""
+        for link in urls:
+            canon = self._canon(link)
+            owner = self._owner_of(canon) if canon in self._owner else None
+            if owner is None:
+                self._owner[canon] = case.key
+            elif owner != case.key and owner in self._open and _same_case_title(
+                    case.title, self._open[owner].title):
+                self._join(case, self._open.pop(owner))
+            elif owner != case.key:
+                continue
+            case.expected.add(canon)
+
+    def expect_together(self, urls: list[str]) -> None:
+        """``urls`` are the pages of one case (a list names them so: "X (Part 2 of 3)"),
+        learned after one of them was taken: the open case holding or expecting one expects
+        the others too, and one that holds another of them joins it (same title). A case
+        written already is left as it is."""
+        canon = [self._canon(u) for u in urls]
+        key = next((self._owner_of(u) for u in canon
+                    if u in self._owner and self._owner_of(u) in self._open), None)
+        if key is not None:
+            self._expect(self._open[key], canon)
 
     def _number_taken(self, key: str, page: FetchedPage) -> bool:
         """Does the open case ``key`` hold a page with this page's number already? Only a
@@ -405,7 +601,15 @@ class CaseAssembler:
         case.confirmed = case.confirmed or other.confirmed
         case.numbers |= other.numbers
         case.unnumbered |= other.unnumbered
+        case.post_nav |= other.post_nav
+        case.marked = case.marked or other.marked
+        case.numbered = case.numbered or other.numbered
+        if other.total is not None:
+            case.total = max(case.total or 0, other.total)
         self._joined[other.key] = case.key
+        for url in other.sequels:
+            self._awaited.get(url, set()).discard(other.key)
+        self._await_posts(case)
 
     def _add_duplicate(self, page: FetchedPage, urls: set[str], key: str, original: str,
                        shelved: Shelved | None, mine: str | None = None) -> list[Released]:
@@ -467,6 +671,10 @@ class CaseAssembler:
             return None
         return self._contents.get(content_digest)
 
+    def holds(self, url: str) -> bool:
+        """A page taken (its case open or written) answers to ``url``."""
+        return self._canon(url) in self._held
+
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""
         canon = self._canon(url)
@@ -484,6 +692,7 @@ class CaseAssembler:
         ``unconfirmed``, not a case: only the site's navigation linked them into the case
         family (a blog's About post beside its case posts)."""
         out: list[Released] = []
+        self._join_marked_parts()
         for case in list(self._open.values()):
             if not case.confirmed and confirmed is not None and not (
                     case.pages.keys() & confirmed
@@ -493,11 +702,28 @@ class CaseAssembler:
                 continue
             if case.provisional and not self._merge_views(case):
                 continue
-            for url in case.waiting():
+            for url in case.missing():
                 case.failed[url] = "never fetched"
                 case.failures[url] = FailedPage(url, "never fetched", None, _now())
             out.extend(self._release(case))
         return out
+
+    def _join_marked_parts(self) -> None:
+        """At the end of the crawl, open cases of one title that wait for no page of their
+        pager and hold other page numbers, one of them with parts nothing located
+        (``_OpenCase.parts_unknown``), are one case: a blog's posts "X - Page #1", "X - Page
+        #2" that only the side column and the archives link."""
+        for keys in list(self._titled.values()):
+            cases = [self._open[k] for k in sorted(keys) if k in self._open]
+            for i, case in enumerate(cases):
+                if case.key not in self._open or case.missing() or case.provisional:
+                    continue
+                for other in cases[i + 1:]:
+                    if other.key in self._open and not other.missing() and not (
+                            other.provisional) and not (
+                            case.numbers & other.numbers) and (
+                            case.parts_unknown() or other.parts_unknown()):
+                        self._join(case, self._open.pop(other.key))
 
     def _says(self, case: _OpenCase, digests: set[str]) -> bool:
         """Does a page of ``case`` say what one of ``digests`` says?"""
@@ -542,7 +768,8 @@ class CaseAssembler:
         return False
 
     def _release_if_done(self, case: _OpenCase) -> list[Released]:
-        if case.waiting() or case.provisional or not case.confirmed or _lacks_its_start(case):
+        if case.waiting() or case.lacks_pages() or case.parts_unknown() or (
+                case.provisional or not case.confirmed or _lacks_its_start(case)):
             return []
         return self._release(case)
 
@@ -593,6 +820,11 @@ def _lacks_its_start(case: _OpenCase) -> bool:
     not come yet (a list linked every page, and pages 2-4 arrived first, their pagers
     naming only their next pages): it waits for it, until the end of the crawl."""
     return bool(case.numbers) and min(case.numbers) > 1 and not case.unnumbered
+
+
+#: How many posts of other titles may stand between two parts of a case in a blog's post
+#: navigation (a news post, the first part of the next case).
+POST_HOPS = 2
 
 
 def fold_title(text: str) -> str:

@@ -43,10 +43,12 @@ NON_HTML = re.compile(
     r"|tiff?|svg|ico|webp|mp3|mp4|m4a|wav|avi|mov|wmv|flv|swf|css|js|xml|rss|json)$",
     re.IGNORECASE,
 )
-#: Link texts of list pagination: numbers, next/previous words and arrows.
+#: Link texts of list pagination: numbers, next/previous words and arrows, and what a blog
+#: or a news listing pages by ("Older Posts", "« Newer Entries", "Next page ›").
 LIST_PAGER_TEXT = re.compile(
-    r"^(?:\d{1,4}|next|prev(?:ious)?|more|older|newer|first|last|page\s*\d+|[«»<>‹›]+"
-    r"|(?:[«<‹]+\s*)?(?:next|prev(?:ious)?)(?:\s*page)?(?:\s*[»>›]+)?)$",
+    r"^(?:\d{1,4}|more|first|last|page\s*\d+|[«»<>‹›]+"
+    r"|(?:[«<‹]+\s*)?(?:next|prev(?:ious)?|older|newer)"
+    r"(?:\s*(?:page|posts|entries|articles|items|results))?(?:\s*[»>›]+)?)$",
     re.IGNORECASE,
 )
 #: A direction before a page's name: "Continue on page 2", "Back to page 1", "Continued in
@@ -82,6 +84,11 @@ PREV_PAGER_TEXT = re.compile(r"^(?:[«<‹←]+\s*)?prev(?:ious)?(?:\s*page)?$|^
 FIRST_PAGER_TEXT = re.compile(r"^(?:[«<‹]+\s*)?first(?:\s*page)?$", re.I)
 #: A pager link to the next page.
 NEXT_PAGER_TEXT = re.compile(r"^(?:next(?:\s*page)?|more)(?:\s*[»>›→]+)?$|^[»>›→]$", re.I)
+#: A blog's post navigation: the post before or after this one in time ("Newer Post",
+#: "« Older Post", "Next entry »"), whatever case it belongs to.
+POST_NAV_TEXT = re.compile(
+    r"^(?:[«<‹←]+\s*)?(?:newer|older|next|prev(?:ious)?)\s+(?:post|entry|article)"
+    r"(?:\s*[»>›→]+)?$", re.I)
 #: Words from which a link text reads as a title (a case list links each case by its title).
 TITLE_WORDS = 3
 #: The values a pager's first page can have (a pager counts from 0 or from 1).
@@ -230,6 +237,24 @@ class Scope:
         family = self.dominant_family(page_url, in_content, links)
         members = in_content
         if family is None:
+            # A later page of the list whose content names one entry (a blog's last label
+            # page): its entry is of a family its first page taught; its menus stay menus.
+            family = next((shape for shape in (url_shape(u, self.rules) for u in in_content)
+                           if shape in self.case_families), None)
+        if family is None and any(link.in_link_list for link in links):
+            # The content's own plain list of links (the walk counts it as navigation by
+            # its density; no structure or name marks it so): a blog post that indexes the
+            # cases. Its family must be named like cases where the content names things by
+            # links of its own; the side columns' links stay navigation.
+            listed = content | {link.url for link in links if link.in_link_list}
+            in_list = [url for url in candidates if url in listed]
+            family = self.dominant_family(page_url, in_list, links)
+            if family is not None and _names_entries(links, self.host) and not (
+                    self._named_like_cases(family, in_list, links)):
+                family = None
+            if family is not None:
+                members, content = in_list, listed
+        if family is None:
             family = self.dominant_family(page_url, candidates, links)
             members = candidates
             if family is not None and _names_entries(links, self.host) and not (
@@ -246,7 +271,7 @@ class Scope:
             self._learn_family_values(family, members)
         framed = {link.url for link in links if link.framed}
         pages = _page_links(links) | self._later_pages(candidates)
-        from_content = family is not None and members is in_content
+        from_content = family is not None and members is not candidates
         roles = LinkRoles(lists=pagination)
         for url in candidates:
             if from_content and url not in content and self.is_case_family(url):
@@ -412,14 +437,16 @@ class Scope:
     def _named_like_cases(self, family: UrlShape, candidates: list[str],
                           links: list[Link]) -> bool:
         """Are most of a family's links (two at least) named like cases, by titles of
-        ``TITLE_WORDS`` words or more (menus name the site's pages in a word or two)?"""
+        ``TITLE_WORDS`` words or more (menus name the site's pages in a word or two)? A
+        link labelled as a page of the entry beside it ("Part 3", "Page 2": an index that
+        links every part of a case after its title) names no entry: it counts neither way."""
         urls = {u for u in candidates if url_shape(u, self.rules) == family}
         words: dict[str, int] = {}
         for link in links:
-            if link.url in urls:
+            if link.url in urls and not PAGE_LABEL_TEXT.match(link.text.strip()):
                 words[link.url] = max(words.get(link.url, 0), len(link.text.split()))
         titled = sum(1 for n in words.values() if n >= TITLE_WORDS)
-        return titled >= 2 and 2 * titled >= len(urls)
+        return titled >= 2 and 2 * titled >= len(words)
 
     def dominant_family(self, page_url: str, candidates: list[str],
                         links: list[Link]) -> UrlShape | None:
@@ -529,6 +556,33 @@ def _page_links(links: list[Link]) -> set[str]:
     every page of a case, and a listing of whole posts each post by its title)."""
     return {link.url for link in links
             if PAGE_LABEL_TEXT.match(link.text.strip()) or parse_title(link.text)[1] is not None}
+
+
+def case_series(links: list[Link], urls: set[str]) -> list[dict[int, str]]:
+    """The cases a list names page by page, each {page number: URL} with two pages or more:
+    a list that links the pages of one case by its title with a page marker ("X (Part 2
+    of 3)", "X, Part 2": a blog posts a long case as parts, and its label page lists every
+    post) or by page labels after its title ("X (Part 1, Part 2, Part 3)": an index). A
+    title without a marker names page 1 of its case. Only links to ``urls`` (the list's
+    case links) count; a number that two URLs claim keeps the first."""
+    series: dict[str, dict[int, str]] = {}
+    entry: str | None = None
+    for link in links:
+        if link.url not in urls:
+            continue
+        text = link.text.strip()
+        label = NUMBERED_PAGER_TEXT.match(text) if PAGE_LABEL_TEXT.match(text) else None
+        if label is not None:
+            if entry is not None:
+                series[entry].setdefault(int(label.group(1)), link.url)
+            continue
+        title, shown, _total = parse_title(text)
+        if title is None or len(title.split()) < TITLE_WORDS:
+            entry = None
+            continue
+        entry = " ".join(title.lower().split())
+        series.setdefault(entry, {}).setdefault(shown or 1, link.url)
+    return [pages for pages in series.values() if len(set(pages.values())) >= 2]
 
 
 def _entry_links(links: list[Link], host: str) -> Iterator[Link]:

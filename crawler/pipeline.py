@@ -30,10 +30,12 @@ from .discovery import (
     CASE_INSENSITIVE_SERVERS,
     NEXT_PAGER_TEXT,
     NUMBERED_PAGER_TEXT,
+    POST_NAV_TEXT,
     PREV_PAGER_TEXT,
     TITLE_WORDS,
     LinkRoles,
     Scope,
+    case_series,
     learn_page_bases,
 )
 from .messages import BUDGET_STAT, PAYLOAD_SNAPSHOTS_STAT, Closed, PageMessage, Requisite, Verdict
@@ -154,6 +156,10 @@ class PagePipeline:
         """The titles a list names its entries by (its named links' texts, normalised): a
         page taken on weak evidence that reads one of them is confirmed (a list links the
         post's mobile view ``?m=1``, which the parser may not read)."""
+        self._series: dict[str, frozenset[str]] = {}
+        """Canonical URL -> the canonical URLs of every page of its case, where a list names
+        a case page by page (``case_series``: "X (Part 2 of 3)", "X (Part 1, Part 2)"):
+        pages that link each other only through the blog's "Newer Post" are one case."""
         self._pager_labels: dict[str, int] = {}
         """Canonical URL -> the page number a case pager's link label gave it."""
         self.figures = FigureResolver()
@@ -189,22 +195,34 @@ class PagePipeline:
             roles = self.scope.list_roles(msg.url, record.links)
             self._note_evidence(roles.case_links, CASE_LINK)
             self._confirm(roles.named, record.links)
+            self._learn_series(record.links, roles)
+            self._no_case_page(names, record)
             return _verdict(roles, fold_case=fold, page_bases=bases,
                             requisites=self._requisites(record.requisites))
         if self.scope.adopts_list([msg.url, msg.request_url, *msg.redirects], record.links):
             roles = self.scope.list_roles(msg.url, record.links)  # the list behind a home page
             self._note_evidence(roles.case_links, CASE_LINK)
             self._confirm(roles.named, record.links)
+            self._learn_series(record.links, roles)
+            self._no_case_page(names, record)
             return _verdict(roles, page_bases=bases, requisites=self._requisites(record.requisites))
-        if self._shows_a_taken_page(msg, names, digest):
-            return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+        # A listing before another view of a page: a month's archive showing one post
+        # whole says what the post says, but links the title it shows to it.
         titled = self._titles_another_page(msg, record, names)
         if titled is not None:
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
             verdict.skipped = self._skip(
                 msg, f"a listing, not a case: its content links the title it shows "
-                     f"({record.title}) to another page ({titled})").skipped
+                     f"({record.title}) to another page ({titled})", record).skipped
             return verdict
+        if self._shows_a_taken_page(msg, names, digest):
+            for name in sorted(names):
+                self._write(self.assembler.settle(name))
+            return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+        declared = self._declared_canonical(record, canonical_url(msg.url, self.scope.rules))
+        if declared is not None and declared not in names and (
+                not record.is_case_page or self.assembler.holds(declared)):
+            return self._another_url_of(msg, names, declared, record, bases)
         evidence = self._case_evidence(msg, record, names)
         if evidence == PAGER and _is_missing(record):
             reason = record.skip_reason or "no content"
@@ -214,7 +232,7 @@ class PagePipeline:
         if evidence is None or (evidence != PAGER and not record.is_case_page
                                 and not self._opens_a_pager_family(msg, record)):
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
-            verdict.skipped = self._skip(msg, _not_a_case(evidence, record)).skipped
+            verdict.skipped = self._skip(msg, _not_a_case(evidence, record), record).skipped
             return verdict
         return self._keep(msg, record, names, digest, bases,
                           provisional=evidence == TITLE_MARKER)
@@ -236,6 +254,15 @@ class PagePipeline:
                                       _printed_number(record))
         if not provisional:
             self.scope.learn_case_family(url)
+        if not provisional:  # (a page taken on its title alone may be a listing showing it)
+            series = self._series.get(url) or next(
+                (self._series[n] for n in sorted(names) if n in self._series), frozenset())
+            roles.pager += sorted(series - names - {url} - set(roles.pager))
+            titled = [u for u in self._titled_pages(record, names | {url})
+                      if u not in roles.pager]
+            roles.pager += titled
+            roles.case_links = [u for u in roles.case_links if u not in titled]
+            roles.nav = [u for u in roles.nav if u not in titled]
         confirmed = provisional or self._confirm_all or bool(
             (names | {url}) & self._confirmed) or self.scope.in_list_dir(url)
         self._note_evidence(roles.pager, PAGER)
@@ -265,6 +292,7 @@ class PagePipeline:
             pager_labels=labels,
             confirmed=confirmed,
             content_digest=digest,
+            sequels=[] if provisional else self._sequels(record, names | {url}),
         )
         verdict = _verdict(roles, page_bases=bases,
                            requisites=self._requisites(record.requisites))
@@ -288,6 +316,20 @@ class PagePipeline:
         for name in sorted(names):
             self.assembler.add_alias(name, original)
         return True
+
+    def _another_url_of(self, msg: PageMessage, names: set[str], declared: str,
+                        record: PageRecord, bases: frozenset[tuple[str, int]] | None
+                        ) -> Verdict:
+        """The page names another URL its canonical one (``rel=canonical``) that is taken
+        already, or it reads as no case (a phone's template of a post, ``?m=1``): it is that
+        page under another URL, never a page of its own nor a failed one. Its URLs become
+        that page's aliases (when it arrives, if it has not: the crawl follows it)."""
+        for name in sorted(names):
+            self.assembler.add_alias(name, declared)
+            self._write(self.assembler.settle(name))
+        verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
+        verdict.pager = [declared]
+        return verdict
 
     def _opens_a_pager_family(self, msg: PageMessage, record: PageRecord) -> bool:
         """A page linked as a case whose content the parser does not recognise, but which has
@@ -323,8 +365,15 @@ class PagePipeline:
                 continue
             text = link.text.strip()
             label = NUMBERED_PAGER_TEXT.match(text)
+            shown = parse_title(text)[1] if label is None else None
             if label:
                 target = int(label.group(1))
+            elif shown is not None:
+                # "X - Page #3" (``_titled_pages``): the page prints its number; a side
+                # column naming some posts is no pager that tells the case's pages
+                # (``_OpenCase.numbered``), so the assembler is not told
+                self._pager_labels.setdefault(canonical_url(link.url, self.scope.rules), shown)
+                continue
             elif number is None:
                 continue
             elif NEXT_PAGER_TEXT.match(text) or link.rel == "next":
@@ -372,6 +421,55 @@ class PagePipeline:
             title = parse_title(link.text)[0] if link.url in named else None
             if title and len(title.split()) >= TITLE_WORDS:
                 self._confirmed_titles.add(fold_title(title))
+
+    def _titled_pages(self, record: PageRecord, names: set[str]) -> list[str]:
+        """Links that name another page of this page's case by the case's title and that
+        page's marker ("X (Part 2 of 3)", "X - Page #3" on a page of X that is not that
+        page), wherever they stand (a blog's "Previous Posts" names its posts by their
+        titles): pages of its case, as a pager's links are."""
+        if not record.title:
+            return []
+        own, number = fold_title(record.title), record.page_number or 1
+        rules = self.scope.rules
+        out = []
+        for link in record.links:
+            if not fold_title(link.text).startswith(own) or not self.scope.allows(link.url) \
+                    or self.scope.is_list_url(link.url):
+                continue  # (the title first: a cheap test on every link of the page)
+            title, shown, _total = parse_title(link.text)
+            if (title and shown is not None and shown != number and fold_title(title) == own
+                    and canonical_url(link.url, rules) not in names and link.url not in out):
+                out.append(link.url)
+        return out
+
+    def _sequels(self, record: PageRecord, names: set[str]) -> list[str]:
+        """The pages its post navigation ("Newer Post", "Older Post") leads to
+        (``FetchedPage.sequels``)."""
+        rules = self.scope.rules
+        return [link.url for link in record.links
+                if POST_NAV_TEXT.match(link.text.strip()) and self.scope.allows(link.url)
+                and canonical_url(link.url, rules) not in names]
+
+    def _no_case_page(self, names: set[str], record: PageRecord) -> None:
+        """The page at ``names`` is no case page: a case whose post navigation led here
+        waits instead for the posts this page's post navigation leads to
+        (``CaseAssembler.settle``)."""
+        post_nav = self._sequels(record, names)
+        for name in sorted(names):
+            self._write(self.assembler.settle(name, record.title, post_nav))
+
+    def _learn_series(self, links: list[Link], roles: LinkRoles) -> None:
+        """Remember the cases a list names page by page (``case_series``), with each page's
+        number; a case already open expects its pages the list names now."""
+        rules = self.scope.rules
+        for pages in case_series(links, set(roles.named) | set(roles.case_links)):
+            numbered = {canonical_url(u, rules): n for n, u in pages.items()}
+            members = frozenset(numbered).union(*(self._series.get(u, ()) for u in numbered))
+            for member in members:
+                self._series[member] = members
+            for member, number in numbered.items():
+                self._pager_labels.setdefault(member, number)
+            self.assembler.expect_together(sorted(members))
 
     def _titles_another_page(self, msg: PageMessage, record: PageRecord, own: set[str]
                              ) -> str | None:
@@ -459,7 +557,13 @@ class PagePipeline:
         self.assembler.set_rules(self.scope.rules)
         return True
 
-    def _skip(self, msg: PageMessage, reason: str) -> Verdict:
+    def _skip(self, msg: PageMessage, reason: str, record: PageRecord | None = None
+              ) -> Verdict:
+        """A page that is no case page. A case whose post navigation led here (a news post
+        between two parts of a case) waits instead for the post after this one: the pages
+        this one's post navigation leads to (``FetchedPage.sequels``)."""
+        if record is not None:
+            self._no_case_page(self._names(msg), record)
         self.handle_skipped(Skipped(msg.url, reason, msg.status))
         return Verdict(skipped=reason)
 
@@ -476,6 +580,7 @@ class PagePipeline:
         self.report.add_skipped(item, case_page=expected)
         if expected:
             self._write(self.assembler.add_failure(item.url, item.reason, item.status))
+        self._write(self.assembler.settle(item.url))
 
     def _write(self, released: list[Released], resolved: bool = False) -> None:
         """Export released cases; ``resolved``: their figures are filled already. Page

@@ -345,13 +345,17 @@ TITLE_PART_SEP_RE = re.compile(r"\s+(?:[|\u00bb\u00b7\u2022\u2013\u2014-]|::)\s+
 
 
 def title_names(text: str) -> frozenset[str]:
-    """The names a ``<title>`` gives its page, folded (``normalize_label``): the whole and
+    """The names a ``<title>`` gives its page, folded (``normalize_label``): the whole,
     each part between separators ("Knee Pain - Return to Play | Society": the case, the
-    page, the site)."""
+    page, the site) and what follows a site's name and a colon ("Blog Name: Post Title",
+    as a blog prints its posts' titles)."""
     text = " ".join(text.split())
     if not text:
         return frozenset()
     names = {normalize_label(text), *(normalize_label(p) for p in TITLE_PART_SEP_RE.split(text))}
+    site = SITE_PREFIX_RE.match(text)
+    if site is not None:
+        names.add(normalize_label(text[site.end():]))
     names.discard("")
     return frozenset(names)
 

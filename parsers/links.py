@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from .records import Link
-from .text import LinkOut
+from .text import DENSE, LinkOut
 
 _ABSOLUTE = ("http://", "https://", "HTTP://", "HTTPS://")
 
@@ -67,7 +67,8 @@ def resolve_links(found: list[LinkOut], page_url: str) -> list[Link]:
             url = _join(origin, href)
         else:
             url = _join(base_dir, href)
-        out.append(Link(url, " ".join("".join(parts).split()), rel, target, nav))
+        out.append(Link(url, " ".join("".join(parts).split()), rel, target, bool(nav),
+                        nav == DENSE))
     return out
 
 

@@ -60,11 +60,16 @@ class Link:
     nav: bool = False
     """The link stands in the page's navigation (a menu, a side column, a link bar: the
     blocks that go to the furniture), not in its content."""
+    in_link_list: bool = False
+    """``nav`` only because its container is made of links (three or more, most of its
+    text), not because the page's structure or names mark the container as navigation:
+    a plain list of links, which may be the content's own list of cases."""
 
-    def __reduce__(self) -> tuple[type[Link], tuple[str, str, str, str, bool]]:
+    def __reduce__(self) -> tuple[type[Link], tuple[str, str, str, str, bool, bool]]:
         """Pickled as its fields: records cross processes when re-extraction parses ahead,
         and a slots dataclass's default (state as a dict) costs twice the time."""
-        return (Link, (self.url, self.text, self.rel, self.target, self.nav))
+        return (Link, (self.url, self.text, self.rel, self.target, self.nav,
+                       self.in_link_list))
 
     @property
     def framed(self) -> bool:

@@ -79,8 +79,11 @@ Block = list[Any]
 LINES, KIND, NUM, LIST, NAV = range(5)
 
 #: A link seen during the walk: ``[href, rel, parts, target, nav]`` (resolved later); ``nav``
-#: is set when its container turns out to be navigation (``_close_box``).
+#: is set when its container turns out to be navigation (``_close_box``): True in a
+#: container marked as navigation, ``DENSE`` in one made of links (``Link.in_link_list``).
 LinkOut = list[Any]
+#: ``LinkOut``'s ``nav`` for a link that is navigation only by its container's link density.
+DENSE = 2
 
 
 #: Does a block's first line start with a label? Injected by the caller (``sections``
@@ -725,7 +728,7 @@ def _close_box(box: list[Any], blocks: list[Block], total: int, link: int, is_la
             blocks[i][4] = True
         if not nav:  # in a navigation box from its start, its links were flagged as made
             for i in range(box[2], len(links)):
-                links[i][4] = True
+                links[i][4] = links[i][4] or DENSE
     elif box[6] is not None and not box[7] and len(blocks) > start:
         _maybe_collapse_table(box[6], start, blocks, is_label)
 

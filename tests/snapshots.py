@@ -33,5 +33,16 @@ def cases_by_path(snapshot: Path) -> dict[str, dict]:
     return {path_of(c["url"]): c for c in map(json.loads, lines)}
 
 
+def pages_by_title(out: Path) -> dict[str, list[str]]:
+    """Each case of the latest snapshot under ``out`` by its title -> the paths of its pages
+    in page order; fails when two cases share a title (one case exported as several)."""
+    cases = cases_by_path((out / "latest").resolve()).values()
+    titles = [c["title"] for c in cases]
+    assert len(titles) == len(set(titles)), f"one case exported as several: {sorted(titles)}"
+    return {c["title"]: [path_of(p["url"]) for p in sorted(c["pages"],
+                                                             key=lambda p: p["page_number"])]
+            for c in cases}
+
+
 def load_expected(site: Path) -> list[dict]:
     return json.loads((site / "expected_cases.json").read_text(encoding="utf-8"))

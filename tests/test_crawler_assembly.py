@@ -328,3 +328,71 @@ def test_an_unconfirmed_case_waits_and_is_dropped_at_the_end() -> None:
         released = assembler.finish(confirmed, digests, titles)
         assert bool(released) is kept
         assert assembler.unconfirmed == ([] if kept else ["http://h/2009/03/knee.html"])
+
+
+HOST = "http://127.0.0.1:8080"
+
+
+def _part(path: str, n: int, *, total: int | None = None, post_nav: list[str] | None = None,
+          source: str = "title", title: str = "Shoulder Pain in a Pitcher") -> FetchedPage:
+    """A blog post that is part ``n`` of a case: its title prints its marker ("X (Part 2 of
+    3)"; part 1 prints none), no pager; ``post_nav``: its "Newer Post" / "Older Post"."""
+    url = HOST + path
+    record = PageRecord(url=url, is_case_page=True, title=title, page_number=n,
+                        page_total=total, page_number_source=source if n > 1 else "default",
+                        sections=[Section("history", "History", f"part {n}")])
+    return FetchedPage.build(record, f"post {path}".encode(), url=url, request_url=url,
+                             pager_urls=[], status=200, fetched_at="2026-01-01T00:00:00Z",
+                             warc_record_id=None, sequels=[HOST + p for p in post_nav or []])
+
+
+P1, P2, NEWS, P3 = ("/2009/04/shoulder.html", "/2009/04/shoulder_12.html",
+                    "/2009/04/annual-meeting.html", "/2009/05/shoulder.html")
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(["p1", "p2", "news", "p3"])))
+def test_parts_linked_only_by_post_navigation_are_one_case(order: tuple[str, ...]) -> None:
+    """Part 1, part 2, a news post, part 3 in time, each linking the next and the previous
+    post only: whatever the order they arrive in, the parts are one case (a case waits for
+    the posts its post navigation leads to, passing over the news post)."""
+    assembler = CaseAssembler()
+    released = []
+    for name in order:
+        if name == "p1":
+            released += assembler.add_page(_part(P1, 1, post_nav=[P2]))
+        elif name == "p2":
+            released += assembler.add_page(_part(P2, 2, post_nav=[NEWS, P1]))
+        elif name == "p3":
+            released += assembler.add_page(_part(P3, 3, post_nav=[NEWS]))
+        else:
+            released += assembler.settle(HOST + NEWS, "Annual Meeting", [HOST + P3, HOST + P2])
+    released += assembler.finish()
+    assert [[p.ref.url for p in r.pages] for r in released] == [[HOST + P1, HOST + P2,
+                                                                  HOST + P3]]
+
+
+def test_parts_that_print_a_page_count_join_however_they_were_reached() -> None:
+    """Parts printing "Part k of 3" that nothing links (their post navigation led
+    elsewhere) join the open case of their title that lacks their numbers."""
+    assembler = CaseAssembler()
+    assert assembler.add_page(_part(P3, 3, total=3)) == []
+    assert assembler.add_page(_part(P2, 2, total=3)) == []
+    out = assembler.add_page(_part(P1, 1))
+    assert [[p.ref.url for p in r.pages] for r in out] == [[HOST + P1, HOST + P2, HOST + P3]]
+
+
+def test_parts_that_print_no_count_join_at_the_end_of_the_crawl() -> None:
+    """Posts "X - Page #N" that no pager links and no count closes wait for the end of the
+    crawl, where the open cases of one title with other numbers are one case; another
+    title stays apart."""
+    assembler = CaseAssembler()
+    first = _part("/2007/01/wrist-page-1.html", 1, source="heading", title="Wrist Pain")
+    first.record.page_number_source = "heading"
+    assert assembler.add_page(first) == []
+    assert assembler.add_page(_part("/2007/02/wrist-page-5.html", 5, source="heading",
+                                    title="Wrist Pain")) == []
+    assert assembler.add_page(_part("/2007/02/hip-page-2.html", 2, source="heading",
+                                    title="Hip Pain")) == []
+    out = assembler.finish()
+    assert sorted([p.ref.url.rsplit("/", 1)[1] for p in r.pages] for r in out) == [
+        ["hip-page-2.html"], ["wrist-page-1.html", "wrist-page-5.html"]]

@@ -188,6 +188,29 @@ def test_a_short_page_is_read_from_the_named_column_that_shows_its_title() -> No
     assert _marked_ids(page) == ["header", "left", "right", "footer"]
 
 
+def test_a_short_post_is_read_from_the_column_that_shows_its_title_after_the_blogs_name(
+) -> None:
+    # A blog titles its posts "Blog Name: Post Title". A part of a case holding one short
+    # section stands beside a longer side column of widgets: the post's column shows the
+    # post's title, the <title>'s part after the blog's name and a colon (``title_names``).
+    widgets = "".join(f"<div class='widget Label'><h2>Widget {i}</h2><ul>"
+                      + "".join(f"<li><a href='/search/label/t{i}{k}'>topic {i}{k}</a> (3)</li>"
+                                for k in range(6)) + "</ul></div>" for i in range(5))
+    page = ("<html><head><title>The Case Files: Shoulder Pain in a Pitcher (Part 3 of 5)"
+            "</title></head><body><div id='outer-wrapper'><div id='content-wrapper'>"
+            "<div id='main-wrapper'><div class='main section' id='main'><div class='post'>"
+            "<h3 class='post-title'>Shoulder Pain in a Pitcher (Part 3 of 5)</h3>"
+            "<div class='post-body'><span style='font-weight: bold;'>Outcome</span><br />"
+            "He returned to pitching at 14 weeks.</div></div></div></div>"
+            f"<div id='sidebar-wrapper'><div class='sidebar section' id='sidebar'>{widgets}"
+            "</div></div></div></div></body></html>").encode()
+    assert "shoulder pain in a pitcher (part 3 of 5)" in title_names(
+        "The Case Files: Shoulder Pain in a Pitcher (Part 3 of 5)")
+    record = parse_page(page, URL, {})
+    assert [s.heading for s in record.sections] == ["Outcome"], record.skip_reason
+    assert record.is_case_page
+
+
 def test_a_short_page_in_a_layout_table_is_read_from_the_cell_that_shows_its_title() -> None:
     # A home-made template: a layout table whose content cell (#content) holds the article,
     # its title a link in a heading cell, beside a longer column of modules (#rightcol).
