@@ -107,6 +107,7 @@ def assemble_case(
         failed_urls=failed,
         case_key=case_key,
     )
+    _warn_untitled(case)
     texts: dict[str, list[str]] = {}
     refs: list[Reference] = []
     figures: list[Figure] = []
@@ -159,6 +160,13 @@ def assemble_case(
 
 #: The longest line taken for a visible title block.
 _TITLE_MAX = 150
+
+
+def _warn_untitled(case: CaseRecord) -> None:
+    """A case none of whose pages gives a usable title says so (its pages need not: a
+    later page named only "Page 2" leaves the title to its case's first page)."""
+    if not case.title:
+        case.warnings.append("title: no page of the case gives a usable title")
 
 
 def _title_like(text: str) -> bool:

@@ -646,7 +646,7 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     _fill_sections(record, preamble, segs)
     record.skip_reason = _verdict(record, walked.title, segs)
     record.is_case_page = record.skip_reason is None
-    if record.is_case_page and title is None:
+    if record.is_case_page and title is None and not _named_by_its_number(record):
         record.warnings.append("title: no usable <title> or visible heading")
     address = list(footer.address_lines)
     holder = None
@@ -660,6 +660,15 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     if unused:
         record.furniture = drop_invisible("\n".join(filter(None, [record.furniture, *unused])))
     return record
+
+
+def _named_by_its_number(record: PageRecord) -> bool:
+    """Is a page without a title a later page by what it shows or its URL says ("Page 2"
+    over its text, ``.../page-2``, as a site builder names a case's subpages)? Its case's
+    first page gives the title: no warning (``case.assemble_case`` warns when no page
+    does)."""
+    shown = record.page_number if record.page_number_source in ("title", "heading") else None
+    return (shown or record.url_page_param or 1) > 1
 
 
 def _unused_footer_lines(contact: Contact | None, note_lines: list[str],

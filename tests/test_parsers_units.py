@@ -360,6 +360,21 @@ def test_a_side_column_before_the_content_gives_the_note_and_copyright(content: 
     assert record.contact is not None and record.contact.city == "Springfield"
     assert record.unplaced_chars == 0 or record.references
 
+
+def test_a_later_page_named_by_its_number_leaves_the_title_to_its_case() -> None:
+    """A site builder names a case's subpages "Page 2": such a page shows no title of its
+    own and does not warn; a first page without one does, and so does a case whose pages
+    give no title at all."""
+    html = (b"<title>Page 2 - Example Society</title><div id=\"header\"><a href=\"/\">"
+            b"Example Society</a></div><h2>Page 2</h2><p><b>Treatment:</b> Rest.</p>")
+    later = parse_page(html, "http://example.org/site/x/case-studies/knee/page-2")
+    first = parse_page(html.replace(b"Page 2", b"Home"),
+                       "http://example.org/site/x/case-studies/knee")
+    assert later.title is None and not any(w.startswith("title:") for w in later.warnings)
+    assert "title: no usable <title> or visible heading" in first.warnings
+    case = assemble_case("c", [(later, PageRef(2, "http://h/2", "a"))])
+    assert "title: no page of the case gives a usable title" in case.warnings
+
 # --- contact and links ----------------------------------------------------------------------
 
 def test_contact_and_copyright() -> None:
