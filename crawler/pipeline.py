@@ -144,6 +144,9 @@ class PagePipeline:
         self._evidence: dict[str, str] = {}
         """Canonical URL -> the strongest case evidence a parsed page gave it (a link
         requested as navigation may turn out to be a case link of a later list page)."""
+        self._unlinked: dict[str, str] = {}
+        """Canonical URL -> skip reason of the pages that read as case pages but were skipped
+        for lack of case evidence (``_lose_skipped_case``)."""
         self._confirmed: set[str] = set()
         """Canonical URLs a list's content, or a confirmed case page's pager or content,
         names as a case or a page of one: what confirms a case taken on weak evidence
@@ -232,7 +235,10 @@ class PagePipeline:
         if evidence is None or (evidence != PAGER and not record.is_case_page
                                 and not self._opens_a_pager_family(msg, record)):
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
-            verdict.skipped = self._skip(msg, _not_a_case(evidence, record), record).skipped
+            reason = _not_a_case(evidence, record)
+            verdict.skipped = self._skip(msg, reason, record).skipped
+            if evidence is None and record.is_case_page:
+                self._unlinked.update(dict.fromkeys(names, reason))
             return verdict
         return self._keep(msg, record, names, digest, bases,
                           provisional=evidence == TITLE_MARKER)
@@ -323,13 +329,33 @@ class PagePipeline:
         """The page names another URL its canonical one (``rel=canonical``) that is taken
         already, or it reads as no case (a phone's template of a post, ``?m=1``): it is that
         page under another URL, never a page of its own nor a failed one. Its URLs become
-        that page's aliases (when it arrives, if it has not: the crawl follows it)."""
+        that page's aliases (when it arrives, if it has not: the crawl follows it), and its
+        case evidence (a list's case link to the phone view) becomes that page's."""
         for name in sorted(names):
             self.assembler.add_alias(name, declared)
             self._write(self.assembler.settle(name))
+        evidence = self._case_evidence(msg, record, names)
+        if evidence in (CASE_LINK, PAGER):
+            # the page it names has the evidence this URL of it has: a list linking a post's
+            # phone view links the post
+            self._note_evidence([declared], evidence)
+            if declared in self._unlinked:
+                self._lose_skipped_case(declared, msg)
         verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
         verdict.pager = [declared]
         return verdict
+
+    def _lose_skipped_case(self, url: str, msg: PageMessage) -> None:
+        """A case page skipped for lack of case evidence (reached first through a side
+        column) that a list or pager then links through another URL of it (its phone view
+        ``?m=1``, which names it canonical): it was fetched and is not fetched again, so its
+        case is lost, never a silent skip (exit 3)."""
+        reason = self._unlinked.pop(url)
+        self.report.unskip(url)
+        self.report.add_skipped(Skipped(
+            url, f"a case page skipped as navigation ({reason}) before another URL of it, "
+                 f"{msg.url}, was linked as a case", None, failed=True, referer=msg.referer,
+            role=CASE_LINK))
 
     def _opens_a_pager_family(self, msg: PageMessage, record: PageRecord) -> bool:
         """A page linked as a case whose content the parser does not recognise, but which has

@@ -94,6 +94,14 @@ class CrawlReport:
             self.skipped[item.reason] += 1
             self.skipped_urls.append({"url": item.url, "reason": item.reason})
 
+    def unskip(self, url: str) -> None:
+        """Forget that ``url`` was skipped: it is counted again as something else."""
+        for entry in [e for e in self.skipped_urls if e["url"] == url]:
+            self.skipped_urls.remove(entry)
+            self.skipped[entry["reason"]] -= 1
+            if not self.skipped[entry["reason"]]:
+                del self.skipped[entry["reason"]]
+
     def add_case_warnings(self, case: CaseRecord) -> None:
         """Remember a case whose pages drew warnings, so a reviewer can find it."""
         if case.warnings:

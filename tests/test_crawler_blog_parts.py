@@ -196,6 +196,16 @@ M_MOBILE = {"unread": _m_page("Knee Pain in a Runner", "<p>A runner's knee hurts
                             "hurts (mobile).</p>", M_KNEE)}
 
 
+def _feed(pipeline: PagePipeline, order: list[str], roles: dict[str, str],
+          responses: dict[str, bytes]) -> None:
+    """Hand the responses to the pipeline in ``order``, each URL under its role."""
+    for url in order:
+        pipeline.handle_page(PageMessage(
+            role=roles[url], url=url, request_url=url, status=200,
+            headers={"Content-Type": "text/html; charset=utf-8"}, body=responses[url],
+            fetched_at="2026-12-07T00:00:00Z", warc_record_id=None, link_role=roles[url]))
+
+
 @pytest.mark.parametrize("mobile", ["unread", "read"])
 @pytest.mark.parametrize("mobile_first", [True, False])
 def test_a_phones_view_is_another_url_of_its_post(tmp_path: Path, mobile: str,
@@ -210,11 +220,7 @@ def test_a_phones_view_is_another_url_of_its_post(tmp_path: Path, mobile: str,
                                          requisites=False))
     roles = {M_LIST: "list", M_KNEE_M: "case link", M_KNEE: "pager", M_KNEE_2: "pager",
              M_HIP: "case link"}
-    for url in order:
-        pipeline.handle_page(PageMessage(
-            role=roles[url], url=url, request_url=url, status=200,
-            headers={"Content-Type": "text/html; charset=utf-8"}, body=responses[url],
-            fetched_at="2026-12-07T00:00:00Z", warc_record_id=None, link_role=roles[url]))
+    _feed(pipeline, order, roles, responses)
     closed = pipeline.close({})
     assert closed.snapshot is not None and not closed.stats["failures"], closed.stats
     assert pages_by_title(tmp_path / "out") == {
@@ -223,3 +229,33 @@ def test_a_phones_view_is_another_url_of_its_post(tmp_path: Path, mobile: str,
     rows = pq.read_table(closed.snapshot / "pages.parquet").to_pylist()
     names = [{path_of(u) for u in [row["url"], *(row["aliases"] or [])]} for row in rows]
     assert len(rows) == 3 and sum("/2009/03/knee.html?m=1" in n for n in names) == 1
+
+
+@pytest.mark.parametrize("mobile_first", [True, False])
+def test_a_post_linked_by_its_phone_view_and_reached_first_from_a_side_column(
+        tmp_path: Path, mobile_first: bool) -> None:
+    """The index links a one-page case only by its phone view (``?m=1``, ``rel=canonical``
+    to the post); a side column links the post itself, and the crawl may fetch either
+    first. Phone view first: the post has the case evidence of its phone view and is the
+    case. Post first: it was skipped as navigation and is not fetched again, so its case is
+    lost: a failure of a case link (exit 3), never a skip alone."""
+    hip_m = M_HIP + "?m=1"
+    responses = {
+        M_LIST: _m_page("Case Studies Index", (
+            f'<ol><li><a href="{M_KNEE_M}">Knee Pain in a Runner</a></li>'
+            f'<li><a href="{hip_m}">Hip Pain in a Dancer</a></li></ol>')),
+        M_HIP: M_RESPONSES[M_HIP],
+        hip_m: _m_page("Hip Pain in a Dancer", "<p>A dancer's hip snaps.</p>", M_HIP)}
+    order = [M_LIST, *([hip_m, M_HIP] if mobile_first else [M_HIP, hip_m])]
+    roles = {M_LIST: "list", hip_m: "case link", M_HIP: "nav"}
+    pipeline = PagePipeline(CrawlOptions(start_url=M_LIST, out_dir=tmp_path / "out",
+                                         requisites=False))
+    _feed(pipeline, order, roles, responses)
+    closed = pipeline.close({})
+    lost = [f["url"] for f in closed.stats["failures"] if f["role"] == "case link"]
+    if mobile_first:
+        assert pages_by_title(tmp_path / "out") == {"Hip Pain in a Dancer": ["/2009/04/hip.html"]}
+        assert not lost, closed.stats
+    else:
+        assert lost == [M_HIP], closed.stats
+        assert M_HIP not in {s["url"] for s in closed.stats["skipped"]}
