@@ -258,6 +258,18 @@ class _OpenCase:
         """It prints a page count and holds fewer pages."""
         return self.total is not None and len(set(self.pages.values())) < self.total
 
+    def lacks_its_start(self) -> bool:
+        """It holds only pages that say they are page 2 or later: its first page has not
+        come yet (a list linked every page, and pages 2-4 arrived first, their pagers
+        naming only their next pages); it waits for it, until the end of the crawl."""
+        return bool(self.numbers) and min(self.numbers) > 1 and not self.unnumbered
+
+    def may_join(self, other: _OpenCase) -> bool:
+        """Can two open cases of one title be parts of one case: neither waits for a page
+        of its pager nor was taken provisionally, and they hold other page numbers?"""
+        return not (self.missing() or other.missing() or self.provisional
+                    or other.provisional or self.numbers & other.numbers)
+
 
 @dataclass(slots=True)
 class Released:
@@ -426,15 +438,13 @@ class CaseAssembler:
         it lacks pages for ("Part 2 of 3"): the parts of one case, reached from places
         its post navigation does not join ("Older Post" from part 3 led to a news post,
         part 2 came from elsewhere)."""
-        if not case.title or case.missing() or case.provisional:
+        if not case.title:
             return
         for key in sorted(self._titled.get(fold_title(case.title), set()) - {case.key}):
             other = self._open.get(key)
-            if other is None or other.missing() or other.provisional or (
-                    other.numbers & case.numbers) or not (
+            if other is not None and case.may_join(other) and (
                     case.lacks_pages() or other.lacks_pages()):
-                continue
-            self._join(case, self._open.pop(key))
+                self._join(case, self._open.pop(key))
 
     def _part_of(self, page: FetchedPage, urls: set[str]) -> str | None:
         """The open case a page no case expects is a part of: one whose post navigation
@@ -716,13 +726,9 @@ class CaseAssembler:
         for keys in list(self._titled.values()):
             cases = [self._open[k] for k in sorted(keys) if k in self._open]
             for i, case in enumerate(cases):
-                if case.key not in self._open or case.missing() or case.provisional:
-                    continue
                 for other in cases[i + 1:]:
-                    if other.key in self._open and not other.missing() and not (
-                            other.provisional) and not (
-                            case.numbers & other.numbers) and (
-                            case.parts_unknown() or other.parts_unknown()):
+                    if case.key in self._open and other.key in self._open and case.may_join(
+                            other) and (case.parts_unknown() or other.parts_unknown()):
                         self._join(case, self._open.pop(other.key))
 
     def _says(self, case: _OpenCase, digests: set[str]) -> bool:
@@ -769,7 +775,7 @@ class CaseAssembler:
 
     def _release_if_done(self, case: _OpenCase) -> list[Released]:
         if case.waiting() or case.lacks_pages() or case.parts_unknown() or (
-                case.provisional or not case.confirmed or _lacks_its_start(case)):
+                case.provisional or not case.confirmed or case.lacks_its_start()):
             return []
         return self._release(case)
 
@@ -813,13 +819,6 @@ class CaseAssembler:
                     for u in failed]
         number_failed_pages(failures, {p.ref.page_number for p in pages})
         return [Released(record, pages, failures)]
-
-
-def _lacks_its_start(case: _OpenCase) -> bool:
-    """Does a case hold only pages that say they are page 2 or later? Its first page has
-    not come yet (a list linked every page, and pages 2-4 arrived first, their pagers
-    naming only their next pages): it waits for it, until the end of the crawl."""
-    return bool(case.numbers) and min(case.numbers) > 1 and not case.unnumbered
 
 
 #: How many posts of other titles may stand between two parts of a case in a blog's post

@@ -318,8 +318,8 @@ class Scope:
         ``index.php?title=Case:X/3`` of ``index.php?title=Case:X``), linked where the list
         links its cases: its ``content`` (None when its case links came from the whole
         page: a list whose content the walk read as navigation by its link density)."""
-        listed = {(_doc(u, self.rules).path.rstrip("/"), _doc(u, self.rules).query)
-                  for u in case_links}
+        listed = {(parts.path.rstrip("/"), parts.query)
+                  for parts in (_doc(u, self.rules) for u in case_links)}
         out = []
         for url in urls:
             if content is not None and url not in content:

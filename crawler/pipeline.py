@@ -216,7 +216,7 @@ class PagePipeline:
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
             verdict.skipped = self._skip(
                 msg, f"a listing, not a case: its content links the title it shows "
-                     f"({record.title}) to another page ({titled})", record).skipped
+                     f"({record.title}) to another page ({titled})", (names, record)).skipped
             return verdict
         if self._shows_a_taken_page(msg, names, digest):
             for name in sorted(names):
@@ -236,7 +236,7 @@ class PagePipeline:
                                 and not self._opens_a_pager_family(msg, record)):
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
             reason = _not_a_case(evidence, record)
-            verdict.skipped = self._skip(msg, reason, record).skipped
+            verdict.skipped = self._skip(msg, reason, (names, record)).skipped
             if evidence is None and record.is_case_page:
                 self._unlinked.update(dict.fromkeys(names, reason))
             return verdict
@@ -258,9 +258,8 @@ class PagePipeline:
         url = self._declared_canonical(record, fetched) or fetched
         roles = self.scope.case_roles(msg.url, record.links, url if url != fetched else None,
                                       _printed_number(record))
-        if not provisional:
-            self.scope.learn_case_family(url)
         if not provisional:  # (a page taken on its title alone may be a listing showing it)
+            self.scope.learn_case_family(url)
             series = self._series.get(url) or next(
                 (self._series[n] for n in sorted(names) if n in self._series), frozenset())
             roles.pager += sorted(series - names - {url} - set(roles.pager))
@@ -583,13 +582,14 @@ class PagePipeline:
         self.assembler.set_rules(self.scope.rules)
         return True
 
-    def _skip(self, msg: PageMessage, reason: str, record: PageRecord | None = None
-              ) -> Verdict:
+    def _skip(self, msg: PageMessage, reason: str,
+              parsed: tuple[set[str], PageRecord] | None = None) -> Verdict:
         """A page that is no case page. A case whose post navigation led here (a news post
         between two parts of a case) waits instead for the post after this one: the pages
-        this one's post navigation leads to (``FetchedPage.sequels``)."""
-        if record is not None:
-            self._no_case_page(self._names(msg), record)
+        this one's post navigation leads to (``FetchedPage.sequels``); ``parsed``: the
+        page's canonical URLs and record."""
+        if parsed is not None:
+            self._no_case_page(*parsed)
         self.handle_skipped(Skipped(msg.url, reason, msg.status))
         return Verdict(skipped=reason)
 
