@@ -214,6 +214,9 @@ class _OpenCase:
     provisional: bool = True
     """Every page it holds was taken provisionally (``FetchedPage.provisional``): it waits
     for the end of the crawl, or for a page with navigation evidence."""
+    some_provisional: bool = False
+    """A page it holds was taken provisionally: it may show another of its pages
+    (``CaseAssembler._merge_own_views``)."""
     confirmed: bool = False
     """A page it holds is confirmed (``FetchedPage.confirmed``); until one is, it waits for
     the end of the crawl."""
@@ -408,6 +411,7 @@ class CaseAssembler:
         elif page.record.page_number is not None:
             case.numbers.add(page.record.page_number)
         case.provisional = case.provisional and page.provisional
+        case.some_provisional = case.some_provisional or page.provisional
         case.confirmed = case.confirmed or page.confirmed
         case.marked = case.marked or (page.number_stated and page.record.page_number_source
                                       in ("title", "heading"))
@@ -608,6 +612,7 @@ class CaseAssembler:
         for where, names in other.aliases.items():
             case.aliases.setdefault(where, set()).update(names)
         case.provisional = case.provisional and other.provisional
+        case.some_provisional = case.some_provisional or other.some_provisional
         case.confirmed = case.confirmed or other.confirmed
         case.numbers |= other.numbers
         case.unnumbered |= other.unnumbered
@@ -779,7 +784,30 @@ class CaseAssembler:
             return []
         return self._release(case)
 
+    def _merge_own_views(self, case: _OpenCase) -> None:
+        """A page of ``case`` taken provisionally (on its page marker alone) that says what
+        another of its pages, taken on evidence, says (the same content digest) is that
+        page under another URL: an article's old URL, reached first through a menu, beside
+        the new URL a list links later. Its URLs become that page's aliases: the case holds
+        the page once, under the URL the evidence gave. (A provisional page's content is
+        never matched when it arrives: it may be a view of a page still to come.)"""
+        if not case.some_provisional:
+            return
+        shelved = {where: self._shelf.get(where) for where in set(case.pages.values())}
+        said = {page.content_digest: where for where, page in shelved.items()
+                if page.content_digest and not page.provisional}
+        for where, page in shelved.items():
+            target = said.get(page.content_digest or "") if page.provisional else None
+            if target is None:
+                continue
+            names = {url for url, held in case.pages.items() if held == where}
+            names |= case.aliases.pop(where, set())
+            for url in names:
+                case.pages[url] = target
+            case.aliases.setdefault(target, set()).update(names)
+
     def _release(self, case: _OpenCase) -> list[Released]:
+        self._merge_own_views(case)
         # Read the pages back before forgetting the case: a failed read leaves it open.
         pages = []
         for where in set(case.pages.values()):

@@ -117,6 +117,10 @@ class LinkRoles:
     navigation: the evidence that confirms a case (``PagePipeline``). A case page's side
     column ("Previous Posts", "Recent cases") links into the case family too, but a site's
     own pages (a blog's About post) may share that family."""
+    views: list[str] = field(default_factory=list)
+    """Links (among ``nav``) into a case family to another view of this page, of a page of
+    its pager, or of another page it links (``views``): a print or "All Pages" view, never
+    a case of its own, whichever page links it."""
 
 
 @dataclass(slots=True)
@@ -348,13 +352,17 @@ class Scope:
                 roles.pager.append(link.url)
             elif self.is_list_url(link.url):
                 roles.lists.append(link.url)
-            elif self.is_case_family(link.url) and not self.view_of(page_url, link.url):
+            elif self.is_case_family(link.url) and not self._views_this_case(
+                    [page_url, *pager], link.url):
                 family.append(link.url)
+            elif self.is_case_family(link.url):
+                roles.views.append(link.url)
             else:
                 roles.nav.append(link.url)
         views = self.views(family)
         for url in family:
-            (roles.nav if url in views else roles.case_links).append(url)
+            (roles.views if url in views else roles.case_links).append(url)
+        roles.nav += roles.views
         content = {link.url for link in links if not link.nav}
         roles.named = roles.pager + [u for u in roles.case_links if u in content]
         return roles
@@ -366,6 +374,15 @@ class Scope:
         ``case.asp?id=8`` beside ``?id=7``)."""
         return (_doc(page_url, self.rules).path == _doc(url, self.rules).path
                 and not self._another_case(page_url, url))
+
+    def _views_this_case(self, pages: list[str], url: str) -> bool:
+        """Is ``url`` another view of one of ``pages`` (``view_of``: the page and its
+        pager's pages)? A page under another URL than its case's (an article's old URL,
+        whose pager links its new URL's pages) links the print view of the new one, whose
+        path is not its own."""
+        path = _doc(url, self.rules).path
+        return any(_doc(page, self.rules).path == path and not self._another_case(page, url)
+                   for page in pages)
 
     def teaser_roles(self, links: list[Link]) -> LinkRoles:
         """A page that is not a case (a teaser or taxonomy listing, a site page, another URL

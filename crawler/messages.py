@@ -59,6 +59,9 @@ class Verdict:
     """Site navigation (role "nav"): fetched, but a case only on other evidence."""
     aliases: list[str] = field(default_factory=list)
     """Other URLs of this page (its ``rel=canonical``): never to be requested."""
+    refetch: list[tuple[str, str]] = field(default_factory=list)
+    """(URL, role) of pages skipped under a weaker role that this page links with a stronger
+    one (``PagePipeline._upgrades``): requested again, though requested before."""
     skipped: str | None = None
     """Why the page is neither a list nor a case page (not followed further)."""
     fold_case: bool = False

@@ -68,6 +68,9 @@ NAV_LINK = "case family link in site navigation"
 FAMILY_ONLY = "case URL family"
 #: How strong each evidence is: stronger evidence of a URL replaces weaker.
 EVIDENCE_RANK = {NAV_LINK: 1, CASE_LINK: 2, PAGER: 3}
+#: How much a link's role says of the page it leads to: a page skipped under one role is
+#: fetched again when a later link gives it a stronger one (``PagePipeline._upgrades``).
+ROLE_STRENGTH = {"nav": 0, CASE_LINK: 1, PAGER: 2, "list": 3}
 #: Parser verdicts that mean a page of a case is not there (a soft 404 answers 200).
 MISSING_VERDICTS = ("soft 404", "empty document", "parse error")
 
@@ -144,9 +147,17 @@ class PagePipeline:
         self._evidence: dict[str, str] = {}
         """Canonical URL -> the strongest case evidence a parsed page gave it (a link
         requested as navigation may turn out to be a case link of a later list page)."""
-        self._unlinked: dict[str, str] = {}
-        """Canonical URL -> skip reason of the pages that read as case pages but were skipped
-        for lack of case evidence (``_lose_skipped_case``)."""
+        self._skipped_as: dict[str, tuple[str, str, frozenset[str]]] = {}
+        """Canonical URL -> (URL, role, canonical URLs) of a page skipped under a role weaker
+        than "list": fetched again if a later link gives it a stronger one (``_upgrades``)."""
+        self._views: set[str] = set()
+        """Canonical URLs a case page links as another view of a page it links
+        (``LinkRoles.views``): no case by their URL family alone, whoever links them (the
+        article's old URL links the "All Pages" view of its new one)."""
+        self._list_links: set[str] = set()
+        """Canonical URLs linked as lists: a page requested under another role first (the
+        request was queued before the list link came) is handled as a list. Links as a case
+        or a page of one are case evidence (``_evidence``)."""
         self._confirmed: set[str] = set()
         """Canonical URLs a list's content, or a confirmed case page's pager or content,
         names as a case or a page of one: what confirms a case taken on weak evidence
@@ -177,7 +188,40 @@ class PagePipeline:
 
     def handle_page(self, msg: PageMessage) -> Verdict:
         """Parse one response, decide on evidence whether it is a case page, and say what to
-        follow; case pages go to assembly."""
+        follow, and what to fetch again under a stronger role (``_upgrades``); case pages go
+        to assembly."""
+        if msg.role != "list" and not self._names(msg).isdisjoint(self._list_links):
+            msg = replace(msg, role="list")  # requested under a weaker role before a list link
+        verdict = self._handle_page(msg)
+        verdict.refetch = self._upgrades(verdict)
+        self._list_links.update(canonical_url(url, self.scope.rules) for url in verdict.lists)
+        return verdict
+
+    def _upgrades(self, verdict: Verdict) -> list[tuple[str, str]]:
+        """(URL, role) of the pages skipped under a weaker role (``ROLE_STRENGTH``) that
+        ``verdict`` links with a stronger one: a frame's welcome text links the case list as
+        navigation before the menu frame links it as a list; a side column links a post
+        before a list links its phone view, which names the post canonical. Each is fetched
+        again under the stronger role, its skip forgotten: what a page is never depends on
+        which link to it came first. Once per role: a page skipped again waits for a
+        stronger one."""
+        found: list[tuple[str, str]] = []
+        if not self._skipped_as:
+            return found
+        rules = self.scope.rules
+        for urls, role in ((verdict.lists, "list"), (verdict.pager, PAGER),
+                           (verdict.candidates, CASE_LINK)):
+            for url in urls:
+                skipped = self._skipped_as.get(canonical_url(url, rules))
+                if skipped is None or ROLE_STRENGTH[skipped[1]] >= ROLE_STRENGTH[role]:
+                    continue
+                for name in skipped[2]:
+                    self._skipped_as.pop(name, None)
+                self.report.unskip(skipped[0])
+                found.append((url, role))
+        return found
+
+    def _handle_page(self, msg: PageMessage) -> Verdict:
         ctype = msg.headers.get("content-type", msg.headers.get("Content-Type", "")).lower()
         if not msg.body.strip():
             return self._lost(msg, f"empty response (HTTP {msg.status} with no body)")
@@ -237,8 +281,6 @@ class PagePipeline:
             verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
             reason = _not_a_case(evidence, record)
             verdict.skipped = self._skip(msg, reason, (names, record)).skipped
-            if evidence is None and record.is_case_page:
-                self._unlinked.update(dict.fromkeys(names, reason))
             return verdict
         return self._keep(msg, record, names, digest, bases,
                           provisional=evidence == TITLE_MARKER)
@@ -271,6 +313,7 @@ class PagePipeline:
         confirmed = provisional or self._confirm_all or bool(
             (names | {url}) & self._confirmed) or self.scope.in_list_dir(url)
         self._note_evidence(roles.pager, PAGER)
+        self._views.update(canonical_url(u, rules) for u in roles.views)
         named = set(roles.named) if confirmed else set()
         self._note_evidence([u for u in roles.case_links if u in named], CASE_LINK)
         self._note_evidence([u for u in roles.case_links if u not in named], NAV_LINK)
@@ -338,23 +381,9 @@ class PagePipeline:
             # the page it names has the evidence this URL of it has: a list linking a post's
             # phone view links the post
             self._note_evidence([declared], evidence)
-            if declared in self._unlinked:
-                self._lose_skipped_case(declared, msg)
         verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
         verdict.pager = [declared]
         return verdict
-
-    def _lose_skipped_case(self, url: str, msg: PageMessage) -> None:
-        """A case page skipped for lack of case evidence (reached first through a side
-        column) that a list or pager then links through another URL of it (its phone view
-        ``?m=1``, which names it canonical): it was fetched and is not fetched again, so its
-        case is lost, never a silent skip (exit 3)."""
-        reason = self._unlinked.pop(url)
-        self.report.unskip(url)
-        self.report.add_skipped(Skipped(
-            url, f"a case page skipped as navigation ({reason}) before another URL of it, "
-                 f"{msg.url}, was linked as a case", None, failed=True, referer=msg.referer,
-            role=CASE_LINK))
 
     def _opens_a_pager_family(self, msg: PageMessage, record: PageRecord) -> bool:
         """A page linked as a case whose content the parser does not recognise, but which has
@@ -537,11 +566,18 @@ class PagePipeline:
         if known:
             return NAV_LINK
         if any(self.scope.is_case_family(u) for u in (msg.url, msg.request_url)) and not (
-                msg.referer and self.scope.view_of(msg.referer, msg.request_url)):
-            return FAMILY_ONLY  # not a print or "All Pages" view its own page links
+                self._is_a_view(msg, names)):
+            return FAMILY_ONLY
         if record.page_total is not None or (record.page_number or 1) > 1:
             return TITLE_MARKER
         return None
+
+    def _is_a_view(self, msg: PageMessage, names: set[str]) -> bool:
+        """Is the page a print or "All Pages" view that its own page links, or one a case
+        page linked beside that page (``LinkRoles.views``), whichever page linked it
+        first? Then its URL family is no evidence of a case of its own."""
+        return bool(msg.referer and self.scope.view_of(msg.referer, msg.request_url)) or (
+            not names.isdisjoint(self._views))
 
     def _declared_canonical(self, record: PageRecord, fetched: str) -> str | None:
         """The page's ``rel=canonical`` URL when it names this page: on the site, not a list
@@ -587,10 +623,14 @@ class PagePipeline:
         """A page that is no case page. A case whose post navigation led here (a news post
         between two parts of a case) waits instead for the post after this one: the pages
         this one's post navigation leads to (``FetchedPage.sequels``); ``parsed``: the
-        page's canonical URLs and record."""
+        page's canonical URLs and record. A page skipped under a role weaker than a list's
+        is remembered, to be fetched again if a stronger link comes (``_upgrades``)."""
         if parsed is not None:
             self._no_case_page(*parsed)
         self.handle_skipped(Skipped(msg.url, reason, msg.status))
+        if ROLE_STRENGTH.get(msg.role, ROLE_STRENGTH["list"]) < ROLE_STRENGTH["list"]:
+            names = frozenset(parsed[0] if parsed is not None else self._names(msg))
+            self._skipped_as.update(dict.fromkeys(names, (msg.url, msg.role, names)))
         return Verdict(skipped=reason)
 
     def _lost(self, msg: PageMessage, reason: str, role: str | None = None) -> Verdict:

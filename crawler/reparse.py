@@ -303,6 +303,7 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
                     queue.append((link, link_role))
                     if ahead is not None:
                         ahead(link)
+        queue.extend(verdict.refetch)  # the spider requests them again (parsed in place)
         for wanted in verdict.requisites:  # what the spider would have fetched, archived
             pipeline.add_requisite(captures.requisite(urldefrag(wanted)[0]))
 

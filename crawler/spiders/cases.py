@@ -105,9 +105,23 @@ class CasesSpider(scrapy.Spider):
                 return
             self.seen.add(canon)
             self.requested += 1
-            callback = self.parse_list if link == "list" else self.parse_case
-            yield scrapy.Request(url, callback=callback, errback=self.failed,
-                                 meta={"link_role": link, "referer": referer})
+            yield self._request(url, link, referer)
+
+    def _refetch(self, pages: Iterable[tuple[str, str]], referer: str
+                 ) -> Iterator[scrapy.Request]:
+        """Requests for pages skipped under a weaker role than a later link gives them
+        (``Verdict.refetch``), past the duplicate filter: fetched again under that role."""
+        for url, link in pages:
+            if self._over_budget(url, link):
+                return
+            self.requested += 1
+            yield self._request(url, link, referer, again=True)
+
+    def _request(self, url: str, link: str, referer: str | None, again: bool = False
+                 ) -> scrapy.Request:
+        callback = self.parse_list if link == "list" else self.parse_case
+        return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=again,
+                              meta={"link_role": link, "referer": referer})
 
     def _over_budget(self, url: str, link: str) -> bool:
         """Whether requesting ``url`` would exceed ``--max-pages`` or ``--max-cases`` (the
@@ -227,6 +241,7 @@ class CasesSpider(scrapy.Spider):
         self.seen.update(canonical_url(url, self.rules) for url in verdict.aliases)
         for attribute, link in FOLLOW_ORDER:
             yield from self._follow(getattr(verdict, attribute), link, referer)
+        yield from self._refetch(verdict.refetch, referer)
 
     def lost(self, request: scrapy.Request, reason: str, status: int | None = None,
              failed: bool = True) -> Skipped:

@@ -21,7 +21,7 @@ import argparse
 import json
 import random
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -116,6 +116,7 @@ def crawl(site: SiteFiles, start_url: str, out: Path, rng: random.Random | None,
                 if canon not in seen:
                     seen.add(canon)
                     new.append((target, link, final))
+        new.extend((url, role, final) for url, role in verdict.refetch)  # as the spider does
         frontier.extend(reversed(new) if mode == "dfs" else new)
     closed = pipeline.close({})
     return out / "latest" if closed.snapshot is not None else None
@@ -126,27 +127,33 @@ def run(families: Sequence[str], seeds: Sequence[int], orders: int, cases: int,
     """Every (family, seed) crawled in ``orders`` orders: the tallies of each order."""
     results: dict[tuple[str, int], list[Tally]] = {}
     with tempfile.TemporaryDirectory(prefix="orders-") as tmp:
-        work = Path(tmp)
         for family in families:
             for seed in seeds:
-                built = build_site(family, seed, cases)
-                root = work / f"{family}-{seed}"
-                built.write(root / "site")
-                truth = built.truth()
-                truth["cases"] = built.cases
-                files = SiteFiles(root / "site", built.server)
-                tallies = []
-                for n in range(orders if mode == "random" else 1):
-                    rng = random.Random(f"{family}:{seed}:{n}")
-                    snapshot = crawl(files, BASE + built.start_path, root / f"out{n}", rng,
-                                     mode)
-                    exported = read_export(snapshot) if snapshot else []
-                    tallies.append(score_site(truth, exported, 0, []))
-                results[(family, seed)] = tallies
+                results[(family, seed)] = score_orders(
+                    family, seed, range(orders if mode == "random" else 1), cases,
+                    Path(tmp) / f"{family}-{seed}", mode)
     return results
 
 
-def _right(tally: Tally) -> bool:
+def score_orders(family: str, seed: int, orders: Iterable[int], cases: int, work: Path,
+                 mode: str = "random") -> list[Tally]:
+    """The tally of each of ``orders`` (random order n draws from "family:seed:n") of one
+    generated site, crawled under ``work``."""
+    built = build_site(family, seed, cases)
+    built.write(work / "site")
+    truth = built.truth()
+    truth["cases"] = built.cases
+    files = SiteFiles(work / "site", built.server)
+    tallies = []
+    for n in orders:
+        rng = random.Random(f"{family}:{seed}:{n}")
+        snapshot = crawl(files, BASE + built.start_path, work / f"out{n}", rng, mode)
+        tallies.append(score_site(truth, read_export(snapshot) if snapshot else [], 0, []))
+    return tallies
+
+
+def right(tally: Tally) -> bool:
+    """Every case right: all fields, all pages, no case too many, no page of no case."""
     return (tally.fields_ok == tally.fields_total and tally.non_case_pages == 0
             and tally.cases_true == tally.cases_exported
             and tally.pages_found == tally.pages_total)
@@ -166,10 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = run(args.families.split(","), args.seed or [1, 2, 3], args.orders, args.cases,
                   args.mode)
     for (family, seed), tallies in results.items():
-        right = sum(map(_right, tallies))
-        print(f"{family} seed {seed} ({args.mode}): {right}/{len(tallies)} orders right")
+        good = sum(map(right, tallies))
+        print(f"{family} seed {seed} ({args.mode}): {good}/{len(tallies)} orders right")
         for n, tally in enumerate(tallies):
-            if not _right(tally):
+            if not right(tally):
                 print(f"  order {n}: fields {tally.fields_ok}/{tally.fields_total}, pages "
                       f"{tally.pages_found}/{tally.pages_total}, cases {tally.cases_true}/"
                       f"{tally.cases_exported}, non-case {tally.non_case_pages}")
