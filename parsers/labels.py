@@ -411,17 +411,24 @@ BYLINE_RE = re.compile(
     r"(?:,\s*[A-Z]{2,4})?$)")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-#: A line that is a date stamp and nothing else, with its weekday and time or not:
-#: "Sunday, 26 October 2008 16:59", "March 6, 2012", "03/14/2002 10:22:15 AM".
-DATE_LINE_RE = re.compile(
-    r"^(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
+#: A date with its time or not: "26 October 2008 16:59", "March 6, 2012", "Aug 20, 2010,
+#: 8:13 AM", "03/14/2002 10:22:15 AM".
+_DATE_TIME = (
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4})"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?$",
+    r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?")
+#: A line that is a date stamp and nothing else, with its weekday or not:
+#: "Sunday, 26 October 2008 16:59".
+DATE_LINE_RE = re.compile(
+    r"^(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
+    rf"{_DATE_TIME}$",
     re.I)
+#: "Last updated ...", "Updated: ...", and a page's revision stamp: "Updated Aug 20, 2010,
+#: 8:13 AM by NSMS Webmaster" (a site builder prints it under every page's content).
 UPDATED_RE = re.compile(
     r"^(?:this\s+)?(?:page\s+|site\s+|web\s*site\s+)?(?:was\s+)?(?:last\s+)"
-    r"(?:updated|modified|revised|changed)\b|^(?:updated|revised)\s*:",
+    r"(?:updated|modified|revised|changed)\b|^(?:updated|revised)\s*:"
+    rf"|^(?:updated|revised)\s+(?:on\s+)?{_DATE_TIME}(?:\s+by\s+\S.{{0,60}})?$",
     re.I,
 )
 

@@ -365,6 +365,22 @@ def _breadcrumb(runs: list[Run]) -> bool:
     return 0 < len(current) <= 2 * _HEADING_MAX and _all_links(trail, 2)
 
 
+#: The longest label a line of links may start with ("Subpages (4):", "See also:").
+_LINK_LABEL_MAX = 30
+
+
+def _labelled_links(runs: list[Run]) -> bool:
+    """A short label with its colon, not a heading of the alias table, then two links or
+    more and nothing else but separators: a link bar with its name ("Subpages (4):", the
+    list of a page's subpages a site builder prints under its content)."""
+    start = next((i for i, r in enumerate(runs) if r[0].strip()), len(runs))
+    if len(runs) - start < 3 or runs[start][3] is not None:
+        return False
+    label = " ".join(runs[start][0].split())
+    return (label.endswith(":") and len(label) <= _LINK_LABEL_MAX and len(label.split()) <= 3
+            and alias_key(label.rstrip(" :"))[0] is None and _all_links(runs[start + 1:], 2))
+
+
 def _crumb_separator(text: str) -> bool:
     text = text.replace("\xa0", " ").strip()
     return bool(text) and _CRUMB_SEPARATORS.issuperset(text.replace(" ", ""))
@@ -488,7 +504,8 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
                 continue
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
                     len(runs) > 1 and block[2] is None and (
-                        _all_links(runs, 2) or _breadcrumb(runs))) or text == tagline:
+                        _all_links(runs, 2) or _breadcrumb(runs) or _labelled_links(runs))
+            ) or text == tagline:
                 furniture.append(text)
                 page_of = page_of or _pager_page(text, runs)
                 continue

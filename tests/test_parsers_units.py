@@ -361,6 +361,29 @@ def test_a_side_column_before_the_content_gives_the_note_and_copyright(content: 
     assert record.unplaced_chars == 0 or record.references
 
 
+_SUBPAGES = " ".join(f'<a href="/cases/knee/part-{n}">Anterior Knee Pain in a Young Runner - '
+                     f"Part {n}</a>" for n in (2, 3, 4))
+
+
+@pytest.mark.parametrize(("after", "furniture"), [
+    (f'<div class="sites-subpages"><span>Subpages (3):</span> {_SUBPAGES}</div>',
+     "Subpages (3): Anterior Knee Pain"),
+    ("<div><span>Updated Aug 20, 2010, 8:13 AM by NSMS Webmaster</span></div>",
+     "Updated Aug 20, 2010, 8:13 AM by NSMS Webmaster"),
+])
+def test_a_site_builders_lines_under_the_content_are_furniture(after: str, furniture: str
+                                                               ) -> None:
+    """Under each page's content a site builder prints its subpages as a named line of
+    links ("Subpages (3):"; titles too long for a menu by their link lengths) and its
+    revision stamp ("Updated <date> by <name>"): furniture, never the text of the last
+    section, also where no footer follows to end it."""
+    page = (f"<title>Knee Pain</title><body><div><b>Outcome:</b></div>"
+            f"<div>He returned to running.</div>{after}</body>")
+    record = parse_page(page.encode(), URL)
+    assert [(s.key, s.text) for s in record.sections] == [("outcome", "He returned to running.")]
+    assert furniture in record.furniture
+
+
 def test_a_later_page_named_by_its_number_leaves_the_title_to_its_case() -> None:
     """A site builder names a case's subpages "Page 2": such a page shows no title of its
     own and does not warn; a first page without one does, and so does a case whose pages
@@ -433,7 +456,8 @@ def test_line_prefilters_never_hide_a_match() -> None:
 
     suffixes = ["", "age 2 of 4", "ext >>", "ast updated: May 2004", "eturn to the case studies",
                 "his page was last updated", "ote: for more information contact us",
-                "ebsite created by x", " 2004 AMSSM", "c) 2004", "opyright 2004"]
+                "ebsite created by x", " 2004 AMSSM", "c) 2004", "opyright 2004",
+                "pdated Aug 20, 2010, 8:13 AM by X", "evised on 3/12/99"]
     for code in range(0x10000):
         c = chr(code)
         for suffix in suffixes:
