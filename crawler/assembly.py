@@ -316,6 +316,9 @@ class CaseAssembler:
         from another link, was in flight): they join its aliases when it arrives."""
         self._digests: dict[str, tuple[str, str, Shelved | None]] = {}
         """Body SHA-256 -> (case key, canonical URL, shelved page while its case is open)."""
+        self._provisional: dict[str, str] = {}
+        """Content digest -> canonical URL of a page taken provisionally that said it
+        (``same_content_as``, once its case is written)."""
         self._contents: dict[str, str] = {}
         """Content digest (``page_content_hash``) -> canonical URL of the page that said it
         first."""
@@ -424,8 +427,7 @@ class CaseAssembler:
         shelved = self._shelf.put(page)
         if digest and not page.provisional:
             self._digests[digest] = (key, self._canon(page.ref.url), shelved)
-        if page.content_digest and not page.provisional:
-            self._contents.setdefault(page.content_digest, self._canon(page.ref.url))
+        self._note_content(page)
         for url in urls:
             case.pages[url] = shelved
             case.expected.add(url)
@@ -681,10 +683,18 @@ class CaseAssembler:
     def same_content_as(self, content_digest: str | None, body_sha256: str) -> str | None:
         """The canonical URL of a page taken before that says what a page with
         ``content_digest`` says, when its bytes differ (a page with the same body is
-        recognised by ``add_page`` itself); None when no page does."""
+        recognised by ``add_page`` itself); None when no page does. A page taken
+        provisionally counts once its case is written: a page that says the same, taken on
+        evidence later, is that page under another URL (while its case is open, a page of
+        the case that says the same replaces it: ``_merge_own_views``)."""
         if not content_digest or body_sha256 in self._digests:
             return None
-        return self._contents.get(content_digest)
+        found = self._contents.get(content_digest)
+        if found is None:  # a page taken provisionally whose case is written already
+            twin = self._provisional.get(content_digest)
+            if twin is not None and twin in self._owner and self._owner_of(twin) in self._released:
+                return twin
+        return found
 
     def holds(self, url: str) -> bool:
         """A page taken (its case open or written) answers to ``url``."""
@@ -779,18 +789,29 @@ class CaseAssembler:
         return False
 
     def _release_if_done(self, case: _OpenCase) -> list[Released]:
+        self._merge_own_views(case)  # before its pages are counted (``lacks_pages``)
         if case.waiting() or case.lacks_pages() or case.parts_unknown() or (
                 case.provisional or not case.confirmed or case.lacks_its_start()):
             return []
         return self._release(case)
+
+    def _note_content(self, page: FetchedPage) -> None:
+        """Remember what a page says (its content digest) for a page that says the same
+        under another URL (``same_content_as``): a page taken on evidence, or one taken
+        provisionally, apart."""
+        if page.content_digest:
+            known = self._provisional if page.provisional else self._contents
+            known.setdefault(page.content_digest, self._canon(page.ref.url))
 
     def _merge_own_views(self, case: _OpenCase) -> None:
         """A page of ``case`` taken provisionally (on its page marker alone) that says what
         another of its pages, taken on evidence, says (the same content digest) is that
         page under another URL: an article's old URL, reached first through a menu, beside
         the new URL a list links later. Its URLs become that page's aliases: the case holds
-        the page once, under the URL the evidence gave. (A provisional page's content is
-        never matched when it arrives: it may be a view of a page still to come.)"""
+        the page once, under the URL the evidence gave, and counts it once (``merged_pages``:
+        the crawl's count of case pages). (A provisional page's content is never matched
+        when it arrives: it may be a view of a page still to come.) Only a case holding a
+        provisional page reads its pages back for this."""
         if not case.some_provisional:
             return
         shelved = {where: self._shelf.get(where) for where in set(case.pages.values())}
@@ -805,6 +826,7 @@ class CaseAssembler:
             for url in names:
                 case.pages[url] = target
             case.aliases.setdefault(target, set()).update(names)
+            self.merged_pages += 1
 
     def _release(self, case: _OpenCase) -> list[Released]:
         self._merge_own_views(case)

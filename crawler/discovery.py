@@ -117,10 +117,11 @@ class LinkRoles:
     navigation: the evidence that confirms a case (``PagePipeline``). A case page's side
     column ("Previous Posts", "Recent cases") links into the case family too, but a site's
     own pages (a blog's About post) may share that family."""
-    views: list[str] = field(default_factory=list)
-    """Links (among ``nav``) into a case family to another view of this page, of a page of
-    its pager, or of another page it links (``views``): a print or "All Pages" view, never
-    a case of its own, whichever page links it."""
+    views: list[tuple[str, str]] = field(default_factory=list)
+    """(link, the page it is a view of) for the links (among ``nav``) into a case family to
+    another view of this page, of a page of its pager, or of another page it links
+    (``views``): a print or "All Pages" view, never a case of its own, whichever page links
+    it."""
 
 
 @dataclass(slots=True)
@@ -276,6 +277,7 @@ class Scope:
         framed = {link.url for link in links if link.framed}
         pages = _page_links(links) | self._later_pages(candidates)
         from_content = family is not None and members is not candidates
+        content |= self._dense_columns(links, family if from_content else None)
         roles = LinkRoles(lists=pagination)
         for url in candidates:
             if from_content and url not in content and self.is_case_family(url):
@@ -304,6 +306,20 @@ class Scope:
         roles.named += [url for url in candidates
                         if url in content or (family is not None and not from_content)]
         return roles
+
+    def _dense_columns(self, links: list[Link], family: UrlShape | None) -> set[str]:
+        """Where the list's content gave its case ``family``, the links of that family
+        named like cases (``TITLE_WORDS`` words or more) that the walk took for navigation
+        by their link density alone (``Link.in_link_list``: no tag, name or place beside
+        the content says so): a column of the list's own entries (a wiki category's entries
+        in three columns, the first of short titles). They are the content's too. (An
+        unnamed side column of such case links on a page whose content element nothing
+        names reads the same: its cases are listed, and a gone one is a lost case.)"""
+        if family is None:
+            return set()
+        return {link.url for link in links if link.in_link_list
+                and url_shape(link.url, self.rules) == family
+                and len(link.text.split()) >= TITLE_WORDS}
 
     def _later_pages(self, urls: list[str]) -> set[str]:
         """Those of a list's ``urls`` that name a later page of a case another of them names:
@@ -352,17 +368,19 @@ class Scope:
                 roles.pager.append(link.url)
             elif self.is_list_url(link.url):
                 roles.lists.append(link.url)
-            elif self.is_case_family(link.url) and not self._views_this_case(
-                    [page_url, *pager], link.url):
-                family.append(link.url)
-            elif self.is_case_family(link.url):
-                roles.views.append(link.url)
-            else:
+            elif not self.is_case_family(link.url):
                 roles.nav.append(link.url)
+            elif (shown := self._shown_in(page_url, pager, link.url)) is not None:
+                roles.views.append((link.url, shown))
+            else:
+                family.append(link.url)
         views = self.views(family)
         for url in family:
-            (roles.views if url in views else roles.case_links).append(url)
-        roles.nav += roles.views
+            if url in views:
+                roles.views.append((url, views[url]))
+            else:
+                roles.case_links.append(url)
+        roles.nav += [url for url, _ in roles.views]
         content = {link.url for link in links if not link.nav}
         roles.named = roles.pager + [u for u in roles.case_links if u in content]
         return roles
@@ -375,14 +393,13 @@ class Scope:
         return (_doc(page_url, self.rules).path == _doc(url, self.rules).path
                 and not self._another_case(page_url, url))
 
-    def _views_this_case(self, pages: list[str], url: str) -> bool:
-        """Is ``url`` another view of one of ``pages`` (``view_of``: the page and its
-        pager's pages)? A page under another URL than its case's (an article's old URL,
-        whose pager links its new URL's pages) links the print view of the new one, whose
-        path is not its own."""
-        path = _doc(url, self.rules).path
-        return any(_doc(page, self.rules).path == path and not self._another_case(page, url)
-                   for page in pages)
+    def _shown_in(self, page_url: str, pager: set[str], url: str) -> str | None:
+        """The page (this one, or one of its ``pager``) that ``url`` is another view of
+        (``view_of``), or None. A page under another URL than its case's (an article's old
+        URL, whose pager links its new URL's pages) links the print view of the new one,
+        whose path is not its own."""
+        return next((page for page in (page_url, *sorted(pager)) if self.view_of(page, url)),
+                    None)
 
     def teaser_roles(self, links: list[Link]) -> LinkRoles:
         """A page that is not a case (a teaser or taxonomy listing, a site page, another URL
@@ -396,7 +413,7 @@ class Scope:
         views = self.views(urls)
         return LinkRoles(nav=[url for url in urls if url not in views])
 
-    def views(self, urls: list[str]) -> set[str]:
+    def views(self, urls: list[str]) -> dict[str, str]:
         """Those of ``urls`` that are another of them (the same document, the same case)
         with query parameters added: views of that page (its print version, its "All
         Pages" view), linked beside it, not cases of their own. A page under another URL
@@ -405,9 +422,15 @@ class Scope:
         by_path: dict[str, list[str]] = {}
         for url in urls:
             by_path.setdefault(_doc(url, self.rules).path, []).append(url)
-        return {url for group in by_path.values() if len(group) > 1 for url in group
-                if any(_query_pairs(other, self.rules) < _query_pairs(url, self.rules)
-                       and not self._another_case(other, url) for other in group)}
+        found: dict[str, str] = {}
+        for group in by_path.values():
+            for url in group if len(group) > 1 else ():
+                other = next((o for o in group if _query_pairs(o, self.rules)
+                              < _query_pairs(url, self.rules) and not self._another_case(o, url)),
+                             None)
+                if other is not None:
+                    found[url] = other
+        return found
 
     def _learn_family_values(self, family: UrlShape, candidates: list[str]) -> None:
         """The query parameters every one of a list's links in ``family`` has with one

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag
 
 from casearchive.exports.files import LATEST
 from casearchive.exports.health import HEALTH_KEY, HealthThresholds, check_health
@@ -150,10 +151,14 @@ class PagePipeline:
         self._skipped_as: dict[str, tuple[str, str, frozenset[str]]] = {}
         """Canonical URL -> (URL, role, canonical URLs) of a page skipped under a role weaker
         than "list": fetched again if a later link gives it a stronger one (``_upgrades``)."""
-        self._views: set[str] = set()
-        """Canonical URLs a case page links as another view of a page it links
-        (``LinkRoles.views``): no case by their URL family alone, whoever links them (the
-        article's old URL links the "All Pages" view of its new one)."""
+        self._refetching: dict[str, str] = {}
+        """Canonical URL -> the skipped URL of a page asked for again (``_upgrades``), until
+        it arrives (``_arrives_again``)."""
+        self._views: dict[str, str] = {}
+        """Canonical URL -> the page it is another view of, as a case page linked it
+        (``LinkRoles.views``): no case by its URL family alone, whoever links it (the
+        article's old URL links the "All Pages" view of its new one), while the identity
+        parameters learned since do not make it another case (``Scope.view_of``)."""
         self._list_links: set[str] = set()
         """Canonical URLs linked as lists: a page requested under another role first (the
         request was queued before the list link came) is handled as a list. Links as a case
@@ -192,6 +197,7 @@ class PagePipeline:
         to assembly."""
         if msg.role != "list" and not self._names(msg).isdisjoint(self._list_links):
             msg = replace(msg, role="list")  # requested under a weaker role before a list link
+        self._arrives_again(self._names(msg))
         verdict = self._handle_page(msg)
         verdict.refetch = self._upgrades(verdict)
         self._list_links.update(canonical_url(url, self.scope.rules) for url in verdict.lists)
@@ -217,9 +223,18 @@ class PagePipeline:
                     continue
                 for name in skipped[2]:
                     self._skipped_as.pop(name, None)
-                self.report.unskip(skipped[0])
-                found.append((url, role))
+                    self._refetching[name] = skipped[0]
+                found.append((urldefrag(url)[0], role))
         return found
+
+    def _arrives_again(self, names: set[str]) -> None:
+        """A page fetched again (``_upgrades``) has arrived, as a page or as a failure: its
+        first skip is forgotten now, not when it was asked for (a crawl stopped before it
+        came keeps that skip)."""
+        if not self._refetching or names.isdisjoint(self._refetching):
+            return
+        for url in {self._refetching.pop(n) for n in names if n in self._refetching}:
+            self.report.unskip(url)
 
     def _handle_page(self, msg: PageMessage) -> Verdict:
         ctype = msg.headers.get("content-type", msg.headers.get("Content-Type", "")).lower()
@@ -313,7 +328,7 @@ class PagePipeline:
         confirmed = provisional or self._confirm_all or bool(
             (names | {url}) & self._confirmed) or self.scope.in_list_dir(url)
         self._note_evidence(roles.pager, PAGER)
-        self._views.update(canonical_url(u, rules) for u in roles.views)
+        self._views.update((canonical_url(v, rules), page) for v, page in roles.views)
         named = set(roles.named) if confirmed else set()
         self._note_evidence([u for u in roles.case_links if u in named], CASE_LINK)
         self._note_evidence([u for u in roles.case_links if u not in named], NAV_LINK)
@@ -382,7 +397,12 @@ class PagePipeline:
             # phone view links the post
             self._note_evidence([declared], evidence)
         verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
-        verdict.pager = [declared]
+        # followed as a page of a case only on case evidence: a phone view a side column
+        # links makes its post no case page
+        if evidence in (CASE_LINK, PAGER):
+            verdict.pager = [declared]
+        else:
+            verdict.nav.append(declared)
         return verdict
 
     def _opens_a_pager_family(self, msg: PageMessage, record: PageRecord) -> bool:
@@ -576,8 +596,8 @@ class PagePipeline:
         """Is the page a print or "All Pages" view that its own page links, or one a case
         page linked beside that page (``LinkRoles.views``), whichever page linked it
         first? Then its URL family is no evidence of a case of its own."""
-        return bool(msg.referer and self.scope.view_of(msg.referer, msg.request_url)) or (
-            not names.isdisjoint(self._views))
+        return bool(msg.referer and self.scope.view_of(msg.referer, msg.request_url)) or any(
+            self.scope.view_of(self._views[n], msg.request_url) for n in names if n in self._views)
 
     def _declared_canonical(self, record: PageRecord, fetched: str) -> str | None:
         """The page's ``rel=canonical`` URL when it names this page: on the site, not a list
@@ -618,18 +638,17 @@ class PagePipeline:
         self.assembler.set_rules(self.scope.rules)
         return True
 
-    def _skip(self, msg: PageMessage, reason: str,
-              parsed: tuple[set[str], PageRecord] | None = None) -> Verdict:
+    def _skip(self, msg: PageMessage, reason: str, parsed: tuple[set[str], PageRecord]
+              ) -> Verdict:
         """A page that is no case page. A case whose post navigation led here (a news post
         between two parts of a case) waits instead for the post after this one: the pages
         this one's post navigation leads to (``FetchedPage.sequels``); ``parsed``: the
         page's canonical URLs and record. A page skipped under a role weaker than a list's
         is remembered, to be fetched again if a stronger link comes (``_upgrades``)."""
-        if parsed is not None:
-            self._no_case_page(*parsed)
+        self._no_case_page(*parsed)
         self.handle_skipped(Skipped(msg.url, reason, msg.status))
         if ROLE_STRENGTH.get(msg.role, ROLE_STRENGTH["list"]) < ROLE_STRENGTH["list"]:
-            names = frozenset(parsed[0] if parsed is not None else self._names(msg))
+            names = frozenset(parsed[0])
             self._skipped_as.update(dict.fromkeys(names, (msg.url, msg.role, names)))
         return Verdict(skipped=reason)
 
@@ -642,6 +661,7 @@ class PagePipeline:
 
     def handle_skipped(self, item: Skipped) -> None:
         """A URL that yields no case page; an expected page of a case counts as failed."""
+        self._arrives_again({canonical_url(item.url, self.scope.rules)})
         expected = self.assembler.is_expected(item.url)
         self.report.add_skipped(item, case_page=expected)
         if expected:

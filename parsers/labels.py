@@ -428,7 +428,7 @@ DATE_LINE_RE = re.compile(
 UPDATED_RE = re.compile(
     r"^(?:this\s+)?(?:page\s+|site\s+|web\s*site\s+)?(?:was\s+)?(?:last\s+)"
     r"(?:updated|modified|revised|changed)\b|^(?:updated|revised)\s*:"
-    rf"|^(?:updated|revised)\s+(?:on\s+)?{_DATE_TIME}(?:\s+by\s+\S.{{0,60}})?$",
+    rf"|^(?:updated|revised)\s+(?:on\s+)?{_DATE_TIME}(?:\s+by(?:\s+[^\s.,:;]+){{1,4}})?$",
     re.I,
 )
 

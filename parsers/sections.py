@@ -184,6 +184,42 @@ def edit_link(runs: list[Run]) -> bool:
         _EDIT_RE.fullmatch(text) is not None or not _has_alnum(text))
 
 
+#: The most runs a heading's leading tool link takes ("[", "edit", "]" and spaces).
+_TOOL_RUNS = 5
+
+
+def _drop_leading_tool_link(lines: list[list[Run]], i: int, furniture: list[str]) -> list[Run]:
+    """Line ``i`` without the tool link it starts with, which goes to ``furniture``; the
+    block's line is replaced, so that every later pass reads the heading alone. A tool
+    link is a bracketed link named by a word before a heading's text
+    (``_tool_before_heading``: "[edit] Diagnostic Work-up": an old MediaWiki floats a
+    heading's "[edit]" before its text, a newer one puts it after). Any other line is
+    unchanged (a numbered pager "[1] [2]", a note "[1] Roe J. ...")."""
+    runs = lines[i]
+    for end in range(1, min(len(runs) - 1, _TOOL_RUNS) + 1):
+        if runs[end - 1][0].rstrip().endswith("]"):
+            rest = runs[end:]
+            if _tool_before_heading(runs[:end], rest):
+                furniture.append(" ".join("".join([r[0] for r in runs[:end]]).split()))
+                lines[i] = rest
+                return rest
+            break
+    return runs
+
+
+def _tool_before_heading(head: list[Run], rest: list[Run]) -> bool:
+    """Is ``head`` a tool link named by a word ("[edit]", "[modifier]"; not "[1]": a
+    note's number) and ``rest`` a heading's text (short, strong: a heading element or bold,
+    not a link)?"""
+    words = "".join([r[0] for r in head]).strip(" []\xa0")
+    if not words.isalpha() or not edit_link(head):
+        return False
+    text = "".join([r[0] for r in rest]).strip()
+    first = next((r for r in rest if r[0].strip()), None)
+    return (bool(text) and len(text) <= _HEADING_MAX and first is not None
+            and first[3] is None and first[2])
+
+
 _ALNUM_RE = re.compile(r"[^\W_]")
 
 
@@ -492,6 +528,8 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
             if skip_next:
                 skip_next = False
                 continue
+            if runs[0][0].lstrip()[:1] == "[":
+                runs = _drop_leading_tool_link(blines, li, furniture)
             first = runs[0]
             if first[4] or len(runs) > 1:
                 text, bullet = _line_text(runs)

@@ -392,3 +392,30 @@ def test_a_home_page_s_link_to_a_list_shaped_page_makes_it_the_list() -> None:
     assert scope.adopts_list([view], twisties)
     assert scope.is_list_url(view + "&Expand=2")
     assert not scope.is_list_url(db + "/Meetings?OpenView")
+
+
+def test_a_column_of_the_lists_entries_read_as_dense_links_is_the_lists_content() -> None:
+    """A wiki category lists its entries in three columns; the walk takes the first (short
+    titles) for a block of links by its density alone (``Link.in_link_list``), the others
+    for content. Its links into the case family the content names are the list's content:
+    case links, named (confirmed), never navigation."""
+    start = BASE + "/index.php?title=Category:Case_studies"
+    case = BASE + "/index.php?title=Case:{}"
+    def entry(name: str, dense: bool = False) -> Link:
+        return Link(url=case.format(name.replace(" ", "_")), text=f"Case:{name}", nav=dense,
+                    in_link_list=dense)
+
+    column = [entry(n, dense=True) for n in (
+        "Ankle Sprain That Would Not Heal", "Knee Pain in a Runner", "Chest Pain in a Runner")]
+    others = [entry(f"{n} in a Young Athlete") for n in ("Leg Pain", "Headache", "Hip Pain")]
+    menu = [Link(url=BASE + "/index.php?title=Main_Page", text="Main Page", nav=True,
+                 in_link_list=True),
+            Link(url=BASE + "/index.php?title=Help:Contents", text="Help", nav=True,
+                 in_link_list=True),
+            entry("Random", dense=True)]  # a word or two: a menu's
+    roles = Scope(start).list_roles(start, [*menu, *column, *others])
+    every = [link.url for link in (*column, *others)]
+    assert sorted(roles.case_links) == sorted(every)
+    assert set(every) <= set(roles.named)
+    assert not set(every) & set(roles.nav)
+    assert menu[2].url in roles.nav

@@ -38,6 +38,8 @@ CASES = 8
     ("joomla", 1, 2),  # the "All Pages" view linked from the article's old URL
     ("joomla", 39, 0),  # the print view of the new URL (in the old one's pager), skipped
     ("joomla", 39, 1),  # the old URL taken on its page marker before the list's new URL
+    ("joomla", 41, 8),  # ... and the new URL came while the old one's case was open
+    ("joomla", 39, 12),  # ... and the new URL came after that case was written
 ])
 def test_the_snapshot_does_not_depend_on_the_order_of_the_links(
         tmp_path: Path, family: str, seed: int, order: int) -> None:

@@ -361,6 +361,38 @@ def test_a_side_column_before_the_content_gives_the_note_and_copyright(content: 
     assert record.unplaced_chars == 0 or record.references
 
 
+def test_a_tool_link_before_a_heading_is_furniture() -> None:
+    """An old MediaWiki floats a heading's "[edit]" before its text: the heading is the
+    text after it, the link is furniture; a bracketed number before text ("[1]", a
+    pager's or a note's) is no tool link."""
+    edit = ('<span class="editsection">[<a href="/index.php?title=X&amp;action=edit&amp;'
+            'section={n}">edit</a>]</span> ')
+    page = ("<title>Knee Pain</title><body><h2>" + edit.format(n=1) +
+            '<span class="mw-headline">Diagnostic Work-up</span></h2><p>An MRI was normal.</p>'
+            "<h2>" + edit.format(n=2) + '<span class="mw-headline">References</span></h2>'
+            '<p><a href="#r1">[1]</a> Roe J, Doe A. Knee pain. Am J Sports Med. '
+            "2001;29(2):12-15.</p></body>")
+    record = parse_page(page.encode(), URL)
+    assert [(s.key, s.heading) for s in record.sections] == [
+        ("tests_and_results", "Diagnostic Work-up"), ("references", "References")]
+    assert record.sections[0].text == "An MRI was normal."
+    assert record.sections[1].text.startswith("[1] Roe J")
+    assert record.furniture.split("\n").count("[edit]") == 2
+
+
+@pytest.mark.parametrize("note", [
+    '<font face="Arial"><a href="#r1">[1]</a> Roe J, Doe A. Knee pain. 2001;29:12.</font>',
+    '<a href="#r1">[1]</a> <i>Roe J, Doe A.</i> Knee pain. 2001;29:12.',
+    '<a href="#r1">[1]</a> <b>Roe J.</b>',
+    '<a href="/roe.pdf">[PDF]</a> <i>Roe J. Knee pain in runners</i>'])
+def test_a_bracketed_link_before_no_heading_is_no_tool_link(note: str) -> None:
+    """A note's number linked in brackets, or a link to a file, before text that is no
+    heading (not strong) is the text's."""
+    page = f"<title>Knee Pain</title><body><h2>References</h2><p>{note}</p></body>"
+    record = parse_page(page.encode(), URL)
+    assert record.sections[0].text.startswith(("[1] Roe J", "[PDF] Roe J"))
+
+
 _SUBPAGES = " ".join(f'<a href="/cases/knee/part-{n}">Anterior Knee Pain in a Young Runner - '
                      f"Part {n}</a>" for n in (2, 3, 4))
 
@@ -370,16 +402,21 @@ _SUBPAGES = " ".join(f'<a href="/cases/knee/part-{n}">Anterior Knee Pain in a Yo
      "Subpages (3): Anterior Knee Pain"),
     ("<div><span>Updated Aug 20, 2010, 8:13 AM by NSMS Webmaster</span></div>",
      "Updated Aug 20, 2010, 8:13 AM by NSMS Webmaster"),
+    ("<div>Updated June 3, 2009 by Dr. Smith: an MRI showed a tear.</div>", None),
 ])
-def test_a_site_builders_lines_under_the_content_are_furniture(after: str, furniture: str
-                                                               ) -> None:
+def test_a_site_builders_lines_under_the_content_are_furniture(after: str,
+                                                               furniture: str | None) -> None:
     """Under each page's content a site builder prints its subpages as a named line of
     links ("Subpages (3):"; titles too long for a menu by their link lengths) and its
     revision stamp ("Updated <date> by <name>"): furniture, never the text of the last
-    section, also where no footer follows to end it."""
+    section, also where no footer follows to end it. A sentence that starts like a stamp
+    is the section's."""
     page = (f"<title>Knee Pain</title><body><div><b>Outcome:</b></div>"
             f"<div>He returned to running.</div>{after}</body>")
     record = parse_page(page.encode(), URL)
+    if furniture is None:
+        assert record.sections[0].text.endswith("an MRI showed a tear.")
+        return
     assert [(s.key, s.text) for s in record.sections] == [("outcome", "He returned to running.")]
     assert furniture in record.furniture
 
