@@ -303,7 +303,10 @@ class CaseAssembler:
         the end to show a page taken on evidence: it could not join the page's row
         (reported)."""
         self.merged_pages = 0
-        """Provisional pages that turned out to show a page taken on evidence (``finish``)."""
+        """Pages handed in that turned out to be another URL of a page taken: the same body
+        or canonical URL (``_add_duplicate``), or provisional pages that show a page taken
+        on evidence (``_merge_own_views``, ``finish``). The crawl's count of case pages
+        leaves them out."""
         self.unconfirmed: list[str] = []
         """Page URLs of the cases no list or confirmed page named by the end of the crawl
         (``finish``): not cases (reported as skipped)."""
@@ -633,6 +636,7 @@ class CaseAssembler:
         """A page whose body is that of a page already taken: its URLs become aliases. When
         another open case expected it (``mine``: its pager named this page by another URL),
         that case is this one and joins it (``_join``)."""
+        self.merged_pages += 1  # handed in as a page, it is another URL of one
         key = self._current(key)
         case = self._open.get(key)
         if case is None or shelved is None:

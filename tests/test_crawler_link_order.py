@@ -45,6 +45,10 @@ def test_the_snapshot_does_not_depend_on_the_order_of_the_links(
         tmp_path: Path, family: str, seed: int, order: int) -> None:
     (tally,) = score_orders(family, seed, [order], CASES, tmp_path)
     assert right(tally), tally
+    manifest = json.loads((tmp_path / f"out{order}" / "latest" / "manifest.json").read_text(
+        encoding="utf-8"))
+    # a page found to be another URL of one is no case page of the summary's count
+    assert manifest["crawl_stats"]["case_pages"] == manifest["counts"]["pages"]
 
 
 def test_a_list_skipped_as_navigation_is_fetched_again_as_a_list(
