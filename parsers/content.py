@@ -435,9 +435,11 @@ _LAYOUT_TAGS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", 
 
 def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: int) -> None:
     """The side columns of one layout row. The content cell is the one cell holding a case
-    heading when exactly one does (then a column of boxes beside it is furniture however
+    heading when exactly one does, or, where none does, the one holding a run-in label in
+    capitals (``_holds_caps_label``; then a column of boxes beside it is furniture however
     long), else the densest cell (then only a column of at most half its text is)."""
-    labelled = [c for c, _ in cells if c.tag == "td" and _holds_case_label(c)]
+    labelled = ([c for c, _ in cells if c.tag == "td" and _holds_case_label(c)]
+                or [c for c, _ in cells if c.tag == "td" and _holds_caps_label(c)])
     anchored = len(labelled) == 1
     content = labelled[0] if anchored else main
     for cell, m in cells:
@@ -456,6 +458,21 @@ def _holds_case_label(cell: etree._Element) -> bool:
     for el in cell.iter(*_LABEL_TAGS):
         text = " ".join("".join(el.itertext()).split()).rstrip(" :")
         if 0 < len(text) <= 60 and alias_key(text)[0] is not None:
+            return True
+    return False
+
+
+def _holds_caps_label(cell: etree._Element) -> bool:
+    """Does a cell hold a section label by its form, a run-in label in capitals with its
+    colon ("<b>RETURN TO PLAY:</b> text": two words or eight letters at least, as
+    ``sections._run_in_caps`` reads it)? Then, where no cell holds a case heading, it is
+    the content (a last page holding one unknown section, beside a longer column of
+    boxes)."""
+    for el in cell.iter(*_LABEL_TAGS):
+        raw = " ".join("".join(el.itertext()).split())
+        text = raw.rstrip(" :")
+        if (raw.endswith(":") and 0 < len(text) <= 60 and text.isupper()
+                and (len(text.split()) >= 2 or len(text) >= 8)):
             return True
     return False
 

@@ -195,16 +195,21 @@ def undecorate(text: str) -> str:
     return text
 
 
-def strip_site(title: str, names_site: Callable[[str], bool]) -> str:
+def strip_site(title: str, names_site: Callable[[str], bool],
+               is_holder: Callable[[str], bool] = lambda part: False) -> str:
     """A ``<title>`` without the parts that name the site: parts between separators at the
-    site's end (the start after "»" or "::", as in "Site » X"; else the end, as in "X –
-    Site") that ``names_site`` accepts (``_site_namer``: a furniture line such as the
-    masthead or logo, or the copyright holder)."""
+    site's end that ``names_site`` accepts (``_site_namer``: a furniture line such as the
+    masthead or logo, or the copyright holder). The site's end is the start after "»" or
+    "::" ("Site » X"), or when the first part is the copyright holder and the last is not
+    ("Atlantic Academy - Knee Pain": the case's title shows as a furniture line too, a
+    linked heading, a module of latest cases); else the end ("X – Site")."""
     pieces = TITLE_PART_SEP_RE.split(title)
     if len(pieces) < 2:
         return title
     seps = TITLE_PART_SEP_RE.findall(title)
-    end = 0 if seps[0].strip() in ("\u00bb", "::") else -1
+    site_first = seps[0].strip() in ("\u00bb", "::") or (
+        is_holder(pieces[0]) and not is_holder(pieces[-1]))
+    end = 0 if site_first else -1
     while len(pieces) > 1 and names_site(pieces[end]):
         pieces.pop(end)
         seps.pop(end)
@@ -399,7 +404,7 @@ def _own_title(tag_title: str, names_part: Callable[[str], bool],
     generic ``<title>``, the site's name: the visible heading decides)."""
     if not tag_title:
         return tag_title
-    tag_title = strip_site(collapse(tag_title), names_part)
+    tag_title = strip_site(collapse(tag_title), names_part, is_holder)
     tag_title = strip_site_prefix(tag_title, names_part, preamble)
     return "" if is_holder(tag_title) else tag_title
 

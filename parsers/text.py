@@ -757,8 +757,11 @@ def _row_headed(rows: list[list[int]], blocks: list[Block]) -> bool:
 def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block],
                           is_label: LabelTest) -> None:
     """Collapse a data table's blocks into one block with one line per row (not when a
-    first-column cell is a label: a label/value layout table)."""
-    if max((len(r) for r in rows), default=0) < 2 or _row_headed(rows, blocks):
+    first-column cell is a label: a label/value layout table, nor when its cells show
+    nothing but links: a bar of buttons, "Next Page | Case List", whose cells stay lines
+    of links)."""
+    if (max((len(r) for r in rows), default=0) < 2 or _row_headed(rows, blocks)
+            or _only_links(blocks[start:])):
         return
     end = len(blocks)
     out_rows: list[str] = []
@@ -794,6 +797,12 @@ def _maybe_collapse_table(rows: list[list[int]], start: int, blocks: list[Block]
 
 
 
+
+
+def _only_links(blocks: list[Block]) -> bool:
+    """Is every run that shows text in ``blocks`` inside a link?"""
+    return all(r[HREF] is not None for b in blocks for line in b[0] for r in line
+               if r[T].strip())
 
 
 def _head_left_cells(rows: list[list[int]], blocks: list[Block]) -> None:

@@ -421,6 +421,30 @@ def test_a_site_builders_lines_under_the_content_are_furniture(after: str,
     assert furniture in record.furniture
 
 
+def test_a_table_of_buttons_is_no_data_table() -> None:
+    """A Notes action bar: a bordered table whose cells are one link each ("Next Page",
+    "Case List"; ``href=""`` with a script) is a bar of links, furniture, never a data
+    row "Next Page | Case List" of unplaced text."""
+    bar = "".join(f'<td nowrap><a href="" onclick="return go()">{name}</a></td>'
+                  for name in ("Next Page", "Case List"))
+    page = (f"<title>Knee Pain - Page #2</title><body><table border=1><tr>{bar}</tr></table>"
+            "<p><b>History:</b> a fall</p></body>")
+    record = parse_page(page.encode(), URL)
+    assert record.unplaced_chars == 0 and not record.warnings
+    assert {"Next Page", "Case List"} <= set(record.furniture.split("\n"))
+
+
+def test_a_title_led_by_the_copyright_holder_keeps_the_case_title() -> None:
+    """"Holder - Case" in ``<title>``: the site is its first part (the copyright holder),
+    though the case's title shows as a furniture line too (its heading a link to itself)."""
+    page = ("<title>Plains Sports Society - Knee Pain in a Skier</title><body>"
+            '<div><a href="/cases/knee">Knee Pain in a Skier</a></div>'
+            "<p><b>History:</b> a fall</p><p>&copy; Plains Sports Society</p></body>")
+    record = parse_page(page.encode(), URL)
+    assert record.title == "Knee Pain in a Skier"
+    assert not [w for w in record.warnings if w.startswith("title")]
+
+
 def test_a_later_page_named_by_its_number_leaves_the_title_to_its_case() -> None:
     """A site builder names a case's subpages "Page 2": such a page shows no title of its
     own and does not warn; a first page without one does, and so does a case whose pages
@@ -582,6 +606,11 @@ def test_side_column_of_boxes_in_a_layout_table_is_furniture() -> None:
     # the one cell holding a case heading is the content, however short beside the column
     short, _ = _site_page(1, "<p><b>Outcome:</b></p><p>well</p>", side)
     assert [s.heading for s in short.sections] == ["Outcome"] and "Meetings" in short.furniture
+    # with no case heading, the one cell holding a run-in label in capitals is the content
+    caps, _ = _site_page(3, "<p><b>RETURN TO PLAY:</b> Cleared after a progression.</p>",
+                         side)
+    assert [s.heading for s in caps.sections] == ["RETURN TO PLAY"]
+    assert "Meetings" in caps.furniture
     # a two-column heading table keeps its left cells
     rows = parse_page(b"<title>T</title><table><tr><td><b>History</b></td><td>x y</td></tr>"
                       b"<tr><td><b>Outcome</b></td><td>z</td></tr></table>", URL)
