@@ -259,8 +259,8 @@ STYLE_TAGS: frozenset[str] = frozenset({"font", "span", "em", "i", "big", "small
 NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu", "footer"})
 
 NAV_ATTR_RE = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|sidebars|side-bar|breadcrumbs?|topnav|"
-    r"leftnav|left-nav|sidenav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"
+    r"(?:^|[\s_-])(?:[a-z]*nav|[a-z]*navbar|[a-z]*navigation|menu|sidebar|sidebars|side-bar|"
+    r"breadcrumbs?|left-nav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"
     r"share|sharing|sharedaddy|sharethis|social|print|printer|login|comments?|comment-form|"
     r"widget|widget-area|submitted|links|byline|feed|meta|postmeta|postmetadata|footer|"
     r"posted-on|entry-utility|navbox|printfooter|catlinks|sitesub|contentsub|toc)"

@@ -421,6 +421,21 @@ def test_a_site_builders_lines_under_the_content_are_furniture(after: str,
     assert furniture in record.furniture
 
 
+@pytest.mark.parametrize("cls", ["pagenavbar", "pagenav_prev", "subnav"])
+def test_a_class_that_ends_in_a_navigation_word_is_navigation(cls: str) -> None:
+    """A container named by a compound ending in "nav", "navbar" or "navigation" (Joomla's
+    ``pagenavbar`` around its pager "«StartPrev1 2 3 4Next End»" on a first page, whose
+    "Start" and "Prev" are no links: too few links for their density to show) is
+    navigation."""
+    pager = "".join(f'<a href="?start={n}">{n + 1}</a>' for n in (1, 2, 3))
+    page = ("<title>Knee Pain</title><body><p><b>History:</b> a fall</p>"
+            f'<div class="{cls}"><span>&laquo;</span><span>Start</span><span>Prev</span>'
+            f'<strong>1</strong>{pager}<a href="?start=1">Next</a><a href="?start=3">End</a>'
+            "<span>&raquo;</span></div></body>")
+    record = parse_page(page.encode(), URL)
+    assert [(s.key, s.text) for s in record.sections] == [("history", "a fall")]
+
+
 def test_a_table_of_buttons_is_no_data_table() -> None:
     """A Notes action bar: a bordered table whose cells are one link each ("Next Page",
     "Case List"; ``href=""`` with a script) is a bar of links, furniture, never a data
