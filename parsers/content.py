@@ -16,6 +16,7 @@ class would be: it is retagged as a ``div`` so that the walk's container test se
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml import etree
@@ -27,6 +28,7 @@ from .labels import (
     HEADING_TAGS,
     NAV_TAGS,
     alias_key,
+    is_caps_label,
     names_navigation,
     normalize_label,
     title_names,
@@ -452,29 +454,28 @@ def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: 
 _LABEL_TAGS = ("b", "strong", "h2", "h3", "h4", "h5", "h6", "dt", "th")
 
 
+def _labels(cell: etree._Element) -> Iterator[tuple[str, bool]]:
+    """The emphasised labels of a cell (at most 60 characters), without their colon, and
+    whether they had one."""
+    for el in cell.iter(*_LABEL_TAGS):
+        raw = " ".join("".join(el.itertext()).split())
+        text = raw.rstrip(" :")
+        if 0 < len(text) <= 60:
+            yield text, raw.endswith(":")
+
+
 def _holds_case_label(cell: etree._Element) -> bool:
     """Does a cell hold a case's section heading (an emphasised alias, "History:")? Then it
     is the content, however short the page and however long the column beside it."""
-    for el in cell.iter(*_LABEL_TAGS):
-        text = " ".join("".join(el.itertext()).split()).rstrip(" :")
-        if 0 < len(text) <= 60 and alias_key(text)[0] is not None:
-            return True
-    return False
+    return any(alias_key(text)[0] is not None for text, _ in _labels(cell))
 
 
 def _holds_caps_label(cell: etree._Element) -> bool:
     """Does a cell hold a section label by its form, a run-in label in capitals with its
-    colon ("<b>RETURN TO PLAY:</b> text": two words or eight letters at least, as
-    ``sections._run_in_caps`` reads it)? Then, where no cell holds a case heading, it is
-    the content (a last page holding one unknown section, beside a longer column of
-    boxes)."""
-    for el in cell.iter(*_LABEL_TAGS):
-        raw = " ".join("".join(el.itertext()).split())
-        text = raw.rstrip(" :")
-        if (raw.endswith(":") and 0 < len(text) <= 60 and text.isupper()
-                and (len(text.split()) >= 2 or len(text) >= 8)):
-            return True
-    return False
+    colon ("<b>RETURN TO PLAY:</b> text", ``labels.is_caps_label``, as the sections read
+    it)? Then, where no cell holds a case heading, it is the content (a last page holding
+    one unknown section, beside a longer column of boxes)."""
+    return any(colon and is_caps_label(text) for text, colon in _labels(cell))
 
 
 def _boxes(cell: etree._Element) -> bool:

@@ -258,6 +258,13 @@ STYLE_TAGS: frozenset[str] = frozenset({"font", "span", "em", "i", "big", "small
 #: Explicit navigation containers.
 NAV_TAGS: frozenset[str] = frozenset({"nav", "aside", "menu", "footer"})
 
+def is_caps_label(text: str) -> bool:
+    """A label in capitals long enough to name a section ("RETURN TO PLAY"), not a
+    sub-label's acronym ("ECG", "MRI"): no lower-case letter, and two words or eight
+    letters at least."""
+    return len(text) >= 3 and text.isupper() and (len(text.split()) >= 2 or len(text) >= 8)
+
+
 NAV_ATTR_RE = re.compile(
     r"(?:^|[\s_-])(?:[a-z]*nav|[a-z]*navbar|[a-z]*navigation|menu|sidebar|sidebars|side-bar|"
     r"breadcrumbs?|left-nav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"

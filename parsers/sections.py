@@ -54,6 +54,7 @@ from .labels import (
     URL_RE,
     alias_key,
     heading_rule,
+    is_caps_label,
     normalize_label,
     synonym_keys,
     title_names,
@@ -827,9 +828,7 @@ def _run_in_caps(hit: LabelHit, kept: Kept) -> bool:
     """A bold run-in label in CAPS with its colon that opens a paragraph ("<b>RETURN TO
     PLAY:</b> text"): the print convention for a section label, not a sub-label (those are
     short acronyms, "ECG:", "MRI:": two words or eight letters at least)."""
-    heading = hit.heading
-    return (hit.sig[2] and kept[1] == 0 and _is_caps(heading)
-            and (len(heading.split()) >= 2 or len(heading) >= 8))
+    return hit.sig[2] and kept[1] == 0 and is_caps_label(hit.heading)
 
 
 def _run_in_title(hit: LabelHit, kept: Kept) -> bool:
