@@ -374,9 +374,9 @@ class CaseAssembler:
         numbered = bool(page.pager_labels)
         page.pager_labels = {}
         digest = page.ref.content_sha256
+        self._note_posts(urls, page.record.title, page.sequels)
         if digest and digest in self._digests:
             mine = next((self._owner_of(u) for u in urls if u in self._owner), None)
-            self._note_posts(urls, page.record.title, page.sequels)
             return self._add_duplicate(page, urls, *self._digests[digest],
                                        mine=mine) + self._arrived(urls)
         held = self._canon(page.ref.url)
@@ -385,7 +385,6 @@ class CaseAssembler:
             # view ``?m=1``, a print view): that page, in other bytes; never a second page.
             owner = self._owner_of(held)
             case = self._open.get(owner)
-            self._note_posts(urls, page.record.title, page.sequels)
             return self._add_duplicate(page, urls, owner, held, case.pages.get(held) if case
                                        else None) + self._arrived(urls)
         key = next((self._owner_of(u) for u in urls if u in self._owner), None)
@@ -402,7 +401,6 @@ class CaseAssembler:
             self._open[key].expected -= urls
             key = None
         key = key or own
-        self._note_posts(urls, page.record.title, page.sequels)
         if key in self._released:
             self.late_pages.append(page.ref.url)
             return self._arrived(urls)
@@ -466,7 +464,7 @@ class CaseAssembler:
         number = page.record.page_number
         if not title or not page.number_stated or number is None or page.provisional:
             return None  # (a page taken on its title alone may be a listing that shows it)
-        waiting = sorted(set().union(*(self._awaited.get(u, set()) for u in urls)))
+        waiting = sorted(self._awaiting(urls))
         titled = self._titled.get(fold_title(title), set())
         titled &= self._open.keys()  # forget the cases released since
         counted = sorted(k for k in titled if self._open[k].lacks_pages())
@@ -481,7 +479,7 @@ class CaseAssembler:
         """``case`` takes the page at ``urls``: another open case whose post navigation led
         there too, of the same title and holding other page numbers, is the same case
         reached from its other end ("Older Post" from part 5, "Newer Post" from part 1)."""
-        for key in sorted(set().union(*(self._awaited.get(u, set()) for u in urls))):
+        for key in sorted(self._awaiting(urls)):
             other = self._open.get(key)
             if other is None or key == case.key or not other.title or not case.title or (
                     other.provisional or case.provisional):
@@ -489,6 +487,10 @@ class CaseAssembler:
             if fold_title(other.title) == fold_title(case.title) and not (
                     other.numbers & case.numbers):
                 self._join(case, self._open.pop(key))
+
+    def _awaiting(self, urls: set[str]) -> set[str]:
+        """Keys of the open cases whose post navigation waits for one of ``urls``."""
+        return set().union(*(self._awaited.get(u, set()) for u in urls))
 
     def _note_posts(self, urls: set[str], title: str | None, post_nav: list[str]) -> None:
         """Remember what arrived at ``urls``: its title and where its post navigation leads
@@ -731,6 +733,7 @@ class CaseAssembler:
                 continue
             if case.provisional and not self._merge_views(case):
                 continue
+            self._merge_own_views(case)
             for url in case.missing():
                 case.failed[url] = "never fetched"
                 case.failures[url] = FailedPage(url, "never fetched", None, _now())
@@ -833,7 +836,6 @@ class CaseAssembler:
             self.merged_pages += 1
 
     def _release(self, case: _OpenCase) -> list[Released]:
-        self._merge_own_views(case)
         # Read the pages back before forgetting the case: a failed read leaves it open.
         pages = []
         for where in set(case.pages.values()):

@@ -195,9 +195,10 @@ class PagePipeline:
         """Parse one response, decide on evidence whether it is a case page, and say what to
         follow, and what to fetch again under a stronger role (``_upgrades``); case pages go
         to assembly."""
-        if msg.role != "list" and not self._names(msg).isdisjoint(self._list_links):
+        names = self._names(msg)
+        if msg.role != "list" and not names.isdisjoint(self._list_links):
             msg = replace(msg, role="list")  # requested under a weaker role before a list link
-        self._arrives_again(self._names(msg))
+        self._arrives_again(names)
         verdict = self._handle_page(msg)
         verdict.refetch = self._upgrades(verdict)
         self._list_links.update(canonical_url(url, self.scope.rules) for url in verdict.lists)
@@ -253,21 +254,10 @@ class PagePipeline:
         names = self._names(msg)
         digest = page_content_hash(record)
         self._note_confirmed_content(names, digest)
-        if msg.role == "list":
-            roles = self.scope.list_roles(msg.url, record.links)
-            self._note_evidence(roles.case_links, CASE_LINK)
-            self._confirm(roles.named, record.links)
-            self._learn_series(record.links, roles)
-            self._no_case_page(names, record)
-            return _verdict(roles, fold_case=fold, page_bases=bases,
-                            requisites=self._requisites(record.requisites))
-        if self.scope.adopts_list([msg.url, msg.request_url, *msg.redirects], record.links):
-            roles = self.scope.list_roles(msg.url, record.links)  # the list behind a home page
-            self._note_evidence(roles.case_links, CASE_LINK)
-            self._confirm(roles.named, record.links)
-            self._learn_series(record.links, roles)
-            self._no_case_page(names, record)
-            return _verdict(roles, page_bases=bases, requisites=self._requisites(record.requisites))
+        if msg.role == "list" or self.scope.adopts_list(  # (a home page: the list behind it)
+                [msg.url, msg.request_url, *msg.redirects], record.links):
+            return _verdict(self._read_list(msg, record, names), fold_case=fold,
+                            page_bases=bases, requisites=self._requisites(record.requisites))
         # A listing before another view of a page: a month's archive showing one post
         # whole says what the post says, but links the title it shows to it.
         titled = self._titles_another_page(msg, record, names)
@@ -363,6 +353,16 @@ class PagePipeline:
         self._write(self.assembler.add_page(page))
         return verdict
 
+    def _read_list(self, msg: PageMessage, record: PageRecord, names: set[str]) -> LinkRoles:
+        """A list page's links by role; what they say of cases is noted (case evidence,
+        confirmation, the series a list names page by page)."""
+        roles = self.scope.list_roles(msg.url, record.links)
+        self._note_evidence(roles.case_links, CASE_LINK)
+        self._confirm(roles.named, record.links)
+        self._learn_series(record.links, roles)
+        self._no_case_page(names, record)
+        return roles
+
     def _shows_a_taken_page(self, msg: PageMessage, names: set[str], digest: str | None
                             ) -> bool:
         """The page says what a case page already taken says (the same content digest,
@@ -392,16 +392,13 @@ class PagePipeline:
             self.assembler.add_alias(name, declared)
             self._write(self.assembler.settle(name))
         evidence = self._case_evidence(msg, record, names)
-        if evidence in (CASE_LINK, PAGER):
-            # the page it names has the evidence this URL of it has: a list linking a post's
-            # phone view links the post
-            self._note_evidence([declared], evidence)
         verdict = _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
-        # followed as a page of a case only on case evidence: a phone view a side column
-        # links makes its post no case page
         if evidence in (CASE_LINK, PAGER):
+            # the page it names has the evidence this URL of it has (a list linking a post's
+            # phone view links the post), and is followed as a page of a case
+            self._note_evidence([declared], evidence)
             verdict.pager = [declared]
-        else:
+        else:  # a phone view a side column links makes its post no case page
             verdict.nav.append(declared)
         return verdict
 
