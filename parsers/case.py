@@ -91,8 +91,10 @@ def assemble_case(
     ordered = sorted(pages, key=lambda pr: (pr[1].page_number, pr[1].url))
     failed = list(failed_urls)
     first = ordered[0] if ordered else None
-    title = next((p.title for p, _ in ordered if p.title), "") or ""
-    title = _route_case_furniture([p for p, _ in ordered], title)
+    titled = next((p for p, _ in ordered if p.title), None)
+    title = (titled.title or "") if titled else ""
+    title = _route_case_furniture([p for p, _ in ordered], title,
+                                  shown=titled is not None and titled.title_shown)
     totals = [p.page_total for p, _ in ordered if p.page_total]
     # Every known page counts, failed ones too: a failed page 2 still makes a 2-page case.
     page_count = max([len(ordered) + len(failed), *totals,
@@ -231,14 +233,16 @@ def _has_body(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
-def _route_case_furniture(pages: list[PageRecord], title: str) -> str:
+def _route_case_furniture(pages: list[PageRecord], title: str, shown: bool = False) -> str:
     """The case title by cross-page evidence, and the case's furniture moved out of its
     sections into each page's ``furniture`` (nothing dropped; pages changed in place).
+    ``shown``: the page that gave ``title`` shows it as a heading (``title_shown``).
 
     * Visible title: a short one-line text that every page of a case of two or more pages
       carries (a block of its own, a paragraph, a heading) is the title block the site
       repeats over each page; the first such text of page 1 wins over a ``<title>`` that
-      no page shows (a generic site name).
+      no page shows (a generic site name). A ``<title>`` a page shows as its heading is
+      the title, whatever box heads every page above it (a CMS's "Article Index").
     * The title is never content: a paragraph equal to it (when it has cross-page
       evidence) or a block of its own equal to it goes to furniture; a heading equal to
       it is the repeated title over a continuing page, so its text is unplaced (it
@@ -252,7 +256,7 @@ def _route_case_furniture(pages: list[PageRecord], title: str) -> str:
     for page in pages:
         for text in _page_texts(page):
             counts[text] = counts.get(text, 0) + 1
-    if len(pages) >= 2 and title not in counts:
+    if len(pages) >= 2 and title not in counts and not shown:
         title = _visible_title(pages) or title
     boxes: dict[tuple[str, str], int] = {}
     for page in pages:
@@ -279,11 +283,16 @@ def _furniture_elsewhere(box: tuple[str, str], others: frozenset[str]) -> bool:
 
 def _visible_title(pages: list[PageRecord]) -> str | None:
     """The title block every page shows: a text at the top of every page (``_lead_texts``)
-    that no page uses as a section heading; the first such text of page 1."""
+    that no page uses as a section heading; the first such text of page 1. A later page
+    may show it as a furniture line of its own instead: a template's title area stands
+    outside the content area that page's structure names (a page long enough for its
+    content element to hold half its text) and inside the content of a shorter one."""
     leads = [_lead_texts(page) for page in pages]
     headings = _section_headings(pages)
+    shown = [set(lead).union(page.furniture.split("\n"))
+             for lead, page in zip(leads[1:], pages[1:], strict=True)]
     return next((t for t in leads[0] if t not in headings
-                 and all(t in lead for lead in leads[1:])), None)
+                 and all(t in texts for texts in shown)), None)
 
 
 def _strip_page(page: PageRecord, title: str, evidence: bool,

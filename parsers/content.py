@@ -93,7 +93,9 @@ def content_element(root: etree._Element, title: frozenset[str] = frozenset()
         n = _text_len(el)
         if _MIN_SHARE * total <= n < _MAX_SHARE * total and n > best_len:
             best, best_len = el, n
-    return best if best is not None else _whole_name_content(named, total, title)
+    if best is None:
+        best = _whole_name_content(named, total, title)
+    return best if best is not None else _titled_content(named, total, title)
 
 
 def _whole_name_content(named: list[etree._Element], total: int, title: frozenset[str]
@@ -111,13 +113,52 @@ def _whole_name_content(named: list[etree._Element], total: int, title: frozense
     n = _text_len(el)
     if not 0 < n < _MAX_SHARE * total:
         return None
-    beside = [sibling for sibling in (*el.itersiblings(preceding=True), *el.itersiblings())
-              if isinstance(sibling.tag, str) and sibling.tag in CONTAINER_TAGS]
+    beside = _beside(el)
     if any(not names_navigation(f"{s.get('id') or ''} {s.get('class') or ''}")
            and _text_len(s) >= n for s in beside) and not _shows_title_alone(el, beside, title):
         return None
     return el
 
+
+
+def _titled_content(named: list[etree._Element], total: int, title: frozenset[str]
+                    ) -> etree._Element | None:
+    """The largest element named as content (below ``_MAX_SHARE`` of the body) that shows
+    the page's title as a heading while no container beside it does
+    (``_shows_title_alone``), when none holds half the body's text: a short page's
+    ``#maincolumn`` beside a ``#leftcolumn`` of modules (a login form, a menu) and over a
+    long footer. A column of modules names its boxes by their own headings, never by the
+    page's title. Everything beside it and beside its ancestors becomes furniture, so no
+    container there that no furniture tag or name marks may hold more text than it
+    (``_longest_beside``): an author's box that repeats the article's title over a longer
+    article is not the content."""
+    if not title:
+        return None
+    best: etree._Element | None = None
+    best_len = 0
+    for el in named:
+        n = _text_len(el)
+        if (best_len < n < _MAX_SHARE * total and _shows_title_alone(el, _beside(el), title)
+                and _longest_beside(el) < n):
+            best, best_len = el, n
+    return best
+
+
+def _longest_beside(el: etree._Element) -> int:
+    """The most text a container beside ``el`` or beside one of its ancestors holds, of
+    those that are no furniture by tag or name (``_furniture_by_tag_or_name``)."""
+    longest = 0
+    while el is not None and el.tag not in ("body", "html"):
+        longest = max([longest, *(_text_len(s) for s in _beside(el)
+                                  if not _furniture_by_tag_or_name(s))])
+        el = el.getparent()
+    return longest
+
+
+def _beside(el: etree._Element) -> list[etree._Element]:
+    """The containers beside ``el`` (its siblings of a container tag)."""
+    return [s for s in (*el.itersiblings(preceding=True), *el.itersiblings())
+            if isinstance(s.tag, str) and s.tag in CONTAINER_TAGS]
 
 #: Content names as a whole token, separators ignored (``_whole_name_content``).
 _WHOLE_CONTENT_NAMES = frozenset({"main", "content", "maincontent", "pagecontent",
@@ -478,6 +519,19 @@ def _holds_caps_label(cell: etree._Element) -> bool:
     return any(colon and is_caps_label(text) for text, colon in _labels(cell))
 
 
+#: Elements that wrap a cell's blocks without being one (``_boxes``).
+_CELL_WRAPPERS = frozenset({"div", "center", "section", "aside", "span", "font"})
+
+
 def _boxes(cell: etree._Element) -> bool:
-    """Two blocks or more directly in a cell."""
-    return sum(1 for c in cell if c.tag in _BOX_BLOCKS) >= 2
+    """Two blocks or more in a cell, directly or inside the wrappers that hold all of it (a
+    template's ``<td><div id="rightcolumn">`` holding its modules is a column of boxes as
+    the bare cell would be)."""
+    el = cell
+    for _ in range(_LAYOUT_DEPTH):
+        children = [c for c in el if isinstance(c.tag, str)]
+        if (len(children) != 1 or children[0].tag not in _CELL_WRAPPERS
+                or (el.text or "").strip() or (children[0].tail or "").strip()):
+            break
+        el = children[0]
+    return sum(1 for c in el if c.tag in _BOX_BLOCKS) >= 2

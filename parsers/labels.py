@@ -270,7 +270,7 @@ NAV_ATTR_RE = re.compile(
     r"breadcrumbs?|left-nav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"
     r"share|sharing|sharedaddy|sharethis|social|print|printer|login|comments?|comment-form|"
     r"widget|widget-area|submitted|links|byline|feed|meta|postmeta|postmetadata|footer|"
-    r"posted-on|entry-utility|navbox|printfooter|catlinks|sitesub|contentsub|toc)"
+    r"posted-on|entry-utility|navbox|printfooter|catlinks|sitesub|contentsub|[a-z]*toc)"
     r"(?:$|[\s_\d-])",
     re.I,
 )

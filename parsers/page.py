@@ -250,11 +250,13 @@ Evidence = dict[str, tuple[int, int | None]]
 
 
 def _title_and_preamble(tag_title: str, segs: Segments
-                        ) -> tuple[str | None, Evidence, list[Part]]:
+                        ) -> tuple[str | None, Evidence, list[Part], bool]:
     """Title and page-number evidence from ``<title>`` and the visible heading; the
-    preamble minus that heading. A generic ``<title>`` (editor default, site name followed
-    by nothing) yields to a strong visible heading; a ``<title>`` that is the visible
-    heading plus a site suffix ("X - NSMS") yields the visible one."""
+    preamble minus that heading; whether a visible heading shows the title (``title_shown``).
+    A generic ``<title>`` (editor default, site name followed by nothing) yields to a strong
+    visible heading; a ``<title>`` that is the visible heading plus a site suffix ("X -
+    NSMS") yields the visible one; a ``<title>`` the page shows nowhere yields to the
+    page's name its breadcrumb and a heading give (``_crumb_names_page``)."""
     names_site = _site_namer(segs, furniture=False)
     names = title_names(tag_title)  # before the site's parts go (``_page_break_block``)
     tag_title = _own_title(tag_title, _site_namer(segs), names_site, segs.preamble)
@@ -305,9 +307,40 @@ def _title_and_preamble(tag_title: str, segs: Segments
             if match and title_block is None:
                 title_block = bi  # a visible title the <title> corroborates
     title_block, visible = _or_linked(title_block, visible, linked)
+    title_block, visible = _or_crumb(title_block, visible, segs, want, blocks, excluded)
     if visible is not None:
         title = visible
-    return title, evidence, _rest_of_preamble(segs, excluded, title_block, below)
+    return (title, evidence, _rest_of_preamble(segs, excluded, title_block, below),
+            title_block is not None)
+
+
+def _or_crumb(title_block: int | None, visible: str | None, segs: Segments, want: str | None,
+              blocks: dict[int, list[Part]], excluded: set[int]
+              ) -> tuple[int | None, str | None]:
+    """The title block and visible title, or, where the page shows neither, the page's name
+    its breadcrumb and a heading give (``_crumb_names_page``); the preamble block that says
+    it, if any, joins ``excluded`` (a heading outside the content is furniture already)."""
+    if title_block is not None or visible is not None or not _crumb_names_page(segs, want):
+        return title_block, visible
+    name = segs.crumb_heading
+    found = next((bi for bi, parts in blocks.items()
+                  if " ".join([p[2] for p in parts]) == name), None)
+    if found is not None:
+        excluded.add(found)
+    return found, name
+
+
+def _crumb_names_page(segs: Segments, want: str | None) -> bool:
+    """Does the page name itself where its ``<title>`` does not? The name its breadcrumb
+    gives the current page is also one of its headings (``Segments.crumb_heading``), and
+    the ``<title>``'s case title (``want``) is no block or line of the page: a generic
+    ``<title>`` ("NSMS - Case Study" over every case of a portal) yields to it."""
+    if segs.crumb_heading is None:
+        return False
+    if want is None:
+        return True
+    return normalize_label(segs.crumb_heading) != want and all(
+        normalize_label(line) != want for line in segs.furniture)
 
 
 def _or_linked(title_block: int | None, visible: str | None,
@@ -639,7 +672,7 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     record.requisites, record.figures = find_media(root, walked.base or url)
     segs = segment(walked.blocks, walked.title)
     record.warnings.extend(segs.warnings)
-    title, evidence, preamble = _title_and_preamble(walked.title, segs)
+    title, evidence, preamble, record.title_shown = _title_and_preamble(walked.title, segs)
     apply_content_rule(preamble, segs.sections, record.warnings)
     record.title = _path_title(title and drop_invisible(title), url)
     if segs.page_of:

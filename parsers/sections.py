@@ -125,6 +125,10 @@ class Segments:
     """(block index, text) of the furniture lines before the first heading that spell the
     ``<title>`` or a part of it as one link (``_linked_title``): where a CMS prints the
     article's title, linked to the article."""
+    crumb_heading: str | None = None
+    """The name the page's first breadcrumb trail gives the current page ("Home > Case
+    Studies > <Name>"), when a line of the page shows it as a heading too (every visible
+    run strong), in the content or in the furniture: the page's own name, shown twice."""
 
 
 def hrefs(runs: list[Run]) -> list[str]:
@@ -382,15 +386,15 @@ _CRUMB_SEPARATORS = frozenset(">\u00bb\u203a\u2192/:")
 _CRUMB_CHARS = "".join(sorted(_CRUMB_SEPARATORS)) + " "
 
 
-def _breadcrumb(runs: list[Run]) -> bool:
-    """A breadcrumb trail: two links or more joined by separators, then the current page's
-    name unlinked after a separator pointing onward (">", "»", "›", "→", "/", "::"). A line
-    of links alone is ``_all_links``'s."""
+def _breadcrumb(runs: list[Run]) -> str | None:
+    """The current page's name when the line is a breadcrumb trail: two links or more
+    joined by separators, then that name unlinked after a separator pointing onward (">",
+    "»", "›", "→", "/", "::"); else None. A line of links alone is ``_all_links``'s."""
     if len(runs) < 4 or not any(r[3] is not None for r in runs):
-        return False
+        return None
     items = [r for r in runs if r[0].strip()]
     if len(items) < 4 or items[-1][3] is not None:
-        return False
+        return None
     name = items[-1][0].replace("\xa0", " ").strip()
     current = name.lstrip(_CRUMB_CHARS)
     if current != name:  # "> Name" in one run
@@ -398,8 +402,10 @@ def _breadcrumb(runs: list[Run]) -> bool:
     elif items[-2][3] is None and _crumb_separator(items[-2][0]):
         trail = items[:-2]
     else:
-        return False
-    return 0 < len(current) <= 2 * _HEADING_MAX and _all_links(trail, 2)
+        return None
+    if 0 < len(current) <= 2 * _HEADING_MAX and _all_links(trail, 2):
+        return " ".join(current.split())
+    return None
 
 
 #: The longest label a line of links may start with ("Subpages (4):", "See also:").
@@ -483,12 +489,23 @@ def segment(blocks: list[Block], title: str = "") -> Segments:
     furniture: classify the lines and find label candidates, settle the headings, then
     file the lines in page order."""
     furniture: list[str] = []
-    keep, hits, page_of = _classify(blocks, furniture, _tagline(title))
+    keep, hits, page_of, crumb = _classify(blocks, furniture, _tagline(title))
     warnings: list[str] = []
     _resolve(hits, keep, blocks, normalize_label(title), warnings)
     segs = Segments([], [], Footer(), page_of, warnings, furniture)
     _file_lines(segs, keep, blocks, _last_known(hits), title_names(title))
+    if crumb is not None:
+        segs.crumb_heading = _shown_as_heading(crumb, keep, blocks)
     return segs
+
+
+def _shown_as_heading(name: str, keep: list[Kept], blocks: list[Block]) -> str | None:
+    """``name`` when a kept line of the page says it and nothing else, every visible run
+    strong (a heading, bold); else None."""
+    for bi, li, text, _, _ in keep:
+        if text == name and all(r[2] for r in blocks[bi][0][li] if r[0].strip()):
+            return name
+    return None
 
 
 def _line_text(runs: list[Run]) -> tuple[str, bool]:
@@ -514,13 +531,15 @@ def _tagline(title: str) -> str | None:
 
 def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = None
               ) -> tuple[list[Kept], dict[tuple[int, int], LabelHit],
-                         tuple[int, int | None] | None]:
-    """Pass 1: drop excluded lines (pager, counters, link bars, the site's tagline:
-    furniture), keep the others with the label candidate each starts; read a standalone
-    "Page 2 of 4" on the way."""
+                         tuple[int, int | None] | None, str | None]:
+    """Pass 1: drop excluded lines (pager, counters, link bars, breadcrumbs, the site's
+    tagline: furniture), keep the others with the label candidate each starts; read a
+    standalone "Page 2 of 4" and the current page's name the first breadcrumb trail gives
+    on the way."""
     keep: list[Kept] = []
     hits: dict[tuple[int, int], LabelHit] = {}
     page_of: tuple[int, int | None] | None = None
+    crumb: str | None = None
     for bi, block in enumerate(blocks):
         blines = block[0]
         searchable = not block[4] and block[1] != "table"
@@ -541,10 +560,13 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
                     text = PLAIN_BULLET_RE.sub("", text)
             if not text:
                 continue
+            here = None
             if (len(text) <= 150 and _excluded_short(text, runs)) or (
                     len(runs) > 1 and block[2] is None and (
-                        _all_links(runs, 2) or _breadcrumb(runs) or _labelled_links(runs))
+                        _all_links(runs, 2) or (here := _breadcrumb(runs)) is not None
+                        or _labelled_links(runs))
             ) or text == tagline:
+                crumb = crumb or here
                 furniture.append(text)
                 page_of = page_of or _pager_page(text, runs)
                 continue
@@ -560,7 +582,7 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
                 hits[(bi, li)] = hit
                 skip_next = hit.used_lines == 2
             keep.append((bi, li, text, bullet, hit))
-    return keep, hits, page_of
+    return keep, hits, page_of, crumb
 
 
 def _pager_page(text: str, runs: list[Run]) -> tuple[int, int | None] | None:

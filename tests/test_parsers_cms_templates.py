@@ -1,0 +1,124 @@
+"""What a CMS template puts around a case, read by structure (fresh seeds 47-49 of the
+corpus): a column of modules in a wrapper, a content column short beside a long footer, an
+article's table of contents, and a generic ``<title>`` beside the page's own name."""
+
+from __future__ import annotations
+
+from casearchive.parsers.case import assemble_case
+from casearchive.parsers.page import parse_page
+from casearchive.parsers.records import PageRecord, PageRef
+
+URL = "http://example.org/index.php?option=com_content&id=29"
+CITATIONS = "".join(
+    f"<li>Roe J{i}, Doe K, Poe L. Snapping hip in dancers: a cohort of {i}0. "
+    f"Am J Sports Med. 2007;35({i}):118-126. PMID: 1698272{i}.</li>" for i in range(1, 4))
+MODULES = ("<div class='module'><div><h3>Case of the Month</h3>"
+           "<p><a href='/index.php?id=12'>Shoulder Pain in a Pitcher</a></p>"
+           "<p>Can you make the diagnosis? Test yourself with this month's case.</p></div></div>"
+           "<div class='module'><div><h3>Polls</h3><p>Which journal do you read?</p></div></div>")
+
+
+def _layout_page(content: str, side: str) -> PageRecord:
+    html = (f"<html><head><title>Hip Pain in a Dancer - Page #5</title></head><body>"
+            f"<table><tr><td>{content}</td><td width='170'>{side}</td></tr></table></body></html>")
+    return parse_page(html.encode(), URL)
+
+
+def test_a_column_of_modules_in_a_wrapper_is_furniture() -> None:
+    # a last page holding only its references, beside the template's module column
+    page = _layout_page(f"<ol>{CITATIONS}</ol>", f"<div id='rightcolumn'>{MODULES}</div>")
+    assert [s.key for s in page.sections] == ["references"] and len(page.references) == 3
+    assert "Case of the Month" in page.furniture.split("\n")
+    # the same boxes straight in the cell, as before
+    bare = _layout_page(f"<ol>{CITATIONS}</ol>", MODULES)
+    assert [s.key for s in bare.sections] == ["references"]
+    # a wrapper holding one block is no column of boxes: a value cell stays content
+    one = _layout_page(f"<ol>{CITATIONS}</ol>", "<div><p>Dr. Roe, editor</p></div>")
+    assert "Dr. Roe, editor" not in page.furniture and "Dr. Roe, editor" in one.sections[0].text
+
+
+def _column_page(title: str, heading: str) -> PageRecord:
+    """``#maincolumn`` holds under half the body's text, beside a module column and over a
+    long footer."""
+    footer = "<p>" + "Atlantic Academy of Athletic Medicine, 1 Elm Road, Town. " * 8 + "</p>"
+    html = (f"<html><head><title>{title}</title></head><body><div id='area'>"
+            "<div id='leftcolumn'><div class='module'><h3>Login Form</h3>"
+            "<p>Username</p><p>Password</p><p>Remember Me</p></div></div>"
+            f"<div id='maincolumn'><h2 class='contentheading'>{heading}</h2>"
+            "<p><b>INVESTIGATIONS:</b> An MR arthrogram was obtained.</p></div></div>"
+            f"<div id='footer'>{footer}</div></body></html>")
+    return parse_page(html.encode(), URL)
+
+
+def test_a_short_content_column_that_shows_the_title_is_the_content() -> None:
+    page = _column_page("AAAM - Shoulder Pain in a Pitcher - Page #2", "Shoulder Pain in a Pitcher")
+    assert [s.heading for s in page.sections] == ["INVESTIGATIONS"]
+    assert "Login Form" in page.furniture.split("\n")
+
+
+def test_a_box_that_repeats_the_title_beside_a_longer_article_is_not_the_content() -> None:
+    article = "<p>" + "The skier fell on the slope and twisted her knee. " * 6 + "</p>"
+    page = parse_page(("<title>Knee Pain in a Skier</title><body><div class='wrapper'>"
+                       "<div class='bio-content'><h3>Knee Pain in a Skier</h3>"
+                       "<p>Dr Roe writes on knees.</p></div>"
+                       f"<div>{article}</div></div>"
+                       f"<div id='footer'>{article}</div></body>").encode(), URL)
+    assert "The skier fell" in " ".join(s.text for s in page.sections)
+
+
+def test_an_article_index_is_furniture() -> None:
+    toc = ("<table class='contenttoc'><tr><th>Article Index</th></tr>"
+           f"<tr><td><a href='{URL}&limitstart='>Hip Pain in a Dancer</a></td></tr>"
+           f"<tr><td><a href='{URL}&showall=1'>All Pages</a></td></tr></table>")
+    page = parse_page(f"<title>Hip Pain in a Dancer</title><h2>Hip Pain in a Dancer</h2>{toc}"
+                      "<p><b>History:</b></p><p>A snapping hip.</p>".encode(), URL)
+    assert [s.key for s in page.sections] == ["history"]
+    assert "Article Index" in page.furniture.split("\n")
+
+
+def _case(pages: list[str], title: str) -> tuple[list[PageRecord], str]:
+    records = [parse_page(f"<title>{title}</title>{body}".encode(), f"{URL}&limitstart={i}")
+               for i, body in enumerate(pages)]
+    case = assemble_case("c", [(r, PageRef(i + 1, r.url, "h")) for i, r in enumerate(records)])
+    return records, case.title
+
+
+def test_a_title_the_page_shows_wins_over_a_text_every_page_repeats() -> None:
+    # every page repeats a short lead box; the first page shows its <title> as a heading
+    lead = "<p>Contents</p>"
+    first = f"<h2>Knee Pain in a Skier</h2>{lead}<p><b>History:</b></p><p>a fall</p>"
+    records, title = _case([first, f"{lead}<p><b>Outcome:</b></p><p>well</p>"],
+                           "Knee Pain in a Skier")
+    assert records[0].title_shown and not records[1].title_shown
+    assert title == "Knee Pain in a Skier"
+
+
+def test_a_title_block_a_later_page_keeps_among_its_furniture() -> None:
+    # a generic <title>; the title block is content on page 1 and furniture on page 2
+    _, title = _case(["<p><b>Knee Pain in a Skier</b></p><p><b>History:</b></p><p>a fall</p>",
+                      "<div class='sidebar'><p><b>Knee Pain in a Skier</b></p></div>"
+                      "<p><b>Outcome:</b></p><p>well</p>"], "NSMS - Case Study")
+    assert title == "Knee Pain in a Skier"
+
+
+CRUMB = ("<div class='breadcrumb'><a href='/'>Home</a> &gt; <a href='/cases'>Case Studies</a>"
+         " &gt; Knee Pain in a Skier</div>")
+
+
+def test_the_name_a_breadcrumb_and_a_heading_give_wins_over_a_generic_title() -> None:
+    body = "<p><b>History:</b></p><p>a fall</p>"
+    page = parse_page(f"<title>NSMS - Case Study</title>{CRUMB}<h2>Knee Pain in a Skier</h2>"
+                      f"{body}".encode(), URL)
+    assert page.title == "Knee Pain in a Skier" and page.title_shown
+    assert [s.key for s in page.sections] == ["history"]
+    # the heading outside the content (furniture) names the page as well
+    aside = parse_page(f"<title>NSMS - Case Study</title><div class='nav'>{CRUMB}"
+                       f"<h2>Knee Pain in a Skier</h2></div>{body}".encode(), URL)
+    assert aside.title == "Knee Pain in a Skier"
+    # the breadcrumb alone does not: its last step may be a section of the site
+    alone = parse_page(f"<title>NSMS - Case Study</title>{CRUMB}{body}".encode(), URL)
+    assert alone.title == "NSMS - Case Study"
+    # nor where the page shows its <title>
+    shown = parse_page(f"<title>Skier's Knee</title>{CRUMB}<h2>Knee Pain in a Skier</h2>"
+                       f"<h1>Skier's Knee</h1>{body}".encode(), URL)
+    assert shown.title == "Skier's Knee"
