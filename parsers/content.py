@@ -177,7 +177,7 @@ def mark_furniture(root: etree._Element) -> bool:
     title = title_names(root.findtext("head/title") or "")
     content = content_element(root, title)
     if content is None:
-        mark_side_cells(root)
+        mark_side_cells(root, title=title)
     else:
         inner = el = _inner_content(content, title)
         while el is not None and el.tag not in ("body", "html"):
@@ -186,7 +186,7 @@ def mark_furniture(root: etree._Element) -> bool:
             for sibling in el.itersiblings():
                 _mark(sibling)
             el = el.getparent()
-        mark_side_cells(root, inner)  # a layout table inside it: its side columns
+        mark_side_cells(root, inner, title)  # a layout table inside it: its side columns
     mark_tag_lines(root)
     return content is not None
 
@@ -419,7 +419,8 @@ _LAYOUT_DEPTH = 12
 _BOX_BLOCKS = ("p", "div", "table", "ul", "ol", "form", "h2", "h3", "h4", "h5", "h6")
 
 
-def mark_side_cells(root: etree._Element, start: etree._Element | None = None) -> None:
+def mark_side_cells(root: etree._Element, start: etree._Element | None = None,
+                    title: frozenset[str] = frozenset()) -> None:
     """A layout table names nothing, but its text density shows the content column: from
     ``<body>``, follow the child that holds most of its parent's text (at least half); in
     each table row on that path, a cell beside the content cell is a side column
@@ -427,9 +428,11 @@ def mark_side_cells(root: etree._Element, start: etree._Element | None = None) -
     more (a column of boxes, not one heading or one value: a two-column heading table's
     left cell stays) and no case heading (a short page's content beside a longer column
     is never the column), and at most half the content cell's text unless the content
-    cell is the row's one cell holding a case heading (``_mark_row``). From ``start``
-    instead of ``<body>``: the content element found by name, whose own layout table
-    (a template's content column beside a column of modules) is read the same way."""
+    cell is the row's one cell holding a case heading (or, failing that, the page's title
+    as a heading; ``_mark_row``). From ``start`` instead of ``<body>``: the content element
+    found by name, whose own layout table (a template's content column beside a column of
+    modules) is read the same way. ``title``: the names the ``<title>`` gives the page
+    (``title_names``)."""
     el = root.find("body") if start is None else start
     if el is None or el.find(".//td") is None:
         return
@@ -450,7 +453,7 @@ def mark_side_cells(root: etree._Element, start: etree._Element | None = None) -
             return
         main, n = max(children, key=lambda cn: cn[1])
         if el.tag == "tr":
-            _mark_row(children, main, n)
+            _mark_row(children, main, n, title)
         if _under_half(n, total):
             return
         el, total = main, n
@@ -476,13 +479,19 @@ _LAYOUT_TAGS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", 
                           "form", "font", "section", "main", "article", "span", "blockquote"})
 
 
-def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: int) -> None:
+def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: int,
+              title: frozenset[str] = frozenset()) -> None:
     """The side columns of one layout row. The content cell is the one cell holding a case
     heading when exactly one does, or, where none does, the one holding a run-in label in
-    capitals (``_holds_caps_label``; then a column of boxes beside it is furniture however
-    long), else the densest cell (then only a column of at most half its text is)."""
-    labelled = ([c for c, _ in cells if c.tag == "td" and _holds_case_label(c)]
-                or [c for c, _ in cells if c.tag == "td" and _holds_caps_label(c)])
+    capitals (``_holds_caps_label``), or, where none does either, the one showing the
+    page's title as a heading (``_shows_title``: a last page of headingless references
+    under its title, beside a column of modules as long); then a column of boxes beside it
+    is furniture however long. Else the content is the densest cell, and only a column of
+    at most half its text is furniture."""
+    tds = [c for c, _ in cells if c.tag == "td"]
+    labelled = ([c for c in tds if _holds_case_label(c)]
+                or [c for c in tds if _holds_caps_label(c)]
+                or ([c for c in tds if _shows_title(c, title)] if title else []))
     anchored = len(labelled) == 1
     content = labelled[0] if anchored else main
     for cell, m in cells:

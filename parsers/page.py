@@ -201,16 +201,20 @@ def strip_site(title: str, names_site: Callable[[str], bool],
     site's end that ``names_site`` accepts (``_site_namer``: a furniture line such as the
     masthead or logo, or the copyright holder). The site's end is the start after "»" or
     "::" ("Site » X"), or when the first part is the copyright holder and the last is not
-    ("Atlantic Academy - Knee Pain": the case's title shows as a furniture line too, a
-    linked heading, a module of latest cases); else the end ("X – Site")."""
+    ("Atlantic Academy - Knee Pain"); else the end ("X – Site"). In the holder's form only
+    the holder's parts go: the case's title after it shows as a furniture line too (a
+    linked heading, a module of latest cases, an article index), and what follows it is
+    the page's own part ("Atlantic Academy - Knee Pain - Differential", Joomla's
+    page-break title)."""
     pieces = TITLE_PART_SEP_RE.split(title)
     if len(pieces) < 2:
         return title
     seps = TITLE_PART_SEP_RE.findall(title)
-    site_first = seps[0].strip() in ("\u00bb", "::") or (
-        is_holder(pieces[0]) and not is_holder(pieces[-1]))
+    by_holder = is_holder(pieces[0]) and not is_holder(pieces[-1])
+    site_first = by_holder or seps[0].strip() in ("\u00bb", "::")
     end = 0 if site_first else -1
-    while len(pieces) > 1 and names_site(pieces[end]):
+    names_part = is_holder if by_holder else names_site
+    while len(pieces) > 1 and names_part(pieces[end]):
         pieces.pop(end)
         seps.pop(end)
     return pieces[0] + "".join(sep + piece for sep, piece in zip(seps, pieces[1:], strict=True))

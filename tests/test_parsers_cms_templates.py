@@ -37,6 +37,16 @@ def test_a_column_of_modules_in_a_wrapper_is_furniture() -> None:
     assert "Dr. Roe, editor" not in page.furniture and "Dr. Roe, editor" in one.sections[0].text
 
 
+def test_the_cell_that_shows_the_title_is_the_content_beside_a_column_as_long() -> None:
+    # a last page of headingless references under its title; the module column beside it
+    # is nearly as long as the content cell
+    side = f"<div id='rightcolumn'>{MODULES}{MODULES}</div>"
+    page = _layout_page(f"<h2 class='contentheading'>Hip Pain in a Dancer</h2><ol>{CITATIONS}"
+                        "</ol>", side)
+    assert [s.key for s in page.sections] == ["references"] and len(page.references) == 3
+    assert "Polls" in page.furniture.split("\n")
+
+
 def _column_page(title: str, heading: str) -> PageRecord:
     """``#maincolumn`` holds under half the body's text, beside a module column and over a
     long footer."""

@@ -84,6 +84,15 @@ def test_strip_site(raw: str, names: set[str], expected: str) -> None:
     assert strip_site(raw, lambda part: part.lower() in names) == expected
 
 
+def test_strip_site_in_the_holders_form_strips_the_holder_alone() -> None:
+    # the case's title after the holder is a furniture line too (an article index, a
+    # module of latest cases): it stays, and so does the page-break title after it
+    furniture = {"atlantic academy", "knee pain"}
+    raw = "Atlantic Academy - Knee Pain - Differential"
+    assert strip_site(raw, lambda part: part.lower() in furniture,
+                      lambda part: part == "Atlantic Academy") == "Knee Pain - Differential"
+
+
 _CMS_PAGE = """<html><head><title>Lakeside Group \u00bb Knee Pain</title></head><body>
 <header class="site-header"><p>Lakeside Group</p></header>
 <main><article><header><h1>Knee Pain</h1>
