@@ -24,6 +24,7 @@ from lxml import etree
 from .labels import (
     CONTAINER_TAGS,
     CONTENT_ATTR_RE,
+    CONTENT_PATH_CLASS,
     HEADING_CONTAINER_RE,
     HEADING_TAGS,
     NAV_TAGS,
@@ -172,8 +173,11 @@ def _whole_content_name(el: etree._Element) -> bool:
 
 def mark_furniture(root: etree._Element) -> bool:
     """Mark the containers outside the content element as navigation, and the paragraphs
-    whose class names furniture; True when a content element was found. Without one, a
-    layout table's side columns are marked (``mark_side_cells``)."""
+    whose class names furniture; True when a content element was found. The content's
+    ancestors are marked as holding it (``CONTENT_PATH_CLASS``): the walk never makes them
+    navigation by their link density, which a menu column beside the content can give a
+    layout row (a short page beside a long sidebar of links). Without a content element,
+    a layout table's side columns are marked (``mark_side_cells``)."""
     title = title_names(root.findtext("head/title") or "")
     content = content_element(root, title)
     if content is None:
@@ -186,6 +190,8 @@ def mark_furniture(root: etree._Element) -> bool:
             for sibling in el.itersiblings():
                 _mark(sibling)
             el = el.getparent()
+            if el is not None and el.tag in CONTAINER_TAGS:
+                el.set("class", f"{el.get('class') or ''} {CONTENT_PATH_CLASS}".strip())
         mark_side_cells(root, inner, title)  # a layout table inside it: its side columns
     mark_tag_lines(root)
     return content is not None

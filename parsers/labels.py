@@ -265,10 +265,14 @@ def is_caps_label(text: str) -> bool:
     return len(text) >= 3 and text.isupper() and (len(text.split()) >= 2 or len(text) >= 8)
 
 
+#: A class token ``content.mark_furniture`` adds to the content element's ancestors: the walk
+#: never makes them navigation by their link density (``text._close_box``).
+CONTENT_PATH_CLASS = "casearchive-holds-content"
 NAV_ATTR_RE = re.compile(
     r"(?:^|[\s_-])(?:[a-z]*nav|[a-z]*navbar|[a-z]*navigation|menu|sidebar|sidebars|side-bar|"
     r"breadcrumbs?|left-nav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"
     r"share|sharing|sharedaddy|sharethis|social|print|printer|login|comments?|comment-form|"
+    r"attachments?|"
     r"widget|widget-area|submitted|links|byline|feed|meta|postmeta|postmetadata|footer|"
     r"posted-on|entry-utility|navbox|printfooter|catlinks|sitesub|contentsub|[a-z]*toc)"
     r"(?:$|[\s_\d-])",
@@ -431,11 +435,13 @@ DATE_LINE_RE = re.compile(
     rf"{_DATE_TIME}$",
     re.I)
 #: "Last updated ...", "Updated: ...", and a page's revision stamp: "Updated Aug 20, 2010,
-#: 8:13 AM by NSMS Webmaster" (a site builder prints it under every page's content).
+#: 8:13 AM by NSMS Webmaster", "Edited Apr 16, 2012 by Jane Miller (v.2)" (a site builder
+#: prints it under every page's content, with the page's version number or not).
 UPDATED_RE = re.compile(
     r"^(?:this\s+)?(?:page\s+|site\s+|web\s*site\s+)?(?:was\s+)?(?:last\s+)"
-    r"(?:updated|modified|revised|changed)\b|^(?:updated|revised)\s*:"
-    rf"|^(?:updated|revised)\s+(?:on\s+)?{_DATE_TIME}(?:\s+by(?:\s+[^\s.,:;]+){{1,4}})?$",
+    r"(?:updated|modified|revised|changed|edited)\b|^(?:updated|revised)\s*:"
+    rf"|^(?:updated|revised|edited)\s+(?:on\s+)?{_DATE_TIME}(?:\s+by(?:\s+[^\s.,:;()]+){{1,4}})?"
+    r"(?:\s*\(v\.?\s*\d+\))?$",
     re.I,
 )
 
@@ -463,7 +469,7 @@ EXCLUDED_PREFIXES: frozenset[str] = frozenset({
     "of", "pr", "ne", "fi", "la", "pa", "go", "ba",  # pager: of prev(ious) next first ...
     "re",  # return, revised
     "co", "tu",  # continue(d) on page, turn to page
-    "th", "si", "we", "wa", "up",  # this, site, web, was, updated
+    "th", "si", "we", "wa", "up", "ed",  # this, site, web, was, updated, edited
 })
 
 

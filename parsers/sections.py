@@ -491,9 +491,10 @@ def segment(blocks: list[Block], title: str = "") -> Segments:
     furniture: list[str] = []
     keep, hits, page_of, crumb = _classify(blocks, furniture, _tagline(title))
     warnings: list[str] = []
-    _resolve(hits, keep, blocks, normalize_label(title), warnings)
+    names = title_names(title)
+    _resolve(hits, keep, blocks, normalize_label(title), warnings, names)
     segs = Segments([], [], Footer(), page_of, warnings, furniture)
-    _file_lines(segs, keep, blocks, _last_known(hits), title_names(title))
+    _file_lines(segs, keep, blocks, _last_known(hits), names)
     if crumb is not None:
         segs.crumb_heading = _shown_as_heading(crumb, keep, blocks)
     return segs
@@ -767,8 +768,9 @@ def _footer_line(segs: Segments, block: Block, bi: int, li: int, text: str, mode
 
 
 def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: list[Block],
-             title: str, warnings: list[str]) -> None:
-    """Settle conditional aliases, unknown headings and duplicates, in place."""
+             title: str, warnings: list[str], names: frozenset[str] = frozenset()) -> None:
+    """Settle conditional aliases, unknown headings and duplicates, in place. ``title``:
+    the ``<title>`` folded; ``names``: the names it gives the page (``title_names``)."""
     _gate_plain_run_ins(hits)
     positions = sorted(hits)
     _settle_conditionals(hits, positions)
@@ -784,7 +786,8 @@ def _resolve(hits: dict[tuple[int, int], LabelHit], keep: list[Kept], blocks: li
             if alias_key(hit.heading)[1]:
                 continue  # a demoted "Diagnosis" stays a heading
             alone = not inline_known and (first_known is None or pos < first_known)
-            if not _form_heading(hit, keep, blocks, order[pos], known_sigs, title, alone):
+            if not _form_heading(hit, keep, blocks, order[pos], known_sigs, title, alone,
+                                 names):
                 hit.dropped = True
                 del hits[pos]
             elif len(synonym_keys(hit.heading)) > 1:
@@ -817,7 +820,8 @@ def _settle_conditionals(hits: dict[tuple[int, int], LabelHit],
 
 
 def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
-                  known_sigs: set[tuple[str, bool, bool]], title: str, alone: bool) -> bool:
+                  known_sigs: set[tuple[str, bool, bool]], title: str, alone: bool,
+                  names: frozenset[str] = frozenset()) -> bool:
     """Is an unknown candidate a heading by its form and place?
 
     * never a sub-label word ("MRI", "Labs") or the page's title;
@@ -828,7 +832,8 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
     norm = without_outline_number(normalize_label(hit.heading))
     # A label with its colon is never the page's title, even where the <title> ends in it
     # (a CMS's page-break title: "Knee Pain - Key Points" over "KEY POINTS:").
-    if norm in SUBLABEL_WORDS or (not hit.sig[2] and _names_page(norm, hit.sig[0], title)):
+    if norm in SUBLABEL_WORDS or (not hit.sig[2]
+                                  and _names_page(norm, hit.sig[0], title, names)):
         return False
     own, colon = hit.sig[1], hit.sig[2]
     if blocks[keep[at][0]][1] == "li":
@@ -866,14 +871,16 @@ def _run_in_title(hit: LabelHit, kept: Kept) -> bool:
             and all(w[0].isupper() for w in words if len(w) >= 4 or w is words[0]))
 
 
-def _names_page(norm: str, fmt: str, title: str) -> bool:
+def _names_page(norm: str, fmt: str, title: str, names: frozenset[str] = frozenset()) -> bool:
     """The page's own title, not a section: an ``<h1>``, a generic page name
-    (``JUNK_TITLE_RE``), or the ``<title>`` text or its start or end ("AMSSM - Case
-    Studies" names "Case Studies")."""
+    (``JUNK_TITLE_RE``), or the ``<title>`` text, its start or end ("AMSSM - Case
+    Studies" names "Case Studies") or one of its parts (``names``: "Atlantic Academy -
+    Chest Pain During a Marathon - Page #2" names "Chest Pain During a Marathon")."""
     if fmt.split(">", 1)[0] == "h1" or JUNK_TITLE_RE.match(norm):
         return True  # a top heading, or a generic page name ("Welcome", "Home")
     return len(norm) >= 3 and bool(title) and (
-        norm == title or title.startswith(f"{norm} ") or title.endswith(f" {norm}"))
+        norm == title or title.startswith(f"{norm} ") or title.endswith(f" {norm}")
+        or norm in names)
 
 
 def _leads_list(keep: list[Kept], blocks: list[Block], start: int) -> bool:

@@ -33,6 +33,7 @@ from .labels import (
     BOLD_STYLE_RE,
     BULLETS,
     CONTAINER_TAGS,
+    CONTENT_PATH_CLASS,
     HEADING_CLASS_RE,
     HEADING_CONTAINER_RE,
     HEADING_TAGS,
@@ -229,7 +230,8 @@ class _Walker:
     codes. ``chars``/``link_chars``/``nlinks`` are running totals of visible characters, of
     those inside links, and of links; a container box records them at its start, so at its
     end the differences are the container's own. A box is ``[chars, link chars, nlinks (at
-    its start), start block, nav, tag, rows, nested table]``.
+    its start), start block, nav, tag, rows, nested table]``; its ``nav`` is None for a box
+    that holds the content element (``container``).
     """
 
     __slots__ = ("base", "blocks", "boundary", "box", "boxes", "chars", "ends", "fmt", "href",
@@ -297,7 +299,7 @@ class _Walker:
         if line and text[0].isalnum() and line[-1][0][-1].isalnum():
             line.append((" ", self.fmt, self.strong, self.href, self.marker))
 
-    def new_box(self, nav: bool, tag: str, rows: list[list[int]] | None) -> list[Any]:
+    def new_box(self, nav: bool | None, tag: str, rows: list[list[int]] | None) -> list[Any]:
         return [self.chars, self.link_chars, self.nlinks, len(self.blocks), nav, tag, rows,
                 False]
 
@@ -324,7 +326,8 @@ class _Walker:
             self.ends.append(0)
             return el.text  # type: ignore[no-any-return]
         self.ends.append((self.fmt, self.strong, self.href, self.marker, self.link, 0))
-        link = [value, (el.get("rel") or "").lower(), [], el.get("target") or "", self.box[4]]
+        link = [value, (el.get("rel") or "").lower(), [], el.get("target") or "",
+                self.box[4] is True]
         self.link = link
         line = self.line
         if line:
@@ -430,15 +433,20 @@ class _Walker:
         return el.text  # type: ignore[no-any-return]
 
     def container(self, el: etree._Element) -> str | None:
-        """A container (table, row, cell, list, div, ...) opens a box for its totals."""
+        """A container (table, row, cell, list, div, ...) opens a box for its totals. Its
+        ``nav`` is True for navigation by tag, name or place, None for a container that
+        holds the content element (``CONTENT_PATH_CLASS``: never navigation by its link
+        density), else False."""
         self.flush_block()
         tag = el.tag
-        nav = tag in NAV_TAGS or self.box[4]
+        nav: bool | None = tag in NAV_TAGS or self.box[4] is True
         if not nav:
             cls = el.get("class")
             ident = el.get("id")
             if cls or ident:
                 nav = names_navigation(f"{cls or ''} {ident or ''}")
+                if not nav and cls and CONTENT_PATH_CLASS in cls:
+                    nav = None
         if tag == "table":
             self.open_table(nav)
         elif self.tables and tag in _CELL_TAGS:
@@ -452,14 +460,14 @@ class _Walker:
         self.boxes.append(self.box)
         return el.text  # type: ignore[no-any-return]
 
-    def open_table(self, nav: bool) -> None:
+    def open_table(self, nav: bool | None) -> None:
         if self.tables:
             self.tables[-1][7] = True
         self.box = self.new_box(nav, "table", [])
         self.tables.append(self.box)
         self.ends.append(2)
 
-    def open_cell(self, el: etree._Element, tag: str, nav: bool) -> None:
+    def open_cell(self, el: etree._Element, tag: str, nav: bool | None) -> None:
         """A row or cell of the innermost table records its place in the table's rows; a
         ``<th>`` (or a heading-classed cell, ``<td class="label">``) is strong."""
         self.box = self.new_box(nav, tag, None)
@@ -478,7 +486,7 @@ class _Walker:
             self.enter(_heading_container(el, tag, self.fmt, self.strong, self.marker)
                        if el.get("class") else None, 2)
 
-    def open_list(self, el: etree._Element, tag: str, nav: bool) -> None:
+    def open_list(self, el: etree._Element, tag: str, nav: bool | None) -> None:
         self.box = self.new_box(nav, tag, None)
         self.list_counter += 1
         start = el.get("start")
@@ -721,9 +729,12 @@ def _close_box(box: list[Any], blocks: list[Block], total: int, link: int, is_la
                nlinks: int, links: list[LinkOut]) -> None:
     """Apply the navigation and data-table decisions of a finished container, given its
     visible characters, those inside links and its number of links (a container's links
-    are ``links[box[2]:]``: the running count at its start)."""
+    are ``links[box[2]:]``: the running count at its start). A container that holds the
+    content element (``nav`` None) is never navigation by its density: the links that
+    make it dense are a menu beside the content, marked as such already."""
     start, nav = box[3], box[4]
-    if nav or (nlinks >= 3 and link >= 0.8 * total and link <= 40 * nlinks):
+    if nav or (nav is not None and nlinks >= 3 and link >= 0.8 * total
+               and link <= 40 * nlinks):
         for i in range(start, len(blocks)):
             blocks[i][4] = True
         if not nav:  # in a navigation box from its start, its links were flagged as made

@@ -132,3 +132,44 @@ def test_the_name_a_breadcrumb_and_a_heading_give_wins_over_a_generic_title() ->
     shown = parse_page(f"<title>Skier's Knee</title>{CRUMB}<h2>Knee Pain in a Skier</h2>"
                        f"<h1>Skier's Knee</h1>{body}".encode(), URL)
     assert shown.title == "Skier's Knee"
+
+
+def test_a_row_dense_with_a_sidebars_links_does_not_make_the_content_navigation() -> None:
+    # Google Sites: the layout row holds a long sidebar of links and a short last page
+    menu = "".join(f"<li><a href='/site/p{i}'>Case study page number {i}</a></li>"
+                   for i in range(40))
+    footer = "<p>" + "Northfield Sports Medicine Society, 1 Elm Road, Town. " * 30 + "</p>"
+    html = ("<html><head><title>Ankle Sprain - Page 3</title></head><body>"
+            "<div id='main-wrapper'><table><tr>"
+            f"<td class='sites-layout-sidebar-left'><ul>{menu}</ul></td>"
+            "<td><div id='page-content'><h3>Working Diagnosis:</h3>"
+            "<div>Osteochondral lesion of the talus</div></div></td>"
+            f"</tr></table></div><div id='admin'>{footer}</div></body></html>")
+    page = parse_page(html.encode(), URL)
+    assert [(s.key, s.text) for s in page.sections] == [
+        ("working_diagnosis", "Osteochondral lesion of the talus")]
+
+
+def test_a_pages_attachments_and_revision_stamp_are_furniture() -> None:
+    page = parse_page(
+        b"<title>Knee Pain</title><h3>Outcome</h3><p>She ran again.</p>"
+        b"<div class='sites-attachments-container'><h4>Attachments (1)</h4><table><tr>"
+        b"<td><a href='x.jpg'>xray.jpg</a> 12k</td><td><a href='x.jpg'>View</a></td>"
+        b"<td>Jane Miller</td></tr></table></div>"
+        b"<p>Last edited Apr 16, 2012, 4:45 AM by Jane Miller (v.2)</p>", URL)
+    assert [(s.key, s.text) for s in page.sections] == [("outcome", "She ran again.")]
+    lines = page.furniture.split("\n")
+    assert "Attachments (1)" in lines
+    assert "Last edited Apr 16, 2012, 4:45 AM by Jane Miller (v.2)" in lines
+
+
+def test_a_heading_that_spells_a_middle_part_of_the_title_is_the_pages_title() -> None:
+    page = parse_page(
+        b"<title>Atlantic Academy - Chest Pain in a Runner - Page #2</title>"
+        b"<div class='componentheading'>Case Studies</div>"
+        b"<h2 class='contentheading'>Chest Pain in a Runner</h2>"
+        b"<p>Written by Dr. Jane Miller Saturday, 13 December 2008 10:20</p>"
+        b"<p><b>Diagnostic Tests:</b></p><p>An ECG was obtained.</p>", URL)
+    assert page.title == "Chest Pain in a Runner"
+    assert [(s.key, s.text) for s in page.sections] == [
+        ("tests_and_results", "An ECG was obtained.")]
