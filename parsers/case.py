@@ -242,7 +242,9 @@ def _route_case_furniture(pages: list[PageRecord], title: str, shown: bool = Fal
       carries (a block of its own, a paragraph, a heading) is the title block the site
       repeats over each page; the first such text of page 1 wins over a ``<title>`` that
       no page shows (a generic site name). A ``<title>`` a page shows as its heading is
-      the title, whatever box heads every page above it (a CMS's "Article Index").
+      the title, whatever box heads every page above it (a CMS's "Article Index"); that
+      repeated text is then the site's banner over every page, unplaced text moved to
+      furniture (a Notes navigator's "AAAM" over each page of a case).
     * The title is never content: a paragraph equal to it (when it has cross-page
       evidence) or a block of its own equal to it goes to furniture; a heading equal to
       it is the repeated title over a continuing page, so its text is unplaced (it
@@ -256,8 +258,9 @@ def _route_case_furniture(pages: list[PageRecord], title: str, shown: bool = Fal
     for page in pages:
         for text in _page_texts(page):
             counts[text] = counts.get(text, 0) + 1
-    if len(pages) >= 2 and title not in counts and not shown:
-        title = _visible_title(pages) or title
+    banner = _visible_title(pages) if len(pages) >= 2 and title not in counts else None
+    if banner is not None and not shown:
+        title, banner = banner, None
     boxes: dict[tuple[str, str], int] = {}
     for page in pages:
         for section in {(s.heading, s.text) for s in page.sections
@@ -269,7 +272,7 @@ def _route_case_furniture(pages: list[PageRecord], title: str, shown: bool = Fal
     for i, page in enumerate(pages):
         others = frozenset().union(*lines[:i], *lines[i + 1:])
         _strip_page(page, title, evidence,
-                    repeated | {b for b in boxes if _furniture_elsewhere(b, others)})
+                    repeated | {b for b in boxes if _furniture_elsewhere(b, others)}, banner)
     return title
 
 
@@ -296,8 +299,9 @@ def _visible_title(pages: list[PageRecord]) -> str | None:
 
 
 def _strip_page(page: PageRecord, title: str, evidence: bool,
-                boxes: set[tuple[str, str]]) -> None:
-    """``_route_case_furniture`` on one page."""
+                boxes: set[tuple[str, str]], banner: str | None = None) -> None:
+    """``_route_case_furniture`` on one page; ``banner``: the text every page repeats at
+    its top that is not the title, moved out of the unplaced text."""
     moved: list[str] = []
     kept: list[Section] = []
     for section in page.sections:
@@ -308,19 +312,32 @@ def _strip_page(page: PageRecord, title: str, evidence: bool,
         if title and section.heading == title and section.key is None:
             moved.append(title)
             section = Section(None, None, section.text)
-        if title and (evidence or section.heading is None):
-            paras = section.text.split("\n\n")
-            rest = [p for p in paras if p != title]
-            if len(rest) != len(paras):
-                moved.extend([title] * (len(paras) - len(rest)))
-                if not rest and section.key is None:
-                    continue
-                section = replace(section, text="\n\n".join(rest))
-        kept.append(section)
+        strip = [title] if title and (evidence or section.heading is None) else []
+        if banner and section.key is None and section.heading is None:
+            strip.append(banner)
+        rest = _without_paragraphs(section, strip, moved)
+        if rest is not None:
+            kept.append(rest)
     if moved:
         page.sections = kept
         page.furniture = "\n".join(filter(None, [page.furniture, *moved]))
         _recount_unplaced(page)
+
+
+def _without_paragraphs(section: Section, texts: list[str], moved: list[str]
+                        ) -> Section | None:
+    """``section`` without its paragraphs equal to one of ``texts`` (they join ``moved``);
+    None when a section under no key is left with nothing."""
+    if not texts:
+        return section
+    paras = section.text.split("\n\n")
+    rest = [p for p in paras if p not in texts]
+    if len(rest) == len(paras):
+        return section
+    moved.extend(p for p in paras if p in texts)
+    if not rest and section.key is None:
+        return None
+    return replace(section, text="\n\n".join(rest))
 
 
 def _recount_unplaced(page: PageRecord) -> None:

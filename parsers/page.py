@@ -314,8 +314,10 @@ def _title_and_preamble(tag_title: str, segs: Segments
     title_block, visible = _or_crumb(title_block, visible, segs, want, blocks, excluded)
     if visible is not None:
         title = visible
-    return (title, evidence, _rest_of_preamble(segs, excluded, title_block, below),
-            title_block is not None)
+    # Shown: a visible block the <title> corroborates, or one that carries a page marker
+    # ("X - Page #1" under a generic <title>): the page's own heading, no repeated banner.
+    shown = title_block is not None or (visible is not None and "heading" in evidence)
+    return title, evidence, _rest_of_preamble(segs, excluded, title_block, below), shown
 
 
 def _or_crumb(title_block: int | None, visible: str | None, segs: Segments, want: str | None,

@@ -177,9 +177,10 @@ class PageRecord:
     title: str | None = None
     """Case title without its page suffix (" - Page #4", " | Site")."""
     title_shown: bool = False
-    """True when a visible heading of the page spells its ``<title>``'s case title: a title
-    the page shows is no generic site name (``case.assemble_case`` trusts it over a text
-    every page of the case repeats)."""
+    """True when the page shows its title as a heading: one its ``<title>`` (or its
+    breadcrumb) corroborates, or one that carries a page marker ("X - Page #1"). A title
+    the page shows is no generic site name: ``case.assemble_case`` trusts it over a text
+    every page of the case repeats."""
     page_number: int | None = None
     """Page number from the title, visible heading or pager text; 1 for a parsed page that
     prints none; None only when the body could not be parsed."""

@@ -173,3 +173,18 @@ def test_a_heading_that_spells_a_middle_part_of_the_title_is_the_pages_title() -
     assert page.title == "Chest Pain in a Runner"
     assert [(s.key, s.text) for s in page.sections] == [
         ("tests_and_results", "An ECG was obtained.")]
+
+
+def test_a_banner_over_every_page_is_furniture_when_the_page_shows_its_title() -> None:
+    # a Notes navigator's bold site name over each page; the <title> is generic and the
+    # page's heading carries its page marker
+    def page(n: int, body: str) -> str:
+        return ("<table><tr><td width='160'><b>AAAM</b><br><img src='nav.gif' alt=''></td>"
+                f"<td><font size='4'><b>Knee Pain in a Skier - Page #{n}</b></font><br>"
+                f"{body}</td></tr></table>")
+    records, title = _case([page(1, "<b><u>History</u></b><br>A fall on the slope."),
+                            page(2, "<b><u>Outcome</u></b><br>She skied again.")],
+                           "AAAM Case Studies")
+    assert title == "Knee Pain in a Skier" and all(r.title_shown for r in records)
+    assert all("AAAM" in r.furniture.split("\n") for r in records)
+    assert [s.key for r in records for s in r.sections] == ["history", "outcome"]
