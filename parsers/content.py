@@ -27,6 +27,7 @@ from .labels import (
     CONTENT_PATH_CLASS,
     HEADING_CONTAINER_RE,
     HEADING_TAGS,
+    JUNK_TITLE_RE,
     NAV_TAGS,
     alias_key,
     is_caps_label,
@@ -132,7 +133,8 @@ def _titled_content(named: list[etree._Element], total: int, title: frozenset[st
     page's title. Everything beside it and beside its ancestors becomes furniture, so no
     container there that no furniture tag or name marks may hold more text than it
     (``_longest_beside``): an author's box that repeats the article's title over a longer
-    article is not the content."""
+    article is not the content. A candidate made mostly of links (a menu module whose
+    class starts with "main", headed by the site's name) is none."""
     if not title:
         return None
     best: etree._Element | None = None
@@ -140,9 +142,21 @@ def _titled_content(named: list[etree._Element], total: int, title: frozenset[st
     for el in named:
         n = _text_len(el)
         if (best_len < n < _MAX_SHARE * total and _shows_title_alone(el, _beside(el), title)
-                and _longest_beside(el) < n):
+                and _longest_beside(el) < n and 2 * _link_text_len(el) < n):
             best, best_len = el, n
     return best
+
+
+def _own_names(title: frozenset[str]) -> frozenset[str]:
+    """The names a ``<title>`` gives its page (``title_names``) without the generic page
+    names ("Case Studies", "Home", "Page 3": ``JUNK_TITLE_RE``), which a menu or a module
+    heading spells as well."""
+    return frozenset(name for name in title if not JUNK_TITLE_RE.match(name))
+
+
+def _link_text_len(el: etree._Element) -> int:
+    """Characters of the text inside ``el``'s links."""
+    return sum(_text_len(a) for a in el.iter("a"))
 
 
 def _longest_beside(el: etree._Element) -> int:
@@ -489,15 +503,16 @@ def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: 
               title: frozenset[str] = frozenset()) -> None:
     """The side columns of one layout row. The content cell is the one cell holding a case
     heading when exactly one does, or, where none does, the one holding a run-in label in
-    capitals (``_holds_caps_label``), or, where none does either, the one showing the
-    page's title as a heading (``_shows_title``: a last page of headingless references
-    under its title, beside a column of modules as long); then a column of boxes beside it
-    is furniture however long. Else the content is the densest cell, and only a column of
-    at most half its text is furniture."""
+    capitals (``_holds_caps_label``), or, where none does either, the densest cell when it
+    shows the page's title as a heading (``_shows_title`` with the ``<title>``'s own
+    names: a last page of headingless references under its title, beside a column of
+    modules nearly as long); then a column of boxes beside it is furniture however long.
+    Else the content is the densest cell, and only a column of at most half its text is."""
     tds = [c for c, _ in cells if c.tag == "td"]
+    own = _own_names(title)
     labelled = ([c for c in tds if _holds_case_label(c)]
                 or [c for c in tds if _holds_caps_label(c)]
-                or ([c for c in tds if _shows_title(c, title)] if title else []))
+                or ([main] if main.tag == "td" and own and _shows_title(main, own) else []))
     anchored = len(labelled) == 1
     content = labelled[0] if anchored else main
     for cell, m in cells:

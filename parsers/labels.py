@@ -267,12 +267,12 @@ def is_caps_label(text: str) -> bool:
 
 #: A class token ``content.mark_furniture`` adds to the content element's ancestors: the walk
 #: never makes them navigation by their link density (``text._close_box``).
-CONTENT_PATH_CLASS = "casearchive-holds-content"
+CONTENT_PATH_CLASS = "casearchive-holder"
 NAV_ATTR_RE = re.compile(
     r"(?:^|[\s_-])(?:[a-z]*nav|[a-z]*navbar|[a-z]*navigation|menu|sidebar|sidebars|side-bar|"
     r"breadcrumbs?|left-nav|skip|pager|pagination|related|relatedposts|tags|taxonomy|"
     r"share|sharing|sharedaddy|sharethis|social|print|printer|login|comments?|comment-form|"
-    r"attachments?|"
+    r"attachments|"
     r"widget|widget-area|submitted|links|byline|feed|meta|postmeta|postmetadata|footer|"
     r"posted-on|entry-utility|navbox|printfooter|catlinks|sitesub|contentsub|[a-z]*toc)"
     r"(?:$|[\s_\d-])",
@@ -439,8 +439,9 @@ DATE_LINE_RE = re.compile(
 #: prints it under every page's content, with the page's version number or not).
 UPDATED_RE = re.compile(
     r"^(?:this\s+)?(?:page\s+|site\s+|web\s*site\s+)?(?:was\s+)?(?:last\s+)"
-    r"(?:updated|modified|revised|changed|edited)\b|^(?:updated|revised)\s*:"
-    rf"|^(?:updated|revised|edited)\s+(?:on\s+)?{_DATE_TIME}(?:\s+by(?:\s+[^\s.,:;()]+){{1,4}})?"
+    r"(?:updated|modified|revised|changed)\b|^(?:updated|revised)\s*:"
+    r"|^(?:last\s+)?(?:updated|revised|edited)\s+(?:on\s+)?"
+    rf"{_DATE_TIME}(?:\s+by(?:\s+[^\s.,:;()]+){{1,4}})?"
     r"(?:\s*\(v\.?\s*\d+\))?$",
     re.I,
 )

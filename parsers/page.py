@@ -196,16 +196,18 @@ def undecorate(text: str) -> str:
 
 
 def strip_site(title: str, names_site: Callable[[str], bool],
-               is_holder: Callable[[str], bool] = lambda part: False) -> str:
+               is_holder: Callable[[str], bool] = lambda part: False,
+               linked: frozenset[str] = frozenset()) -> str:
     """A ``<title>`` without the parts that name the site: parts between separators at the
     site's end that ``names_site`` accepts (``_site_namer``: a furniture line such as the
     masthead or logo, or the copyright holder). The site's end is the start after "»" or
     "::" ("Site » X"), or when the first part is the copyright holder and the last is not
-    ("Atlantic Academy - Knee Pain"); else the end ("X – Site"). In the holder's form only
-    the holder's parts go: the case's title after it shows as a furniture line too (a
-    linked heading, a module of latest cases, an article index), and what follows it is
-    the page's own part ("Atlantic Academy - Knee Pain - Differential", Joomla's
-    page-break title)."""
+    ("Atlantic Academy - Knee Pain"); else the end ("X – Site"). In the holder's form the
+    holder's parts go, and the furniture lines after them (a masthead's tagline) up to the
+    first part the page links as its title (``linked``, folded: the case's title is a
+    furniture line too, the article index's or a linked heading's), which stays with what
+    follows it ("Atlantic Academy - Knee Pain - Differential", Joomla's page-break
+    title)."""
     pieces = TITLE_PART_SEP_RE.split(title)
     if len(pieces) < 2:
         return title
@@ -213,7 +215,11 @@ def strip_site(title: str, names_site: Callable[[str], bool],
     by_holder = is_holder(pieces[0]) and not is_holder(pieces[-1])
     site_first = by_holder or seps[0].strip() in ("\u00bb", "::")
     end = 0 if site_first else -1
-    names_part = is_holder if by_holder else names_site
+    def names_part(part: str) -> bool:
+        if not by_holder:
+            return names_site(part)
+        return is_holder(part) or (names_site(part) and normalize_label(part) not in linked)
+
     while len(pieces) > 1 and names_part(pieces[end]):
         pieces.pop(end)
         seps.pop(end)
@@ -263,7 +269,7 @@ def _title_and_preamble(tag_title: str, segs: Segments
     page's name its breadcrumb and a heading give (``_crumb_names_page``)."""
     names_site = _site_namer(segs, furniture=False)
     names = title_names(tag_title)  # before the site's parts go (``_page_break_block``)
-    tag_title = _own_title(tag_title, _site_namer(segs), names_site, segs.preamble)
+    tag_title = _own_title(tag_title, _site_namer(segs), names_site, segs)
     title, number, total = parse_title(tag_title)
     evidence: Evidence = {}
     if number is not None:
@@ -339,14 +345,16 @@ def _or_crumb(title_block: int | None, visible: str | None, segs: Segments, want
 def _crumb_names_page(segs: Segments, want: str | None) -> bool:
     """Does the page name itself where its ``<title>`` does not? The name its breadcrumb
     gives the current page is also one of its headings (``Segments.crumb_heading``), and
-    the ``<title>``'s case title (``want``) is no block or line of the page: a generic
-    ``<title>`` ("NSMS - Case Study" over every case of a portal) yields to it."""
+    the ``<title>``'s case title (``want``) is no block or line of the page, nor a step of
+    that trail (the case a section page belongs to): a generic ``<title>`` ("NSMS - Case
+    Study" over every case of a portal) yields to it."""
     if segs.crumb_heading is None:
         return False
     if want is None:
         return True
-    return normalize_label(segs.crumb_heading) != want and all(
-        normalize_label(line) != want for line in segs.furniture)
+    return (normalize_label(segs.crumb_heading) != want
+            and want not in normalize_label(segs.crumb_trail)
+            and all(normalize_label(line) != want for line in segs.furniture))
 
 
 def _or_linked(title_block: int | None, visible: str | None,
@@ -437,14 +445,15 @@ def _page_break_section(preamble: list[Part], at: int, segs: Segments) -> list[P
 
 
 def _own_title(tag_title: str, names_part: Callable[[str], bool],
-               is_holder: Callable[[str], bool], preamble: list[Part]) -> str:
+               is_holder: Callable[[str], bool], segs: Segments) -> str:
     """The ``<title>`` without the parts that name the site (``strip_site``, then
     ``strip_site_prefix``); "" when it is the copyright holder's name and nothing else (a
     generic ``<title>``, the site's name: the visible heading decides)."""
     if not tag_title:
         return tag_title
-    tag_title = strip_site(collapse(tag_title), names_part, is_holder)
-    tag_title = strip_site_prefix(tag_title, names_part, preamble)
+    linked = frozenset(normalize_label(text) for _, text in segs.title_links)
+    tag_title = strip_site(collapse(tag_title), names_part, is_holder, linked)
+    tag_title = strip_site_prefix(tag_title, names_part, segs.preamble)
     return "" if is_holder(tag_title) else tag_title
 
 

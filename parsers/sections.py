@@ -128,7 +128,11 @@ class Segments:
     crumb_heading: str | None = None
     """The name the page's first breadcrumb trail gives the current page ("Home > Case
     Studies > <Name>"), when a line of the page shows it as a heading too (every visible
-    run strong), in the content or in the furniture: the page's own name, shown twice."""
+    run strong), in the content or in the furniture: the page's own name, shown twice. Never
+    a heading of the alias table (a trail that ends in the case's section, "... > Knee
+    Pain > Diagnosis")."""
+    crumb_trail: str = ""
+    """That breadcrumb line, as text."""
 
 
 def hrefs(runs: list[Run]) -> list[str]:
@@ -495,8 +499,9 @@ def segment(blocks: list[Block], title: str = "") -> Segments:
     _resolve(hits, keep, blocks, normalize_label(title), warnings, names)
     segs = Segments([], [], Footer(), page_of, warnings, furniture)
     _file_lines(segs, keep, blocks, _last_known(hits), names)
-    if crumb is not None:
-        segs.crumb_heading = _shown_as_heading(crumb, keep, blocks)
+    if crumb is not None and alias_key(crumb[0])[0] is None:
+        segs.crumb_heading = _shown_as_heading(crumb[0], keep, blocks)
+        segs.crumb_trail = crumb[1]
     return segs
 
 
@@ -532,7 +537,7 @@ def _tagline(title: str) -> str | None:
 
 def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = None
               ) -> tuple[list[Kept], dict[tuple[int, int], LabelHit],
-                         tuple[int, int | None] | None, str | None]:
+                         tuple[int, int | None] | None, tuple[str, str] | None]:
     """Pass 1: drop excluded lines (pager, counters, link bars, breadcrumbs, the site's
     tagline: furniture), keep the others with the label candidate each starts; read a
     standalone "Page 2 of 4" and the current page's name the first breadcrumb trail gives
@@ -540,7 +545,7 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
     keep: list[Kept] = []
     hits: dict[tuple[int, int], LabelHit] = {}
     page_of: tuple[int, int | None] | None = None
-    crumb: str | None = None
+    crumb: tuple[str, str] | None = None  # (the current page's name, the trail's text)
     for bi, block in enumerate(blocks):
         blines = block[0]
         searchable = not block[4] and block[1] != "table"
@@ -567,7 +572,8 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
                         _all_links(runs, 2) or (here := _breadcrumb(runs)) is not None
                         or _labelled_links(runs))
             ) or text == tagline:
-                crumb = crumb or here
+                if crumb is None and here is not None:
+                    crumb = (here, text)
                 furniture.append(text)
                 page_of = page_of or _pager_page(text, runs)
                 continue

@@ -4,6 +4,8 @@ article's table of contents, and a generic ``<title>`` beside the page's own nam
 
 from __future__ import annotations
 
+import pytest
+
 from casearchive.parsers.case import assemble_case
 from casearchive.parsers.page import parse_page
 from casearchive.parsers.records import PageRecord, PageRef
@@ -188,3 +190,75 @@ def test_a_banner_over_every_page_is_furniture_when_the_page_shows_its_title() -
     assert title == "Knee Pain in a Skier" and all(r.title_shown for r in records)
     assert all("AAAM" in r.furniture.split("\n") for r in records)
     assert [s.key for r in records for s in r.sections] == ["history", "outcome"]
+
+
+# --- what the rules above must not take (an independent review's counter-examples) -------
+
+RUNNER = ("<p>A 24-year-old marathon runner presented with three weeks of anterior knee pain "
+          "that worsened on stairs and after long runs.</p><p>On examination there was "
+          "tenderness at the inferior pole of the patella and no effusion.</p>")
+
+
+@pytest.mark.parametrize("entries", [2, 9])
+def test_a_menu_headed_by_the_sites_part_of_the_title_is_no_content_cell(entries: int) -> None:
+    # the menu cell shorter than the content cell, and longer (then it is the densest)
+    menu = "".join(f"<li><a href='/c{i}'>Another case of the society, number {i}</a></li>"
+                   for i in range(entries))
+    page = parse_page(("<title>Case Studies - Knee Pain in a Runner</title><table><tr>"
+                       f"<td width='180'><h3>Case Studies</h3><ul>{menu}</ul>"
+                       "<p>Members log in.</p></td>"
+                       f"<td><p><font size='4'><b>Knee Pain in a Runner</b></font></p>{RUNNER}"
+                       "</td></tr></table>").encode(), URL)
+    assert "A 24-year-old marathon runner" in " ".join(s.text for s in page.sections)
+
+
+def test_a_side_box_that_names_the_case_is_no_content_cell() -> None:
+    # "Case of the Month" beside the article, headed by the case's own title; the article
+    # cell shows no title heading
+    page = parse_page(("<title>Knee Pain in a Runner</title><table><tr><td width='180'>"
+                       "<p>Case of the Month</p><h3>Knee Pain in a Runner</h3><p>Read it now."
+                       f"</p></td><td>{RUNNER}</td></tr></table>").encode(), URL)
+    assert "A 24-year-old marathon runner" in " ".join(s.text for s in page.sections)
+
+
+@pytest.mark.parametrize("site", ["Case Studies", "Sports Medicine Society"])
+def test_a_menu_module_named_main_is_no_content_column(site: str) -> None:
+    # headed by a generic page name, or by the site's part of the <title>: a menu
+    links = "".join(f"<li><a href='/case{i}'>Case {i}: a sports injury of the leg</a></li>"
+                    for i in range(8))
+    footer = "<p>" + "Sports Medicine Society, 123 Main Street, Springfield. " * 12 + "</p>"
+    page = parse_page((f"<title>{site} - Knee Pain in a Runner - Page 3</title>"
+                       f"<div id='leftcolumn'><div class='moduletable_mainmenu'><h3>{site}"
+                       f"</h3><ul>{links}</ul></div></div><div id='maincolumn'>"
+                       "<p><b>Knee Pain in a Runner - Page 3</b></p><p>She returned to full "
+                       "training at eight weeks without recurrence.</p></div>"
+                       f"<div id='footer'>{footer}</div>").encode(), URL)
+    assert "She returned to full training" in " ".join(s.text for s in page.sections)
+
+
+def test_a_figure_captions_attachment_id_is_no_attachments_box() -> None:
+    page = parse_page(b"<title>Knee Pain</title><p><b>Imaging:</b> A radiograph.</p>"
+                      b"<div id='attachment_512' class='wp-caption'><img src='x.jpg' alt=''>"
+                      b"<p class='wp-caption-text'>Figure 1. Fragmented inferior pole.</p></div>"
+                      b"<p><b>Diagnosis:</b> Sinding-Larsen-Johansson syndrome.</p>", URL)
+    assert "Figure 1. Fragmented inferior pole." in " ".join(s.text for s in page.sections)
+
+
+def test_a_breadcrumb_to_a_section_of_the_case_leaves_the_title() -> None:
+    page = parse_page(b"<title>Knee Pain in a Runner</title><p><a href='/'>Home</a> &gt; "
+                      b"<a href='/cases'>Cases</a> &gt; <a href='/cases/knee'>Knee Pain in a "
+                      b"Runner</a> &gt; Discussion</p><h2>Discussion</h2><p>Tendinopathy of the "
+                      b"inferior pole.</p><h2>Treatment</h2><p>Eccentric loading.</p>", URL)
+    assert page.title == "Knee Pain in a Runner"
+
+
+def test_a_revision_stamp_alone_and_a_sentence_about_an_edit() -> None:
+    page = parse_page(b"<title>Knee Pain</title><h3>Outcome</h3><p>She ran again.</p>"
+                      b"<p>Last edited by the author after review of the MRI findings.</p>"
+                      b"<p>Edited Apr 16, 2012 by Jane Miller (v.2)</p>"
+                      b"<p>Last edited Apr 4, 2012, 4:21 AM by Mark Reyes (v.5)</p>", URL)
+    assert page.sections[0].text == ("She ran again.\n\nLast edited by the author after review "
+                                      "of the MRI findings.")
+    lines = page.furniture.split("\n")
+    assert "Edited Apr 16, 2012 by Jane Miller (v.2)" in lines
+    assert "Last edited Apr 4, 2012, 4:21 AM by Mark Reyes (v.5)" in lines
