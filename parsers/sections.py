@@ -852,9 +852,30 @@ def _form_heading(hit: LabelHit, keep: list[Kept], blocks: list[Block], at: int,
         nxt += 1  # navigation between a heading and its text is furniture
     if nxt >= len(keep) or (keep[nxt][4] is not None and not keep[nxt][4].dropped):
         return False
-    if _names_page(normalize_label(PAGE_SUFFIX_RE.sub("", keep[nxt][2])), "", title):
+    if _over_the_title(keep, blocks, nxt, title):
         return False  # a banner over the page's title (the site's name), not a section
     return not (colon and _leads_list(keep, blocks, nxt))
+
+
+def _over_the_title(keep: list[Kept], blocks: list[Block], nxt: int, title: str) -> bool:
+    """Does line ``nxt`` name the page (``_names_page``), or, past links alone (an action
+    bar's "Case List" between a banner and the title), is it the page's title line: strong,
+    the ``<title>`` or its start, the page marker aside?"""
+    if _names_page(_unmarked(keep[nxt][2]), "", title):
+        return True
+    start = nxt
+    while nxt + 1 < len(keep) and _link_only(blocks[keep[nxt][0]][0][keep[nxt][1]],
+                                             keep[nxt][2]):
+        nxt += 1
+    bi, li, text = keep[nxt][0], keep[nxt][1], keep[nxt][2]
+    norm = _unmarked(text)
+    return (nxt > start and len(norm) >= 3 and (norm == title or title.startswith(f"{norm} "))
+            and all(r[2] for r in blocks[bi][0][li] if r[0].strip()))
+
+
+def _unmarked(text: str) -> str:
+    """A line folded without its page marker ("Knee Pain - Page #2": "knee pain")."""
+    return normalize_label(PAGE_SUFFIX_RE.sub("", text))
 
 
 def _run_in_caps(hit: LabelHit, kept: Kept) -> bool:

@@ -262,3 +262,14 @@ def test_a_revision_stamp_alone_and_a_sentence_about_an_edit() -> None:
     lines = page.furniture.split("\n")
     assert "Edited Apr 16, 2012 by Jane Miller (v.2)" in lines
     assert "Last edited Apr 4, 2012, 4:21 AM by Mark Reyes (v.5)" in lines
+
+
+def test_a_banner_over_a_link_and_the_pages_title_is_no_section() -> None:
+    # a Notes navigator's bold "AAAM", then the action bar's "Case List" link, then the
+    # page's title line: the link is navigation, the banner no heading over the title
+    page = parse_page(b"<title>Knee Pain in a Skier - Page #1</title><table><tr><td><b>AAAM</b>"
+                      b"</td><td><table border=1><tr><td><a href=''>Case List</a></td></tr>"
+                      b"</table><font size='4'><b>Knee Pain in a Skier - Page #1</b></font><br>"
+                      b"<b>Presenting History:</b> A fall on the slope.</td></tr></table>", URL)
+    assert "AAAM" not in [s.heading for s in page.sections]
+    assert [s.key for s in page.sections][-1] == "history"
