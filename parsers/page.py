@@ -196,18 +196,16 @@ def undecorate(text: str) -> str:
 
 
 def strip_site(title: str, names_site: Callable[[str], bool],
-               is_holder: Callable[[str], bool] = lambda part: False,
-               linked: frozenset[str] = frozenset()) -> str:
+               is_holder: Callable[[str], bool] = lambda part: False) -> str:
     """A ``<title>`` without the parts that name the site: parts between separators at the
     site's end that ``names_site`` accepts (``_site_namer``: a furniture line such as the
     masthead or logo, or the copyright holder). The site's end is the start after "»" or
     "::" ("Site » X"), or when the first part is the copyright holder and the last is not
-    ("Atlantic Academy - Knee Pain"); else the end ("X – Site"). In the holder's form the
-    holder's parts go, and the furniture lines after them (a masthead's tagline) up to the
-    first part the page links as its title (``linked``, folded: the case's title is a
-    furniture line too, the article index's or a linked heading's), which stays with what
-    follows it ("Atlantic Academy - Knee Pain - Differential", Joomla's page-break
-    title)."""
+    ("Atlantic Academy - Knee Pain"); else the end ("X – Site"). In the holder's form only
+    the holder's parts go: the case's title after it shows as a furniture line too (a
+    linked heading, a module of latest cases, an article index), and what follows it is
+    the page's own part ("Atlantic Academy - Knee Pain - Differential", Joomla's
+    page-break title; "Atlantic Academy - Knee Pain - Page #2")."""
     pieces = TITLE_PART_SEP_RE.split(title)
     if len(pieces) < 2:
         return title
@@ -215,11 +213,7 @@ def strip_site(title: str, names_site: Callable[[str], bool],
     by_holder = is_holder(pieces[0]) and not is_holder(pieces[-1])
     site_first = by_holder or seps[0].strip() in ("\u00bb", "::")
     end = 0 if site_first else -1
-    def names_part(part: str) -> bool:
-        if not by_holder:
-            return names_site(part)
-        return is_holder(part) or (names_site(part) and normalize_label(part) not in linked)
-
+    names_part = is_holder if by_holder else names_site
     while len(pieces) > 1 and names_part(pieces[end]):
         pieces.pop(end)
         seps.pop(end)
@@ -451,8 +445,7 @@ def _own_title(tag_title: str, names_part: Callable[[str], bool],
     generic ``<title>``, the site's name: the visible heading decides)."""
     if not tag_title:
         return tag_title
-    linked = frozenset(normalize_label(text) for _, text in segs.title_links)
-    tag_title = strip_site(collapse(tag_title), names_part, is_holder, linked)
+    tag_title = strip_site(collapse(tag_title), names_part, is_holder)
     tag_title = strip_site_prefix(tag_title, names_part, segs.preamble)
     return "" if is_holder(tag_title) else tag_title
 
