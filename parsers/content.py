@@ -147,13 +147,6 @@ def _titled_content(named: list[etree._Element], total: int, title: frozenset[st
     return best
 
 
-def _own_names(title: frozenset[str]) -> frozenset[str]:
-    """The names a ``<title>`` gives its page (``title_names``) without the generic page
-    names ("Case Studies", "Home", "Page 3": ``JUNK_TITLE_RE``), which a menu or a module
-    heading spells as well."""
-    return frozenset(name for name in title if not JUNK_TITLE_RE.match(name))
-
-
 def _link_text_len(el: etree._Element) -> int:
     """Characters of the text inside ``el``'s links."""
     return sum(_text_len(a) for a in el.iter("a"))
@@ -309,6 +302,30 @@ def _shows_title(el: etree._Element, title: frozenset[str]) -> bool:
         if _text_len(block) <= _TITLE_BLOCK_MAX and normalize_label(
                 " ".join("".join(block.itertext()).split())) in title:
             return True
+    return False
+
+
+def _opens_with_title(cell: etree._Element, size: int, title: frozenset[str]) -> bool:
+    """Does a cell of ``size`` characters open with a heading that spells a name its
+    ``<title>`` gives the page (``title_names``), past generic ones (``JUNK_TITLE_RE``: the
+    category's "Case Studies" heading may stand above the title, and never is one), and is
+    it no list of links? A box beside the article that names the case ("Case of the Month"
+    over the case's title) opens with its own name; a menu headed by the site's name is
+    made of links."""
+    above: list[str] = []
+    for block in _TITLE_BLOCKS(cell):
+        if block.tag not in HEADING_TAGS and HEADING_CONTAINER_RE.search(
+                block.get("class") or "") is None:
+            continue
+        text = " ".join("".join(block.itertext()).split())
+        if JUNK_TITLE_RE.match(normalize_label(text)):
+            above.append(text)
+            continue
+        # compared without white space: blocks join their text without a space in between
+        lead = "".join(_STRING(cell).split())
+        opening = "".join("".join([*above, text]).split())
+        return (normalize_label(text) in title and lead.startswith(opening)
+                and 2 * _link_text_len(cell) < size)
     return False
 
 
@@ -503,16 +520,16 @@ def _mark_row(cells: list[tuple[etree._Element, int]], main: etree._Element, n: 
               title: frozenset[str] = frozenset()) -> None:
     """The side columns of one layout row. The content cell is the one cell holding a case
     heading when exactly one does, or, where none does, the one holding a run-in label in
-    capitals (``_holds_caps_label``), or, where none does either, the densest cell when it
-    shows the page's title as a heading (``_shows_title`` with the ``<title>``'s own
-    names: a last page of headingless references under its title, beside a column of
-    modules nearly as long); then a column of boxes beside it is furniture however long.
-    Else the content is the densest cell, and only a column of at most half its text is."""
+    capitals (``_holds_caps_label``), or, where none does either, the one that opens with
+    the page's title (``_opens_with_title``: a last page of headingless references under
+    its title, beside a column of modules as long or longer); then a column of boxes
+    beside it is furniture however long. Else the content is the densest cell, and only a
+    column of at most half its text is."""
     tds = [c for c, _ in cells if c.tag == "td"]
-    own = _own_names(title)
     labelled = ([c for c in tds if _holds_case_label(c)]
                 or [c for c in tds if _holds_caps_label(c)]
-                or ([main] if main.tag == "td" and own and _shows_title(main, own) else []))
+                or ([c for c, m in cells if c.tag == "td" and 2 * m >= n
+                     and _opens_with_title(c, m, title)] if title else []))
     anchored = len(labelled) == 1
     content = labelled[0] if anchored else main
     for cell, m in cells:

@@ -39,11 +39,13 @@ def test_a_column_of_modules_in_a_wrapper_is_furniture() -> None:
     assert "Dr. Roe, editor" not in page.furniture and "Dr. Roe, editor" in one.sections[0].text
 
 
-def test_the_cell_that_shows_the_title_is_the_content_beside_a_column_as_long() -> None:
-    # a last page of headingless references under its title; the module column beside it
-    # is nearly as long as the content cell
-    side = f"<div id='rightcolumn'>{MODULES}{MODULES}</div>"
-    page = _layout_page(f"<h2 class='contentheading'>Hip Pain in a Dancer</h2><ol>{CITATIONS}"
+@pytest.mark.parametrize("modules", [2, 4])
+def test_the_cell_that_opens_with_the_title_is_the_content_beside_a_column(modules: int) -> None:
+    # a last page of headingless references under its title (the category's name above
+    # it); the module column beside it nearly as long as the content cell, or longer
+    side = f"<div id='rightcolumn'>{MODULES * modules}</div>"
+    page = _layout_page("<div class='componentheading'>Case Studies</div>"
+                        f"<h2 class='contentheading'>Hip Pain in a Dancer</h2><ol>{CITATIONS}"
                         "</ol>", side)
     assert [s.key for s in page.sections] == ["references"] and len(page.references) == 3
     assert "Polls" in page.furniture.split("\n")
@@ -199,13 +201,15 @@ RUNNER = ("<p>A 24-year-old marathon runner presented with three weeks of anteri
           "tenderness at the inferior pole of the patella and no effusion.</p>")
 
 
+@pytest.mark.parametrize("site", ["Case Studies", "Sports Medicine Society"])
 @pytest.mark.parametrize("entries", [2, 9])
-def test_a_menu_headed_by_the_sites_part_of_the_title_is_no_content_cell(entries: int) -> None:
+def test_a_menu_headed_by_the_sites_part_of_the_title_is_no_content_cell(
+        site: str, entries: int) -> None:
     # the menu cell shorter than the content cell, and longer (then it is the densest)
     menu = "".join(f"<li><a href='/c{i}'>Another case of the society, number {i}</a></li>"
                    for i in range(entries))
-    page = parse_page(("<title>Case Studies - Knee Pain in a Runner</title><table><tr>"
-                       f"<td width='180'><h3>Case Studies</h3><ul>{menu}</ul>"
+    page = parse_page((f"<title>{site} - Knee Pain in a Runner</title><table><tr>"
+                       f"<td width='180'><h3>{site}</h3><ul>{menu}</ul>"
                        "<p>Members log in.</p></td>"
                        f"<td><p><font size='4'><b>Knee Pain in a Runner</b></font></p>{RUNNER}"
                        "</td></tr></table>").encode(), URL)
