@@ -122,7 +122,6 @@ def _whole_name_content(named: list[etree._Element], total: int, title: frozense
     return el
 
 
-
 def _titled_content(named: list[etree._Element], total: int, title: frozenset[str]
                     ) -> etree._Element | None:
     """The largest element named as content (below ``_MAX_SHARE`` of the body) that shows
@@ -167,6 +166,7 @@ def _beside(el: etree._Element) -> list[etree._Element]:
     """The containers beside ``el`` (its siblings of a container tag)."""
     return [s for s in (*el.itersiblings(preceding=True), *el.itersiblings())
             if isinstance(s.tag, str) and s.tag in CONTAINER_TAGS]
+
 
 #: Content names as a whole token, separators ignored (``_whole_name_content``).
 _WHOLE_CONTENT_NAMES = frozenset({"main", "content", "maincontent", "pagecontent",
@@ -290,15 +290,19 @@ _TITLE_BLOCKS = etree.XPath(
 _TITLE_BLOCK_MAX = 200
 
 
+def _headings(el: etree._Element) -> Iterator[etree._Element]:
+    """The headings inside ``el`` and the blocks classed as one, in document order."""
+    for block in _TITLE_BLOCKS(el):
+        if block.tag in HEADING_TAGS or HEADING_CONTAINER_RE.search(block.get("class") or ""):
+            yield block
+
+
 def _shows_title(el: etree._Element, title: frozenset[str]) -> bool:
     """Does ``el`` hold a heading (or a block classed as one) that spells the ``<title>``
     or one of its parts (``title_names``)? A column that shows the page's title is where
     its article is, however short the page: a column of modules names them by their own
     headings ("Popular", "Polls") and lists case titles as links, never as headings."""
-    for block in _TITLE_BLOCKS(el):
-        if block.tag not in HEADING_TAGS and HEADING_CONTAINER_RE.search(
-                block.get("class") or "") is None:
-            continue
+    for block in _headings(el):
         if _text_len(block) <= _TITLE_BLOCK_MAX and normalize_label(
                 " ".join("".join(block.itertext()).split())) in title:
             return True
@@ -313,10 +317,7 @@ def _opens_with_title(cell: etree._Element, size: int, title: frozenset[str]) ->
     over the case's title) opens with its own name; a menu headed by the site's name is
     made of links."""
     above: list[str] = []
-    for block in _TITLE_BLOCKS(cell):
-        if block.tag not in HEADING_TAGS and HEADING_CONTAINER_RE.search(
-                block.get("class") or "") is None:
-            continue
+    for block in _headings(cell):
         text = " ".join("".join(block.itertext()).split())
         if JUNK_TITLE_RE.match(normalize_label(text)):
             above.append(text)

@@ -509,9 +509,14 @@ def _shown_as_heading(name: str, keep: list[Kept], blocks: list[Block]) -> str |
     """``name`` when a kept line of the page says it and nothing else, every visible run
     strong (a heading, bold); else None."""
     for bi, li, text, _, _ in keep:
-        if text == name and all(r[2] for r in blocks[bi][0][li] if r[0].strip()):
+        if text == name and _strong(blocks[bi][0][li]):
             return name
     return None
+
+
+def _strong(runs: list[Run]) -> bool:
+    """Is every run of a line that shows text strong (a heading, bold)?"""
+    return all(r[2] for r in runs if r[0].strip())
 
 
 def _line_text(runs: list[Run]) -> tuple[str, bool]:
@@ -870,7 +875,7 @@ def _over_the_title(keep: list[Kept], blocks: list[Block], nxt: int, title: str)
     bi, li, text = keep[nxt][0], keep[nxt][1], keep[nxt][2]
     norm = _unmarked(text)
     return (nxt > start and len(norm) >= 3 and (norm == title or title.startswith(f"{norm} "))
-            and all(r[2] for r in blocks[bi][0][li] if r[0].strip()))
+            and _strong(blocks[bi][0][li]))
 
 
 def _unmarked(text: str) -> str:

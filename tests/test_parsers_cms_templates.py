@@ -20,6 +20,11 @@ MODULES = ("<div class='module'><div><h3>Case of the Month</h3>"
            "<div class='module'><div><h3>Polls</h3><p>Which journal do you read?</p></div></div>")
 
 
+def _text(page: PageRecord) -> str:
+    """The text of a page's sections, joined."""
+    return " ".join(s.text for s in page.sections)
+
+
 def _layout_page(content: str, side: str) -> PageRecord:
     html = (f"<html><head><title>Hip Pain in a Dancer - Page #5</title></head><body>"
             f"<table><tr><td>{content}</td><td width='170'>{side}</td></tr></table></body></html>")
@@ -77,7 +82,7 @@ def test_a_box_that_repeats_the_title_beside_a_longer_article_is_not_the_content
                        "<p>Dr Roe writes on knees.</p></div>"
                        f"<div>{article}</div></div>"
                        f"<div id='footer'>{article}</div></body>").encode(), URL)
-    assert "The skier fell" in " ".join(s.text for s in page.sections)
+    assert "The skier fell" in _text(page)
 
 
 def test_an_article_index_is_furniture() -> None:
@@ -213,7 +218,7 @@ def test_a_menu_headed_by_the_sites_part_of_the_title_is_no_content_cell(
                        "<p>Members log in.</p></td>"
                        f"<td><p><font size='4'><b>Knee Pain in a Runner</b></font></p>{RUNNER}"
                        "</td></tr></table>").encode(), URL)
-    assert "A 24-year-old marathon runner" in " ".join(s.text for s in page.sections)
+    assert "A 24-year-old marathon runner" in _text(page)
 
 
 def test_a_side_box_that_names_the_case_is_no_content_cell() -> None:
@@ -222,7 +227,7 @@ def test_a_side_box_that_names_the_case_is_no_content_cell() -> None:
     page = parse_page(("<title>Knee Pain in a Runner</title><table><tr><td width='180'>"
                        "<p>Case of the Month</p><h3>Knee Pain in a Runner</h3><p>Read it now."
                        f"</p></td><td>{RUNNER}</td></tr></table>").encode(), URL)
-    assert "A 24-year-old marathon runner" in " ".join(s.text for s in page.sections)
+    assert "A 24-year-old marathon runner" in _text(page)
 
 
 @pytest.mark.parametrize("site", ["Case Studies", "Sports Medicine Society"])
@@ -237,7 +242,7 @@ def test_a_menu_module_named_main_is_no_content_column(site: str) -> None:
                        "<p><b>Knee Pain in a Runner - Page 3</b></p><p>She returned to full "
                        "training at eight weeks without recurrence.</p></div>"
                        f"<div id='footer'>{footer}</div>").encode(), URL)
-    assert "She returned to full training" in " ".join(s.text for s in page.sections)
+    assert "She returned to full training" in _text(page)
 
 
 def test_a_figure_captions_attachment_id_is_no_attachments_box() -> None:
@@ -245,7 +250,7 @@ def test_a_figure_captions_attachment_id_is_no_attachments_box() -> None:
                       b"<div id='attachment_512' class='wp-caption'><img src='x.jpg' alt=''>"
                       b"<p class='wp-caption-text'>Figure 1. Fragmented inferior pole.</p></div>"
                       b"<p><b>Diagnosis:</b> Sinding-Larsen-Johansson syndrome.</p>", URL)
-    assert "Figure 1. Fragmented inferior pole." in " ".join(s.text for s in page.sections)
+    assert "Figure 1. Fragmented inferior pole." in _text(page)
 
 
 def test_a_breadcrumb_to_a_section_of_the_case_leaves_the_title() -> None:
