@@ -91,7 +91,10 @@ class TreeSampler:
             return "child"
         if b"resource_tracker" in cmdline:
             return "resource_tracker"
-        return "worker" if b"spawn_main" in cmdline else "child"
+        # The archive worker, and the same process once it writes the snapshot (``finish``).
+        worker = any(name in cmdline for name in (b"spawn_main", b"casearchive.crawler.worker",
+                                                  b"casearchive.crawler.finish"))
+        return "worker" if worker else "child"
 
     def _run(self) -> None:
         started = time.perf_counter()

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag
 
 from casearchive.exports.files import LATEST
-from casearchive.exports.health import HEALTH_KEY, HealthThresholds, check_health
+from casearchive.exports.health import HealthThresholds, check_health
 from casearchive.exports.snapshot import SnapshotWriter, utc_now
 from casearchive.parsers.case import page_content_hash
 from casearchive.parsers.page import parse_page, parse_title
@@ -39,6 +39,7 @@ from .discovery import (
     case_series,
     learn_page_bases,
 )
+from .finish import FinishJob
 from .messages import BUDGET_STAT, PAYLOAD_SNAPSHOTS_STAT, Closed, PageMessage, Requisite, Verdict
 from .options import CrawlOptions
 from .release import write_released
@@ -128,9 +129,10 @@ class PagePipeline:
     """Owns the snapshot being written (but its WARC): case assembler, exports and report."""
 
     def __init__(self, options: CrawlOptions, parse: PageParser = parse_page,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, lean: bool = False) -> None:
         """``clock`` gives the snapshot its id and start time (an import: the moment it
-        represents)."""
+        represents); ``lean``: spool without pyarrow (the crawl's worker,
+        ``SnapshotWriter``)."""
         self.options = options
         self.parse = parse
         """``parse_page`` or a drop-in for it (``reparse`` passes one that parsed ahead)."""
@@ -143,6 +145,7 @@ class PagePipeline:
             parser_version=PARSER_VERSION,
             resume=options.resume,
             clock=clock,
+            lean=lean,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
         self._evidence: dict[str, str] = {}
@@ -689,6 +692,19 @@ class PagePipeline:
 
         ``seconds``: work done for the snapshot elsewhere (the crawl's WARC), for the stats.
         """
+        closing = self.prepare_close(scrapy_stats, seconds, extra)
+        return closing if isinstance(closing, Closed) else closing.run()
+
+    def prepare_close(
+        self,
+        scrapy_stats: dict[str, Any],
+        seconds: dict[str, float] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Closed | FinishJob:
+        """``close`` up to the writing of the snapshot's files: every open case released
+        and the stats made. What is left to do is the returned ``FinishJob`` (which the
+        crawl's worker runs in a fresh interpreter), or nothing (a ``Closed`` without a
+        snapshot: no case was found)."""
         try:
             self._write(self.assembler.finish(
                 {canonical_url(u, self.scope.rules) for u in self._confirmed},
@@ -707,7 +723,7 @@ class PagePipeline:
                                                 "as its alias"))
             self.report.case_pages -= self.assembler.merged_pages
             self.writer.add_late_aliases(self.assembler.duplicates,
-                                         lambda url: canonical_url(url, self.scope.rules))
+                                         partial(canonical_url, rules=self.scope.rules))
             self.report.seconds.update(seconds or {})
             stats = self.report.to_stats(scrapy_stats)
             stats["limits"] = self.options.limits()
@@ -716,27 +732,25 @@ class PagePipeline:
                 log.error("no case pages found; no snapshot written")
                 self.writer.abort()
                 return Closed(None, stats)
-            complete = not self.report.failures and self.report.cases_incomplete == 0
-            partial = scrapy_stats.get(BUDGET_STAT)
-            started = time.perf_counter()
-            snapshot = self.writer.finish(
-                crawl_stats=stats, complete=complete, partial=str(partial) if partial else None,
-                payload_snapshots=scrapy_stats.get(PAYLOAD_SNAPSHOTS_STAT, ()),
+            partial_reason = scrapy_stats.get(BUDGET_STAT)
+            return FinishJob(
+                self.writer, stats,
+                complete=not self.report.failures and self.report.cases_incomplete == 0,
+                partial=str(partial_reason) if partial_reason else None,
+                payload_snapshots=tuple(scrapy_stats.get(PAYLOAD_SNAPSHOTS_STAT, ())),
                 health=self._health_check(stats) if self.health_checks else None)
-            stats[HEALTH_KEY] = self.writer.health
-            # Known only once the manifest is written: in the summary, not the manifest.
-            stats["archive_seconds"]["finish"] = round(time.perf_counter() - started, 3)
-            return Closed(snapshot, stats)
         except BaseException:
             self.abort()
             raise
 
     def _health_check(self, stats: dict[str, Any]) -> Callable[[Path], dict[str, Any]]:
-        """The health checks of the snapshot being finished, against ``OUT/latest``."""
+        """The health checks of the snapshot being finished, against ``OUT/latest`` (a
+        ``partial``: it crosses to the interpreter that writes the snapshot)."""
         thresholds = HealthThresholds(**self.options.health_thresholds())
         latest = self.options.out_dir / LATEST
         previous = latest.resolve() if latest.is_dir() else None
-        return lambda tmp: check_health(tmp, previous, stats, thresholds)
+        return partial(check_health, previous=previous, crawl_stats=stats,
+                       thresholds=thresholds)
 
     def suspend(self) -> None:
         """Stop, keeping the temporary snapshot for ``crawl --resume``."""

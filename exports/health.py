@@ -30,9 +30,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
 from casearchive.exports.files import MANIFEST
 from casearchive.exports.manifest import read_manifest
 from casearchive.exports.schema import TABLES
@@ -103,6 +100,8 @@ def _filled(snapshot: Path) -> tuple[int, dict[str, float]]:
     text is read (reading the section columns would hold every case's text at once, at the
     end of every crawl); a row group without that statistic has its column read alone.
     """
+    import pyarrow.parquet as pq  # here, not with the module: see ``_page_warnings``
+
     parquet = pq.ParquetFile(snapshot / TABLES["cases"].file)
     rows = parquet.metadata.num_rows
     leaves = parquet.metadata.schema  # statistics are per leaf column, not per Arrow field
@@ -134,6 +133,11 @@ def _sections(now: dict[str, float], previous: Path | None, t: HealthThresholds)
 
 
 def _page_warnings(snapshot: Path, t: HealthThresholds) -> Check:
+    # pyarrow is imported by the checks, not with the module: the crawl's archive worker
+    # imports this module and crawls without pyarrow (``casearchive.exports.spool``).
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     pages = pq.read_table(snapshot / TABLES["pages"].file, columns=["warnings", "unplaced_chars"])
     flagged = pc.or_(pc.greater(pc.list_value_length(pages.column("warnings")), 0),
                      pc.greater(pages.column("unplaced_chars"), 0))

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SCHEMA_VERSION = "1.3.0"
 
@@ -380,30 +381,32 @@ STRUCTS: tuple[Struct, ...] = (PAGE_REF, OTHER_SECTION, REFERENCE, CONTACT, FIGU
 
 
 # --- pyarrow ---------------------------------------------------------------------------------
-
-_ARROW_SCALARS = {
-    "string": pa.string(),
-    "int64": pa.int64(),
-    "bool": pa.bool_(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-}
+# pyarrow is imported where a type is built, not with this module: the crawl's archive worker
+# reads the tables' columns from here without loading pyarrow (``casearchive.exports.spool``).
 
 
 def arrow_type(t: Type) -> pa.DataType:
     """The pyarrow type of a declared type (list items are named ``element``)."""
+    import pyarrow as pa
+
     if isinstance(t, Scalar):
-        return _ARROW_SCALARS[t.name]
+        return {"string": pa.string(), "int64": pa.int64(), "bool": pa.bool_(),
+                "timestamp": pa.timestamp("us", tz="UTC")}[t.name]
     if isinstance(t, ListOf):
         return pa.list_(pa.field("element", arrow_type(t.item), nullable=False))
     return pa.struct([arrow_field(f) for f in t.fields])
 
 
 def arrow_field(f: Field) -> pa.Field:
+    import pyarrow as pa
+
     return pa.field(f.name, arrow_type(f.type), nullable=f.nullable)
 
 
 def arrow_schema(table: str) -> pa.Schema:
     """The Parquet schema of a table, with the schema version in its metadata."""
+    import pyarrow as pa
+
     t = TABLES[table]
     return pa.schema(
         [arrow_field(f) for f in t.fields],

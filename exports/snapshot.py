@@ -20,13 +20,11 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
-
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from casearchive.exports.files import (
     CASE_SCHEMA,
@@ -41,7 +39,6 @@ from casearchive.exports.files import (
 )
 from casearchive.exports.health import HEALTH_KEY, OK
 from casearchive.exports.jsonl import case_dict, dumps_line
-from casearchive.exports.load import list_snapshots
 from casearchive.exports.manifest import (
     dumps_manifest,
     file_digest,
@@ -49,13 +46,12 @@ from casearchive.exports.manifest import (
     list_files,
     snapshot_id,
 )
-from casearchive.exports.parquet import ROW_GROUP_ROWS, ROW_GROUP_TEXT, TableWriter
 from casearchive.exports.rows import PageRow, page_dict
-from casearchive.exports.schema import SCHEMA_VERSION, TABLES, arrow_schema, case_json_schema
-from casearchive.exports.spool import ArrowSpool, LineSpool
+from casearchive.exports.schema import SCHEMA_VERSION, TABLES, case_json_schema
+from casearchive.exports.spool import LineSpool, RowSpool
 from casearchive.parsers.records import CaseRecord
 
-#: Rows a spool buffers before writing a batch: a few MiB each (a case row carries the text
+#: Rows a spool buffers before pickling a batch: a few MiB each (a case row carries the text
 #: of all its pages, ~50 KB on the legacy site; a section ~4 KB; a page row its furniture,
 #: ~1-5 KB). Not part of the output format: ``finish`` re-chunks into row groups
 #: (``ROW_GROUP_ROWS``, ``ROW_GROUP_TEXT``).
@@ -87,7 +83,11 @@ class SnapshotWriter:
         parser_version: str,
         clock: Callable[[], datetime] = utc_now,
         resume: bool = False,
+        lean: bool = False,
     ) -> None:
+        """``lean``: spool without pyarrow (``spool.RowSpool``; the crawl's worker, which
+        hands the writing to a fresh interpreter); else rows become Arrow as they are
+        spooled (``tables.ArrowSpool``)."""
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         leftover = resumable(self.out_dir) if resume else None
@@ -117,11 +117,7 @@ class SnapshotWriter:
         """Scratch space on the output's disk, removed with the snapshot's temporary files."""
         spool.mkdir()
         self._lines = LineSpool(spool / CASES_JSONL)
-        self._arrow = {
-            name: ArrowSpool(spool / f"{name}.arrows", arrow_schema(name), TABLES[name].sort_key,
-                             buffer_rows=SPOOL_ROWS[name])
-            for name in ("cases", "pages", "sections")
-        }
+        self._spools = {name: _spool(spool, name, lean) for name in ("cases", "pages", "sections")}
         self._page_keys: set[tuple[str, int]] = set()
         self.path: Path | None = None
         self.provenance: dict[str, Any] = {}
@@ -144,7 +140,7 @@ class SnapshotWriter:
         """Spool one case; a second case with the same ``case_id`` raises ``ValueError``."""
         record = case_dict(case)
         self._lines.add(case.case_id, dumps_line(record))
-        self._arrow["cases"].add(record)
+        self._spools["cases"].add(record)
 
     def add_late_aliases(self, pairs: Iterable[tuple[str, str]],
                          canonical: Callable[[str], str]) -> None:
@@ -163,9 +159,9 @@ class SnapshotWriter:
             raise ValueError(f"duplicate page {key!r}")
         record = page_dict(row)
         self._page_keys.add(key)
-        self._arrow["pages"].add(record)
+        self._spools["pages"].add(record)
         for ordinal, s in enumerate(row.sections, 1):
-            self._arrow["sections"].add({
+            self._spools["sections"].add({
                 "case_id": row.case_id,
                 "page_number": row.page_number,
                 "ordinal": ordinal,
@@ -231,96 +227,68 @@ class SnapshotWriter:
     def suspend(self) -> None:
         """Stop writing but keep the temporary snapshot, for ``crawl --resume`` (the crawl
         was interrupted); the next crawl without ``--resume`` removes it as a leftover."""
-        spools: list[LineSpool | ArrowSpool] = [self._lines, *self._arrow.values()]
+        self.close_spools()
+        self._open = False
+
+    def seal_spools(self) -> None:
+        """Spool the rows still buffered and close the spools: the writer pickles then (the
+        crawl's worker hands it to the interpreter that writes the files)."""
+        self._lines.close()
+        for spool in self._spools.values():
+            spool.finish()
+
+    def close_spools(self) -> None:
+        """Close the spools' files, dropping the rows still buffered (never raises)."""
+        spools: list[LineSpool | RowSpool] = [self._lines, *self._spools.values()]
         for spool in spools:
             with contextlib.suppress(OSError):
                 spool.close()
-        self._open = False
 
     def abort(self) -> None:
         """Drop everything written so far; ``latest`` and other snapshots are untouched.
         Never raises: it is what runs when writing failed (a full disk, say)."""
-        spools: list[LineSpool | ArrowSpool] = [self._lines, *self._arrow.values()]
-        for spool in spools:
-            with contextlib.suppress(OSError):
-                spool.close()
+        self.close_spools()
         shutil.rmtree(self.tmp_path, ignore_errors=True)
         self._open = False
 
     def _write_tables(self) -> dict[str, int]:
-        """The case files on this thread and the page files on another, at once: gathering
-        a row group, encoding and compressing it run in pyarrow's C++ without the GIL, so
-        the two use both cores (the writing is the end of a crawl, when the parsing is
-        done). Each holds one row group at a time (``ROW_GROUP_TEXT``). When both fail, the
-        case files' error is raised and carries the page files' as a note."""
-        with ThreadPoolExecutor(1, thread_name_prefix="snapshot-pages") as pool:
-            pages = pool.submit(self._write_pages)
+        """``sections.parquet`` on another thread while this one writes ``pages.parquet``
+        and ``cases.jsonl`` and makes the case spool ready (``tables.SortedSpool``): each
+        holds little, and gathering, encoding and compressing run in pyarrow's C++ without
+        the GIL, so the two use both cores (the sections and the cases, the two largest
+        spools, take about as long as each other). Then the case files, alone: a case row
+        group (``ROW_GROUP_TEXT``) is the most the writing holds at once. When both threads
+        fail, this one's error is raised and carries the other's as a note."""
+        with ThreadPoolExecutor(1, thread_name_prefix="snapshot-sections") as pool:
+            sections = pool.submit(self._write_sections)
             try:
-                counts = self._write_cases()
+                counts = self._write_cases(sections)
             except BaseException as exc:
-                second = pages.exception()  # waits for the page thread to end
+                second = sections.exception()  # waits for the other thread to end
                 if second is not None:
-                    exc.add_note(f"writing the page files failed too: "
+                    exc.add_note(f"writing the sections failed too: "
                                  f"{type(second).__name__}: {second}")
                 raise
-            counts.update(pages.result())
+            counts.update(sections.result())
         return counts
 
-    def _write_cases(self) -> dict[str, int]:
-        with open(self.tmp_path / CASES_JSONL, "wb") as jsonl:
-            for line in self._lines.sorted_lines():
-                jsonl.write(line)
-            jsonl.flush()
-            os.fsync(jsonl.fileno())
-        cases = TableWriter(self.tmp_path / TABLES["cases"].file, "cases")
-        refs = TableWriter(self.tmp_path / TABLES["references"].file, "references")
-        figures = TableWriter(self.tmp_path / TABLES["figures"].file, "figures")
-        complete = 0
-        for batch in self._arrow["cases"].sorted_batches(ROW_GROUP_ROWS["cases"],
-                                                          ROW_GROUP_TEXT["cases"]):
-            cases.write(batch)
-            refs.write(references_of(batch, refs.schema))
-            figures.write(figures_of(batch, figures.schema))
-            complete += pc.sum(batch.column("complete")).as_py() or 0
-            del batch  # else it is still held while the next row group is gathered
-        cases.close()
-        refs.close()
-        figures.close()
-        return {
-            "cases": cases.rows_written,
-            "references": refs.rows_written,
-            "figures": figures.rows_written,
-            "complete_cases": complete,
-            "incomplete_cases": cases.rows_written - complete,
-        }
+    def _write_cases(self, sections: Future[dict[str, int]]) -> dict[str, int]:
+        """The page and case files, the case row groups once ``sections`` is written."""
+        from casearchive.exports import tables  # pyarrow: loaded only to write the files
 
-    def _write_pages(self) -> dict[str, int]:
-        counts = {}
-        for name in ("pages", "sections"):
-            writer = TableWriter(self.tmp_path / TABLES[name].file, name)
-            for batch in self._arrow[name].sorted_batches(ROW_GROUP_ROWS[name],
-                                                             ROW_GROUP_TEXT[name]):
-                writer.write(self._with_late_aliases(batch) if name == "pages" else batch)
-                del batch  # else it is still held while the next row group is gathered
-            writer.close()
-            counts[name] = writer.rows_written
-        return counts
+        counts = tables.write_table(self.tmp_path, "pages", self._spools["pages"],
+                                    partial(tables.with_late_aliases,
+                                            late_aliases=self._late_aliases,
+                                            canonical=self._canonical))
+        tables.write_cases_jsonl(self.tmp_path, self._lines)
+        ready = tables.SortedSpool(self._spools["cases"], "cases")
+        wait([sections])
+        return {**counts, **tables.write_cases(self.tmp_path, ready)}
 
-    def _with_late_aliases(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        """``batch`` of page rows with the late aliases of its pages added (sorted)."""
-        if not self._late_aliases:
-            return batch
-        names = [self._late_aliases.get(self._canonical(url), set())
-                 | self._late_aliases.get(self._canonical(final or url), set())
-                 for url, final in zip(batch.column("url").to_pylist(),
-                                       batch.column("final_url").to_pylist(), strict=True)]
-        if not any(names):
-            return batch
-        index = batch.schema.get_field_index("aliases")
-        merged = [sorted(set(old or ()) | extra) if extra else old
-                  for old, extra in zip(batch.column(index).to_pylist(), names, strict=True)]
-        return batch.set_column(index, batch.schema.field(index),
-                                pa.array(merged, batch.schema.field(index).type))
+    def _write_sections(self) -> dict[str, int]:
+        from casearchive.exports import tables
+
+        return tables.write_table(self.tmp_path, "sections", self._spools["sections"])
 
     def _rename_into_place(self, manifest: dict[str, Any], suffix: str = "") -> Path:
         for n in range(1000):
@@ -343,36 +311,20 @@ class SnapshotWriter:
         raise RuntimeError(f"no free snapshot name for {self.snapshot_id} in {self.out_dir}")
 
 
-def references_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
-    """The ``references.parquet`` rows of a batch of cases, in case then printed order."""
-    refs = cases.column("references")
-    flat = pc.list_flatten(refs)
-    parents = pc.list_parent_indices(refs)
-    case_ids = cases.column("case_id").take(parents)
-    case_keys = cases.column("case_key").take(parents)
-    return pa.RecordBatch.from_arrays([case_ids, *flat.flatten(), case_keys], schema=schema)
+def _spool(spool_dir: Path, table: str, lean: bool) -> RowSpool:
+    if lean:
+        return RowSpool(spool_dir / f"{table}.rows", [f.name for f in TABLES[table].fields],
+                        TABLES[table].sort_key, buffer_rows=SPOOL_ROWS[table])
+    from casearchive.exports.tables import ArrowSpool  # pyarrow
 
-
-def figures_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
-    """The ``figures.parquet`` rows of a batch of cases: case, then page order."""
-    figures = cases.column("figures")
-    flat = pc.list_flatten(figures)
-    parents = pc.list_parent_indices(figures)
-    ordinal, previous, count = [], None, 0
-    for parent in parents.to_pylist():  # 1, 2, ... within each case
-        count = count + 1 if parent == previous else 1
-        ordinal.append(count)
-        previous = parent
-    return pa.RecordBatch.from_arrays(
-        [cases.column("case_id").take(parents), pa.array(ordinal, pa.int64()),
-         *flat.flatten(), cases.column("case_key").take(parents)],
-        schema=schema,
-    )
+    return ArrowSpool(spool_dir / f"{table}.arrows", table, buffer_rows=SPOOL_ROWS[table])
 
 
 def _newest(out_dir: Path, name: str) -> bool:
     """``name`` is the newest finished snapshot by the moment it represents (an import of an
     earlier moment never moves ``latest`` back)."""
+    from casearchive.exports.load import list_snapshots  # a Parquet reader: pyarrow
+
     found = list_snapshots(out_dir)
     return not found or found[-1].name == name
 

@@ -1,29 +1,19 @@
 """Spools: what arrives during the crawl goes to disk at once and is read back sorted.
 
 Memory holds only an index of keys (for the JSON lines) or a buffer of a few rows (for the
-Arrow spools); the page text of the crawl is never held whole, and at export time only the
-rows of one output chunk (one Parquet row group) are in memory.
+row spools); the page text of the crawl is never held whole. Nothing here imports pyarrow:
+the crawl's archive worker spools for the whole crawl without loading it (~70 MiB resident),
+and the snapshot is written from the spools afterwards (``casearchive.exports.tables``, at
+``SnapshotWriter.finish``), one output chunk (one Parquet row group) in memory at a time.
 """
 
 from __future__ import annotations
 
+import pickle
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-
-import pyarrow as pa
-import pyarrow.compute as pc
-
-
-def release_unused() -> None:
-    """Hand memory pyarrow has freed back to the system.
-
-    pyarrow's allocator (mimalloc) keeps freed pages for reuse; a spool that allocates a
-    batch at a time would otherwise keep its largest burst resident for the whole crawl.
-    """
-    pa.default_memory_pool().release_unused()
 
 
 class LineSpool:
@@ -37,6 +27,17 @@ class LineSpool:
 
     def __len__(self) -> int:
         return len(self._index)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A closed spool pickles (``SnapshotWriter`` crosses to the interpreter that writes
+        the snapshot's files) without its file object."""
+        if not self._file.closed:
+            raise ValueError("close the spool before pickling it")
+        return {k: v for k, v in vars(self).items() if k != "_file"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._file = _CLOSED
 
     def add(self, key: Any, line: bytes) -> None:
         """Append one line (ending in ``\\n``); a repeated key raises ``ValueError``."""
@@ -60,112 +61,112 @@ class LineSpool:
             self._file.close()
 
 
-class ArrowSpool:
-    """Rows buffered column-wise into small record batches of an Arrow IPC file.
+class _Closed:
+    """Stands for the file of a spool that was pickled closed."""
 
-    Column lists convert to Arrow much faster than row dicts; ``buffer_rows`` bounds what
-    the crawl holds before a batch goes to disk. Reading sorts only the key columns, then
-    builds each returned chunk from just the spooled rows it needs, so memory holds about
-    one chunk (one Parquet row group), never the spool.
+    closed = True
+
+    def close(self) -> None:
+        pass
+
+
+_CLOSED: Any = _Closed()
+
+
+class RowSpool:
+    """Rows of one table buffered column-wise and spooled as pickled batches of columns.
+
+    ``add`` takes a row as a dict of every column; every ``buffer_rows`` rows the buffered
+    columns are pickled to the file, so the crawl holds a few rows, never the table.
+    ``batch_starts``, ``batch_text`` and ``text`` say where each row is and how much text it
+    holds (``text_size``), which is how ``casearchive.exports.tables`` reads the rows back
+    sorted by ``sort_key`` one Parquet row group at a time.
     """
 
-    def __init__(self, path: Path, schema: pa.Schema, sort_key: tuple[str, ...],
+    def __init__(self, path: Path, names: Sequence[str], sort_key: tuple[str, ...],
                  buffer_rows: int) -> None:
         self.path = path
-        self.schema = schema
+        self.names = tuple(names)
         self.sort_key = sort_key
         self._buffer_rows = buffer_rows
-        self._columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+        self._columns: dict[str, list[Any]] = {name: [] for name in self.names}
         self._count = 0
-        self._batch_starts: list[int] = []  # each spooled batch's first row number
-        self._batch_text: list[int] = []  # ``text_size`` of each spooled batch
-        self._text = array("q")  # ``text_size`` of every row, in spool order
-        self._sink = pa.OSFile(str(path), "wb")
-        self._writer = pa.ipc.new_file(self._sink, schema)
+        self.batch_starts: list[int] = []
+        """Each spooled batch's first row number."""
+        self.batch_text: list[int] = []
+        """``text_size`` of each spooled batch."""
+        self.text = array("q")
+        """``text_size`` of every row, in spool order."""
+        self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
+
+    __getstate__ = LineSpool.__getstate__
+    __setstate__ = LineSpool.__setstate__
+
+    def __len__(self) -> int:
+        return len(self.text)
 
     def add(self, row: dict[str, Any]) -> None:
-        """Buffer one row; ``row`` must have every column of the schema."""
+        """Buffer one row; ``row`` must have every column of the table."""
         size = 0
         for name, column in self._columns.items():
-            value = row[name]
+            value, chars = utf8_text(row[name])
             column.append(value)
-            size += text_size(value)
-        self._text.append(size)
+            size += chars
+        self.text.append(size)
         self._count += 1
         if self._count >= self._buffer_rows:
             self._flush()
 
     def _flush(self) -> None:
         if self._count:
-            batch = pa.RecordBatch.from_pydict(self._columns, schema=self.schema)
-            self._writer.write_batch(batch)
-            self._batch_starts.append(len(self._text) - self._count)
-            self._batch_text.append(sum(self._text[len(self._text) - self._count:]))
-            self._columns = {name: [] for name in self.schema.names}
+            self._spool(self._columns)
+            self.batch_starts.append(len(self.text) - self._count)
+            self.batch_text.append(sum(self.text[len(self.text) - self._count:]))
+            self._columns = {name: [] for name in self.names}
             self._count = 0
-            release_unused()
 
-    def sorted_batches(self, chunk_rows: int, chunk_text: int) -> Iterator[pa.RecordBatch]:
-        """All rows in ``sort_key`` order, in batches of at most ``chunk_rows`` rows that end
-        before their ``text_size`` passes ``chunk_text`` (a batch holds one row at least)."""
-        self._flush()
-        self.close()
-        if not self._batch_starts:
-            return
-        order = self._order()
-        release_unused()
-        for start, stop in chunk_bounds(self._sizes_in(order), chunk_rows, chunk_text):
-            yield self._gather(order.slice(start, stop - start))
-            release_unused()
+    def _spool(self, columns: dict[str, list[Any]]) -> None:
+        """Write one batch of columns to the file."""
+        pickle.dump(columns, self._file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def _sizes_in(self, order: pa.Array) -> Sequence[int]:
-        """Each row's ``text_size`` in ``order``: an int64 array (8 bytes a row, as the
-        order), read as Python ints through a memoryview, never a list of them."""
-        text = pa.Array.from_buffers(pa.int64(), len(self._text),
-                                     [None, pa.py_buffer(self._text)])
-        sizes = pc.take(text, order)
-        data = sizes.buffers()[1]
-        assert data is not None
-        return memoryview(data).cast("q")[sizes.offset:sizes.offset + len(sizes)]
+    def finish(self) -> None:
+        """Spool the rows still buffered and close the file: every row is on disk."""
+        if not self._file.closed:
+            self._flush()
+            self._file.close()
 
     def close(self) -> None:
-        if not self._sink.closed:
-            self._writer.close()
-            self._sink.close()
+        """Close the file, dropping the rows still buffered (the crawl stops here)."""
+        if not self._file.closed:
+            self._file.close()
 
-    def _order(self) -> pa.Array:
-        """Row numbers (over all spooled batches end to end) in ``sort_key`` order."""
-        with pa.memory_map(str(self.path)) as source:
-            reader = pa.ipc.open_file(source)
-            keys = pa.Table.from_batches([
-                pa.concat_batches([reader.get_batch(i).select(list(self.sort_key))])  # a copy
-                for i in range(reader.num_record_batches)
-            ])
-        return pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in self.sort_key])
+    def batches(self) -> Iterator[dict[str, list[Any]]]:
+        """The spooled batches of columns in spool order (after ``finish``)."""
+        with open(self.path, "rb") as f:
+            for _ in self.batch_starts:
+                yield pickle.load(f)
 
-    def _gather(self, indices: pa.Array) -> pa.RecordBatch:
-        """Rows ``indices`` as one batch in that order: each spooled batch's rows among them
-        are copied out (``take``, every column at once, in C), then put in order.
 
-        The file is memory-mapped a few spooled batches at a time (``_map_groups``):
-        mapping is zero-copy, only the pages holding those rows are touched, and closing the
-        map drops them from memory, so resident memory does not grow with the spool. (A read
-        into memory copies whole batch bodies, even with ``included_fields``.) The chunk is
-        held twice at most (its rows as copied, then in order): ``ROW_GROUP_TEXT`` bounds
-        it."""
-        located = _locate(self._batch_starts, indices)
-        taken: list[pa.RecordBatch] = []
-        positions: list[pa.Array] = []
-        for group in _map_groups(located, self._batch_text):
-            with pa.memory_map(str(self.path)) as source:
-                reader = pa.ipc.open_file(source)
-                for batch, rows, where in group:
-                    taken.append(reader.get_batch(batch).take(rows))
-                    positions.append(where)
-        grouped = pa.concat_batches(taken)
-        del taken
-        release_unused()
-        return grouped.take(_inverse(positions))
+def utf8_text(value: Any) -> tuple[Any, int]:
+    """``value`` with every string in it (in lists and structs too) encoded as UTF-8, and
+    its ``text_size``. A row spools its strings as bytes: pyarrow takes UTF-8 bytes for a
+    string column by copying them, where a ``str`` must be encoded first, and unpickling
+    bytes is a copy where a ``str`` is decoded; at the snapshot's end, with a crawl's text
+    in the spools (~250 MB at 10,000 pages), that halves turning them into Arrow. The
+    encoding is done as the rows arrive, beside the crawl."""
+    if isinstance(value, str):
+        return value.encode(), len(value)
+    if isinstance(value, list | tuple):
+        items = [utf8_text(item) for item in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        size = 0
+        out = {}
+        for key, item in value.items():
+            out[key], n = utf8_text(item)
+            size += n
+        return out, size
+    return value, 0
 
 
 def text_size(value: Any) -> int:
@@ -192,53 +193,3 @@ def chunk_bounds(sizes: Sequence[int], max_rows: int, max_text: int) -> Iterator
         held += size
     if start < len(sizes):
         yield start, len(sizes)
-
-
-#: At most this many spooled batches are read through one memory map (opening one costs
-#: ~0.1 ms; each keeps the pages it touched resident until closed) ...
-MAP_BATCHES = 16
-#: ... and at most this much of their text (``text_size``) unless one batch holds more: the
-#: pages a map keeps resident count in the process's RSS, and a chunk's rows are spread over
-#: every batch of the spool, so a count of batches alone let the resident part grow with
-#: the size of the rows (16 batches of 64 cases of the legacy site are ~56 MB).
-MAP_TEXT = 8 << 20
-
-
-def _map_groups(located: list[Located], batch_text: list[int]) -> Iterator[list[Located]]:
-    """``located`` in consecutive groups, each read through one memory map."""
-    group: list[Located] = []
-    held = 0
-    for entry in located:
-        size = batch_text[entry[0]]
-        if group and (len(group) >= MAP_BATCHES or held + size > MAP_TEXT):
-            yield group
-            group, held = [], 0
-        group.append(entry)
-        held += size
-    if group:
-        yield group
-
-
-#: A spooled batch's number, the row numbers it holds of an output chunk, and their
-#: positions in that chunk.
-Located = tuple[int, pa.Array, pa.Array]
-
-
-def _locate(batch_starts: list[int], indices: pa.Array) -> list[Located]:
-    """Where rows ``indices`` (numbered over the batches end to end) are spooled: one
-    bisection a row, so a chunk costs its own rows whatever the size of the spool."""
-    found: dict[int, tuple[list[int], list[int]]] = {}
-    for position, row in enumerate(indices.to_pylist()):
-        batch = bisect_right(batch_starts, row) - 1
-        rows, positions = found.setdefault(batch, ([], []))
-        rows.append(row - batch_starts[batch])
-        positions.append(position)
-    return [(batch, pa.array(rows, pa.uint64()), pa.array(positions, pa.uint64()))
-            for batch, (rows, positions) in sorted(found.items())]
-
-
-def _inverse(positions: list[pa.Array]) -> pa.Array:
-    """The ``take`` indices that put rows grouped by spooled batch into output order."""
-    return pc.sort_indices(pa.chunked_array(positions, type=pa.uint64()))
-
-

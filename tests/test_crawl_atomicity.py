@@ -88,7 +88,7 @@ def test_a_dead_archive_worker_stops_the_crawl_cleanly(serve_site, tmp_path: Pat
     while not workers and time.monotonic() < deadline:
         time.sleep(0.2)
         workers = [p for p in children_of(slow.pid)
-                   if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+                   if b"crawler.worker" in Path(f"/proc/{p}/cmdline").read_bytes()]
     assert workers, "no archive worker process found"
     time.sleep(0.5)
     os.kill(workers[0], signal.SIGKILL)

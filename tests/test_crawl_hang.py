@@ -71,8 +71,9 @@ def test_a_case_joined_to_a_blog_archive_does_not_hang_the_crawl(serve_site, tmp
     assert set(truth["case_pages"]) <= pages
 
 
-#: Run as the crawl's main module (``spawn`` runs it again in the worker as
-#: ``__mp_main__``): the worker answers the third page never, as the looping one did.
+#: A ``sitecustomize`` on the crawl's ``PYTHONPATH``, so that it runs in each of its
+#: interpreters, the worker's too: the worker answers the third page never, as the looping
+#: one did.
 STUCK_CRAWL = textwrap.dedent('''
     import os, sys, time
     from pathlib import Path
@@ -93,11 +94,18 @@ STUCK_CRAWL = textwrap.dedent('''
     worker.HANDLERS[PageMessage] = stuck
     worker.WORKER_GRACE_SECONDS = 2.0
     worker.WORKER_STALL_SECONDS = float(os.environ.get("STALL_SECONDS", "600"))
-
-    if __name__ == "__main__":
-        from casearchive.crawler.cli import main
-        sys.exit(main(sys.argv[1:]))
 ''')
+
+
+def _stuck_crawl(tmp_path: Path, base: str, out: Path, **env: str) -> subprocess.Popen[str]:
+    """A crawl of the fixture site whose worker gets stuck on its third page."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(STUCK_CRAWL, encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH")) if p)
+    return _start([sys.executable, "-m", "casearchive.crawler.cli", "crawl",
+                   f"{base}/casestudies/index.asp", "--out", str(out), "--no-polite"],
+                  env={**os.environ, "PYTHONPATH": path, **env})
 
 
 @pytest.mark.timeout(120)
@@ -106,19 +114,17 @@ def test_sigterm_stops_a_crawl_whose_worker_answers_nothing(serve_site, tmp_path
     exit 5, the interrupted line, the temporary snapshot kept for ``--resume``, and no
     process left behind (the worker ignores SIGTERM: it is killed after its grace)."""
     _server, base = serve_site(FIXTURES / "site")
-    script = tmp_path / "stuck_crawl.py"
-    script.write_text(STUCK_CRAWL, encoding="utf-8")
     marker = tmp_path / "stuck"
     out = tmp_path / "out"
-    proc = _start([sys.executable, str(script), "crawl", f"{base}/casestudies/index.asp",
-                   "--out", str(out), "--no-polite"],
-                  env={**os.environ, "STUCK_MARKER": str(marker)})
+    proc = _stuck_crawl(tmp_path, base, out, STUCK_MARKER=str(marker))
     deadline = time.monotonic() + 60
     while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert marker.exists(), "the worker never got stuck"
-    children = children_of(proc.pid)  # the worker and multiprocessing's resource tracker
-    assert children
+    children = children_of(proc.pid)
+    # The worker alone: no resource tracker beside it (``PipelineProcess._spawn``).
+    assert [b"casearchive.crawler.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            for pid in children] == [True]
     time.sleep(0.5)  # the Scrapy process waits for the stuck page's verdict
     os.killpg(proc.pid, signal.SIGTERM)
     code, _out, stderr = _finish(proc, timeout=60)
@@ -127,7 +133,7 @@ def test_sigterm_stops_a_crawl_whose_worker_answers_nothing(serve_site, tmp_path
     assert stderr.strip().splitlines()[-1] == INTERRUPTED
     assert len([p for p in out.iterdir() if p.name.startswith(".tmp-")]) == 1
     assert not (out / "latest").exists()
-    deadline = time.monotonic() + 5  # the resource tracker ends on its own
+    deadline = time.monotonic() + 5
     while any(map(_alive, children)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(map(_alive, children)), "a process of the crawl was left behind"
@@ -140,13 +146,9 @@ def test_a_worker_that_answers_nothing_fails_the_crawl_with_a_clear_line(
     ``WORKER_STALL_SECONDS`` (2 s here) while a page waits is killed, and the crawl fails
     with exit 1 and a line that says so, leaving no process behind."""
     _server, base = serve_site(FIXTURES / "site")
-    script = tmp_path / "stuck_crawl.py"
-    script.write_text(STUCK_CRAWL, encoding="utf-8")
     out = tmp_path / "out"
-    proc = _start([sys.executable, str(script), "crawl", f"{base}/casestudies/index.asp",
-                   "--out", str(out), "--no-polite"],
-                  env={**os.environ, "STUCK_MARKER": str(tmp_path / "stuck"),
-                       "STALL_SECONDS": "2"})
+    proc = _stuck_crawl(tmp_path, base, out, STUCK_MARKER=str(tmp_path / "stuck"),
+                        STALL_SECONDS="2")
     deadline = time.monotonic() + 60
     children: list[int] = []
     while not children and proc.poll() is None and time.monotonic() < deadline:
@@ -195,6 +197,7 @@ def test_an_internal_error_in_the_worker_still_writes_the_snapshot(tmp_path) -> 
     """One message failing in the worker (here: an alias) is a failure of the report, and
     ``Close`` still writes the snapshot (exit 3): it once failed on the entry's missing
     ``role``, and the crawl exited 1 with "KeyError: 'role'"."""
+    from casearchive.crawler.finish import FinishJob
     from casearchive.crawler.messages import AddAlias, Close, Closed, PageMessage
     from casearchive.crawler.options import CrawlOptions
     from casearchive.crawler.pipeline import PagePipeline
@@ -217,7 +220,9 @@ def test_an_internal_error_in_the_worker_still_writes_the_snapshot(tmp_path) -> 
 
     pipeline.add_alias = broken  # type: ignore[method-assign]
     assert apply(pipeline, AddAlias(case + "&x=1", case)) is None
-    closed = apply(pipeline, Close({}, {}))
+    job = apply(pipeline, Close({}, {}))
+    assert isinstance(job, FinishJob)
+    closed = job.answer()
     assert isinstance(closed, Closed) and closed.snapshot is not None
     assert [f["reason"] for f in closed.stats["failures"]] == ["internal error: "
                                                                "ValueError('broken')"]

@@ -281,15 +281,15 @@ def test_abort_and_context_manager(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [old.name, "latest"]
 
 
-def test_a_failure_writing_the_page_files_fails_the_snapshot(tmp_path, corpus, monkeypatch):
-    """The page files are written on a second thread; what fails there fails ``finish``
+def test_a_failure_writing_the_sections_fails_the_snapshot(tmp_path, corpus, monkeypatch):
+    """The sections are written on a second thread; what fails there fails ``finish``
     as it would on the first, and ``latest`` stays where it was."""
     old = write_snapshot(tmp_path, make_corpus(2))
 
     def full_disk(self):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(SnapshotWriter, "_write_pages", full_disk)
+    monkeypatch.setattr(SnapshotWriter, "_write_sections", full_disk)
     w = writer(tmp_path)
     for case in corpus:
         w.add_case(case)
@@ -301,17 +301,17 @@ def test_a_failure_writing_the_page_files_fails_the_snapshot(tmp_path, corpus, m
 
 
 def test_when_both_writings_fail_neither_error_is_lost(tmp_path, corpus, monkeypatch):
-    """The case files fail first; the page thread's own failure is kept as a note on the
-    error ``finish`` raises, not dropped."""
+    """The case files fail first; the sections thread's own failure is kept as a note on
+    the error ``finish`` raises, not dropped."""
 
-    def cases_fail(self):
+    def cases_fail(self, pages):
         raise OSError(errno.ENOSPC, "No space left on device (cases)")
 
-    def pages_fail(self):
-        raise OSError(errno.EIO, "Input/output error (pages)")
+    def sections_fail(self):
+        raise OSError(errno.EIO, "Input/output error (sections)")
 
     monkeypatch.setattr(SnapshotWriter, "_write_cases", cases_fail)
-    monkeypatch.setattr(SnapshotWriter, "_write_pages", pages_fail)
+    monkeypatch.setattr(SnapshotWriter, "_write_sections", sections_fail)
     w = writer(tmp_path)
     for case in corpus:
         w.add_case(case)
@@ -319,7 +319,7 @@ def test_when_both_writings_fail_neither_error_is_lost(tmp_path, corpus, monkeyp
         w.finish({}, complete=True)
     w.abort()
     assert raised.value.__notes__ == [
-        "writing the page files failed too: OSError: [Errno 5] Input/output error (pages)"]
+        "writing the sections failed too: OSError: [Errno 5] Input/output error (sections)"]
     assert not any(p.name.startswith(TMP_PREFIX) for p in tmp_path.iterdir())
 
 
