@@ -43,14 +43,19 @@ ROW_GROUP_ROWS = {"cases": 1024, "sections": 16384, "pages": 16384}
 #: (``SnapshotWriter._write_tables``). A row larger than the bound is a row group of its own.
 #: The cases' bound is higher: ``diff`` reads ``cases.parquet``'s index, whose footer holds
 #: every row group's statistics, among them the min and max of each section's text (~23 KB
-#: of a row group's ~27 KB of footer on 100,000 synthetic cases): 4 Mi row groups (291
-#: instead of 98) made the diff 25 % slower and its peak RSS 317 MiB instead of ~270.
+#: of a row group's ~27 KB of footer on 100,000 synthetic cases), so more row groups cost
+#: it time and memory. Two 100,000-case snapshots, the same session (diff s / peak MiB):
+#: 16 Mi 0.68 / 260, 12 Mi 0.69 / 264, 4 Mi 0.97 / 317. At the end of a crawl the case
+#: row group being written is the largest thing held (~3x its text; 10,000 bench pages:
+#: 12 Mi 231-240 MiB for the whole crawl, 16 Mi 251-252), so 12 Mi. Sites whose cases hold
+#: more than 12 Mi of text per 1,024 got more row groups from this bound when it went from
+#: 16 Mi to 12 Mi (7 Dec 2026): new file checksums, the same content checksums.
 #: Part of the byte-level format like ``ROW_GROUP_ROWS``: a table whose row groups of
 #: ``ROW_GROUP_ROWS`` rows stay under this is written as before, byte for byte (the fixture
 #: site); a larger one gets more row groups, same content (16,384 page rows of 1-5 KB pass
 #: 4 Mi: the ``pages.parquet`` of a site of some thousands of pages has new file checksums,
 #: its cases the same content checksums).
-ROW_GROUP_TEXT = {"cases": 16 << 20, "sections": 4 << 20, "pages": 4 << 20}
+ROW_GROUP_TEXT = {"cases": 12 << 20, "sections": 4 << 20, "pages": 4 << 20}
 
 
 class TableWriter:

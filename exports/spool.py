@@ -9,9 +9,11 @@ and the snapshot is written from the spools afterwards (``casearchive.exports.ta
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 from array import array
 from collections.abc import Iterator, Sequence
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -126,8 +128,9 @@ class RowSpool:
             self._count = 0
 
     def _spool(self, columns: dict[str, list[Any]]) -> None:
-        """Write one batch of columns to the file."""
-        pickle.dump(columns, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        """Write one batch of columns to the file (``pack_column``)."""
+        pickle.dump({name: pack_column(values) for name, values in columns.items()},
+                    self._file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def finish(self) -> None:
         """Spool the rows still buffered and close the file: every row is on disk."""
@@ -140,11 +143,51 @@ class RowSpool:
         if not self._file.closed:
             self._file.close()
 
-    def batches(self) -> Iterator[dict[str, list[Any]]]:
-        """The spooled batches of columns in spool order (after ``finish``)."""
+    def batches(self) -> Iterator[dict[str, Packed]]:
+        """The spooled batches of packed columns in spool order (after ``finish``)."""
         with open(self.path, "rb") as f:
             for _ in self.batch_starts:
                 yield pickle.load(f)
+
+
+#: A spooled column (``pack_column``): ``("utf8", offsets, data)``, ``("int64", data)`` or
+#: ``("values", values)``.
+Packed = tuple[Any, ...]
+_INT32_MAX = 2**31 - 1
+_OFFSETS_ARE_INT32 = array("i").itemsize == 4
+
+
+def pack_column(values: list[Any]) -> Packed:
+    """A batch's column as it is spooled. Strings with no null among them (UTF-8 bytes,
+    ``utf8_text``) are Arrow's own layout of a string column: the int32 offsets and the
+    bytes joined; integers with no null, an int64 array's bytes. pyarrow wraps those
+    buffers as they are (``tables._to_ipc``), where it would convert every value of a list
+    of objects; most of a crawl's text is in such columns (the sections' text, the cases'
+    section columns). Anything else (nulls, lists, structs) is the list of values."""
+    if _OFFSETS_ARE_INT32 and values and all(type(v) is bytes for v in values):
+        data = b"".join(values)
+        if len(data) <= _INT32_MAX:
+            offsets = array("i", [0])
+            offsets.extend(accumulate(map(len, values)))
+            return ("utf8", offsets.tobytes(), data)
+    elif values and all(type(v) is int for v in values):
+        with contextlib.suppress(OverflowError):
+            return ("int64", array("q", values).tobytes())
+    return ("values", values)
+
+
+def unpack_column(packed: Packed) -> list[Any]:
+    """The values of a packed column."""
+    if packed[0] == "utf8":
+        offsets = array("i")
+        offsets.frombytes(packed[1])
+        data = packed[2]
+        return [data[a:b] for a, b in pairwise(offsets)]
+    if packed[0] == "int64":
+        numbers = array("q")
+        numbers.frombytes(packed[1])
+        return numbers.tolist()
+    return list(packed[1])
 
 
 def utf8_text(value: Any) -> tuple[Any, int]:

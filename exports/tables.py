@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from casearchive.exports.files import CASES_JSONL
 from casearchive.exports.parquet import ROW_GROUP_ROWS, ROW_GROUP_TEXT, TableWriter
 from casearchive.exports.schema import TABLES, arrow_schema
-from casearchive.exports.spool import LineSpool, RowSpool, chunk_bounds
+from casearchive.exports.spool import LineSpool, Packed, RowSpool, chunk_bounds, unpack_column
 
 
 def release_unused() -> None:
@@ -201,10 +201,26 @@ def _to_ipc(spool: RowSpool, schema: pa.Schema) -> Path:
     path = spool.path.with_suffix(".arrows")
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
         for columns in spool.batches():
-            writer.write_batch(pa.RecordBatch.from_pydict(columns, schema=schema))
+            writer.write_batch(pa.RecordBatch.from_arrays(
+                [_column(columns[field.name], field.type) for field in schema], schema=schema))
             del columns
             release_unused()
     return path
+
+
+def _column(packed: Packed, kind: pa.DataType) -> pa.Array:
+    """A spooled column (``spool.pack_column``) as an Arrow array of type ``kind``: the
+    buffers of a string or integer column wrapped as they are (a string column's UTF-8 is
+    checked), any other column converted from its values."""
+    if packed[0] == "utf8" and kind == pa.string():
+        offsets, data = pa.py_buffer(packed[1]), pa.py_buffer(packed[2])
+        column = pa.Array.from_buffers(kind, len(offsets) // 4 - 1, [None, offsets, data])
+        column.validate(full=True)
+        return column
+    if packed[0] == "int64" and kind == pa.int64():
+        data = pa.py_buffer(packed[1])
+        return pa.Array.from_buffers(kind, len(data) // 8, [None, data])
+    return pa.array(unpack_column(packed), kind)
 
 
 def _sizes_in(spool: RowSpool, order: pa.Array) -> Sequence[int]:

@@ -21,7 +21,7 @@ from casearchive.crawler.messages import Closed, Failed
 from casearchive.crawler.options import CrawlOptions
 from casearchive.crawler.pipeline import PagePipeline
 from casearchive.crawler.urls import canonical_url
-from casearchive.exports.spool import RowSpool, utf8_text
+from casearchive.exports.spool import RowSpool, pack_column, unpack_column, utf8_text
 from tests.pipeline_driver import take
 from tests.test_crawler_order import Wiki
 
@@ -126,8 +126,23 @@ def test_a_row_spool_keeps_strings_as_utf8_and_pickles_only_closed(tmp_path: Pat
     spool.finish()
     copy = pickle.loads(pickle.dumps(spool))
     assert copy.batch_starts == [0, 2] and list(copy.text) == [3, 3, 3]
-    assert list(copy.batches()) == [{"k": [b"c", b"a"], "v": [[b"cc"], [b"aa"]]},
-                                    {"k": [b"b"], "v": [[b"bb"]]}]
+    batches = [{name: unpack_column(packed) for name, packed in batch.items()}
+               for batch in copy.batches()]
+    assert batches == [{"k": [b"c", b"a"], "v": [[b"cc"], [b"aa"]]},
+                       {"k": [b"b"], "v": [[b"bb"]]}]
+
+
+@pytest.mark.parametrize(("values", "kind"), [
+    ([b"ab", b"", "µ".encode()], "utf8"),  # Arrow's layout: offsets and the bytes joined
+    ([3, -1, 2**40], "int64"),
+    ([b"a", None], "values"),  # a null: no buffers
+    ([True, 1], "values"),  # a bool is no int64
+    ([2**70], "values"),  # too large for int64: pyarrow says so, not the spool
+    ([[b"x"], []], "values"),
+])
+def test_a_column_is_packed_as_arrows_buffers_where_it_can_be(values: list, kind: str) -> None:
+    packed = pack_column(values)
+    assert packed[0] == kind and unpack_column(packed) == values
 
 
 def test_a_worker_that_cannot_start_the_fresh_interpreter_writes_the_files_itself(
