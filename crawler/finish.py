@@ -13,6 +13,7 @@ pipe and its exit are unchanged), which writes the files and answers ``Close``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -92,19 +93,20 @@ def exec_finish(job: FinishJob, outbox: Connection, token: int, level: str) -> N
     job.started = time.monotonic()
     job.writer.seal_spools()
     path = job.writer.spool_dir / JOB_FILE
-    with open(path, "wb") as f:
-        pickle.dump(job, f, protocol=pickle.HIGHEST_PROTOCOL)
-    fd = outbox.fileno()
-    os.set_inheritable(fd, True)
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
     try:
+        with open(path, "wb") as f:
+            pickle.dump(job, f, protocol=pickle.HIGHEST_PROTOCOL)
+        fd = outbox.fileno()
+        os.set_inheritable(fd, True)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
         os.execv(sys.executable, [
             sys.executable, *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]
             "-c", _CODE, str(path), str(fd), str(token), level])
-    except OSError as exc:
-        log.warning("archive worker: no fresh interpreter for the snapshot's files (%s); "
-                    "written by the worker", exc)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, ValueError,
+            RecursionError) as exc:
+        log.warning("archive worker: no fresh interpreter for the snapshot's files (%s: %s); "
+                    "written by the worker", type(exc).__name__, exc)
         path.unlink(missing_ok=True)
 
 
@@ -118,7 +120,9 @@ def finish_main() -> None:
         job: FinishJob = pickle.loads(path.read_bytes())
         path.unlink()
     except Exception as exc:  # noqa: BLE001 - reported to the crawl, which exits 1
-        outbox.send((token, Failed(f"the snapshot's writing could not start: "
-                                   f"{type(exc).__name__}: {exc}")))
-        return
-    outbox.send((token, job.answer()))
+        answer: Closed | Failed = Failed(f"the snapshot's writing could not start: "
+                                         f"{type(exc).__name__}: {exc}")
+    else:
+        answer = job.answer()
+    with contextlib.suppress(OSError):  # the crawl is gone: nothing is waiting for it
+        outbox.send((token, answer))

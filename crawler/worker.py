@@ -200,12 +200,27 @@ def _serve(inbox: Connection, outbox: Connection, options: CrawlOptions, level: 
         answer = apply(pipeline, message)
         if isinstance(answer, FinishJob):  # Close: the files are written by a fresh interpreter
             inbox.close()
-            exec_finish(answer, outbox, token, level)  # returns only if that could not start
-            answer = answer.answer()
+            answer = finish_elsewhere(answer, outbox, token, level)
         if answer is not None:
             outbox.send((token, answer))
         if isinstance(message, FINAL):
             return
+
+
+def finish_elsewhere(job: FinishJob, outbox: Connection, token: int, level: str
+                     ) -> Closed | Failed:
+    """Hand ``job`` to a fresh interpreter (``exec_finish``: this returns only when that
+    could not start, and the job is then run here). A failure before that (the last rows
+    could not be spooled: a full disk) drops the snapshot and is answered ``Failed``, as
+    ``apply`` answers one."""
+    try:
+        exec_finish(job, outbox, token, level)
+    except Exception as exc:  # the crawl reports it and exits 1
+        log.error("archive worker: Close message failed: %s: %s", type(exc).__name__, exc,
+                  exc_info=log.isEnabledFor(logging.DEBUG))
+        job.writer.abort()
+        return Failed(f"{type(exc).__name__}: {exc}")
+    return job.answer()
 
 
 def release_freed_memory() -> None:

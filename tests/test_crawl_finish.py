@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from casearchive.crawler.finish import FinishJob
 from casearchive.crawler.messages import Closed, Failed
 from casearchive.crawler.options import CrawlOptions
 from casearchive.crawler.pipeline import PagePipeline
@@ -65,15 +66,28 @@ def _digests(snapshot: Path) -> dict[str, str]:
             if p.suffix in (".parquet", ".jsonl")}
 
 
-def _in_process(out: Path, wiki: Wiki) -> Path:
+def _fed(out: Path, wiki: Wiki, lean: bool = False) -> PagePipeline:
+    """A page pipeline that has taken the wiki's pages in ``ORDER``."""
     start = wiki.url[ORDER[0]]
-    pipeline = PagePipeline(CrawlOptions(start_url=start, out_dir=out, requisites=False))
+    pipeline = PagePipeline(CrawlOptions(start_url=start, out_dir=out, requisites=False),
+                            lean=lean)
     roles = {canonical_url(start, pipeline.scope.rules): "list"}
     for name in ORDER:
         take(pipeline, roles, wiki.url[name], wiki.responses[wiki.url[name]])
-    closed = pipeline.close({})
+    return pipeline
+
+
+def _in_process(out: Path, wiki: Wiki) -> Path:
+    closed = _fed(out, wiki).close({})
     assert closed.snapshot is not None
     return closed.snapshot
+
+
+def _lean_job(out: Path, wiki: Wiki) -> FinishJob:
+    """What the crawl's worker hands over at ``Close``."""
+    job = _fed(out, wiki, lean=True).prepare_close({})
+    assert isinstance(job, FinishJob)
+    return job
 
 
 def test_the_worker_spools_without_pyarrow_and_a_fresh_interpreter_writes_the_same_files(
@@ -145,30 +159,54 @@ def test_a_column_is_packed_as_arrows_buffers_where_it_can_be(values: list, kind
     assert packed[0] == kind and unpack_column(packed) == values
 
 
+@pytest.mark.parametrize("failure", ["exec", "pickle"])
 def test_a_worker_that_cannot_start_the_fresh_interpreter_writes_the_files_itself(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``os.execv`` failing (no interpreter at ``sys.executable`` any more) is no lost
-    snapshot: ``exec_finish`` returns, and the job is run where it is."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    """``os.execv`` failing (no interpreter at ``sys.executable`` any more), or a job that
+    does not pickle, is no lost snapshot: ``exec_finish`` returns, and the job is run where
+    it is."""
+    from datetime import UTC, datetime
+
     from casearchive.crawler import finish
 
+    execs: list[str] = []
+
     def no_exec(path: str, args: list[str]) -> None:
+        execs.append(path)
         raise FileNotFoundError(2, "No such file or directory", path)
 
     monkeypatch.setattr(os, "execv", no_exec)
     wiki = Wiki("short URLs", "Part_{n}", "every page")
-    start = wiki.url[ORDER[0]]
-    pipeline = PagePipeline(CrawlOptions(start_url=start, out_dir=tmp_path / "out",
-                                         requisites=False), lean=True)
-    roles = {canonical_url(start, pipeline.scope.rules): "list"}
-    for name in ORDER:
-        take(pipeline, roles, wiki.url[name], wiki.responses[wiki.url[name]])
-    job = pipeline.prepare_close({})
-    assert isinstance(job, finish.FinishJob)
+    job = _lean_job(tmp_path / "out", wiki)
+    if failure == "pickle":
+        job.writer._clock = lambda: datetime.now(UTC)  # a lambda does not pickle
     read, write = os.pipe()
     with Connection(write, readable=False) as outbox:
         finish.exec_finish(job, outbox, 5, "WARNING")
     os.close(read)
+    assert execs == ([sys.executable] if failure == "exec" else [])
     assert not (job.writer.spool_dir / finish.JOB_FILE).exists()
     closed = job.answer()
     assert isinstance(closed, Closed) and closed.snapshot is not None
     assert _digests(closed.snapshot) == _digests(_in_process(tmp_path / "in-process", wiki))
+
+
+def test_spool_rows_that_cannot_be_written_at_close_are_a_failed_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last rows failing to reach the disk before the hand-over (a full disk) drop the
+    snapshot and answer ``Failed``, as any failure of ``Close`` does: no traceback, no
+    temporary snapshot left."""
+    from casearchive.crawler.worker import finish_elsewhere
+
+    job = _lean_job(tmp_path / "out", Wiki("short URLs", "Part_{n}", "every page"))
+
+    def full_disk() -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(job.writer, "seal_spools", full_disk)
+    read, write = os.pipe()
+    with Connection(write, readable=False) as outbox:
+        answer = finish_elsewhere(job, outbox, 9, "WARNING")
+    os.close(read)
+    assert isinstance(answer, Failed) and "No space left" in answer.reason
+    assert not job.writer.tmp_path.exists()
