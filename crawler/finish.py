@@ -70,20 +70,33 @@ class FinishJob:
             raise
 
     def answer(self) -> Closed | Failed:
-        """``run``'s answer to ``Close``; a failure is ``Failed`` with one line (the
-        traceback only when debugging), as ``worker.apply`` reports one."""
+        """``run``'s answer to ``Close`` (``close_failed`` if it fails)."""
         try:
             return self.run()
-        except Exception as exc:  # the crawl reports it and exits 1
-            log.error("archive worker: Close message failed: %s: %s", type(exc).__name__, exc,
-                      exc_info=log.isEnabledFor(logging.DEBUG))
-            return Failed(f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - close_failed logs it; the crawl exits 1
+            return close_failed(exc)
 
 
-#: The fresh interpreter's command (``exec_finish``); SIGINT and SIGTERM stay ignored, as
-#: in the worker it replaces (the crawl decides).
-_CODE = ("import signal as s; s.signal(s.SIGINT, s.SIG_IGN); s.signal(s.SIGTERM, s.SIG_IGN)"
-         "; from casearchive.crawler.finish import finish_main; finish_main()")
+def close_failed(exc: Exception) -> Failed:
+    """The answer to a ``Close`` that failed: ``Failed`` with one line, logged (the
+    traceback only when debugging), as ``worker.apply`` reports a failure."""
+    log.error("archive worker: Close message failed: %s: %s", type(exc).__name__, exc,
+              exc_info=log.isEnabledFor(logging.DEBUG))
+    return Failed(f"{type(exc).__name__}: {exc}")
+
+
+def archive_command(entry: str, *args: str) -> list[str]:
+    """The command of a fresh interpreter of the archive's side (the worker, then the one
+    that writes the files) that calls ``entry`` (``module:function``) with ``args`` in
+    ``sys.argv``. Ctrl-C and systemd signal the whole process group, and the crawl decides
+    what happens to the snapshot (close or abort), so SIGINT and SIGTERM are ignored from
+    its first statement on. The interpreter's flags (``-B``, ``-X``, ``-W``) are this one's,
+    as ``multiprocessing`` passes them."""
+    module, function = entry.split(":")
+    code = ("import signal as s; s.signal(s.SIGINT, s.SIG_IGN); s.signal(s.SIGTERM, s.SIG_IGN)"
+            f"; from {module} import {function}; {function}()")
+    return [sys.executable, *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]
+            "-c", code, *args]
 
 
 def exec_finish(job: FinishJob, outbox: Connection, token: int, level: str) -> None:
@@ -100,9 +113,8 @@ def exec_finish(job: FinishJob, outbox: Connection, token: int, level: str) -> N
         os.set_inheritable(fd, True)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
-        os.execv(sys.executable, [
-            sys.executable, *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]
-            "-c", _CODE, str(path), str(fd), str(token), level])
+        os.execv(sys.executable, archive_command("casearchive.crawler.finish:finish_main",
+                                                 str(path), str(fd), str(token), level))
     except (OSError, pickle.PicklingError, TypeError, AttributeError, ValueError,
             RecursionError) as exc:
         log.warning("archive worker: no fresh interpreter for the snapshot's files (%s: %s); "

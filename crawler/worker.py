@@ -37,7 +37,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .finish import FinishJob, exec_finish
+from .finish import FinishJob, archive_command, close_failed, exec_finish
 from .journal import drop_journals, retire_warc
 from .messages import (
     Abort,
@@ -159,17 +159,10 @@ def apply(pipeline: PagePipeline, message: ToWorker) -> FromWorker | FinishJob |
         return None
 
 
-#: The worker's command: Ctrl-C and systemd signal the whole process group, and the parent
-#: decides what happens to the snapshot (close or abort), so the child ignores both signals
-#: from its first statement on (the pipe's EOF still tells it if the parent died); then
-#: ``child_main`` reads the file descriptors of its two pipes from its arguments.
-_CHILD_CODE = ("import signal as s; s.signal(s.SIGINT, s.SIG_IGN); s.signal(s.SIGTERM, s.SIG_IGN)"
-               "; from casearchive.crawler.worker import child_main; child_main()")
-
-
 def child_main() -> None:
-    """The archive worker process: its pipes' file descriptors are its two arguments, and
-    the first message down its pipe is ``(options, log level)``."""
+    """The archive worker process (``archive_command``: it ignores SIGINT and SIGTERM; the
+    pipe's EOF tells it if the crawl died): its pipes' file descriptors are its two
+    arguments, and the first message down its pipe is ``(options, log level)``."""
     inbox = Connection(int(sys.argv[1]), writable=False)
     outbox = Connection(int(sys.argv[2]), readable=False)
     try:
@@ -215,11 +208,9 @@ def finish_elsewhere(job: FinishJob, outbox: Connection, token: int, level: str
     ``apply`` answers one."""
     try:
         exec_finish(job, outbox, token, level)
-    except Exception as exc:  # the crawl reports it and exits 1
-        log.error("archive worker: Close message failed: %s: %s", type(exc).__name__, exc,
-                  exc_info=log.isEnabledFor(logging.DEBUG))
+    except Exception as exc:  # noqa: BLE001 - close_failed logs it; the crawl exits 1
         job.writer.abort()
-        return Failed(f"{type(exc).__name__}: {exc}")
+        return close_failed(exc)
     return job.answer()
 
 
@@ -275,13 +266,12 @@ class PipelineProcess:
         The child is a fresh interpreter started by ``subprocess`` with the two pipes'
         ends passed as file descriptors, not by ``multiprocessing``'s spawn method: that
         one also starts a resource tracker, a third interpreter (13 MiB resident) that
-        nothing here uses. The interpreter's flags (``-B``, ``-X``, ``-W``) are the
-        parent's, as ``multiprocessing`` passes them."""
+        nothing here uses (``archive_command``)."""
         to_child, down = os.pipe()
         up, from_child = os.pipe()
         self.process = subprocess.Popen(
-            [sys.executable, *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]
-             "-c", _CHILD_CODE, str(to_child), str(from_child)],
+            archive_command("casearchive.crawler.worker:child_main", str(to_child),
+                            str(from_child)),
             stdin=subprocess.DEVNULL, pass_fds=(to_child, from_child),
         )
         os.close(to_child)

@@ -104,9 +104,6 @@ class RowSpool:
     __getstate__ = LineSpool.__getstate__
     __setstate__ = LineSpool.__setstate__
 
-    def __len__(self) -> int:
-        return len(self.text)
-
     def add(self, row: dict[str, Any]) -> None:
         """Buffer one row; ``row`` must have every column of the table."""
         size = 0
@@ -215,13 +212,7 @@ def utf8_text(value: Any) -> tuple[Any, int]:
 def text_size(value: Any) -> int:
     """Characters of text in a row's value: a string's, and those of the strings inside a
     list or struct (a case's references, its other sections)."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, list | tuple):
-        return sum(map(text_size, value))
-    if isinstance(value, dict):
-        return sum(map(text_size, value.values()))
-    return 0
+    return utf8_text(value)[1]
 
 
 def chunk_bounds(sizes: Sequence[int], max_rows: int, max_text: int) -> Iterator[tuple[int, int]]:

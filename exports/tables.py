@@ -132,9 +132,6 @@ def figures_of(cases: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
     )
 
 
-# --- A spool read back sorted, a row group at a time ----------------------------------------
-
-
 class ArrowSpool(RowSpool):
     """A ``RowSpool`` whose batches go to disk as an Arrow IPC file at once, for a process
     that has loaded pyarrow anyway (``reparse``, ``import``, ``crawl --in-process``): rows
@@ -162,6 +159,9 @@ class ArrowSpool(RowSpool):
             with contextlib.suppress(pa.ArrowException):
                 self._ipc.close()
             self._file.close()
+
+
+# --- A spool read back sorted, a row group at a time ----------------------------------------
 
 
 class SortedSpool:
