@@ -102,13 +102,15 @@ class FetchedPage:
         pager_labels: dict[str, int] | None = None,
         confirmed: bool = True,
         content_digest: str | None = None,
+        body_sha256: str | None = None,
         sequels: list[str] | None = None,
     ) -> FetchedPage:
         """The page as the crawl and ``reparse`` both describe it: ``url`` is the page's
         canonical URL (exported), ``record.url`` the final URL it was fetched from;
         ``page_number`` overrides the parser's (the crawl knows the site's pager base);
-        ``content_digest`` (``page_content_hash``, hashed here unless the caller has it) is
-        of the record before that, so that it says what the page says."""
+        ``content_digest`` (``page_content_hash``) is of the record before that, so that it
+        says what the page says; it and ``body_sha256`` are hashed here unless the caller
+        has them."""
         if content_digest is None:
             content_digest = page_content_hash(record)
         if page_number is not None:
@@ -119,7 +121,7 @@ class FetchedPage:
             ref=PageRef(
                 page_number=record.page_number or 1,
                 url=url,
-                content_sha256=hashlib.sha256(body).hexdigest(),
+                content_sha256=body_sha256 or hashlib.sha256(body).hexdigest(),
             ),
             request_url=request_url,
             pager_urls=pager_urls,
@@ -175,12 +177,17 @@ class PageShelf:
         self.directory = directory
         self._file: IO[bytes] | None = None
         self._end = 0
+        self._at_end = True
+        """The file's position is its end (a seek flushes the write buffer: only after a
+        ``get``)."""
 
     def put(self, page: FetchedPage) -> Shelved:
         if self._file is None:
             self._file = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115 - see clear
         data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(self._end)
+        if not self._at_end:
+            self._file.seek(self._end)
+            self._at_end = True
         self._file.write(data)
         where = (self._end, len(data))
         self._end += len(data)
@@ -190,6 +197,7 @@ class PageShelf:
         assert self._file is not None, "nothing shelved"
         offset, length = where
         self._file.seek(offset)
+        self._at_end = False
         page: FetchedPage = pickle.loads(self._file.read(length))
         return page
 
@@ -198,6 +206,7 @@ class PageShelf:
             self._file.close()
         self._file = None
         self._end = 0
+        self._at_end = True
 
 
 @dataclass(slots=True)

@@ -156,6 +156,10 @@ class Scope:
     adopted: list[tuple[str, frozenset[tuple[str, str]]]] = field(default_factory=list)
     """Lists found through a home page's link: (list document, its query), as the start
     URL's own (``is_list_url``)."""
+    _list_urls: dict[tuple[str, UrlRules, int], bool] = field(default_factory=dict,
+                                                               repr=False)
+    """``is_list_url`` by (URL, rules, lists adopted): asked of every link of every page,
+    and most links are the site's menus again. Cleared when full (``URL_CACHE_SIZE``)."""
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.start_url)
@@ -175,6 +179,15 @@ class Scope:
         parameters and more (``&Count=30&Expand=3``, ``&order=date``: the list expanded,
         sorted or filtered). A list without a query is no such prefix: there the
         parameters name the cases (``index.asp?cid=5``)."""
+        key = (url, self.rules, len(self.adopted))
+        known = self._list_urls.get(key)
+        if known is None:
+            if len(self._list_urls) >= URL_CACHE_SIZE:
+                self._list_urls.clear()
+            known = self._list_urls[key] = self._is_list_url(url)
+        return known
+
+    def _is_list_url(self, url: str) -> bool:
         if self.list_pattern is not None:
             return bool(self.list_pattern.search(url))
         doc = _list_doc(url, self.rules)

@@ -3,20 +3,22 @@
 ``reparse`` (and ``import``) replays a crawl one page at a time: which page comes next
 depends on the links of the pages before it, so the replay itself is sequential. Its cost
 is ``parse_page``, a pure function of ``(body, url, headers)``, so the pages can be parsed
-ahead on every core. The replay knows what it will read next, its queue: each URL it
+ahead on every core, and hashed there too (``parsed.digested``: the digests the pipeline
+keys a page by). The replay knows what it will read next, its queue: each URL it
 queues is ``expect``-ed here and parsed in that order (the WARC's own order is the crawl's
 fetch order, which the replay does not follow: Scrapy fetched the case links of a list
 page last first).
 
-``PrefetchedParser`` is a drop-in for ``parse_page``: the replay asks it for a page; it
-hands out the record a worker parsed for that URL when the worker saw the same body and
-Content-Type (a SHA-256 of both is checked, so a record is never used for other bytes),
-else parses in place (a page the workers have not started: the replay caught up with
-them). Memory is bounded on any archive: each worker holds one page at a time (it reads
-the record itself, by offset), at most ``window`` batches of ``batch`` pages are in
-flight, and no batch is handed out while ``keep`` parsed records wait for the replay (a
-record the replay has passed is dropped). The records are the same objects either way, so
-the output is byte for byte that of one process.
+``PrefetchedParser`` is a drop-in for ``parse_digested``: the replay asks it for a page;
+it hands out the record a worker parsed for that URL when the worker saw the same body and
+Content-Type (a SHA-256 of both is checked, so a record is never used for other bytes; the
+body the worker sent back, ``read``, is that body already), else parses in place (a page
+the workers have not started: the replay caught up with them). Memory is bounded on any
+archive: each worker holds one page at a time (it reads the record itself, by offset), at
+most ``window`` batches of ``batch`` pages are in flight, and no batch is handed out while
+``keep`` parsed records wait for the replay (a record the replay has passed is dropped).
+The records are the same objects either way, so the output is byte for byte that of one
+process.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from casearchive.parsers.page import parse_page
-from casearchive.parsers.records import PageRecord
 
+from .parsed import ParsedPage, digested, parse_digested
 from .warc import ArchivedResponse, is_html, read_response
 
 T = TypeVar("T")
@@ -54,7 +56,7 @@ class _Parsed:
     url: str
     identity: str
     """``_identity`` of the body and headers."""
-    record: PageRecord
+    page: ParsedPage
     offset: int
     source: Path | None
     headers: dict[str, str]
@@ -109,8 +111,8 @@ def _parse_batch(batch: list[ArchivedResponse]) -> Parsed:
         if body is None or not body.strip() or not is_html(headers):
             continue  # the pipeline turns these away without parsing them
         back = body if _Worker.bodies and len(body) <= BODY_BACK else None
-        out.append(_Parsed(response.url, _identity(body, headers),
-                           parse_page(body, response.url, headers), response.offset,
+        page = digested(parse_page(body, response.url, headers), body)
+        out.append(_Parsed(response.url, _identity(body, headers), page, response.offset,
                            response.source, headers, back))
     return out
 
@@ -118,10 +120,22 @@ def _parse_batch(batch: list[ArchivedResponse]) -> Parsed:
 def _identity(body: bytes, headers: Mapping[str, str]) -> str:
     """What a page's record depends on besides its URL: the body and the Content-Type
     (``parse_page`` reads no other header: the charset)."""
-    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     digest = hashlib.sha256(body)
-    digest.update(b"\0" + ctype.encode("utf-8", "surrogateescape"))
+    digest.update(b"\0" + _content_type(headers).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _same_input(got: _Parsed, body: bytes, headers: Mapping[str, str]) -> bool:
+    """Was ``got`` parsed from this body and Content-Type? Without hashing the body again
+    when it is the very object the worker sent back (``read``: the replay parses what the
+    worker read)."""
+    if body is got.body:
+        return _content_type(headers) == _content_type(got.headers)
+    return got.identity == _identity(body, headers)
+
+
+def _content_type(headers: Mapping[str, str]) -> str:
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), "")
 
 
 def _less(counter: Counter[str], key: str) -> None:
@@ -196,9 +210,8 @@ class PrefetchedParser:
             self._queued[response.url] += 1
             self._fill()
 
-    def __call__(self, body: bytes, url: str, headers: dict[str, str]) -> PageRecord:
+    def __call__(self, body: bytes, url: str, headers: dict[str, str]) -> ParsedPage:
         self.pages += 1
-        digest = _identity(body, headers)
         while url not in self._ready and self._coming[url] > 0:
             self._take()
         while self._pending and self._pending[0][1].done():
@@ -208,10 +221,10 @@ class PrefetchedParser:
             self._dropped[url] += 1  # parsed here now: no worker needs to
             self._make_room()
         self._fill()  # the records taken and dropped made room
-        if got is not None and got.identity == digest:
+        if got is not None and _same_input(got, body, headers):
             self.ahead += 1
-            return got.record
-        return parse_page(body, url, headers)
+            return got.page
+        return parse_digested(body, url, headers)
 
     def read(self, response: ArchivedResponse) -> tuple[dict[str, str], bytes] | None:
         """The headers and body a worker read for ``response`` (the same record), if it

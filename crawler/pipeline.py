@@ -8,7 +8,6 @@ Both feed it the same calls, so both build the same snapshot from the same bytes
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -21,8 +20,7 @@ from urllib.parse import urldefrag
 from casearchive.exports.files import LATEST
 from casearchive.exports.health import HealthThresholds, check_health
 from casearchive.exports.snapshot import SnapshotWriter, utc_now
-from casearchive.parsers.case import page_content_hash
-from casearchive.parsers.page import parse_page, parse_title
+from casearchive.parsers.page import parse_title
 from casearchive.parsers.records import Link, PageRecord
 from casearchive.parsers.version import PARSER_VERSION
 
@@ -37,11 +35,11 @@ from .discovery import (
     LinkRoles,
     Scope,
     case_series,
-    learn_page_bases,
 )
 from .finish import FinishJob
 from .messages import BUDGET_STAT, PAYLOAD_SNAPSHOTS_STAT, Closed, PageMessage, Requisite, Verdict
 from .options import CrawlOptions
+from .parsed import PageParser, ParsedPage, parse_digested
 from .release import write_released
 from .report import CrawlReport
 from .requisites import FigureResolver
@@ -52,8 +50,6 @@ from .warc import HTML_TYPES
 
 log = logging.getLogger(__name__)
 
-#: ``parse_page``'s signature: ``(body, url, headers) -> PageRecord``.
-PageParser = Callable[[bytes, str, dict[str, str]], PageRecord]
 #: Case evidence a link carries (``PageMessage.role``); see ``casearchive.crawler.discovery``.
 CASE_LINK = "case link"
 PAGER = "pager"
@@ -128,14 +124,14 @@ def _verdict(roles: LinkRoles, **kwargs: Any) -> Verdict:
 class PagePipeline:
     """Owns the snapshot being written (but its WARC): case assembler, exports and report."""
 
-    def __init__(self, options: CrawlOptions, parse: PageParser = parse_page,
+    def __init__(self, options: CrawlOptions, parse: PageParser = parse_digested,
                  clock: Callable[[], datetime] = utc_now, lean: bool = False) -> None:
         """``clock`` gives the snapshot its id and start time (an import: the moment it
         represents); ``lean``: spool without pyarrow (the crawl's worker,
         ``SnapshotWriter``)."""
         self.options = options
         self.parse = parse
-        """``parse_page`` or a drop-in for it (``reparse`` passes one that parsed ahead)."""
+        """``parse_digested`` or a drop-in for it (``reparse`` passes one that parsed ahead)."""
         self.scope = Scope(options.start_url, options.url_rules(), options.list_regex)
         self.report = CrawlReport()
         self.writer = SnapshotWriter(
@@ -251,11 +247,11 @@ class PagePipeline:
             return self._lost(msg, f"not HTML ({ctype.split(';')[0].strip()})",
                               "nav" if other_format else msg.link_role)
         with self.report.timed("parse"):
-            record = self.parse(msg.body, msg.url, msg.headers)
+            parsed = self.parse(msg.body, msg.url, msg.headers)
+        record, digest = parsed.record, parsed.content_digest
         fold = msg.role == "list" and self._detect_case_folding(msg)
-        bases = self._learn_page_bases(msg, record)  # before the URLs are made canonical
+        bases = self._learn_page_bases(parsed.page_bases)  # before URLs are made canonical
         names = self._names(msg)
-        digest = page_content_hash(record)
         self._note_confirmed_content(names, digest)
         if msg.role == "list" or self.scope.adopts_list(  # (a home page: the list behind it)
                 [msg.url, msg.request_url, *msg.redirects], record.links):
@@ -270,7 +266,7 @@ class PagePipeline:
                 msg, f"a listing, not a case: its content links the title it shows "
                      f"({record.title}) to another page ({titled})", (names, record)).skipped
             return verdict
-        if self._shows_a_taken_page(msg, names, digest):
+        if self._shows_a_taken_page(names, digest, parsed.body_sha256):
             for name in sorted(names):
                 self._write(self.assembler.settle(name))
             return _verdict(self.scope.teaser_roles(record.links), page_bases=bases)
@@ -290,10 +286,10 @@ class PagePipeline:
             reason = _not_a_case(evidence, record)
             verdict.skipped = self._skip(msg, reason, (names, record)).skipped
             return verdict
-        return self._keep(msg, record, names, digest, bases,
+        return self._keep(msg, parsed, names, bases,
                           provisional=evidence == TITLE_MARKER)
 
-    def _keep(self, msg: PageMessage, record: PageRecord, names: set[str], digest: str | None,
+    def _keep(self, msg: PageMessage, parsed: ParsedPage, names: set[str],
               bases: frozenset[tuple[str, int]] | None, provisional: bool = False) -> Verdict:
         """Hand a case page to assembly; follow its pager and what else it links. A page
         taken ``provisional``-ly (``TITLE_MARKER``) teaches no case family: it may be a view
@@ -303,6 +299,7 @@ class PagePipeline:
         confirms nothing: its case waits for the end of the crawl (``CaseAssembler.finish``)."""
         self.report.case_pages += 1
         self.report.note_case_page(msg.url, msg.request_url)
+        record = parsed.record
         rules = self.scope.rules
         fetched = canonical_url(msg.url, rules)
         url = self._declared_canonical(record, fetched) or fetched
@@ -347,7 +344,8 @@ class PagePipeline:
             number_stated=stated,
             pager_labels=labels,
             confirmed=confirmed,
-            content_digest=digest,
+            content_digest=parsed.content_digest,
+            body_sha256=parsed.body_sha256,
             sequels=[] if provisional else self._sequels(record, names | {url}),
         )
         verdict = _verdict(roles, page_bases=bases,
@@ -366,7 +364,7 @@ class PagePipeline:
         self._no_case_page(names, record)
         return roles
 
-    def _shows_a_taken_page(self, msg: PageMessage, names: set[str], digest: str | None
+    def _shows_a_taken_page(self, names: set[str], digest: str | None, body_sha256: str
                             ) -> bool:
         """The page says what a case page already taken says (the same content digest,
         ``page_content_hash``) in other bytes: a wiki's printable view or permanent link, a
@@ -374,7 +372,7 @@ class PagePipeline:
         URLs become the page's aliases, and it is no page or case of its own, nor a URL
         whose family is a case family. Only links into known case families are followed,
         as from any page that is not a case."""
-        original = self.assembler.same_content_as(digest, hashlib.sha256(msg.body).hexdigest())
+        original = self.assembler.same_content_as(digest, body_sha256)
         if original is None:
             return False
         if original in names:
@@ -412,14 +410,11 @@ class PagePipeline:
         return not _is_missing(record) and bool(self.scope.pager_links(
             msg.url, record.links, _printed_number(record)))
 
-    def _learn_page_bases(self, msg: PageMessage,
-                          record: PageRecord) -> frozenset[tuple[str, int]] | None:
-        """New pager bases this page shows; the identity rules everywhere follow them."""
-        printed = record.page_number if record.page_total is not None else None
+    def _learn_page_bases(self, shown: dict[str, int]) -> frozenset[tuple[str, int]] | None:
+        """New pager bases of those a page ``shown`` (``ParsedPage.page_bases``); the
+        identity rules everywhere follow them."""
         rules = self.scope.rules
-        new = {(name, base) for name, base in learn_page_bases(msg.url, record.links,
-                                                                printed).items()
-               if rules.page_base(name) is None}
+        new = {(name, base) for name, base in shown.items() if rules.page_base(name) is None}
         if not new:
             return None
         rules = replace(rules, page_bases=rules.page_bases | frozenset(new))

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 #: Query parameters that carry a session and never change the content.
@@ -71,6 +72,20 @@ class UrlRules:
     page_bases: frozenset[tuple[str, int]] = frozenset()
     """Pager bases the site has shown: (page parameter lower-cased, value of the first page).
     ``(page, 0)`` means ``?page=0`` is page 1 and the same page as no ``page`` parameter."""
+    _hash: int = field(init=False, repr=False, compare=False)
+    """The rules are half of every key of the URL caches (``lru_cache``), hashed on each
+    call: hashed once here. Never pickled (``__reduce__``): a string's hash differs from
+    one process to the next."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash",
+                           hash((self.ignore_case, self.case_pattern, self.page_bases)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (UrlRules, (self.ignore_case, self.case_pattern, self.page_bases))
 
     def page_base(self, param: str) -> int | None:
         """The learned value of the first page for ``param``; None while unknown."""

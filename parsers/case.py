@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, is_dataclass, replace
+from dataclasses import fields, is_dataclass, replace
+from functools import cache
 from typing import Any
 
 from .labels import alias_key
@@ -41,8 +42,28 @@ def _plain(value: Any, hidden: frozenset[str] = frozenset()) -> Any:
     if isinstance(value, list):
         return [_plain(v, hidden) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
-        return {k: v for k, v in asdict(value).items() if k not in hidden}
+        return {k: _data(getattr(value, k)) for k in _field_names(type(value))
+                if k not in hidden}
     return value
+
+
+def _data(value: Any) -> Any:
+    """``value`` as ``dataclasses.asdict`` gives a member, for JSON: dataclasses as dicts,
+    sequences and mappings member by member; without its deep copy of every string."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _data(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _data(getattr(value, k)) for k in _field_names(type(value))}
+    return value
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def content_hash(case: CaseRecord) -> str:

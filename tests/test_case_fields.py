@@ -8,9 +8,11 @@ is added in one place and forgotten in another.
 from __future__ import annotations
 
 import ast
+import hashlib
 import inspect
+import json
 import re
-from dataclasses import fields
+from dataclasses import asdict, fields, is_dataclass
 
 import casearchive.parsers.records as records
 from casearchive.exports.diff import FIELDS as DIFF_FIELDS
@@ -19,6 +21,7 @@ from casearchive.exports.schema import CASE_FIELDS, case_json_schema
 from casearchive.parsers.case import content_hash
 from casearchive.parsers.records import (
     CASE_CONTENT_FIELDS,
+    CASE_HIDDEN_MEMBERS,
     CONTENT,
     IDENTITY,
     PROVENANCE,
@@ -84,6 +87,26 @@ def test_content_fields_drive_the_hash_and_the_diff():
     moved = make_case(2)
     moved.url, moved.pages = "https://elsewhere.invalid/x", []
     assert content_hash(moved) == before
+
+
+def test_the_hash_is_of_the_canonical_json_of_the_content_fields():
+    """The checksum archivists compare across years: SHA-256 of the content fields as
+    ``dataclasses.asdict`` gives them (without their hidden members), in canonical JSON.
+    The hash builds that JSON its own faster way; the bytes must stay these."""
+    for i in range(6):
+        case = make_case(i, pages=3)
+
+        def plain(name: str, value: object) -> object:
+            hidden = CASE_HIDDEN_MEMBERS.get(name, frozenset())
+            if isinstance(value, list):
+                return [plain(name, v) for v in value]
+            if is_dataclass(value) and not isinstance(value, type):
+                return {k: v for k, v in asdict(value).items() if k not in hidden}
+            return value
+
+        blob = json.dumps({n: plain(n, getattr(case, n)) for n in CASE_CONTENT_FIELDS},
+                          sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert content_hash(case) == hashlib.sha256(blob.encode()).hexdigest()
 
 
 def _other(value: object) -> object:

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from casearchive.crawler.assembly import CaseAssembler, FetchedPage
+from casearchive.crawler.assembly import CaseAssembler, FetchedPage, PageShelf
 from casearchive.parsers.records import PageRecord, Section
 
 BASE = "http://127.0.0.1:8080/casestudies/case.asp?cid=7"
@@ -20,6 +20,19 @@ def page(n: int, total: int = 3, url: str | None = None) -> FetchedPage:
     return FetchedPage.build(record, f"body {n}".encode(), url=url, request_url=url,
                              pager_urls=pager,
                              status=200, fetched_at="2026-01-01T00:00:00Z", warc_record_id=None)
+
+
+def test_the_shelf_gives_back_each_page_between_puts_and_gets(tmp_path) -> None:
+    """Pages put after a page was read back land at the shelf's end, not over what the
+    read left the file at."""
+    shelf = PageShelf(tmp_path)
+    first, second = shelf.put(page(1)), shelf.put(page(2))
+    assert shelf.get(first).record.page_number == 1
+    third = shelf.put(page(3))
+    assert [shelf.get(w).record.page_number for w in (third, second, first)] == [3, 2, 1]
+    shelf.clear()
+    again = shelf.put(page(2))
+    assert again == (0, second[1]) and shelf.get(again).record.page_number == 2
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations([1, 2, 3])))

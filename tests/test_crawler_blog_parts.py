@@ -16,9 +16,10 @@ import pytest
 from casearchive.crawler.discovery import Scope, case_series
 from casearchive.crawler.messages import PageMessage
 from casearchive.crawler.options import CrawlOptions
+from casearchive.crawler.parsed import ParsedPage, digested
 from casearchive.crawler.pipeline import PagePipeline
 from casearchive.parsers.page import parse_page
-from casearchive.parsers.records import Link, PageRecord
+from casearchive.parsers.records import Link
 from tests.conftest import crawl_built_site
 from tests.fixtures import blog_parts_site
 from tests.snapshots import pages_by_title, path_of
@@ -143,13 +144,13 @@ def test_a_month_showing_one_post_whole_is_a_listing_not_a_view_of_it(tmp_path: 
     base, post, month = "http://127.0.0.1:8080", "/2009/05/shoulder-pain-in-pitcher.html", \
         "/2009_05_01_archive.html"
 
-    def parse(body: bytes, url: str, headers: dict[str, str]) -> PageRecord:
+    def parse(body: bytes, url: str, headers: dict[str, str]) -> ParsedPage:
         record = parse_page(body, url, headers)
         if url.endswith(month):  # as a template whose heading names both pages
             record.title, record.page_number, record.page_total = "Shoulder Pain in a " \
                 "Pitcher", 3, 3
             record.page_number_source = "heading"
-        return record
+        return digested(record, body)
 
     pipeline = PagePipeline(CrawlOptions(start_url=base + blog_parts_site.LABEL,
                                          out_dir=tmp_path / "out", requisites=False), parse)

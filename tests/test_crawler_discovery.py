@@ -1,8 +1,10 @@
 """Link roles: list pagination, case candidates, a case's own pages, and what is out of scope."""
 
 import re
+from dataclasses import replace
 
 from casearchive.crawler.discovery import Scope
+from casearchive.crawler.urls import canonical_url
 from casearchive.parsers.records import Link
 
 BASE = "http://127.0.0.1:8080"
@@ -419,3 +421,21 @@ def test_a_column_of_the_lists_entries_read_as_dense_links_is_the_lists_content(
     assert set(every) <= set(roles.named)
     assert not set(every) & set(roles.nav)
     assert menu[2].url in roles.nav
+
+
+def test_a_list_adopted_or_new_rules_answer_again_what_was_asked_before() -> None:
+    """``is_list_url`` remembers its answers; a list adopted through a home page's link, or
+    URL rules that fold case, change them."""
+    scope = Scope(BASE + "/index.html")
+    view = BASE + "/Library/CasesByTitle?OpenView"
+    assert not scope.is_list_url(view)
+    scope.home_links = {canonical_url(view)}
+    assert scope.adopts_list([view], links(
+        ("/Library/case.asp?id=1", "A Woman With a Painful Swollen Knee"),
+        ("/Library/case.asp?id=2", "An Old Man With Sudden Back Pain")))
+    assert scope.is_list_url(view)
+    scope = Scope(BASE + "/cases/list.asp")
+    upper = BASE + "/CASES/LIST.ASP"
+    assert not scope.is_list_url(upper)
+    scope.rules = replace(scope.rules, ignore_case=True)  # an IIS server, found out
+    assert scope.is_list_url(upper)

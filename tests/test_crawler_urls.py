@@ -1,6 +1,10 @@
 """URL identity: aliases fold together, different pages and cases stay apart."""
 
+import os
+import pickle
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -186,3 +190,20 @@ def test_the_pager_base_is_learned_from_next_on_the_first_page_and_from_page_n_o
 
 def test_contradicting_pager_evidence_teaches_nothing() -> None:
     assert learn_page_bases(CASE + "?page=3", _pager(("?page=0", "1"), ("?page=2", "2"))) == {}
+
+
+def test_rules_hash_alike_in_another_process_after_pickling() -> None:
+    """The rules hash once (they key every URL cache); pickled to another process (the
+    crawl's finishing interpreter), they hash as that process hashes equal rules: a
+    string's hash differs from one process to the next."""
+    rules = UrlRules(ignore_case=True, page_bases=frozenset({("page", 0), ("p", 1)}))
+    check = (
+        "import pickle, sys\n"
+        "from casearchive.crawler.urls import UrlRules\n"
+        "got = pickle.loads(sys.stdin.buffer.read())\n"
+        "same = UrlRules(ignore_case=True, page_bases=frozenset({('page', 0), ('p', 1)}))\n"
+        "assert got == same and hash(got) == hash(same) and len({got, same}) == 1\n"
+    )
+    for seed in ("1", "2"):
+        subprocess.run([sys.executable, "-c", check], input=pickle.dumps(rules), check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})

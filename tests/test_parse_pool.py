@@ -18,8 +18,8 @@ from warcio.warcwriter import WARCWriter
 
 from casearchive.crawler import parse_pool
 from casearchive.crawler.parse_pool import PrefetchedParser
+from casearchive.crawler.parsed import parse_digested
 from casearchive.crawler.warc import ArchivedResponse, iter_responses, read_body, read_response
-from casearchive.parsers.page import parse_page
 
 PAGES = 200
 HEADERS = {"content-type": "text/html; charset=utf-8"}
@@ -49,7 +49,8 @@ def _ask(parser: PrefetchedParser, path: Path, responses: list[ArchivedResponse]
         for response in responses:
             body = read_body(fh, response, 1 << 20)
             assert body is not None
-            assert parser(body, response.url, HEADERS) == parse_page(body, response.url, HEADERS)
+            expected = parse_digested(body, response.url, HEADERS)
+            assert parser(body, response.url, HEADERS) == expected
             time.sleep(0.002)
 
 
@@ -130,6 +131,27 @@ def test_the_replay_reads_what_a_worker_read(warc) -> None:
         assert parser.read(replace(responses[1], offset=responses[2].offset)) is None
     finally:
         parser.close()
+
+
+def test_the_body_a_worker_read_is_trusted_only_with_its_content_type(warc) -> None:
+    """The body the worker sent back is parsed from without hashing it again, and its
+    record and digests are used; the same bytes under another Content-Type (whose charset
+    ``parse_page`` reads) are parsed again in place."""
+    path, responses = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=2, bodies=True)
+    latin = {"content-type": "text/html; charset=windows-1252"}
+    try:
+        for response in responses[:2]:
+            parser.expect(response)
+        for response, headers in ((responses[0], HEADERS), (responses[1], latin)):
+            got = parser.read(response)
+            assert got is not None
+            body = got[1]
+            assert parser(body, response.url, headers) == parse_digested(body, response.url,
+                                                                         headers)
+    finally:
+        parser.close()
+    assert (parser.pages, parser.ahead) == (2, 1)
 
 
 def test_a_page_asked_for_early_keeps_the_pages_queued_before_it(warc) -> None:
