@@ -195,7 +195,7 @@ class SnapshotWriter:
         schema_text = json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
         (self.tmp_path / CASE_SCHEMA).write_text(schema_text, encoding="utf-8")
         self.health = health(self.tmp_path) if health is not None and partial is None else None
-        files = {n: file_digest(self.tmp_path / n, fsync=True) for n in list_files(self.tmp_path)}
+        files = _digests(self.tmp_path)
         manifest = {
             "snapshot_id": self.snapshot_id,
             "schema_version": SCHEMA_VERSION,
@@ -309,6 +309,15 @@ class SnapshotWriter:
             self.snapshot_id = name
             return final
         raise RuntimeError(f"no free snapshot name for {self.snapshot_id} in {self.out_dir}")
+
+
+def _digests(root: Path) -> dict[str, dict[str, Any]]:
+    """``file_digest`` (fsynced) of every file under ``root``, by name, on two threads:
+    hashing releases the GIL, and the WARC and ``cases.jsonl`` are most of the bytes."""
+    names = list_files(root)
+    with ThreadPoolExecutor(2, thread_name_prefix="snapshot-digests") as pool:
+        digests = pool.map(partial(file_digest, fsync=True), (root / n for n in names))
+        return dict(zip(names, digests, strict=True))
 
 
 def _spool(spool_dir: Path, table: str, lean: bool) -> RowSpool:

@@ -6,6 +6,7 @@ pushed out by the ones parsed after it, and records it passed by are no obstacle
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
@@ -215,3 +216,16 @@ def test_a_batch_that_fails_in_its_worker_is_parsed_in_place(warc, monkeypatch) 
     finally:
         parser.close()
     assert (parser.pages, parser.ahead) == (20, 0)
+
+
+def test_the_workers_yield_the_cpu_to_the_replay(warc) -> None:
+    """The replay is the sequential part: its process keeps its core when it has work, and
+    the workers parse ahead at a lower priority."""
+    path, _ = warc
+    parser = PrefetchedParser(path, 1 << 20, workers=2)
+    try:
+        niceness = parser.run_aside(os.getpriority, os.PRIO_PROCESS, 0)()
+    finally:
+        parser.close()
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert niceness == min(19, own + parse_pool.WORKER_NICENESS) > own
