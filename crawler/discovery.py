@@ -156,8 +156,8 @@ class Scope:
     adopted: list[tuple[str, frozenset[tuple[str, str]]]] = field(default_factory=list)
     """Lists found through a home page's link: (list document, its query), as the start
     URL's own (``is_list_url``)."""
-    _list_urls: dict[tuple[str, UrlRules, int], bool] = field(default_factory=dict,
-                                                               repr=False)
+    _list_urls: dict[tuple[str, UrlRules, int], bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
     """``is_list_url`` by (URL, rules, lists adopted): asked of every link of every page,
     and most links are the site's menus again. Cleared when full (``URL_CACHE_SIZE``)."""
 

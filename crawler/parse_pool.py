@@ -122,18 +122,25 @@ def _parse_batch(batch: list[ArchivedResponse]) -> Parsed:
         if body is None or not body.strip() or not is_html(headers):
             continue  # the pipeline turns these away without parsing them
         back = body if _Worker.bodies and len(body) <= BODY_BACK else None
-        page = digested(parse_page(body, response.url, headers), body)
-        out.append(_Parsed(response.url, _identity(body, headers), page, response.offset,
-                           response.source, headers, back))
+        body_sha256, identity = _hashes(body, headers)
+        page = digested(parse_page(body, response.url, headers), body, body_sha256)
+        out.append(_Parsed(response.url, identity, page, response.offset, response.source,
+                           headers, back))
     return out
 
 
 def _identity(body: bytes, headers: Mapping[str, str]) -> str:
     """What a page's record depends on besides its URL: the body and the Content-Type
     (``parse_page`` reads no other header: the charset)."""
+    return _hashes(body, headers)[1]
+
+
+def _hashes(body: bytes, headers: Mapping[str, str]) -> tuple[str, str]:
+    """The body's hex SHA-256 and ``_identity``, the body hashed once."""
     digest = hashlib.sha256(body)
+    body_sha256 = digest.hexdigest()
     digest.update(b"\0" + _content_type(headers).encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    return body_sha256, digest.hexdigest()
 
 
 def _same_input(got: _Parsed, body: bytes, headers: Mapping[str, str]) -> bool:
@@ -160,7 +167,7 @@ def _less(counter: Counter[str], key: str) -> None:
 
 
 class PrefetchedParser:
-    """``parse_page`` with the pages of ``responses`` parsed ahead by ``workers`` processes
+    """``parse_digested`` with the pages of ``responses`` parsed ahead by ``workers`` processes
     (with one worker, every page is parsed in place); ``pages`` counts the pages parsed.
     With ``bodies``, what a worker read comes back for ``read``."""
 

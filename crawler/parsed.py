@@ -4,9 +4,9 @@ what it shows of the site's pager.
 The pipeline tells pages apart by what they say (``page_content_hash``, a canonical JSON of
 the record hashed) and by their bytes (SHA-256 of the body). Both are pure functions of the
 response, like the record and the pager bases it shows, so they travel with it:
-``parse_digested`` computes them where the page is parsed, in the crawl's worker or in a
-``reparse`` pool worker, whose main process (the replay, its one busy core) then does not
-compute them again.
+they are computed where the page is parsed (``digested``, ``parse_digested``), in the
+crawl's worker or in a ``reparse`` pool worker, whose main process (the replay, its one
+busy core) then does not compute them again.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from casearchive.parsers.records import PageRecord
 from .discovery import learn_page_bases
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParsedPage:
     """``parse_page``'s record of a response, and its digests."""
 
@@ -35,11 +35,13 @@ class ParsedPage:
     """The pager bases the page shows (``discovery.learn_page_bases``), by its own URL."""
 
 
-def digested(record: PageRecord, body: bytes) -> ParsedPage:
+def digested(record: PageRecord, body: bytes, body_sha256: str | None = None) -> ParsedPage:
     """``record`` (just parsed from ``body`` under its ``url``, not yet changed) with its
-    digests and what it shows of the site's pager."""
+    digests and what it shows of the site's pager; ``body_sha256`` when the caller hashed
+    the body already."""
     printed = record.page_number if record.page_total is not None else None
-    return ParsedPage(record, page_content_hash(record), hashlib.sha256(body).hexdigest(),
+    return ParsedPage(record, page_content_hash(record),
+                      body_sha256 or hashlib.sha256(body).hexdigest(),
                       learn_page_bases(record.url, record.links, printed))
 
 

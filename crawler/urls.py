@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -75,17 +75,17 @@ class UrlRules:
     _hash: int = field(init=False, repr=False, compare=False)
     """The rules are half of every key of the URL caches (``lru_cache``), hashed on each
     call: hashed once here. Never pickled (``__reduce__``): a string's hash differs from
-    one process to the next."""
+    one process to the next, should the rules ever cross processes."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash",
-                           hash((self.ignore_case, self.case_pattern, self.page_bases)))
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name)
+                                                     for f in fields(self) if f.compare)))
 
     def __hash__(self) -> int:
         return self._hash
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (UrlRules, (self.ignore_case, self.case_pattern, self.page_bases))
+        return (type(self), tuple(getattr(self, f.name) for f in fields(self) if f.init))
 
     def page_base(self, param: str) -> int | None:
         """The learned value of the first page for ``param``; None while unknown."""

@@ -13,12 +13,14 @@ import inspect
 import json
 import re
 from dataclasses import asdict, fields, is_dataclass
+from pathlib import Path
 
 import casearchive.parsers.records as records
 from casearchive.exports.diff import FIELDS as DIFF_FIELDS
 from casearchive.exports.jsonl import case_dict
 from casearchive.exports.schema import CASE_FIELDS, case_json_schema
-from casearchive.parsers.case import content_hash
+from casearchive.parsers.case import PAGE_CONTENT_FIELDS, content_hash, page_content_hash
+from casearchive.parsers.page import parse_page
 from casearchive.parsers.records import (
     CASE_CONTENT_FIELDS,
     CASE_HIDDEN_MEMBERS,
@@ -107,6 +109,29 @@ def test_the_hash_is_of_the_canonical_json_of_the_content_fields():
         blob = json.dumps({n: plain(n, getattr(case, n)) for n in CASE_CONTENT_FIELDS},
                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         assert content_hash(case) == hashlib.sha256(blob.encode()).hexdigest()
+
+
+def test_a_page_hash_is_of_the_canonical_json_of_its_content_fields():
+    """``page_content_hash`` the same way, on the saved pages (sections, references,
+    contact, figures)."""
+    pages = sorted(Path(__file__).parent.glob("fixtures/pages/*/input.html"))
+    assert pages
+    for path in pages:
+        record = parse_page(path.read_bytes(), "http://example.org/casestudies/case.asp?cid=1")
+        if not record.is_case_page:
+            continue
+
+        def plain(name: str, value: object) -> object:
+            hidden = CASE_HIDDEN_MEMBERS.get(name, frozenset())  # a figure's URL
+            if isinstance(value, list):
+                return [plain(name, v) for v in value]
+            if is_dataclass(value) and not isinstance(value, type):
+                return {k: v for k, v in asdict(value).items() if k not in hidden}
+            return value
+
+        blob = json.dumps({n: plain(n, getattr(record, n)) for n in PAGE_CONTENT_FIELDS},
+                          sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert page_content_hash(record) == hashlib.sha256(blob.encode()).hexdigest(), path
 
 
 def _other(value: object) -> object:

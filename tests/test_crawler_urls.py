@@ -193,9 +193,9 @@ def test_contradicting_pager_evidence_teaches_nothing() -> None:
 
 
 def test_rules_hash_alike_in_another_process_after_pickling() -> None:
-    """The rules hash once (they key every URL cache); pickled to another process (the
-    crawl's finishing interpreter), they hash as that process hashes equal rules: a
-    string's hash differs from one process to the next."""
+    """The rules hash once (they key every URL cache); should they be pickled to another
+    process, they hash there as that process hashes equal rules: a string's hash differs
+    from one process to the next."""
     rules = UrlRules(ignore_case=True, page_bases=frozenset({("page", 0), ("p", 1)}))
     check = (
         "import pickle, sys\n"
