@@ -37,27 +37,18 @@ from .records import (
 
 
 def _plain(value: Any, hidden: frozenset[str] = frozenset()) -> Any:
-    """A record value as JSON-ready data (dataclasses as dicts without their ``hidden``
-    members, lists item by item)."""
-    if isinstance(value, list):
-        return [_plain(v, hidden) for v in value]
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: _data(getattr(value, k)) for k in _field_names(type(value))
-                if k not in hidden}
-    return value
-
-
-def _data(value: Any) -> Any:
-    """``value`` as ``dataclasses.asdict`` gives a member, for JSON: dataclasses as dicts,
-    sequences and mappings member by member; without its deep copy of every string."""
+    """A record value as JSON-ready data, as ``dataclasses.asdict`` gives it without its
+    deep copy of every string: dataclasses as dicts (the outer ones without their
+    ``hidden`` members), sequences and mappings member by member."""
     if isinstance(value, (str, int, float)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
-        return [_data(v) for v in value]
+        return [_plain(v, hidden) for v in value]
     if isinstance(value, dict):
-        return {k: _data(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
-        return {k: _data(getattr(value, k)) for k in _field_names(type(value))}
+        return {k: _plain(getattr(value, k)) for k in _field_names(type(value))
+                if k not in hidden}
     return value
 
 
