@@ -55,9 +55,11 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 PATH_SAFE = "/-_.~!$&'()*+,;=:@%"
 #: URLs whose identity is remembered. Every page repeats the site's navigation and its case's
 #: pager, so most calls are repeats (a 20 KB page has ~70 links); a bounded cache keeps memory
-#: flat however large the site. Bounded well below the pages of a large site (10k), so that
-#: the caches are full, and memory flat, long before the site ends.
-URL_CACHE_SIZE = 4096
+#: flat however large the site. Sized to that working set, not to the site: full within the
+#: first few hundred pages, so memory stops growing there. On the 10,000-page bench site,
+#: 1024 entries miss ~5 % more often than 4096 did (``canonical_url``: 58.8k misses against
+#: 56.1k in 1.34M calls) and keep ~10 MiB less of an import's memory at its end.
+URL_CACHE_SIZE = 1024
 
 
 @dataclass(frozen=True, slots=True)

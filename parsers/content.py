@@ -51,7 +51,11 @@ def _text_len(el: etree._Element) -> int:
     return int(_TEXT_LEN(el))
 
 
-@lru_cache(maxsize=4096)
+#: Class and id strings remembered: a site's templates use a few dozen.
+_NAME_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=_NAME_CACHE_SIZE)
 def _names_content(names: str) -> bool:
     """Does an "id class" string name the content area (``CONTENT_ATTR_RE``)?"""
     return CONTENT_ATTR_RE.search(names) is not None
@@ -439,7 +443,7 @@ def _mark(el: etree._Element) -> None:
         el.set("class", f"{el.get('class') or ''} {FURNITURE_CLASS}".strip())
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=_NAME_CACHE_SIZE)
 def _names_furniture(cls: str) -> bool:
     """A furniture class on a paragraph (``<p class="submitted">`` -> ``<div ...>``: a
     paragraph is not a container for the walk, so its class would otherwise go unread);

@@ -21,8 +21,9 @@ _ABSOLUTE = ("http://", "https://", "HTTP://", "HTTPS://")
 
 
 #: Joins remembered: the site's navigation (keyed on the origin) and the pager links of the
-#: cases in flight. Bounded so that a crawl's memory does not grow with the site.
-JOIN_CACHE_SIZE = 4096
+#: cases in flight. Bounded by that working set (as ``URL_CACHE_SIZE``), so that a crawl's
+#: memory does not grow with the site.
+JOIN_CACHE_SIZE = 1024
 
 
 @lru_cache(maxsize=JOIN_CACHE_SIZE)
