@@ -6,6 +6,7 @@ grew 1.18x from 2,500 to 10,000 pages with 4096-entry URL caches, 1.14x with 102
 
 import importlib
 import pkgutil
+from types import ModuleType
 
 import pytest
 
@@ -29,11 +30,10 @@ def _caches() -> dict[str, object]:
     return found
 
 
-def _add_caches(module: object, found: dict[str, object]) -> None:
-    name_of_module = module.__name__  # type: ignore[attr-defined]
+def _add_caches(module: ModuleType, found: dict[str, object]) -> None:
     for name, value in vars(module).items():
-        if hasattr(value, "cache_parameters") and value.__module__ == name_of_module:
-            found[f"{name_of_module}.{name}"] = value
+        if hasattr(value, "cache_parameters") and value.__module__ == module.__name__:
+            found[f"{module.__name__}.{name}"] = value
 
 
 CACHES = _caches()
