@@ -12,6 +12,7 @@ import base64
 import contextlib
 import hashlib
 import queue
+import sys
 import threading
 import uuid
 import zlib
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO, StringIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TextIO, cast
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -598,12 +599,32 @@ def checked_records(
         yield record, offset
 
 
+class _ReadersStderr:
+    """``sys.stderr`` inside ``raising_warcio_errors``: what the reading thread writes is
+    kept (``said``); what another thread writes (``import``'s live display on a terminal, a
+    log handler) goes on to the stderr it was meant for, and is no sign of damage."""
+
+    def __init__(self, said: StringIO, stderr: TextIO) -> None:
+        self._said = said
+        self._stderr = stderr
+        self._reader = threading.get_ident()
+
+    def write(self, text: str) -> int:
+        if threading.get_ident() == self._reader:
+            return self._said.write(text)
+        return self._stderr.write(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, ...
+        return getattr(self._stderr, name)
+
+
 @contextlib.contextmanager
 def raising_warcio_errors() -> Iterator[None]:
     """Raise ``ArchiveLoadFailed`` with what warcio wrote to stderr inside the block (it
-    reports a damaged gzip member only that way, and reads on)."""
+    reports a damaged gzip member only that way, and reads on); only the reading thread's
+    writes count (``_ReadersStderr``)."""
     said = StringIO()
-    with contextlib.redirect_stderr(said):
+    with contextlib.redirect_stderr(cast(TextIO, _ReadersStderr(said, sys.stderr))):
         yield
     if said.getvalue():
         raise ArchiveLoadFailed(said.getvalue().splitlines()[0])
