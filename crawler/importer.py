@@ -24,6 +24,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,12 +42,13 @@ from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
 from .options import CrawlOptions
 from .parse_pool import PrefetchedParser
 from .pipeline import PagePipeline
-from .reparse import parse_ahead, replay
+from .reparse import UnreadableCapture, parse_ahead, replay
 from .settings import DOWNLOAD_MAXSIZE
 from .skipped import Skipped
 from .urls import DEFAULT_RULES, UrlRules, canonical_url
 from .version import TOOL_VERSION
 from .warc import (
+    WARC_ERRORS,
     WARC_NAME,
     ArchivedResponse,
     Capture,
@@ -56,6 +58,7 @@ from .warc import (
     previous_captures,
     raising_warcio_errors,
     read_payload,
+    warc_error_text,
     warcinfo_fields,
 )
 
@@ -191,16 +194,21 @@ class MomentCaptures:
         return self._answered.pop((response.source, response.offset, response.date))
 
     def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
-        record_id = self._copy(self._capture(response), limit)
+        capture = self._capture(response)
+        with _readable(capture):  # decoded first: a payload that does not decode is not copied
+            body = read_payload(response, limit)
+            record_id = self._copy(capture, limit)
         if record_id is None:
             return None, None
         self.pages += 1
         if self._progress is not None:
             self._progress(self._moment.at, self.pages)
-        return read_payload(response, limit), record_id
+        return body, record_id
 
     def used(self, response: ArchivedResponse) -> None:
-        self._copy(self._capture(response), DOWNLOAD_MAXSIZE)
+        capture = self._capture(response)
+        with _readable(capture):
+            self._copy(capture, DOWNLOAD_MAXSIZE)
 
     def missing(self, url: str, role: str, rules: UrlRules) -> Skipped | None:
         return Skipped(url, self._why_missing(url), None, failed=True, role=role)
@@ -222,8 +230,12 @@ class MomentCaptures:
             return Requisite(url, error="not in the archive at or before the moment"
                              if capture is None else f"archived as HTTP {capture.status}")
         response = _response_of(capture)
-        body = read_payload(response, DOWNLOAD_MAXSIZE)
-        record_id = self._copy(capture, DOWNLOAD_MAXSIZE)
+        try:
+            with _readable(capture):
+                body = read_payload(response, DOWNLOAD_MAXSIZE)
+                record_id = self._copy(capture, DOWNLOAD_MAXSIZE)
+        except UnreadableCapture as exc:
+            return Requisite(url, error=str(exc))
         if body is None or record_id is None:
             return Requisite(url, error="larger than the size limit")
         ctype = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -260,6 +272,17 @@ class MomentCaptures:
         self.copied_from[source] = (count + 1, min(earliest, capture.date),
                                     max(latest, capture.date))
         return exchange.record_id
+
+
+@contextmanager
+def _readable(capture: ArchiveCapture) -> Iterator[None]:
+    """Damage met reading ``capture``'s record, as ``UnreadableCapture`` naming the record
+    (the index pass checked every record's digests; a payload coding is decoded only here)."""
+    try:
+        yield
+    except WARC_ERRORS as exc:
+        raise UnreadableCapture(f"its capture {capture.origin} cannot be read "
+                                f"({warc_error_text(exc)})") from None
 
 
 def _response_of(capture: ArchiveCapture) -> ArchivedResponse:

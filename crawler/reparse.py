@@ -49,6 +49,10 @@ class ReplayError(RuntimeError):
     """The snapshot cannot be re-parsed (no WARC, or no case page in it)."""
 
 
+class UnreadableCapture(Exception):
+    """A capture whose record cannot be read (``Captures`` raise it with the reason): its
+    URL is lost with that reason, and the replay goes on."""
+
 
 
 def _index(warc: Path, start_url: str | None = None,
@@ -163,10 +167,11 @@ class Captures(Protocol):
 
     def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
         """The payload of a 200 capture (None beyond ``limit``) and its record id in the
-        new snapshot's WARC."""
+        new snapshot's WARC; ``UnreadableCapture`` when its record cannot be read."""
 
     def used(self, response: ArchivedResponse) -> None:
-        """A capture that is not a page (a redirect) is part of the snapshot."""
+        """A capture that is not a page (a redirect) is part of the snapshot
+        (``UnreadableCapture`` as ``body``)."""
 
     def missing(self, url: str, role: str, rules: UrlRules) -> Skipped | None:
         """What to report for a URL with no capture (None: nothing)."""
@@ -270,18 +275,20 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
 
     while queue:
         url, role = queue.popleft()
-        response = _follow_redirects(pipeline, captures, url, seen)
+        try:
+            response, body, record_id = _read(pipeline, captures, url, seen, limit)
+        except UnreadableCapture as exc:
+            pipeline.handle_skipped(Skipped(url, str(exc), failed=True, role=role))
+            continue
         if response is None:
             skipped = captures.missing(url, role, pipeline.scope.rules)
             if skipped is not None:
                 pipeline.handle_skipped(skipped)
             continue
         if response.status != 200:
-            captures.used(response)
             pipeline.handle_skipped(Skipped(url, f"HTTP {response.status}", response.status,
                                            failed=True))
             continue
-        body, record_id = captures.body(response, limit)
         if body is None:
             pipeline.handle_skipped(Skipped(url, f"larger than the size limit ({limit >> 20} MiB)"
                                            " once decompressed", response.status, failed=True))
@@ -306,6 +313,19 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
         queue.extend(verdict.refetch)  # the spider requests them again (parsed in place)
         for wanted in verdict.requisites:  # what the spider would have fetched, archived
             pipeline.add_requisite(captures.requisite(urldefrag(wanted)[0]))
+
+
+def _read(pipeline: PagePipeline, captures: Captures, url: str, seen: set[str], limit: int
+          ) -> tuple[ArchivedResponse | None, bytes | None, str | None]:
+    """The capture ``url`` leads to and, for a 200, its payload (None beyond ``limit``) and
+    record id; a capture that is no page (an error status) is marked used."""
+    response = _follow_redirects(pipeline, captures, url, seen)
+    if response is None:
+        return None, None, None
+    if response.status != 200:
+        captures.used(response)
+        return response, None, None
+    return (response, *captures.body(response, limit))
 
 
 def _follow_redirects(pipeline: PagePipeline, captures: Captures, url: str,

@@ -646,10 +646,30 @@ def read_response(fh: BinaryIO, offset: int, limit: int) -> tuple[dict[str, str]
     fh.seek(offset)
     with raising_warcio_errors():  # damage the index pass did not see, read from here
         record = next(iter(ArchiveIterator(fh)))
-        body = record.content_stream().read(limit + 1)
+        body = decoded_payload(record, limit + 1)
     http = record.http_headers
     headers = {k.lower(): v for k, v in http.headers} if http is not None else {}
     return headers, None if len(body) > limit else body
+
+
+#: The first bytes of a stream in each content coding that has a fixed signature (RFC 1952).
+CODING_SIGNATURES = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b"}
+
+
+def decoded_payload(record: ArcWarcRecord, size: int) -> bytes:
+    """Up to ``size`` bytes of ``record``'s payload, decoded of its transfer and content
+    codings as warcio decodes them. warcio takes a payload whose first block does not decode
+    as one some tools store already decoded, and returns its bytes as stored; that holds unless
+    they begin with the coding's own signature: then the stream is damaged, and reading it as
+    the page would parse binary noise (a crawl, whose Scrapy fails to gunzip it, loses the
+    page). That raises ``ArchiveLoadFailed``, as a stream that breaks off later does."""
+    stream = record.content_stream()
+    body: bytes = stream.read(size)
+    coding = getattr(stream, "decomp_type", None)
+    if coding is not None and getattr(stream, "decompressor", True) is None and \
+            body.startswith(CODING_SIGNATURES.get(coding, b"\0" * 64)):
+        raise ArchiveLoadFailed(f"a {coding} payload that does not decode")
+    return body
 
 
 def read_payload(response: ArchivedResponse, limit: int) -> bytes | None:

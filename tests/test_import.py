@@ -8,6 +8,7 @@ code without losing what was imported before."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import shutil
@@ -463,3 +464,51 @@ def test_every_from_and_to_choose_the_moments(tmp_path: Path, mirrors, capsys) -
     assert "not a timestamp: 'soon'" in capsys.readouterr().err
     assert main(["import", *files, "--out", str(tmp_path / "none"), "--from", "2030"]) == 1
     assert "no capture in the given archives" in capsys.readouterr().err
+
+
+def _damaged_gzip(html: bytes) -> bytes:
+    """``html`` gzip-encoded and padded past warcio's first decoding block, with bytes
+    flipped after that block: the stream begins well and breaks off in the middle."""
+    pad = "".join(hashlib.sha256(b"%d" % n).hexdigest() for n in range(1_000)).encode()
+    coded = bytearray(gzip.compress(html + b"<!-- " + pad + b" -->", mtime=0))
+    assert len(coded) > 30_000
+    coded[24_000:24_064] = bytes(64)
+    return bytes(coded)
+
+
+def test_records_unreadable_at_replay_lose_their_pages_only(tmp_path: Path, mirrors,
+                                                            capsys) -> None:
+    """Two case pages captured with ``Content-Encoding: gzip``: one over bytes that start
+    like gzip and are none, one whose gzip stream breaks off in the middle. Their records
+    are whole (the digests hold, the index reads them); the damage is met only when the
+    replay decodes the payloads. Those pages are lost, each with the place of its record;
+    every other page is imported."""
+    site, v1, _v2 = mirrors
+    noise = site.replace(LIST, "/casestudies/case.asp?cid=8&page=2")
+    broken = site.replace(LIST, "/casestudies/case.asp?cid=3&page=2")
+    out_warc = tmp_path / "badgzip.warc.gz"
+    with open(out_warc, "wb") as out:
+        for plain in members(v1):
+            record = next(iter(ArchiveIterator(BytesIO(plain))))
+            url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
+            if record.rec_type != "response" or url not in (noise, broken):
+                out.write(gzip.compress(plain))  # wget writes WARC 1.0's <URI>
+                continue
+            body = b"\x1f\x8b\x08\x00 no gzip stream after all" if url == noise else \
+                _damaged_gzip(record.content_stream().read())
+            out.write(response_record(url, "200 OK", [("Content-Type", "text/html"),
+                                                      ("Content-Encoding", "gzip")],
+                                      body, record.rec_headers.get_header("WARC-Date")))
+    store = tmp_path / "snapshots"
+    assert main(["import", "--warc", str(out_warc), "--site", site, "--out", str(store)]) == 3
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "2 lost" in captured.out
+    (snapshot,) = snapshots_of(store)
+    pages = {p["url"]: p for p in pq.read_table(snapshot / "pages.parquet").to_pylist()}
+    for url in (noise, broken):
+        assert "badgzip.warc.gz#" in (pages[url]["error"] or ""), pages[url]
+        assert "cannot be read" in pages[url]["error"]
+    cases = pq.read_table(snapshot / "cases.parquet").to_pylist()
+    assert len(cases) == 14 and sum(not c["complete"] for c in cases) == 2
+    assert main(["verify", str(snapshot)]) == 0
