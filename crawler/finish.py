@@ -14,6 +14,8 @@ pipe and its exit are unchanged), which writes the files and answers ``Close``.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import logging
 import os
 import pickle
@@ -75,6 +77,26 @@ class FinishJob:
             return self.run()
         except Exception as exc:  # noqa: BLE001 - close_failed logs it; the crawl exits 1
             return close_failed(exc)
+
+
+def release_freed_memory() -> None:
+    """Hand the memory freed so far back to the system: the snapshot's writing, next, is
+    when a crawl's or an import's processes hold the most. glibc keeps freed heap for reuse
+    and pyarrow's writing does not reuse it; ``malloc_trim`` returns it (~7 MiB of the
+    Scrapy process at 10,000 pages). Nothing happens where there is no glibc."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def write_snapshot(closing: Closed | FinishJob) -> Closed:
+    """What ``PagePipeline.close`` returns, from what ``prepare_close`` returned, in the
+    process that replayed the pages (``reparse``, ``import``): their caller has dropped the
+    pipeline, and the memory freed is handed back before the files are written."""
+    if isinstance(closing, Closed):
+        return closing
+    release_freed_memory()
+    return closing.run()
 
 
 def close_failed(exc: Exception) -> Failed:

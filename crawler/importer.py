@@ -37,6 +37,7 @@ from casearchive.exports.manifest import iso_utc, read_manifest
 from casearchive.exports.snapshot import utc_now
 
 from .captures import ArchiveCapture, CaptureIndex, capture_headers
+from .finish import write_snapshot
 from .lock import CrawlLock
 from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
 from .options import CrawlOptions
@@ -383,13 +384,15 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
         stats = {PAYLOAD_SNAPSHOTS_STAT: sorted(captures.payload_snapshots)}
         extra = {"captures_used": captures.pages}
         del captures  # its maps of the moment's captures: not needed to write the snapshot
-        closed = pipeline.close(stats, extra=extra)
+        closing = pipeline.prepare_close(stats, extra=extra)
     except BaseException:
         warc.discard()
         pipeline.abort()
         raise
     finally:
         parser.close()
+    del pipeline, parser  # every page's state, before the files
+    closed = write_snapshot(closing)
     result.snapshot, result.stats = closed.snapshot, closed.stats
     if closed.snapshot is None:
         result.note = f"no case page in the archive at {iso_utc(moment.at)}: no snapshot"

@@ -22,6 +22,7 @@ from urllib.parse import urldefrag, urljoin
 from casearchive.exports.load import load_snapshot
 
 from .captures import site_url
+from .finish import write_snapshot
 from .messages import PageMessage, Requisite
 from .options import CrawlOptions
 from .parse_pool import PrefetchedParser
@@ -127,8 +128,8 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
                                         parser.read)
             replay(pipeline, captures, limit, parse_ahead(parser, captures.indexed, pipeline))
         carried()
-        closed = pipeline.close({}, extra={"reparsed_from": old.id,
-                                          "limits": old_stats.get("limits", {})})
+        closing = pipeline.prepare_close({}, extra={"reparsed_from": old.id,
+                                                   "limits": old_stats.get("limits", {})})
     except WARC_ERRORS as exc:
         pipeline.abort()
         raise ReplayError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
@@ -137,8 +138,11 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
         raise
     finally:
         parser.close()
+    pages, ahead = parser.pages, parser.ahead
+    del pipeline, parser, captures, responses, archived  # every page's state, before the files
+    closed = write_snapshot(closing)
     if progress is not None:
-        progress(parser.pages, parser.ahead, time.perf_counter() - started)
+        progress(pages, ahead, time.perf_counter() - started)
     if closed.snapshot is None:
         raise ReplayError(f"{warc}: holds no case page to re-parse")
     return closed.snapshot

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
-import gc
 import itertools
 import logging
 import os
@@ -37,7 +35,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .finish import FinishJob, archive_command, close_failed, exec_finish
+from .finish import FinishJob, archive_command, close_failed, exec_finish, release_freed_memory
 from .journal import drop_journals, retire_warc
 from .messages import (
     Abort,
@@ -212,16 +210,6 @@ def finish_elsewhere(job: FinishJob, outbox: Connection, token: int, level: str
         job.writer.abort()
         return close_failed(exc)
     return job.answer()
-
-
-def release_freed_memory() -> None:
-    """Hand the memory the crawl has freed back to the system: the downloads are over, and
-    the snapshot's writing, next, is when the crawl's processes hold the most together.
-    glibc keeps freed heap for reuse; ``malloc_trim`` returns it (~7 MiB of the Scrapy
-    process at 10,000 pages). Nothing happens where there is no glibc."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 @dataclass(slots=True)
