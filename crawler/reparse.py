@@ -55,7 +55,6 @@ class UnreadableCapture(Exception):
     URL is lost with that reason, and the replay goes on."""
 
 
-
 def _index(warc: Path, start_url: str | None = None,
            ) -> tuple[dict[str, ArchivedResponse], list[tuple[str, str]]]:
     """The last response per canonical URL (offsets and, of the headers, the Content-Type

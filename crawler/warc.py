@@ -665,9 +665,10 @@ def decoded_payload(record: ArcWarcRecord, size: int) -> bytes:
     page). That raises ``ArchiveLoadFailed``, as a stream that breaks off later does."""
     stream = record.content_stream()
     body: bytes = stream.read(size)
-    coding = getattr(stream, "decomp_type", None)
-    if coding is not None and getattr(stream, "decompressor", True) is None and \
-            body.startswith(CODING_SIGNATURES.get(coding, b"\0" * 64)):
+    coding = getattr(stream, "decomp_type", None)  # None: no coding warcio decodes
+    signature = CODING_SIGNATURES.get(coding or "")
+    fell_back = getattr(stream, "decompressor", True) is None
+    if signature is not None and fell_back and body.startswith(signature):
         raise ArchiveLoadFailed(f"a {coding} payload that does not decode")
     return body
 
