@@ -11,7 +11,7 @@ disk (a capture is its file and record offset), and so does the index: its entri
 of an SQLite file in the import's scratch directory (``CaptureIndex``), so the import's
 memory grows neither with the records' size nor with their number; an entry holds no HTTP
 headers either (they are read from the record when the capture is used:
-``capture_headers``). A WACZ (a zip) is read through its
+``importer._read``). A WACZ (a zip) is read through its
 ``archive/*.warc[.gz]`` members, which are extracted to a scratch directory first (warcio
 reads by file offset).
 
@@ -38,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 from warcio.recordloader import ArcWarcRecord
 
 from .urls import canonical_url
-from .warc import WARC_ERRORS, checked_records, gzip_member, read_headers, warc_error_text
+from .warc import WARC_ERRORS, checked_records, gzip_member, warc_error_text
 
 #: ``--every`` periods.
 PERIODS = ("year", "quarter", "month")
@@ -67,7 +67,7 @@ class ArchiveCapture:
     status: int
     headers: dict[str, str] | None
     """HTTP response headers, names lower-cased; None for a capture of a WARC record, whose
-    headers are read from it when the capture is used (``capture_headers``)."""
+    headers are read from it when the capture is used (``importer._read``)."""
     file: Path | None
     """The WARC holding the payload record (a revisit's: its original's); None until a
     capture listed by a CDX server is fetched (``fetch``)."""
@@ -292,15 +292,6 @@ class CaptureIndex:
             f"{self._SELECT} JOIN chosen h ON h.capture = c.id WHERE h.canon = ?",
             (key,)).fetchone()
         return None if row is None else self._capture(row[1:])
-
-
-def capture_headers(capture: ArchiveCapture) -> dict[str, str]:
-    """The HTTP response headers of ``capture``, names lower-cased (read from its record)."""
-    if capture.headers is not None:
-        return capture.headers
-    assert capture.file is not None
-    with open(capture.file, "rb") as fh:
-        return read_headers(fh, capture.offset)
 
 
 def _bare_host(host: str | None) -> str:

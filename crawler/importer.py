@@ -27,16 +27,18 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 
 from casearchive.exports.load import list_snapshots
 from casearchive.exports.manifest import iso_utc, read_manifest
 from casearchive.exports.snapshot import utc_now
 
-from .captures import ArchiveCapture, CaptureIndex, capture_headers
+from .captures import ArchiveCapture, CaptureIndex
 from .finish import write_snapshot
 from .lock import CrawlLock
 from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
@@ -55,10 +57,10 @@ from .warc import (
     Capture,
     Exchange,
     WarcWriter,
+    decoded_payload,
     payload_digest,
     previous_captures,
     raising_warcio_errors,
-    read_payload,
     warc_error_text,
     warcinfo_fields,
 )
@@ -146,8 +148,8 @@ class MomentCaptures:
         self._page_rules = DEFAULT_RULES
         """The rules of the last page looked up (its requisites are looked up under them,
         whatever rules the links it queued were looked up under since)."""
-        self._answered: dict[tuple[Path, int, str], ArchiveCapture] = {}
-        """The captures of the responses given and not yet read or used (a few at a time)."""
+        self._answered: dict[tuple[Path, int, str], _Read] = {}
+        """The records of the responses given and not yet read or used (a few at a time)."""
         self._copied = CopiedRecords()
         """The captures copied into the snapshot's WARC: their record ids there, and where
         each came from (the pipeline's ``sources``)."""
@@ -173,9 +175,11 @@ class MomentCaptures:
         capture = self._chosen(url, rules)
         if capture is None:
             return None
-        response = _response_of(capture)
+        with _readable(capture):
+            read = _read(capture)
+        response = read.response()
         assert response.source is not None
-        self._answered[(response.source, response.offset, response.date)] = capture
+        self._answered[(response.source, response.offset, response.date)] = read
         return response
 
     def indexed(self, url: str, rules: UrlRules) -> ArchivedResponse | None:
@@ -189,27 +193,27 @@ class MomentCaptures:
                                 headers=capture.headers or {}, record_id=capture.origin,
                                 date=capture.date, offset=capture.offset, source=capture.file)
 
-    def _capture(self, response: ArchivedResponse) -> ArchiveCapture:
-        """The capture ``response`` was made of (read or used once: forgotten now)."""
+    def _record(self, response: ArchivedResponse) -> _Read:
+        """The record ``response`` was read from (read or used once: forgotten now)."""
         assert response.source is not None
         return self._answered.pop((response.source, response.offset, response.date))
 
     def body(self, response: ArchivedResponse, limit: int) -> tuple[bytes | None, str | None]:
-        capture = self._capture(response)
-        with _readable(capture):  # decoded first: a payload that does not decode is not copied
-            body = read_payload(response, limit)
-            record_id = self._copy(capture, limit)
-        if record_id is None:
+        read = self._record(response)
+        if len(read.raw) > limit:  # not copied: the crawl would not have kept it either
             return None, None
+        with _readable(read.capture):  # decoded first: a payload that does not decode is not copied
+            body = read.payload(limit)
+        record_id = self._copy(read)
         self.pages += 1
         if self._progress is not None:
             self._progress(self._moment.at, self.pages)
         return body, record_id
 
     def used(self, response: ArchivedResponse) -> None:
-        capture = self._capture(response)
-        with _readable(capture):
-            self._copy(capture, DOWNLOAD_MAXSIZE)
+        read = self._record(response)
+        if len(read.raw) <= DOWNLOAD_MAXSIZE:
+            self._copy(read)
 
     def missing(self, url: str, role: str, rules: UrlRules) -> Skipped | None:
         return Skipped(url, self._why_missing(url), None, failed=True, role=role)
@@ -230,37 +234,31 @@ class MomentCaptures:
         if capture is None or capture.status != 200:
             return Requisite(url, error="not in the archive at or before the moment"
                              if capture is None else f"archived as HTTP {capture.status}")
-        response = _response_of(capture)
         try:
             with _readable(capture):
-                body = read_payload(response, DOWNLOAD_MAXSIZE)
-                record_id = self._copy(capture, DOWNLOAD_MAXSIZE)
+                read = _read(capture)
+                body = read.payload(DOWNLOAD_MAXSIZE) if len(read.raw) <= DOWNLOAD_MAXSIZE \
+                    else None
         except UnreadableCapture as exc:
             return Requisite(url, error=str(exc))
-        if body is None or record_id is None:
+        if body is None:
             return Requisite(url, error="larger than the size limit")
-        ctype = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+        record_id = self._copy(read)
+        ctype = (read.headers().get("content-type") or "").split(";")[0].strip().lower()
         return Requisite(url, ctype or None, hashlib.sha256(body).hexdigest(), record_id)
 
-    def _copy(self, capture: ArchiveCapture, limit: int) -> str | None:
-        """Copy ``capture`` into the snapshot's WARC (once); its record id there. A payload
-        stored larger than ``limit`` is not copied (None): the crawl would not have kept it
-        either, and the page is reported as too large."""
+    def _copy(self, read: _Read) -> str:
+        """Copy the capture ``read`` into the snapshot's WARC (once); its record id there."""
+        capture, raw = read.capture, read.raw
         assert capture.file is not None
         copied = self._copied.record_id(capture.file, capture.offset, capture.date)
         if copied is not None:
             return copied
-        with open(capture.file, "rb") as fh:
-            fh.seek(capture.offset)
-            with raising_warcio_errors():
-                record = next(iter(ArchiveIterator(fh)))
-                raw = record.raw_stream.read(limit + 1)  # as stored: chunked, gzip, ...
-        if len(raw) > limit:
-            return None
         earlier = self._earlier.get((payload_digest(raw), capture.status))
+        http = read.record.http_headers
         exchange = Exchange(url=capture.url, method="GET", request_headers=[],
-                            status=capture.status, response_headers=list(
-                                record.http_headers.headers if record.http_headers else []),
+                            status=capture.status,
+                            response_headers=list(http.headers if http else []),
                             body=raw, date=capture.date, revisit_of=earlier,
                             origin=capture.origin)
         self._warc.write_exchange(exchange)
@@ -286,15 +284,49 @@ def _readable(capture: ArchiveCapture) -> Iterator[None]:
                                 f"({warc_error_text(exc)})") from None
 
 
-def _response_of(capture: ArchiveCapture) -> ArchivedResponse:
-    """``capture`` as a response of the archive (a CDX server's: fetched now, from its
-    replay)."""
+@dataclass(slots=True)
+class _Read:
+    """A capture's record, read once: its headers and its payload as stored, up to one
+    byte beyond the size limit (what ``_copy`` writes and ``payload`` decodes)."""
+
+    capture: ArchiveCapture
+    record: ArcWarcRecord
+    raw: bytes
+
+    def headers(self) -> dict[str, str]:
+        """The response's HTTP headers, names lower-cased."""
+        if self.capture.headers is not None:
+            return self.capture.headers
+        http = self.record.http_headers
+        return {k.lower(): v for k, v in http.headers} if http is not None else {}
+
+    def response(self) -> ArchivedResponse:
+        capture = self.capture
+        assert capture.file is not None
+        return ArchivedResponse(url=capture.site_url, status=capture.status,
+                                headers=self.headers(), record_id=capture.origin,
+                                date=capture.date, offset=capture.offset, source=capture.file)
+
+    def payload(self, limit: int) -> bytes | None:
+        """The payload decoded of its codings (None beyond ``limit``), as ``read_body``
+        decodes it, from the bytes read."""
+        self.record.raw_stream = BytesIO(self.raw)
+        with raising_warcio_errors():
+            body = decoded_payload(self.record, limit + 1)
+        return None if len(body) > limit else body
+
+
+def _read(capture: ArchiveCapture) -> _Read:
+    """``capture``'s record (a CDX server's: fetched now, from its replay)."""
     if capture.fetch is not None:
         capture.fetch(capture)
     assert capture.file is not None
-    return ArchivedResponse(url=capture.site_url, status=capture.status,
-                            headers=capture_headers(capture), record_id=capture.origin,
-                            date=capture.date, offset=capture.offset, source=capture.file)
+    with open(capture.file, "rb") as fh:
+        fh.seek(capture.offset)
+        with raising_warcio_errors():
+            record = next(iter(ArchiveIterator(fh)))
+            raw = record.raw_stream.read(DOWNLOAD_MAXSIZE + 1)  # as stored: chunked, gzip
+    return _Read(capture, record, raw)
 
 
 @dataclass(slots=True)
