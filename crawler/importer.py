@@ -255,8 +255,7 @@ class MomentCaptures:
         try:
             with _readable(capture):
                 read = _read(capture)
-                body = read.payload(DOWNLOAD_MAXSIZE) if len(read.raw) <= DOWNLOAD_MAXSIZE \
-                    else None
+                body = read.payload(DOWNLOAD_MAXSIZE)
         except UnreadableCapture as exc:
             return Requisite(url, error=str(exc))
         if body is None:
@@ -326,8 +325,10 @@ class _Read:
                                 date=capture.date, offset=capture.offset, source=capture.file)
 
     def payload(self, limit: int) -> bytes | None:
-        """The payload decoded of its codings (None beyond ``limit``), as ``read_body``
-        decodes it, from the bytes read."""
+        """The payload decoded of its codings (None beyond ``limit``, as stored or decoded),
+        as ``read_body`` decodes it, from the bytes read."""
+        if len(self.raw) > limit:
+            return None
         self.record.raw_stream = BytesIO(self.raw)
         with raising_warcio_errors():
             body = decoded_payload(self.record, limit + 1)

@@ -652,8 +652,9 @@ def read_response(fh: BinaryIO, offset: int, limit: int) -> tuple[dict[str, str]
     return headers, None if len(body) > limit else body
 
 
-#: The first bytes of a stream in each content coding that has a fixed signature (RFC 1952).
-CODING_SIGNATURES = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b"}
+#: The first bytes of a stream in each content coding warcio decodes that has a fixed
+#: signature (RFC 1952; deflate and br have none).
+CODING_SIGNATURES = {"gzip": b"\x1f\x8b"}
 
 
 def decoded_payload(record: ArcWarcRecord, size: int) -> bytes:
