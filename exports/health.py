@@ -15,7 +15,11 @@ in
   ``max_error_rate``.
 
 The comparisons need a previous snapshot; without one (the first crawl) they pass and say
-so. The result is the manifest's ``health`` object::
+so. A previous snapshot that cannot be read (a damaged manifest or ``cases.parquet``) is
+not compared either: the comparisons pass, their detail names the damage and a warning is
+logged. Failing the crawl instead would throw away everything it fetched, night after
+night, until someone repaired ``latest``; the new snapshot becomes ``latest`` and is the
+repair. The result is the manifest's ``health`` object::
 
     {"verdict": "ok" | "failed", "previous": "<id>" | null,
      "checks": [{"check": "case_count", "passed": true, "figure": 0.0, "threshold": 0.1,
@@ -26,6 +30,7 @@ A failed verdict keeps the snapshot but leaves ``latest`` where it was (the writ
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +39,8 @@ from casearchive.exports.files import MANIFEST
 from casearchive.exports.manifest import read_manifest
 from casearchive.exports.schema import TABLES
 from casearchive.parsers.records import SECTION_KEYS
+
+log = logging.getLogger(__name__)
 
 #: Manifest key of the health checks' result.
 HEALTH_KEY = "health"
@@ -66,10 +73,13 @@ def check_health(snapshot: Path, previous: Path | None, crawl_stats: dict[str, A
     may not be written yet), against ``previous`` (a finished snapshot, or None)."""
     if previous is not None and not (previous / MANIFEST).is_file():
         previous = None
+    before = _read_previous(previous) if previous is not None else None
+    if isinstance(before, str):
+        log.warning("health: %s", before)
     rows, filled = _filled(snapshot)
     checks = [
-        _case_count(rows, previous, thresholds),
-        _sections(filled, previous, thresholds),
+        _case_count(rows, before, thresholds),
+        _sections(filled, before, thresholds),
         _page_warnings(snapshot, thresholds),
         _errors(crawl_stats, thresholds),
     ]
@@ -84,10 +94,31 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def _case_count(now: int, previous: Path | None, t: HealthThresholds) -> Check:
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    """What the comparisons need of the previous snapshot."""
+
+    cases: int
+    filled: dict[str, float]
+
+
+def _read_previous(previous: Path) -> _Previous | str:
+    """The previous snapshot's case count and filled shares, or why they cannot be read."""
+    try:
+        counts = read_manifest(previous).get("counts") or {}
+        return _Previous(int(counts.get("cases", 0)), _filled(previous)[1])
+    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        # pyarrow's errors are ValueError (ArrowInvalid) or OSError (ArrowIOError)
+        return (f"previous snapshot {previous.name} cannot be read "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); not compared")
+
+
+def _case_count(now: int, previous: _Previous | str | None, t: HealthThresholds) -> Check:
     if previous is None:
         return Check("case_count", True, None, t.max_case_drop, f"{now} cases, no previous")
-    before = int((read_manifest(previous).get("counts") or {}).get("cases", 0))
+    if isinstance(previous, str):
+        return Check("case_count", True, None, t.max_case_drop, f"{now} cases, {previous}")
+    before = previous.cases
     drop = _share(max(before - now, 0), before)
     return Check("case_count", drop <= t.max_case_drop, drop, t.max_case_drop,
                  f"{now} cases, previous {before} (dropped {drop:.0%})")
@@ -118,10 +149,13 @@ def _filled(snapshot: Path) -> tuple[int, dict[str, float]]:
     return rows, {key: _share(rows - nulls[key], rows) for key in SECTION_KEYS}
 
 
-def _sections(now: dict[str, float], previous: Path | None, t: HealthThresholds) -> Check:
+def _sections(now: dict[str, float], previous: _Previous | str | None,
+              t: HealthThresholds) -> Check:
     if previous is None:
         return Check("sections", True, None, t.section_now_empty, "no previous snapshot")
-    before = _filled(previous)[1]
+    if isinstance(previous, str):
+        return Check("sections", True, None, t.section_now_empty, previous)
+    before = previous.filled
     emptied = {key: round(1 - now[key], 4) for key in SECTION_KEYS
                if before[key] > t.section_was_present and 1 - now[key] > t.section_now_empty}
     worst = max((round(1 - now[k], 4) for k in SECTION_KEYS

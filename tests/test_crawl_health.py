@@ -130,3 +130,40 @@ def test_section_shares_come_from_the_footer_and_match_the_text(tmp_path, monkey
     assert rows == 10
     assert filled == {k: round((10 - table.column(k).null_count) / 10, 4) for k in SECTION_KEYS}
     assert filled["history"] == 0.6 and filled["treatment"] == 0.5
+
+
+@pytest.mark.parametrize(("name", "damage"), [
+    ("cases.parquet", b"garbage\n"), ("manifest.json", b"{"), ("manifest.json", b"[1, 2]"),
+    ("manifest.json", b'{"counts": {"cases": "fourteen"}}')])
+def test_a_previous_snapshot_that_cannot_be_read_is_not_compared(
+        tmp_path, fixture_crawl, name, damage) -> None:
+    """A damaged previous snapshot names its damage in the comparisons' detail; it never
+    raises (the crawl would lose everything it fetched at its very end)."""
+    good, _base, _first = fixture_crawl
+    snapshot = (good / "latest").resolve()
+    previous = tmp_path / snapshot.name
+    shutil.copytree(snapshot, previous)
+    (previous / name).write_bytes(damage)
+    health = check_health(snapshot, previous, {"requests": 10, "failures": []},
+                          HealthThresholds())
+    compared = {c["check"]: c for c in health["checks"][:2]}
+    assert health["verdict"] == "ok" and health["previous"] == previous.name
+    for check in compared.values():
+        assert check["passed"] and check["figure"] is None
+        assert f"previous snapshot {previous.name} cannot be read (" in check["detail"]
+
+
+@pytest.mark.slow
+def test_a_damaged_latest_does_not_cost_the_next_crawl(tmp_path, fixture_crawl) -> None:
+    good, base_url, _first = fixture_crawl
+    out = tmp_path / "snapshots"
+    shutil.copytree(good, out, symlinks=True)
+    damaged = (out / "latest").resolve()
+    (damaged / "cases.parquet").write_bytes(b"garbage\n")
+    result = _crawl(base_url, out)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["stats"]["health"]["verdict"] == "ok"
+    assert "cannot be read (ArrowInvalid" in result.stderr
+    assert (out / "latest").resolve() == Path(summary["snapshot"]).resolve() != damaged
+    assert run_cli("verify", summary["snapshot"]).returncode == 0
