@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,26 @@ def quiet_library_logs(level: str) -> None:
         logging.getLogger(name).setLevel(logging.NOTSET if level == "DEBUG" else logging.CRITICAL)
 
 
+class _SignalledProcess(CrawlerProcess):
+    """A ``CrawlerProcess`` that remembers the shutdown signals it received. Scrapy stops
+    gracefully on the first (the spider closes with reason "shutdown", which the extension
+    reads as an interruption) and at once on a second: the reactor stops before the
+    spider's close handlers run, so only this record tells an interrupted crawl (exit 5,
+    its temporary snapshot kept for ``--resume``) from one that found nothing (exit 1)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.signals: list[str] = []
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.signals.append(signal.Signals(signum).name)
+        super()._signal_shutdown(signum, frame)
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        self.signals.append(signal.Signals(signum).name)
+        super()._signal_kill(signum, frame)
+
+
 def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl under the snapshots directory's lock (raises ``LockHeld`` if taken).
 
@@ -87,7 +108,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     cannot restart).
     """
     with CrawlLock(options.out_dir):
-        process = CrawlerProcess(scrapy_settings(options))
+        process = _SignalledProcess(scrapy_settings(options))
         configure_console(options.log_level)
         quiet_library_logs(options.log_level)
         crawler = process.create_crawler(CasesSpider)
@@ -98,8 +119,12 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
             kept = extension.result
             return CrawlResult(kept.snapshot if kept else None, kept.stats if kept else {},
                                error=extension.budget_exceeded, budget_exceeded=True)
-        if extension is not None and extension.interrupted:
-            return CrawlResult(None, error=f"the crawl was interrupted ({extension.interrupted}; "
+        finished = extension is not None and extension.result is not None
+        interrupted = extension.interrupted if extension is not None else None
+        if not interrupted and process.signals and not finished:
+            interrupted = f"{', then '.join(process.signals)}: stopped at once"
+        if interrupted:
+            return CrawlResult(None, error=f"the crawl was interrupted ({interrupted}; "
                                      "crawl --resume continues it)",
                                interrupted=True)
         if extension is None or extension.result is None:
