@@ -277,6 +277,7 @@ def reparse(snapshot: str, out_dir: Path, workers: int | None, snapshots: Path |
             no_verify: bool) -> None:
     """Rebuild every export of SNAPSHOT from its WARC with the current parser, offline,
     into a new snapshot under --out; pages per second go to stderr."""
+    from .lock import CrawlLock, LockHeld
     from .parse_pool import default_workers
     from .reparse import ReplayError, reparse_snapshot
     from .warc import WARC_NAME
@@ -292,7 +293,11 @@ def reparse(snapshot: str, out_dir: Path, workers: int | None, snapshots: Path |
                    err=True)
 
     try:
-        new = reparse_snapshot(path, out_dir, workers, progress)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with CrawlLock(out_dir):  # a crawl or import writing there meanwhile would race it
+            new = reparse_snapshot(path, out_dir, workers, progress)
+    except LockHeld as exc:
+        raise LockedError(str(exc)) from None
     except (FileNotFoundError, ReplayError) as exc:
         raise TroubleError(str(exc)) from None
     click.echo(str(new))

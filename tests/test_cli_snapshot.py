@@ -198,6 +198,16 @@ def test_crawl_exits_4_while_another_holds_the_lock(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_reparse_exits_4_while_a_crawl_holds_the_lock(snapshot: Path, tmp_path: Path,
+                                                     capsys) -> None:
+    """A reparse into a snapshots directory a crawl is writing would race it (and move
+    ``latest`` under it): it waits for no one and writes nothing."""
+    with CrawlLock(tmp_path):
+        assert main(["reparse", str(snapshot), "--out", str(tmp_path)]) == 4
+    assert "another crawl" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == [".lock"]
+
+
 @pytest.mark.slow
 def test_crawl_of_a_site_without_cases_exits_1(serve_site, tmp_path: Path) -> None:
     _server, base = serve_site(FIXTURES / "site")
