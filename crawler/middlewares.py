@@ -252,7 +252,8 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         options = _options(self.crawler)
-        reason = describe(exc, options.max_size_mib, 0).text
+        reason = describe(exc, options.max_size_mib,
+                          self.crawler.settings.getint("REDIRECT_MAX_TIMES")).text
         scheme = urlsplit(options.start_url).scheme
         self._unavailable(netloc, f"cannot reach {scheme}://{netloc}/robots.txt: {reason}")
 

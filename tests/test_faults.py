@@ -336,6 +336,19 @@ def test_robots_txt_answering_5xx_disallows_all_and_stops(tmp_path) -> None:
     assert not (tmp_path / "latest").exists()
 
 
+def test_robots_txt_redirecting_to_itself_names_the_redirect_limit(tmp_path) -> None:
+    loop = Route(kind="redirect", status=302, location="/robots.txt")
+    server = FaultServer({"/robots.txt": loop,
+                          LIST: Route(body=list_page([case_url(1)]))}).start()
+    try:
+        result = run_cli("crawl", server.origin + LIST, "--out", str(tmp_path), "--no-polite")
+    finally:
+        server.stop()
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "robots.txt: more than 20 redirects; robots.txt unavailable" in line, line
+
+
 @pytest.mark.slow
 def test_robots_4xx_allows_all_and_a_lost_navigation_link_keeps_exit_0(tmp_path) -> None:
     links = [case_url(1), case_url(2), "/meetings/2019.html", "/newsletter/2019.pdf"]
@@ -369,7 +382,8 @@ def test_a_list_of_20000_links_stops_at_the_page_budget(tmp_path) -> None:
     finally:
         server.stop()
     assert result.returncode == 6, result.stderr[-2000:]
-    assert "the budget --max-pages 40 was reached" in result.stderr.strip().splitlines()[-1]
+    assert ("the budget --max-pages 40 was reached: 40 requests queued"
+            in result.stderr.strip().splitlines()[-1])
     assert "[scrapy" in result.stderr  # --log-level DEBUG still shows Scrapy's own lines
     pages = [h for h in server.log if h.target != "/robots.txt"]
     assert len(pages) <= 40

@@ -139,8 +139,10 @@ class CasesSpider(scrapy.Spider):
 
     def _stop_for_budget(self, which: str) -> None:
         if self.extension is not None:
-            self.extension.stop("budget_exceeded", f"the budget {which} was reached after "
-                                f"{self.requested} requests")
+            # Counted as queued, not as sent: a trap's links fill the budget before most
+            # of them are fetched, which is the point of the budget.
+            self.extension.stop("budget_exceeded", f"the budget {which} was reached: "
+                                f"{self.requested} requests queued")
 
     async def _hand_over(self, response: Response, role: str) -> Verdict:
         self.seen.add(canonical_url(response.url, self.rules))
