@@ -198,9 +198,25 @@ def parse(file: Path, url: str | None, headers: tuple[str, ...], as_case: bool) 
         if not sep or not name.strip():
             raise UsageError(f"--header must look like 'Name: value', got {header!r}")
         header_map[name.strip()] = value.strip()
+    if url is not None:
+        _check_page_url(url)
     parse_fn = parse_as_case if as_case else parse_page
     record = parse_fn(file.read_bytes(), url or file.resolve().as_uri(), header_map)
     click.echo(json.dumps(record.to_json(), indent=2, ensure_ascii=False))
+
+
+def _check_page_url(url: str) -> None:
+    """``parse --url``: an absolute http(s) URL, or the bad option is blamed on the page (a
+    record with "parse error" and exit 0)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  a bad port raises only when read
+    except ValueError as exc:
+        raise UsageError(f"--url {url!r} is not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--url {url!r} is not an absolute http(s) URL")
 
 
 def _snapshot_arg(ref: str, snapshots: Path | None) -> Path:

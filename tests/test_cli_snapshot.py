@@ -162,6 +162,13 @@ def test_parse_prints_one_pages_record(capsys) -> None:
     assert record["references"][1]["doi"] == "10.1212/01.CON.0000455877.60932.d3"
 
 
+@pytest.mark.parametrize("url", ["http://[::1", "http://x:99999/", "case.asp?cid=1", "ftp://x/"])
+def test_parse_rejects_a_bad_url_option(capsys, url: str) -> None:
+    page = FIXTURES / "site" / "casestudies" / "case-01-page-4.html"
+    assert main(["parse", str(page), "--url", url]) == 2
+    assert f"--url {url!r} is not" in capsys.readouterr().err
+
+
 def test_parse_rejects_a_malformed_header(capsys) -> None:
     page = FIXTURES / "site" / "casestudies" / "case-01-page-4.html"
     assert main(["parse", str(page), "--header", "no colon"]) == 2
