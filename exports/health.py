@@ -107,8 +107,8 @@ def _read_previous(previous: Path) -> _Previous | str:
     try:
         counts = read_manifest(previous).get("counts") or {}
         return _Previous(int(counts.get("cases", 0)), _filled(previous)[1])
-    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
-        # pyarrow's errors are ValueError (ArrowInvalid) or OSError (ArrowIOError)
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, NotImplementedError
+            ) as exc:  # pyarrow's errors are these too (ArrowInvalid is a ValueError, ...)
         return (f"previous snapshot {previous.name} cannot be read "
                 f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); not compared")
 
