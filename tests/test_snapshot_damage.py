@@ -286,3 +286,23 @@ def test_wacz_of_a_warc_of_random_bytes_names_it_in_one_printable_line(copy, tmp
     line = one_line(err)
     assert code == 2 and str(latest / "pages.warc.gz") in line
     assert line.isprintable() and len(line) < 600
+
+
+# --- 7: log of a malformed URL, diff of wrong-typed manifest keys -----------------------------
+
+def test_log_of_a_malformed_url_is_not_found(crawled, capsys) -> None:
+    code, _, err = run(capsys, "log", "http://[::1", "--snapshots", crawled)
+    assert code == 2 and "'http://[::1' is in none of the 2 snapshot(s)" in one_line(err)
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda m: m.pop("snapshot_id"), "missing key 'snapshot_id'"),
+    (lambda m: m.update(started_at=123), "'started_at' is 123, not a string"),
+])
+def test_diff_no_verify_of_a_wrong_manifest_is_one_line(copy, capsys, change, said) -> None:
+    snapshots = copy()
+    latest = snapshots / ids(snapshots)[-1]
+    edit_manifest(latest, change)
+    code, _, err = run(capsys, "diff", "previous", "latest", "--no-verify",
+                       "--snapshots", snapshots)
+    assert code == 2 and one_line(err).endswith(f"{latest / MANIFEST}: {said}")
