@@ -219,13 +219,18 @@ def _check_page_url(url: str) -> None:
         raise UsageError(f"--url {url!r} is not an absolute http(s) URL")
 
 
-def _snapshot_arg(ref: str, snapshots: Path | None) -> Path:
+def _snapshot_arg(ref: str, snapshots: Path | None, *, check_manifest: bool = True) -> Path:
+    """The snapshot SNAPSHOT names, its manifest checked (``load_manifest``: required keys
+    and their types, a schema major this casearchive reads); exit 2 otherwise."""
     from casearchive.exports.load import resolve_snapshot
 
     try:
-        return resolve_snapshot(ref, snapshots)
+        path = resolve_snapshot(ref, snapshots)
     except FileNotFoundError as exc:
         raise TroubleError(str(exc)) from None
+    if check_manifest:
+        _check_manifest(path)
+    return path
 
 
 _NO_VERIFY_OPTION = click.option(
@@ -244,6 +249,28 @@ def _check_trusted(path: Path, names: list[str], no_verify: bool) -> None:
     problem = check_listed_files(path, names)
     if problem is not None:
         raise TroubleError(f"{problem}; refusing to read it (--no-verify overrides)")
+
+
+def _snapshot_id(path: Path) -> str:
+    """The id a package of the snapshot at ``path`` is named by: its directory's name, or,
+    for a copy under another name (a ``latest`` copied without symlinks), its manifest's
+    (checked) ``snapshot_id``; never a path."""
+    from casearchive.exports.files import PARTIAL_SUFFIX, SNAPSHOT_NAME
+    from casearchive.exports.manifest import load_manifest
+
+    name = path.name.removesuffix(PARTIAL_SUFFIX)
+    return name if SNAPSHOT_NAME.match(name) else str(load_manifest(path)["snapshot_id"])
+
+
+def _check_manifest(path: Path) -> None:
+    """Refuse (exit 2) a snapshot whose manifest cannot be trusted (``--no-verify`` or not:
+    without it nothing the snapshot says can be read)."""
+    from casearchive.exports.manifest import ManifestError, load_manifest
+
+    try:
+        load_manifest(path)
+    except ManifestError as exc:
+        raise TroubleError(str(exc)) from None
 
 
 #: ``--snapshots`` defaults to the crawl's ``--out`` default, so a SNAPSHOT id, ``latest``
@@ -267,7 +294,7 @@ def verify(snapshot: str, snapshots: Path | None) -> None:
 
     from .warc import WARC_ERRORS, WARC_NAME, check_revisits, warc_error_text
 
-    path = _snapshot_arg(snapshot, snapshots)
+    path = _snapshot_arg(snapshot, snapshots, check_manifest=False)  # a problem it names
     problems = verify_snapshot(path)
     if (path / WARC_NAME).is_file():  # its revisits' payloads, where they are held
         try:
@@ -325,13 +352,17 @@ def reparse(snapshot: str, out_dir: Path, workers: int | None, snapshots: Path |
               required=True, help="Directory for bags; the bag is OUT/<snapshot id>.")
 @_SNAPSHOTS_OPTION
 def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
-    """Package SNAPSHOT as a BagIt bag (sha256 manifests) under --out."""
+    """Package SNAPSHOT as a BagIt bag (sha256 manifests) under --out, after checking it as
+    verify does: a damaged snapshot is refused (exit 2), never given fresh checksums."""
     from casearchive.exports.bag import make_bag
+    from casearchive.exports.verify import verify_snapshot
 
     from .warc import PAYLOADS_NAME, WARC_ERRORS, WARC_NAME, carry_payloads, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
-    target = out_dir / path.name
+    target = out_dir / _snapshot_id(path)
+    _refuse_problems([f"{path / p}".rstrip(".") for p in verify_snapshot(path)],
+                     "not bagged (casearchive verify names every problem)")
     try:
         made = make_bag(path, target, carry=lambda copy: carry_payloads(
             path / WARC_NAME, copy / PAYLOADS_NAME))
@@ -373,13 +404,16 @@ def wacz_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     """Package SNAPSHOT's WARC as a WACZ 1.1 file (CDXJ index, pages/pages.jsonl of the case
     pages, datapackage.json with SHA-256 hashes) that ReplayWeb.page and pywb open."""
     from .wacz_package import WaczError, make_wacz
-    from .warc import WARC_ERRORS
+    from .warc import WARC_ERRORS, WARC_NAME, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
     try:
-        made = make_wacz(path, out_dir)
-    except (WaczError, KeyError, *WARC_ERRORS) as exc:
+        made = make_wacz(path, out_dir / f"{_snapshot_id(path)}.wacz")
+    except WaczError as exc:
         raise TroubleError(str(exc)) from None
+    except WARC_ERRORS as exc:
+        raise TroubleError(f"{path / WARC_NAME}: not a readable WARC "
+                           f"({warc_error_text(exc)})") from None
     click.echo(str(made))
 
 
@@ -389,7 +423,19 @@ class TroubleError(click.ClickException):
     exit_code = 2
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"casearchive: {self.message}", err=True, file=file)
+        click.echo(f"casearchive: {_printable(self.message)}", err=True, file=file)
+
+
+#: The longest message a line shows (a library may put a whole file's bytes in one).
+MAX_MESSAGE = 400
+
+
+def _printable(text: str) -> str:
+    """A message as one printable line: its first line, control and undecodable
+    characters escaped, cut at ``MAX_MESSAGE`` characters."""
+    first = (text.strip().splitlines() or [""])[0]
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in first)
+    return shown if len(shown) <= MAX_MESSAGE else shown[:MAX_MESSAGE - 3] + "..."
 
 
 def _write_report(text: str, output: Path | None) -> None:
@@ -429,6 +475,7 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     Exit codes (as diff(1)): 0 no content change, 1 changes found, 2 trouble.
     """
     from casearchive.exports.diff import DiffError, diff_snapshots
+    from casearchive.exports.files import CASES_JSONL
     from casearchive.exports.render import render
     from casearchive.exports.schema import TABLES
 
@@ -436,9 +483,9 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     from .warc import WARC_NAME
 
     old_path, new_path = _snapshot_arg(old, snapshots), _snapshot_arg(new, snapshots)
-    cases = TABLES["cases"].file
-    _check_trusted(old_path, [cases, WARC_NAME] if reparse_old else [cases], no_verify)
-    _check_trusted(new_path, [cases], no_verify)
+    read = [TABLES["cases"].file, CASES_JSONL, TABLES["pages"].file]
+    _check_trusted(old_path, [*read, WARC_NAME] if reparse_old else read, no_verify)
+    _check_trusted(new_path, read, no_verify)
     try:
         # The CLI composes the layers: casearchive.crawler.reparse re-extracts OLD,
         # casearchive.exports.diff compares.
@@ -473,7 +520,8 @@ def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify:
 
     if snapshots.is_dir():
         for path in list_snapshots(snapshots):
-            _check_trusted(path, [TABLES["cases"].file], no_verify)
+            _check_manifest(path)
+            _check_trusted(path, [TABLES["cases"].file, TABLES["pages"].file], no_verify)
     try:
         history = case_log(case_id, snapshots)
     except DiffError as exc:
@@ -493,20 +541,39 @@ def _catalog_dir(snapshots: Path) -> Path:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Listing format.")
 def list_command(snapshots: Path, fmt: str) -> None:
-    """Each snapshot, oldest first: id, date, cases, completeness, health, latest, pinned."""
-    from casearchive.exports.catalog import list_catalog
+    """Each snapshot, oldest first: id, date, cases, completeness, health, latest, pinned.
+    Exit 2 when a manifest or the keep file cannot be read (the others are listed)."""
+    from casearchive.exports.catalog import catalog_problems, list_catalog
 
-    entries = list_catalog(_catalog_dir(snapshots))
+    directory = _catalog_dir(snapshots)
+    entries = list_catalog(directory)
     if fmt == "json":
         click.echo(json.dumps([e.to_json() for e in entries], indent=2, sort_keys=True))
-        return
-    for e in entries:
-        marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned),
-                                         ("partial", e.partial is not None),
-                                         ("imported", e.source is not None)) if on)
-        state = "complete" if e.complete else f"incomplete ({e.incomplete_cases} cases)"
-        click.echo(f"{e.id}  {e.finished_at or '?'}  cases: {e.cases}  {state}  "
-                   f"health: {e.health or '-'}  {marks}".rstrip())
+    else:
+        for e in entries:
+            click.echo(_catalog_line(e))
+    _refuse_problems(catalog_problems(directory, entries), "see the listing")
+
+
+def _catalog_line(e: Any) -> str:
+    """One ``list`` line of a ``CatalogEntry``."""
+    marks = " ".join(m for m, on in (("latest", e.latest), ("pinned", e.pinned),
+                                     ("pinned?", e.pinned is None),
+                                     ("partial", e.partial is not None),
+                                     ("imported", e.source is not None)) if on)
+    if e.problem:
+        return f"{e.id}  unreadable: {_printable(e.problem)}  {marks}".rstrip()
+    cases = "?" if e.cases is None else e.cases
+    state = "complete" if e.complete else f"incomplete ({e.incomplete_cases} cases)"
+    return (f"{e.id}  {e.finished_at or '?'}  cases: {cases}  {state}  "
+            f"health: {e.health or '-'}  {marks}").rstrip()
+
+
+def _refuse_problems(problems: list[str], done: str) -> None:
+    """Exit 2 with one line naming the first file that could not be read (and how many)."""
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TroubleError(f"{problems[0]}{more}; {done}")
 
 
 @cli.command()
@@ -518,18 +585,21 @@ def list_command(snapshots: Path, fmt: str) -> None:
 def prune(snapshots: Path, keep: int, dry_run: bool) -> None:
     """Remove the oldest snapshots beyond the newest --keep N. Never removes the one
     'latest' points at, one named in the directory's 'keep' file, one whose payload a kept
-    snapshot's revisits refer to, or one being written."""
-    from casearchive.exports.catalog import list_catalog, plan_prune
+    snapshot's revisits refer to, or one being written. A snapshot whose manifest cannot
+    be read is kept with every older one (an unreadable keep file keeps all), and exit 2."""
+    from casearchive.exports.catalog import catalog_problems, list_catalog, plan_prune
     from casearchive.exports.catalog import prune as prune_snapshots
 
     directory = _catalog_dir(snapshots)
-    plan = (plan_prune(list_catalog(directory), keep) if dry_run
-            else prune_snapshots(directory, keep))
+    entries = list_catalog(directory)
+    plan = plan_prune(entries, keep) if dry_run else prune_snapshots(directory, keep)
     verb = "would remove" if dry_run else "removed"
     for entry in plan.remove:
         click.echo(f"{verb} {entry.id}")
     for name, reason in sorted(plan.kept.items()):
         click.echo(f"kept {name}: {reason}")
+    _refuse_problems(catalog_problems(directory, entries),
+                     "nothing it might protect was removed")
 
 
 IMPORT_EXIT_CODES = """Exit codes: 0 every moment imported, every case complete, every

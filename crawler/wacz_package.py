@@ -15,11 +15,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import tempfile
 from datetime import UTC
 from pathlib import Path
 
-from casearchive.exports.load import load_snapshot
+from casearchive.exports.load import Snapshot, load_snapshot
 
 from .warc import PAYLOADS_NAME, WARC_NAME, carry_payloads
 
@@ -48,28 +49,39 @@ def case_pages(snapshot: Path) -> list[dict[str, str]]:
     return out
 
 
-def make_wacz(snapshot: Path, out_dir: Path) -> Path:
-    """Write ``out_dir/<snapshot id>.wacz``; ``WaczError`` when the library refuses."""
+def make_wacz(snapshot: Path, target: Path) -> Path:
+    """Write the package ``target`` (``OUT/<snapshot id>.wacz``); ``WaczError`` when it
+    exists already (never overwritten) or the library refuses. Built beside it and renamed
+    into place, so a failure leaves no package."""
+    snap = load_snapshot(snapshot)
+    if target.exists():
+        raise WaczError(f"{target}: already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".tmp-wacz-", dir=target.parent) as tmp:
+        made = _package(snap, Path(tmp), Path(tmp) / target.name)
+        if target.exists():
+            raise WaczError(f"{target}: already exists")
+        os.rename(made, target)
+    return target
+
+
+def _package(snap: Snapshot, tmp: Path, target: Path) -> Path:
+    """Run the ``wacz`` library on the snapshot's WARC(s) into ``target``."""
     from wacz.main import main as wacz_main  # type: ignore[import-untyped]
 
-    snap = load_snapshot(snapshot)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{snap.id}.wacz"
-    manifest = snap.manifest
-    with tempfile.TemporaryDirectory(prefix="casearchive-wacz-") as tmp:
-        pages = Path(tmp) / "pages.jsonl"
-        lines = [PAGES_HEADER, *case_pages(snapshot)]
-        pages.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
-                         encoding="utf-8")
-        args = ["create", "-o", str(target), "-p", str(pages), "--hash-type", "sha256",
-                "--title", f"casearchive snapshot {snap.id}",
-                "--desc", f"Case pages crawled from {manifest.get('start_url')}",
-                str(snap.path / WARC_NAME)]
-        if carry_payloads(snap.path / WARC_NAME, Path(tmp) / PAYLOADS_NAME):
-            args.append(str(Path(tmp) / PAYLOADS_NAME))
-        said = io.StringIO()
-        with contextlib.redirect_stdout(said):
-            code = wacz_main(args)
+    pages = tmp / "pages.jsonl"
+    lines = [PAGES_HEADER, *case_pages(snap.path)]
+    pages.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                     encoding="utf-8")
+    args = ["create", "-o", str(target), "-p", str(pages), "--hash-type", "sha256",
+            "--title", f"casearchive snapshot {snap.id}",
+            "--desc", f"Case pages crawled from {snap.manifest['start_url']}",
+            str(snap.path / WARC_NAME)]
+    if carry_payloads(snap.path / WARC_NAME, tmp / PAYLOADS_NAME):
+        args.append(str(tmp / PAYLOADS_NAME))
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        code = wacz_main(args)
     if code or not target.exists():
         last = (said.getvalue().strip().splitlines() or ["unknown error"])[-1]
         raise WaczError(f"{snap.path}: the wacz library could not package it: {last}")

@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from casearchive.exports.files import CASES_JSONL
 from casearchive.exports.jsonl import find_lines
 from casearchive.exports.load import Snapshot, iter_case_rows, load_snapshot, read_case_rows
+from casearchive.exports.manifest import ManifestError
 from casearchive.exports.worddiff import Op, word_diff
 from casearchive.parsers.records import CASE_CONTENT_FIELDS, CASE_HIDDEN_MEMBERS
 
@@ -325,13 +326,29 @@ def _notes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 # --- index and load --------------------------------------------------------------------------
 
 def open_snapshot(path: Path) -> Snapshot:
-    """``load_snapshot`` with a one-line ``DiffError`` on trouble."""
+    """``load_snapshot`` with a one-line ``DiffError`` on trouble: its manifest checked
+    (``load_manifest``) and its ``cases.parquet`` holding the columns a diff reads."""
     try:
-        return load_snapshot(path)
-    except FileNotFoundError as exc:
+        snap = load_snapshot(path)
+    except (FileNotFoundError, ManifestError) as exc:
         raise DiffError(str(exc)) from None
     except (OSError, ValueError, KeyError) as exc:
         raise DiffError(f"{path}: cannot read snapshot: {exc}") from None
+    _require_columns(snap)
+    return snap
+
+
+def _require_columns(snap: Snapshot) -> None:
+    """``DiffError`` naming ``cases.parquet`` when it lacks a column the diff reads (a file
+    of another schema, read with ``--no-verify``)."""
+    import pyarrow.parquet as pq
+
+    path = snap.path / "cases.parquet"
+    names = read_parquet(snap, path.name, lambda: pq.read_schema(path).names)
+    missing = [c for c in (*ROW_COLUMNS, *INFO_COLUMNS, "content_sha256") if c not in names]
+    if missing:
+        raise DiffError(f"{path}: no column {missing[0]!r} (schema "
+                        f"{snap.manifest['schema_version']} says it has one)")
 
 
 def read_parquet(snap: Snapshot, what: str, fn: Callable[..., T], *args: Any) -> T:
@@ -467,7 +484,20 @@ def _line_pairs(old: Snapshot, new: Snapshot, ids_a: pa.ChunkedArray, ids_b: pa.
             return None
         rows = pc.index_in(wanted, value_set=ids).to_pylist()
         sides.append(find_lines(path, keys, rows))
-    return ((json.loads(line_a), json.loads(line_b)) for line_a, line_b in zip(*sides, strict=True))
+    return ((_case_line(line_a), _case_line(line_b))
+            for line_a, line_b in zip(*sides, strict=True))
+
+
+def _case_line(line: bytes) -> dict[str, Any]:
+    """One ``cases.jsonl`` line as a case; ``LookupError`` (read ``cases.parquet``
+    instead) when it is not a JSON object in UTF-8."""
+    try:
+        case = json.loads(line)
+    except ValueError as exc:  # UnicodeDecodeError too
+        raise LookupError(f"{CASES_JSONL}: a line is not JSON ({exc})") from None
+    if not isinstance(case, dict):
+        raise LookupError(f"{CASES_JSONL}: a line is not a JSON object")
+    return case
 
 
 #: Row groups of candidates each side reads ahead of the comparison (a few MiB of rows).

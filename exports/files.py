@@ -8,6 +8,8 @@ writer for a constant. The Parquet tables' names live with their schemas
 
 from __future__ import annotations
 
+import re
+
 #: ``manifest.json``: what a snapshot is, how it was made, the checksum of every file.
 MANIFEST = "manifest.json"
 #: One JSON object per case, sorted by ``case_id``.
@@ -19,6 +21,9 @@ WARC_NAME = "pages.warc.gz"
 #: The crawl's log (both processes, INFO and above, ISO 8601 UTC timestamps), written
 #: until just before the manifest, so it is checksummed like every other file.
 RUN_LOG = "crawl.log"
+#: A snapshot's id and the name of its directory: ``YYYYMMDDTHHMMSSZ`` with an optional
+#: ``-N`` suffix (two snapshots started in the same second).
+SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 #: Symlink in a snapshots directory to the newest complete snapshot.
 LATEST = "latest"
 #: Manifest key: ids of older snapshots whose WARC records this snapshot's revisit records

@@ -77,8 +77,12 @@ def _event(row: dict[str, Any] | None, last: dict[str, Any] | None, present: boo
 
 
 def _key_of_url(ref: str) -> str:
-    """Path and query of an absolute URL (a case key is spelled that way)."""
-    parts = urlsplit(ref)
+    """Path and query of an absolute URL (a case key is spelled that way); ``ref`` itself
+    when it is no URL (``http://[::1``), which then matches nothing."""
+    try:
+        parts = urlsplit(ref)
+    except ValueError:
+        return ref
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 

@@ -6,7 +6,7 @@ A snapshots directory holds ``<id>`` directories (``YYYYMMDDTHHMMSSZ`` with an o
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +15,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from casearchive.exports.files import CASES_JSONL, LATEST, MANIFEST
+from casearchive.exports.files import CASES_JSONL, LATEST, MANIFEST, SNAPSHOT_NAME
 from casearchive.exports.jsonl import iter_objects
-from casearchive.exports.manifest import read_manifest
+from casearchive.exports.manifest import ManifestError, load_manifest
 from casearchive.exports.schema import TABLES
 from casearchive.parsers.records import CaseRecord, nested_record_types
-
-SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +56,12 @@ class Snapshot:
 
 
 def load_snapshot(path: Path) -> Snapshot:
-    """Open a snapshot directory (or a ``latest`` symlink to one)."""
+    """Open a snapshot directory (or a ``latest`` symlink to one); ``ManifestError`` when
+    its manifest cannot be trusted (``load_manifest``)."""
     path = Path(path).resolve()
     if not (path / MANIFEST).is_file():
         raise FileNotFoundError(f"{path}: not a snapshot (no {MANIFEST})")
-    return Snapshot(path, read_manifest(path))
+    return Snapshot(path, load_manifest(path))
 
 
 def _order(name: str) -> tuple[str, int]:
@@ -84,18 +83,10 @@ def resolve_snapshot(ref: str, snapshots_dir: Path | None) -> Path:
     """Turn ``latest``, ``previous`` (the one before latest), an id or a path into a path."""
     if snapshots_dir is not None:
         snapshots_dir = Path(snapshots_dir)
-        if ref in (LATEST, "previous"):
-            link = snapshots_dir / LATEST
-            if not link.exists():
-                raise FileNotFoundError(f"{snapshots_dir}: no {LATEST} snapshot")
-            latest = link.resolve()
-            if ref == LATEST:
-                return latest
-            names = [p.name for p in list_snapshots(snapshots_dir)]
-            i = names.index(latest.name) if latest.name in names else len(names)
-            if i == 0:
-                raise FileNotFoundError(f"{snapshots_dir}: no snapshot before {latest.name}")
-            return (snapshots_dir / names[i - 1]).resolve()
+        if ref == LATEST:
+            return latest_snapshot(snapshots_dir)
+        if ref == "previous":
+            return previous_snapshot(snapshots_dir)
         if SNAPSHOT_NAME.match(ref) and (snapshots_dir / ref / MANIFEST).is_file():
             return (snapshots_dir / ref).resolve()
     path = Path(ref)
@@ -103,6 +94,59 @@ def resolve_snapshot(ref: str, snapshots_dir: Path | None) -> Path:
         return path.resolve()
     where = f" in {snapshots_dir}" if snapshots_dir is not None else ""
     raise FileNotFoundError(f"no snapshot {ref!r}{where}")
+
+
+def latest_snapshot(snapshots_dir: Path) -> Path:
+    """The snapshot ``latest`` names: the target of the symlink, or, where a copy made
+    without symlinks (``cp -rL``, rsync without ``-l``, a FAT disk) turned it into a
+    directory, the snapshot of the id its manifest gives (that copy itself when the
+    directory holds no such snapshot). ``FileNotFoundError`` when there is none, or when
+    ``latest`` is neither (a plain file, a directory without a sound manifest): never a
+    guess."""
+    link = Path(snapshots_dir) / LATEST
+    if link.is_symlink():
+        if not link.exists():
+            raise FileNotFoundError(f"{link}: points at {os.readlink(link)}, which is gone")
+        return link.resolve()
+    if not link.exists():
+        raise FileNotFoundError(f"{snapshots_dir}: no {LATEST} snapshot")
+    if not link.is_dir():
+        raise FileNotFoundError(f"{link}: not a symlink to a snapshot nor a copy of one "
+                                "(name the snapshot by its id)")
+    try:
+        sid = str(load_manifest(link)["snapshot_id"])
+    except ManifestError as exc:
+        raise FileNotFoundError(f"{link} is a directory, not a symlink, and {exc}; "
+                                "name the snapshot by its id") from None
+    named = Path(snapshots_dir) / sid
+    return named.resolve() if (named / MANIFEST).is_file() else link.resolve()
+
+
+def latest_id(snapshots_dir: Path) -> str | None:
+    """The id of the snapshot ``latest`` names (``latest_snapshot``), or None."""
+    try:
+        latest = latest_snapshot(snapshots_dir)
+    except FileNotFoundError:
+        return None
+    if latest.name == LATEST:  # a copy standing alone: the id its manifest gives
+        return str(load_manifest(latest)["snapshot_id"])
+    return latest.name
+
+
+def previous_snapshot(snapshots_dir: Path) -> Path:
+    """The newest finished snapshot older than the one ``latest`` names (by id order, so
+    never ``latest`` itself, whatever ``latest`` is on disk)."""
+    sid = latest_id(snapshots_dir)
+    if sid is None:
+        latest_snapshot(snapshots_dir)  # raises, saying why
+        raise FileNotFoundError(f"{snapshots_dir}: no {LATEST} snapshot")
+    if not SNAPSHOT_NAME.match(sid):
+        raise FileNotFoundError(f"{Path(snapshots_dir) / LATEST}: names {sid!r}, not a "
+                                "snapshot id")
+    older = [p for p in list_snapshots(snapshots_dir) if _order(p.name) < _order(sid)]
+    if not older:
+        raise FileNotFoundError(f"{snapshots_dir}: no snapshot before {sid}")
+    return older[-1].resolve()
 
 
 def case_from_dict(d: dict[str, Any]) -> CaseRecord:

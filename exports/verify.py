@@ -19,9 +19,16 @@ import pyarrow.parquet as pq
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from casearchive.exports.files import CASE_SCHEMA, CASES_JSONL, MANIFEST, MANIFEST_KEYS
+from casearchive.exports.files import CASE_SCHEMA, CASES_JSONL, MANIFEST
 from casearchive.exports.jsonl import dumps_line, iter_lines
-from casearchive.exports.manifest import file_digest, list_files
+from casearchive.exports.manifest import (
+    ManifestError,
+    file_digest,
+    list_files,
+    load_manifest,
+    manifest_problems,
+    parse_manifest,
+)
 from casearchive.exports.schema import (
     META_TABLE,
     META_VERSION,
@@ -41,12 +48,10 @@ def verify_snapshot(path: Path) -> list[str]:
     if not (path / MANIFEST).is_file():
         return [f"{MANIFEST}: missing from {path}."]
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
-        return [f"{MANIFEST}: not valid JSON ({e})."]
-    problems = [
-        f"{MANIFEST}: missing key {k!r}." for k in MANIFEST_KEYS if k not in manifest
-    ]
+        manifest = parse_manifest((path / MANIFEST).read_bytes(), path / MANIFEST)
+    except ManifestError as e:
+        return [f"{MANIFEST}: {e.reason}."]
+    problems = [f"{MANIFEST}: {problem}." for problem in manifest_problems(manifest)]
     if problems:
         return problems
     bad = _check_files(path, manifest, problems)
@@ -65,26 +70,34 @@ def verify_snapshot(path: Path) -> list[str]:
 
 def check_listed_files(path: Path, names: list[str]) -> str | None:
     """The first of ``names`` whose size or SHA-256 differs from the snapshot's manifest (or
-    that is missing, or not listed), as one sentence; None when all match. What ``diff``,
-    ``log`` and ``reparse`` run on the files they read before trusting them: hashing only,
-    no parsing, so a 100,000-case snapshot costs a fraction of a second."""
+    that is missing, or not listed), as one sentence; None when all match. A name neither
+    listed nor present is skipped (an older snapshot without that file: nothing to read).
+    What ``diff``, ``log`` and ``reparse`` run on the files they read before trusting them:
+    hashing only, no parsing, so a 100,000-case snapshot costs a fraction of a second."""
     try:
-        manifest = json.loads((path / MANIFEST).read_text("utf-8"))
-        listed: dict[str, dict[str, Any]] = manifest["files"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return f"{path / MANIFEST}: cannot be read ({exc})"
+        listed: dict[str, Any] = load_manifest(path)["files"]
+    except ManifestError as exc:
+        return str(exc)
     for name in names:
-        want = listed.get(name) if isinstance(listed, dict) else None
-        if not isinstance(want, dict):
-            return f"{path / name}: not listed in {MANIFEST}"
-        if not (path / name).is_file():
-            return f"{path / name}: listed in {MANIFEST} but missing"
-        digest = file_digest(path / name)
-        if digest["bytes"] != want.get("bytes"):
-            return (f"{path / name}: size {digest['bytes']} bytes, {MANIFEST} says "
-                    f"{want.get('bytes')} (the file changed)")
-        if digest["sha256"] != want.get("sha256"):
-            return f"{path / name}: SHA-256 does not match {MANIFEST} (the file changed)"
+        problem = _listed_file_problem(path, name, listed.get(name))
+        if problem:
+            return problem
+    return None
+
+
+def _listed_file_problem(path: Path, name: str, want: dict[str, Any] | None) -> str | None:
+    """What is wrong with one file against its manifest entry ``want`` (None: unlisted)."""
+    present = (path / name).is_file()
+    if want is None:
+        return f"{path / name}: not listed in {MANIFEST}" if present else None
+    if not present:
+        return f"{path / name}: listed in {MANIFEST} but missing"
+    digest = file_digest(path / name)
+    if digest["bytes"] != want["bytes"]:
+        return (f"{path / name}: size {digest['bytes']} bytes, {MANIFEST} says "
+                f"{want['bytes']} (the file changed)")
+    if digest["sha256"] != want["sha256"]:
+        return f"{path / name}: SHA-256 does not match {MANIFEST} (the file changed)"
     return None
 
 
