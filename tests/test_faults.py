@@ -21,7 +21,7 @@ import pytest
 from casearchive.crawler.cli import main
 from casearchive.exports.catalog import list_catalog
 from tests.conftest import run_cli
-from tests.fault_server import FaultServer, Route, gzip_bomb
+from tests.fault_server import FaultServer, Route, compressed, gzip_bomb
 
 RETRIES = 3
 #: ``--no-polite`` retries back off 0.2 s, 0.4 s, 0.8 s (casearchive.crawler.settings.for_options).
@@ -54,10 +54,15 @@ def case_url(n: int | str) -> str:
     return f"/cases/case.php?id={n}"
 
 
+#: Bytes that are no text: every byte value alike, as in compressed or image data.
+BINARY = bytes((i * 37 + 11) % 256 for i in range(6000))
 #: Two-page cases whose second page does not arrive whole: case id -> (fault, reason).
 CUT_PAGES = {
     41: (Route("coded_cut", body=case_page(41, pages=2, page=2)),
          "body truncated (its gzip stream ends early)"),
+    42: (Route(body=compressed(case_page(42, pages=2, page=2), "gzip")),
+         "not a text page (a gzip stream sent without Content-Encoding: gzip)"),
+    43: (Route(body=BINARY), "not a text page (binary data: 11% control characters)"),
 }
 
 
@@ -83,6 +88,9 @@ FAULTS = {
     33: ("empty 200", "empty response"),
     13: ("gzip cut halfway", "body truncated (its gzip stream ends early)"),
     14: ("deflate cut halfway", "body truncated (its deflate stream ends early)"),
+    34: ("gzip without Content-Encoding",
+         "not a text page (a gzip stream sent without Content-Encoding: gzip)"),
+    35: ("binary bytes as text/html", "not a text page (binary data: 11% control characters)"),
     50: ("500 storm", "HTTP 500"),
     51: ("500 storm", "HTTP 500"),
 }
@@ -118,6 +126,8 @@ def faulty_routes(port: int, foreign: str) -> dict[str, Route]:
     routes[case_url(33)] = Route(body=b"")
     routes[case_url(13)] = Route("coded_cut", body=case_page(13))
     routes[case_url(14)] = Route("coded_cut", body=case_page(14), coding="deflate")
+    routes[case_url(34)] = Route(body=compressed(case_page(34), "gzip"))
+    routes[case_url(35)] = Route(body=BINARY)
     for n, (route, _reason) in CUT_PAGES.items():
         routes[case_url(n)] = Route(body=case_page(n, pages=2))
         routes[f"{case_url(n)}&page=2"] = route
@@ -221,8 +231,9 @@ def test_a_case_page_lost_to_a_self_redirect_makes_its_case_incomplete(faulty_cr
 @pytest.mark.parametrize("n", sorted(CUT_PAGES))
 def test_a_case_page_that_did_not_arrive_whole_makes_its_case_incomplete(faulty_crawl,
                                                                          n: int) -> None:
-    """A second page cut inside its gzip stream is not kept as a page (half a page would be
-    a silently wrong field): it is a failed page of its case, with its reason."""
+    """A second page cut inside its gzip stream, gzipped without saying so, or binary
+    bytes served as HTML: none is kept as a page (half a page, or bytes read as text,
+    would be a silently wrong field); each is a failed page of its case, with its reason."""
     case = exported_ids(faulty_crawl["out"])[str(n)]
     assert case["complete"] is False
     assert [u.rsplit("?", 1)[1] for u in case["failed_urls"]] == [f"id={n}&page=2"]
