@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -21,11 +22,12 @@ from twisted.internet.defer import Deferred
 
 from casearchive.exports.files import LATEST
 
+from .codings import stream_problem
 from .discovery import NON_HTML
 from .extension import extension_of
 from .messages import PAYLOAD_SNAPSHOTS_STAT, REVISITS_STAT
 from .options import CrawlOptions, has_credentials, origin_of, redact
-from .reasons import OutOfScope, describe
+from .reasons import BrokenBody, OutOfScope, describe
 from .warc import (
     WARC_ERRORS,
     WARC_NAME,
@@ -315,6 +317,24 @@ def _header_list(headers: Headers) -> list[tuple[str, str]]:
         for name, values in headers.items()
         for value in values
     ]
+
+
+class WholeBodyCompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's decompression (``Content-Encoding``), refusing a stream that is not whole.
+
+    Scrapy keeps what a cut or damaged gzip, deflate or zstd stream gave before it broke
+    off, and hands that on as the page: a list cut halfway loses the cases it would have
+    listed, silently. Here each stream Scrapy decoded (within the size limit) is checked
+    to its end (``codings.stream_problem``) and a broken one raises ``BrokenBody``: the
+    page is lost with its reason, as a plain body the connection cut short is."""
+
+    @staticmethod
+    def _decode(body: bytes, encoding: bytes, max_size: int) -> bytes:
+        decoded = HttpCompressionMiddleware._decode(body, encoding, max_size)
+        problem = stream_problem(body, encoding)
+        if problem is not None:
+            raise BrokenBody(problem)
+        return decoded
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

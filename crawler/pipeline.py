@@ -20,6 +20,7 @@ from urllib.parse import urldefrag
 from casearchive.exports.files import LATEST
 from casearchive.exports.health import HealthThresholds, check_health
 from casearchive.exports.snapshot import SnapshotWriter, utc_now
+from casearchive.parsers.encoding import NOT_TEXT
 from casearchive.parsers.page import parse_title
 from casearchive.parsers.records import Link, PageRecord
 from casearchive.parsers.version import PARSER_VERSION
@@ -249,6 +250,10 @@ class PagePipeline:
         with self.report.timed("parse"):
             parsed = self.parse(msg.body, msg.url, msg.headers)
         record, digest = parsed.record, parsed.content_digest
+        if (record.skip_reason or "").startswith(NOT_TEXT):
+            # Bytes that are no text (a gzip stream sent without saying so) are no page of
+            # any kind: lost under the link's role, never skipped as "not a case".
+            return self._lost(msg, record.skip_reason or NOT_TEXT)
         fold = msg.role == "list" and self._detect_case_folding(msg)
         bases = self._learn_page_bases(parsed.page_bases)  # before URLs are made canonical
         names = self._names(msg)

@@ -25,6 +25,15 @@ class OutOfScope(IgnoreRequest):
         False for a policy that never applied to a page (a resource that is never HTML)."""
 
 
+class BrokenBody(Exception):
+    """A response whose body did not arrive whole although its transfer did (a compressed
+    stream cut short or damaged: ``codings.stream_problem``); ``reason`` is in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     text: str
@@ -61,6 +70,8 @@ def describe(exc: BaseException, max_size_mib: int, max_redirects: int) -> Reaso
         return Reason(f"HTTP {status}", True, status)
     if isinstance(exc, OutOfScope):
         return Reason(exc.reason, exc.lost)
+    if isinstance(exc, BrokenBody):
+        return Reason(exc.reason, True)
     message = str(exc)
     if isinstance(exc, IgnoreRequest):
         if "robots.txt" in message:

@@ -62,6 +62,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "casearchive.crawler.middlewares.CheapMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # Scrapy's place (590): decompression that loses a page whose stream is cut short,
+    # instead of keeping its first part as the page.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "casearchive.crawler.middlewares.WholeBodyCompressionMiddleware": 590,
     "casearchive.crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 EXTENSIONS = {

@@ -622,11 +622,16 @@ class _ReadersStderr:
 def raising_warcio_errors() -> Iterator[None]:
     """Raise ``ArchiveLoadFailed`` with what warcio wrote to stderr inside the block (it
     reports a damaged gzip member only that way, and reads on); only the reading thread's
-    writes count (``_ReadersStderr``)."""
+    writes count (``_ReadersStderr``). That message wins over an ``ArchiveLoadFailed`` its
+    damage led to (a stream that then never ends: ``decoded_payload``)."""
     said = StringIO()
-    with contextlib.redirect_stderr(cast(TextIO, _ReadersStderr(said, sys.stderr))):
-        yield
-    if said.getvalue():
+    try:
+        with contextlib.redirect_stderr(cast(TextIO, _ReadersStderr(said, sys.stderr))):
+            yield
+    except ArchiveLoadFailed:
+        if not said.getvalue():
+            raise
+    if said.getvalue():  # what warcio said names the damage better than what it led to
         raise ArchiveLoadFailed(said.getvalue().splitlines()[0])
 
 
@@ -663,7 +668,10 @@ def decoded_payload(record: ArcWarcRecord, size: int) -> bytes:
     as one some tools store already decoded, and returns its bytes as stored; that holds unless
     they begin with the coding's own signature: then the stream is damaged, and reading it as
     the page would parse binary noise (a crawl, whose Scrapy fails to gunzip it, loses the
-    page). That raises ``ArchiveLoadFailed``, as a stream that breaks off later does."""
+    page). That raises ``ArchiveLoadFailed``, as a stream that breaks off later does, and
+    as one that just ends before its end (a body cut short, stored with a Content-Length
+    that matches it): warcio gives what it inflated, the first part of the page, and no
+    word (``_ended_early``)."""
     stream = record.content_stream()
     body: bytes = stream.read(size)
     coding = getattr(stream, "decomp_type", None)  # None: no coding warcio decodes
@@ -671,7 +679,16 @@ def decoded_payload(record: ArcWarcRecord, size: int) -> bytes:
     fell_back = getattr(stream, "decompressor", True) is None
     if signature is not None and fell_back and body.startswith(signature):
         raise ArchiveLoadFailed(f"a {coding} payload that does not decode")
+    if len(body) < size and _ended_early(stream):
+        raise ArchiveLoadFailed(f"a {coding} payload that ends before its stream does")
     return body
+
+
+def _ended_early(stream: Any) -> bool:
+    """Whether the zlib stream (gzip, deflate) ``stream`` decoded, read to its end, never
+    reached its own end. A decoder without that flag (brotli's) says nothing."""
+    decompressor = getattr(stream, "decompressor", None)
+    return decompressor is not None and getattr(decompressor, "eof", True) is False
 
 
 def read_payload(response: ArchivedResponse, limit: int) -> bytes | None:

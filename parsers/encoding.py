@@ -33,6 +33,23 @@ _REPORTED = {"cp1252": "windows-1252", "utf-8": "utf-8"}
 _AS_CP1252 = {"iso8859-1", "latin-1", "ascii", "cp1252", "iso-8859-1", "us-ascii"}
 _META_SCAN = 8192
 
+#: The start of every skip reason ``not_text`` gives: a body that is no text at all.
+NOT_TEXT = "not a text page"
+#: The gzip signature and its one compression method (RFC 1952): no text begins with it.
+_GZIP_START = b"\x1f\x8b\x08"
+#: Control characters no web page's text holds: C0 but the whitespace (tab, line feed, form
+#: feed, carriage return), NUL (a UTF-16 page without a byte-order mark is mostly NUL
+#: bytes, which the parse drops) and ESC (ISO-2022's shifts), and DEL. Random bytes
+#: (compressed or binary data) are ~10 % of them.
+_CONTROLS = "".join(map(chr, (*range(0x01, 0x09), 0x0B, *range(0x0E, 0x1B),
+                              *range(0x1C, 0x20), 0x7F)))
+_CONTROL_BYTES = _CONTROLS.encode("ascii")
+_DROP_CONTROLS = dict.fromkeys(map(ord, _CONTROLS))
+#: The share of control characters that makes a body binary data, and the fewest counted
+#: (a short page with one stray control is text).
+_BINARY_SHARE = 0.02
+_BINARY_FEWEST = 4
+
 
 def _c1_passthrough(exc: UnicodeError) -> tuple[str, int]:
     """cp1252 leaves 0x81 0x8D 0x8F 0x90 0x9D undefined; browsers map them to C1 controls."""
@@ -83,6 +100,32 @@ class Decoded:
     encoding: str
     repaired: bool = False
     warnings: list[str] = field(default_factory=list)
+
+
+def _binary_share(controls: int, length: int) -> float | None:
+    """The share of control characters when it makes a body binary data, else None."""
+    if controls < _BINARY_FEWEST or controls < _BINARY_SHARE * length:
+        return None
+    return controls / length
+
+
+def not_text(body: bytes, text: str) -> str | None:
+    """Why ``body`` (decoded as ``text``) is no text page at all, or None when it is text.
+
+    A server that compresses a page without saying so (no ``Content-Encoding``), or serves
+    an image or a broken file as ``text/html``, sends bytes that decode, as windows-1252, to
+    characters: parsed, they would become a case's text. Two signs tell such a body from
+    any page: the gzip signature at its start, or control characters that text never holds
+    (``_CONTROLS``) at a share only binary data reaches. The bytes are counted first (a C
+    scan); the decoded text, which a UTF-16 page's bytes may differ from, decides."""
+    if body.startswith(_GZIP_START):
+        return f"{NOT_TEXT} (a gzip stream sent without Content-Encoding: gzip)"
+    if _binary_share(len(body) - len(body.translate(None, _CONTROL_BYTES)), len(body)) is None:
+        return None
+    share = _binary_share(len(text) - len(text.translate(_DROP_CONTROLS)), len(text))
+    if share is None:
+        return None
+    return f"{NOT_TEXT} (binary data: {share:.0%} control characters)"
 
 
 def _codec(name: str | None) -> str | None:

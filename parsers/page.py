@@ -19,7 +19,7 @@ from lxml import etree
 
 from .contact import copyright_holder, parse_contact, split_copyright
 from .content import mark_furniture
-from .encoding import decode
+from .encoding import decode, not_text
 from .figures import find_media
 from .labels import (
     FLATTEN_ALL_RE,
@@ -653,6 +653,9 @@ def _parse(body: bytes | str, url: str, headers: Mapping[str, str] | None) -> Pa
     record = PageRecord(url=url, is_case_page=False, encoding=decoded.encoding,
                         encoding_repaired=decoded.repaired, warnings=decoded.warnings)
     text = decoded.text
+    record.skip_reason = not_text(body, text)
+    if record.skip_reason is not None:
+        return record
     if text.startswith(("<?", "\ufeff", " ", "\n", "\r", "\t")):
         text = XML_DECL_RE.sub("", text.lstrip("\ufeff"), count=1)
     if "\x00" in text:

@@ -173,7 +173,8 @@ class PageRecord:
     and a member page with a False verdict is still kept (its ``sections`` hold its text)."""
     skip_reason: str | None = None
     """Why the verdict is False ("no case sections", "soft 404", "empty document", "parse
-    error"); None when it is True."""
+    error", or "not a text page (...)": binary bytes served as a page, ``encoding.not_text``,
+    which the crawl loses as it loses an unreadable download); None when it is True."""
     title: str | None = None
     """Case title without its page suffix (" - Page #4", " | Site")."""
     title_shown: bool = False

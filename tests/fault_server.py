@@ -10,6 +10,9 @@ A site is a dict from a request target (path plus query, exactly as requested) t
 - ``slowloris``  send the headers, then one body byte every ``DRIP_SECONDS`` (at most
   ``DRIP_BYTES`` of them), then close: a client must time out
 - ``gzip_bomb``  ``Content-Encoding: gzip`` of ``size`` zero bytes (compressed ~1000:1)
+- ``coded_cut``  ``body`` compressed in the content coding ``coding`` (gzip or deflate),
+  cut halfway, with a Content-Length that matches what is sent: the transfer is whole,
+  the compressed stream is not (a server's compression buffer never flushed)
 - ``big``        a ``size``-byte HTML body, declared in Content-Length and streamed
 
 Every request is logged in ``server.log`` as a ``Hit`` (method, target, Host header, time):
@@ -22,6 +25,7 @@ stops with ``shutdown()``.
 
 from __future__ import annotations
 
+import gzip
 import socket
 import struct
 import threading
@@ -47,6 +51,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     location: str = ""
     size: int = 0
+    coding: str = "gzip"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,12 @@ class Hit:
 
 
 @lru_cache(maxsize=4)
+def compressed(body: bytes, coding: str) -> bytes:
+    """``body`` in the content coding ``coding``: gzip (RFC 1952) or deflate (a zlib
+    stream, RFC 1950, as HTTP names it)."""
+    return gzip.compress(body, mtime=0) if coding == "gzip" else zlib.compress(body)
+
+
 def gzip_bomb(size: int) -> bytes:
     """A valid gzip member of ``size`` zero bytes (a multiple of 1 MiB, at least 2 MiB),
     ~1 KB per MiB. After a full flush the compressor starts afresh, so every further MiB
@@ -140,6 +151,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _gzip_bomb(self, route: Route) -> None:
         self._answer(200, gzip_bomb(route.size), route.content_type, Content_Encoding="gzip")
+
+    def _coded_cut(self, route: Route) -> None:
+        stream = compressed(route.body, route.coding)
+        self._answer(route.status, stream[: len(stream) // 2], route.content_type,
+                     Content_Encoding=route.coding)
 
     def _big(self, route: Route) -> None:
         self.send_response(200)

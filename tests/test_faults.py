@@ -21,7 +21,7 @@ import pytest
 from casearchive.crawler.cli import main
 from casearchive.exports.catalog import list_catalog
 from tests.conftest import run_cli
-from tests.fault_server import FaultServer, Route, gzip_bomb
+from tests.fault_server import FaultServer, Route, compressed, gzip_bomb
 
 RETRIES = 3
 #: ``--no-polite`` retries back off 0.2 s, 0.4 s, 0.8 s (casearchive.crawler.settings.for_options).
@@ -54,6 +54,18 @@ def case_url(n: int | str) -> str:
     return f"/cases/case.php?id={n}"
 
 
+#: Bytes that are no text: every byte value alike, as in compressed or image data.
+BINARY = bytes((i * 37 + 11) % 256 for i in range(6000))
+#: Two-page cases whose second page does not arrive whole: case id -> (fault, reason).
+CUT_PAGES = {
+    41: (Route("coded_cut", body=case_page(41, pages=2, page=2)),
+         "body truncated (its gzip stream ends early)"),
+    42: (Route(body=compressed(case_page(42, pages=2, page=2), "gzip")),
+         "not a text page (a gzip stream sent without Content-Encoding: gzip)"),
+    43: (Route(body=BINARY), "not a text page (binary data: 11% control characters)"),
+}
+
+
 ROBOTS_OK = Route(body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
 GOOD = (1, 2, 3)
 LONG_ID = "7" * 5000
@@ -74,6 +86,11 @@ FAULTS = {
     31: ("50 MB page", "larger than the size limit (2 MiB)"),
     32: ("wrong Content-Type", "not HTML (application/octet-stream)"),
     33: ("empty 200", "empty response"),
+    13: ("gzip cut halfway", "body truncated (its gzip stream ends early)"),
+    14: ("deflate cut halfway", "body truncated (its deflate stream ends early)"),
+    34: ("gzip without Content-Encoding",
+         "not a text page (a gzip stream sent without Content-Encoding: gzip)"),
+    35: ("binary bytes as text/html", "not a text page (binary data: 11% control characters)"),
     50: ("500 storm", "HTTP 500"),
     51: ("500 storm", "HTTP 500"),
 }
@@ -107,13 +124,20 @@ def faulty_routes(port: int, foreign: str) -> dict[str, Route]:
     routes[case_url(31)] = Route("big", size=50 << 20)
     routes[case_url(32)] = Route(body=case_page(32), content_type="application/octet-stream")
     routes[case_url(33)] = Route(body=b"")
+    routes[case_url(13)] = Route("coded_cut", body=case_page(13))
+    routes[case_url(14)] = Route("coded_cut", body=case_page(14), coding="deflate")
+    routes[case_url(34)] = Route(body=compressed(case_page(34), "gzip"))
+    routes[case_url(35)] = Route(body=BINARY)
+    for n, (route, _reason) in CUT_PAGES.items():
+        routes[case_url(n)] = Route(body=case_page(n, pages=2))
+        routes[f"{case_url(n)}&page=2"] = route
     routes[case_url(50)] = Route(status=500, body=b"<html>oops</html>")
     routes[case_url(51)] = Route(status=500, body=b"<html>oops</html>")
     # A meta refresh to another origin, on a page that is otherwise not a case page.
     routes["/cases/refresh.php?id=26"] = Route(body=(
         f'<html><head><meta http-equiv="refresh" content="0; url={foreign}/cases/r.php">'
         "</head><body>Moved</body></html>").encode())
-    links = [case_url(n) for n in (*GOOD, 40, *FAULTS)] + [
+    links = [case_url(n) for n in (*GOOD, 40, *CUT_PAGES, *FAULTS)] + [
         "/cases/refresh.php?id=26",
         # hostile URLs
         "../../../../etc/passwd", case_url("%00"), case_url("4%0D%0ASet-Cookie:%20x=1"),
@@ -140,6 +164,7 @@ def faulty_crawl(tmp_path_factory, foreign_server):
     home = tmp_path_factory.mktemp("home")
     server = FaultServer({}).start()
     server.routes.update(faulty_routes(server.server_address[1], foreign_server.origin))
+    gzip_bomb(BOMB)  # made (cached) before the crawl: a CRC over 1 GiB, not inside --timeout 1
     env = {**os.environ, "HOME": str(home), "XDG_STATE_HOME": str(home / ".local/state"),
            "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache")}
     try:
@@ -201,6 +226,21 @@ def test_a_case_page_lost_to_a_self_redirect_makes_its_case_incomplete(faulty_cr
     assert [u.rsplit("?", 1)[1] for u in case["failed_urls"]] == ["id=40&page=2"]
     failure = next(f for f in faulty_crawl["stats"]["failures"] if f["url"].endswith("page=2"))
     assert failure["reason"] == "redirect loop" and failure["role"] == "case_page"
+
+
+@pytest.mark.parametrize("n", sorted(CUT_PAGES))
+def test_a_case_page_that_did_not_arrive_whole_makes_its_case_incomplete(faulty_crawl,
+                                                                         n: int) -> None:
+    """A second page cut inside its gzip stream, gzipped without saying so, or binary
+    bytes served as HTML: none is kept as a page (half a page, or bytes read as text,
+    would be a silently wrong field); each is a failed page of its case, with its reason."""
+    case = exported_ids(faulty_crawl["out"])[str(n)]
+    assert case["complete"] is False
+    assert [u.rsplit("?", 1)[1] for u in case["failed_urls"]] == [f"id={n}&page=2"]
+    assert [p["page_number"] for p in case["pages"]] == [1]
+    failure = next(f for f in faulty_crawl["stats"]["failures"]
+                   if f["url"].endswith(f"id={n}&page=2"))
+    assert failure["reason"] == CUT_PAGES[n][1] and failure["role"] == "case_page"
 
 
 def test_the_manifest_carries_the_same_accounting(faulty_crawl) -> None:
@@ -454,6 +494,25 @@ def test_an_unreachable_start_url_is_one_line(tmp_path, robots: str) -> None:
     assert len(lines) == 1, result.stderr
     target = start.rsplit("/cases/", 1)[0] + "/robots.txt" if robots == "--obey-robots" else start
     assert lines[0].startswith(f"casearchive: cannot reach {target}: connection refused")
+
+
+def test_a_list_cut_inside_its_gzip_stream_is_no_list(tmp_path) -> None:
+    """The start list sent gzipped, its stream cut halfway under a matching Content-Length:
+    its first half listed one case of twenty. The crawl keeps no such list: exit 1 with the
+    reason, where it archived one case and said "0 lost"."""
+    links = [case_url(n) for n in range(1, 21)]
+    routes = {"/robots.txt": ROBOTS_OK, LIST: Route("coded_cut", body=list_page(links))}
+    routes.update({case_url(n): Route(body=case_page(n)) for n in range(1, 21)})
+    server = FaultServer(routes).start()
+    try:
+        result = run_cli("crawl", server.origin + LIST, "--out", str(tmp_path), "--no-polite")
+    finally:
+        server.stop()
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == (f"casearchive: cannot reach {server.origin}{LIST}: body truncated (its "
+                         "gzip stream ends early); no snapshot written"), result.stderr
+    assert not (tmp_path / "latest").exists()
 
 
 @pytest.mark.slow

@@ -476,39 +476,55 @@ def _damaged_gzip(html: bytes) -> bytes:
     return bytes(coded)
 
 
+def _bad_payload(kind: str, page: bytes) -> tuple[bytes, list[tuple[str, str]]]:
+    """The payload and headers of a capture of ``page`` damaged as ``kind`` says."""
+    coded = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    if kind == "noise":
+        return b"\x1f\x8b\x08\x00 no gzip stream after all", coded
+    if kind == "broken":
+        return _damaged_gzip(page), coded
+    stream = gzip.compress(page, mtime=0)
+    if kind == "cut":
+        return stream[: len(stream) // 2], coded
+    return stream, [("Content-Type", "text/html")]  # "unsaid": gzip without Content-Encoding
+
+
 def test_records_unreadable_at_replay_lose_their_pages_only(tmp_path: Path, mirrors,
                                                             capsys) -> None:
-    """Two case pages captured with ``Content-Encoding: gzip``: one over bytes that start
-    like gzip and are none, one whose gzip stream breaks off in the middle. Their records
-    are whole (the digests hold, the index reads them); the damage is met only when the
-    replay decodes the payloads. Those pages are lost, each with the place of its record;
-    every other page is imported."""
+    """Three case pages captured with ``Content-Encoding: gzip``: one over bytes that start
+    like gzip and are none, one whose gzip stream breaks off in the middle, one whose stream
+    is cut halfway (it inflates without an error to half the page); and one gzipped without
+    ``Content-Encoding``. Their records are whole (the digests hold, the index reads them);
+    the damage is met only when the replay decodes the payloads, or parses it. Those pages
+    are lost, each with the place of its record or why it is no page; every other page is
+    imported."""
     site, v1, _v2 = mirrors
-    noise = site.replace(LIST, "/casestudies/case.asp?cid=8&page=2")
-    broken = site.replace(LIST, "/casestudies/case.asp?cid=3&page=2")
+    damaged = {site.replace(LIST, f"/casestudies/case.asp?cid={cid}&page=2"): kind
+               for cid, kind in ((8, "noise"), (3, "broken"), (4, "cut"), (7, "unsaid"))}
     out_warc = tmp_path / "badgzip.warc.gz"
     with open(out_warc, "wb") as out:
         for plain in members(v1):
             record = next(iter(ArchiveIterator(BytesIO(plain))))
             url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
-            if record.rec_type != "response" or url not in (noise, broken):
+            if record.rec_type != "response" or url not in damaged:
                 out.write(gzip.compress(plain))  # wget writes WARC 1.0's <URI>
                 continue
-            body = b"\x1f\x8b\x08\x00 no gzip stream after all" if url == noise else \
-                _damaged_gzip(record.content_stream().read())
-            out.write(response_record(url, "200 OK", [("Content-Type", "text/html"),
-                                                      ("Content-Encoding", "gzip")],
-                                      body, record.rec_headers.get_header("WARC-Date")))
+            body, headers = _bad_payload(damaged[url], record.content_stream().read())
+            out.write(response_record(url, "200 OK", headers, body,
+                                      record.rec_headers.get_header("WARC-Date")))
     store = tmp_path / "snapshots"
     assert main(["import", "--warc", str(out_warc), "--site", site, "--out", str(store)]) == 3
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
-    assert "2 lost" in captured.out
     (snapshot,) = snapshots_of(store)
     pages = {p["url"]: p for p in pq.read_table(snapshot / "pages.parquet").to_pylist()}
-    for url in (noise, broken):
-        assert "badgzip.warc.gz#" in (pages[url]["error"] or ""), pages[url]
-        assert "cannot be read" in pages[url]["error"]
+    assert "4 lost" in captured.out
+    for url, kind in damaged.items():
+        error = pages[url]["error"] or ""
+        if kind == "unsaid":
+            assert error.startswith("not a text page (a gzip stream"), pages[url]
+        else:
+            assert "badgzip.warc.gz#" in error and "cannot be read" in error, pages[url]
     cases = pq.read_table(snapshot / "cases.parquet").to_pylist()
-    assert len(cases) == 14 and sum(not c["complete"] for c in cases) == 2
+    assert len(cases) == 14 and sum(not c["complete"] for c in cases) == 4
     assert main(["verify", str(snapshot)]) == 0

@@ -7,6 +7,8 @@ far above any machine's parse time.
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,42 @@ def test_realworld_pages(path: Path) -> None:
     record = _parse(path.read_bytes(), {})
     assert isinstance(record, PageRecord)
     assert record.skip_reason != "parse error", record.warnings
+
+
+# --- bodies that are no text: never a page's text ---------------------------------------------
+
+CASE_HTML = ("<html><head><title>Knee Pain</title></head><body><h1>Knee Pain</h1>"
+             "<p><b>History:</b> A runner reports knee pain.</p>"
+             "<p><b>Treatment:</b> Rest and stretching.</p></body></html>")
+HTML_TYPE = {"Content-Type": "text/html; charset=utf-8"}
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    (gzip.compress(CASE_HTML.encode(), mtime=0),
+     "not a text page (a gzip stream sent without Content-Encoding: gzip)"),
+    (bytes((i * 37 + 11) % 256 for i in range(6000)),
+     "not a text page (binary data: 11% control characters)"),
+    (zlib.compress(CASE_HTML.encode() * 20), "not a text page (binary data: "),
+], ids=["gzip", "binary", "deflate"])
+def test_bytes_that_are_no_text_are_no_page(body: bytes, reason: str) -> None:
+    """A page compressed without ``Content-Encoding``, or binary bytes served as
+    ``text/html``: decoded as windows-1252 they are characters, and were a case's text
+    (a gzip stream inside ``treatment``). The record says why it is no page instead, and
+    holds no text."""
+    record = _parse(body, HTML_TYPE)
+    assert not record.is_case_page
+    assert (record.skip_reason or "").startswith(reason), record.skip_reason
+    assert record.sections == [] and record.title is None
+
+
+@pytest.mark.parametrize("body", [
+    CASE_HTML.replace("knee pain", "knee\x0bpain\x1a").encode(),  # stray controls from Word
+    CASE_HTML.encode("utf-16-le"),  # no byte-order mark: NUL bytes, which the parse drops
+    ("\ufeff" + CASE_HTML.replace("Rest", "Покой и растяжка, ") * 3).encode("utf-16-be"),
+    CASE_HTML.replace("Rest", "\x1b$B%j%O%S%j\x1b(B Rest").encode(),  # ISO-2022-JP shifts
+], ids=["stray-controls", "utf-16-no-bom", "utf-16-cyrillic", "iso-2022-escapes"])
+def test_text_pages_with_odd_bytes_stay_pages(body: bytes) -> None:
+    """Text whose bytes hold controls (a UTF-16 page's Cyrillic is 0x04 bytes) or a few
+    stray ones is text: the decoded characters decide, at a share only binary data has."""
+    record = _parse(body)
+    assert record.is_case_page, record.skip_reason
