@@ -38,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 from warcio.recordloader import ArcWarcRecord
 
 from .urls import canonical_url
-from .warc import WARC_ERRORS, checked_records, gzip_member, warc_error_text
+from .warc import WARC_ERRORS, checked_records, warc_error_text
 
 #: ``--every`` periods.
 PERIODS = ("year", "quarter", "month")
@@ -186,14 +186,6 @@ class CaptureIndex:
             f"INSERT INTO revisits ({_CAPTURE_COLUMNS}, digest, refers_to, target, "
             "target_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*self._row(capture), digest, refers_to, target, target_date))
-
-    def drop(self, path: Path, offset: int) -> int:
-        """Forget the capture (or revisit) of the record at ``offset`` of ``path``; how many
-        captures were dropped."""
-        file = self._file_id(path)
-        self._db.execute("DELETE FROM revisits WHERE file = ? AND pos = ?", (file, offset))
-        return self._db.execute("DELETE FROM captures WHERE file = ? AND pos = ?",
-                                (file, offset)).rowcount
 
     def _original(self, digest: str | None, refers_to: str | None, target: str | None,
                   target_date: str | None) -> ArchiveCapture | None:
@@ -423,21 +415,14 @@ class _Reader:
     index: CaptureIndex
 
     def read(self, path: Path, label: str) -> None:
-        """Index one WARC; a file that breaks off keeps the records before the break."""
+        """Index one WARC; a file that breaks off keeps the records before the break (a
+        record cut short is never given: ``checked_records``)."""
         records = captures = 0
-        last = -1
         try:
             with open(path, "rb") as fh:
                 for record, offset in checked_records(fh):
                     records += 1
                     captures += self._record(record, path, f"{label}#{offset}", offset)
-                    last = offset
-                if last >= 0 and fh.seek(0) == 0 and fh.read(2) == GZIP_MAGIC:
-                    try:  # warcio reads a last member cut short as a short record
-                        gzip_member(fh, last)
-                    except WARC_ERRORS:
-                        captures -= self.index.drop(path, last)
-                        raise
         except WARC_ERRORS as exc:
             if records == 0:
                 raise BadArchive(f"{label}: not a readable WARC ({warc_error_text(exc)})") \

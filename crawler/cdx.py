@@ -32,14 +32,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .captures import ArchiveCapture, CaptureIndex, capture_time, site_url
 from .options import DEFAULT_CONTACT_URL
 from .version import TOOL_VERSION
-from .warc import IMPORTED_FROM
+from .warc import IMPORTED_FROM, checked_records
 
 USER_AGENT = f"casearchive/{TOOL_VERSION} (+{DEFAULT_CONTACT_URL}; import from web archives)"
 #: CDX lines asked for per request where the server pages with a resumption key.
@@ -163,14 +162,13 @@ class CdxSource:
         found: dict[tuple[str, str], _Cached] = {}
         if not self.warc.is_file():
             return found
-        try:
+        try:  # checked: a record cut short by a kill is never taken for a shorter payload
             with open(self.warc, "rb") as fh:
-                records = ArchiveIterator(fh)
-                for record in records:
+                for record, offset in checked_records(fh):
                     line = json.loads(record.rec_headers.get_header(IMPORTED_FROM)[4:])
                     http = record.http_headers
                     found[(line.get("url") or line.get("original"), line["timestamp"])] = (
-                        records.get_record_offset(), int(http.get_statuscode()),
+                        offset, int(http.get_statuscode()),
                         {k.lower(): v for k, v in http.headers})
         except Exception:  # noqa: BLE001 - a cache cut short by a kill: start it again
             self.warc.unlink()

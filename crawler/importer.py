@@ -374,12 +374,18 @@ def _moment_clock(moment: datetime) -> Callable[[], datetime]:
 
 def _earlier_payloads(out_dir: Path, moment: datetime) -> dict[tuple[str, int], Capture]:
     """(payload digest, status) -> capture of the newest finished snapshot before
-    ``moment``: a revisit stands for a payload with the status it was captured with."""
+    ``moment``: a revisit stands for a payload with the status it was captured with. Empty
+    when that snapshot's WARC cannot be read whole: every capture is then copied in full,
+    as a crawl after a damaged snapshot fetches every page in full."""
     name = moment.strftime("%Y%m%dT%H%M%SZ")
     before = [p for p in list_snapshots(out_dir) if p.name.split("-")[0] < name]
     if not before or not (before[-1] / WARC_NAME).is_file():
         return {}
-    return {(c.payload_digest, c.status): c for c in previous_captures(before[-1]).values()}
+    try:
+        captures = previous_captures(before[-1])
+    except WARC_ERRORS:
+        return {}
+    return {(c.payload_digest, c.status): c for c in captures.values()}
 
 
 def imported_before(out_dir: Path, moment: datetime) -> Path | None:
