@@ -420,7 +420,7 @@ class _Reader:
         records = captures = 0
         try:
             with open(path, "rb") as fh:
-                for record, offset in checked_records(fh):
+                for record, offset in checked_records(fh, untargeted=True):
                     records += 1
                     captures += self._record(record, path, f"{label}#{offset}", offset)
         except WARC_ERRORS as exc:
@@ -434,6 +434,13 @@ class _Reader:
                                  "records": records, "captures": captures})
 
     def _record(self, record: ArcWarcRecord, path: Path, origin: str, offset: int) -> int:
+        if record.rec_type in ("response", "revisit") and not record.rec_headers.get_header(
+                "WARC-Target-URI"):
+            self.index.problems.append(
+                f"{origin}: a {record.rec_type} record with no WARC-Target-URI "
+                f"({record.rec_headers.get_header('WARC-Record-ID') or 'and no record id'}): "
+                "a capture of no known URL, passed over")
+            return 0
         if record.rec_type not in ("response", "revisit") or record.http_headers is None:
             self.index.passed_over += 1
             return 0

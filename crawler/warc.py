@@ -584,15 +584,15 @@ TARGETED_TYPES = frozenset({"response", "revisit", "request"})
 
 
 class _TargetLoader(ArcWarcRecordLoader):  # type: ignore[misc]
-    """warcio's record loader, but a record with no ``WARC-Target-URI`` is read as one with
-    no HTTP headers (warcio's own loader fails on it with an ``AttributeError`` that ends
-    its iteration): ``checked_records`` decides what becomes of it."""
+    """warcio's record loader, but a record with no ``WARC-Target-URI`` is read as one of
+    an HTTP URL (warcio's own loader fails on it with an ``AttributeError`` that ends its
+    iteration; left unparsed, its HTTP headers would fail its payload digest):
+    ``checked_records`` decides what becomes of it."""
 
     def load_http_headers(self, rec_type: str, uri: str | None, stream: Any,
                           length: int | None) -> Any:
-        if uri is None:
-            return None
-        return super().load_http_headers(rec_type, uri, stream, length)
+        return super().load_http_headers(rec_type, "http:" if uri is None else uri, stream,
+                                         length)
 
 
 def checked_records(
