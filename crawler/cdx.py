@@ -213,22 +213,41 @@ class CdxSource:
         """The captures of the site the CDX server lists (payloads not fetched yet), indexed
         in the file ``path`` (``CaptureIndex``)."""
         index = CaptureIndex(path)
-        count = 0
+        count = bad = 0
+        first_bad = ""
         for row in self.query(start, end):
-            url, stamp = row.get("url") or row.get("original") or "", row.get("timestamp", "")
-            if not url or not stamp:
+            capture = self._capture(row) if isinstance(row, dict) else None
+            if capture is None:
+                bad += 1
+                first_bad = first_bad or json.dumps(row, sort_keys=True)
                 continue
-            status = row.get("status") or row.get("statuscode") or ""
             count += 1
-            index.add(ArchiveCapture(
-                url=url, site_url=site_url(url, self.start_url), when=capture_time(stamp),
-                date=capture_time(stamp).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                status=int(status) if status.isdigit() else 200,
-                headers={"content-type": row.get("mime") or row.get("mimetype") or ""},
-                file=None, offset=-1, origin="CDX " + json.dumps(row, sort_keys=True),
-                fetch=self.fetch))
+            index.add(capture)
+        if bad:
+            index.problems.append(
+                f"{self.cdx_url}: {bad} CDX line(s) with no URL or no valid timestamp passed "
+                f"over (the first: {first_bad[:200]})")
         index.files.append({"path": self.cdx_url, "captures": count})
         return index
+
+    def _capture(self, row: dict[str, Any]) -> ArchiveCapture | None:
+        """The capture a CDX line lists; None for a line with no URL or whose timestamp is
+        no time (one bad line of a server's answer loses that capture alone, reported)."""
+        url, stamp = row.get("url") or row.get("original") or "", row.get("timestamp", "")
+        if not isinstance(url, str) or not isinstance(stamp, str) or not url or not stamp:
+            return None
+        try:
+            when = capture_time(stamp)
+        except (ValueError, OverflowError):
+            return None
+        status = str(row.get("status") or row.get("statuscode") or "")
+        return ArchiveCapture(
+            url=url, site_url=site_url(url, self.start_url), when=when,
+            date=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            status=int(status) if status.isdigit() else 200,
+            headers={"content-type": row.get("mime") or row.get("mimetype") or ""},
+            file=None, offset=-1, origin="CDX " + json.dumps(row, sort_keys=True),
+            fetch=self.fetch)
 
     def fetch(self, capture: ArchiveCapture) -> None:
         """Make ``capture`` a capture of the cache WARC (fetching it from the replay)."""
