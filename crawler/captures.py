@@ -321,22 +321,40 @@ def parse_moment(text: str, end: bool) -> datetime:
     """A timestamp from the command line: a Wayback-style prefix (``2019``, ``201903``,
     ``20190315``, up to 14 digits) or an ISO 8601 date or date-time. A prefix names a
     period: ``end`` takes its last second (``--at``, ``--to``), else its first (``--from``).
-    Raises ``ValueError`` with what is wrong."""
+    A time of day may end in ``Z`` or an explicit offset (``2026-12-07T23:40:00+02:00``): the
+    moment is converted to UTC. Raises ``ValueError`` with what is wrong."""
     text = text.strip()
-    digits = text.replace("-", "").replace(":", "").replace("T", "").rstrip("Z")
+    local, offset = _utc_offset(text)
+    digits = local.replace("-", "").replace(":", "").replace("T", "")
     if not re.fullmatch(r"\d{4}(\d{2}){0,5}", digits):
-        raise ValueError(f"not a timestamp: {text!r} (expected YYYY[MM[DD[hh[mm[ss]]]]] "
-                         "or ISO 8601)")
+        raise ValueError(f"not a timestamp: {text!r} (expected YYYY[MM[DD[hh[mm[ss]]]]], "
+                         "or ISO 8601 with Z or an offset such as +02:00)")
     fields = [int(digits[0:4])] + [int(digits[i:i + 2]) for i in range(4, len(digits), 2)]
     first = [fields[0], 1, 1, 0, 0, 0]
     first[:len(fields)] = fields
     try:
         start = datetime(first[0], first[1], first[2], first[3], first[4], first[5], tzinfo=UTC)
-    except ValueError as exc:
-        raise ValueError(f"not a timestamp: {text!r} ({exc})") from None
-    if not end or len(fields) == 6:
-        return start
-    return _period_end(start, ("year", "month", "day", "hour", "minute")[len(fields) - 1])
+        if end and len(fields) < 6:
+            start = _period_end(start, ("year", "month", "day", "hour", "minute")[len(fields) - 1])
+        return start - offset
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"{text!r} is out of range ({exc}): moments from the year 1 to "
+                         "9998 are taken") from None
+
+
+def _utc_offset(text: str) -> tuple[str, timedelta]:
+    """``text`` without its UTC designator (``Z``) or offset (``+02:00``, ``-0500``, after
+    a time of day only: ``2019-03-15`` is a date), and that offset: local time minus UTC."""
+    found = re.fullmatch(r"(.*T[\d:]+?)(Z|([+-])(\d{2}):?(\d{2}))", text)
+    if found is None:
+        return text.rstrip("Z"), timedelta(0)
+    if found.group(2) == "Z":
+        return found.group(1), timedelta(0)
+    sign = 1 if found.group(3) == "+" else -1
+    hours, minutes = int(found.group(4)), int(found.group(5))
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"not a timestamp: {text!r} (an offset of {found.group(2)})")
+    return found.group(1), sign * timedelta(hours=hours, minutes=minutes)
 
 
 def _period_end(start: datetime, unit: str) -> datetime:

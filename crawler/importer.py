@@ -86,7 +86,12 @@ class Moment:
 
     @property
     def earliest(self) -> datetime:
-        return self.at - self.window
+        """The window's first moment; the first representable one when the window reaches
+        before the year 1 (``--at 0005 --window 36525``)."""
+        try:
+            return self.at - self.window
+        except OverflowError:
+            return datetime.min.replace(tzinfo=self.at.tzinfo)
 
     def covers(self, capture: ArchiveCapture) -> bool:
         return self.earliest <= capture.when <= self.at
