@@ -38,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 from warcio.recordloader import ArcWarcRecord
 
 from .urls import canonical_url
-from .warc import WARC_ERRORS, checked_records, gzip_member, warc_error_text
+from .warc import WARC_ERRORS, checked_records, warc_error_text
 
 #: ``--every`` periods.
 PERIODS = ("year", "quarter", "month")
@@ -187,14 +187,6 @@ class CaptureIndex:
             "target_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*self._row(capture), digest, refers_to, target, target_date))
 
-    def drop(self, path: Path, offset: int) -> int:
-        """Forget the capture (or revisit) of the record at ``offset`` of ``path``; how many
-        captures were dropped."""
-        file = self._file_id(path)
-        self._db.execute("DELETE FROM revisits WHERE file = ? AND pos = ?", (file, offset))
-        return self._db.execute("DELETE FROM captures WHERE file = ? AND pos = ?",
-                                (file, offset)).rowcount
-
     def _original(self, digest: str | None, refers_to: str | None, target: str | None,
                   target_date: str | None) -> ArchiveCapture | None:
         """The response a revisit refers to: by record id, by target URI and date (the
@@ -329,22 +321,40 @@ def parse_moment(text: str, end: bool) -> datetime:
     """A timestamp from the command line: a Wayback-style prefix (``2019``, ``201903``,
     ``20190315``, up to 14 digits) or an ISO 8601 date or date-time. A prefix names a
     period: ``end`` takes its last second (``--at``, ``--to``), else its first (``--from``).
-    Raises ``ValueError`` with what is wrong."""
+    A time of day may end in ``Z`` or an explicit offset (``2026-12-07T23:40:00+02:00``): the
+    moment is converted to UTC. Raises ``ValueError`` with what is wrong."""
     text = text.strip()
-    digits = text.replace("-", "").replace(":", "").replace("T", "").rstrip("Z")
+    local, offset = _utc_offset(text)
+    digits = local.replace("-", "").replace(":", "").replace("T", "")
     if not re.fullmatch(r"\d{4}(\d{2}){0,5}", digits):
-        raise ValueError(f"not a timestamp: {text!r} (expected YYYY[MM[DD[hh[mm[ss]]]]] "
-                         "or ISO 8601)")
+        raise ValueError(f"not a timestamp: {text!r} (expected YYYY[MM[DD[hh[mm[ss]]]]], "
+                         "or ISO 8601 with Z or an offset such as +02:00)")
     fields = [int(digits[0:4])] + [int(digits[i:i + 2]) for i in range(4, len(digits), 2)]
     first = [fields[0], 1, 1, 0, 0, 0]
     first[:len(fields)] = fields
     try:
         start = datetime(first[0], first[1], first[2], first[3], first[4], first[5], tzinfo=UTC)
-    except ValueError as exc:
-        raise ValueError(f"not a timestamp: {text!r} ({exc})") from None
-    if not end or len(fields) == 6:
-        return start
-    return _period_end(start, ("year", "month", "day", "hour", "minute")[len(fields) - 1])
+        if end and len(fields) < 6:
+            start = _period_end(start, ("year", "month", "day", "hour", "minute")[len(fields) - 1])
+        return start - offset
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"{text!r} is out of range ({exc}): moments from the year 1 to "
+                         "9998 are taken") from None
+
+
+def _utc_offset(text: str) -> tuple[str, timedelta]:
+    """``text`` without its UTC designator (``Z``) or offset (``+02:00``, ``-0500``, after
+    a time of day only: ``2019-03-15`` is a date), and that offset: local time minus UTC."""
+    found = re.fullmatch(r"(.*T[\d:]+?)(Z|([+-])(\d{2}):?(\d{2}))", text)
+    if found is None:
+        return text.rstrip("Z"), timedelta(0)
+    if found.group(2) == "Z":
+        return found.group(1), timedelta(0)
+    sign = 1 if found.group(3) == "+" else -1
+    hours, minutes = int(found.group(4)), int(found.group(5))
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"not a timestamp: {text!r} (an offset of {found.group(2)})")
+    return found.group(1), sign * timedelta(hours=hours, minutes=minutes)
 
 
 def _period_end(start: datetime, unit: str) -> datetime:
@@ -423,21 +433,14 @@ class _Reader:
     index: CaptureIndex
 
     def read(self, path: Path, label: str) -> None:
-        """Index one WARC; a file that breaks off keeps the records before the break."""
+        """Index one WARC; a file that breaks off keeps the records before the break (a
+        record cut short is never given: ``checked_records``)."""
         records = captures = 0
-        last = -1
         try:
             with open(path, "rb") as fh:
-                for record, offset in checked_records(fh):
+                for record, offset in checked_records(fh, untargeted=True):
                     records += 1
                     captures += self._record(record, path, f"{label}#{offset}", offset)
-                    last = offset
-                if last >= 0 and fh.seek(0) == 0 and fh.read(2) == GZIP_MAGIC:
-                    try:  # warcio reads a last member cut short as a short record
-                        gzip_member(fh, last)
-                    except WARC_ERRORS:
-                        captures -= self.index.drop(path, last)
-                        raise
         except WARC_ERRORS as exc:
             if records == 0:
                 raise BadArchive(f"{label}: not a readable WARC ({warc_error_text(exc)})") \
@@ -449,6 +452,13 @@ class _Reader:
                                  "records": records, "captures": captures})
 
     def _record(self, record: ArcWarcRecord, path: Path, origin: str, offset: int) -> int:
+        if record.rec_type in ("response", "revisit") and not record.rec_headers.get_header(
+                "WARC-Target-URI"):
+            self.index.problems.append(
+                f"{origin}: a {record.rec_type} record with no WARC-Target-URI "
+                f"({record.rec_headers.get_header('WARC-Record-ID') or 'and no record id'}): "
+                "a capture of no known URL, passed over")
+            return 0
         if record.rec_type not in ("response", "revisit") or record.http_headers is None:
             self.index.passed_over += 1
             return 0

@@ -32,14 +32,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .captures import ArchiveCapture, CaptureIndex, capture_time, site_url
 from .options import DEFAULT_CONTACT_URL
 from .version import TOOL_VERSION
-from .warc import IMPORTED_FROM
+from .warc import IMPORTED_FROM, checked_records
 
 USER_AGENT = f"casearchive/{TOOL_VERSION} (+{DEFAULT_CONTACT_URL}; import from web archives)"
 #: CDX lines asked for per request where the server pages with a resumption key.
@@ -163,14 +162,13 @@ class CdxSource:
         found: dict[tuple[str, str], _Cached] = {}
         if not self.warc.is_file():
             return found
-        try:
+        try:  # checked: a record cut short by a kill is never taken for a shorter payload
             with open(self.warc, "rb") as fh:
-                records = ArchiveIterator(fh)
-                for record in records:
+                for record, offset in checked_records(fh):
                     line = json.loads(record.rec_headers.get_header(IMPORTED_FROM)[4:])
                     http = record.http_headers
                     found[(line.get("url") or line.get("original"), line["timestamp"])] = (
-                        records.get_record_offset(), int(http.get_statuscode()),
+                        offset, int(http.get_statuscode()),
                         {k.lower(): v for k, v in http.headers})
         except Exception:  # noqa: BLE001 - a cache cut short by a kill: start it again
             self.warc.unlink()
@@ -215,22 +213,41 @@ class CdxSource:
         """The captures of the site the CDX server lists (payloads not fetched yet), indexed
         in the file ``path`` (``CaptureIndex``)."""
         index = CaptureIndex(path)
-        count = 0
+        count = bad = 0
+        first_bad = ""
         for row in self.query(start, end):
-            url, stamp = row.get("url") or row.get("original") or "", row.get("timestamp", "")
-            if not url or not stamp:
+            capture = self._capture(row) if isinstance(row, dict) else None
+            if capture is None:
+                bad += 1
+                first_bad = first_bad or json.dumps(row, sort_keys=True)
                 continue
-            status = row.get("status") or row.get("statuscode") or ""
             count += 1
-            index.add(ArchiveCapture(
-                url=url, site_url=site_url(url, self.start_url), when=capture_time(stamp),
-                date=capture_time(stamp).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                status=int(status) if status.isdigit() else 200,
-                headers={"content-type": row.get("mime") or row.get("mimetype") or ""},
-                file=None, offset=-1, origin="CDX " + json.dumps(row, sort_keys=True),
-                fetch=self.fetch))
+            index.add(capture)
+        if bad:
+            index.problems.append(
+                f"{self.cdx_url}: {bad} CDX line(s) with no URL or no valid timestamp passed "
+                f"over (the first: {first_bad[:200]})")
         index.files.append({"path": self.cdx_url, "captures": count})
         return index
+
+    def _capture(self, row: dict[str, Any]) -> ArchiveCapture | None:
+        """The capture a CDX line lists; None for a line with no URL or whose timestamp is
+        no time (one bad line of a server's answer loses that capture alone, reported)."""
+        url, stamp = row.get("url") or row.get("original") or "", row.get("timestamp", "")
+        if not isinstance(url, str) or not isinstance(stamp, str) or not url or not stamp:
+            return None
+        try:
+            when = capture_time(stamp)
+        except (ValueError, OverflowError):
+            return None
+        status = str(row.get("status") or row.get("statuscode") or "")
+        return ArchiveCapture(
+            url=url, site_url=site_url(url, self.start_url), when=when,
+            date=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            status=int(status) if status.isdigit() else 200,
+            headers={"content-type": row.get("mime") or row.get("mimetype") or ""},
+            file=None, offset=-1, origin="CDX " + json.dumps(row, sort_keys=True),
+            fetch=self.fetch)
 
     def fetch(self, capture: ArchiveCapture) -> None:
         """Make ``capture`` a capture of the cache WARC (fetching it from the replay)."""

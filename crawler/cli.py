@@ -608,17 +608,24 @@ URL at or before any moment, no case page; the CDX server or replay unreachable)
 usage, or an input that is not a WARC, WARC.gz or WACZ file (nothing is imported then); 3
 snapshots written, but some cases are incomplete (pages not in the archive within the
 window, archived soft 404s), an input breaks off (the records before the break are
-imported), a revisit's original is in no input, or a moment had no capture of the start
+imported), a record has no WARC-Target-URI (passed over), bad CDX lines were passed
+over, a revisit's original is in no input, or a moment had no capture of the start
 URL; 4 another crawl or import holds the lock."""
 
 
-def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
+#: The longest ``--window`` in days: 100 years (more is no window anyone means, and soon
+#: reaches before the year 1, which no date holds).
+MAX_WINDOW_DAYS = 36525
+
+
+def _moment_list(values: tuple[str, ...], end: bool, option: str) -> list[Any]:
+    """``parse_moment`` of each value; a bad one is a usage error naming ``option``."""
     from .captures import parse_moment
 
     try:
         return [parse_moment(v, end) for v in values]
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"{option}: {exc}") from None
 
 
 @cli.command("import", epilog=IMPORT_EXIT_CODES)
@@ -645,8 +652,9 @@ def _moment_list(values: tuple[str, ...], end: bool) -> list[Any]:
                    "month, when no --at is given).")
 @click.option("--from", "from_", default=None, help="Ignore captures before this time.")
 @click.option("--to", default=None, help="Ignore captures after this time.")
-@click.option("--window", type=click.IntRange(min=1), default=365, show_default=True,
-              help="Days before a moment a capture still counts.")
+@click.option("--window", type=click.IntRange(min=1, max=MAX_WINDOW_DAYS), default=365,
+              show_default=True,
+              help="Days before a moment a capture still counts (at most 100 years).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes parsing pages (default: the cores available).")
 def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: str | None,
@@ -669,9 +677,9 @@ def import_command(start_url: str, out_dir: Path, at: tuple[str, ...], every: st
     if bool(source["warcs"]) == bool(source["cdx_url"]) or \
             bool(source["cdx_url"]) != bool(source["replay_prefix"]):
         raise UsageError("give either --warc FILE... or --cdx URL with --replay PREFIX")
-    times = _moment_list(at, True)
-    bounds = (_moment_list((from_,), False)[0] if from_ else None,
-              _moment_list((to,), True)[0] if to else None)
+    times = _moment_list(at, True, "--at")
+    bounds = (_moment_list((from_,), False, "--from")[0] if from_ else None,
+              _moment_list((to,), True, "--to")[0] if to else None)
     began = time.perf_counter()
     scratch = scratch_dir(out_dir)
     index = None

@@ -35,17 +35,19 @@ def file_name(sha256: str, media_type: str | None) -> str:
 
 def export_figures(snapshot: Path, out_dir: Path) -> tuple[int, int]:
     """Write the figure files and ``index.csv`` of ``snapshot`` into ``out_dir``;
-    returns (figures listed, files written)."""
+    returns (figures listed, files written). A damaged WARC raises (``WARC_ERRORS``)
+    before ``index.csv`` is written."""
     snap = load_snapshot(snapshot)
     rows = snap.read_table("figures").to_pylist()
     wanted = {r["sha256"]: r["media_type"] for r in rows if r["sha256"]}
     out_dir.mkdir(parents=True, exist_ok=True)
     written: set[str] = set()
     with open(snap.path / WARC_NAME, "rb") as fh:
+        # Read to the end when every image is found: a WARC that breaks off is refused
+        # (``iter_responses`` raises), never exported as if it were whole.
         for response in iter_responses(snap.path / WARC_NAME):
-            if len(written) == len(wanted):
-                break
-            if "html" in response.headers.get("content-type", ""):
+            if len(written) == len(wanted) or "html" in response.headers.get(
+                    "content-type", ""):
                 continue
             body = read_body(fh, response, DOWNLOAD_MAXSIZE)
             if body is None:  # larger than any crawl accepts: not one of its images

@@ -86,7 +86,12 @@ class Moment:
 
     @property
     def earliest(self) -> datetime:
-        return self.at - self.window
+        """The window's first moment; the first representable one when the window reaches
+        before the year 1 (``--at 0005 --window 36525``)."""
+        try:
+            return self.at - self.window
+        except OverflowError:
+            return datetime.min.replace(tzinfo=self.at.tzinfo)
 
     def covers(self, capture: ArchiveCapture) -> bool:
         return self.earliest <= capture.when <= self.at
@@ -374,12 +379,18 @@ def _moment_clock(moment: datetime) -> Callable[[], datetime]:
 
 def _earlier_payloads(out_dir: Path, moment: datetime) -> dict[tuple[str, int], Capture]:
     """(payload digest, status) -> capture of the newest finished snapshot before
-    ``moment``: a revisit stands for a payload with the status it was captured with."""
+    ``moment``: a revisit stands for a payload with the status it was captured with. Empty
+    when that snapshot's WARC cannot be read whole: every capture is then copied in full,
+    as a crawl after a damaged snapshot fetches every page in full."""
     name = moment.strftime("%Y%m%dT%H%M%SZ")
     before = [p for p in list_snapshots(out_dir) if p.name.split("-")[0] < name]
     if not before or not (before[-1] / WARC_NAME).is_file():
         return {}
-    return {(c.payload_digest, c.status): c for c in previous_captures(before[-1]).values()}
+    try:
+        captures = previous_captures(before[-1])
+    except WARC_ERRORS:
+        return {}
+    return {(c.payload_digest, c.status): c for c in captures.values()}
 
 
 def imported_before(out_dir: Path, moment: datetime) -> Path | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from casearchive.exports.load import Snapshot, load_snapshot
 
-from .warc import PAYLOADS_NAME, WARC_NAME, carry_payloads
+from .warc import PAYLOADS_NAME, WARC_ERRORS, WARC_NAME, carry_payloads, warc_error_text
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Case pages"}
 
@@ -77,7 +77,7 @@ def _package(snap: Snapshot, tmp: Path, target: Path) -> Path:
             "--title", f"casearchive snapshot {snap.id}",
             "--desc", f"Case pages crawled from {snap.manifest['start_url']}",
             str(snap.path / WARC_NAME)]
-    if carry_payloads(snap.path / WARC_NAME, tmp / PAYLOADS_NAME):
+    if _carried(snap.path / WARC_NAME, tmp / PAYLOADS_NAME):
         args.append(str(tmp / PAYLOADS_NAME))
     said = io.StringIO()
     with contextlib.redirect_stdout(said):
@@ -86,6 +86,16 @@ def _package(snap: Snapshot, tmp: Path, target: Path) -> Path:
         last = (said.getvalue().strip().splitlines() or ["unknown error"])[-1]
         raise WaczError(f"{snap.path}: the wacz library could not package it: {last}")
     return target
+
+
+def _carried(warc: Path, dest: Path) -> int:
+    """``carry_payloads``, whose pass over the whole WARC (``checked_records``) is also what
+    refuses a damaged or cut one: the ``wacz`` library reads a WARC that breaks off as a
+    shorter one and would package it, and its index, short without a word."""
+    try:
+        return carry_payloads(warc, dest)
+    except WARC_ERRORS as exc:
+        raise WaczError(f"{warc}: not a readable WARC ({warc_error_text(exc)})") from None
 
 
 def validate_wacz(path: Path) -> tuple[bool, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import io
 import queue
 import sys
 import threading
@@ -27,7 +28,8 @@ from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.recordloader import ArcWarcRecord
+from warcio.limitreader import LimitReader
+from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -577,26 +579,113 @@ def _capture_of(record: ArcWarcRecord, snapshot_id: str) -> Capture | None:
                    status=status)
 
 
+#: Record types whose block is an HTTP message of the record's ``WARC-Target-URI``.
+TARGETED_TYPES = frozenset({"response", "revisit", "request"})
+
+
+class _TargetLoader(ArcWarcRecordLoader):  # type: ignore[misc]
+    """warcio's record loader, but a record with no ``WARC-Target-URI`` is read as one of
+    an HTTP URL (warcio's own loader fails on it with an ``AttributeError`` that ends its
+    iteration; left unparsed, its HTTP headers would fail its payload digest):
+    ``checked_records`` decides what becomes of it."""
+
+    def load_http_headers(self, rec_type: str, uri: str | None, stream: Any,
+                          length: int | None) -> Any:
+        return super().load_http_headers(rec_type, "http:" if uri is None else uri, stream,
+                                         length)
+
+
 def checked_records(
-    fh: BinaryIO, offsets: bool = True
+    fh: BinaryIO, offsets: bool = True, untargeted: bool = False
 ) -> Iterator[tuple[ArcWarcRecord, int]]:
     """(record, offset) of each record, its block digest checked as it is passed over.
     ``offsets=False`` leaves each record's content unread for the caller (offset -1): warcio
     finds a record's offset by reading it to its end. Read it within
     ``raising_warcio_errors()``.
 
-    warcio reports a gzip member that breaks off mid-stream only by writing the zlib error
-    to stderr and reading on; that write is caught here and raised, as is a digest that does
-    not match (``check_digests="raise"``), so a damaged WARC is never read as a short one.
+    Every way a WARC is read goes through here, so that a damaged WARC is never read as a
+    short one: warcio reports a gzip member that breaks off mid-stream only by writing the
+    zlib error to stderr and reading on (caught and raised here), a digest that does not
+    match raises (``check_digests="raise"``), and a file cut off is read by warcio as a
+    shorter one without a word. So a record with fewer bytes than its ``Content-Length``,
+    or none, a gzip member with no end (``_check_whole``), bytes after the last record and
+    a file with no record at all raise ``ArchiveLoadFailed`` too. With ``offsets`` the
+    check comes before the record is given; without, when the caller asks for the next one
+    (the caller may have read the short record's content, never kept it: the read fails).
+
+    A response, revisit or request record with no ``WARC-Target-URI`` raises as well,
+    unless ``untargeted``: then it is given (without HTTP headers) for the caller to report
+    and pass over (``import`` reads other tools' files, and one bad record loses its
+    capture alone).
     """
     records = ArchiveIterator(fh, check_digests="raise")
+    records.loader = _TargetLoader(verify_http=False, arc2warc=False)
+    previous: tuple[ArcWarcRecord, Any] | None = None
+    count = 0
     while True:
         with raising_warcio_errors():
             record = next(records, None)
             offset = records.get_record_offset() if record is not None and offsets else -1
+        if previous is not None:
+            _check_whole(*previous, count)
         if record is None:
+            _check_end(fh, records.offset, count)
             return
+        count += 1
+        if not untargeted and _untargeted(record):
+            raise ArchiveLoadFailed(f"record {count} ({record.rec_type} "
+                                    f"{_record_id(record)}) has no WARC-Target-URI")
+        previous = (record, records.reader.decompressor)
+        if offsets:
+            _check_whole(*previous, count)
+            previous = None
         yield record, offset
+
+
+def _untargeted(record: ArcWarcRecord) -> bool:
+    """Whether ``record`` is of a type that needs a ``WARC-Target-URI`` and has none."""
+    return record.rec_type in TARGETED_TYPES and not record.rec_headers.get_header(
+        "WARC-Target-URI")
+
+
+def _record_id(record: ArcWarcRecord) -> str:
+    return str(record.rec_headers.get_header("WARC-Record-ID") or "with no record id")
+
+
+def _check_whole(record: ArcWarcRecord, member: Any, number: int) -> None:
+    """Raise when ``record`` (the ``number``-th, read to its end) has no ``Content-Length``
+    (the file breaks off in its headers) or holds fewer bytes than it says, or its gzip
+    ``member`` (its decompressor; None for an uncompressed WARC) has no end."""
+    name = "Content-Length" if record.format == "warc" else "length"  # an ARC record's
+    declared = (record.rec_headers.get_header(name) or "").strip()
+    if not declared.isdigit() or not isinstance(record.raw_stream, LimitReader):
+        raise ArchiveLoadFailed(f"record {number} is cut short: its headers break off "
+                                f"(Content-Length {declared or 'missing'!r})")
+    if record.raw_stream.limit > 0:
+        raise ArchiveLoadFailed(
+            f"record {number} ({_described(record)}) is cut short: "
+            f"{record.raw_stream.limit} of its {record.length} bytes are missing")
+    if member is not None and not member.eof:
+        raise ArchiveLoadFailed(f"record {number} ({_described(record)}) is cut short: "
+                                "its gzip member has no end")
+
+
+def _check_end(fh: BinaryIO, end: int, count: int) -> None:
+    """Raise unless the last of ``count`` records ends at the end of ``fh`` (the file
+    breaks off in the headers or the first bytes of a gzip member after it), or there is
+    no record at all."""
+    if count == 0:
+        raise ArchiveLoadFailed("holds no WARC record")
+    size = fh.seek(0, io.SEEK_END)
+    if size > end:
+        raise ArchiveLoadFailed(f"breaks off after record {count}: its last {size - end} "
+                                "bytes are no whole record")
+
+
+def _described(record: ArcWarcRecord) -> str:
+    """A record's type and target URI, for a message (``warcinfo`` has no URI)."""
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    return f"{record.rec_type} {uri}" if uri else str(record.rec_type)
 
 
 class _ReadersStderr:

@@ -1,0 +1,126 @@
+"""A WARC cut off anywhere is never read as a shorter one.
+
+warcio reads a file that ends inside a record, or inside a gzip member, as a file that ends
+there, without a word; ``checked_records`` (which every reader goes through) raises. Over a
+real WARC of our writer, gzip and plain, every cut that is not between two records raises;
+``export-figures``, ``wacz``, ``reparse`` and ``bag`` refuse a snapshot whose WARC was cut
+or emptied with one line and exit 2 (never a short package with exit 0)."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from casearchive.crawler.cli import main
+from casearchive.crawler.warc import (
+    WARC_ERRORS,
+    WARC_NAME,
+    Exchange,
+    WarcWriter,
+    checked_records,
+)
+
+
+def _small_warc(path: Path) -> bytes:
+    """A gzip WARC of our writer: a warcinfo and two exchanges (five records)."""
+    writer = WarcWriter(path, "test")
+    for n in range(2):
+        writer.write_exchange(Exchange(
+            url=f"http://example.test/{n}", method="GET", request_headers=[], status=200,
+            response_headers=[("Content-Type", "text/html")], body=b"<p>case %d</p>" % n * 8))
+    writer.close()
+    return path.read_bytes()
+
+
+def _read_all(data: bytes, offsets: bool) -> int:
+    """Records read from ``data``, each content read (as a caller without offsets does)."""
+    count = 0
+    for record, _offset in checked_records(BytesIO(data), offsets=offsets):
+        record.content_stream().read()
+        count += 1
+    return count
+
+
+def _record_starts(data: bytes) -> list[int]:
+    return [offset for _record, offset in checked_records(BytesIO(data))] + [len(data)]
+
+
+@pytest.mark.parametrize("form", ["gzip", "plain"])
+def test_every_cut_inside_a_record_raises(tmp_path: Path, form: str) -> None:
+    data = _small_warc(tmp_path / "small.warc.gz")
+    if form == "plain":
+        data = gzip.decompress(data)
+    starts = _record_starts(data)
+    accepted = []
+    for cut in range(len(data)):
+        # A plain record's two closing CRLFs are no part of it: a cut there loses nothing.
+        if any(start - 4 <= cut <= start for start in starts):
+            continue
+        for offsets in (True, False):
+            try:
+                _read_all(data[:cut], offsets)
+            except WARC_ERRORS:
+                continue
+            accepted.append((cut, offsets))
+    assert accepted == []
+
+
+def test_an_empty_file_is_no_warc() -> None:
+    with pytest.raises(WARC_ERRORS, match="holds no WARC record"):
+        _read_all(b"", True)
+
+
+@pytest.fixture
+def snapshots(fixture_crawl, tmp_path: Path) -> Path:
+    """A copy of the fixture crawl's snapshot, alone in a snapshots directory."""
+    snapshot = (fixture_crawl[0] / "latest").resolve()
+    copy = tmp_path / "snapshots" / snapshot.name
+    shutil.copytree(snapshot, copy)
+    return copy.parent
+
+
+def _cut_warc(snapshots: Path, keep: float) -> Path:
+    """Cut the snapshot's WARC to ``keep`` of its size (0: an empty file)."""
+    (snapshot,) = snapshots.iterdir()
+    warc = snapshot / WARC_NAME
+    data = warc.read_bytes()
+    warc.write_bytes(data[: int(len(data) * keep)])
+    return snapshot
+
+
+def _one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert "Traceback" not in err and len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.995, 0.0])
+def test_packages_refuse_a_cut_warc(snapshots: Path, tmp_path: Path, keep: float,
+                                    capsys) -> None:
+    snapshot = _cut_warc(snapshots, keep)
+    capsys.readouterr()
+    for command in ("export-figures", "wacz", "bag"):
+        out = tmp_path / command
+        assert main([command, snapshot.name, "--snapshots", str(snapshots),
+                     "--out", str(out)]) == 2, command
+        line = _one_line(capsys.readouterr().err)
+        assert f"{snapshot.name}/{WARC_NAME}" in line, line
+        assert not list(out.glob("*.wacz")) and not (out / "index.csv").exists()
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.995, 0.0])
+def test_reparse_refuses_a_cut_warc(snapshots: Path, tmp_path: Path, keep: float,
+                                    capsys) -> None:
+    snapshot = _cut_warc(snapshots, keep)
+    capsys.readouterr()
+    out = tmp_path / "reparsed"
+    assert main(["reparse", str(snapshot), "--out", str(out), "--no-verify",
+                 "--workers", "1"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "not a readable WARC" in line and ("cut short" in line or "no WARC record" in line
+                                               or "breaks off" in line), line
+    assert not out.exists() or not [p for p in out.iterdir() if not p.name.startswith(".")]
