@@ -90,6 +90,7 @@ class SnapshotWriter:
         spooled (``tables.ArrowSpool``)."""
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        check_latest_link(self.out_dir)
         leftover = resumable(self.out_dir) if resume else None
         remove_leftovers(self.out_dir, keep=leftover)
         self.start_url = start_url
@@ -351,6 +352,26 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class LatestNotALink(FileExistsError):
+    """``OUT/latest`` is not a symlink (``check_latest_link``); the message names it and
+    the repair."""
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+
+def check_latest_link(out_dir: Path) -> None:
+    """Refuse, before any work, a ``latest`` that is a directory: a copy made without
+    symlinks (``cp -rL``, rsync without ``-l``, a FAT disk) turns the link into one, which
+    ``switch_latest`` cannot replace (a file it can); the snapshot would be written and
+    then reported as not written."""
+    link = out_dir / LATEST
+    if link.is_dir() and not link.is_symlink():
+        raise LatestNotALink(
+            errno.EEXIST, "a directory, not a symlink to a snapshot (a copy made without "
+            "symlinks?); make it one (ln -sfn ID latest) or remove it", str(link))
 
 
 def switch_latest(out_dir: Path, name: str) -> None:

@@ -215,6 +215,21 @@ def test_reparse_exits_4_while_a_crawl_holds_the_lock(snapshot: Path, tmp_path: 
     assert [p.name for p in tmp_path.iterdir()] == [".lock"]
 
 
+def test_a_latest_copied_as_a_directory_is_refused_before_any_work(
+        snapshot: Path, tmp_path: Path, capsys) -> None:
+    """A ``latest`` turned into a directory by a copy without symlinks cannot be replaced by
+    the new link: refused at once, naming the repair (the snapshot used to be written and
+    then reported as not written)."""
+    shutil.copytree(snapshot, tmp_path / snapshot.name)
+    shutil.copytree(snapshot, tmp_path / "latest")
+    assert main(["reparse", str(snapshot), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"casearchive: {tmp_path / 'latest'}: a directory, not a symlink to a "
+                   "snapshot (a copy made without symlinks?); make it one "
+                   "(ln -sfn ID latest) or remove it"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", snapshot.name, "latest"]
+
+
 @pytest.mark.slow
 def test_crawl_of_a_site_without_cases_exits_1(serve_site, tmp_path: Path) -> None:
     _server, base = serve_site(FIXTURES / "site")

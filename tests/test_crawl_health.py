@@ -167,3 +167,18 @@ def test_a_damaged_latest_does_not_cost_the_next_crawl(tmp_path, fixture_crawl) 
     assert "cannot be read (ArrowInvalid" in result.stderr
     assert (out / "latest").resolve() == Path(summary["snapshot"]).resolve() != damaged
     assert run_cli("verify", summary["snapshot"]).returncode == 0
+
+
+@pytest.mark.slow
+def test_a_crawl_refuses_a_latest_copied_as_a_directory_before_fetching(
+        tmp_path, fixture_crawl, serve_site) -> None:
+    good, _base, _first = fixture_crawl
+    out = tmp_path / "snapshots"
+    shutil.copytree(good, out, symlinks=False)  # cp -rL: latest becomes a directory
+    server, base_url = serve_site(FIXTURES / "site")
+    result = _crawl(base_url, out)
+    assert result.returncode == 1, result.stderr
+    assert "latest: a directory, not a symlink to a snapshot" in result.stderr
+    assert len(server.request_log) == 0
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        p.name for p in good.iterdir() if not p.name.startswith("."))
