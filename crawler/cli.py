@@ -530,8 +530,15 @@ def log(case_id: str, snapshots: Path, fmt: str, output: Path | None, no_verify:
 
 
 def _catalog_dir(snapshots: Path) -> Path:
+    """``--snapshots`` of ``list`` and ``prune``: a directory, and not a snapshot itself (a
+    slip for its parent would list, and prune, nothing without a word)."""
+    from casearchive.exports.files import MANIFEST
+
     if not snapshots.is_dir():
         raise TroubleError(f"{snapshots}: no such snapshots directory")
+    if (snapshots / MANIFEST).is_file():
+        raise TroubleError(f"{snapshots}: a snapshot, not a snapshots directory (its parent "
+                           "holds the snapshots)")
     return snapshots
 
 
@@ -547,6 +554,8 @@ def list_command(snapshots: Path, fmt: str) -> None:
 
     directory = _catalog_dir(snapshots)
     entries = list_catalog(directory)
+    if not entries:
+        click.echo(f"casearchive: {directory}: no snapshots", err=True)
     if fmt == "json":
         click.echo(json.dumps([e.to_json() for e in entries], indent=2, sort_keys=True))
     else:

@@ -90,6 +90,21 @@ def test_cli_list_and_prune(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "no such snapshots directory" in capsys.readouterr().err
 
 
+def test_cli_list_and_prune_say_what_they_were_given(tmp_path: Path, capsys) -> None:
+    """A snapshot named where its parent was meant is refused; an empty directory is said
+    to hold no snapshots (both used to print nothing and exit 0)."""
+    from casearchive.crawler.cli import main
+
+    (path,) = _snapshots(tmp_path / "snaps", 1)
+    for command in (["list"], ["prune", "--keep", "1"]):
+        assert main([*command, "--snapshots", str(path)]) == 2
+        assert "a snapshot, not a snapshots directory" in capsys.readouterr().err
+    assert path.exists()
+    (tmp_path / "empty").mkdir()
+    assert main(["list", "--snapshots", str(tmp_path / "empty")]) == 0
+    assert capsys.readouterr().err.strip() == f"casearchive: {tmp_path / 'empty'}: no snapshots"
+
+
 @pytest.mark.slow
 def test_crawl_keep_prunes_after_a_good_crawl(tmp_path: Path, fixture_site) -> None:
     from tests.conftest import run_cli
