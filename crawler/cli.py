@@ -479,6 +479,10 @@ def diff(old: str, new: str, snapshots: Path | None, fmt: str, output: Path | No
     from casearchive.exports.render import render
     from casearchive.exports.schema import TABLES
 
+    if replay_url is not None and "{url}" not in replay_url:
+        raise UsageError(f"--replay-url {replay_url!r} has no {{url}}: every case would link "
+                         "to the same page (pywb-style: http://HOST/COLL/{timestamp}/{url})")
+
     from .reparse import reparse_snapshot
     from .warc import WARC_NAME
 

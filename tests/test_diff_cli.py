@@ -318,6 +318,13 @@ def test_log_finds_a_case_by_id_key_case_url_or_page_url(tmp_path, capsys):
     assert code == 2 and "'/cases/case.php?id=99999' is in none of the 2 snapshot(s)" in err
 
 
+@pytest.mark.parametrize("template", ["noplaceholders", "http://h/{timestamp}/x"])
+def test_a_replay_url_without_its_url_placeholder_is_bad_usage(pair, capsys, template):
+    code, out, err = run(capsys, "diff", *pair, "--replay-url", template)
+    assert code == 2 and not out
+    assert f"--replay-url {template!r} has no {{url}}" in err
+
+
 def test_reports_name_cases_for_people(pair, capsys):
     """Dates beside ids, titles linked to the case and its capture, header rows on every
     table, readable labels; JSON keeps added/removed and adds added_cases/removed_cases."""
