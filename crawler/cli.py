@@ -346,6 +346,19 @@ def reparse(snapshot: str, out_dir: Path, workers: int | None, snapshots: Path |
     click.echo(str(new))
 
 
+def _package_out(out_dir: Path) -> Path:
+    """``--out`` of ``bag``, ``export-figures`` and ``wacz``: never inside a snapshot, which
+    the files written there would change (``verify`` then fails: "present but not
+    listed")."""
+    from casearchive.exports.files import MANIFEST
+
+    for place in (out_dir.resolve(), *out_dir.resolve().parents):
+        if (place / MANIFEST).is_file():
+            raise UsageError(f"--out {out_dir} is inside the snapshot {place}: writing there "
+                             "would change it; choose a directory outside it")
+    return out_dir
+
+
 @cli.command()
 @click.argument("snapshot")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -360,7 +373,7 @@ def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     from .warc import PAYLOADS_NAME, WARC_ERRORS, WARC_NAME, carry_payloads, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
-    target = out_dir / _snapshot_id(path)
+    target = _package_out(out_dir) / _snapshot_id(path)
     _refuse_problems([f"{path / p}".rstrip(".") for p in verify_snapshot(path)],
                      "not bagged (casearchive verify names every problem)")
     try:
@@ -381,14 +394,21 @@ def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
 def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     """Write every figure of SNAPSHOT as OUT/<sha256>.<ext> (from its WARC) with
     OUT/index.csv naming case, page, alt and caption of each."""
+    import pyarrow as pa
+
+    from casearchive.exports.schema import TABLES
+
     from .figure_files import export_figures
     from .warc import WARC_ERRORS, WARC_NAME, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
     try:
-        listed, files = export_figures(path, out_dir)
+        listed, files = export_figures(path, _package_out(out_dir))
     except (OSError, KeyError) as exc:
         raise TroubleError(f"{path}: cannot export figures: {exc}") from None
+    except pa.ArrowException as exc:
+        raise TroubleError(f"{path / TABLES['figures'].file}: cannot be read "
+                           f"({_printable(str(exc))})") from None
     except WARC_ERRORS as exc:
         raise TroubleError(f"{path / WARC_NAME}: not a readable WARC "
                            f"({warc_error_text(exc)})") from None
@@ -408,7 +428,7 @@ def wacz_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
 
     path = _snapshot_arg(snapshot, snapshots)
     try:
-        made = make_wacz(path, out_dir / f"{_snapshot_id(path)}.wacz")
+        made = make_wacz(path, _package_out(out_dir) / f"{_snapshot_id(path)}.wacz")
     except WaczError as exc:
         raise TroubleError(str(exc)) from None
     except WARC_ERRORS as exc:

@@ -230,6 +230,27 @@ def test_a_latest_copied_as_a_directory_is_refused_before_any_work(
     assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", snapshot.name, "latest"]
 
 
+@pytest.mark.parametrize("command", ["bag", "export-figures", "wacz"])
+def test_packages_are_never_written_inside_a_snapshot(snapshot: Path, tmp_path: Path, capsys,
+                                                      command: str) -> None:
+    copy = tmp_path / snapshot.name
+    shutil.copytree(snapshot, copy)
+    assert main([command, str(copy), "--out", str(copy / "out")]) == 2
+    assert f"--out {copy / 'out'} is inside the snapshot {copy}" in capsys.readouterr().err
+    assert not (copy / "out").exists()
+    assert main(["verify", str(copy)]) == 0
+
+
+def test_export_figures_names_an_unreadable_figures_table(snapshot: Path, tmp_path: Path,
+                                                          capsys) -> None:
+    copy = tmp_path / snapshot.name
+    shutil.copytree(snapshot, copy)
+    (copy / "figures.parquet").write_bytes(b"")
+    assert main(["export-figures", str(copy), "--out", str(tmp_path / "figs")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"casearchive: {copy / 'figures.parquet'}: cannot be read ("), line
+
+
 @pytest.mark.slow
 def test_crawl_of_a_site_without_cases_exits_1(serve_site, tmp_path: Path) -> None:
     _server, base = serve_site(FIXTURES / "site")
