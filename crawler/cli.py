@@ -394,21 +394,16 @@ def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
 def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
     """Write every figure of SNAPSHOT as OUT/<sha256>.<ext> (from its WARC) with
     OUT/index.csv naming case, page, alt and caption of each."""
-    import pyarrow as pa
-
-    from casearchive.exports.schema import TABLES
-
-    from .figure_files import export_figures
+    from .figure_files import FiguresUnreadable, export_figures
     from .warc import WARC_ERRORS, WARC_NAME, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
     try:
         listed, files = export_figures(path, _package_out(out_dir))
+    except FiguresUnreadable as exc:
+        raise TroubleError(str(exc)) from None
     except (OSError, KeyError) as exc:
         raise TroubleError(f"{path}: cannot export figures: {exc}") from None
-    except pa.ArrowException as exc:
-        raise TroubleError(f"{path / TABLES['figures'].file}: cannot be read "
-                           f"({_printable(str(exc))})") from None
     except WARC_ERRORS as exc:
         raise TroubleError(f"{path / WARC_NAME}: not a readable WARC "
                            f"({warc_error_text(exc)})") from None

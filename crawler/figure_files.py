@@ -13,8 +13,10 @@ import csv
 import hashlib
 import mimetypes
 from pathlib import Path
+from typing import Any
 
-from casearchive.exports.load import load_snapshot
+from casearchive.exports.load import Snapshot, load_snapshot
+from casearchive.exports.schema import TABLES
 
 from .settings import DOWNLOAD_MAXSIZE
 from .warc import WARC_NAME, iter_responses, read_body
@@ -33,12 +35,25 @@ def file_name(sha256: str, media_type: str | None) -> str:
     return f"{sha256}{ext}"
 
 
+class FiguresUnreadable(ValueError):
+    """The snapshot's figures table cannot be read; the message names the file."""
+
+
+def _figure_rows(snap: Snapshot) -> list[dict[str, Any]]:
+    try:
+        rows: list[dict[str, Any]] = snap.read_table("figures").to_pylist()
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowIOError, ArrowInvalid
+        raise FiguresUnreadable(f"{snap.path / TABLES['figures'].file}: cannot be read "
+                                f"({' '.join(str(exc).split())})") from None
+    return rows
+
+
 def export_figures(snapshot: Path, out_dir: Path) -> tuple[int, int]:
     """Write the figure files and ``index.csv`` of ``snapshot`` into ``out_dir``;
     returns (figures listed, files written). A damaged WARC raises (``WARC_ERRORS``)
     before ``index.csv`` is written."""
     snap = load_snapshot(snapshot)
-    rows = snap.read_table("figures").to_pylist()
+    rows = _figure_rows(snap)
     wanted = {r["sha256"]: r["media_type"] for r in rows if r["sha256"]}
     out_dir.mkdir(parents=True, exist_ok=True)
     written: set[str] = set()
