@@ -10,6 +10,7 @@ with that reason instead of keeping its first half.
 
 from __future__ import annotations
 
+import gzip
 import sys
 import zlib
 from collections.abc import Callable
@@ -101,3 +102,21 @@ def stream_problem(body: bytes, coding: bytes) -> str | None:
     damaged), in plain words; None when it is whole or the coding is not checked here."""
     check = _CHECKS.get(coding.strip().lower())
     return None if check is None else check(body)
+
+
+#: A sample text, and its brotli stream (one uncompressed meta-block: the format's own bytes,
+#: whichever brotli package is installed, or none).
+SAMPLE = b"<p>ok</p>"
+SAMPLE_BR = b"\x0b\x04\x80<p>ok</p>\x03"
+
+
+def coded_sample(coding: bytes) -> bytes | None:
+    """``SAMPLE`` in ``coding`` (None for a coding not known here): what
+    ``middlewares.decodable_codings`` tries Scrapy's decoders on."""
+    if coding == b"gzip":
+        return gzip.compress(SAMPLE, mtime=0)
+    if coding == b"deflate":
+        return zlib.compress(SAMPLE)
+    if coding == b"zstd":
+        return zstd.compress(SAMPLE)
+    return SAMPLE_BR if coding == b"br" else None

@@ -12,7 +12,10 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.httpcompression import (
+    ACCEPTED_ENCODINGS,
+    HttpCompressionMiddleware,
+)
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -22,7 +25,7 @@ from twisted.internet.defer import Deferred
 
 from casearchive.exports.files import LATEST
 
-from .codings import stream_problem
+from .codings import SAMPLE, coded_sample, stream_problem
 from .discovery import NON_HTML
 from .extension import extension_of
 from .messages import PAYLOAD_SNAPSHOTS_STAT, REVISITS_STAT
@@ -319,6 +322,25 @@ def _header_list(headers: Headers) -> list[tuple[str, str]]:
     ]
 
 
+@lru_cache(maxsize=1)
+def decodable_codings() -> tuple[bytes, ...]:
+    """The content codings Scrapy offers (``Accept-Encoding``) that it can decode here.
+    Scrapy offers ``br`` whenever a module named ``brotli`` imports, but two packages
+    install one: Brotli, whose API Scrapy uses, and brotlipy (pywb, a test dependency,
+    brings it), whose decoder lacks it: with brotlipy, every page a server sent as ``br``
+    was lost (``download failed``). Each coding is tried once on a sample."""
+    return tuple(coding for coding in ACCEPTED_ENCODINGS if _decodes(coding))
+
+
+def _decodes(coding: bytes) -> bool:
+    try:
+        sample = coded_sample(coding)
+        return sample is not None and HttpCompressionMiddleware._decode(
+            sample, coding, 0) == SAMPLE
+    except Exception:  # noqa: BLE001  any failure: the coding is not offered
+        return False
+
+
 class WholeBodyCompressionMiddleware(HttpCompressionMiddleware):
     """Scrapy's decompression (``Content-Encoding``), refusing a stream that is not whole.
 
@@ -327,6 +349,10 @@ class WholeBodyCompressionMiddleware(HttpCompressionMiddleware):
     listed, silently. Here each stream Scrapy decoded (within the size limit) is checked
     to its end (``codings.stream_problem``) and a broken one raises ``BrokenBody``: the
     page is lost with its reason, as a plain body the connection cut short is."""
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        """Ask only for the codings this process decodes (``decodable_codings``)."""
+        request.headers.setdefault("Accept-Encoding", b", ".join(decodable_codings()))
 
     @staticmethod
     def _decode(body: bytes, encoding: bytes, max_size: int) -> bytes:

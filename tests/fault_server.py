@@ -14,6 +14,8 @@ A site is a dict from a request target (path plus query, exactly as requested) t
   cut halfway, with a Content-Length that matches what is sent: the transfer is whole,
   the compressed stream is not (a server's compression buffer never flushed)
 - ``big``        a ``size``-byte HTML body, declared in Content-Length and streamed
+- ``negotiated`` ``body`` in brotli (``Content-Encoding: br``) when the request's
+  ``Accept-Encoding`` offers ``br``, else as it is: what a CDN does
 
 Every request is logged in ``server.log`` as a ``Hit`` (method, target, Host header, time):
 the tests read it to assert what was requested, how often, how fast, and that nothing went
@@ -156,6 +158,16 @@ class _Handler(BaseHTTPRequestHandler):
         stream = compressed(route.body, route.coding)
         self._answer(route.status, stream[: len(stream) // 2], route.content_type,
                      Content_Encoding=route.coding)
+
+    def _negotiated(self, route: Route) -> None:
+        offered = {c.strip() for c in self.headers.get("Accept-Encoding", "").split(",")}
+        if "br" not in offered:
+            self._page(route)
+            return
+        import brotli  # Brotli or brotlipy: both compress alike
+
+        self._answer(route.status, brotli.compress(route.body), route.content_type,
+                     Content_Encoding="br")
 
     def _big(self, route: Route) -> None:
         self.send_response(200)

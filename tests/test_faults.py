@@ -376,6 +376,23 @@ def test_robots_txt_answering_5xx_disallows_all_and_stops(tmp_path) -> None:
     assert not (tmp_path / "latest").exists()
 
 
+def test_the_crawl_offers_only_the_codings_it_decodes(tmp_path) -> None:
+    """A server that compresses with brotli whenever it is offered (a CDN): the crawl must
+    not offer ``br`` where the ``brotli`` module installed cannot decode it for Scrapy
+    (brotlipy, which pywb brings, shadows Brotli): every such page was lost."""
+    routes = {"/robots.txt": ROBOTS_OK,
+              LIST: Route(kind="negotiated", body=list_page([case_url(1)])),
+              case_url(1): Route(kind="negotiated", body=case_page(1))}
+    server = FaultServer(routes).start()
+    try:
+        result = run_cli("crawl", server.origin + LIST, "--out", str(tmp_path), "--no-polite",
+                         "--json")
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["stats"]["cases_complete"] == 1
+
+
 def test_robots_txt_redirecting_to_itself_names_the_redirect_limit(tmp_path) -> None:
     loop = Route(kind="redirect", status=302, location="/robots.txt")
     server = FaultServer({"/robots.txt": loop,
