@@ -164,7 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
         if "br" not in offered:
             self._page(route)
             return
-        import brotli  # Brotli or brotlipy: both compress alike
+        import brotli  # type: ignore[import-untyped]  # Brotli or brotlipy: both compress
 
         self._answer(route.status, brotli.compress(route.body), route.content_type,
                      Content_Encoding="br")
