@@ -452,12 +452,10 @@ class _Reader:
                                  "records": records, "captures": captures})
 
     def _record(self, record: ArcWarcRecord, path: Path, origin: str, offset: int) -> int:
-        if record.rec_type in ("response", "revisit") and not record.rec_headers.get_header(
-                "WARC-Target-URI"):
-            self.index.problems.append(
-                f"{origin}: a {record.rec_type} record with no WARC-Target-URI "
-                f"({record.rec_headers.get_header('WARC-Record-ID') or 'and no record id'}): "
-                "a capture of no known URL, passed over")
+        problem = _unplaceable(record)
+        if problem is not None:  # one record's damage loses its capture alone
+            self.index.problems.append(f"{origin}: a {record.rec_type} record {problem}, "
+                                       "passed over")
             return 0
         if record.rec_type not in ("response", "revisit") or record.http_headers is None:
             self.index.passed_over += 1
@@ -478,6 +476,25 @@ class _Reader:
         else:
             self.index.add(capture, headers.get_header("WARC-Record-ID") or "", digest or None)
         return 1
+
+
+def _unplaceable(record: ArcWarcRecord) -> str | None:
+    """Why a response or revisit record cannot be placed in the site's history (no
+    ``WARC-Target-URI``: a capture of no known URL; a ``WARC-Date`` that is no time: a
+    capture of no known moment), or None."""
+    if record.rec_type not in ("response", "revisit"):
+        return None
+    headers = record.rec_headers
+    ident = headers.get_header("WARC-Record-ID") or "and no record id"
+    if not headers.get_header("WARC-Target-URI"):
+        return f"with no WARC-Target-URI ({ident}): a capture of no known URL"
+    date = headers.get_header("WARC-Date") or ""
+    try:
+        capture_time(date)
+    except (ValueError, OverflowError):
+        return (f"whose WARC-Date {date[:40]!r} is no time ({ident}): a capture of no known "
+                "moment")
+    return None
 
 
 def read_archives(paths: list[Path], start_url: str, scratch: Path) -> CaptureIndex:

@@ -636,9 +636,9 @@ URL at or before any moment, no case page; the CDX server or replay unreachable)
 usage, or an input that is not a WARC, WARC.gz or WACZ file (nothing is imported then); 3
 snapshots written, but some cases are incomplete (pages not in the archive within the
 window, archived soft 404s), an input breaks off (the records before the break are
-imported), a record has no WARC-Target-URI (passed over), bad CDX lines were passed
-over, a revisit's original is in no input, or a moment had no capture of the start
-URL; 4 another crawl or import holds the lock."""
+imported), a record has no WARC-Target-URI or no valid WARC-Date (passed over), bad
+CDX lines were passed over, a revisit's original is in no input, or a moment had no
+capture of the start URL; 4 another crawl or import holds the lock."""
 
 
 #: The longest ``--window`` in days: 100 years (more is no window anyone means, and soon

@@ -81,6 +81,30 @@ def test_a_response_with_no_target_uri_is_passed_over(plain_warc, tmp_path: Path
     assert len(others) == 34 and not any(p["error"] for p in others)
 
 
+def test_a_response_whose_date_is_no_time_is_passed_over(plain_warc, tmp_path: Path,
+                                                         capsys) -> None:
+    """Its capture alone is lost: the file is not read as breaking off there (which lost
+    every record after it)."""
+    data, site = plain_warc
+    page = site.replace("/casestudies/index.asp", CUT_PAGE)
+    target = data.index(f"WARC-Target-URI: {page}\r\n".encode())
+    start = _record_start(data, target)
+    while b"WARC-Type: response" not in data[start:data.index(b"\r\n\r\n", start)]:
+        target = data.index(f"WARC-Target-URI: {page}\r\n".encode(), target + 1)
+        start = _record_start(data, target)
+    date = data.index(b"WARC-Date: ", start)
+    end = data.index(b"\r\n", date)
+    warc = tmp_path / "dated.warc"
+    warc.write_bytes(data[:date] + b"WARC-Date: not-a-date" + data[end:])
+    code, line, snapshot = _import(warc, site, tmp_path / "snapshots", capsys)
+    assert code == 3
+    assert "dated.warc#" in line and "WARC-Date 'not-a-date' is no time" in line, line
+    pages = _pages(snapshot)
+    assert pages[page]["error"], pages[page]
+    others = [p for url, p in pages.items() if url != page]
+    assert len(others) == 34 and not any(p["error"] for p in others)
+
+
 def _find_all(data: bytes, needle: bytes) -> list[int]:
     found, at = [], data.find(needle)
     while at >= 0:
