@@ -391,13 +391,18 @@ def bag(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               required=True, help="Directory for the figure files and index.csv.")
 @_SNAPSHOTS_OPTION
-def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+@_NO_VERIFY_OPTION
+def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None,
+                           no_verify: bool) -> None:
     """Write every figure of SNAPSHOT as OUT/<sha256>.<ext> (from its WARC) with
     OUT/index.csv naming case, page, alt and caption of each."""
+    from casearchive.exports.schema import TABLES
+
     from .figure_files import FiguresUnreadable, export_figures
     from .warc import WARC_ERRORS, WARC_NAME, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
+    _check_trusted(path, [TABLES["figures"].file, WARC_NAME], no_verify)
     try:
         listed, files = export_figures(path, _package_out(out_dir))
     except FiguresUnreadable as exc:
@@ -415,13 +420,17 @@ def export_figures_command(snapshot: str, out_dir: Path, snapshots: Path | None)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               required=True, help="Directory for the package, OUT/<snapshot id>.wacz.")
 @_SNAPSHOTS_OPTION
-def wacz_command(snapshot: str, out_dir: Path, snapshots: Path | None) -> None:
+@_NO_VERIFY_OPTION
+def wacz_command(snapshot: str, out_dir: Path, snapshots: Path | None, no_verify: bool) -> None:
     """Package SNAPSHOT's WARC as a WACZ 1.1 file (CDXJ index, pages/pages.jsonl of the case
     pages, datapackage.json with SHA-256 hashes) that ReplayWeb.page and pywb open."""
+    from casearchive.exports.schema import TABLES
+
     from .wacz_package import WaczError, make_wacz
     from .warc import WARC_ERRORS, WARC_NAME, warc_error_text
 
     path = _snapshot_arg(snapshot, snapshots)
+    _check_trusted(path, [WARC_NAME, TABLES["cases"].file, TABLES["pages"].file], no_verify)
     try:
         made = make_wacz(path, _package_out(out_dir) / f"{_snapshot_id(path)}.wacz")
     except WaczError as exc:
