@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 
@@ -109,3 +111,12 @@ def fixture_crawl(tmp_path_factory, fixture_site) -> tuple[Path, str, object]:
     result = run_cli("crawl", f"{base_url}/casestudies/index.asp", "--out", str(out),
                      "--no-polite", "--json", "--operator", OPERATOR)
     return out, base_url, result
+
+
+def serve_handler(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A threaded loopback server of ``handler`` on a free port, serving in the background
+    (stop it with ``shutdown()`` and ``server_close()``)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
+    return server

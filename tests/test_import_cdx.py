@@ -11,7 +11,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +22,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from casearchive.crawler.cli import main
+from tests.conftest import serve_handler
 from tests.test_import import (  # noqa: F401 - mirrors is a fixture
     LIST,
     checksums,
@@ -238,7 +238,4 @@ def _serve_proxy(upstream: str, fail_first: int, ia_page: int = 0
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
-    return server, seen
+    return serve_handler(Handler), seen

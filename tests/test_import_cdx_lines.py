@@ -6,15 +6,15 @@ table with a header row)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from casearchive.crawler.cdx import CdxSource, PoliteClient
 from casearchive.crawler.cli import main
+from tests.conftest import serve_handler
 
 FIELDS = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
 SITE = "http://cases.example.test/casestudies/index.asp"
@@ -40,9 +40,7 @@ def cdx_server() -> Iterator[tuple[str, list[list[list[str]]]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
+    server = serve_handler(Handler)
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/cdx", answer
     finally:
