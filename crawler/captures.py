@@ -452,12 +452,15 @@ class _Reader:
                                  "records": records, "captures": captures})
 
     def _record(self, record: ArcWarcRecord, path: Path, origin: str, offset: int) -> int:
-        problem = _unplaceable(record)
-        if problem is not None:  # one record's damage loses its capture alone
-            self.index.problems.append(f"{origin}: a {record.rec_type} record {problem}, "
+        if record.rec_type not in ("response", "revisit"):
+            self.index.passed_over += 1
+            return 0
+        when = _capture_moment(record)
+        if isinstance(when, str):  # one record's damage loses its capture alone
+            self.index.problems.append(f"{origin}: a {record.rec_type} record {when}, "
                                        "passed over")
             return 0
-        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+        if record.http_headers is None:
             self.index.passed_over += 1
             return 0
         headers = record.rec_headers
@@ -465,7 +468,7 @@ class _Reader:
         date = headers.get_header("WARC-Date") or ""
         spelled = site_url(url, self.start_url)
         capture = ArchiveCapture(
-            url=url, site_url=url if spelled == url else spelled, when=capture_time(date),
+            url=url, site_url=url if spelled == url else spelled, when=when,
             date=date, status=int(record.http_headers.get_statuscode() or 0), headers=None,
             file=path, offset=offset, origin=origin)
         digest = headers.get_header("WARC-Payload-Digest")
@@ -478,23 +481,20 @@ class _Reader:
         return 1
 
 
-def _unplaceable(record: ArcWarcRecord) -> str | None:
-    """Why a response or revisit record cannot be placed in the site's history (no
-    ``WARC-Target-URI``: a capture of no known URL; a ``WARC-Date`` that is no time: a
-    capture of no known moment), or None."""
-    if record.rec_type not in ("response", "revisit"):
-        return None
+def _capture_moment(record: ArcWarcRecord) -> datetime | str:
+    """When a response or revisit record was captured, or why it cannot be placed in the
+    site's history: no ``WARC-Target-URI`` (a capture of no known URL) or a ``WARC-Date``
+    that is no time (a capture of no known moment)."""
     headers = record.rec_headers
     ident = headers.get_header("WARC-Record-ID") or "and no record id"
     if not headers.get_header("WARC-Target-URI"):
         return f"with no WARC-Target-URI ({ident}): a capture of no known URL"
     date = headers.get_header("WARC-Date") or ""
     try:
-        capture_time(date)
+        return capture_time(date)
     except (ValueError, OverflowError):
         return (f"whose WARC-Date {date[:40]!r} is no time ({ident}): a capture of no known "
                 "moment")
-    return None
 
 
 def read_archives(paths: list[Path], start_url: str, scratch: Path) -> CaptureIndex:
