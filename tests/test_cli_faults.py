@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -78,11 +80,36 @@ def test_out_naming_a_file_is_one_clear_line(tmp_path, capsys) -> None:
 def test_scrapy_starts_no_listener_and_keeps_no_state() -> None:
     settings = scrapy_settings(CrawlOptions("http://h/"))
     extensions = settings.getwithbase("EXTENSIONS")
-    assert extensions["scrapy.extensions.remote_control.RemoteControl"] is None
-    assert extensions["scrapy.extensions.telnet.TelnetConsole"] is None
+    assert "scrapy.extensions.remote_control.RemoteControl" not in extensions
+    assert "scrapy.extensions.telnet.TelnetConsole" not in extensions
     assert not settings.getbool("REMOTE_CONTROL_ENABLED")
     assert not settings.getbool("TELNETCONSOLE_ENABLED")
     assert settings.get("JOBDIR") is None
+
+
+#: What a fresh interpreter imports when it loads every component the crawl's settings name
+#: (Scrapy loads each one a list names, a disabled one too): the modules it printed.
+_LOAD_EVERY_COMPONENT = """
+import sys
+from scrapy.utils.misc import load_object
+from casearchive.crawler.options import CrawlOptions
+from casearchive.crawler.run import scrapy_settings
+settings = scrapy_settings(CrawlOptions("http://h/"))
+for name in ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES"):
+    for component in settings.getwithbase(name):
+        load_object(component)
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_the_crawl_loads_no_component_it_never_runs() -> None:
+    """RemoteControl (aiohttp) and cookies (tldextract, off) are not in the lists at all:
+    named there, even as None, Scrapy imports them at every crawl's start."""
+    loaded = subprocess.run([sys.executable, "-c", _LOAD_EVERY_COMPONENT], capture_output=True,
+                            text=True, check=True).stdout.split()
+    assert "scrapy.downloadermiddlewares.retry" in loaded  # the check loads what it names
+    assert not {"aiohttp", "tldextract", "scrapy.extensions.remote_control",
+                "scrapy.downloadermiddlewares.cookies"} & set(loaded)
 
 
 # --- snapshots checked against their manifest ------------------------------------------------
