@@ -35,15 +35,21 @@ lock:
 	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable; } > constraints.txt
 	rm -rf $(LOCK_VENV)
 
+# The suite on every core (pytest-xdist): most of its time is crawls in fresh interpreters,
+# one core each. A test file stays on one worker (its module-scoped crawls run once); `make
+# test PYTEST_JOBS=0` runs it in one process.
+PYTEST_JOBS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist loadfile
+
 test: install
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-all: install
-	$(BIN)/python -m pytest -m ''
+	$(PYTEST) -m ''
 
 # Only the soak, stress and slower end-to-end tests (CI runs them after `make test`).
 test-slow: install
-	$(BIN)/python -m pytest -m slow
+	$(PYTEST) -m slow
 
 demo: install
 	$(BIN)/python -m casearchive.crawler.demo --out snapshots
