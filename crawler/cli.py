@@ -80,7 +80,8 @@ def _health_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--timeout", type=float, help="Download timeout in seconds (default 30).")
 @click.option("--max-size-mib", type=int,
               help="Largest response accepted, after decompression (default 20).")
-@click.option("--retries", type=int, help="Retries on 5xx, timeouts and resets (default 3).")
+@click.option("--retries", type=int,
+              help="Retries on 5xx, timeouts, resets and bodies cut short (default 3).")
 @click.option("--max-pages", type=int,
               help=f"Page budget: stop with exit 6 before requesting more (default "
                    f"{DEFAULT_MAX_PAGES:,}).")

@@ -17,7 +17,7 @@ from scrapy.downloadermiddlewares.httpcompression import (
     HttpCompressionMiddleware,
 )
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
@@ -348,11 +348,36 @@ class WholeBodyCompressionMiddleware(HttpCompressionMiddleware):
     off, and hands that on as the page: a list cut halfway loses the cases it would have
     listed, silently. Here each stream Scrapy decoded (within the size limit) is checked
     to its end (``codings.stream_problem``) and a broken one raises ``BrokenBody``: the
-    page is lost with its reason, as a plain body the connection cut short is."""
+    page is tried again, as a plain body the connection cut short is, and lost with its
+    reason once the retries are spent."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WholeBodyCompressionMiddleware:
+        middleware = super().from_crawler(crawler)
+        middleware.crawler = crawler
+        return middleware
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         """Ask only for the codings this process decodes (``decodable_codings``)."""
         request.headers.setdefault("Accept-Encoding", b", ".join(decodable_codings()))
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        """The decoded response, or a retry of ``request`` (``RETRY_TIMES``, after the
+        retries' back-off) when its stream broke off; ``BrokenBody`` once none is left."""
+        try:
+            return super().process_response(request, response)
+        except BrokenBody as broken:
+            spider = self.crawler.spider
+            retry = None if request.meta.get("dont_retry") or spider is None else (
+                get_retry_request(request, spider=spider, reason=broken.reason))
+            if retry is None:
+                raise
+            await back_off(self.crawler.settings, retry)
+            return retry
 
     @staticmethod
     def _decode(body: bytes, encoding: bytes, max_size: int) -> bytes:
@@ -369,24 +394,28 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
-
-    async def _wait(self, retry: Request | Response | None) -> None:
-        if isinstance(retry, Request) and self.backoff_base > 0:
-            attempt = retry.meta.get("retry_times", 1)
-            await asyncio.sleep(min(self.backoff_base * 2 ** (attempt - 1), self.backoff_max))
+        self.settings = settings
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
         result = super().process_response(request, response)
-        await self._wait(result)
+        await back_off(self.settings, result)
         return result
 
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         result = super().process_exception(request, exception)
-        await self._wait(result)
+        await back_off(self.settings, result)
         return result
+
+
+async def back_off(settings: BaseSettings, retry: Request | Response | None) -> None:
+    """Before a retry (``retry`` a request), wait ``RETRY_BACKOFF_BASE * 2**(attempt-1)``
+    seconds, at most ``RETRY_BACKOFF_MAX``."""
+    base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+    if isinstance(retry, Request) and base > 0:
+        attempt = retry.meta.get("retry_times", 1)
+        await asyncio.sleep(min(base * 2 ** (attempt - 1),
+                                settings.getfloat("RETRY_BACKOFF_MAX", 60.0)))

@@ -13,6 +13,8 @@ A site is a dict from a request target (path plus query, exactly as requested) t
 - ``coded_cut``  ``body`` compressed in the content coding ``coding`` (gzip or deflate),
   cut halfway, with a Content-Length that matches what is sent: the transfer is whole,
   the compressed stream is not (a server's compression buffer never flushed)
+- ``coded_cut_once`` the same cut at the first request of its target, the whole stream at
+  every later one (a buffer that flushed the next time)
 - ``big``        a ``size``-byte HTML body, declared in Content-Length and streamed
 - ``negotiated`` ``body`` in brotli (``Content-Encoding: br``) when the request's
   ``Accept-Encoding`` offers ``br``, else as it is: what a CDN does
@@ -158,6 +160,13 @@ class _Handler(BaseHTTPRequestHandler):
         stream = compressed(route.body, route.coding)
         self._answer(route.status, stream[: len(stream) // 2], route.content_type,
                      Content_Encoding=route.coding)
+
+    def _coded_cut_once(self, route: Route) -> None:
+        if [hit.target for hit in self.server.log].count(self.path) > 1:
+            self._answer(route.status, compressed(route.body, route.coding), route.content_type,
+                         Content_Encoding=route.coding)
+        else:
+            self._coded_cut(route)
 
     def _negotiated(self, route: Route) -> None:
         offered = {c.strip() for c in self.headers.get("Accept-Encoding", "").split(",")}

@@ -68,6 +68,8 @@ CUT_PAGES = {
 
 ROBOTS_OK = Route(body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
 GOOD = (1, 2, 3)
+#: A case whose page is sent gzipped and cut the first time, whole at the retry.
+CUT_ONCE = 15
 LONG_ID = "7" * 5000
 BOMB = 1 << 30
 
@@ -126,6 +128,7 @@ def faulty_routes(port: int, foreign: str) -> dict[str, Route]:
     routes[case_url(33)] = Route(body=b"")
     routes[case_url(13)] = Route("coded_cut", body=case_page(13))
     routes[case_url(14)] = Route("coded_cut", body=case_page(14), coding="deflate")
+    routes[case_url(CUT_ONCE)] = Route("coded_cut_once", body=case_page(CUT_ONCE))
     routes[case_url(34)] = Route(body=compressed(case_page(34), "gzip"))
     routes[case_url(35)] = Route(body=BINARY)
     for n, (route, _reason) in CUT_PAGES.items():
@@ -137,7 +140,7 @@ def faulty_routes(port: int, foreign: str) -> dict[str, Route]:
     routes["/cases/refresh.php?id=26"] = Route(body=(
         f'<html><head><meta http-equiv="refresh" content="0; url={foreign}/cases/r.php">'
         "</head><body>Moved</body></html>").encode())
-    links = [case_url(n) for n in (*GOOD, 40, *CUT_PAGES, *FAULTS)] + [
+    links = [case_url(n) for n in (*GOOD, CUT_ONCE, 40, *CUT_PAGES, *FAULTS)] + [
         "/cases/refresh.php?id=26",
         # hostile URLs
         "../../../../etc/passwd", case_url("%00"), case_url("4%0D%0ASet-Cookie:%20x=1"),
@@ -207,9 +210,9 @@ def test_faulty_site_exits_3_with_the_good_cases_exported(faulty_crawl) -> None:
     result = faulty_crawl["result"]
     assert result.returncode == 3, result.stderr[-3000:]
     cases = exported_ids(faulty_crawl["out"])
-    for n in GOOD:
+    for n in (*GOOD, CUT_ONCE):
         assert cases[str(n)]["complete"] is True
-    assert faulty_crawl["summary"]["stats"]["cases_complete"] == len(GOOD)
+    assert faulty_crawl["summary"]["stats"]["cases_complete"] == len(GOOD) + 1
 
 
 @pytest.mark.parametrize("n", sorted(FAULTS), ids=[f"{n}-{FAULTS[n][0]}" for n in sorted(FAULTS)])
@@ -261,16 +264,25 @@ def test_nothing_went_to_another_origin(faulty_crawl, foreign_server) -> None:
 
 
 def test_connection_faults_are_retried_then_reported(faulty_crawl) -> None:
+    """A reset, a body cut short and a compressed stream that breaks off (gzip, deflate; a
+    case's second page) are each tried 1 + --retries times before the page is lost."""
     server = faulty_crawl["server"]
-    for n in (10, 11):
-        assert len(server.hits(case_url(n))) == 1 + RETRIES
+    for target in (*map(case_url, (10, 11, 13, 14)), f"{case_url(41)}&page=2"):
+        assert len(server.hits(target)) == 1 + RETRIES, target
     assert 1 <= len(server.hits(case_url(12))) <= 1 + RETRIES
+
+
+def test_a_stream_cut_once_is_archived_whole_at_its_retry(faulty_crawl) -> None:
+    case = exported_ids(faulty_crawl["out"])[str(CUT_ONCE)]
+    assert case["complete"] is True
+    assert case["treatment"] == f"Rest, stretching and a gradual return to running ({CUT_ONCE})."
+    assert len(faulty_crawl["server"].hits(case_url(CUT_ONCE))) == 2
 
 
 def test_a_500_storm_backs_off(faulty_crawl) -> None:
     """Each retry of a URL waits at least twice as long as the one before: a bound on the
     rate of requests, not a timing of the crawl."""
-    for n in (50, 51):
+    for n in (50, 51, 13):  # HTTP 500, a gzip stream cut short
         times = [hit.at for hit in faulty_crawl["server"].hits(case_url(n))]
         assert len(times) == 1 + RETRIES
         gaps = [b - a for a, b in itertools.pairwise(times)]
