@@ -12,6 +12,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import mimetypes
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +53,40 @@ def _figure_rows(snap: Snapshot) -> list[dict[str, Any]]:
 
 def export_figures(snapshot: Path, out_dir: Path) -> tuple[int, int]:
     """Write the figure files and ``index.csv`` of ``snapshot`` into ``out_dir``;
-    returns (figures listed, files written). A damaged WARC raises (``WARC_ERRORS``)
-    before ``index.csv`` is written."""
+    returns (figures listed, files written). A damaged WARC raises (``WARC_ERRORS``) and
+    leaves nothing behind: the files wait in a staging directory until the WARC has been
+    read to its end (``out_dir`` itself goes when this call made it)."""
     snap = load_snapshot(snapshot)
     rows = _figure_rows(snap)
     wanted = {r["sha256"]: r["media_type"] for r in rows if r["sha256"]}
+    made = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".export-figures-", dir=out_dir))
+    try:
+        written = _stage_images(snap, wanted, staging)
+        for digest in written:
+            name = file_name(digest, wanted[digest])
+            os.replace(staging / name, out_dir / name)
+    except BaseException:
+        shutil.rmtree(out_dir if made else staging, ignore_errors=True)
+        raise
+    staging.rmdir()
+    with open(out_dir / INDEX, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(INDEX_COLUMNS)
+        for r in rows:
+            name = file_name(r["sha256"], r["media_type"]) if r["sha256"] in written else ""
+            writer.writerow([name if c == "file" else ("" if r.get(c) is None else r.get(c))
+                             for c in INDEX_COLUMNS])
+    return len(rows), len(written)
+
+
+def _stage_images(snap: Snapshot, wanted: dict[str, str | None], staging: Path) -> set[str]:
+    """Write each wanted image (by digest) from the snapshot's WARC into ``staging``, read
+    to its end even when every image is found: a WARC that breaks off is refused
+    (``iter_responses`` raises), never exported as if it were whole."""
     written: set[str] = set()
     with open(snap.path / WARC_NAME, "rb") as fh:
-        # Read to the end when every image is found: a WARC that breaks off is refused
-        # (``iter_responses`` raises), never exported as if it were whole.
         for response in iter_responses(snap.path / WARC_NAME):
             if len(written) == len(wanted) or "html" in response.headers.get(
                     "content-type", ""):
@@ -69,13 +96,6 @@ def export_figures(snapshot: Path, out_dir: Path) -> tuple[int, int]:
                 continue
             digest = hashlib.sha256(body).hexdigest()
             if digest in wanted and digest not in written:
-                (out_dir / file_name(digest, wanted[digest])).write_bytes(body)
+                (staging / file_name(digest, wanted[digest])).write_bytes(body)
                 written.add(digest)
-    with open(out_dir / INDEX, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(INDEX_COLUMNS)
-        for r in rows:
-            name = file_name(r["sha256"], r["media_type"]) if r["sha256"] in written else ""
-            writer.writerow([name if c == "file" else ("" if r.get(c) is None else r.get(c))
-                             for c in INDEX_COLUMNS])
-    return len(rows), len(written)
+    return written
