@@ -36,7 +36,6 @@ from warcio.recordloader import ArcWarcRecord
 
 from casearchive.exports.load import list_snapshots
 from casearchive.exports.manifest import iso_utc, read_manifest
-from casearchive.exports.snapshot import utc_now
 
 from .captures import ArchiveCapture, CaptureIndex
 from .finish import write_snapshot
@@ -45,7 +44,7 @@ from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
 from .options import CrawlOptions
 from .parse_pool import PrefetchedParser
 from .pipeline import PagePipeline
-from .reparse import UnreadableCapture, parse_ahead, replay
+from .reparse import UnreadableCapture, moment_clock, parse_ahead, replay
 from .settings import DOWNLOAD_MAXSIZE
 from .skipped import Skipped
 from .urls import DEFAULT_RULES, UrlRules, canonical_url
@@ -364,19 +363,6 @@ class Imported:
     """Why no snapshot was written, or that the moment was imported before."""
 
 
-def _moment_clock(moment: datetime) -> Callable[[], datetime]:
-    """A clock that says ``moment`` once (the snapshot's id and start) and the time after."""
-    told: list[datetime] = []
-
-    def clock() -> datetime:
-        if told:
-            return utc_now()
-        told.append(moment)
-        return moment
-
-    return clock
-
-
 def _earlier_payloads(out_dir: Path, moment: datetime) -> dict[tuple[str, int], Capture]:
     """(payload digest, status) -> capture of the newest finished snapshot before
     ``moment``: a revisit stands for a payload with the status it was captured with. Empty
@@ -424,7 +410,7 @@ def import_moment(index: CaptureIndex, start_url: str, out_dir: Path,
         return result
     parser = PrefetchedParser(None, DOWNLOAD_MAXSIZE, workers)
     pipeline = PagePipeline(CrawlOptions(start_url=start_url, out_dir=out_dir), parser,
-                            clock=_moment_clock(moment.at))
+                            clock=moment_clock(moment.at))
     pipeline.health_checks = False
     warc = WarcWriter(pipeline.writer.tmp_path / WARC_NAME, SOFTWARE, info=warcinfo_fields(
         software=SOFTWARE, snapshot_id=pipeline.writer.snapshot_id, start_url=start_url,

@@ -6,6 +6,12 @@ retry; redirects are followed and become aliases), handed to the same ``PagePipe
 crawl uses, and the links it says to follow are looked up in turn. URLs the crawl could not
 fetch, or skipped, are replayed from the old manifest. With an unchanged parser the new
 snapshot's content is identical to the old one's.
+
+The new snapshot is named by the moment its source represents, as an import is (its id
+the source's, with the next free suffix in ``--out``): it shows the site as it stood then.
+Rebuilt into the directory that holds newer snapshots, it sorts beside its source and
+never becomes ``latest`` over them (``diff previous latest`` would report the site's
+past as its news); rebuilt from ``latest``, it is the new ``latest``.
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import urldefrag, urljoin
 
 from casearchive.exports.load import load_snapshot
+from casearchive.exports.manifest import ID_FORMAT
+from casearchive.exports.snapshot import utc_now
 
 from .captures import site_url
 from .finish import write_snapshot
@@ -110,7 +119,7 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     limit = _size_limit(old_stats)
     parser = PrefetchedParser(warc, limit, workers, bodies=True)
-    pipeline = PagePipeline(options, parser)
+    pipeline = PagePipeline(options, parser, clock=moment_clock(represented_moment(old.id)))
     started = time.perf_counter()
     try:
         shutil.copyfile(warc, pipeline.writer.tmp_path / WARC_NAME)
@@ -145,6 +154,25 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     if closed.snapshot is None:
         raise ReplayError(f"{warc}: holds no case page to re-parse")
     return closed.snapshot
+
+
+def represented_moment(sid: str) -> datetime:
+    """The moment a snapshot represents: its id (a crawl's start, an import's moment)
+    without the suffix a second snapshot of the same second gets."""
+    return datetime.strptime(sid.split("-", 1)[0], ID_FORMAT).replace(tzinfo=UTC)
+
+
+def moment_clock(moment: datetime) -> Callable[[], datetime]:
+    """A clock that says ``moment`` once (the snapshot's id and start) and the time after."""
+    told: list[datetime] = []
+
+    def clock() -> datetime:
+        if told:
+            return utc_now()
+        told.append(moment)
+        return moment
+
+    return clock
 
 
 def parse_ahead(parser: PrefetchedParser,

@@ -108,6 +108,34 @@ def test_reparse_rebuilds_identical_exports_offline(snapshot: Path, tmp_path: Pa
     assert main(["verify", str(new)]) == 0
 
 
+def _copy_as(snapshot: Path, into: Path, sid: str) -> Path:
+    """A copy of ``snapshot`` in ``into`` under the id ``sid``."""
+    copy = into / sid
+    shutil.copytree(snapshot, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["snapshot_id"] = sid
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    return copy
+
+
+def test_a_rebuilt_snapshot_is_named_by_the_moment_its_source_represents(
+        snapshot: Path, tmp_path: Path, capsys) -> None:
+    """Rebuilt into a directory that holds a newer snapshot, an older one sorts beside its
+    source and leaves ``latest`` alone (it became ``latest``: ``diff previous latest``
+    reported the site's past as its news); rebuilt from ``latest``, it is ``latest``."""
+    old = _copy_as(snapshot, tmp_path, "20200101T000000Z")
+    new = _copy_as(snapshot, tmp_path, "20200201T000000Z")
+    (tmp_path / "latest").symlink_to(new.name)
+    assert main(["reparse", str(old), "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "20200101T000000Z-1")
+    assert (tmp_path / "latest").resolve() == new
+    manifest = json.loads((tmp_path / "20200101T000000Z-1" / "manifest.json").read_text())
+    assert manifest["started_at"].startswith("2020-01-01T00:00:00")
+    assert main(["reparse", "latest", "--snapshots", str(tmp_path), "--out",
+                 str(tmp_path)]) == 0
+    assert (tmp_path / "latest").resolve() == tmp_path / "20200201T000000Z-1"
+
+
 @pytest.mark.slow
 def test_reparse_on_two_workers_writes_what_one_writes(snapshot: Path, tmp_path: Path,
                                                        capsys) -> None:
