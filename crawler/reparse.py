@@ -289,6 +289,49 @@ class SnapshotCaptures:
 MAX_ARCHIVED_REDIRECTS = 10
 
 
+#: URLs the replay queues ahead of the one it reads (``Frontier``): about as many cases
+#: are open at once, whatever the site's size; more than the pool parses ahead (``window``
+#: batches per worker).
+QUEUED_AHEAD = 256
+
+
+class Frontier:
+    """The replay's queue of (URL, role), read in order, and told to ``ahead`` in that order
+    (the pages to parse ahead). A link to another page of a case (role "pager") joins the
+    queue at once; other links join it while it holds fewer than ``QUEUED_AHEAD`` URLs and
+    wait in order in ``_later`` after that. Breadth first, every case of the site was
+    opened (its first page read, its other pages queued behind every other first page)
+    before any was complete: the assembler held them all, and the replay's memory grew
+    with the site. On a site whose queue stays short the order is breadth first."""
+
+    def __init__(self, ahead: Callable[[str], None] | None) -> None:
+        self._queue: deque[tuple[str, str]] = deque()
+        self._later: deque[tuple[str, str]] = deque()
+        self._ahead = ahead
+
+    def add(self, url: str, role: str) -> None:
+        """Queue a link found (``role``: how it was linked)."""
+        if role == "pager" or (not self._later and len(self._queue) < QUEUED_AHEAD):
+            self._enqueue(url, role)
+        else:
+            self._later.append((url, role))
+
+    def again(self, requests: list[tuple[str, str]]) -> None:
+        """Queue pages to read again (``Verdict.refetch``; parsed in place)."""
+        self._queue.extend(requests)
+
+    def pop(self) -> tuple[str, str] | None:
+        """The next (URL, role) to read; None when the crawl is over."""
+        while self._later and len(self._queue) < QUEUED_AHEAD:
+            self._enqueue(*self._later.popleft())
+        return self._queue.popleft() if self._queue else None
+
+    def _enqueue(self, url: str, role: str) -> None:
+        self._queue.append((url, role))
+        if self._ahead is not None:
+            self._ahead(url)
+
+
 def replay(pipeline: PagePipeline, captures: Captures, limit: int,
            ahead: Callable[[str], None] | None = None) -> None:
     """Replay the crawl from the start URL through ``captures``: each URL is looked up,
@@ -296,16 +339,15 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
     links it says to follow are looked up in turn. No body is decoded beyond ``limit``.
     ``ahead`` is told each URL as it is queued (the pages to parse ahead, in order)."""
     start = pipeline.scope.start_url
-    queue: deque[tuple[str, str]] = deque([(start, "list")])
+    frontier = Frontier(ahead)
+    frontier.add(start, "list")
     seen = {canonical_url(start)}
-    if ahead is not None:
-        ahead(start)
 
     def canon(url: str) -> str:
         return canonical_url(url, pipeline.scope.rules)
 
-    while queue:
-        url, role = queue.popleft()
+    while (next_url := frontier.pop()) is not None:
+        url, role = next_url
         try:
             response, body, record_id = _read(pipeline, captures, url, seen, limit)
         except UnreadableCapture as exc:
@@ -338,10 +380,8 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
                 link = urldefrag(link)[0]
                 if canon(link) not in seen:
                     seen.add(canon(link))
-                    queue.append((link, link_role))
-                    if ahead is not None:
-                        ahead(link)
-        queue.extend(verdict.refetch)  # the spider requests them again (parsed in place)
+                    frontier.add(link, link_role)
+        frontier.again(verdict.refetch)  # the spider requests them again (parsed in place)
         for wanted in verdict.requisites:  # what the spider would have fetched, archived
             pipeline.add_requisite(captures.requisite(urldefrag(wanted)[0]))
 

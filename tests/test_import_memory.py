@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casearchive.crawler import finish
+from casearchive.crawler import finish, reparse
 from casearchive.crawler.assembly import CaseAssembler
 from casearchive.crawler.cli import main
 from casearchive.crawler.pipeline import PagePipeline
@@ -46,3 +46,27 @@ def test_the_replays_state_is_freed_before_the_files_are_written(
     assert main([*args, "--out", str(out), "--workers", "1"]) == 0
     assert order == ["release", "write"]
     assert alive == [(0, 0, 0)]
+
+
+@pytest.mark.parametrize("command", ["import", "reparse"])
+def test_the_replay_reads_a_cases_pages_before_opening_many_others(
+        command: str, tmp_path: Path, fixture_crawl, monkeypatch) -> None:
+    """With a queue of one URL ahead, a case's pages are read as soon as its first page
+    names them: breadth first, every case of the site was open at once."""
+    crawled, base, _result = fixture_crawl
+    monkeypatch.setattr(reparse, "QUEUED_AHEAD", 1)
+    most_open = [0]
+    add_page = CaseAssembler.add_page
+
+    def counted_add_page(assembler: CaseAssembler, page: object) -> object:
+        released = add_page(assembler, page)  # type: ignore[arg-type]
+        most_open[0] = max(most_open[0], len(assembler._open))
+        return released
+
+    monkeypatch.setattr(CaseAssembler, "add_page", counted_add_page)
+    snapshot = crawled / "latest"
+    args = (["import", "--warc", str(snapshot / "pages.warc.gz"),
+             "--site", f"{base}/casestudies/index.asp"] if command == "import"
+            else ["reparse", str(snapshot)])
+    assert main([*args, "--out", str(tmp_path / "snapshots"), "--workers", "1"]) == 0
+    assert most_open[0] <= 2

@@ -17,7 +17,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from casearchive.crawler import parse_pool
+from casearchive.crawler import parse_pool, reparse
 from casearchive.crawler.parse_pool import PrefetchedParser
 from casearchive.crawler.parsed import parse_digested
 from casearchive.crawler.warc import ArchivedResponse, iter_responses, read_body, read_response
@@ -231,3 +231,20 @@ def test_the_workers_yield_the_cpu_to_the_replay(warc) -> None:
     if own >= 19:
         pytest.skip("the tests run at the lowest priority already")
     assert niceness == min(19, own + parse_pool.WORKER_NICENESS)
+
+
+def test_the_replays_queue_is_told_to_the_pool_in_the_order_it_is_read(monkeypatch) -> None:
+    """A case's other pages go before links found earlier that wait beyond the queue's
+    bound; the pool parses ahead in the order the replay reads, or its records would be
+    dropped unused."""
+    monkeypatch.setattr(reparse, "QUEUED_AHEAD", 2)
+    told: list[str] = []
+    frontier = reparse.Frontier(told.append)
+    for url in ("list", "case-1", "case-2", "case-3"):
+        frontier.add(url, "case link")
+    read = [frontier.pop()]
+    frontier.add("case-1-page-2", "pager")
+    while read[-1] is not None:
+        read.append(frontier.pop())
+    assert [got[0] for got in read if got is not None] == told
+    assert told == ["list", "case-1", "case-1-page-2", "case-2", "case-3"]
