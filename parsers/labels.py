@@ -184,8 +184,14 @@ _LABEL_TRIM = " :.-\u2013\u2014"
 
 def normalize_label(text: str) -> str:
     """Fold a heading for alias lookup: lower case, no apostrophes or invisible characters,
-    single spaces, no trailing colon. "AUTHOR’S Comments:" -> "authors comments"."""
-    return " ".join(text.translate(_FOLDED_AWAY).lower().split()).strip(_LABEL_TRIM)
+    single spaces, no trailing colon. "AUTHOR’S Comments:" -> "authors comments".
+
+    An ASCII text is translated only when it holds one of the two ASCII characters folded
+    away: with a dict table ``translate`` costs several times the rest of the fold (each
+    character it keeps is a failed lookup)."""
+    if not text.isascii() or "'" in text or "`" in text:
+        text = text.translate(_FOLDED_AWAY)
+    return " ".join(text.lower().split()).strip(_LABEL_TRIM)
 
 
 #: An outline number before a heading, as Word documents and write-ups number their
