@@ -61,7 +61,15 @@ from .labels import (
     without_outline_number,
 )
 from .records import REFERENCES_KEY, SECTION_KEYS
-from .text import _BULLET_START, Block, Run, drop_invisible, line_text, render_line
+from .text import (
+    _BULLET_START,
+    Block,
+    Run,
+    collapse,
+    drop_invisible,
+    line_text,
+    render_line,
+)
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _PARTIAL_RE = re.compile(r"^\s*([^:]{2,45}?)\s*:\s*(.*)$", re.S)
@@ -565,7 +573,7 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
             if first[4] or len(runs) > 1:
                 text, bullet = _line_text(runs)
             else:  # one plain run: the common case, inlined
-                text = " ".join(first[0].split())
+                text = collapse(first[0])
                 bullet = bool(text) and text[0] in _BULLET_START
                 if bullet:
                     text = PLAIN_BULLET_RE.sub("", text)
