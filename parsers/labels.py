@@ -406,6 +406,10 @@ PAGER_RE = re.compile(
     re.I,
 )
 PAGER_WORD_RE = re.compile(r"\b(?:pages?|next|prev|previous)\b", re.I)
+#: The ASCII letters that no token of ``PAGER_RE`` holds, in either case (nor ``\d`` or
+#: ``\s``; re.I matches each to its other case only): a line with one is no pager, and the
+#: pattern, whose repeated spaces and digit groups backtrack, need not be tried on it.
+NOT_PAGER_LETTERS: frozenset[str] = frozenset("dhjmqwyzDHJMQWYZ")
 #: The words that send a reader on to another page of the document before its number:
 #: "Continue on page 2", "Continued on page 3", "Back to page 1", "Go to page 2",
 #: "Continued in Part 3", "Continued from Part 1".

@@ -38,6 +38,7 @@ from .labels import (
     EXCLUDED_HEADS,
     FOOTER_FIRST,
     JUNK_TITLE_RE,
+    NOT_PAGER_LETTERS,
     NOTE_RE,
     PAGE_OF_RE,
     PAGE_SUFFIX_RE,
@@ -380,15 +381,19 @@ def _gate_plain_run_ins(hits: dict[tuple[int, int], LabelHit]) -> None:
 def _excluded_short(text: str, runs: list[Run]) -> bool:
     """Is a line of <= 150 characters page furniture by its text: a pager, "Return To The
     Case Studies List", "Continue on page 2", a hit counter, "last updated"?
-    (``_classify``; link bars and breadcrumbs are tested by their links.)"""
+    (``_classify``; link bars and breadcrumbs are tested by their links.) A pattern is
+    tried only on a line that can hold one of its matches: none of ``NOT_PAGER_LETTERS``
+    for a pager, "ca" (of "case") for a return link, "pa" (of "page", "part") for a
+    continuation, folded (re.I matches these letters to their ASCII other case only)."""
     head = text[:2]
-    if head in EXCLUDED_HEADS or not head.isascii():
-        if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)
-                                     or _number_links(runs)):
-            return True
-        if RETURN_RE.match(text) or UPDATED_RE.match(text) or CONTINUATION_RE.match(text):
-            return True
     low = text.lower()
+    if head in EXCLUDED_HEADS or not head.isascii():
+        if (NOT_PAGER_LETTERS.isdisjoint(text) and PAGER_RE.match(text)
+                and (PAGER_WORD_RE.search(text) or _all_links(runs, 1) or _number_links(runs))):
+            return True
+        if (("ca" in low and RETURN_RE.match(text)) or UPDATED_RE.match(text)
+                or ("pa" in low and CONTINUATION_RE.match(text))):
+            return True
     return ("visit" in low or "hits" in low or "count" in low or "views" in low) and \
         COUNTER_RE.search(text) is not None
 

@@ -1,5 +1,6 @@
 """The parser's cheap tests before costly work give what the plain definitions give:
-``collapse``, ``normalize_label`` and ``not_text`` on any text."""
+``collapse``, ``normalize_label`` and ``not_text`` on any text; the excluded-line patterns
+never match a line their gates pass over (``sections._excluded_short``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ from casearchive.parsers.encoding import (
     _binary_share,
     not_text,
 )
-from casearchive.parsers.labels import _FOLDED_AWAY, _LABEL_TRIM, normalize_label
+from casearchive.parsers.labels import (
+    _FOLDED_AWAY,
+    _LABEL_TRIM,
+    CONTINUATION_RE,
+    NOT_PAGER_LETTERS,
+    PAGER_RE,
+    RETURN_RE,
+    normalize_label,
+)
 from casearchive.parsers.text import collapse
 
 #: White space of every kind and the characters a label's fold drops.
@@ -50,3 +59,22 @@ def test_not_text_as_counted(body: bytes) -> None:
     if not body.startswith(_GZIP_START):
         text = body.decode("latin-1")
         assert not_text(body, text) == _counted(body, text)
+
+
+#: Words and signs the excluded lines are made of, in odd cases and with the characters re.I
+#: folds to ASCII letters (long s, dotted and dotless i, the Kelvin sign), and other words.
+_LINE_WORDS = ["page", "PAGE", "Pa\u017fe", "pages", "part", "Part", "of", "next", "Prev.",
+               "previous", "first", "last", "go to", "back", "Back", "return", "RETURN", "to",
+               "the", "list", "case", "CASE", "ca\u017fe", "cases", "studies", "study",
+               "continued", "on", "turn", "1", "12", "123", "1234", "\u0663", "#", "|", "<<",
+               ">>", "\u00bb", "-", ":", "[2]", ".", "d", "H", "why", "\u0130", "\u0131",
+               "\u212a", "  ", "\xa0", "\n"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_WORDS), max_size=8).map(" ".join))
+def test_excluded_patterns_never_match_past_their_gates(line: str) -> None:
+    low = line.lower()
+    assert NOT_PAGER_LETTERS.isdisjoint(line) or PAGER_RE.match(line) is None
+    assert "ca" in low or RETURN_RE.match(line) is None
+    assert "pa" in low or CONTINUATION_RE.match(line) is None
