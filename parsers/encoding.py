@@ -79,13 +79,11 @@ def _cp1252(body: bytes) -> str:
 
     Speed: Python's cp1252 codec maps byte by byte through a table (~100 µs for 20 KB),
     while the latin-1 codec copies (~2 µs), and the two agree on every byte outside
-    0x80-0x9F. So the body is decoded as latin-1 and, when it has such bytes (deleting
-    them with ``bytes.translate`` changes its length), each one present (curly quotes,
-    dashes: a few kinds per page) is replaced by its windows-1252 character, one C-level
-    ``str.replace`` per kind."""
+    0x80-0x9F. So the body is decoded as latin-1 and each of those characters present
+    (curly quotes, dashes: a few kinds per page) is replaced by its windows-1252 character,
+    one C-level ``str.replace`` per kind. Each kind is looked for by a ``memchr`` scan: the
+    27 scans cost less than a byte-by-byte ``bytes.translate`` telling that none is there."""
     text = body.decode("latin-1")
-    if len(body.translate(None, _C1_BYTES)) == len(body):
-        return text
     for c1, char in _C1_CHARS:
         if c1 in text:
             text = text.replace(c1, char)
@@ -117,9 +115,12 @@ def not_text(body: bytes, text: str) -> str | None:
     characters: parsed, they would become a case's text. Two signs tell such a body from
     any page: the gzip signature at its start, or control characters that text never holds
     (``_CONTROLS``) at a share only binary data reaches. The bytes are counted first (a C
-    scan); the decoded text, which a UTF-16 page's bytes may differ from, decides."""
+    scan; only when one is there at all: a ``memchr`` scan for each control costs far less
+    than the count); the decoded text, which a UTF-16 page's bytes may differ from, decides."""
     if body.startswith(_GZIP_START):
         return f"{NOT_TEXT} (a gzip stream sent without Content-Encoding: gzip)"
+    if not any(byte in body for byte in _CONTROL_BYTES):
+        return None
     if _binary_share(len(body) - len(body.translate(None, _CONTROL_BYTES)), len(body)) is None:
         return None
     share = _binary_share(len(text) - len(text.translate(_DROP_CONTROLS)), len(text))

@@ -184,8 +184,14 @@ _LABEL_TRIM = " :.-\u2013\u2014"
 
 def normalize_label(text: str) -> str:
     """Fold a heading for alias lookup: lower case, no apostrophes or invisible characters,
-    single spaces, no trailing colon. "AUTHOR’S Comments:" -> "authors comments"."""
-    return " ".join(text.translate(_FOLDED_AWAY).lower().split()).strip(_LABEL_TRIM)
+    single spaces, no trailing colon. "AUTHOR’S Comments:" -> "authors comments".
+
+    An ASCII text is translated only when it holds one of the two ASCII characters folded
+    away: with a dict table ``translate`` costs several times the rest of the fold (each
+    character it keeps is a failed lookup)."""
+    if not text.isascii() or "'" in text or "`" in text:
+        text = text.translate(_FOLDED_AWAY)
+    return " ".join(text.lower().split()).strip(_LABEL_TRIM)
 
 
 #: An outline number before a heading, as Word documents and write-ups number their
@@ -400,6 +406,10 @@ PAGER_RE = re.compile(
     re.I,
 )
 PAGER_WORD_RE = re.compile(r"\b(?:pages?|next|prev|previous)\b", re.I)
+#: The ASCII letters that no token of ``PAGER_RE`` holds, in either case (nor ``\d`` or
+#: ``\s``; re.I matches each to its other case only): a line with one is no pager, and the
+#: pattern, whose repeated spaces and digit groups backtrack, need not be tried on it.
+NOT_PAGER_LETTERS: frozenset[str] = frozenset("dhjmqwyzDHJMQWYZ")
 #: The words that send a reader on to another page of the document before its number:
 #: "Continue on page 2", "Continued on page 3", "Back to page 1", "Go to page 2",
 #: "Continued in Part 3", "Continued from Part 1".

@@ -38,6 +38,7 @@ from .labels import (
     EXCLUDED_HEADS,
     FOOTER_FIRST,
     JUNK_TITLE_RE,
+    NOT_PAGER_LETTERS,
     NOTE_RE,
     PAGE_OF_RE,
     PAGE_SUFFIX_RE,
@@ -61,7 +62,15 @@ from .labels import (
     without_outline_number,
 )
 from .records import REFERENCES_KEY, SECTION_KEYS
-from .text import _BULLET_START, Block, Run, drop_invisible, line_text, render_line
+from .text import (
+    _BULLET_START,
+    Block,
+    Run,
+    collapse,
+    drop_invisible,
+    line_text,
+    render_line,
+)
 
 _CANONICAL = frozenset(SECTION_KEYS) | {REFERENCES_KEY}
 _PARTIAL_RE = re.compile(r"^\s*([^:]{2,45}?)\s*:\s*(.*)$", re.S)
@@ -372,15 +381,19 @@ def _gate_plain_run_ins(hits: dict[tuple[int, int], LabelHit]) -> None:
 def _excluded_short(text: str, runs: list[Run]) -> bool:
     """Is a line of <= 150 characters page furniture by its text: a pager, "Return To The
     Case Studies List", "Continue on page 2", a hit counter, "last updated"?
-    (``_classify``; link bars and breadcrumbs are tested by their links.)"""
+    (``_classify``; link bars and breadcrumbs are tested by their links.) A pattern is
+    tried only on a line that can hold one of its matches: none of ``NOT_PAGER_LETTERS``
+    for a pager, "ca" (of "case") for a return link, "pa" (of "page", "part") for a
+    continuation, folded (re.I matches these letters to their ASCII other case only)."""
     head = text[:2]
-    if head in EXCLUDED_HEADS or not head.isascii():
-        if PAGER_RE.match(text) and (PAGER_WORD_RE.search(text) or _all_links(runs, 1)
-                                     or _number_links(runs)):
-            return True
-        if RETURN_RE.match(text) or UPDATED_RE.match(text) or CONTINUATION_RE.match(text):
-            return True
     low = text.lower()
+    if head in EXCLUDED_HEADS or not head.isascii():
+        if (NOT_PAGER_LETTERS.isdisjoint(text) and PAGER_RE.match(text)
+                and (PAGER_WORD_RE.search(text) or _all_links(runs, 1) or _number_links(runs))):
+            return True
+        if (("ca" in low and RETURN_RE.match(text)) or UPDATED_RE.match(text)
+                or ("pa" in low and CONTINUATION_RE.match(text))):
+            return True
     return ("visit" in low or "hits" in low or "count" in low or "views" in low) and \
         COUNTER_RE.search(text) is not None
 
@@ -565,7 +578,7 @@ def _classify(blocks: list[Block], furniture: list[str], tagline: str | None = N
             if first[4] or len(runs) > 1:
                 text, bullet = _line_text(runs)
             else:  # one plain run: the common case, inlined
-                text = " ".join(first[0].split())
+                text = collapse(first[0])
                 bullet = bool(text) and text[0] in _BULLET_START
                 if bullet:
                     text = PLAIN_BULLET_RE.sub("", text)

@@ -124,7 +124,12 @@ def drop_invisible(text: str) -> str:
 
 
 def collapse(text: str) -> str:
-    """Whitespace (including no-break spaces) collapsed to single spaces, stripped."""
+    """Whitespace (including no-break spaces) collapsed to single spaces, stripped. A text
+    that is so already (most of a page's lines) is returned as it is: the test, every
+    character printable (which leaves the space as the one white space) and no two spaces
+    in a row, costs under half of splitting the text into words and joining them."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
