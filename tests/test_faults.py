@@ -167,15 +167,17 @@ def faulty_crawl(tmp_path_factory, foreign_server):
     home = tmp_path_factory.mktemp("home")
     server = FaultServer({}).start()
     server.routes.update(faulty_routes(server.server_address[1], foreign_server.origin))
-    gzip_bomb(BOMB)  # made (cached) before the crawl: a CRC over 1 GiB, not inside --timeout 1
+    gzip_bomb(BOMB)  # made (cached) before the crawl: a CRC over 1 GiB, not inside --timeout
     env = {**os.environ, "HOME": str(home), "XDG_STATE_HOME": str(home / ".local/state"),
            "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache")}
     try:
         # Every route here loses its page on purpose: the error-rate health check would
         # rightly call the night unhealthy (exit 7, tests/test_crawl_health.py); what is
         # tested here is the accounting of each loss, so that one limit is lifted.
+        # --timeout 2: under the slowloris's 6 s drip (DRIP_SECONDS x DRIP_BYTES), over the
+        # gzip bomb's 1 MB download on a loaded machine (1 s timed it out under a load of 6).
         result = run_cli("crawl", server.origin + LIST, "--out", str(out), "--no-polite",
-                         "--timeout", "1", "--retries", str(RETRIES), "--max-size-mib", "2",
+                         "--timeout", "2", "--retries", str(RETRIES), "--max-size-mib", "2",
                          "--health-max-error-rate", "1", "--json", env=env)
     finally:
         server.stop()
