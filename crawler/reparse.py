@@ -21,13 +21,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import urldefrag, urljoin
 
 from casearchive.exports.load import load_snapshot
-from casearchive.exports.manifest import ID_FORMAT
+from casearchive.exports.manifest import id_moment
 from casearchive.exports.snapshot import utc_now
 
 from .captures import site_url
@@ -119,7 +119,7 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     options = CrawlOptions(start_url=old.manifest["start_url"], out_dir=Path(out_dir))
     limit = _size_limit(old_stats)
     parser = PrefetchedParser(warc, limit, workers, bodies=True)
-    pipeline = PagePipeline(options, parser, clock=moment_clock(represented_moment(old.id)))
+    pipeline = PagePipeline(options, parser, clock=moment_clock(id_moment(old.id)))
     started = time.perf_counter()
     try:
         shutil.copyfile(warc, pipeline.writer.tmp_path / WARC_NAME)
@@ -154,12 +154,6 @@ def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
     if closed.snapshot is None:
         raise ReplayError(f"{warc}: holds no case page to re-parse")
     return closed.snapshot
-
-
-def represented_moment(sid: str) -> datetime:
-    """The moment a snapshot represents: its id (a crawl's start, an import's moment)
-    without the suffix a second snapshot of the same second gets."""
-    return datetime.strptime(sid.split("-", 1)[0], ID_FORMAT).replace(tzinfo=UTC)
 
 
 def moment_clock(moment: datetime) -> Callable[[], datetime]:

@@ -26,6 +26,12 @@ def snapshot_id(when: datetime) -> str:
     return when.astimezone(UTC).strftime(ID_FORMAT)
 
 
+def id_moment(sid: str) -> datetime:
+    """The moment a snapshot id names (``snapshot_id`` read back), the suffix of a second
+    snapshot of the same second (``-1``) aside; ``ValueError`` for no id."""
+    return datetime.strptime(sid.split("-", 1)[0], ID_FORMAT).replace(tzinfo=UTC)
+
+
 def iso_utc(when: datetime) -> str:
     """ISO 8601 in UTC with a ``Z`` suffix, e.g. ``2025-01-31T12:00:00Z``."""
     text = when.astimezone(UTC).isoformat()

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from casearchive.exports.manifest import id_moment
+
 if TYPE_CHECKING:  # annotations only: the CLI imports the format lists without pyarrow
     from casearchive.exports.diff import (
         Capture,
@@ -61,7 +63,7 @@ def human_date(info: SnapshotInfo) -> str:
             when = None
     if when is None:
         try:
-            when = datetime.strptime(info.id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            when = id_moment(info.id)
         except ValueError:
             return ""
     return f"{when.astimezone(UTC):%-d %b %Y, %H:%M} UTC"

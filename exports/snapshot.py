@@ -42,6 +42,7 @@ from casearchive.exports.jsonl import case_dict, dumps_line
 from casearchive.exports.manifest import (
     dumps_manifest,
     file_digest,
+    id_moment,
     iso_utc,
     list_files,
     snapshot_id,
@@ -101,8 +102,7 @@ class SnapshotWriter:
         self.snapshot_id = snapshot_id(self.started_at)
         if leftover is not None:  # --resume: the interrupted crawl's id, start and directory
             self.snapshot_id = leftover.name.split("-")[1]
-            self.started_at = datetime.strptime(self.snapshot_id, "%Y%m%dT%H%M%SZ").replace(
-                tzinfo=UTC)
+            self.started_at = id_moment(self.snapshot_id)
             self.tmp_path = leftover.with_name(
                 f"{TMP_PREFIX}{self.snapshot_id}-{os.getpid()}-{leftover.name.split('-')[3]}")
             os.rename(leftover, self.tmp_path)  # now ours: never a leftover while we run
