@@ -162,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
                      Content_Encoding=route.coding)
 
     def _coded_cut_once(self, route: Route) -> None:
-        if [hit.target for hit in self.server.log].count(self.path) > 1:
+        if len(self.server.hits(self.path)) > 1:
             self._answer(route.status, compressed(route.body, route.coding), route.content_type,
                          Content_Encoding=route.coding)
         else:
