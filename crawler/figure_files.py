@@ -21,7 +21,7 @@ from typing import Any
 from casearchive.exports.load import Snapshot, load_snapshot
 from casearchive.exports.schema import TABLES
 
-from .settings import DOWNLOAD_MAXSIZE
+from .options import DOWNLOAD_MAXSIZE
 from .warc import WARC_NAME, iter_responses, read_body
 
 INDEX = "index.csv"

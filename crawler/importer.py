@@ -41,11 +41,10 @@ from .captures import ArchiveCapture, CaptureIndex
 from .finish import write_snapshot
 from .lock import CrawlLock
 from .messages import PAYLOAD_SNAPSHOTS_STAT, Requisite
-from .options import CrawlOptions
+from .options import DOWNLOAD_MAXSIZE, CrawlOptions
 from .parse_pool import PrefetchedParser
 from .pipeline import PagePipeline
 from .reparse import UnreadableCapture, moment_clock, parse_ahead, replay
-from .settings import DOWNLOAD_MAXSIZE
 from .skipped import Skipped
 from .urls import DEFAULT_RULES, UrlRules, canonical_url
 from .version import TOOL_VERSION

@@ -20,6 +20,9 @@ from .urls import UrlRules
 DEFAULT_CONTACT_URL = "https://github.com/casearchive/casearchive#for-site-owners"
 #: The page budget's default: far above the real site (~2,500 cases), far below a trap.
 DEFAULT_MAX_PAGES = 50_000
+#: The size limit's default: a larger body (once decompressed) is not downloaded.
+DEFAULT_MAX_SIZE_MIB = 20
+DOWNLOAD_MAXSIZE = DEFAULT_MAX_SIZE_MIB * 1024 * 1024
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -48,7 +51,7 @@ class CrawlOptions:
     contact_url: str = DEFAULT_CONTACT_URL
     user_agent: str | None = None
     timeout: float = 30.0
-    max_size_mib: int = 20
+    max_size_mib: int = DEFAULT_MAX_SIZE_MIB
     retries: int = 3
     case_pattern: str | None = None
     list_pattern: str | None = None

@@ -33,11 +33,10 @@ from casearchive.exports.snapshot import utc_now
 from .captures import site_url
 from .finish import write_snapshot
 from .messages import PageMessage, Requisite
-from .options import CrawlOptions
+from .options import DOWNLOAD_MAXSIZE, CrawlOptions
 from .parse_pool import PrefetchedParser
 from .pipeline import PagePipeline
 from .requisites import archived_requisites
-from .settings import DOWNLOAD_MAXSIZE
 from .skipped import Skipped
 from .urls import DEFAULT_RULES, UrlRules, canonical_url
 from .warc import (

@@ -24,7 +24,7 @@ from casearchive.parsers.case import content_hash
 
 from .assembly import Released
 from .messages import Requisite
-from .settings import DOWNLOAD_MAXSIZE
+from .options import DOWNLOAD_MAXSIZE
 from .warc import (
     REFERS_TO_SNAPSHOT,
     PayloadStore,

@@ -10,6 +10,7 @@ from typing import Any
 
 from scrapy.settings import default_settings as _scrapy_defaults
 
+from .options import DOWNLOAD_MAXSIZE as _DEFAULT_MAXSIZE
 from .options import CrawlOptions
 from .version import TOOL_VERSION
 
@@ -31,7 +32,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_MAXSIZE = _DEFAULT_MAXSIZE
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_ENABLED = True
 REDIRECT_MAX_TIMES = 20
