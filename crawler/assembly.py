@@ -30,6 +30,7 @@ import hashlib
 import pickle
 import re
 import tempfile
+from collections.abc import Collection, Container
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import IO
 from casearchive.parsers.case import assemble_case, page_content_hash
 from casearchive.parsers.records import CaseRecord, PageRecord, PageRef
 
+from .ondisk import DiskMap, DiskSet
 from .urls import PAGE_PARAMS, PATH_PAGE, UrlRules, canonical_url, case_id, case_key
 
 
@@ -299,10 +301,11 @@ class CaseAssembler:
     def __init__(self, rules: UrlRules | None = None, shelf_dir: Path | None = None) -> None:
         self.rules = rules or UrlRules()
         self._open: dict[str, _OpenCase] = {}
-        self._owner: dict[str, str] = {}
+        self._owner: DiskMap[str] = DiskMap()
+        """Canonical page URL -> key of the case that expects or holds it (every page URL
+        of the crawl: on disk)."""
         self._joined: dict[str, str] = {}
         """Key of a case that joined another -> that case's key (``_join``)."""
-        """Canonical page URL -> key of the case that expects or holds it."""
         self._released: set[str] = set()
         self.late_pages: list[str] = []
         """Pages that arrived after their case was released (a discovery gap; reported)."""
@@ -326,22 +329,25 @@ class CaseAssembler:
         self._early_aliases: dict[str, set[str]] = {}
         """Canonical URL -> URLs that redirected to it before it was fetched (its request,
         from another link, was in flight): they join its aliases when it arrives."""
-        self._digests: dict[str, tuple[str, str, Shelved | None]] = {}
+        # What is known of every page for the whole crawl (a page found later may be another
+        # URL of any page taken) grows with the site: on disk (``ondisk``).
+        self._digests: DiskMap[tuple[str, str, Shelved | None]] = DiskMap()
         """Body SHA-256 -> (case key, canonical URL, shelved page while its case is open)."""
-        self._provisional: dict[str, str] = {}
+        self._provisional: DiskMap[str] = DiskMap()
         """Content digest -> canonical URL of a page taken provisionally that said it
         (``same_content_as``, once its case is written)."""
-        self._contents: dict[str, str] = {}
+        self._contents: DiskMap[str] = DiskMap()
         """Content digest (``page_content_hash``) -> canonical URL of the page that said it
         first."""
-        self._labels: dict[str, int] = {}
+        self._labels: DiskMap[int] = DiskMap()
         """Canonical URL -> the page number the first pager link labelled with one gave it
         (``FetchedPage.pager_labels``)."""
-        self._held: set[str] = set()
+        self._held = DiskSet()
         """Canonical URLs of the pages taken (open or written), each of its URLs."""
         self._titled: dict[str, set[str]] = {}
-        """Folded case title -> keys of the open cases of that title (``_part_of``)."""
-        self._posts: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        """Folded case title -> keys of the open cases of that title (``_part_of``); a case
+        leaves it when it is written or dropped (``_close``)."""
+        self._posts: DiskMap[tuple[str | None, tuple[str, ...]]] = DiskMap()
         """Canonical URL of each page that arrived (or yielded no case page) -> its folded
         title and where its post navigation leads (``_note_posts``)."""
         self._awaited: dict[str, set[str]] = {}
@@ -356,11 +362,11 @@ class CaseAssembler:
         if rules == self.rules:
             return
         self.rules = rules
-        self._owner = {self._canon(url): key for url, key in self._owner.items()}
+        self._owner = DiskMap((self._canon(url), key) for url, key in self._owner.rows())
         self._early_aliases = {self._canon(url): {self._canon(a) for a in aliases}
                                for url, aliases in self._early_aliases.items()}
-        labels: dict[str, int] = {}
-        for url, number in self._labels.items():
+        labels: DiskMap[int] = DiskMap()
+        for url, number in self._labels.rows():
             labels.setdefault(self._canon(url), number)
         self._labels = labels
         for case in self._open.values():
@@ -442,7 +448,7 @@ class CaseAssembler:
             case.pages[url] = shelved
             case.expected.add(url)
             self._owner[url] = key
-        self._held |= urls
+        self._held.update(urls)
         self._join_counted(case)
         settled = self._arrived(urls, key)
         self._await_posts(case)
@@ -638,6 +644,7 @@ class CaseAssembler:
         if other.total is not None:
             case.total = max(case.total or 0, other.total)
         self._joined[other.key] = case.key
+        self._forget_title(other)
         for url in other.sequels:
             self._awaited.get(url, set()).discard(other.key)
         self._await_posts(case)
@@ -720,8 +727,8 @@ class CaseAssembler:
         canon = self._canon(url)
         return canon in self._owner and self._owner_of(canon) in self._open
 
-    def finish(self, confirmed: set[str] | None = None,
-               confirmed_digests: set[str] | None = None,
+    def finish(self, confirmed: Container[str] | None = None,
+               confirmed_digests: Collection[str] | None = None,
                confirmed_titles: set[str] | None = None) -> list[Released]:
         """Release every case still open; pages never seen count as failed. A case no page
         of which was confirmed when taken is a case only if one of its URLs is among
@@ -735,7 +742,7 @@ class CaseAssembler:
         self._join_marked_parts()
         for case in list(self._open.values()):
             if not case.confirmed and confirmed is not None and not (
-                    case.pages.keys() & confirmed
+                    any(url in confirmed for url in case.pages)
                     or fold_title(case.title or "") in (confirmed_titles or ())
                     or self._says(case, confirmed_digests or set())):
                 self._drop_unconfirmed(case)
@@ -762,7 +769,7 @@ class CaseAssembler:
                             other) and (case.parts_unknown() or other.parts_unknown()):
                         self._join(case, self._open.pop(other.key))
 
-    def _says(self, case: _OpenCase, digests: set[str]) -> bool:
+    def _says(self, case: _OpenCase, digests: Collection[str]) -> bool:
         """Does a page of ``case`` say what one of ``digests`` says?"""
         return bool(digests) and any(self._shelf.get(where).content_digest in digests
                                      for where in set(case.pages.values()))
@@ -771,10 +778,8 @@ class CaseAssembler:
         """Forget a case no list or confirmed page named; its pages go to ``unconfirmed``."""
         self.unconfirmed.extend(sorted({self._shelf.get(where).ref.url
                                         for where in set(case.pages.values())}))
-        del self._open[case.key]
+        self._close(case)
         self._released.add(case.key)
-        if not self._open:
-            self._shelf.clear()
 
     @property
     def open_cases(self) -> int:
@@ -799,10 +804,25 @@ class CaseAssembler:
                 case.expected.discard(url)
         if case.pages:
             return True
+        self._close(case)
+        return False
+
+    def _close(self, case: _OpenCase) -> None:
+        """``case`` is open no more (written, or dropped): forget it and its title; the
+        shelf goes when no case is open."""
         del self._open[case.key]
+        self._forget_title(case)
         if not self._open:
             self._shelf.clear()
-        return False
+
+    def _forget_title(self, case: _OpenCase) -> None:
+        """``case`` is open no more (closed, or joined another): its title's keys lose it."""
+        title = fold_title(case.title or "")
+        keys = self._titled.get(title)
+        if keys is not None:
+            keys.discard(case.key)
+            if not keys:
+                del self._titled[title]
 
     def _release_if_done(self, case: _OpenCase) -> list[Released]:
         self._merge_own_views(case)  # before its pages are counted (``lacks_pages``)
@@ -863,10 +883,8 @@ class CaseAssembler:
             owner, url, _ = self._digests.get(digest, ("", "", None))
             if url:
                 self._digests[digest] = (owner, url, None)
-        del self._open[case.key]
+        self._close(case)
         self._released.add(case.key)
-        if not self._open:
-            self._shelf.clear()
         if not pages:
             return []
         if not any(page.record.is_case_page for page in pages):
