@@ -391,7 +391,7 @@ class CaseAssembler:
         digest = page.ref.content_sha256
         self._note_posts(urls, page.record.title, page.sequels)
         if digest and digest in self._digests:
-            mine = next((self._owner_of(u) for u in urls if u in self._owner), None)
+            mine = next((k for k in map(self._owner_or_none, urls) if k is not None), None)
             return self._add_duplicate(page, urls, *self._digests[digest],
                                        mine=mine) + self._arrived(urls)
         held = self._canon(page.ref.url)
@@ -402,7 +402,7 @@ class CaseAssembler:
             case = self._open.get(owner)
             return self._add_duplicate(page, urls, owner, held, case.pages.get(held) if case
                                        else None) + self._arrived(urls)
-        key = next((self._owner_of(u) for u in urls if u in self._owner), None)
+        key = next((k for k in map(self._owner_or_none, urls) if k is not None), None)
         if key is None:
             key = self._part_of(page, urls)
         # The case the page's own key names now: a case that joined another goes by that
@@ -567,7 +567,7 @@ class CaseAssembler:
         or expects one: an open case of the same title joins it (``_join``)."""
         for link in urls:
             canon = self._canon(link)
-            owner = self._owner_of(canon) if canon in self._owner else None
+            owner = self._owner_or_none(canon)
             if owner is None:
                 self._owner[canon] = case.key
             elif owner != case.key and owner in self._open and _same_case_title(
@@ -583,8 +583,7 @@ class CaseAssembler:
         the others too, and one that holds another of them joins it (same title). A case
         written already is left as it is."""
         canon = [self._canon(u) for u in urls]
-        key = next((self._owner_of(u) for u in canon
-                    if u in self._owner and self._owner_of(u) in self._open), None)
+        key = next((k for k in map(self._owner_or_none, canon) if k in self._open), None)
         if key is not None:
             self._expect(self._open[key], canon)
 
@@ -620,6 +619,11 @@ class CaseAssembler:
     def _owner_of(self, url: str) -> str:
         """The key of the case that expects or holds ``url`` (through the cases it joined)."""
         return self._current(self._owner[url])
+
+    def _owner_or_none(self, url: str) -> str | None:
+        """``_owner_of``, or None when no case expects or holds ``url`` (one look-up)."""
+        key = self._owner.get(url)
+        return None if key is None else self._current(key)
 
     def _join(self, case: _OpenCase, other: _OpenCase) -> None:
         """``other`` is ``case``: a page of one names a page the other expects in its
@@ -673,7 +677,7 @@ class CaseAssembler:
     def add_failure(self, url: str, reason: str, status: int | None = None) -> list[Released]:
         """A page that could not be fetched or is not a case page after all."""
         canon = self._canon(url)
-        key = self._owner_of(canon) if canon in self._owner else None
+        key = self._owner_or_none(canon)
         case = self._open.get(key) if key else None
         if case is None:
             return []
@@ -687,10 +691,10 @@ class CaseAssembler:
         aliases; when its case is written already, it is a late alias (reported); when it is
         not fetched yet (its request from another link is in flight), ``url`` waits for it."""
         canon, final = self._canon(url), self._canon(final_url)
-        key = self._owner_of(canon) if canon in self._owner else None
+        key = self._owner_or_none(canon)
         if key and final not in self._owner:
             self._owner[final] = key
-        holder = self._owner_of(final) if final in self._owner else None
+        holder = self._owner_or_none(final)
         case = self._open.get(holder) if holder else None
         if case is not None and final in case.pages and canon != final:
             shelved = case.pages[final]
@@ -714,7 +718,7 @@ class CaseAssembler:
         found = self._contents.get(content_digest)
         if found is None:  # a page taken provisionally whose case is written already
             twin = self._provisional.get(content_digest)
-            if twin is not None and twin in self._owner and self._owner_of(twin) in self._released:
+            if twin is not None and self._owner_or_none(twin) in self._released:
                 return twin
         return found
 
@@ -725,7 +729,7 @@ class CaseAssembler:
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""
         canon = self._canon(url)
-        return canon in self._owner and self._owner_of(canon) in self._open
+        return self._owner_or_none(canon) in self._open
 
     def finish(self, confirmed: Container[str] | None = None,
                confirmed_digests: Collection[str] | None = None,
@@ -792,8 +796,7 @@ class CaseAssembler:
         for where in set(case.pages.values()):
             page = self._shelf.get(where)
             original = self._contents.get(page.content_digest or "")
-            if original is None or (original in self._owner
-                                    and self._owner_of(original) == case.key):
+            if original is None or self._owner_or_none(original) == case.key:
                 continue
             names = {url for url, held in case.pages.items() if held == where}
             names |= case.aliases.pop(where, set())
@@ -880,9 +883,9 @@ class CaseAssembler:
             pages.sort(key=lambda p: (p.record.page_number or 0, p.ref.url))
         for page in pages:
             digest = page.ref.content_sha256 or ""
-            owner, url, _ = self._digests.get(digest, ("", "", None))
-            if url:
-                self._digests[digest] = (owner, url, None)
+            known = self._digests.get(digest)
+            if known is not None and known[1]:
+                self._digests[digest] = (known[0], known[1], None)
         self._close(case)
         self._released.add(case.key)
         if not pages:

@@ -108,6 +108,18 @@ class DiskMap(MutableMapping[str, V], Generic[V]):
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM t").fetchone()[0])
 
+    def get(self, key: str, default: V | None = None) -> V | None:  # type: ignore[override]
+        """One look-up (``Mapping.get`` goes through ``KeyError``)."""
+        row = self._db.execute("SELECT v FROM t WHERE k = ?", (key,)).fetchone()
+        return default if row is None else pickle.loads(row[0])
+
+    def setdefault(self, key: str, default: V) -> V:
+        """One write when ``key`` is new, where ``MutableMapping``'s reads first."""
+        if self._db.execute("INSERT OR IGNORE INTO t VALUES (?, ?)",
+                            (key, pickle.dumps(default, pickle.HIGHEST_PROTOCOL))).rowcount:
+            return default
+        return self[key]
+
     def rows(self) -> Iterator[tuple[str, V]]:
         """(key, value) in insertion order, read in one pass (``items`` looks each up)."""
         for key, value in self._db.execute("SELECT k, v FROM t ORDER BY rowid"):

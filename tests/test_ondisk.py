@@ -31,7 +31,8 @@ def test_a_disk_map_is_a_dict() -> None:
     assert owner.setdefault("a", ("w", 3)) == ("y", None)
     assert owner.setdefault("c", ("w", 3)) == ("w", 3)
     assert list(owner.rows()) == list({"b": ("z", 2), "a": ("y", None), "c": ("w", 3)}.items())
-    assert owner.get("d") is None and "d" not in owner and "a" in owner and len(owner) == 3
+    assert owner.get("d") is None and owner.get("d", ("q", 0)) == ("q", 0)
+    assert "d" not in owner and "a" in owner and len(owner) == 3
     del owner["a"]
     with pytest.raises(KeyError):
         del owner["a"]
@@ -43,7 +44,7 @@ def test_a_disk_map_is_a_dict() -> None:
 def test_a_disk_map_built_from_colliding_keys_keeps_the_first_place_and_last_value() -> None:
     """As a dict comprehension re-keying a map does (``CaseAssembler.set_rules``)."""
     pairs = [("a", 1), ("b", 2), ("a", 3)]
-    assert list(DiskMap(pairs).rows()) == list({k: v for k, v in pairs}.items())
+    assert list(DiskMap(pairs).rows()) == list(dict(pairs).items())
 
 
 def test_a_disk_set_answers_for_more_members_than_it_keeps_in_memory(monkeypatch) -> None:
