@@ -14,17 +14,19 @@ from __future__ import annotations
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, overload
 
 #: SQLite's page cache per structure, in KiB: small, the operating system's file cache holds
 #: the rest; a structure smaller than this never reaches its file.
 CACHE_KIB = 256
 
-#: How many members a ``DiskSet`` found on disk it keeps in memory too: a site's menu links
-#: are on every page, and their look-ups are most of a replay's.
+#: How many members a ``DiskSet`` found on disk, and entries a ``DiskMap`` read or wrote,
+#: each keeps in memory too: a site's menu links are on every page, and a case's pages name
+#: each other (their look-ups are most of a replay's).
 RECENT = 1024
 
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 def _connect(columns: str) -> sqlite3.Connection:
@@ -77,30 +79,53 @@ class DiskSet:
 
 class DiskMap(MutableMapping[str, V], Generic[V]):
     """A ``dict`` from strings to picklable values, on disk. Setting a key it holds keeps
-    the key's place in the iteration order, as a ``dict`` does."""
+    the key's place in the iteration order, as a ``dict`` does. Its values are never changed
+    in place (tuples, strings, numbers): one read comes back as the object held in memory
+    (``_recent``), another as a copy."""
 
     def __init__(self, items: Iterable[tuple[str, V]] = ()) -> None:
         self._db = _connect(", v BLOB NOT NULL")
+        self._recent: dict[str, V] = {}
+        """The entries last read or written, oldest first (at most ``RECENT``), as on
+        disk: each answers without a look-up."""
         for key, value in items:
             self[key] = value
 
-    def __getitem__(self, key: str) -> V:
+    def _remember(self, key: str, value: V) -> None:
+        if key not in self._recent and len(self._recent) >= RECENT:
+            del self._recent[next(iter(self._recent))]
+        self._recent[key] = value
+
+    def _read(self, key: str) -> tuple[V] | None:
+        """(its value,), or None when ``key`` is not in the map."""
+        if key in self._recent:
+            return (self._recent[key],)
         row = self._db.execute("SELECT v FROM t WHERE k = ?", (key,)).fetchone()
         if row is None:
-            raise KeyError(key)
+            return None
         value: V = pickle.loads(row[0])
-        return value
+        self._remember(key, value)
+        return (value,)
+
+    def __getitem__(self, key: str) -> V:
+        found = self._read(key)
+        if found is None:
+            raise KeyError(key)
+        return found[0]
 
     def __setitem__(self, key: str, value: V) -> None:
         self._db.execute("INSERT INTO t VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = "
                          "excluded.v", (key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+        self._remember(key, value)
 
     def __delitem__(self, key: str) -> None:
+        self._recent.pop(key, None)
         if self._db.execute("DELETE FROM t WHERE k = ?", (key,)).rowcount == 0:
             raise KeyError(key)
 
     def __contains__(self, key: object) -> bool:
-        return self._db.execute("SELECT 1 FROM t WHERE k = ?", (key,)).fetchone() is not None
+        return key in self._recent or self._db.execute(
+            "SELECT 1 FROM t WHERE k = ?", (key,)).fetchone() is not None
 
     def __iter__(self) -> Iterator[str]:
         return (str(row[0]) for row in self._db.execute("SELECT k FROM t ORDER BY rowid"))
@@ -108,15 +133,24 @@ class DiskMap(MutableMapping[str, V], Generic[V]):
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM t").fetchone()[0])
 
-    def get(self, key: str, default: V | None = None) -> V | None:  # type: ignore[override]
-        """One look-up (``Mapping.get`` goes through ``KeyError``)."""
-        row = self._db.execute("SELECT v FROM t WHERE k = ?", (key,)).fetchone()
-        return default if row is None else pickle.loads(row[0])
+    @overload
+    def get(self, key: str) -> V | None: ...
+
+    @overload
+    def get(self, key: str, default: V | T) -> V | T: ...
+
+    def get(self, key: str, default: object = None) -> object:
+        """One look-up at most (``Mapping.get`` goes through ``KeyError``)."""
+        found = self._read(key)
+        return default if found is None else found[0]
 
     def setdefault(self, key: str, default: V) -> V:
         """One write when ``key`` is new, where ``MutableMapping``'s reads first."""
+        if key in self._recent:
+            return self._recent[key]
         if self._db.execute("INSERT OR IGNORE INTO t VALUES (?, ?)",
                             (key, pickle.dumps(default, pickle.HIGHEST_PROTOCOL))).rowcount:
+            self._remember(key, default)
             return default
         return self[key]
 

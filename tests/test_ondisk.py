@@ -52,3 +52,15 @@ def test_a_disk_set_answers_for_more_members_than_it_keeps_in_memory(monkeypatch
     seen = DiskSet(f"u{i}" for i in range(5))
     assert all(f"u{i}" in seen for i in (*range(5), *range(5)))
     assert "u5" not in seen and len(seen._recent) == 2
+
+
+def test_a_disk_map_answers_as_stored_for_more_entries_than_it_keeps_in_memory(
+        monkeypatch) -> None:
+    monkeypatch.setattr(ondisk, "RECENT", 2)
+    labels: DiskMap[int] = DiskMap((f"u{i}", i) for i in range(5))
+    labels["u0"] = 10
+    assert [labels[f"u{i}"] for i in range(5)] == [10, 1, 2, 3, 4]
+    del labels["u4"]
+    assert "u4" not in labels and labels.get("u4") is None and len(labels._recent) <= 2
+    assert labels.setdefault("u3", 0) == 3 and labels.setdefault("u1", 0) == 1
+    assert list(labels.rows()) == [("u0", 10), ("u1", 1), ("u2", 2), ("u3", 3)]
