@@ -30,6 +30,7 @@ import hashlib
 import pickle
 import re
 import tempfile
+from collections.abc import Collection, Container
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import IO
 from casearchive.parsers.case import assemble_case, page_content_hash
 from casearchive.parsers.records import CaseRecord, PageRecord, PageRef
 
+from .ondisk import DiskMap, DiskSet
 from .urls import PAGE_PARAMS, PATH_PAGE, UrlRules, canonical_url, case_id, case_key
 
 
@@ -299,10 +301,11 @@ class CaseAssembler:
     def __init__(self, rules: UrlRules | None = None, shelf_dir: Path | None = None) -> None:
         self.rules = rules or UrlRules()
         self._open: dict[str, _OpenCase] = {}
-        self._owner: dict[str, str] = {}
+        self._owner: DiskMap[str] = DiskMap()
+        """Canonical page URL -> key of the case that expects or holds it (every page URL
+        of the crawl: on disk)."""
         self._joined: dict[str, str] = {}
         """Key of a case that joined another -> that case's key (``_join``)."""
-        """Canonical page URL -> key of the case that expects or holds it."""
         self._released: set[str] = set()
         self.late_pages: list[str] = []
         """Pages that arrived after their case was released (a discovery gap; reported)."""
@@ -326,22 +329,25 @@ class CaseAssembler:
         self._early_aliases: dict[str, set[str]] = {}
         """Canonical URL -> URLs that redirected to it before it was fetched (its request,
         from another link, was in flight): they join its aliases when it arrives."""
-        self._digests: dict[str, tuple[str, str, Shelved | None]] = {}
+        # What is known of every page for the whole crawl (a page found later may be another
+        # URL of any page taken) grows with the site: on disk (``ondisk``).
+        self._digests: DiskMap[tuple[str, str, Shelved | None]] = DiskMap()
         """Body SHA-256 -> (case key, canonical URL, shelved page while its case is open)."""
-        self._provisional: dict[str, str] = {}
+        self._provisional: DiskMap[str] = DiskMap()
         """Content digest -> canonical URL of a page taken provisionally that said it
         (``same_content_as``, once its case is written)."""
-        self._contents: dict[str, str] = {}
+        self._contents: DiskMap[str] = DiskMap()
         """Content digest (``page_content_hash``) -> canonical URL of the page that said it
         first."""
-        self._labels: dict[str, int] = {}
+        self._labels: DiskMap[int] = DiskMap()
         """Canonical URL -> the page number the first pager link labelled with one gave it
         (``FetchedPage.pager_labels``)."""
-        self._held: set[str] = set()
+        self._held = DiskSet()
         """Canonical URLs of the pages taken (open or written), each of its URLs."""
         self._titled: dict[str, set[str]] = {}
-        """Folded case title -> keys of the open cases of that title (``_part_of``)."""
-        self._posts: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        """Folded case title -> keys of the open cases of that title (``_part_of``); a case
+        leaves it when it is written or dropped (``_close``)."""
+        self._posts: DiskMap[tuple[str | None, tuple[str, ...]]] = DiskMap()
         """Canonical URL of each page that arrived (or yielded no case page) -> its folded
         title and where its post navigation leads (``_note_posts``)."""
         self._awaited: dict[str, set[str]] = {}
@@ -356,11 +362,11 @@ class CaseAssembler:
         if rules == self.rules:
             return
         self.rules = rules
-        self._owner = {self._canon(url): key for url, key in self._owner.items()}
+        self._owner = DiskMap((self._canon(url), key) for url, key in self._owner.rows())
         self._early_aliases = {self._canon(url): {self._canon(a) for a in aliases}
                                for url, aliases in self._early_aliases.items()}
-        labels: dict[str, int] = {}
-        for url, number in self._labels.items():
+        labels: DiskMap[int] = DiskMap()
+        for url, number in self._labels.rows():
             labels.setdefault(self._canon(url), number)
         self._labels = labels
         for case in self._open.values():
@@ -385,7 +391,7 @@ class CaseAssembler:
         digest = page.ref.content_sha256
         self._note_posts(urls, page.record.title, page.sequels)
         if digest and digest in self._digests:
-            mine = next((self._owner_of(u) for u in urls if u in self._owner), None)
+            mine = next((k for k in map(self._owner_or_none, urls) if k is not None), None)
             return self._add_duplicate(page, urls, *self._digests[digest],
                                        mine=mine) + self._arrived(urls)
         held = self._canon(page.ref.url)
@@ -396,7 +402,7 @@ class CaseAssembler:
             case = self._open.get(owner)
             return self._add_duplicate(page, urls, owner, held, case.pages.get(held) if case
                                        else None) + self._arrived(urls)
-        key = next((self._owner_of(u) for u in urls if u in self._owner), None)
+        key = next((k for k in map(self._owner_or_none, urls) if k is not None), None)
         if key is None:
             key = self._part_of(page, urls)
         # The case the page's own key names now: a case that joined another goes by that
@@ -442,7 +448,7 @@ class CaseAssembler:
             case.pages[url] = shelved
             case.expected.add(url)
             self._owner[url] = key
-        self._held |= urls
+        self._held.update(urls)
         self._join_counted(case)
         settled = self._arrived(urls, key)
         self._await_posts(case)
@@ -561,7 +567,7 @@ class CaseAssembler:
         or expects one: an open case of the same title joins it (``_join``)."""
         for link in urls:
             canon = self._canon(link)
-            owner = self._owner_of(canon) if canon in self._owner else None
+            owner = self._owner_or_none(canon)
             if owner is None:
                 self._owner[canon] = case.key
             elif owner != case.key and owner in self._open and _same_case_title(
@@ -577,8 +583,7 @@ class CaseAssembler:
         the others too, and one that holds another of them joins it (same title). A case
         written already is left as it is."""
         canon = [self._canon(u) for u in urls]
-        key = next((self._owner_of(u) for u in canon
-                    if u in self._owner and self._owner_of(u) in self._open), None)
+        key = next((k for k in map(self._owner_or_none, canon) if k in self._open), None)
         if key is not None:
             self._expect(self._open[key], canon)
 
@@ -615,6 +620,11 @@ class CaseAssembler:
         """The key of the case that expects or holds ``url`` (through the cases it joined)."""
         return self._current(self._owner[url])
 
+    def _owner_or_none(self, url: str) -> str | None:
+        """``_owner_of``, or None when no case expects or holds ``url`` (one look-up)."""
+        key = self._owner.get(url)
+        return None if key is None else self._current(key)
+
     def _join(self, case: _OpenCase, other: _OpenCase) -> None:
         """``other`` is ``case``: a page of one names a page the other expects in its
         pager (a site whose list links each page of a case by a URL of its own, and whose
@@ -638,6 +648,7 @@ class CaseAssembler:
         if other.total is not None:
             case.total = max(case.total or 0, other.total)
         self._joined[other.key] = case.key
+        self._forget_title(other)
         for url in other.sequels:
             self._awaited.get(url, set()).discard(other.key)
         self._await_posts(case)
@@ -666,7 +677,7 @@ class CaseAssembler:
     def add_failure(self, url: str, reason: str, status: int | None = None) -> list[Released]:
         """A page that could not be fetched or is not a case page after all."""
         canon = self._canon(url)
-        key = self._owner_of(canon) if canon in self._owner else None
+        key = self._owner_or_none(canon)
         case = self._open.get(key) if key else None
         if case is None:
             return []
@@ -680,10 +691,10 @@ class CaseAssembler:
         aliases; when its case is written already, it is a late alias (reported); when it is
         not fetched yet (its request from another link is in flight), ``url`` waits for it."""
         canon, final = self._canon(url), self._canon(final_url)
-        key = self._owner_of(canon) if canon in self._owner else None
+        key = self._owner_or_none(canon)
         if key and final not in self._owner:
             self._owner[final] = key
-        holder = self._owner_of(final) if final in self._owner else None
+        holder = self._owner_or_none(final)
         case = self._open.get(holder) if holder else None
         if case is not None and final in case.pages and canon != final:
             shelved = case.pages[final]
@@ -707,7 +718,7 @@ class CaseAssembler:
         found = self._contents.get(content_digest)
         if found is None:  # a page taken provisionally whose case is written already
             twin = self._provisional.get(content_digest)
-            if twin is not None and twin in self._owner and self._owner_of(twin) in self._released:
+            if twin is not None and self._owner_or_none(twin) in self._released:
                 return twin
         return found
 
@@ -718,10 +729,10 @@ class CaseAssembler:
     def is_expected(self, url: str) -> bool:
         """True when an open case waits for ``url``."""
         canon = self._canon(url)
-        return canon in self._owner and self._owner_of(canon) in self._open
+        return self._owner_or_none(canon) in self._open
 
-    def finish(self, confirmed: set[str] | None = None,
-               confirmed_digests: set[str] | None = None,
+    def finish(self, confirmed: Container[str] | None = None,
+               confirmed_digests: Collection[str] | None = None,
                confirmed_titles: set[str] | None = None) -> list[Released]:
         """Release every case still open; pages never seen count as failed. A case no page
         of which was confirmed when taken is a case only if one of its URLs is among
@@ -735,7 +746,7 @@ class CaseAssembler:
         self._join_marked_parts()
         for case in list(self._open.values()):
             if not case.confirmed and confirmed is not None and not (
-                    case.pages.keys() & confirmed
+                    any(url in confirmed for url in case.pages)
                     or fold_title(case.title or "") in (confirmed_titles or ())
                     or self._says(case, confirmed_digests or set())):
                 self._drop_unconfirmed(case)
@@ -762,7 +773,7 @@ class CaseAssembler:
                             other) and (case.parts_unknown() or other.parts_unknown()):
                         self._join(case, self._open.pop(other.key))
 
-    def _says(self, case: _OpenCase, digests: set[str]) -> bool:
+    def _says(self, case: _OpenCase, digests: Collection[str]) -> bool:
         """Does a page of ``case`` say what one of ``digests`` says?"""
         return bool(digests) and any(self._shelf.get(where).content_digest in digests
                                      for where in set(case.pages.values()))
@@ -771,10 +782,8 @@ class CaseAssembler:
         """Forget a case no list or confirmed page named; its pages go to ``unconfirmed``."""
         self.unconfirmed.extend(sorted({self._shelf.get(where).ref.url
                                         for where in set(case.pages.values())}))
-        del self._open[case.key]
+        self._close(case)
         self._released.add(case.key)
-        if not self._open:
-            self._shelf.clear()
 
     @property
     def open_cases(self) -> int:
@@ -787,8 +796,7 @@ class CaseAssembler:
         for where in set(case.pages.values()):
             page = self._shelf.get(where)
             original = self._contents.get(page.content_digest or "")
-            if original is None or (original in self._owner
-                                    and self._owner_of(original) == case.key):
+            if original is None or self._owner_or_none(original) == case.key:
                 continue
             names = {url for url, held in case.pages.items() if held == where}
             names |= case.aliases.pop(where, set())
@@ -799,10 +807,25 @@ class CaseAssembler:
                 case.expected.discard(url)
         if case.pages:
             return True
+        self._close(case)
+        return False
+
+    def _close(self, case: _OpenCase) -> None:
+        """``case`` is open no more (written, or dropped): forget it and its title; the
+        shelf goes when no case is open."""
         del self._open[case.key]
+        self._forget_title(case)
         if not self._open:
             self._shelf.clear()
-        return False
+
+    def _forget_title(self, case: _OpenCase) -> None:
+        """``case`` is open no more (closed, or joined another): its title's keys lose it."""
+        title = fold_title(case.title or "")
+        keys = self._titled.get(title)
+        if keys is not None:
+            keys.discard(case.key)
+            if not keys:
+                del self._titled[title]
 
     def _release_if_done(self, case: _OpenCase) -> list[Released]:
         self._merge_own_views(case)  # before its pages are counted (``lacks_pages``)
@@ -860,13 +883,11 @@ class CaseAssembler:
             pages.sort(key=lambda p: (p.record.page_number or 0, p.ref.url))
         for page in pages:
             digest = page.ref.content_sha256 or ""
-            owner, url, _ = self._digests.get(digest, ("", "", None))
-            if url:
-                self._digests[digest] = (owner, url, None)
-        del self._open[case.key]
+            known = self._digests.get(digest)
+            if known is not None and known[1]:
+                self._digests[digest] = (known[0], known[1], None)
+        self._close(case)
         self._released.add(case.key)
-        if not self._open:
-            self._shelf.clear()
         if not pages:
             return []
         if not any(page.record.is_case_page for page in pages):

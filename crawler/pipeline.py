@@ -39,6 +39,7 @@ from .discovery import (
 )
 from .finish import FinishJob
 from .messages import BUDGET_STAT, PAYLOAD_SNAPSHOTS_STAT, Closed, PageMessage, Requisite, Verdict
+from .ondisk import DiskMap, DiskSet
 from .options import CrawlOptions
 from .parsed import PageParser, ParsedPage, parse_digested
 from .release import write_released
@@ -145,9 +146,10 @@ class PagePipeline:
             lean=lean,
         )
         self.assembler = CaseAssembler(self.scope.rules, shelf_dir=self.writer.spool_dir)
-        self._evidence: dict[str, str] = {}
+        self._evidence: DiskMap[str] = DiskMap()
         """Canonical URL -> the strongest case evidence a parsed page gave it (a link
-        requested as navigation may turn out to be a case link of a later list page)."""
+        requested as navigation may turn out to be a case link of a later list page). One a
+        case link of the site, for the whole crawl: on disk (``ondisk``)."""
         self._skipped_as: dict[str, tuple[str, str, frozenset[str]]] = {}
         """Canonical URL -> (URL, role, canonical URLs) of a page skipped under a role weaker
         than "list": fetched again if a later link gives it a stronger one (``_upgrades``)."""
@@ -163,14 +165,16 @@ class PagePipeline:
         """Canonical URLs linked as lists: a page requested under another role first (the
         request was queued before the list link came) is handled as a list. Links as a case
         or a page of one are case evidence (``_evidence``)."""
-        self._confirmed: set[str] = set()
+        self._confirmed = DiskSet()
         """Canonical URLs a list's content, or a confirmed case page's pager or content,
         names as a case or a page of one: what confirms a case taken on weak evidence
-        (``NAV_LINK``, ``FAMILY_ONLY``) at the end of the crawl."""
-        self._confirmed_digests: set[str] = set()
+        (``NAV_LINK``, ``FAMILY_ONLY``) at the end of the crawl. About one a case page,
+        for the whole crawl: on disk."""
+        self._confirmed_digests = DiskSet()
         """Content digests (``page_content_hash``) of the pages fetched under a confirmed URL:
         a page taken on weak evidence that says the same is confirmed too (a list names a
-        post by its mobile view ``?m=1``, the side column by its own URL)."""
+        post by its mobile view ``?m=1``, the side column by its own URL). About one a case
+        page: on disk."""
         self._confirmed_titles: set[str] = set()
         """The titles a list names its entries by (its named links' texts, normalised): a
         page taken on weak evidence that reads one of them is confirmed (a list links the
@@ -179,8 +183,9 @@ class PagePipeline:
         """Canonical URL -> the canonical URLs of every page of its case, where a list names
         a case page by page (``case_series``: "X (Part 2 of 3)", "X (Part 1, Part 2)"):
         pages that link each other only through the blog's "Newer Post" are one case."""
-        self._pager_labels: dict[str, int] = {}
-        """Canonical URL -> the page number a case pager's link label gave it."""
+        self._pager_labels: DiskMap[int] = DiskMap()
+        """Canonical URL -> the page number a case pager's link label gave it (one a page of
+        a paged case: on disk)."""
         self.figures = FigureResolver()
         self.sources: Mapping[str, str] = {}
         """WARC record id -> where an imported capture came from (``pages.capture_source``)."""
@@ -320,8 +325,8 @@ class PagePipeline:
             roles.pager += titled
             roles.case_links = [u for u in roles.case_links if u not in titled]
             roles.nav = [u for u in roles.nav if u not in titled]
-        confirmed = provisional or self._confirm_all or bool(
-            (names | {url}) & self._confirmed) or self.scope.in_list_dir(url)
+        confirmed = provisional or self._confirm_all or any(
+            n in self._confirmed for n in names | {url}) or self.scope.in_list_dir(url)
         self._note_evidence(roles.pager, PAGER)
         self._views.update((canonical_url(v, rules), page) for v, page in roles.views)
         named = set(roles.named) if confirmed else set()
@@ -483,7 +488,7 @@ class PagePipeline:
                                                               *msg.redirects)}
 
     def _note_confirmed_content(self, names: set[str], digest: str | None) -> None:
-        if digest and names & self._confirmed:
+        if digest and any(n in self._confirmed for n in names):
             self._confirmed_digests.add(digest)
 
     def _confirm(self, urls: list[str], entries: list[Link] | None = None) -> None:
@@ -707,7 +712,7 @@ class PagePipeline:
         snapshot: no case was found)."""
         try:
             self._write(self.assembler.finish(
-                {canonical_url(u, self.scope.rules) for u in self._confirmed},
+                self._confirmed.mapped(partial(canonical_url, rules=self.scope.rules)),
                 self._confirmed_digests, self._confirmed_titles))
             for url in self.assembler.unconfirmed:
                 self.report.case_pages -= 1

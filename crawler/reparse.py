@@ -33,6 +33,7 @@ from casearchive.exports.snapshot import utc_now
 from .captures import site_url
 from .finish import write_snapshot
 from .messages import PageMessage, Requisite
+from .ondisk import DiskSet
 from .options import DOWNLOAD_MAXSIZE, CrawlOptions
 from .parse_pool import PrefetchedParser
 from .pipeline import PagePipeline
@@ -334,7 +335,9 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
     start = pipeline.scope.start_url
     frontier = Frontier(ahead)
     frontier.add(start, "list")
-    seen = {canonical_url(start)}
+    # Canonical URLs queued or reached (redirect targets, aliases): every link of the site,
+    # so on disk (``DiskSet``), not in memory.
+    seen = DiskSet([canonical_url(start)])
 
     def canon(url: str) -> str:
         return canonical_url(url, pipeline.scope.rules)
@@ -365,7 +368,7 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
                         fetched_at=response.date, warc_record_id=record_id,
                         redirects=[url] if url != response.url else [])
         )
-        seen = {canon(u) for u in seen} if verdict.fold_case or verdict.page_bases else seen
+        seen = seen.mapped(canon) if verdict.fold_case or verdict.page_bases else seen
         seen.update(canon(u) for u in verdict.aliases)
         for urls, link_role in ((verdict.lists, "list"), (verdict.pager, "pager"),
                                 (verdict.candidates, "case link"), (verdict.nav, "nav")):
@@ -379,7 +382,7 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
             pipeline.add_requisite(captures.requisite(urldefrag(wanted)[0]))
 
 
-def _read(pipeline: PagePipeline, captures: Captures, url: str, seen: set[str], limit: int
+def _read(pipeline: PagePipeline, captures: Captures, url: str, seen: DiskSet, limit: int
           ) -> tuple[ArchivedResponse | None, bytes | None, str | None]:
     """The capture ``url`` leads to and, for a 200, its payload (None beyond ``limit``) and
     record id; a capture that is no page (an error status) is marked used."""
@@ -393,7 +396,7 @@ def _read(pipeline: PagePipeline, captures: Captures, url: str, seen: set[str], 
 
 
 def _follow_redirects(pipeline: PagePipeline, captures: Captures, url: str,
-                      seen: set[str]) -> ArchivedResponse | None:
+                      seen: DiskSet) -> ArchivedResponse | None:
     """The capture ``url`` leads to through its recorded redirects (each an alias)."""
     rules = pipeline.scope.rules
     response = captures.response(url, rules)

@@ -409,3 +409,13 @@ def test_parts_that_print_no_count_join_at_the_end_of_the_crawl() -> None:
     out = assembler.finish()
     assert sorted([p.ref.url.rsplit("/", 1)[1] for p in r.pages] for r in out) == [
         ["hip-page-2.html"], ["wrist-page-1.html", "wrist-page-5.html"]]
+
+
+def test_a_written_case_leaves_the_titles_of_open_cases() -> None:
+    """What the assembler keeps by title is of open cases only: a written case's key goes
+    (held for the rest of the crawl, the keys of every case would grow with the site)."""
+    assembler = CaseAssembler()
+    assembler.add_page(page(1, total=2))
+    assert assembler._titled == {"a case": set(assembler._open)} != {"a case": set()}
+    assert len(assembler.add_page(page(2, total=2))) == 1
+    assert assembler._titled == {}
