@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from casearchive.exports.files import CASES_JSONL, MANIFEST
 from casearchive.exports.jsonl import dumps_line
+from casearchive.exports.manifest import file_digest, id_moment, iso_utc, list_files
 from casearchive.exports.parquet import ROW_GROUP_ROWS, ROW_GROUP_TEXT, TableWriter
 from casearchive.exports.schema import SCHEMA_VERSION, arrow_schema
 from casearchive.exports.spool import chunk_bounds, text_size
@@ -113,10 +114,19 @@ def _write(root: Path, name: str, rows: list[dict]) -> Path:
             jsonl.writelines(dumps_line(row) for row in batch.to_pylist())
     writer.close()
     _write_pages(path, rows)
-    manifest = {"snapshot_id": name, "schema_version": SCHEMA_VERSION, "parser_version": "bench",
-                "tool_version": "bench", "counts": {"cases": len(rows)}}
-    (path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (path / MANIFEST).write_text(json.dumps(_manifest(path, name, len(rows))), encoding="utf-8")
     return path
+
+
+def _manifest(path: Path, name: str, cases: int) -> dict:
+    """A manifest with every key a snapshot's has and its files' digests: the diff checks
+    both (``manifest.load_manifest``) and verifies each file it reads against them."""
+    when = iso_utc(id_moment(name))
+    return {"snapshot_id": name, "schema_version": SCHEMA_VERSION, "tool_version": "bench",
+            "parser_version": "bench", "start_url": "http://bench.invalid/cases/",
+            "started_at": when, "finished_at": when, "complete": True,
+            "counts": {"cases": cases}, "crawl_stats": {},
+            "files": {f: file_digest(path / f) for f in list_files(path)}}
 
 
 def _write_pages(path: Path, rows: list[dict]) -> None:
