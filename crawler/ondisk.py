@@ -56,6 +56,13 @@ class DiskSet:
     def update(self, items: Iterable[str]) -> None:
         self._db.executemany("INSERT OR IGNORE INTO t VALUES (?)", ((i,) for i in items))
 
+    def add_new(self, item: str) -> bool:
+        """Add ``item``; True when it was no member (one statement, where ``in`` then
+        ``add`` take two)."""
+        if item in self._recent:
+            return False
+        return bool(self._db.execute("INSERT OR IGNORE INTO t VALUES (?)", (item,)).rowcount)
+
     def __contains__(self, item: object) -> bool:
         if item in self._recent:
             return True

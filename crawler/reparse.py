@@ -34,7 +34,7 @@ from .captures import site_url
 from .finish import write_snapshot
 from .messages import PageMessage, Requisite
 from .ondisk import DiskSet
-from .options import DOWNLOAD_MAXSIZE, CrawlOptions
+from .options import DEFAULT_MAX_SIZE_MIB, CrawlOptions
 from .parse_pool import PrefetchedParser
 from .pipeline import PagePipeline
 from .requisites import archived_requisites
@@ -88,7 +88,7 @@ def _indexed(response: ArchivedResponse) -> ArchivedResponse:
 
 def _size_limit(stats: dict[str, Any]) -> int:
     """The crawl's size limit in bytes (recorded under ``limits``; the default before)."""
-    return int(stats.get("limits", {}).get("max_size_mib", DOWNLOAD_MAXSIZE >> 20)) << 20
+    return int(stats.get("limits", {}).get("max_size_mib", DEFAULT_MAX_SIZE_MIB)) * 1024 * 1024
 
 
 def reparse_snapshot(snapshot: Path, out_dir: Path, workers: int = 1,
@@ -374,8 +374,7 @@ def replay(pipeline: PagePipeline, captures: Captures, limit: int,
                                 (verdict.candidates, "case link"), (verdict.nav, "nav")):
             for link in urls:
                 link = urldefrag(link)[0]
-                if canon(link) not in seen:
-                    seen.add(canon(link))
+                if seen.add_new(canon(link)):
                     frontier.add(link, link_role)
         frontier.again(verdict.refetch)  # the spider requests them again (parsed in place)
         for wanted in verdict.requisites:  # what the spider would have fetched, archived

@@ -64,3 +64,11 @@ def test_a_disk_map_answers_as_stored_for_more_entries_than_it_keeps_in_memory(
     assert "u4" not in labels and labels.get("u4") is None and len(labels._recent) <= 2
     assert labels.setdefault("u3", 0) == 3 and labels.setdefault("u1", 0) == 1
     assert list(labels.rows()) == [("u0", 10), ("u1", 1), ("u2", 2), ("u3", 3)]
+
+
+def test_add_new_says_whether_the_member_was_new(monkeypatch) -> None:
+    monkeypatch.setattr(ondisk, "RECENT", 1)
+    seen = DiskSet(["a"])
+    assert seen.add_new("b") and not seen.add_new("b") and not seen.add_new("a")
+    assert "a" in seen and not seen.add_new("a")  # answered from memory too
+    assert list(seen) == ["a", "b"]
